@@ -1,0 +1,34 @@
+"""Shared fixtures: a fixed clock, a real database in a temp folder, and the installed CLI.
+
+Autouse: the developer's own database, config, name and clipboard never reach a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import T0, at  # noqa: F401  (re-exported for tests)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("WARROOM_DB", str(tmp_path / "warroom.db"))
+    monkeypatch.setenv("WARROOM_NAME", "alice")
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("WARROOM_NOW", raising=False)
+    monkeypatch.delenv("TMUX", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+
+
+@pytest.fixture
+def db_file(tmp_path) -> Path:
+    return tmp_path / "warroom.db"

@@ -1,0 +1,65 @@
+"""Building incidents in tests through the same domain actions the app uses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from warroom.domain import actions
+from warroom.domain.incident import IncidentState, fold
+from warroom.domain.model import Event
+
+
+T0 = datetime(2026, 11, 27, 3, 0, 0, tzinfo=timezone.utc)  # the page arrives at 03:00 UTC
+
+
+def at(minutes: float = 0, seconds: float = 0) -> datetime:
+    """A moment measured from T0, the detection time of the test incidents."""
+    return T0 + timedelta(minutes=minutes, seconds=seconds)
+
+
+def warroom_exe() -> str:
+    """The installed console script beside this interpreter, as a user runs it."""
+    found = Path(sys.executable).with_name("warroom")
+    if found.exists():
+        return str(found)
+    return shutil.which("warroom") or pytest.fail("the warroom command is not installed")
+
+
+def run_cli(*args: str, now: datetime | None = None, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = dict(os.environ)
+    if now is not None:
+        environment["WARROOM_NOW"] = now.isoformat()
+    environment.update(env or {})
+    return subprocess.run(
+        [warroom_exe(), *args], capture_output=True, text=True, env=environment, input=stdin, timeout=60,
+        errors="surrogateescape",
+    )
+
+
+class Book:
+    """An incident kept in memory: actions become events with ids, folded as they come."""
+
+    def __init__(self, title: str = "Login fails", severity: str = "P1", at: datetime | None = None, **kwargs) -> None:
+        draft = actions.declare("alice", at or T0, title, severity, **kwargs)
+        self.events: list[Event] = []
+        self._add([Event("INC-1", draft.at, draft.actor, draft.role, draft.kind, draft.payload)])
+
+    def _add(self, drafts: list[Event]) -> list[Event]:
+        for draft in drafts:
+            self.events.append(Event(draft.incident, draft.at, draft.actor, draft.role, draft.kind, draft.payload, len(self.events) + 1))
+        return self.events[-len(drafts):] if drafts else []
+
+    @property
+    def state(self) -> IncidentState:
+        return fold(self.events)
+
+    def do(self, action, *args, **kwargs) -> list[Event]:
+        """Run a domain action against the current state and keep what it returns."""
+        return self._add(action(self.state, *args, **kwargs))

@@ -1,0 +1,164 @@
+"""The `warroom` command line. Bad input: one line on stderr, exit status 2, nothing written."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from warroom import __version__
+from warroom.domain import actions
+from warroom.domain.actions import RuleBroken
+from warroom.domain.model import HATS, SEVERITIES
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import TimeError, parse_when
+from warroom.settings import actor_name, db_path, system_clock
+from warroom.store import Store, StoreError
+
+EXAMPLES = """\
+examples:
+  warroom                                   open the console on the open incident
+  warroom declare "Login fails with 401" --severity P1 --detected 5m
+  warroom log "rolled back web to v142" --as commander
+  warroom list
+  warroom show INC-3
+  warroom export INC-3 --format json > inc-3.json
+  warroom status --tmux                     one line for the tmux status bar
+"""
+
+
+class UsageError(Exception):
+    """The command line itself is wrong."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, no usage dump
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _parser() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the database file (env WARROOM_DB; default in the user data folder)")
+    parser = Parser(prog="warroom", description="A war-room console for the person on call.",
+                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+    parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("declare", parents=[common], help="declare an incident",
+                       epilog='example: warroom declare "Checkout 500s" --severity P0 --detected 2m --impact-started 6m')
+    p.add_argument("title")
+    p.add_argument("--severity", required=True, metavar="P0..P3")
+    p.add_argument("--detected", metavar="WHEN", help="when the page arrived: ISO 8601 or a span ago (5m, 90s); default now")
+    p.add_argument("--impact-started", metavar="WHEN", help="when impact began, if known (back-dated)")
+    p.add_argument("--service", default="", help="the service affected")
+
+    p = sub.add_parser("log", parents=[common], help="add a note to the timeline",
+                       epilog='example: warroom log "error rate back to baseline" --as investigator')
+    p.add_argument("text")
+    p.add_argument("--as", dest="hat", metavar="HAT", help=f"the hat to write as: {', '.join(HATS)} (default: the one you wear)")
+    p.add_argument("--incident", metavar="CODE", help="default: the most recent open incident")
+
+    sub.add_parser("list", parents=[common], help="list incidents, newest first")
+
+    p = sub.add_parser("show", parents=[common], help="show an incident in full", epilog="example: warroom show INC-3")
+    p.add_argument("code", nargs="?", metavar="CODE")
+
+    p = sub.add_parser("export", parents=[common], help="export an incident",
+                       epilog="example: warroom export INC-3 --format json > inc-3.json")
+    p.add_argument("code", nargs="?", metavar="CODE")
+    p.add_argument("--format", choices=("json",), default="json")
+
+    p = sub.add_parser("status", parents=[common], help="one line for a status bar",
+                       epilog="example (in .tmux.conf): set -g status-right '#(warroom status --tmux)'")
+    p.add_argument("--tmux", action="store_true", help="with tmux colour codes; prints nothing when no incident is open")
+    return parser
+
+
+async def _code(store: Store, given: str | None) -> str:
+    if given:
+        code = given.strip().upper()
+        if code not in {row.code for row in await store.incidents()}:
+            raise RuleBroken(f"there is no incident {one_line(given, 60)}")
+        return code
+    code = await store.current_code()
+    if code is None:
+        raise RuleBroken("no open incident: declare one with 'warroom declare TITLE --severity P1'")
+    return code
+
+
+async def _run(args: argparse.Namespace, out) -> int:
+    from warroom import report
+
+    now = system_clock()
+    actor = actor_name()
+    if args.command == "declare":  # validate everything before the database is touched
+        draft = actions.declare(
+            actor, now, args.title, args.severity,
+            detected=parse_when(args.detected, now) if args.detected else None,
+            impact_started=parse_when(args.impact_started, now) if args.impact_started else None,
+            service=args.service,
+        )
+    path = db_path(getattr(args, "db", None))
+    if args.command != "declare" and not path.exists():  # reading never creates a database
+        if args.command in ("list", "status"):
+            if not getattr(args, "tmux", False):
+                print("no incidents yet" if args.command == "list" else "no open incident", file=out)
+            return 0
+        raise StoreError(f"{path}: no database here yet: declare an incident first")
+    store = await Store.open(path)
+    try:
+        if args.command == "declare":
+            event = await store.declare(draft)
+            print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
+            return 0
+        if args.command == "list":
+            states = await store.states()
+            if not states:
+                print("no incidents yet", file=out)
+            for state in states:
+                print(report.list_row(state, now), file=out)
+            return 0
+        if args.command == "status":
+            code = await store.current_code()
+            if code is None:
+                if not args.tmux:
+                    print("no open incident", file=out)
+                return 0
+            print(report.status_line(await store.load(code), now, tmux=args.tmux), file=out)
+            return 0
+        state = await store.load(await _code(store, getattr(args, "code", None) or getattr(args, "incident", None)))
+        if args.command == "log":
+            written = await store.append(actions.note(state, actor, now, args.text, hat=args.hat))
+            print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
+        elif args.command == "show":
+            print(report.show(state, now), file=out)
+        elif args.command == "export":
+            json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
+            print(file=out)
+        return 0
+    finally:
+        await store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            from warroom.console.launch import run_console
+
+            return run_console(db_path(getattr(args, "db", None)))
+        return asyncio.run(_run(args, sys.stdout))
+    except (UsageError, RuleBroken, TimeError, StoreError) as error:
+        print(f"warroom: error: {one_line(str(error))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # never a traceback; say what happened in one line
+        print(f"warroom: internal error: {one_line(type(error).__name__ + ': ' + str(error))}", file=sys.stderr)
+        return 1

@@ -1,0 +1,277 @@
+"""The rules of the practice: each action is checked against the state and becomes events.
+
+Every function takes the state, who acts, and the time (never read here), and returns the
+events to append, or raises `RuleBroken` with a sentence for the person.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import (
+    EFFECTIVE, HATS, LEVERS, MILESTONES, NO_EFFECT, PULLED, RESOLUTION_STEPS, ROLE_OF_KIND,
+    SEVERITIES, SKIPPED, STEP_FLAG_REENABLED, STEP_STAGING, UNTRIED, Event, Kind,
+)
+from warroom.domain.text import MAX_TEXT, clean_input
+
+MAX_TITLE = 10_000
+
+
+class RuleBroken(ValueError):
+    """The action breaks a rule of the practice; the message says which, for the person."""
+
+
+class WrongHat(RuleBroken):
+    """The action belongs to another hat; the person may switch hats first."""
+
+    def __init__(self, needed: str, wearing: str | None) -> None:
+        self.needed, self.wearing = needed, wearing
+        now = f"you wear the {wearing} hat" if wearing else "you wear no hat"
+        super().__init__(f"that is the {needed}'s action and {now}")
+
+
+class RoleHeld(RuleBroken):
+    """In a team each hat has one holder: taking it from someone else is asked first."""
+
+    def __init__(self, hat: str, holder: str) -> None:
+        self.hat, self.holder = hat, holder
+        super().__init__(f"{holder} holds the {hat} hat")
+
+
+class OutOfOrder(RuleBroken):
+    """A lever pulled before the ones above it were tried needs a reason."""
+
+    def __init__(self, lever: int, untried: list[int]) -> None:
+        self.lever, self.untried = lever, untried
+        names = ", ".join(f"{n} {LEVERS[n - 1]}" for n in untried)
+        super().__init__(f"lever {lever} before {names}: give the reason for the order")
+
+
+def _text(value: str, what: str, limit: int = MAX_TEXT) -> str:
+    value = clean_input(value)
+    if not value.strip():
+        raise RuleBroken(f"the {what} is empty")
+    if len(value) > limit:
+        raise RuleBroken(f"the {what} is {len(value):,} characters; at most {limit:,}")
+    return value
+
+
+def _event(state: IncidentState, actor: str, now: datetime, kind: str, role: str, /, **payload) -> Event:
+    return Event(state.code, now, actor, role, kind, payload)
+
+
+def _as(state: IncidentState, actor: str, now: datetime, kind: str, switch: bool) -> tuple[list[Event], str]:
+    """The hat the action needs: worn already, or switched to first when `switch` allows it."""
+    if not state.declared:
+        raise RuleBroken("no incident is declared")
+    needed = ROLE_OF_KIND[kind]
+    wearing = state.hat_of(actor)
+    if wearing == needed:
+        return [], needed
+    if not switch:
+        raise WrongHat(needed, wearing)
+    return wear_hat(state, actor, now, needed, take_over=False), needed
+
+
+def declare(
+    actor: str, now: datetime, title: str, severity: str, *,
+    detected: datetime | None = None, impact_started: datetime | None = None,
+    service: str = "", impact: str = "",
+) -> Event:
+    """The first event of an incident; the store gives it its code. The declarer commands."""
+    title = _text(title, "title", MAX_TITLE)
+    severity = check_severity(severity)
+    detected = detected or now
+    if detected > now:
+        raise RuleBroken("the detection time is in the future")
+    if impact_started is not None and impact_started > detected:
+        raise RuleBroken("impact cannot start after it was detected")
+    payload = {"title": title, "severity": severity, "detected": detected.isoformat()}
+    if impact_started is not None:
+        payload["impact_started"] = impact_started.isoformat()
+    if service:
+        payload["service"] = clean_input(service)
+    if impact:
+        payload["impact"] = clean_input(impact)
+    return Event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Kind.DECLARED, payload)
+
+
+def check_severity(severity: str) -> str:
+    normal = severity.strip().upper()
+    if normal not in SEVERITIES:
+        raise RuleBroken(f"unknown severity {severity!r}: use one of {', '.join(SEVERITIES)}")
+    return normal
+
+
+def check_hat(hat: str) -> str:
+    normal = hat.strip().lower()
+    if normal not in HATS:
+        raise RuleBroken(f"unknown hat {hat!r}: use one of {', '.join(HATS)}")
+    return normal
+
+
+def wear_hat(state: IncidentState, actor: str, now: datetime, hat: str, *, take_over: bool = False) -> list[Event]:
+    """Put on a hat (taking off the one worn). Taking a hat someone else wears is asked first."""
+    hat = check_hat(hat)
+    if not state.declared:
+        raise RuleBroken("no incident is declared")
+    holder = state.holders.get(hat)
+    if holder == actor:
+        return []
+    if holder and not take_over:
+        raise RoleHeld(hat, holder)
+    payload = {"hat": hat, "from": holder} if holder else {"hat": hat}
+    return [_event(state, actor, now, Kind.HAT_WORN, hat, **payload)]
+
+
+def note(state: IncidentState, actor: str, now: datetime, text: str, *, hat: str | None = None) -> list[Event]:
+    """A note belongs to the hat that writes it: the one worn, or `hat`, put on first."""
+    text = _text(text, "note")
+    if not state.declared:
+        raise RuleBroken("no incident is declared")
+    wearing = state.hat_of(actor)
+    before: list[Event] = []
+    if hat is not None and check_hat(hat) != wearing:
+        before = wear_hat(state, actor, now, hat)
+        wearing = check_hat(hat)
+    if wearing is None:
+        raise WrongHat("commander, communicator or investigator", None)
+    return before + [_event(state, actor, now, Kind.NOTE, wearing, text=text)]
+
+
+def change_severity(state: IncidentState, actor: str, now: datetime, severity: str, *, switch: bool = False) -> list[Event]:
+    severity = check_severity(severity)
+    before, role = _as(state, actor, now, Kind.SEVERITY_CHANGED, switch)
+    if severity == state.severity:
+        raise RuleBroken(f"the severity is {severity} already")
+    return before + [_event(state, actor, now, Kind.SEVERITY_CHANGED, role, severity=severity, was=state.severity)]
+
+
+def report_finding(state: IncidentState, actor: str, now: datetime, text: str, *, switch: bool = False) -> list[Event]:
+    text = _text(text, "finding")
+    before, role = _as(state, actor, now, Kind.FINDING_REPORTED, switch)
+    return before + [_event(state, actor, now, Kind.FINDING_REPORTED, role, text=text)]
+
+
+def acknowledge(state: IncidentState, actor: str, now: datetime, finding_id: int, *, switch: bool = False) -> list[Event]:
+    found = state.finding(finding_id)
+    if found is None:
+        raise RuleBroken(f"there is no finding {finding_id}")
+    if found.acknowledged_at is not None:
+        raise RuleBroken("that finding is acknowledged already")
+    before, role = _as(state, actor, now, Kind.FINDING_ACKNOWLEDGED, switch)
+    return before + [_event(state, actor, now, Kind.FINDING_ACKNOWLEDGED, role, finding=finding_id)]
+
+
+# Where a lever may go from each state; the last entry of a list is where `advance` goes.
+NEXT_LEVER_STATES = {
+    UNTRIED: (PULLED, SKIPPED),
+    PULLED: (EFFECTIVE, NO_EFFECT),
+    EFFECTIVE: (),
+    NO_EFFECT: (),
+    SKIPPED: (),
+}
+
+
+def set_lever(
+    state: IncidentState, actor: str, now: datetime, number: int, to: str, *,
+    reason: str = "", switch: bool = False, correction: bool = False,
+) -> list[Event]:
+    """Move a lever on. Out of order and skipping need a reason; a correction may go anywhere."""
+    if not 1 <= number <= len(state.levers):
+        raise RuleBroken(f"there is no lever {number}: levers are 1 to {len(state.levers)}")
+    lever = state.lever(number)
+    reason = clean_input(reason).strip()
+    if correction:
+        if to == lever.state:
+            raise RuleBroken(f"lever {number} is {to} already")
+    elif to not in NEXT_LEVER_STATES[lever.state]:
+        raise RuleBroken(f"lever {number} {lever.name} is {lever.state}; it cannot become {to}")
+    if to == SKIPPED and not reason:
+        raise RuleBroken(f"skipping lever {number} needs a reason")
+    untried = [lev.number for lev in state.levers[: number - 1] if lev.state == UNTRIED]
+    if to == PULLED and untried and not reason and not correction:
+        raise OutOfOrder(number, untried)
+    before, role = _as(state, actor, now, Kind.LEVER_CHANGED, switch)
+    payload: dict = {"lever": number, "name": lever.name, "state": to, "was": lever.state}
+    if reason:
+        payload["reason"] = reason
+    if to == PULLED and untried:
+        payload["out_of_order"] = True
+    if correction:
+        payload["correction"] = True
+    return before + [_event(state, actor, now, Kind.LEVER_CHANGED, role, **payload)]
+
+
+def notify(state: IncidentState, actor: str, now: datetime, deadline: str, whom: str, *, note_text: str = "", switch: bool = False) -> list[Event]:
+    """Tick an escalation as done: who was told, optionally how."""
+    whom = _text(whom, "name of who was notified", 500)
+    if deadline in state.notified:
+        raise RuleBroken(f"{deadline} is ticked already")
+    before, role = _as(state, actor, now, Kind.ESCALATION_NOTIFIED, switch)
+    payload = {"deadline": deadline, "whom": whom}
+    if note_text.strip():
+        payload["note"] = clean_input(note_text)
+    return before + [_event(state, actor, now, Kind.ESCALATION_NOTIFIED, role, **payload)]
+
+
+def communicate(state: IncidentState, actor: str, now: datetime, template: str, text: str, *, sent: bool, switch: bool = False) -> list[Event]:
+    """A communication copied (to send) or sent, with the exact text."""
+    text = _text(text, "message")
+    kind = Kind.COMMUNICATION_SENT if sent else Kind.COMMUNICATION_COPIED
+    before, role = _as(state, actor, now, kind, switch)
+    return before + [_event(state, actor, now, kind, role, template=template, text=text)]
+
+
+def resolution_step(state: IncidentState, actor: str, now: datetime, step: str, *, note_text: str = "", switch: bool = False) -> list[Event]:
+    """A step on the resolution path. The flag is re-enabled only after staging confirms."""
+    if step not in RESOLUTION_STEPS:
+        raise RuleBroken(f"unknown resolution step {step!r}")
+    if step in state.steps:
+        raise RuleBroken(f"{step} is done already")
+    if step == STEP_FLAG_REENABLED and STEP_STAGING not in state.steps:
+        raise RuleBroken("the flag stays off until the fix is tested in staging")
+    before, role = _as(state, actor, now, Kind.RESOLUTION_STEP, switch)
+    payload = {"step": step}
+    if note_text.strip():
+        payload["note"] = clean_input(note_text)
+    return before + [_event(state, actor, now, Kind.RESOLUTION_STEP, role, **payload)]
+
+
+def correct_milestone(state: IncidentState, actor: str, now: datetime, milestone: str, at: datetime, *, reason: str = "", switch: bool = False) -> list[Event]:
+    """A milestone put right afterwards, as a new event; the old one stays in the log."""
+    if milestone not in MILESTONES:
+        raise RuleBroken(f"unknown milestone {milestone!r}: one of {', '.join(MILESTONES)}")
+    if at > now:
+        raise RuleBroken("a milestone cannot be in the future")
+    before, role = _as(state, actor, now, Kind.MILESTONE_SET, switch)
+    payload = {"milestone": milestone, "at": at.isoformat()}
+    if reason.strip():
+        payload["reason"] = clean_input(reason)
+    return before + [_event(state, actor, now, Kind.MILESTONE_SET, role, **payload)]
+
+
+def add_followup(state: IncidentState, actor: str, now: datetime, text: str, owner: str, *, due: str = "", switch: bool = False) -> list[Event]:
+    text = _text(text, "follow-up")
+    owner = _text(owner, "owner", 500)
+    before, role = _as(state, actor, now, Kind.FOLLOWUP_ADDED, switch)
+    payload = {"text": text, "owner": owner}
+    if due.strip():
+        payload["due"] = clean_input(due.strip())
+    return before + [_event(state, actor, now, Kind.FOLLOWUP_ADDED, role, **payload)]
+
+
+def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = False) -> list[Event]:
+    if state.resolved:
+        raise RuleBroken(f"{state.code} is resolved already")
+    before, role = _as(state, actor, now, Kind.RESOLVED, switch)
+    return before + [_event(state, actor, now, Kind.RESOLVED, role)]
+
+
+def reopen(state: IncidentState, actor: str, now: datetime, reason: str = "", *, switch: bool = False) -> list[Event]:
+    if not state.resolved:
+        raise RuleBroken(f"{state.code} is open")
+    before, role = _as(state, actor, now, Kind.REOPENED, switch)
+    payload = {"reason": clean_input(reason)} if reason.strip() else {}
+    return before + [_event(state, actor, now, Kind.REOPENED, role, **payload)]

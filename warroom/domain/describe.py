@@ -1,0 +1,60 @@
+"""One line of words for each event, as the timeline and the postmortem tell it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from warroom.domain.model import Event, Kind
+
+
+def _lever(p: dict) -> str:
+    text = f"lever {p.get('lever')} {p.get('name', '')}: {p.get('was', '?')} → {p.get('state', '?')}"
+    if p.get("correction"):
+        text += " (correction)"
+    if p.get("out_of_order"):
+        text += " (out of order)"
+    if p.get("reason"):
+        text += f" — {p['reason']}"
+    return text
+
+
+def _when(value: str) -> str:
+    try:
+        return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _declared(p: dict) -> str:
+    text = f"declared {p.get('severity', '')}: {p.get('title', '')}"
+    if p.get("service"):
+        text += f" (service {p['service']})"
+    return text
+
+
+_WORDS = {
+    Kind.DECLARED: _declared,
+    Kind.SEVERITY_CHANGED: lambda p: f"severity {p.get('was', '?')} → {p.get('severity', '?')}",
+    Kind.HAT_WORN: lambda p: f"wears the {p.get('hat')} hat" + (f" (taken from {p['from']})" if p.get("from") else ""),
+    Kind.NOTE: lambda p: p.get("text", ""),
+    Kind.FINDING_REPORTED: lambda p: f"finding: {p.get('text', '')}",
+    Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.get('finding')}",
+    Kind.LEVER_CHANGED: _lever,
+    Kind.ESCALATION_NOTIFIED: lambda p: f"notified {p.get('whom', '')} ({p.get('deadline', '')})"
+    + (f" — {p['note']}" if p.get("note") else ""),
+    Kind.COMMUNICATION_COPIED: lambda p: f"copied the {p.get('template', '')}",
+    Kind.COMMUNICATION_SENT: lambda p: f"sent the {p.get('template', '')}: {p.get('text', '')}",
+    Kind.MILESTONE_SET: lambda p: f"{p.get('milestone')} set to {_when(p.get('at', ''))}"
+    + (f" — {p['reason']}" if p.get("reason") else ""),
+    Kind.RESOLUTION_STEP: lambda p: f"{p.get('step')}" + (f" — {p['note']}" if p.get("note") else ""),
+    Kind.FOLLOWUP_ADDED: lambda p: f"follow-up for {p.get('owner', '')}: {p.get('text', '')}"
+    + (f" (due {p['due']})" if p.get("due") else ""),
+    Kind.RESOLVED: lambda p: "resolved",
+    Kind.REOPENED: lambda p: "reopened" + (f" — {p['reason']}" if p.get("reason") else ""),
+}
+
+
+def describe(event: Event) -> str:
+    """What happened, in words; the raw text of the person, not yet made safe for a terminal."""
+    words = _WORDS.get(event.kind)
+    return words(event.payload) if words else f"{event.kind} {event.payload}"

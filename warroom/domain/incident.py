@@ -1,0 +1,266 @@
+"""The incident's state: a pure fold of its events, applied one event at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from warroom.domain.model import (
+    CONTAINED, DECLARED, DETECTED, EFFECTIVE, FIX_DEPLOYED, HATS, IMPACT_STARTED, LEVERS,
+    MILESTONES, RESOLVED, ROOT_CAUSE, STEP_MILESTONE, UNTRIED, Event, Kind,
+)
+
+
+@dataclass
+class Lever:
+    number: int
+    name: str
+    state: str = UNTRIED
+    changed_at: datetime | None = None
+    reason: str = ""
+    effective_at: datetime | None = None
+
+
+@dataclass
+class Finding:
+    id: int
+    text: str
+    actor: str
+    at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str = ""
+
+
+@dataclass
+class Communication:
+    at: datetime
+    template: str
+    text: str
+    actor: str
+
+
+@dataclass
+class FollowUp:
+    text: str
+    owner: str
+    due: str = ""
+    at: datetime | None = None
+
+
+@dataclass
+class Figures:
+    """The derived times the seed measures; None until both ends are known."""
+
+    to_detect: timedelta | None
+    to_contain: timedelta | None
+    to_identify: timedelta | None
+    to_fix: timedelta | None
+    to_resolve: timedelta | None
+    total: timedelta | None
+
+
+def _span(start: datetime | None, end: datetime | None) -> timedelta | None:
+    return end - start if start is not None and end is not None else None
+
+
+@dataclass
+class IncidentState:
+    code: str = ""
+    title: str = ""
+    severity: str = ""
+    service: str = ""
+    impact: str = ""
+    events: list[Event] = field(default_factory=list)
+    levers: list[Lever] = field(default_factory=lambda: [Lever(n + 1, name) for n, name in enumerate(LEVERS)])
+    holders: dict[str, str] = field(default_factory=dict)  # hat -> who wears it
+    findings: list[Finding] = field(default_factory=list)
+    communications: list[Communication] = field(default_factory=list)
+    notified: dict[str, datetime] = field(default_factory=dict)  # deadline id -> when met
+    followups: list[FollowUp] = field(default_factory=list)
+    steps: dict[str, datetime] = field(default_factory=dict)  # resolution step -> when done
+    corrections: dict[str, datetime] = field(default_factory=dict)  # milestone -> corrected time
+    base: dict[str, datetime] = field(default_factory=dict)  # milestones the events set directly
+    last_id: int = 0
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def declared(self) -> bool:
+        return bool(self.code)
+
+    def milestone(self, name: str) -> datetime | None:
+        if name in self.corrections:
+            return self.corrections[name]
+        if name == CONTAINED:
+            times = [lever.effective_at for lever in self.levers if lever.state == EFFECTIVE]
+            return min((t for t in times if t is not None), default=None)
+        return self.base.get(name)
+
+    @property
+    def milestones(self) -> dict[str, datetime | None]:
+        return {name: self.milestone(name) for name in MILESTONES}
+
+    @property
+    def detected(self) -> datetime | None:
+        return self.milestone(DETECTED)
+
+    @property
+    def resolved(self) -> bool:
+        return self.milestone(RESOLVED) is not None
+
+    @property
+    def status(self) -> str:
+        """investigating, contained, monitoring or resolved: the words templates and lists use."""
+        if self.resolved:
+            return "resolved"
+        if self.milestone(FIX_DEPLOYED) is not None:
+            return "monitoring"
+        if self.milestone(CONTAINED) is not None:
+            return "contained"
+        return "investigating"
+
+    def hat_of(self, actor: str) -> str | None:
+        for hat in HATS:
+            if self.holders.get(hat) == actor:
+                return hat
+        return None
+
+    def lever(self, number: int) -> Lever:
+        return self.levers[number - 1]
+
+    def finding(self, finding_id: int) -> Finding | None:
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+    @property
+    def unacknowledged(self) -> list[Finding]:
+        return [f for f in self.findings if f.acknowledged_at is None]
+
+    def figures(self) -> Figures:
+        m = self.milestone
+        start = m(IMPACT_STARTED) or m(DETECTED)
+        return Figures(
+            to_detect=_span(m(IMPACT_STARTED), m(DETECTED)),
+            to_contain=_span(m(DETECTED), m(CONTAINED)),
+            to_identify=_span(m(DETECTED), m(ROOT_CAUSE)),
+            to_fix=_span(m(ROOT_CAUSE), m(FIX_DEPLOYED)),
+            to_resolve=_span(m(DETECTED), m(RESOLVED)),
+            total=_span(start, m(RESOLVED)),
+        )
+
+    # -- folding -------------------------------------------------------------------------
+    def apply(self, event: Event) -> None:
+        """Fold one more event in. Events are applied in the order the log holds them."""
+        self.events.append(event)
+        if event.id is not None:
+            self.last_id = max(self.last_id, event.id)
+        handler = _HANDLERS.get(event.kind)
+        if handler is not None:
+            handler(self, event)
+
+
+def _declared(s: IncidentState, e: Event) -> None:
+    p = e.payload
+    s.code, s.title, s.severity = e.incident, p.get("title", ""), p.get("severity", "")
+    s.service, s.impact = p.get("service", ""), p.get("impact", "")
+    s.base[DECLARED] = e.at
+    s.base[DETECTED] = _time(p.get("detected")) or e.at
+    if p.get("impact_started"):
+        s.base[IMPACT_STARTED] = _time(p["impact_started"])
+    s.holders[e.role] = e.actor
+
+
+def _time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        return datetime.fromisoformat(value)
+    return None
+
+
+def _hat_worn(s: IncidentState, e: Event) -> None:
+    for hat in HATS:
+        if s.holders.get(hat) == e.actor:
+            del s.holders[hat]
+    s.holders[e.payload.get("hat", e.role)] = e.actor
+
+
+def _lever(s: IncidentState, e: Event) -> None:
+    number = int(e.payload.get("lever", 0))
+    if not 1 <= number <= len(s.levers):
+        return
+    lever = s.levers[number - 1]
+    lever.state = e.payload.get("state", lever.state)
+    lever.changed_at = e.at
+    lever.reason = e.payload.get("reason", "")
+    lever.effective_at = e.at if lever.state == EFFECTIVE else None
+
+
+def _finding(s: IncidentState, e: Event) -> None:
+    s.findings.append(Finding(e.id or 0, e.payload.get("text", ""), e.actor, e.at))
+
+
+def _acknowledged(s: IncidentState, e: Event) -> None:
+    found = s.finding(int(e.payload.get("finding", 0)))
+    if found is not None and found.acknowledged_at is None:
+        found.acknowledged_at, found.acknowledged_by = e.at, e.actor
+
+
+def _step(s: IncidentState, e: Event) -> None:
+    step = e.payload.get("step", "")
+    s.steps.setdefault(step, e.at)
+    if step in STEP_MILESTONE:
+        s.base.setdefault(STEP_MILESTONE[step], e.at)
+
+
+def _milestone(s: IncidentState, e: Event) -> None:
+    moment = _time(e.payload.get("at"))
+    if moment is not None:
+        s.corrections[e.payload.get("milestone", "")] = moment
+
+
+def _resolved(s: IncidentState, e: Event) -> None:
+    s.base[RESOLVED] = e.at
+    s.corrections.pop(RESOLVED, None)
+
+
+def _reopened(s: IncidentState, e: Event) -> None:
+    s.base.pop(RESOLVED, None)
+    s.corrections.pop(RESOLVED, None)
+
+
+def _sent(s: IncidentState, e: Event) -> None:
+    p = e.payload
+    s.communications.append(Communication(e.at, p.get("template", ""), p.get("text", ""), e.actor))
+
+
+def _set(attr: str, key: str):
+    def handler(s: IncidentState, e: Event) -> None:
+        setattr(s, attr, e.payload.get(key, getattr(s, attr)))
+
+    return handler
+
+
+_HANDLERS = {
+    Kind.DECLARED: _declared,
+    Kind.SEVERITY_CHANGED: _set("severity", "severity"),
+    Kind.HAT_WORN: _hat_worn,
+    Kind.LEVER_CHANGED: _lever,
+    Kind.FINDING_REPORTED: _finding,
+    Kind.FINDING_ACKNOWLEDGED: _acknowledged,
+    Kind.RESOLUTION_STEP: _step,
+    Kind.MILESTONE_SET: _milestone,
+    Kind.RESOLVED: _resolved,
+    Kind.REOPENED: _reopened,
+    Kind.COMMUNICATION_SENT: _sent,
+    Kind.ESCALATION_NOTIFIED: lambda s, e: s.notified.setdefault(e.payload.get("deadline", ""), e.at),
+    Kind.FOLLOWUP_ADDED: lambda s, e: s.followups.append(
+        FollowUp(e.payload.get("text", ""), e.payload.get("owner", ""), e.payload.get("due", ""), e.at)
+    ),
+}
+
+
+def fold(events: list[Event] | tuple[Event, ...]) -> IncidentState:
+    """The state of an incident after all of its events, in log order."""
+    state = IncidentState()
+    for event in events:
+        state.apply(event)
+    return state

@@ -1,0 +1,38 @@
+"""User text: kept exactly as given in the log, made harmless whenever it is shown."""
+
+from __future__ import annotations
+
+import re
+
+MAX_TEXT = 100_000
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# C0 controls but newline and tab, DEL, and the C1 range (CSI, OSC, ... as single bytes).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_input(text: str) -> str:
+    """Text as it is stored: lone surrogates (undecodable bytes) become U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␀ for NUL
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}"
+
+
+def safe(text: str) -> str:
+    """Text that can go to a terminal: no control character reaches it raw."""
+    return _CONTROLS.sub(_picture, clean_input(text))
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """`safe` text on one line, optionally shortened with an ellipsis."""
+    flat = safe(text).replace("\r\n", " ⏎ ").replace("\n", " ⏎ ").replace("\t", " ")
+    if limit is not None and len(flat) > limit:
+        return flat[: max(limit - 1, 0)] + "…"
+    return flat

@@ -1,0 +1,82 @@
+"""Parsing the times a person types and formatting durations; the clock is always passed in."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+_RELATIVE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*(?:ago)?\s*$", re.I)
+
+
+class TimeError(ValueError):
+    """A time the person typed could not be understood."""
+
+
+def utc(moment: datetime) -> datetime:
+    """The same moment in UTC; naive times are taken as local time."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(timezone.utc)
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """An ISO 8601 time (local if it names no zone) or a span ago: `5m`, `90s`, `1h30m`."""
+    text = text.strip()
+    match = _RELATIVE.match(text)
+    if text and match and any(match.groups()):
+        hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        return utc(now) - timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise TimeError(
+            f"cannot read the time {text!r}: give ISO 8601 (2026-11-27T03:12) or a span ago (5m, 90s, 1h30m)"
+        ) from None
+    try:
+        moment = utc(moment)
+    except (OverflowError, ValueError, OSError):
+        raise TimeError(f"the time {text!r} is out of range") from None
+    return moment
+
+
+def clock_text(span: timedelta) -> str:
+    """A span as mm:ss, or h:mm:ss past an hour, or Nd h:mm:ss past a day; never negative."""
+    total = max(int(span.total_seconds()), 0)
+    days, rest = divmod(total, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}:{minutes:02d}:{seconds:02d}"
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def t_plus(moment: datetime, origin: datetime) -> str:
+    """T+mm:ss since detection (T-mm:ss for what came before it, such as impact start)."""
+    span = moment - origin
+    if span < timedelta(0):
+        return "T-" + clock_text(-span)
+    return "T+" + clock_text(span)
+
+
+def minutes_text(span: timedelta | None) -> str:
+    """A figure such as `4 min` or `1 h 12 min`; a dash when not known yet."""
+    if span is None:
+        return "—"
+    total = int(round(span.total_seconds()))
+    if total < 60:
+        return f"{total} s"
+    minutes = total // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def local_time(moment: datetime) -> str:
+    """Time of day in local time, as the on-call's wall clock shows it."""
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+def local_stamp(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")

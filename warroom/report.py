@@ -1,0 +1,99 @@
+"""Plain-text views of an incident for the CLI: list rows, `show`, the status line, JSON.
+
+Pure formatting over domain objects; all user text passes through `safe` / `one_line`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import humanize
+
+from warroom.domain.describe import describe
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import HATS, MILESTONES, Event
+from warroom.domain.policy import OVERDUE, Deadline, deadlines, next_deadline, status_page
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import clock_text, local_stamp, local_time, minutes_text, t_plus
+
+
+def elapsed(state: IncidentState, now: datetime) -> str:
+    return t_plus(now, state.detected) if state.detected else "T+?"
+
+
+def countdown(deadline: Deadline | None, now: datetime) -> str:
+    """`client notice in 02:56` or `OVERDUE client notice +01:00`: words, not colour alone."""
+    if deadline is None or deadline.due is None:
+        return "no deadline open"
+    left = deadline.due - now
+    if deadline.status == OVERDUE:
+        return f"OVERDUE {deadline.label} +{clock_text(-left)}"
+    return f"{deadline.label} in {clock_text(left)}"
+
+
+def list_row(state: IncidentState, now: datetime) -> str:
+    age = humanize.naturaldelta(now - state.detected) if state.detected else "?"
+    return f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<16} {one_line(state.title, 60)}"
+
+
+def status_line(state: IncidentState, now: datetime, tmux: bool = False) -> str:
+    due = next_deadline(deadlines(state, now))
+    words = countdown(due, now)
+    head = f"{state.code} {state.severity} {elapsed(state, now)}"
+    if not tmux:
+        return f"{head} · {words}"
+    colour = "default"
+    if due is not None and due.due is not None:
+        left = (due.due - now).total_seconds()
+        colour = "white,bg=red,bold" if due.status == OVERDUE else "black,bg=yellow" if left <= 300 else "default"
+    return f"{head} #[fg={colour}]{words}#[default]"
+
+
+def timeline_line(event: Event, origin: datetime | None) -> str:
+    when = t_plus(event.at, origin) if origin else ""
+    return f"{local_time(event.at)} {when:>9} {event.role:<12} {one_line(event.actor, 20):<12} {one_line(describe(event), 500)}"
+
+
+def show(state: IncidentState, now: datetime) -> str:
+    lines = [
+        f"{state.code} {state.severity} {state.status}: {one_line(state.title, 200)}",
+        f"elapsed {elapsed(state, now)}; status page {status_page(state)}",
+        "hats: " + ", ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 40)}" for hat in HATS),
+        "",
+        "milestones:",
+    ]
+    for name in MILESTONES:
+        moment = state.milestone(name)
+        lines.append(f"  {name:<22} {local_stamp(moment) if moment else '—'}")
+    fig = state.figures()
+    lines += ["", "figures: " + ", ".join(
+        f"{label} {minutes_text(value)}" for label, value in (
+            ("detect", fig.to_detect), ("contain", fig.to_contain), ("identify", fig.to_identify),
+            ("fix", fig.to_fix), ("resolve", fig.to_resolve), ("total", fig.total),
+        )
+    ), "", "levers:"]
+    for lever in state.levers:
+        extra = f" — {one_line(lever.reason, 80)}" if lever.reason else ""
+        lines.append(f"  {lever.number} {lever.name:<20} {lever.state}{extra}")
+    lines += ["", "deadlines:"]
+    for deadline in deadlines(state, now):
+        due = local_time(deadline.due) if deadline.due else "next standup"
+        lines.append(f"  {deadline.label:<40} due {due:<12} {deadline.status}")
+    lines += ["", "timeline:"]
+    lines += [f"  {timeline_line(event, state.detected)}" for event in state.events]
+    return "\n".join(lines)
+
+
+def export_json(state: IncidentState) -> dict:
+    """Everything needed to rebuild the incident elsewhere: its events, exactly."""
+    return {
+        "warroom": 1,
+        "incident": state.code,
+        "title": state.title,
+        "severity": state.severity,
+        "status": state.status,
+        "events": [
+            {"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "kind": e.kind, "payload": e.payload}
+            for e in state.events
+        ],
+    }

@@ -1,0 +1,256 @@
+"""The event log on one SQLite file, through aiosqlite. Appends only; nothing is updated.
+
+Durability: WAL with synchronous=FULL, so an event is on disk when `append` returns: a
+`kill -9` loses nothing the caller was told about, and a power loss loses nothing either
+(FULL syncs the WAL on every commit).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from warroom.domain.incident import IncidentState, fold
+from warroom.domain.model import Event
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Forward migrations: MIGRATIONS[n] takes a database from version n to n + 1. Never edit one
+# that has shipped; add the next. `PRAGMA user_version` holds the version a file is at.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE incident (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE event (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER NOT NULL REFERENCES incident(id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE INDEX event_by_incident ON event(incident_id, id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says why, in one line, for the person."""
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    code: str
+    created_at: datetime
+
+
+def _describe_sqlite_error(path: Path, error: sqlite3.Error) -> StoreError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path}: the database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s)")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path}: not a warroom database (the file is not SQLite or is damaged)")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: the database is read-only")
+    if "disk" in text and "full" in text:
+        return StoreError(f"{path}: the disk is full")
+    return StoreError(f"{path}: {text}")
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the folder and an empty file readable by its owner only; refuse what is not SQLite."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.exists():
+            if path.is_dir():
+                raise StoreError(f"{path}: is a folder, not a database file")
+            with path.open("rb") as handle:
+                head = handle.read(16)
+            if head and head != SQLITE_HEADER:
+                raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
+            return
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except PermissionError:
+        raise StoreError(f"{path}: cannot write here (permission denied)") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database ({error.strerror or error})") from None
+
+
+def _row_event(row: sqlite3.Row | tuple) -> Event:
+    event_id, code, at, actor, role, kind, payload = row
+    return Event(code, datetime.fromisoformat(at), actor, role, kind, json.loads(payload), event_id)
+
+
+_SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e JOIN incident i ON i.id = e.incident_id"
+
+
+class Store:
+    """The one way in and out of the database. Callers get domain objects, never SQL rows."""
+
+    def __init__(self, path: Path, db: aiosqlite.Connection) -> None:
+        self.path, self._db = path, db
+
+    @classmethod
+    async def open(cls, path: Path | str) -> "Store":
+        path = Path(path).expanduser()
+        _prepare_file(path)
+        try:
+            db = await aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as error:
+            raise _describe_sqlite_error(path, error) from None
+        store = cls(path, db)
+        try:
+            await store._setup()
+        except sqlite3.Error as error:
+            await db.close()
+            raise _describe_sqlite_error(path, error) from None
+        except StoreError:
+            await db.close()
+            raise
+        return store
+
+    async def _setup(self) -> None:
+        db = self._db
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = await self._scalar("PRAGMA user_version")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer warroom (schema {version}, this one knows {SCHEMA_VERSION}); upgrade warroom"
+            )
+        if version == 0 and await self._scalar("SELECT count(*) FROM sqlite_master"):
+            raise StoreError(f"{self.path}: a SQLite file, but not a warroom database")
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            await self._migrate(version)
+
+    async def _migrate(self, version: int) -> None:
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            current = await self._scalar("PRAGMA user_version")  # another process may have done it
+            for step in range(current, SCHEMA_VERSION):
+                for statement in filter(str.strip, MIGRATIONS[step].split(";")):
+                    await self._db.execute(statement)
+            await self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+
+    async def _scalar(self, sql: str, *args: object) -> int:
+        async with self._db.execute(sql, args) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else 0
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    # -- writing -------------------------------------------------------------------------
+    async def declare(self, draft: Event) -> Event:
+        """Give a declared event its incident and code (INC-n), and commit both together."""
+
+        async def write() -> list[Event]:
+            number = await self._scalar("SELECT coalesce(max(id), 0) + 1 FROM incident")
+            code = f"INC-{number}"
+            await self._db.execute(
+                "INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", (number, code, draft.at.isoformat())
+            )
+            event = Event(code, draft.at, draft.actor, draft.role, draft.kind, draft.payload)
+            return [await self._insert(number, event)]
+
+        return (await self._transaction(write))[0]
+
+    async def append(self, events: list[Event]) -> list[Event]:
+        """Commit events in one transaction; they come back with their ids once on disk."""
+        if not events:
+            return []
+
+        async def write() -> list[Event]:
+            written = []
+            for event in events:
+                incident_id = await self._scalar("SELECT id FROM incident WHERE code = ?", event.incident)
+                if not incident_id:
+                    raise StoreError(f"there is no incident {event.incident}")
+                written.append(await self._insert(incident_id, event))
+            return written
+
+        return await self._transaction(write)
+
+    async def _insert(self, incident_id: int, event: Event) -> Event:
+        payload = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
+        cursor = await self._db.execute(
+            "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
+            (incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload),
+        )
+        return Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, cursor.lastrowid)
+
+    async def _transaction(self, write) -> list[Event]:
+        try:
+            await self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _describe_sqlite_error(self.path, error) from None
+        try:
+            written = await write()
+            await self._db.execute("COMMIT")
+        except BaseException as error:
+            try:
+                await self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            if isinstance(error, sqlite3.Error):
+                raise _describe_sqlite_error(self.path, error) from None
+            raise
+        return written
+
+    # -- reading -------------------------------------------------------------------------
+    async def incidents(self) -> list[IncidentRow]:
+        """Every incident, newest first."""
+        rows = await self._fetch("SELECT code, created_at FROM incident ORDER BY id DESC")
+        return [IncidentRow(code, datetime.fromisoformat(created)) for code, created in rows]
+
+    async def events(self, code: str, after_id: int = 0) -> list[Event]:
+        """One incident's events in log order, optionally only those after an id."""
+        rows = await self._fetch(f"{_SELECT} WHERE i.code = ? AND e.id > ? ORDER BY e.id", code, after_id)
+        return [_row_event(row) for row in rows]
+
+    async def events_after(self, after_id: int) -> list[Event]:
+        """Every incident's events after an id: how one console follows what others wrote."""
+        rows = await self._fetch(f"{_SELECT} WHERE e.id > ? ORDER BY e.id", after_id)
+        return [_row_event(row) for row in rows]
+
+    async def load(self, code: str) -> IncidentState:
+        events = await self.events(code)
+        if not events:
+            raise StoreError(f"there is no incident {code}")
+        return fold(events)
+
+    async def states(self) -> list[IncidentState]:
+        """Every incident folded, newest first."""
+        return [await self.load(row.code) for row in await self.incidents()]
+
+    async def current_code(self) -> str | None:
+        """The most recent open incident, or None."""
+        for row in await self.incidents():
+            if not (await self.load(row.code)).resolved:
+                return row.code
+        return None
+
+    async def _fetch(self, sql: str, *args: object) -> list[tuple]:
+        try:
+            async with self._db.execute(sql, args) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as error:
+            raise _describe_sqlite_error(self.path, error) from None
