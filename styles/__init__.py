@@ -1,0 +1,1 @@
+"""The console stylesheets (*.tcss), installed as the package warroom.styles."""

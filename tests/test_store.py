@@ -1,0 +1,131 @@
+"""The store against a real SQLite file in a temp folder."""
+
+import sqlite3
+from pathlib import Path
+import stat
+
+import pytest
+
+from helpers import T0, at
+from warroom.domain import actions
+from warroom.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+
+
+async def declared(path, title="Login fails"):
+    store = await Store.open(path)
+    event = await store.declare(actions.declare("alice", T0, title, "P1"))
+    return store, event
+
+
+async def test_a_new_database_is_private_wal_and_current(tmp_path):
+    path = tmp_path / "deep" / "er" / "warroom.db"
+    store, event = await declared(path)
+    await store.close()
+    assert event.incident == "INC-1" and event.id == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw.close()
+
+
+async def test_appended_events_are_committed_and_read_back_exactly(db_file):
+    store, _ = await declared(db_file, title="[red]x[/red] 🔥 \x1b]0;pwned\x07")
+    state = await store.load("INC-1")
+    written = await store.append(actions.note(state, "alice", at(1), "note\nwith newline \x00 nul"))
+    await store.close()
+    # a different connection, as another process would see it
+    store = await Store.open(db_file)
+    events = await store.events("INC-1")
+    assert [e.id for e in events] == [1, written[0].id]
+    assert events[0].payload["title"] == "[red]x[/red] 🔥 \x1b]0;pwned\x07"
+    assert events[1].payload["text"] == "note\nwith newline \x00 nul"
+    assert events[1].at == at(1)
+    await store.close()
+
+
+async def test_events_after_an_id_follow_every_incident(db_file):
+    store, _ = await declared(db_file)
+    await store.declare(actions.declare("bob", at(1), "Second", "P2"))
+    first = await store.load("INC-1")
+    await store.append(actions.note(first, "alice", at(2), "one"))
+    after = await store.events_after(1)
+    assert [(e.incident, e.kind) for e in after] == [("INC-2", "declared"), ("INC-1", "note")]
+    assert [e.kind for e in await store.events("INC-1", after_id=1)] == ["note"]
+    assert [r.code for r in await store.incidents()] == ["INC-2", "INC-1"]
+    await store.close()
+
+
+async def test_a_batch_is_one_transaction(db_file):
+    store, _ = await declared(db_file)
+    state = await store.load("INC-1")
+    good = actions.note(state, "alice", at(1), "kept?")[0]
+    bad = good.__class__("INC-404", at(1), "alice", "commander", "note", {"text": "x"})
+    with pytest.raises(StoreError, match="no incident INC-404"):
+        await store.append([good, bad])
+    assert [e.kind for e in await store.events("INC-1")] == ["declared"]
+    await store.close()
+
+
+async def test_current_code_is_the_most_recent_open_incident(db_file):
+    store, _ = await declared(db_file)
+    await store.declare(actions.declare("alice", at(1), "Second", "P2"))
+    assert await store.current_code() == "INC-2"
+    second = await store.load("INC-2")
+    await store.append(actions.resolve(second, "alice", at(5)))
+    assert await store.current_code() == "INC-1"
+    await store.close()
+
+
+async def test_an_old_database_is_migrated_forward(db_file):
+    raw = sqlite3.connect(db_file)  # a version-0 file: empty, as an older warroom left it
+    raw.close()
+    store = await Store.open(db_file)
+    await store.close()
+    assert sqlite3.connect(db_file).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+async def test_a_database_from_a_newer_warroom_is_refused_and_left_alone(db_file):
+    store, _ = await declared(db_file)
+    await store.close()
+    raw = sqlite3.connect(db_file)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.commit()
+    raw.close()
+    before = db_file.read_bytes()
+    with pytest.raises(StoreError, match="newer warroom"):
+        await Store.open(db_file)
+    assert db_file.read_bytes() == before
+
+
+async def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(db_file):
+    db_file.write_text("these are my notes, not a database\n" * 10)
+    with pytest.raises(StoreError, match="not a warroom database"):
+        await Store.open(db_file)
+    assert db_file.read_text().startswith("these are my notes")
+
+
+async def test_another_programs_sqlite_file_is_refused(db_file):
+    raw = sqlite3.connect(db_file)
+    raw.execute("CREATE TABLE photos (id INTEGER)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="not a warroom database"):
+        await Store.open(db_file)
+
+
+@pytest.mark.parametrize("where", ["file-as-folder", "proc"])
+async def test_an_unwritable_path_is_a_clear_error(tmp_path, where):
+    if where == "file-as-folder":
+        blocker = tmp_path / "blocker"
+        blocker.write_text("x")
+        path = blocker / "warroom.db"
+    else:
+        path = Path("/proc/warroom-test/warroom.db")  # root cannot create here either
+    with pytest.raises(StoreError, match="cannot"):
+        await Store.open(path)
+
+
+async def test_a_folder_is_not_a_database(tmp_path):
+    with pytest.raises(StoreError, match="folder"):
+        await Store.open(tmp_path)

@@ -1,0 +1,141 @@
+"""The warroom console app: holds the store, the clock and the incident state; screens draw it.
+
+Every action goes through `commit`: the store appends and commits the events, and only then
+does the state take them in and the screen show them. `catch_up` also takes in what other
+processes wrote, so two consoles on one database agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+
+from warroom.console.screen import KEYS, ConsoleScreen
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import Event
+from warroom.domain.text import one_line
+from warroom.store import Store, StoreError
+
+FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
+
+
+class WarroomApp(App[str | None]):
+    """Returns None on a normal quit, or the one-line reason it could not run."""
+
+    CSS_PATH = str(files("warroom.styles").joinpath("warroom.tcss"))
+    TITLE = "warroom"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", tooltip="Quit; every action is already saved", id="quit", priority=True)]
+
+    def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None) -> None:
+        super().__init__()
+        self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
+        self.store: Store | None = None
+        self.state = IncidentState()
+        self._catching_up = asyncio.Lock()
+
+    def get_default_screen(self) -> ConsoleScreen:
+        return ConsoleScreen()
+
+    @property
+    def main_screen(self) -> ConsoleScreen:
+        """The console screen is always at the bottom of the stack."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    async def on_mount(self) -> None:
+        try:
+            self.store = await Store.open(self.db_path)
+            code = self.code or await self.store.current_code()
+        except StoreError as error:
+            self.exit(str(error))
+            return
+        if code is None:
+            from warroom.console.start import StartScreen
+
+            self.push_screen(StartScreen(), self._opened)
+        else:
+            await self.open_incident(code)
+
+    async def _opened(self, code: str | None) -> None:
+        if code is None:
+            self.exit()
+        else:
+            await self.open_incident(code)
+
+    async def open_incident(self, code: str) -> None:
+        assert self.store is not None
+        try:
+            events = await self.store.events(code)
+        except StoreError as error:
+            self.exit(str(error))
+            return
+        state = IncidentState()
+        for event in events:
+            state.apply(event)
+        self.code, self.state = code, state
+        self.main_screen.show(events, reset=True)
+        self.set_interval(1, self.main_screen.tick, name="tick")
+        self.set_interval(FOLLOW_SECONDS, self.catch_up, name="follow")
+
+    async def on_unmount(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    # -- writing and following --------------------------------------------------------------
+    async def commit(self, drafts: list[Event]) -> bool:
+        """Append to the store; the screen shows the events only once they are committed."""
+        if not drafts:
+            return True
+        if self.store is None:
+            return False
+        try:
+            await self.store.append(drafts)
+        except StoreError as error:
+            self.warn(f"NOT SAVED: {error}")
+            return False
+        await self.catch_up()
+        return True
+
+    async def catch_up(self) -> None:
+        """Take in every event after the last one seen, whoever wrote it, in log order."""
+        if self.store is None or not self.code:
+            return
+        async with self._catching_up:
+            try:
+                new = await self.store.events(self.code, after_id=self.state.last_id)
+            except StoreError as error:
+                self.warn(str(error))
+                return
+            if new:
+                for event in new:
+                    self.state.apply(event)
+                self.main_screen.show(new)
+
+    def start(self, flow: Coroutine) -> None:
+        """Run a key's flow as a worker, so it can wait on questions without blocking the screen."""
+        self.run_worker(flow, group="flow", exit_on_error=False)
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            self.warn(f"that did not work: {one_line(str(event.worker.error), 200)}")
+
+    # -- telling the person -----------------------------------------------------------------
+    def say(self, message: str) -> None:
+        self.notify(one_line(message, 500), markup=False)
+
+    def warn(self, message: str) -> None:
+        self.notify(one_line(message, 500), severity="warning", markup=False, timeout=8)
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ConsoleScreen):
+            for binding in KEYS:
+                yield SystemCommand(binding.description, binding.tooltip,
+                                    lambda action=binding.action: screen.run_action(action))

@@ -1,0 +1,97 @@
+"""Small modal questions: a line of text, yes or no, one of a few choices, and the key help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class Ask(ModalScreen[str | None]):
+    """Asks for one line of text. Enter answers, Escape cancels (None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything")]
+
+    def __init__(self, question: str, placeholder: str = "", value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.question, self.placeholder, self.value, self.hint = question, placeholder, value, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="question")
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            yield Static(self.hint or "Enter to save · Esc to cancel", markup=False, classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Asks yes or no. Enter or y says yes; Escape or n says no."""
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Yes", tooltip="Go ahead"),
+        Binding("escape,n", "answer(False)", "No", tooltip="Do nothing"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Enter/y: yes", no: str = "Esc/n: no") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="question")
+            yield Static(f"{self.yes}    {self.no}", markup=False, classes="hint")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class Choose(ModalScreen[str | None]):
+    """One of a few choices, each on its own key. Escape cancels."""
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        """`choices` are (key, label, value)."""
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        lines = "\n".join(f"  {key}  {label}" for key, label, _ in self.choices)
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="question")
+            yield Static(lines, markup=False)
+            yield Static("Esc to cancel", markup=False, classes="hint")
+
+    def on_key(self, event) -> None:
+        event.stop()
+        if event.key == "escape":
+            self.dismiss(None)
+            return
+        for key, _, value in self.choices:
+            if event.key == key:
+                self.dismiss(value)
+                return
+
+
+class Help(ModalScreen[None]):
+    """Every key of the console, grouped as the practice groups the work."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", tooltip="Back to the console")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static(self.text, markup=False)
+            yield Static("Esc or ? to close", markup=False, classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

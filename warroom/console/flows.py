@@ -1,0 +1,156 @@
+"""What each key does, step by step: ask what the rules need, then commit through the app.
+
+A flow never shows an action as done: the app does, after the store has committed it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from warroom.console.dialogs import Ask, Choose, Confirm
+from warroom.domain import actions
+from warroom.domain.actions import RoleHeld, RuleBroken, WrongHat
+from warroom.domain.model import EFFECTIVE, HATS, LEVER_STATES, NO_EFFECT, PULLED, SEVERITIES, SKIPPED, UNTRIED
+from warroom.domain.text import one_line
+
+if TYPE_CHECKING:
+    from warroom.console.app import WarroomApp
+
+
+async def _take_over(app: WarroomApp, held: RoleHeld) -> bool:
+    question = f"{one_line(held.holder, 40)} wears the {held.hat} hat. Take it over? The handoff goes on the timeline."
+    if not await app.push_screen_wait(Confirm(question)):
+        return False
+    return await app.commit(actions.wear_hat(app.state, app.actor, app.now(), held.hat, take_over=True))
+
+
+async def do(app: WarroomApp, make, *args, **kwargs) -> bool:
+    """Run a domain action. Another hat's action asks to switch hats first (one commit for both)."""
+    try:
+        return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
+    except WrongHat as wrong:
+        question = (f"That is the {wrong.needed}'s action, and you wear "
+                    f"{'the ' + wrong.wearing + ' hat' if wrong.wearing else 'no hat'}.\n"
+                    f"Switch to the {wrong.needed} hat first?")
+        if not await app.push_screen_wait(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")):
+            return False
+        try:
+            return await app.commit(make(app.state, app.actor, app.now(), *args, switch=True, **kwargs))
+        except RoleHeld as held:
+            if not await _take_over(app, held):
+                return False
+            return await do(app, make, *args, **kwargs)
+        except RuleBroken as broken:
+            app.warn(str(broken))
+    except RuleBroken as broken:
+        app.warn(str(broken))
+    return False
+
+
+async def wear(app: WarroomApp, hat: str) -> None:
+    try:
+        await app.commit(actions.wear_hat(app.state, app.actor, app.now(), hat))
+    except RoleHeld as held:
+        await _take_over(app, held)
+    except RuleBroken as broken:
+        app.warn(str(broken))
+
+
+async def advance_lever(app: WarroomApp, number: int) -> None:
+    lever = app.state.lever(number)
+    if lever.state == UNTRIED:
+        untried = [lev for lev in app.state.levers[: number - 1] if lev.state == UNTRIED]
+        reason = ""
+        if untried:
+            names = ", ".join(f"{lev.number} {lev.name}" for lev in untried)
+            reason = await app.push_screen_wait(Ask(
+                f"Lever {number} {lever.name} before {names}.\nContain in order unless there is a reason: why this one first?",
+                placeholder="e.g. no flag guards this code path"))
+            if not reason or not reason.strip():
+                app.warn("not pulled: pulling out of order needs a reason")
+                return
+        await do(app, actions.set_lever, number, PULLED, reason=reason)
+    elif lever.state == PULLED:
+        outcome = await app.push_screen_wait(Choose(
+            f"Lever {number} {lever.name} is pulled. Did it work?",
+            [("e", "effective — impact stopped (sets contained)", EFFECTIVE), ("x", "no effect", NO_EFFECT)]))
+        if outcome:
+            await do(app, actions.set_lever, number, outcome)
+    else:
+        app.warn(f"lever {number} {lever.name} is {lever.state}; u corrects a mistaken press")
+
+
+async def _pick_lever(app: WarroomApp, question: str, allowed) -> int | None:
+    choices = [(str(lev.number), f"{lev.name} ({lev.state})", str(lev.number)) for lev in app.state.levers if allowed(lev)]
+    if not choices:
+        app.warn("no lever can be chosen for that")
+        return None
+    picked = await app.push_screen_wait(Choose(question, choices))
+    return int(picked) if picked else None
+
+
+async def skip_lever(app: WarroomApp) -> None:
+    number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED)
+    if number is None:
+        return
+    reason = await app.push_screen_wait(Ask(f"Why skip lever {number}?", placeholder="e.g. no migration in this release"))
+    if reason and reason.strip():
+        await do(app, actions.set_lever, number, SKIPPED, reason=reason)
+    elif reason is not None:
+        app.warn("not skipped: skipping needs a reason")
+
+
+async def correct_lever(app: WarroomApp) -> None:
+    number = await _pick_lever(app, "Correct which lever?", lambda lev: lev.state != UNTRIED)
+    if number is None:
+        return
+    lever = app.state.lever(number)
+    keys = {UNTRIED: "u", PULLED: "p", EFFECTIVE: "e", NO_EFFECT: "x", SKIPPED: "s"}
+    to = await app.push_screen_wait(Choose(
+        f"Lever {number} {lever.name} is {lever.state}. What should it be?",
+        [(keys[s], s, s) for s in LEVER_STATES if s != lever.state]))
+    if not to:
+        return
+    reason = await app.push_screen_wait(Ask("What was wrong? (kept on the timeline)", placeholder="e.g. pressed 1 instead of 2"))
+    if reason is None:
+        return
+    await do(app, actions.set_lever, number, to, reason=reason, correction=True)
+
+
+async def note(app: WarroomApp) -> None:
+    wearing = app.state.hat_of(app.actor)
+    if wearing is None:
+        hat = await app.push_screen_wait(Choose("You wear no hat. Write as:", [(h[0], h, h) for h in HATS]))
+        if not hat:
+            return
+        wearing = hat
+    hint = "Enter to save · Esc to cancel" + (" · f (not n) reports a finding to the commander" if wearing == "investigator" else "")
+    text = await app.push_screen_wait(Ask(f"Note as the {wearing}", hint=hint))
+    if text is not None:
+        await do(app, actions.note, text, hat=wearing)
+
+
+async def finding(app: WarroomApp) -> None:
+    text = await app.push_screen_wait(Ask("Finding to report to the commander", placeholder="what the data shows"))
+    if text is not None:
+        await do(app, actions.report_finding, text)
+
+
+async def acknowledge(app: WarroomApp) -> None:
+    waiting = app.state.unacknowledged
+    if not waiting:
+        app.warn("no finding is waiting")
+        return
+    if await do(app, actions.acknowledge, waiting[0].id):
+        app.say(f"acknowledged finding #{waiting[0].id}")
+
+
+async def severity(app: WarroomApp) -> None:
+    current = app.state.severity
+    picked = await app.push_screen_wait(Choose(
+        f"Severity is {current}. Change it to:", [(s[1], s, s) for s in SEVERITIES if s != current]))
+    if not picked:
+        return
+    question = f"Change severity {current} → {picked}? Every deadline is recomputed from detection."
+    if await app.push_screen_wait(Confirm(question)):
+        await do(app, actions.change_severity, picked)

@@ -1,0 +1,61 @@
+"""With no open incident: declare one (title, severity, when detected) or open a past one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from warroom.domain import actions
+from warroom.domain.actions import RuleBroken
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import TimeError, parse_when
+from warroom.store import StoreError
+
+
+class StartScreen(Screen[str | None]):
+    """Dismisses with the code of the incident to open, or None to quit."""
+
+    BINDINGS = [Binding("escape", "leave", "Quit", tooltip="Leave without declaring", id="start.quit")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start"):
+            yield Static("No incident is open. Declare one:", classes="question", markup=False)
+            yield Input(placeholder="Title: what is broken, as the page said it", id="title")
+            yield Input(value="P1", placeholder="Severity: P0, P1, P2 or P3", id="severity")
+            yield Input(value="now", placeholder="Detected: now, 5m (ago), or 2026-11-27T03:12", id="detected")
+            yield Static("Enter declares · Tab moves between fields · or pick a past incident below", classes="hint", markup=False)
+            yield OptionList(id="past")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        store = self.app.store
+        past = self.query_one("#past", OptionList)
+        for state in await store.states():
+            past.add_option(Option(one_line(f"{state.code}  {state.severity}  {state.status:<13}  {state.title}", 200), id=state.code))
+        self.query_one("#title", Input).focus()
+
+    @on(Input.Submitted)
+    async def declare(self) -> None:
+        app = self.app
+        value = {name: self.query_one(f"#{name}", Input).value for name in ("title", "severity", "detected")}
+        now = app.now()
+        try:
+            detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
+            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected)
+            event = await app.store.declare(draft)
+        except (RuleBroken, TimeError, StoreError) as error:
+            app.warn(str(error))
+            return
+        self.dismiss(event.incident)
+
+    @on(OptionList.OptionSelected)
+    def pick(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,131 @@
+"""What each part of the screen says, as Textual Content built from the domain state.
+
+User text is never parsed as markup: it goes in as plain strings through `one_line`, which
+also turns control characters into visible symbols.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.content import Content
+
+from warroom.domain.describe import describe
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
+from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, deadlines, next_deadline, status_page
+from warroom.domain.text import one_line
+from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
+
+LEVER_MARK = {PULLED: "▶", EFFECTIVE: "✔", NO_EFFECT: "✘", SKIPPED: "⤼"}
+HAT_SHORT = {"commander": "CMD", "communicator": "COM", "investigator": "INV"}
+DEADLINE_MARK = {MET: "✔", OVERDUE: "⚠", WAIVED: "–"}
+
+
+def strip(state: IncidentState, now: datetime, actor: str) -> Content:
+    """Two lines: what the incident is and how long it has run; who wears which hat."""
+    elapsed = t_plus(now, state.detected) if state.detected else ""
+    wearing = state.hat_of(actor)
+    holders = "  ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 16)}" for hat in HATS)
+    return Content.assemble(
+        (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'red' if state.severity in ('P0', 'P1') else ''}"),
+        "  ", (one_line(state.title, 120), "bold"), "  ", (state.status.upper(), "italic"),
+        "  ", (elapsed, "bold"),
+        "\n ", (one_line(actor, 20), "bold"), " ▸ ",
+        ((wearing or "no hat").upper(), "bold reverse" if wearing else "dim"),
+        "  │ ", holders,
+    )
+
+
+def countdown(state: IncidentState, now: datetime) -> tuple[Content, str]:
+    """The nearest open deadline, counting down; overdue counts up in words and shape too."""
+    due = next_deadline(deadlines(state, now))
+    if due is None or due.due is None:
+        done = "resolved: no deadline open" if state.resolved else "no communication deadline open"
+        return Content.assemble(("  ✔ ", "bold"), done), "clear"
+    left = due.due - now
+    if due.status == OVERDUE:
+        return Content.assemble(
+            (" ⚠ OVERDUE ", "bold reverse"), " ", (due.label, "bold"), f"  by +{clock_text(-left)}",
+            f"   (was due {local_time(due.due)})",
+        ), "overdue"
+    tone = "near" if left.total_seconds() <= 300 else "open"
+    return Content.assemble(
+        ("  ⏳ NEXT ", "bold"), " ", (due.label, "bold"), "  in ", (clock_text(left), "bold"),
+        f"   (due {local_time(due.due)})",
+    ), tone
+
+
+def levers(state: IncidentState) -> Content:
+    parts: list = []
+    origin = state.detected
+    for lever in state.levers:
+        mark = LEVER_MARK.get(lever.state, "·")
+        when = f" {local_time(lever.changed_at)} {t_plus(lever.changed_at, origin)}" if lever.changed_at and origin else ""
+        reason = f" — {one_line(lever.reason, 60)}" if lever.reason else ""
+        style = {EFFECTIVE: "bold", NO_EFFECT: "dim", SKIPPED: "dim italic"}.get(lever.state, "")
+        parts += [(f" [{lever.number}] ", "bold"), f"{mark} ", (f"{lever.name:<19}", style),
+                  (f"{lever.state:<10}", style), when, reason, "\n"]
+    return Content.assemble(*parts[:-1])
+
+
+def timeline_row(event: Event, origin: datetime | None) -> str:
+    when = t_plus(event.at, origin) if origin else ""
+    hat = HAT_SHORT.get(event.role, event.role[:3])
+    return f"{local_time(event.at)} {when:>8} {hat} {one_line(event.actor, 12)}: {one_line(describe(event))}"
+
+
+def figures(state: IncidentState) -> Content:
+    fig = state.figures()
+    pairs = (("detect", fig.to_detect), ("contain", fig.to_contain), ("identify", fig.to_identify),
+             ("fix", fig.to_fix), ("resolve", fig.to_resolve), ("total", fig.total))
+    return Content.assemble(*[part for label, value in pairs for part in (f"{label} ", (minutes_text(value), "bold"), "  ")])
+
+
+def unacknowledged(state: IncidentState) -> Content:
+    waiting = state.unacknowledged
+    if not waiting:
+        return Content("no findings waiting")
+    lines: list = [(f"{len(waiting)} finding(s) to acknowledge (a):", "bold")]
+    for finding in waiting[-3:]:
+        lines += ["\n", f" #{finding.id} {one_line(finding.actor, 12)}: ", one_line(finding.text, 200)]
+    return Content.assemble(*lines)
+
+
+def deadline_lines(state: IncidentState, now: datetime) -> Content:
+    found = deadlines(state, now)
+    parts: list = [f"status page: {status_page(state)}\n"]
+    for deadline in found:
+        parts += _deadline(deadline, now)
+    return Content.assemble(*parts[:-1]) if found else Content("no deadlines at this severity")
+
+
+def _deadline(deadline: Deadline, now: datetime) -> list:
+    mark = DEADLINE_MARK.get(deadline.status, "○")
+    if deadline.status == MET and deadline.met_at:
+        when = f"met {local_time(deadline.met_at)}"
+    elif deadline.due is None:
+        when = "at the next standup"
+    elif deadline.status == OVERDUE:
+        when = f"OVERDUE +{clock_text(now - deadline.due)}"
+    elif deadline.status == WAIVED:
+        when = "not needed (resolved)"
+    else:
+        when = f"in {clock_text(deadline.due - now)}"
+    style = "bold" if deadline.status == OVERDUE else "dim" if deadline.status in (MET, WAIVED) else ""
+    return [(f"{mark} {deadline.label}", style), (f"  {when}", style), "\n"]
+
+
+def investigation(state: IncidentState) -> Content:
+    """Hypotheses (the investigator's notes) and findings, newest last."""
+    parts: list = []
+    for event in state.events[-400:]:
+        if event.kind == "finding reported":
+            found = state.finding(event.id or 0)
+            ack = "acknowledged" if found and found.acknowledged_at else "waiting for the commander"
+            parts += [(f"#{event.id} finding ", "bold"), f"({ack}) ", one_line(event.payload.get("text", ""), 300), "\n"]
+        elif event.kind == "note" and event.role == "investigator":
+            parts += [(f"{local_time(event.at)} ", "dim"), one_line(event.payload.get("text", ""), 300), "\n"]
+    if not parts:
+        return Content("no findings or hypotheses yet — n writes one, f reports a finding")
+    return Content.assemble(*parts[:-1])
