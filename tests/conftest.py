@@ -5,6 +5,7 @@ Autouse: the developer's own database, config, name and clipboard never reach a 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("TMUX", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    time.tzset()  # local time is UTC in every test, so times on screen are fixed
+    yield
+    time.tzset()
 
 
 @pytest.fixture

@@ -63,3 +63,37 @@ class Book:
     def do(self, action, *args, **kwargs) -> list[Event]:
         """Run a domain action against the current state and keep what it returns."""
         return self._add(action(self.state, *args, **kwargs))
+
+
+class Clock:
+    """A clock tests move by hand; every component of the app reads it."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+async def seed(path: Path, *steps, title: str = "Login fails with 401", severity: str = "P1", detected: datetime = T0) -> None:
+    """Write a declared incident and then each (action, actor, minute, *args) step through the store."""
+    from warroom.store import Store
+
+    store = await Store.open(path)
+    try:
+        await store.declare(actions.declare("alice", detected, title, severity, detected=detected))
+        for action, actor, minute, *args in steps:
+            state = await store.load("INC-1")
+            await store.append(action(state, actor, at(minute), *args))
+    finally:
+        await store.close()
+
+
+def db_rows(path: Path, sql: str = "SELECT role, kind, payload FROM event ORDER BY id") -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        return raw.execute(sql).fetchall()

@@ -1,0 +1,326 @@
+"""The console driven with keys through Textual's pilot; assertions on the state and the database."""
+
+import json
+
+import pytest
+
+from helpers import Clock, at, db_rows, seed
+from warroom.console.dialogs import Ask, Choose, Confirm, Help
+from warroom.console.launch import make_app
+from warroom.console.start import StartScreen
+from warroom.domain import actions
+from warroom.domain.model import COMMANDER, COMMUNICATOR, EFFECTIVE, INVESTIGATOR, NO_EFFECT, PULLED, SKIPPED, UNTRIED
+
+
+def kinds(path):
+    return [kind for _, kind, _ in db_rows(path)]
+
+
+def last_payload(path):
+    return json.loads(db_rows(path)[-1][2])
+
+
+async def settle(pilot):
+    """Let the console finish what it was doing: until no flow runs or one waits on a question."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause(0.005)
+        busy = [w for w in app.workers if not w.is_finished]
+        if not busy or len(app.screen_stack) > 1:
+            break
+    await pilot.pause()
+
+
+@pytest.fixture
+def clock():
+    return Clock(at(5))
+
+
+@pytest.fixture
+async def console(db_file, clock):
+    await seed(db_file)
+
+    async def run(size=(120, 40), **kwargs):
+        app = make_app(db_file, clock=clock, actor="alice", **kwargs)
+        return app, app.run_test(size=size)
+
+    return run
+
+
+async def test_opens_the_open_incident_with_the_declarer_as_commander(console):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        assert app.code == "INC-1"
+        assert app.state.hat_of("alice") == COMMANDER
+        assert app.main_screen.query_one("#commander").has_class("active")
+        assert not app.main_screen.query_one("#investigator").has_class("active")
+
+
+@pytest.mark.parametrize("key, hat", [("m", COMMUNICATOR), ("i", INVESTIGATOR)])
+async def test_hat_keys_wear_the_hat_and_put_the_switch_on_the_timeline(console, db_file, key, hat):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.state.hat_of("alice") == hat
+        assert app.main_screen.query_one(f"#{hat}").has_class("active")
+    assert db_rows(db_file)[-1][:2] == (hat, "hat worn")
+
+
+async def test_lever_key_pulls_then_asks_the_outcome_and_sets_contained(console, db_file, clock):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.state.lever(1).state == PULLED
+        clock.advance(minutes=2)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, Choose)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.state.lever(1).state == EFFECTIVE
+        assert app.state.status == "contained"
+        assert app.state.milestone("contained") == at(7)
+    assert [json.loads(p)["state"] for _, k, p in db_rows(db_file) if k == "lever changed"] == [PULLED, EFFECTIVE]
+
+
+async def test_a_lever_out_of_order_asks_for_the_reason_and_keeps_it(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, Ask)
+        await pilot.press(*"no flag on this path", "enter")
+        await settle(pilot)
+        assert app.state.lever(3).state == PULLED
+    assert last_payload(db_file)["reason"] == "no flag on this path"
+    assert last_payload(db_file)["out_of_order"] is True
+
+
+async def test_an_empty_reason_pulls_nothing(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.state.lever(2).state == UNTRIED
+    assert kinds(db_file) == ["declared"]
+
+
+async def test_another_hats_action_asks_to_switch_and_escape_changes_nothing(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.state.lever(1).state == UNTRIED
+        assert kinds(db_file) == ["declared", "hat worn"]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.state.lever(1).state == PULLED
+        assert app.state.hat_of("alice") == COMMANDER
+    assert db_rows(db_file)[-2][:2] == (COMMANDER, "hat worn")
+    assert db_rows(db_file)[-1][:2] == (COMMANDER, "lever changed")
+
+
+async def test_skip_and_correct_a_lever(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("x", "1")
+        await settle(pilot)
+        await pilot.press(*"no flag exists", "enter")
+        await settle(pilot)
+        assert app.state.lever(1).state == SKIPPED
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.state.lever(2).state == PULLED  # in order now: 1 was skipped
+        await pilot.press("2", "x")
+        await settle(pilot)
+        assert app.state.lever(2).state == NO_EFFECT
+        await pilot.press("u", "2", "e")
+        await settle(pilot)
+        await pilot.press(*"misread the graph", "enter")
+        await settle(pilot)
+        assert app.state.lever(2).state == EFFECTIVE
+    payload = last_payload(db_file)
+    assert payload["correction"] is True and payload["was"] == NO_EFFECT and payload["reason"] == "misread the graph"
+
+
+async def test_note_is_written_as_the_worn_hat_literally(console, db_file):
+    hostile = "[red]x[/red] [0] [/ 🔥"
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("m", "n")
+        await settle(pilot)
+        await pilot.press(*hostile, "enter")
+        await settle(pilot)
+        timeline = app.main_screen.query_one("#timeline")
+        assert any(hostile in line for line in timeline.lines)
+    role, kind, payload = db_rows(db_file)[-1]
+    assert (role, kind, json.loads(payload)["text"]) == (COMMUNICATOR, "note", hostile)
+
+
+async def test_escape_on_a_note_writes_nothing(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("n", "a", "b", "escape")
+        await settle(pilot)
+    assert kinds(db_file) == ["declared"]
+
+
+async def test_a_finding_goes_to_the_commander_who_acknowledges_it(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("i", "f")
+        await settle(pilot)
+        await pilot.press(*"401s began with deploy 142", "enter")
+        await settle(pilot)
+        assert [f.text for f in app.state.unacknowledged] == ["401s began with deploy 142"]
+        assert app.main_screen.query_one("#waiting").has_class("some")
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("enter")  # switch to the commander hat
+        await settle(pilot)
+        assert app.state.unacknowledged == []
+    assert kinds(db_file)[-3:] == ["finding reported", "hat worn", "finding acknowledged"]
+
+
+async def test_severity_change_asks_to_confirm_and_recomputes(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("s", "0")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.state.severity == "P0"
+        countdown = str(app.main_screen.query_one("#countdown").render())
+        assert "notify leadership + on-call" in countdown
+    assert last_payload(db_file) == {"severity": "P0", "was": "P1"}
+
+
+async def test_the_countdown_counts_down_then_up_with_words(console, clock):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        countdown = app.main_screen.query_one("#countdown")
+        assert "in 10:00" in str(countdown.render()) and countdown.has_class("open")
+        clock.advance(minutes=8)
+        app.main_screen.tick()
+        assert "in 02:00" in str(countdown.render()) and countdown.has_class("near")
+        clock.advance(minutes=3)
+        app.main_screen.tick()
+        text = str(countdown.render())
+        assert "OVERDUE" in text and "+01:00" in text and countdown.has_class("overdue")
+
+
+async def test_a_restart_shows_the_same_state_hat_included(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("1", "i")
+        await settle(pilot)
+        before = (app.state.lever(1).state, app.state.hat_of("alice"), len(app.state.events))
+    again, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        assert (again.state.lever(1).state, again.state.hat_of("alice"), len(again.state.events)) == before
+        assert again.main_screen.query_one("#investigator").has_class("active")
+        assert len(again.main_screen.query_one("#timeline").lines) == before[2]
+
+
+async def test_events_from_another_process_appear_without_a_key(console, db_file):
+    from warroom.store import Store
+
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        other = await Store.open(db_file)
+        state = await other.load("INC-1")
+        await other.append(actions.note(state, "alice", at(6), "from a script"))
+        await other.close()
+        await app.catch_up()
+        await settle(pilot)
+        assert app.state.events[-1].payload["text"] == "from a script"
+        assert "from a script" in app.main_screen.query_one("#timeline").lines[-1]
+
+
+async def test_help_lists_every_key(console):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, Help)
+        for key in ("c ", "m ", "i ", "1 ", "2 ", "3 ", "4 ", "n ", "f ", "a ", "s ", "x ", "u ", "? ", "^q"):
+            assert f"  {key}" in app.screen.text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, Help)
+
+
+async def test_with_no_open_incident_the_start_screen_declares_one(db_file, clock):
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press(*"Checkout 500s", "tab")
+        await pilot.press("backspace", "backspace", *"P0", "tab")
+        await pilot.press(*["backspace"] * 3, *"3m", "enter")
+        await settle(pilot)
+        assert app.code == "INC-1" and app.state.severity == "P0"
+        assert app.state.detected == at(2)
+        assert app.state.hat_of("bob") == COMMANDER
+
+
+async def test_a_bad_declaration_writes_nothing_and_says_why(db_file, clock):
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"x", "tab", "backspace", "backspace", *"P9", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        assert any("unknown severity" in n.message for n in app._notifications)
+    assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (160, 48)])
+async def test_no_crash_at_any_size_or_when_resized(console, size):
+    app, running = await console(size=size)
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(61, 19)
+        await settle(pilot)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.state.lever(1).state == PULLED
+
+
+async def test_ten_thousand_characters_and_escapes_in_a_title_do_not_crash(db_file, clock):
+    await seed(db_file, title="\x1b]0;pwned\x07" + "[b]" * 3000 + "🔥" * 500)
+    app = make_app(db_file, clock=clock, actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        strip = str(app.main_screen.query_one("#strip").render())
+        assert "\x1b" not in strip and "␛]0;pwned␇[b][b]" in strip

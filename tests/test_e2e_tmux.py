@@ -1,0 +1,53 @@
+"""End to end: the installed `warroom` in a real tmux pane, driven with real keys."""
+
+import pytest
+
+from helpers import T0, at, db_rows, run_cli
+from tmux import Pane
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def pane(db_file):
+    run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC"})
+    yield pane
+    pane.close()
+
+
+def test_keys_act_are_saved_and_survive_a_restart(pane, db_file):
+    pane.start()
+    pane.wait_for("INC-1")
+    pane.wait_for("notify engineering manager + PM  in 10:00")
+    pane.keys("1")
+    pane.wait_for("pulled")
+    pane.keys("n")
+    pane.wait_for("Note as the commander")
+    pane.type("flag auth_v2 off [bold]now[/]")
+    pane.keys("Enter")
+    pane.wait_for("flag auth_v2 off [bold]now[/]")
+    pane.keys("i")
+    pane.wait_for("alice ▸ INVESTIGATOR")
+    pane.keys("C-q")
+    pane.wait_for("EXITED 0")
+    assert [kind for _, kind, _ in db_rows(db_file)] == ["declared", "lever changed", "note", "hat worn"]
+
+    pane.start()
+    screen = pane.wait_for("alice ▸ INVESTIGATOR")
+    assert "[1] ▶ feature flag off   pulled" in screen
+    assert "flag auth_v2 off [bold]now[/]" in screen
+    pane.keys("C-q")
+    pane.wait_for("EXITED 0")
+
+
+def test_a_corrupt_database_is_one_line_and_status_2(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not sqlite" * 100)
+    pane = Pane({"WARROOM_DB": str(bad)})
+    try:
+        pane.start()
+        screen = pane.wait_for("EXITED 2")
+        assert "not a warroom database" in screen and "Traceback" not in screen
+    finally:
+        pane.close()

@@ -1,0 +1,38 @@
+"""Layout snapshots of the real console, with a fixed clock and size. Behaviour is tested elsewhere."""
+
+import asyncio
+
+import pytest
+
+from helpers import Clock, at, seed
+from warroom.console.launch import make_app
+from warroom.domain import actions
+from warroom.domain.model import EFFECTIVE, PULLED
+
+STORY = (
+    (actions.set_lever, "alice", 2, 1, PULLED),
+    (actions.set_lever, "alice", 4, 1, EFFECTIVE),
+    (actions.note, "alice", 5, "error rate back under 1% [after flag off]"),
+    (actions.wear_hat, "bob", 6, "investigator"),
+    (actions.report_finding, "bob", 7, "401s began with deploy 142: token format changed"),
+    (actions.wear_hat, "carol", 8, "communicator"),
+)
+
+
+def console(db_file, minute: float, actor: str = "alice", story=STORY):
+    asyncio.run(seed(db_file, *story))
+    return make_app(db_file, clock=Clock(at(minute)), actor=actor)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@pytest.mark.parametrize("actor", ["alice", "bob", "carol"])  # commander, investigator, communicator
+def test_layout_for_each_hat(snap_compare, db_file, size, actor):
+    assert snap_compare(console(db_file, 9, actor), terminal_size=size)
+
+
+def test_overdue_countdown(snap_compare, db_file):
+    assert snap_compare(console(db_file, 17, story=()), terminal_size=(80, 24))
+
+
+def test_narrow_terminal_stacks_the_panes(snap_compare, db_file):
+    assert snap_compare(console(db_file, 9), terminal_size=(60, 20))

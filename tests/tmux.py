@@ -1,0 +1,67 @@
+"""Driving the installed `warroom` in a real tmux pane: send-keys in, capture-pane out."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from helpers import warroom_exe
+
+
+class Pane:
+    def __init__(self, env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
+        if shutil.which("tmux") is None:
+            pytest.fail("tmux is not installed (.ci/run installs it)")
+        self.socket = f"warroom-test-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        self.size = size
+        self.session = "w"
+        self.started = False
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
+        if check and done.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)}: {done.stderr}")
+        return done.stdout
+
+    def start(self, *args: str) -> None:
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        command = f"env {exports} {shlex.quote(warroom_exe())} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
+        width, height = self.size
+        if not self.started:
+            self.tmux("new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), command)
+            self.tmux("set-option", "-g", "remain-on-exit", "on")
+            self.started = True
+        else:
+            self.tmux("respawn-pane", "-k", "-t", self.session, command)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", self.session, "-l", text)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-t", self.session)
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        """Poll the pane until `text` shows (a bounded wait for the screen, not for a deadline)."""
+        end = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never showed; the pane shows:\n{screen}")
+
+    def buffer(self) -> str:
+        return self.tmux("show-buffer", check=False)
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
