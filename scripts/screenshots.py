@@ -1,0 +1,71 @@
+"""Regenerate screenshots/*.svg from the real console on a scratch database with a fixed clock.
+
+Run:  .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+from warroom.console.launch import make_app  # noqa: E402
+from warroom.domain import actions  # noqa: E402
+from warroom.store import Store  # noqa: E402
+
+T0 = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+STORY = [
+    (actions.note, "alice", 1, "paged: login 401 rate 38% on web"),
+    (actions.set_lever, "alice", 2, 1, "pulled"),
+    (actions.wear_hat, "bob", 3, "investigator"),
+    (actions.note, "bob", 4, "hypothesis: deploy 142 changed the token format"),
+    (actions.set_lever, "alice", 5, 1, "effective"),
+    (actions.report_finding, "bob", 7, "401s began with deploy 142; old tokens fail validation"),
+    (actions.wear_hat, "carol", 8, "communicator"),
+    (actions.notify, "carol", 9, "manager", "Dana (EM), Sam (PM)"),
+]
+
+
+async def seed(path: Path, story) -> None:
+    store = await Store.open(path)
+    await store.declare(actions.declare("alice", T0, "Login fails with 401 after deploy 142", "P1",
+                                        detected=T0, impact_started=at(-4)))
+    for action, actor, minute, *args in story:
+        await store.append(action(await store.load("INC-1"), actor, at(minute), *args))
+    await store.close()
+
+
+async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], story=STORY) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "shot.db"
+        await seed(path, story)
+        app = make_app(path, clock=lambda: at(minute), actor=actor)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    await shoot("console-commander-160x48", "alice", 10, (160, 48))
+    await shoot("console-investigator-80x24", "bob", 10, (80, 24))
+    await shoot("console-overdue-80x24", "alice", 17, (80, 24), story=STORY[:2])
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
