@@ -324,3 +324,36 @@ async def test_ten_thousand_characters_and_escapes_in_a_title_do_not_crash(db_fi
         await settle(pilot)
         strip = str(app.main_screen.query_one("#strip").render())
         assert "\x1b" not in strip and "␛]0;pwned␇[b][b]" in strip
+
+
+async def test_the_start_screen_opens_a_past_incident(db_file, clock):
+    await seed(db_file, (actions.resolve, "alice", 30))
+    app = make_app(db_file, clock=clock, actor="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        app.screen.query_one("#past").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.code == "INC-1" and app.state.resolved
+    assert db_rows(db_file, "SELECT count(*) FROM event") == [(2,)]
+
+
+async def test_every_key_is_in_the_command_palette(console):
+    from warroom.console.screen import KEYS
+
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.main_screen)}
+        assert {binding.description for binding in KEYS} <= titles
+
+
+async def test_the_ack_key_shows_only_when_a_finding_waits(console):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        assert app.main_screen.check_action("acknowledge", ()) is False
+        await pilot.press("i", "f", *"x", "enter")
+        await settle(pilot)
+        assert app.main_screen.check_action("acknowledge", ()) is True

@@ -25,9 +25,12 @@ class StartScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
             yield Static("No incident is open. Declare one:", classes="question", markup=False)
-            yield Input(placeholder="Title: what is broken, as the page said it", id="title")
-            yield Input(value="P1", placeholder="Severity: P0, P1, P2 or P3", id="severity")
-            yield Input(value="now", placeholder="Detected: now, 5m (ago), or 2026-11-27T03:12", id="detected")
+            yield Static("Title", classes="label", markup=False)
+            yield Input(placeholder="what is broken, as the page said it", id="title")
+            yield Static("Severity: P0, P1, P2 or P3", classes="label", markup=False)
+            yield Input(value="P1", placeholder="P0, P1, P2 or P3", id="severity")
+            yield Static("Detected: now, a span ago (5m, 90s) or a time (2026-11-27T03:12)", classes="label", markup=False)
+            yield Input(value="now", placeholder="now", id="detected")
             yield Static("Enter declares · Tab moves between fields · or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
         yield Footer()
@@ -35,7 +38,10 @@ class StartScreen(Screen[str | None]):
     async def on_mount(self) -> None:
         store = self.app.store
         past = self.query_one("#past", OptionList)
-        for state in await store.states():
+        states = await store.states()
+        if not states:
+            past.add_option(Option("no past incidents in this database", disabled=True))
+        for state in states:
             past.add_option(Option(one_line(f"{state.code}  {state.severity}  {state.status:<13}  {state.title}", 200), id=state.code))
         self.query_one("#title", Input).focus()
 
