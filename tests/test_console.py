@@ -356,3 +356,14 @@ async def test_the_ack_key_shows_only_when_a_finding_waits(console):
         await pilot.press("i", "f", *"x", "enter")
         await settle(pilot)
         assert app.main_screen.check_action("acknowledge", ()) is True
+
+
+async def test_flows_run_in_the_order_their_keys_were_pressed(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("i", "f")  # no pause: the finding must wait for the hat switch
+        await settle(pilot)
+        await pilot.press(*"seen", "enter")
+        await settle(pilot)
+    assert kinds(db_file) == ["declared", "hat worn", "finding reported"]

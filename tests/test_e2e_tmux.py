@@ -1,5 +1,7 @@
 """End to end: the installed `warroom` in a real tmux pane, driven with real keys."""
 
+import json
+
 import pytest
 
 from helpers import T0, at, db_rows, run_cli
@@ -49,5 +51,31 @@ def test_a_corrupt_database_is_one_line_and_status_2(tmp_path):
         pane.start()
         screen = pane.wait_for("EXITED 2")
         assert "not a warroom database" in screen and "Traceback" not in screen
+    finally:
+        pane.close()
+
+
+def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_file):
+    run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "carol", "WARROOM_NOW": at(16).isoformat(),
+                 "TZ": "UTC", "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(120, 40))
+    try:
+        pane.start()
+        pane.wait_for("⚠ client notice  OVERDUE +01:00")
+        pane.wait_for("⚠ OVERDUE")
+        pane.keys("m")
+        pane.wait_for("carol ▸ COMMUNICATOR")
+        pane.keys("y")
+        pane.wait_for("no surprises")
+        pane.keys("Enter")
+        pane.wait_for("Was the client notice sent?")
+        pane.keys("Enter")
+        pane.wait_for("sent the client notice")
+        buffer = pane.buffer()
+        assert buffer.startswith("[P1] Login fails with 401") and "carol" in buffer
+        sent = [json.loads(p) for _, k, p in db_rows(db_file) if k == "communication sent"]
+        assert sent == [{"template": "client notice", "text": buffer}]
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
     finally:
         pane.close()

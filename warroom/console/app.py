@@ -16,7 +16,9 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from warroom.clipboard import copy, default_ways
 from warroom.console.screen import KEYS, ConsoleScreen
+from warroom.domain.policy import OVERDUE, deadlines
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import Event
 from warroom.domain.text import one_line
@@ -32,12 +34,17 @@ class WarroomApp(App[str | None]):
     TITLE = "warroom"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", tooltip="Quit; every action is already saved", id="quit", priority=True)]
 
-    def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None) -> None:
+    def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
+                 clipboard: list | None = None, bell: bool = True) -> None:
         super().__init__()
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
+        self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
+        self.bell_on = bell
+        self.alerted: set[str] | None = None  # overdue deadlines already announced
         self.store: Store | None = None
         self.state = IncidentState()
         self._catching_up = asyncio.Lock()
+        self._one_flow = asyncio.Lock()
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -117,14 +124,46 @@ class WarroomApp(App[str | None]):
                 self.main_screen.show(new)
 
     def start(self, flow: Coroutine) -> None:
-        """Run a key's flow as a worker, so it can wait on questions without blocking the screen."""
-        self.run_worker(flow, group="flow", exit_on_error=False)
+        """Run a key's flow as a worker, so it can wait on questions without blocking the screen.
+
+        Flows run one at a time, in the order their keys were pressed: a fast `i` then `f`
+        reports the finding as the investigator, never racing the hat switch."""
+
+        async def in_turn() -> None:
+            async with self._one_flow:
+                await flow
+
+        self.run_worker(in_turn(), group="flow", exit_on_error=False)
 
     def on_worker_state_changed(self, event) -> None:
         from textual.worker import WorkerState
 
         if event.state == WorkerState.ERROR:
             self.warn(f"that did not work: {one_line(str(event.worker.error), 200)}")
+
+    # -- copying and alerting ----------------------------------------------------------------
+    def _osc52(self, text: str) -> bool:
+        if self.is_headless:
+            return False
+        self.copy_to_clipboard(text)
+        return True
+
+    def copy_text(self, text: str) -> str | None:
+        """Copy through the clipboard chain; the name of the way that took it, or None."""
+        return copy(text, self.clipboard_ways)
+
+    def alert_overdue(self) -> None:
+        """One bell and one notification per deadline as it passes (not again after a restart)."""
+        overdue = {d.id: d for d in deadlines(self.state, self.now()) if d.status == OVERDUE}
+        if self.alerted is None:
+            self.alerted = set(overdue)
+            return
+        passed = [deadline for key, deadline in overdue.items() if key not in self.alerted]
+        if passed and self.bell_on:
+            self.bell()  # one bell, however many deadlines passed in the same second
+        for deadline in passed:
+            self.alerted.add(deadline.id)
+            self.warn(f"⚠ OVERDUE: {deadline.label}")
 
     # -- telling the person -----------------------------------------------------------------
     def say(self, message: str) -> None:

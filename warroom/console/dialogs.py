@@ -95,3 +95,29 @@ class Help(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ShowText(ModalScreen[None]):
+    """Text to copy by hand when no clipboard could take it: shown whole, selected, read-only."""
+
+    BINDINGS = [Binding("escape", "close", "Close", tooltip="Close the panel")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, markup=False, classes="question")
+            yield TextArea(self.text, read_only=True, id="text")
+            yield Static("Select with the mouse (shift-drag in tmux) and copy · Esc to close", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#text")
+        area.focus()
+        area.select_all()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

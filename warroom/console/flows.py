@@ -154,3 +154,47 @@ async def severity(app: WarroomApp) -> None:
     question = f"Change severity {current} → {picked}? Every deadline is recomputed from detection."
     if await app.push_screen_wait(Confirm(question)):
         await do(app, actions.change_severity, picked)
+
+
+async def copy_template(app: WarroomApp) -> None:
+    """y: copy the message that is due, then ask whether it went out; Enter records it as sent."""
+    from warroom.console.dialogs import ShowText
+    from warroom.domain.policy import CLIENT_NOTICE, surprise_warning
+    from warroom.domain.templates import filled
+
+    name, text = filled(app.state, app.now())
+    if not await do(app, actions.communicate, name, text, sent=False):
+        return
+    way = app.copy_text(text)
+    if way:
+        app.say(f"copied the {name} to {way}")
+    else:
+        app.warn("no clipboard took the text: select it in the panel and copy it by hand")
+        await app.push_screen_wait(ShowText(f"The {name}", text))
+    if name == CLIENT_NOTICE:
+        warning = surprise_warning(app.state)
+        if warning and not await app.push_screen_wait(Confirm(
+                f"⚠ {warning}.\nRecord the client notice as sent anyway?", yes="Enter/y: yes, record it", no="Esc/n: not yet")):
+            return
+    sent = await app.push_screen_wait(Confirm(
+        f"Was the {name} sent?", yes="Enter: record it as sent", no="Esc: not yet, leave it due"))
+    if sent and await do(app, actions.communicate, name, text, sent=True):
+        app.say(f"the {name} is on the timeline as sent")
+
+
+async def tick_notification(app: WarroomApp) -> None:
+    """t: tick an escalation as done, with who was told."""
+    from warroom.domain.policy import MET, NOTIFY, deadlines
+
+    open_ones = [d for d in deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status != MET]
+    if not open_ones:
+        app.warn("no notification is waiting to be ticked")
+        return
+    keys = "123456789"
+    picked = await app.push_screen_wait(Choose("Tick which notification as done?",
+                                               [(keys[n], d.label, d.id) for n, d in enumerate(open_ones)]))
+    if not picked:
+        return
+    whom = await app.push_screen_wait(Ask("Who was notified? (names, and how if it matters)", placeholder="e.g. Dana (EM) by phone"))
+    if whom is not None:
+        await do(app, actions.notify, picked, whom)

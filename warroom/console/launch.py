@@ -11,11 +11,11 @@ from warroom.settings import actor_name, system_clock
 from warroom.store import Store, StoreError
 
 
-def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None):
+def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None, **options):
     """The one way to build the console, for the CLI, the tests and the screenshot script."""
     from warroom.console.app import WarroomApp
 
-    return WarroomApp(db_path, clock, actor or actor_name(), code)
+    return WarroomApp(db_path, clock, actor or actor_name(), code, **options)
 
 
 async def _check(path: Path) -> None:

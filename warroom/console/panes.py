@@ -50,14 +50,16 @@ class CommanderPane(RolePane):
 
 
 class CommunicatorPane(RolePane):
-    HAT, KEYS = COMMUNICATOR, "n note"
+    HAT, KEYS = COMMUNICATOR, "t tick · y copy"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="deadlines", markup=False)
+            yield Static(id="template", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.query_one("#deadlines", Static).update(views.deadline_lines(state, now))
+        self.query_one("#template", Static).update(views.due_message(state, now))
 
 
 class InvestigatorPane(RolePane):

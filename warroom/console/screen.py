@@ -27,6 +27,8 @@ KEYS = [
     Binding("n", "note", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),
     Binding("f", "finding", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),
     Binding("a", "acknowledge", "Ack finding", tooltip="Acknowledge the oldest finding waiting (commander)", id="finding.ack"),
+    Binding("y", "copy", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
+    Binding("t", "tick", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
     Binding("s", "severity", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
     Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
 ]
@@ -85,6 +87,7 @@ class ConsoleScreen(Screen):
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)
         self.query_one(CommunicatorPane).show(app.state, now)
+        app.alert_overdue()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "acknowledge":
@@ -112,6 +115,12 @@ class ConsoleScreen(Screen):
 
     def action_acknowledge(self) -> None:
         self.app.start(flows.acknowledge(self.app))
+
+    def action_copy(self) -> None:
+        self.app.start(flows.copy_template(self.app))
+
+    def action_tick(self) -> None:
+        self.app.start(flows.tick_notification(self.app))
 
     def action_severity(self) -> None:
         self.app.start(flows.severity(self.app))

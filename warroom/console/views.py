@@ -14,7 +14,7 @@ from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
 from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, deadlines, next_deadline, status_page
-from warroom.domain.text import one_line
+from warroom.domain.text import one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
 
 LEVER_MARK = {PULLED: "▶", EFFECTIVE: "✔", NO_EFFECT: "✘", SKIPPED: "⤼"}
@@ -129,3 +129,11 @@ def investigation(state: IncidentState) -> Content:
     if not parts:
         return Content("no findings or hypotheses yet — n writes one, f reports a finding")
     return Content.assemble(*parts[:-1])
+
+
+def due_message(state: IncidentState, now: datetime) -> Content:
+    """The message that is due, already filled in; y copies exactly this."""
+    from warroom.domain.templates import filled
+
+    name, text = filled(state, now)
+    return Content.assemble((f"\ndue: {name} (y copies)\n", "bold"), (safe(text), "italic"))

@@ -1,0 +1,81 @@
+"""Pre-written messages with named placeholders, filled from the incident.
+
+A placeholder with no value stays visible as {name}, so the person sees what to fill in;
+values are put in once and never read as placeholders themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import EFFECTIVE, NO_EFFECT, PULLED
+from warroom.domain.policy import (
+    CLIENT_NOTICE, INTERNAL_NOTE, MET, RESOLUTION_NOTICE, STATUS_UPDATE, deadlines,
+)
+from warroom.domain.timefmt import t_plus
+
+TEMPLATES: dict[str, str] = {
+    CLIENT_NOTICE: (
+        "[{severity}] {title}\n"
+        "We are aware of an issue affecting {impact} since {detected_local} ({detected_utc}). "
+        "Our team is {state} and will update you by {next_update}.\n"
+        "— {communicator}, incident {code}"
+    ),
+    STATUS_UPDATE: (
+        "Update on {code} [{severity}] {title}: we are {state}, {elapsed} since detection. "
+        "Containment so far: {levers_pulled}. Next update by {next_update}.\n— {communicator}"
+    ),
+    INTERNAL_NOTE: (
+        "{code} [{severity}] {title} — {state}, {elapsed} since detection ({detected_utc}). "
+        "Levers: {levers_pulled}. Next update by {next_update}. Comms: {communicator}."
+    ),
+    RESOLUTION_NOTICE: (
+        "Resolved: {title} ({code}). The issue affecting {impact} is resolved; we will share what "
+        "we learned and what we are changing.\n— {communicator}"
+    ),
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace each {name} that has a non-empty value; leave the others visible."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or m.group(0), template)
+
+
+def values(state: IncidentState, now: datetime) -> dict[str, str]:
+    detected = state.detected
+    pulled = [f"{lev.name} ({lev.state})" for lev in state.levers if lev.state in (PULLED, EFFECTIVE, NO_EFFECT)]
+    update = next((d for d in deadlines(state, now) if d.id == "update" and d.due), None)
+    return {
+        "title": state.title,
+        "code": state.code,
+        "severity": state.severity,
+        "impact": state.impact,
+        "state": state.status,
+        "detected_local": detected.astimezone().strftime("%H:%M %Z") if detected else "",
+        "detected_utc": detected.strftime("%H:%M UTC") if detected else "",
+        "elapsed": t_plus(now, detected) if detected else "",
+        "levers_pulled": ", ".join(pulled) or "none yet",
+        "next_update": update.due.astimezone().strftime("%H:%M %Z") if update and update.due else "",
+        "communicator": state.holders.get("communicator", ""),
+    }
+
+
+def due_template(state: IncidentState, now: datetime) -> str:
+    """The message to send next: the client notice until sent, then the update the severity asks."""
+    if state.resolved:
+        return RESOLUTION_NOTICE
+    found = {d.id: d for d in deadlines(state, now)}
+    notice = found.get("client-notice")
+    if notice is not None and notice.status != MET:
+        return CLIENT_NOTICE
+    return INTERNAL_NOTE if state.severity in ("P2", "P3") else STATUS_UPDATE
+
+
+def filled(state: IncidentState, now: datetime, name: str | None = None) -> tuple[str, str]:
+    """(template name, filled text) for the named template or the one that is due."""
+    name = name or due_template(state, now)
+    return name, fill(TEMPLATES[name], values(state, now))
