@@ -352,10 +352,10 @@ async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        assert app.main_screen.check_action("acknowledge", ()) is False
+        assert app.main_screen.check_action("flow", ("acknowledge",)) is False
         await pilot.press("i", "f", *"x", "enter")
         await settle(pilot)
-        assert app.main_screen.check_action("acknowledge", ()) is True
+        assert app.main_screen.check_action("flow", ("acknowledge",)) is True
 
 
 async def test_flows_run_in_the_order_their_keys_were_pressed(console, db_file):
