@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers import T0, at  # noqa: F401  (re-exported for tests)
 
 
 @pytest.fixture(autouse=True)

@@ -7,12 +7,11 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from warroom import __version__
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
-from warroom.domain.model import HATS, SEVERITIES
+from warroom.domain.model import HATS
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import actor_name, db_path, system_clock
