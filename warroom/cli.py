@@ -143,6 +143,12 @@ async def _run(args: argparse.Namespace, out) -> int:
         await store.close()
 
 
+def fail(message: str) -> int:
+    """The one-line error of every bad input: on stderr, control characters made visible; status 2."""
+    print(f"warroom: error: {one_line(message)}", file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -152,8 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(db_path(getattr(args, "db", None)))
         return asyncio.run(_run(args, sys.stdout))
     except (UsageError, RuleBroken, TimeError, StoreError) as error:
-        print(f"warroom: error: {one_line(str(error))}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -65,13 +65,8 @@ def show(state: IncidentState, now: datetime) -> str:
     for name in MILESTONES:
         moment = state.milestone(name)
         lines.append(f"  {name:<22} {local_stamp(moment) if moment else '—'}")
-    fig = state.figures()
-    lines += ["", "figures: " + ", ".join(
-        f"{label} {minutes_text(value)}" for label, value in (
-            ("detect", fig.to_detect), ("contain", fig.to_contain), ("identify", fig.to_identify),
-            ("fix", fig.to_fix), ("resolve", fig.to_resolve), ("total", fig.total),
-        )
-    ), "", "levers:"]
+    figures = ", ".join(f"{label} {minutes_text(value)}" for label, value in state.figures().labelled())
+    lines += ["", f"figures: {figures}", "", "levers:"]
     for lever in state.levers:
         extra = f" — {one_line(lever.reason, 80)}" if lever.reason else ""
         lines.append(f"  {lever.number} {lever.name:<20} {lever.state}{extra}")

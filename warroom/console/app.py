@@ -19,7 +19,7 @@ from textual.binding import Binding
 from warroom.clipboard import copy, default_ways
 from warroom.console.screen import KEYS, ConsoleScreen
 from warroom.domain.policy import OVERDUE, deadlines
-from warroom.domain.incident import IncidentState
+from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import Event
 from warroom.domain.text import one_line
 from warroom.store import Store, StoreError
@@ -81,10 +81,7 @@ class WarroomApp(App[str | None]):
         except StoreError as error:
             self.exit(str(error))
             return
-        state = IncidentState()
-        for event in events:
-            state.apply(event)
-        self.code, self.state = code, state
+        self.code, self.state = code, fold(events)
         self.main_screen.show(events, reset=True)
         self.set_interval(1, self.main_screen.tick, name="tick")
         self.set_interval(FOLLOW_SECONDS, self.catch_up, name="follow")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
-from warroom.domain.text import one_line
+from warroom.cli import fail
 from warroom.settings import actor_name, system_clock
 from warroom.store import Store, StoreError
 
@@ -27,10 +26,6 @@ def run_console(path: Path, code: str | None = None) -> int:
     try:
         asyncio.run(_check(path))
     except StoreError as error:
-        print(f"warroom: error: {one_line(str(error))}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     problem = make_app(path, code=code).run()
-    if problem:
-        print(f"warroom: error: {one_line(problem)}", file=sys.stderr)
-        return 2
-    return 0
+    return fail(problem) if problem else 0

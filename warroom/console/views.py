@@ -76,9 +76,7 @@ def timeline_row(event: Event, origin: datetime | None) -> str:
 
 
 def figures(state: IncidentState) -> Content:
-    fig = state.figures()
-    pairs = (("detect", fig.to_detect), ("contain", fig.to_contain), ("identify", fig.to_identify),
-             ("fix", fig.to_fix), ("resolve", fig.to_resolve), ("total", fig.total))
+    pairs = state.figures().labelled()
     return Content.assemble(*[part for label, value in pairs for part in (f"{label} ", (minutes_text(value), "bold"), "  ")])
 
 

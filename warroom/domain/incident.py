@@ -58,6 +58,11 @@ class Figures:
     to_resolve: timedelta | None
     total: timedelta | None
 
+    def labelled(self) -> list[tuple[str, timedelta | None]]:
+        """Each figure with the word the screen and the reports use for it, in order."""
+        return [("detect", self.to_detect), ("contain", self.to_contain), ("identify", self.to_identify),
+                ("fix", self.to_fix), ("resolve", self.to_resolve), ("total", self.total)]
+
 
 def _span(start: datetime | None, end: datetime | None) -> timedelta | None:
     return end - start if start is not None and end is not None else None
