@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from helpers import Book, Clock, at, db_rows, seed
-from test_console import settle
+from test_console import act, settle
 from warroom import clipboard
 from warroom.console.dialogs import Confirm, ShowText
 from warroom.console.launch import make_app
@@ -104,11 +104,9 @@ async def test_y_copies_the_due_message_and_enter_records_it_sent(console, db_fi
                                         (actions.notify, "carol", 2, "manager", "Dana")])
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await act(pilot, "y")
         assert isinstance(app.screen, Confirm)
-        await pilot.press("enter")
-        await settle(pilot)
+        await act(pilot, "enter")
         assert [c.template for c in app.state.communications] == [CLIENT_NOTICE]
     [text] = copied
     rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
@@ -121,10 +119,8 @@ async def test_escape_leaves_the_message_due(console, db_file):
                                         (actions.notify, "carol", 2, "manager", "Dana")])
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await act(pilot, "y")
+        await act(pilot, "escape")
         assert app.state.communications == []
     assert [k for _, k, _ in db_rows(db_file)][-1] == "communication copied"
 
@@ -133,11 +129,9 @@ async def test_no_surprises_warns_before_the_client_hears_first(console, db_file
     app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator")])
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await act(pilot, "y")
         assert isinstance(app.screen, Confirm) and "no surprises" in app.screen.question
-        await pilot.press("escape")
-        await settle(pilot)
+        await act(pilot, "escape")
         assert app.state.communications == []
 
 
@@ -146,8 +140,7 @@ async def test_with_no_clipboard_the_text_is_shown_to_copy_by_hand(console):
                                  steps=[(actions.wear_hat, "carol", 1, "communicator")])
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await act(pilot, "y")
         assert isinstance(app.screen, ShowText)
         assert "Login fails with 401" in app.screen.query_one("#text").text
 
@@ -156,10 +149,8 @@ async def test_t_ticks_a_notification_with_who_was_told(console, db_file):
     app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator")])
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("t", "1")
-        await settle(pilot)
-        await pilot.press(*"Dana (EM) by phone", "enter")
-        await settle(pilot)
+        await act(pilot, "t", "1")
+        await act(pilot, *"Dana (EM) by phone", "enter")
         assert "manager" in app.state.notified
     assert json.loads(db_rows(db_file)[-1][2]) == {"deadline": "manager", "whom": "Dana (EM) by phone"}
 

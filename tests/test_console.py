@@ -31,6 +31,12 @@ async def settle(pilot):
     await pilot.pause()
 
 
+async def act(pilot, *keys: str):
+    """Press keys as the person would, then let the console finish what they started."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 @pytest.fixture
 def clock():
     return Clock(at(5))
@@ -62,8 +68,7 @@ async def test_hat_keys_wear_the_hat_and_put_the_switch_on_the_timeline(console,
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press(key)
-        await settle(pilot)
+        await act(pilot, key)
         assert app.state.hat_of("alice") == hat
         assert app.main_screen.query_one(f"#{hat}").has_class("active")
     assert db_rows(db_file)[-1][:2] == (hat, "hat worn")
@@ -73,15 +78,12 @@ async def test_lever_key_pulls_then_asks_the_outcome_and_sets_contained(console,
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await act(pilot, "1")
         assert app.state.lever(1).state == PULLED
         clock.advance(minutes=2)
-        await pilot.press("1")
-        await settle(pilot)
+        await act(pilot, "1")
         assert isinstance(app.screen, Choose)
-        await pilot.press("e")
-        await settle(pilot)
+        await act(pilot, "e")
         assert app.state.lever(1).state == EFFECTIVE
         assert app.state.status == "contained"
         assert app.state.milestone("contained") == at(7)
@@ -92,11 +94,9 @@ async def test_a_lever_out_of_order_asks_for_the_reason_and_keeps_it(console, db
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await act(pilot, "3")
         assert isinstance(app.screen, Ask)
-        await pilot.press(*"no flag on this path", "enter")
-        await settle(pilot)
+        await act(pilot, *"no flag on this path", "enter")
         assert app.state.lever(3).state == PULLED
     assert last_payload(db_file)["reason"] == "no flag on this path"
     assert last_payload(db_file)["out_of_order"] is True
@@ -106,10 +106,8 @@ async def test_an_empty_reason_pulls_nothing(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await act(pilot, "2")
+        await act(pilot, "enter")
         assert app.state.lever(2).state == UNTRIED
     assert kinds(db_file) == ["declared"]
 
@@ -118,19 +116,14 @@ async def test_another_hats_action_asks_to_switch_and_escape_changes_nothing(con
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await act(pilot, "i")
+        await act(pilot, "1")
         assert isinstance(app.screen, Confirm)
-        await pilot.press("escape")
-        await settle(pilot)
+        await act(pilot, "escape")
         assert app.state.lever(1).state == UNTRIED
         assert kinds(db_file) == ["declared", "hat worn"]
-        await pilot.press("1")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await act(pilot, "1")
+        await act(pilot, "enter")
         assert app.state.lever(1).state == PULLED
         assert app.state.hat_of("alice") == COMMANDER
     assert db_rows(db_file)[-2][:2] == (COMMANDER, "hat worn")
@@ -141,21 +134,15 @@ async def test_skip_and_correct_a_lever(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("x", "1")
-        await settle(pilot)
-        await pilot.press(*"no flag exists", "enter")
-        await settle(pilot)
+        await act(pilot, "x", "1")
+        await act(pilot, *"no flag exists", "enter")
         assert app.state.lever(1).state == SKIPPED
-        await pilot.press("2")
-        await settle(pilot)
+        await act(pilot, "2")
         assert app.state.lever(2).state == PULLED  # in order now: 1 was skipped
-        await pilot.press("2", "x")
-        await settle(pilot)
+        await act(pilot, "2", "x")
         assert app.state.lever(2).state == NO_EFFECT
-        await pilot.press("u", "2", "e")
-        await settle(pilot)
-        await pilot.press(*"misread the graph", "enter")
-        await settle(pilot)
+        await act(pilot, "u", "2", "e")
+        await act(pilot, *"misread the graph", "enter")
         assert app.state.lever(2).state == EFFECTIVE
     payload = last_payload(db_file)
     assert payload["correction"] is True and payload["was"] == NO_EFFECT and payload["reason"] == "misread the graph"
@@ -166,10 +153,8 @@ async def test_note_is_written_as_the_worn_hat_literally(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("m", "n")
-        await settle(pilot)
-        await pilot.press(*hostile, "enter")
-        await settle(pilot)
+        await act(pilot, "m", "n")
+        await act(pilot, *hostile, "enter")
         timeline = app.main_screen.query_one("#timeline")
         assert any(hostile in line for line in timeline.lines)
     role, kind, payload = db_rows(db_file)[-1]
@@ -180,8 +165,7 @@ async def test_escape_on_a_note_writes_nothing(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("n", "a", "b", "escape")
-        await settle(pilot)
+        await act(pilot, "n", "a", "b", "escape")
     assert kinds(db_file) == ["declared"]
 
 
@@ -189,14 +173,11 @@ async def test_a_finding_goes_to_the_commander_who_acknowledges_it(console, db_f
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("i", "f")
-        await settle(pilot)
-        await pilot.press(*"401s began with deploy 142", "enter")
-        await settle(pilot)
+        await act(pilot, "i", "f")
+        await act(pilot, *"401s began with deploy 142", "enter")
         assert [f.text for f in app.state.unacknowledged] == ["401s began with deploy 142"]
         assert app.main_screen.query_one("#waiting").has_class("some")
-        await pilot.press("a")
-        await settle(pilot)
+        await act(pilot, "a")
         await pilot.press("enter")  # switch to the commander hat
         await settle(pilot)
         assert app.state.unacknowledged == []
@@ -207,11 +188,9 @@ async def test_severity_change_asks_to_confirm_and_recomputes(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("s", "0")
-        await settle(pilot)
+        await act(pilot, "s", "0")
         assert isinstance(app.screen, Confirm)
-        await pilot.press("enter")
-        await settle(pilot)
+        await act(pilot, "enter")
         assert app.state.severity == "P0"
         countdown = str(app.main_screen.query_one("#countdown").render())
         assert "notify leadership + on-call" in countdown
@@ -237,8 +216,7 @@ async def test_a_restart_shows_the_same_state_hat_included(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("1", "i")
-        await settle(pilot)
+        await act(pilot, "1", "i")
         before = (app.state.lever(1).state, app.state.hat_of("alice"), len(app.state.events))
     again, running = await console()
     async with running as pilot:
@@ -268,13 +246,11 @@ async def test_help_lists_every_key(console):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+        await act(pilot, "question_mark")
         assert isinstance(app.screen, Help)
         for key in ("c ", "m ", "i ", "1 ", "2 ", "3 ", "4 ", "n ", "f ", "a ", "s ", "x ", "u ", "? ", "^q"):
             assert f"  {key}" in app.screen.text
-        await pilot.press("escape")
-        await settle(pilot)
+        await act(pilot, "escape")
         assert not isinstance(app.screen, Help)
 
 
@@ -285,8 +261,7 @@ async def test_with_no_open_incident_the_start_screen_declares_one(db_file, cloc
         assert isinstance(app.screen, StartScreen)
         await pilot.press(*"Checkout 500s", "tab")
         await pilot.press("backspace", "backspace", *"P0", "tab")
-        await pilot.press(*["backspace"] * 3, *"3m", "enter")
-        await settle(pilot)
+        await act(pilot, *["backspace"] * 3, *"3m", "enter")
         assert app.code == "INC-1" and app.state.severity == "P0"
         assert app.state.detected == at(2)
         assert app.state.hat_of("bob") == COMMANDER
@@ -296,8 +271,7 @@ async def test_a_bad_declaration_writes_nothing_and_says_why(db_file, clock):
     app = make_app(db_file, clock=clock, actor="bob")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press(*"x", "tab", "backspace", "backspace", *"P9", "enter")
-        await settle(pilot)
+        await act(pilot, *"x", "tab", "backspace", "backspace", *"P9", "enter")
         assert isinstance(app.screen, StartScreen)
         assert any("unknown severity" in n.message for n in app._notifications)
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
@@ -312,8 +286,7 @@ async def test_no_crash_at_any_size_or_when_resized(console, size):
         await settle(pilot)
         await pilot.resize_terminal(*size)
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await act(pilot, "1")
         assert app.state.lever(1).state == PULLED
 
 
@@ -353,8 +326,7 @@ async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     async with running as pilot:
         await settle(pilot)
         assert app.main_screen.check_action("flow", ("acknowledge",)) is False
-        await pilot.press("i", "f", *"x", "enter")
-        await settle(pilot)
+        await act(pilot, "i", "f", *"x", "enter")
         assert app.main_screen.check_action("flow", ("acknowledge",)) is True
 
 
@@ -364,6 +336,5 @@ async def test_flows_run_in_the_order_their_keys_were_pressed(console, db_file):
         await settle(pilot)
         await pilot.press("i", "f")  # no pause: the finding must wait for the hat switch
         await settle(pilot)
-        await pilot.press(*"seen", "enter")
-        await settle(pilot)
+        await act(pilot, *"seen", "enter")
     assert kinds(db_file) == ["declared", "hat worn", "finding reported"]
