@@ -171,3 +171,41 @@ async def test_a_passing_deadline_rings_once_and_says_so(console, monkeypatch):
         console.clock.advance(minutes=15)
         app.main_screen.tick()
         assert len(rings) == 2
+
+
+async def test_e_edits_the_message_and_the_edited_text_is_copied_and_recorded(console, db_file, copied):
+    from warroom.console.dialogs import EditText
+
+    app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator"),
+                                        (actions.notify, "carol", 2, "manager", "Dana")])
+    async with running as pilot:
+        await act(pilot, "e")
+        assert isinstance(app.screen, EditText)
+        await act(pilot, "pagedown", "pagedown", "end", *" Call us: 555-0100", "ctrl+g")
+        await act(pilot, "enter")
+    [text] = copied
+    assert text.endswith("incident INC-1 Call us: 555-0100")
+    assert ("communication sent", {"template": CLIENT_NOTICE, "text": text}) == (
+        db_rows(db_file)[-1][1], json.loads(db_rows(db_file)[-1][2]))
+
+
+async def test_escape_in_the_editor_copies_and_records_nothing(console, db_file, copied):
+    app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator")])
+    async with running as pilot:
+        await act(pilot, "e", "x", "escape")
+    assert copied == [] and [k for _, k, _ in db_rows(db_file)][-1] == "hat worn"
+
+
+async def test_bell_and_alerts_can_be_turned_off(db_file, monkeypatch):
+    await seed(db_file)
+    clock = Clock(at(5))
+    app = make_app(db_file, clock=clock, actor="carol", clipboard=[], bell=False, alerts=False)
+    rings = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+        await settle(pilot)
+        clock.advance(minutes=11)
+        app.main_screen.tick()
+        await pilot.pause()
+        assert rings == [] and not any("OVERDUE" in n.message for n in app._notifications)
+        assert "OVERDUE" in str(app.main_screen.query_one("#countdown").render())

@@ -45,6 +45,8 @@ def _parser() -> Parser:
     parser = Parser(prog="warroom", description="A war-room console for the person on call.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument("--no-bell", action="store_true", help="console: no terminal bell when a deadline passes")
+    parser.add_argument("--no-alerts", action="store_true", help="console: no notification when a deadline passes")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("declare", parents=[common], help="declare an incident",
@@ -155,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from warroom.console.launch import run_console
 
-            return run_console(db_path(getattr(args, "db", None)))
+            return run_console(db_path(getattr(args, "db", None)), bell=not args.no_bell, alerts=not args.no_alerts)
         return asyncio.run(_run(args, sys.stdout))
     except (UsageError, RuleBroken, TimeError, StoreError) as error:
         return fail(str(error))

@@ -35,11 +35,11 @@ class WarroomApp(App[str | None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", tooltip="Quit; every action is already saved", id="quit", priority=True)]
 
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
-                 clipboard: list | None = None, bell: bool = True) -> None:
+                 clipboard: list | None = None, bell: bool = True, alerts: bool = True) -> None:
         super().__init__()
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
-        self.bell_on = bell
+        self.bell_on, self.alerts_on = bell, alerts
         self.alerted: set[str] | None = None  # overdue deadlines already announced
         self.store: Store | None = None
         self.state = IncidentState()
@@ -150,7 +150,8 @@ class WarroomApp(App[str | None]):
         return copy(text, self.clipboard_ways)
 
     def alert_overdue(self) -> None:
-        """One bell and one notification per deadline as it passes (not again after a restart)."""
+        """One bell and one notification per deadline as it passes (not again after a restart).
+        Either can be turned off; the countdown turns to OVERDUE regardless."""
         overdue = {d.id: d for d in deadlines(self.state, self.now()) if d.status == OVERDUE}
         if self.alerted is None:
             self.alerted = set(overdue)
@@ -160,7 +161,8 @@ class WarroomApp(App[str | None]):
             self.bell()  # one bell, however many deadlines passed in the same second
         for deadline in passed:
             self.alerted.add(deadline.id)
-            self.warn(f"⚠ OVERDUE: {deadline.label}")
+            if self.alerts_on:
+                self.warn(f"⚠ OVERDUE: {deadline.label}")
 
     # -- telling the person -----------------------------------------------------------------
     def say(self, message: str) -> None:

@@ -121,3 +121,35 @@ class ShowText(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class EditText(ModalScreen[str | None]):
+    """A message to edit before it is copied. ctrl+g accepts; Escape cancels (None)."""
+
+    BINDINGS = [
+        Binding("ctrl+g", "accept", "Copy this text", tooltip="Copy the edited text and record it", priority=True),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without copying", priority=True),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, markup=False, classes="question")
+            yield TextArea(self.text, id="text", soft_wrap=True)
+            yield Static("ctrl+g: copy this text and record it · Esc: cancel", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#text").focus()
+
+    def action_accept(self) -> None:
+        from textual.widgets import TextArea
+
+        self.dismiss(self.query_one("#text", TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

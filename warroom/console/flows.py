@@ -158,11 +158,26 @@ async def severity(app: WarroomApp) -> None:
 
 async def copy_template(app: WarroomApp) -> None:
     """y: copy the message that is due, then ask whether it went out; Enter records it as sent."""
-    from warroom.console.dialogs import ShowText
-    from warroom.domain.policy import CLIENT_NOTICE, surprise_warning
+    from warroom.domain.templates import filled
+
+    await _copy_and_record(app, *filled(app.state, app.now()))
+
+
+async def edit_template(app: WarroomApp) -> None:
+    """e: edit the filled message first; the edited text is what is copied and recorded."""
+    from warroom.console.dialogs import EditText
     from warroom.domain.templates import filled
 
     name, text = filled(app.state, app.now())
+    edited = await app.push_screen_wait(EditText(f"Edit the {name}", text))
+    if edited is not None:
+        await _copy_and_record(app, name, edited)
+
+
+async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
+    from warroom.console.dialogs import ShowText
+    from warroom.domain.policy import CLIENT_NOTICE, surprise_warning
+
     if not await do(app, actions.communicate, name, text, sent=False):
         return
     way = app.copy_text(text)

@@ -22,10 +22,10 @@ async def _check(path: Path) -> None:
     await store.close()
 
 
-def run_console(path: Path, code: str | None = None) -> int:
+def run_console(path: Path, code: str | None = None, **options) -> int:
     try:
         asyncio.run(_check(path))
     except StoreError as error:
         return fail(str(error))
-    problem = make_app(path, code=code).run()
+    problem = make_app(path, code=code, **options).run()
     return fail(problem) if problem else 0

@@ -20,11 +20,11 @@ TEMPLATES: dict[str, str] = {
     CLIENT_NOTICE: (
         "[{severity}] {title}\n"
         "We are aware of an issue affecting {impact} since {detected_local} ({detected_utc}). "
-        "Our team is {state} and will update you by {next_update}.\n"
+        "Current status: {state}. We will update you by {next_update}.\n"
         "— {communicator}, incident {code}"
     ),
     STATUS_UPDATE: (
-        "Update on {code} [{severity}] {title}: we are {state}, {elapsed} since detection. "
+        "Update on {code} [{severity}] {title}. Status: {state}, {elapsed} since detection. "
         "Containment so far: {levers_pulled}. Next update by {next_update}.\n— {communicator}"
     ),
     INTERNAL_NOTE: (
