@@ -60,8 +60,24 @@ async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], sto
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+async def shoot_demo(name: str, size: tuple[int, int]) -> None:
+    from warroom.demo import write_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.db"
+        store = await Store.open(path)
+        code = await write_demo(store, at(45))
+        await store.close()
+        app = make_app(path, clock=lambda: at(46), actor="alice", code=code)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
+    await shoot_demo("demo-resolved-jwt-120x36", (120, 36))
     await shoot("console-commander-160x48", "alice", 10, (160, 48))
     await shoot("console-investigator-80x24", "bob", 10, (80, 24))
     await shoot("console-overdue-80x24", "alice", 17, (80, 24), story=STORY[:2])

@@ -14,7 +14,7 @@ from warroom.domain.actions import RuleBroken
 from warroom.domain.model import HATS
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
-from warroom.settings import actor_name, db_path, system_clock
+from warroom.settings import actor_name, db_path, system_clock, worked_incident
 from warroom.store import Store, StoreError
 
 EXAMPLES = """\
@@ -24,7 +24,10 @@ examples:
   warroom log "rolled back web to v142" --as commander
   warroom list
   warroom show INC-3
+  warroom export INC-3 > postmortem.md        a postmortem draft in Markdown
   warroom export INC-3 --format json > inc-3.json
+  warroom followup INC-3 "add a smoke test" --owner bob
+  warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
 """
 
@@ -69,9 +72,22 @@ def _parser() -> Parser:
     p.add_argument("code", nargs="?", metavar="CODE")
 
     p = sub.add_parser("export", parents=[common], help="export an incident",
-                       epilog="example: warroom export INC-3 --format json > inc-3.json")
+                       epilog="examples:\n  warroom export INC-3 > postmortem-inc-3.md\n  warroom export INC-3 --format json > inc-3.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("code", nargs="?", metavar="CODE")
-    p.add_argument("--format", choices=("json",), default="json")
+    p.add_argument("--format", choices=("md", "json"), default="md",
+                   help="md: a postmortem draft (default); json: every event, exactly")
+
+    p = sub.add_parser("followup", parents=[common], help="add a follow-up (a prevention gap, a corrective action)",
+                       epilog='example: warroom followup INC-3 "add a token-compatibility smoke test" --owner bob --due 2026-12-04')
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("text")
+    p.add_argument("--owner", required=True, metavar="NAME")
+    p.add_argument("--due", default="", metavar="DATE")
+
+    p = sub.add_parser("demo", parents=[common], help="replay the seed's JWT outage into the database and open it",
+                       epilog="example: warroom demo --db /tmp/demo.db")
+    p.add_argument("--no-console", action="store_true", help="write the replay and print its code; do not open the console")
 
     p = sub.add_parser("status", parents=[common], help="one line for a status bar",
                        epilog="example (in .tmux.conf): set -g status-right '#(warroom status --tmux)'")
@@ -79,13 +95,17 @@ def _parser() -> Parser:
     return parser
 
 
-async def _code(store: Store, given: str | None) -> str:
+async def _code(store: Store, given: str | None, resolved_too: bool = False) -> str:
+    """The incident named, else the most recent open one (else, for reading, the most recent)."""
     if given:
         code = given.strip().upper()
         if code not in {row.code for row in await store.incidents()}:
             raise RuleBroken(f"there is no incident {one_line(given, 60)}")
         return code
     code = await store.current_code()
+    if code is None and resolved_too:
+        newest = await store.incidents()
+        code = newest[0].code if newest else None
     if code is None:
         raise RuleBroken("no open incident: declare one with 'warroom declare TITLE --severity P1'")
     return code
@@ -104,7 +124,7 @@ async def _run(args: argparse.Namespace, out) -> int:
             service=args.service,
         )
     path = db_path(getattr(args, "db", None))
-    if args.command != "declare" and not path.exists():  # reading never creates a database
+    if args.command not in ("declare", "demo") and not path.exists():  # reading never creates a database
         if args.command in ("list", "status"):
             if not getattr(args, "tmux", False):
                 print("no incidents yet" if args.command == "list" else "no open incident", file=out)
@@ -116,6 +136,12 @@ async def _run(args: argparse.Namespace, out) -> int:
             event = await store.declare(draft)
             print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
             return 0
+        if args.command == "demo":
+            from warroom.demo import write_demo
+
+            code = await write_demo(store, now)
+            print(f"{code} written: the JWT outage replay", file=out)
+            return 0
         if args.command == "list":
             states = await store.states()
             if not states:
@@ -124,25 +150,44 @@ async def _run(args: argparse.Namespace, out) -> int:
                 print(report.list_row(state, now), file=out)
             return 0
         if args.command == "status":
-            code = await store.current_code()
+            code = await store.current_code(preferred=worked_incident(path))
             if code is None:
                 if not args.tmux:
                     print("no open incident", file=out)
                 return 0
             print(report.status_line(await store.load(code), now, tmux=args.tmux), file=out)
             return 0
-        state = await store.load(await _code(store, getattr(args, "code", None) or getattr(args, "incident", None)))
+        given = getattr(args, "code", None) or getattr(args, "incident", None)
+        state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")))
         if args.command == "log":
             written = await store.append(actions.note(state, actor, now, args.text, hat=args.hat))
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
+        elif args.command == "followup":
+            written = await store.append(actions.add_followup(state, actor, now, args.text, args.owner, due=args.due, switch=True))
+            print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
         elif args.command == "show":
             print(report.show(state, now), file=out)
-        elif args.command == "export":
+        elif args.command == "export" and args.format == "json":
             json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
             print(file=out)
+        elif args.command == "export":
+            from warroom.postmortem import markdown
+
+            out.write(markdown(state))
         return 0
     finally:
         await store.close()
+
+
+def _demo_code(args: argparse.Namespace) -> str:
+    async def newest() -> str:
+        store = await Store.open(db_path(getattr(args, "db", None)))
+        try:
+            return (await store.incidents())[0].code
+        finally:
+            await store.close()
+
+    return asyncio.run(newest())
 
 
 def fail(message: str) -> int:
@@ -158,7 +203,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from warroom.console.launch import run_console
 
             return run_console(db_path(getattr(args, "db", None)), bell=not args.no_bell, alerts=not args.no_alerts)
-        return asyncio.run(_run(args, sys.stdout))
+        status = asyncio.run(_run(args, sys.stdout))
+        if args.command == "demo" and status == 0 and not args.no_console:
+            from warroom.console.launch import run_console
+
+            return run_console(db_path(getattr(args, "db", None)), code=_demo_code(args))
+        return status
     except (UsageError, RuleBroken, TimeError, StoreError) as error:
         return fail(str(error))
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,3 +42,25 @@ def system_clock() -> datetime:
         moment = datetime.fromisoformat(frozen)
         return (moment if moment.tzinfo else moment.astimezone()).astimezone(timezone.utc)
     return datetime.now(timezone.utc)
+
+
+def _worked_file(db: Path) -> Path:
+    digest = hashlib.sha1(str(db.expanduser().resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / f"worked-{digest}"
+
+
+def remember_worked(db: Path, code: str) -> None:
+    """Note which incident this person's console works on, for `warroom status`. Best effort."""
+    try:
+        path = _worked_file(db)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+    except OSError:
+        pass
+
+
+def worked_incident(db: Path) -> str | None:
+    try:
+        return _worked_file(db).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None

@@ -241,9 +241,12 @@ class Store:
         """Every incident folded, newest first."""
         return [await self.load(row.code) for row in await self.incidents()]
 
-    async def current_code(self) -> str | None:
-        """The most recent open incident, or None."""
-        for row in await self.incidents():
+    async def current_code(self, preferred: str | None = None) -> str | None:
+        """`preferred` if it is an open incident, else the most recent open incident, or None."""
+        rows = await self.incidents()
+        if preferred and preferred in {row.code for row in rows} and not (await self.load(preferred)).resolved:
+            return preferred
+        for row in rows:
             if not (await self.load(row.code)).resolved:
                 return row.code
         return None

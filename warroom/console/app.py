@@ -22,6 +22,7 @@ from warroom.domain.policy import OVERDUE, deadlines
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import Event
 from warroom.domain.text import one_line
+from warroom.settings import remember_worked
 from warroom.store import Store, StoreError
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
@@ -45,6 +46,7 @@ class WarroomApp(App[str | None]):
         self.state = IncidentState()
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
+        self._following = False
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -81,10 +83,14 @@ class WarroomApp(App[str | None]):
         except StoreError as error:
             self.exit(str(error))
             return
-        self.code, self.state = code, fold(events)
-        self.main_screen.show(events, reset=True)
-        self.set_interval(1, self.main_screen.tick, name="tick")
-        self.set_interval(FOLLOW_SECONDS, self.catch_up, name="follow")
+        async with self._catching_up:
+            self.code, self.state, self.alerted = code, fold(events), None
+            self.main_screen.show(events, reset=True)
+        remember_worked(self.db_path, code)
+        if not self._following:
+            self._following = True
+            self.set_interval(1, self.main_screen.tick, name="tick")
+            self.set_interval(FOLLOW_SECONDS, self.catch_up, name="follow")
 
     async def on_unmount(self) -> None:
         if self.store is not None:
@@ -123,8 +129,14 @@ class WarroomApp(App[str | None]):
     def start(self, flow: Coroutine) -> None:
         """Run a key's flow as a worker, so it can wait on questions without blocking the screen.
 
-        Flows run one at a time, in the order their keys were pressed: a fast `i` then `f`
-        reports the finding as the investigator, never racing the hat switch."""
+        One flow at a time. A key that arrives while a flow is still busy (typed ahead of the
+        question it meant to answer, say `t` `1` faster than the list of notifications opens)
+        is not taken as a console key: it would pull a lever nobody meant to pull. It is
+        dropped, and the person is told to press it again."""
+        if self._one_flow.locked():
+            flow.close()
+            self.warn("one moment: the last key is still being done; press that key again")
+            return
 
         async def in_turn() -> None:
             async with self._one_flow:

@@ -213,3 +213,81 @@ async def tick_notification(app: WarroomApp) -> None:
     whom = await app.push_screen_wait(Ask("Who was notified? (names, and how if it matters)", placeholder="e.g. Dana (EM) by phone"))
     if whom is not None:
         await do(app, actions.notify, picked, whom)
+
+
+async def resolution(app: WarroomApp) -> None:
+    """r: the next step on the resolution path, resolving (with confirmation) or reopening."""
+    from warroom.domain.model import RESOLUTION_STEPS, STEP_ROOT_CAUSE
+
+    state = app.state
+    if state.resolved:
+        if await app.push_screen_wait(Confirm(f"{state.code} is resolved. Reopen it?")):
+            reason = await app.push_screen_wait(Ask("Why reopen? (kept on the timeline)", placeholder="e.g. errors are back"))
+            if reason is not None:
+                await do(app, actions.reopen, reason)
+        return
+    choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}", step) for n, step in enumerate(RESOLUTION_STEPS, start=1)]
+    choices.append(("z", "resolve the incident", "resolve"))
+    picked = await app.push_screen_wait(Choose("Resolution path: which step is done?", choices))
+    if not picked:
+        return
+    if picked == "resolve":
+        fig = state.figures()
+        if await app.push_screen_wait(Confirm(f"Resolve {state.code}? Deadlines still due are waived; it can be reopened."
+                                              + ("" if fig.to_contain else "\nNothing was marked contained."))):
+            await do(app, actions.resolve)
+        return
+    note_text = ""
+    if picked == STEP_ROOT_CAUSE:
+        note_text = await app.push_screen_wait(Ask("Root cause identified: what is it?", placeholder="one line for the timeline"))
+        if note_text is None:
+            return
+    await do(app, actions.resolution_step, picked, note_text=note_text)
+
+
+async def correct_milestone(app: WarroomApp) -> None:
+    """k: put a milestone right afterwards (a back-dated impact start, the page's time)."""
+    from warroom.domain.model import MILESTONES
+    from warroom.domain.timefmt import TimeError, parse_when
+
+    keys = "1234567"
+    picked = await app.push_screen_wait(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)]))
+    if not picked:
+        return
+    when = await app.push_screen_wait(Ask(f"When was '{picked}'? A span ago (25m) or a time (2026-11-27T03:12)"))
+    if not when:
+        return
+    try:
+        moment = parse_when(when, app.now())
+    except TimeError as error:
+        app.warn(str(error))
+        return
+    reason = await app.push_screen_wait(Ask("Why the correction? (kept on the timeline)", placeholder="e.g. the graph shows errors from 02:56"))
+    if reason is not None:
+        await do(app, actions.correct_milestone, picked, moment, reason=reason)
+
+
+async def followup(app: WarroomApp) -> None:
+    """o: a follow-up with an owner (a prevention gap, a corrective action)."""
+    text = await app.push_screen_wait(Ask("Follow-up: what should change?", placeholder="e.g. add a token-compatibility smoke test"))
+    if not text:
+        return
+    owner = await app.push_screen_wait(Ask("Who owns it?"))
+    if not owner:
+        return
+    due = await app.push_screen_wait(Ask("Due by? (optional, Enter to skip)", placeholder="e.g. 2026-12-04"))
+    if due is not None:
+        await do(app, actions.add_followup, text, owner, due=due)
+
+
+async def switch_incident(app: WarroomApp) -> None:
+    """p: pick another incident to work; the one being worked is what `warroom status` shows."""
+    from warroom.domain.text import one_line
+
+    states = await app.store.states()
+    keys = "123456789"
+    choices = [(keys[n], one_line(f"{s.code} {s.severity} {s.status}: {s.title}", 80), s.code)
+               for n, s in enumerate(states[:9])]
+    picked = await app.push_screen_wait(Choose("Work which incident? (the 9 newest)", choices))
+    if picked and picked != app.code:
+        await app.open_incident(picked)

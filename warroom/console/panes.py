@@ -28,11 +28,12 @@ class RolePane(Vertical):
 
 
 class CommanderPane(RolePane):
-    HAT, KEYS = COMMANDER, "1-4 levers · a ack · s severity"
+    HAT, KEYS = COMMANDER, "1-4 levers · a ack · r resolve · o follow-up · s severity"
 
     def compose(self) -> ComposeResult:
         yield Static(id="figures", markup=False)
         yield Static(id="waiting", markup=False)
+        yield Static(id="followups", markup=False)
         yield Log(id="timeline", highlight=False, auto_scroll=True)
 
     def show(self, state: IncidentState, now: datetime) -> None:
@@ -40,10 +41,16 @@ class CommanderPane(RolePane):
         waiting = self.query_one("#waiting", Static)
         waiting.update(views.unacknowledged(state))
         waiting.set_class(bool(state.unacknowledged), "some")
+        followups = self.query_one("#followups", Static)
+        followups.update(views.followups(state))
+        followups.set_class(bool(state.followups), "some")
 
     def add_events(self, events: list[Event], origin: datetime | None) -> None:
         """Timeline rows for new events only: the log is appended, never redrawn whole."""
-        self.query_one("#timeline", Log).write_lines([views.timeline_row(e, origin) for e in events], scroll_end=True)
+        timeline = self.query_one("#timeline", Log)
+        timeline.write_lines([views.timeline_row(e, origin) for e in events], scroll_end=True)
+        # the panes above the timeline may grow in the same refresh: scroll again once laid out
+        timeline.call_after_refresh(timeline.scroll_end, animate=False)
 
     def reset_timeline(self) -> None:
         self.query_one("#timeline", Log).clear()

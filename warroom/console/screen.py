@@ -30,6 +30,10 @@ KEYS = [
     Binding("y", "flow('copy_template')", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
     Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
+    Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
+    Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
+    Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
+    Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
     Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
     Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
 ]
@@ -48,6 +52,7 @@ class ConsoleScreen(Screen):
         yield Static("opening the incident…", id="strip", markup=False)
         yield Static(id="countdown", markup=False)
         yield Static(id="levers", markup=False)
+        yield Static(id="path", markup=False)
         with Horizontal(id="panes"):
             yield CommanderPane(id="commander", classes="pane")
             yield CommunicatorPane(id="communicator", classes="pane")
@@ -68,6 +73,7 @@ class ConsoleScreen(Screen):
             commander.reset_timeline()
         commander.add_events(new_events, state.detected)
         self.query_one("#levers", Static).update(views.levers(state))
+        self.query_one("#path", Static).update(views.resolution_path(state))
         wearing = state.hat_of(app.actor)
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -42,7 +43,8 @@ class StartScreen(Screen[str | None]):
         if not states:
             past.add_option(Option("no past incidents in this database", disabled=True))
         for state in states:
-            past.add_option(Option(one_line(f"{state.code}  {state.severity}  {state.status:<13}  {state.title}", 200), id=state.code))
+            label = one_line(f"{state.code}  {state.severity}  {state.status:<13}  {state.title}", 200)
+            past.add_option(Option(Content(label), id=state.code))  # Content: a title is never markup
         self.query_one("#title", Input).focus()
 
     @on(Input.Submitted)

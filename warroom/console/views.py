@@ -27,10 +27,9 @@ def strip(state: IncidentState, now: datetime, actor: str) -> Content:
     elapsed = t_plus(now, state.detected) if state.detected else ""
     wearing = state.hat_of(actor)
     holders = "  ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 16)}" for hat in HATS)
-    return Content.assemble(
+    return Content.assemble(  # what must be seen comes first; a long title is cut at the edge
         (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'red' if state.severity in ('P0', 'P1') else ''}"),
-        "  ", (one_line(state.title, 120), "bold"), "  ", (state.status.upper(), "italic"),
-        "  ", (elapsed, "bold"),
+        "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ", (one_line(state.title, 300), "bold"),
         "\n ", (one_line(actor, 20), "bold"), " ▸ ",
         ((wearing or "no hat").upper(), "bold reverse" if wearing else "dim"),
         "  │ ", holders,
@@ -39,7 +38,7 @@ def strip(state: IncidentState, now: datetime, actor: str) -> Content:
 
 def countdown(state: IncidentState, now: datetime) -> tuple[Content, str]:
     """The nearest open deadline, counting down; overdue counts up in words and shape too."""
-    due = next_deadline(deadlines(state, now))
+    due = None if state.resolved else next_deadline(deadlines(state, now))
     if due is None or due.due is None:
         done = "resolved: no deadline open" if state.resolved else "no communication deadline open"
         return Content.assemble(("  ✔ ", "bold"), done), "clear"
@@ -77,7 +76,8 @@ def timeline_row(event: Event, origin: datetime | None) -> str:
 
 def figures(state: IncidentState) -> Content:
     pairs = state.figures().labelled()
-    return Content.assemble(*[part for label, value in pairs for part in (f"{label} ", (minutes_text(value), "bold"), "  ")])
+    short = lambda value: minutes_text(value).replace(" min", "m").replace(" h ", "h ").replace(" s", "s")  # noqa: E731
+    return Content.assemble(*[part for label, value in pairs for part in (f"{label} ", (short(value), "bold"), "  ")])
 
 
 def unacknowledged(state: IncidentState) -> Content:
@@ -135,3 +135,28 @@ def due_message(state: IncidentState, now: datetime) -> Content:
 
     name, text = filled(state, now)
     return Content.assemble((f"\ndue: {name} (y copies)\n", "bold"), (safe(text), "italic"))
+
+
+STEP_SHORT = {"root cause identified": "root cause", "fix tested in staging": "staged",
+              "deployed through the pipeline": "deployed", "flag re-enabled": "flag on",
+              "soak and verification": "soaked"}
+
+
+def resolution_path(state: IncidentState) -> Content:
+    """One line: each step of the resolution path, done (✔) or not (○), then resolved."""
+    from warroom.domain.model import RESOLUTION_STEPS
+
+    parts: list = [(" r ", "bold")]
+    for step in RESOLUTION_STEPS:
+        done = step in state.steps
+        parts += [("✔ " if done else "○ ", "bold" if done else "dim"), (STEP_SHORT[step], "" if done else "dim"), (" ", "")]
+    parts.append(("✔ RESOLVED" if state.resolved else "○ resolved", "bold reverse" if state.resolved else "dim"))
+    return Content.assemble(*parts)
+
+
+def followups(state: IncidentState) -> Content:
+    lines: list = [(f"{len(state.followups)} follow-up(s):", "bold")]
+    for item in state.followups[-3:]:
+        due = f" (due {one_line(item.due, 20)})" if item.due else ""
+        lines += ["\n", f" {one_line(item.owner, 16)}: {one_line(item.text, 200)}{due}"]
+    return Content.assemble(*lines)

@@ -1,0 +1,164 @@
+"""Resolve and learn: the staging gate, the JWT replay's figures, corrections, follow-ups, export."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
+from test_console import act, settle
+from warroom.console.dialogs import Choose, Confirm
+from warroom.console.launch import make_app
+from warroom.demo import write_demo
+from warroom.domain import actions
+from warroom.domain.model import STEP_DEPLOYED, STEP_ROOT_CAUSE, STEP_STAGING
+from warroom.postmortem import cell, markdown
+from warroom.store import Store
+
+GOLDEN = Path(__file__).parent / "golden" / "postmortem.md"
+
+
+async def test_the_jwt_replay_takes_4_8_5_and_44_minutes(db_file):
+    store = await Store.open(db_file)
+    code = await write_demo(store, at(60))
+    state = await store.load(code)
+    await store.close()
+    fig = state.figures()
+    minutes = [span.total_seconds() / 60 for span in (fig.to_detect, fig.to_identify, fig.to_fix, fig.total)]
+    assert minutes == [4, 8, 5, 44]
+    assert state.resolved and [f.text for f in state.followups] == [
+        "add a token-compatibility smoke test to the deploy pipeline"]
+
+
+def test_demo_from_the_command_line_writes_through_the_event_log(db_file):
+    done = run_cli("demo", "--no-console", now=at(60))
+    assert done.returncode == 0 and done.stdout == "INC-1 written: the JWT outage replay\n"
+    shown = run_cli("show", now=at(61)).stdout
+    assert "figures: detect 4 min, contain 13 min, identify 8 min, fix 5 min, resolve 40 min, total 44 min" in shown
+    assert len(db_rows(db_file)) > 20
+
+
+def test_export_md_matches_the_golden_postmortem(db_file):
+    run_cli("demo", "--no-console", now=T0)
+    done = run_cli("export", "--format", "md")
+    assert done.returncode == 0
+    assert done.stdout == GOLDEN.read_text(), "postmortem changed: review it, then rewrite tests/golden/postmortem.md"
+
+
+def test_hostile_text_cannot_break_the_markdown():
+    book = Book(title="a | b\n# heading <script>alert(1)</script> `x` \x1b[31mred [link](http://x)")
+    book.do(actions.note, "alice", at(1), "pipe | in a note\nsecond line")
+    text = markdown(book.state)
+    assert "# Postmortem draft: INC-1 a \\| b ⏎ \\# heading \\<script\\>" in text
+    assert "\x1b" not in text and "␛" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "T+" in line]
+    assert all(line.count(" | ") == 4 for line in rows)  # five cells, whatever the text held
+    assert "pipe \\| in a note ⏎ second line" in text
+    assert cell("[x](y)") == "\\[x\\](y)"
+
+
+def test_a_multi_day_incident_shows_dates_in_the_timeline():
+    book = Book()
+    book.do(actions.note, "alice", at(60 * 25), "next day")
+    assert "| 2026-11-28 04:00:00 UTC |" in markdown(book.state)
+
+
+def test_followup_from_the_command_line(db_file):
+    run_cli("declare", "x", "--severity", "P2", now=T0)
+    done = run_cli("followup", "INC-1", "add a smoke test", "--owner", "bob", "--due", "2026-12-04", now=at(5))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(db_rows(db_file)[-1][2]) == {"text": "add a smoke test", "owner": "bob", "due": "2026-12-04"}
+    for args in (["followup", "INC-1", "x"], ["followup", "INC-9", "x", "--owner", "b"], ["followup", "INC-1", "", "--owner", "b"]):
+        bad = run_cli(*args)
+        assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert len(db_rows(db_file)) == 2
+
+
+@pytest.fixture
+async def console(db_file):
+    clock = Clock(at(20))
+
+    async def run(*steps):
+        await seed(db_file, *steps)
+        app = make_app(db_file, clock=clock, actor="alice", clipboard=[])
+        return app, app.run_test(size=(120, 40))
+
+    return run
+
+
+async def test_the_flag_stays_off_until_staging_confirms_and_the_screen_says_why(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await act(pilot, "r", "4")
+        assert "flag re-enabled" not in app.state.steps
+        assert any("the flag stays off until the fix is tested in staging" in n.message for n in app._notifications)
+        await act(pilot, "r", "2")
+        await act(pilot, "r", "4")
+        assert set(app.state.steps) == {STEP_STAGING, "flag re-enabled"}
+    assert [json.loads(p)["step"] for _, k, p in db_rows(db_file) if k == "resolution step"] == [STEP_STAGING, "flag re-enabled"]
+
+
+async def test_root_cause_asks_for_the_cause_and_sets_the_milestone(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await act(pilot, "r", "1")
+        await act(pilot, *"token format changed", "enter")
+        assert app.state.milestone("root cause identified") == at(20)
+    assert json.loads(db_rows(db_file)[-1][2]) == {"step": STEP_ROOT_CAUSE, "note": "token format changed"}
+
+
+async def test_resolving_asks_first_and_a_resolved_incident_can_be_reopened(console, db_file):
+    app, running = await console((actions.resolution_step, "alice", 8, STEP_ROOT_CAUSE),
+                                 (actions.resolution_step, "alice", 12, STEP_DEPLOYED))
+    async with running as pilot:
+        await act(pilot, "r", "z")
+        assert isinstance(app.screen, Confirm)
+        await act(pilot, "escape")
+        assert not app.state.resolved
+        await act(pilot, "r", "z", "enter")
+        assert app.state.resolved
+        assert "resolved" in str(app.main_screen.query_one("#countdown").render())
+        assert "total 20m" in str(app.main_screen.query_one("#figures").render())
+        await act(pilot, "r", "enter")
+        await act(pilot, *"errors are back", "enter")
+        assert not app.state.resolved
+    assert [k for _, k, _ in db_rows(db_file)][-2:] == ["resolved", "reopened"]
+
+
+async def test_a_milestone_is_corrected_by_a_new_event(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await act(pilot, "k", "1")
+        await act(pilot, *"24m", "enter")
+        await act(pilot, *"graph shows it", "enter")
+        assert app.state.milestone("impact started") == at(-4)
+        assert "detect 4m" in str(app.main_screen.query_one("#figures").render())
+    assert json.loads(db_rows(db_file)[-1][2])["milestone"] == "impact started"
+    assert db_rows(db_file)[0][1] == "declared"  # the old events are untouched
+
+
+async def test_a_followup_from_the_console_is_listed(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await act(pilot, "o")
+        await act(pilot, *"add a smoke test", "enter")
+        await act(pilot, *"bob", "enter")
+        await act(pilot, "enter")
+        assert [(f.text, f.owner) for f in app.state.followups] == [("add a smoke test", "bob")]
+        assert "bob: add a smoke test" in str(app.main_screen.query_one("#followups").render())
+
+
+async def test_p_switches_incident_and_status_follows_the_one_being_worked(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        store = app.store
+        await store.declare(actions.declare("alice", at(19), "Second fire", "P2"))
+        await act(pilot, "p")
+        assert isinstance(app.screen, Choose)
+        await act(pilot, "2")  # the list is newest first: 1 INC-2, 2 INC-1
+        assert app.code == "INC-1"
+        await act(pilot, "p", "1")
+        assert app.code == "INC-2" and app.state.title == "Second fire"
+        assert len(app.main_screen.query_one("#timeline").lines) == 1
+    assert run_cli("status", now=at(20)).stdout.startswith("INC-2 P2")

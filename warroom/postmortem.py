@@ -1,0 +1,90 @@
+"""`warroom export --format md`: a postmortem draft in Markdown, straight from the timeline.
+
+Pure formatting over the folded state. User text is escaped so it cannot break a table,
+start a heading, open HTML, or reach a terminal as a control sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from warroom.domain.describe import describe
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import (
+    CONTAINED, DETECTED, HATS, IMPACT_STARTED, MILESTONES, RESOLVED, ROOT_CAUSE, UNTRIED, Kind,
+)
+from warroom.domain.text import safe
+from warroom.domain.timefmt import minutes_text, t_plus
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+
+
+def cell(text: str) -> str:
+    """User text made inert inside a Markdown table cell or a line of prose."""
+    flat = safe(text).replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
+    return _MARKDOWN.sub(r"\\\1", flat)
+
+
+def _when(moment: datetime | None, multi_day: bool) -> str:
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if multi_day else "%H:%M:%S UTC")
+
+
+def _block(text: str) -> list[str]:
+    """Exact text, quoted line by line, with control characters made visible."""
+    return ["> " + cell(line) if line else ">" for line in safe(text).split("\n")]
+
+
+def _phases(state: IncidentState) -> list[str]:
+    m = state.milestone
+    spans = [("detect", m(IMPACT_STARTED), m(DETECTED)), ("contain", m(DETECTED), m(CONTAINED)),
+             ("identify", m(DETECTED), m(ROOT_CAUSE)), ("resolve", m(DETECTED), m(RESOLVED))]
+    rows = [f"    {name} : {start.strftime('%Y-%m-%dT%H:%M:%S')}, {max(int((end - start).total_seconds()), 1)}s"
+            for name, start, end in spans if start is not None and end is not None]
+    if not rows:
+        return []
+    return ["```mermaid", "gantt", "    title Phases of " + state.code, "    dateFormat YYYY-MM-DDTHH:mm:ss",
+            "    axisFormat %H:%M", *rows, "```"]
+
+
+def markdown(state: IncidentState) -> str:
+    origin = state.detected
+    times = [e.at for e in state.events]
+    multi_day = bool(times) and min(times).date() != max(times).date()
+    out = [f"# Postmortem draft: {state.code} {cell(state.title)}", "",
+           "## Summary", "",
+           f"- Severity: {state.severity}",
+           f"- Status: {state.status}",
+           f"- Service: {cell(state.service) or '—'}",
+           f"- Impact: {cell(state.impact) or '—'}",
+           "- Roles: " + ", ".join(f"{hat} {cell(state.holders.get(hat, '—'))}" for hat in HATS),
+           "- People: " + ", ".join(sorted({cell(e.actor) for e in state.events})), ""]
+    out += ["## Milestones", "", "| milestone | time |", "|---|---|"]
+    out += [f"| {name} | {_when(state.milestone(name), True)} |" for name in MILESTONES]
+    out += ["", "## Figures", "", "| figure | value |", "|---|---|"]
+    out += [f"| {'total' if label == 'total' else 'time to ' + label} | {minutes_text(value)} |"
+            for label, value in state.figures().labelled()]
+    out += ["", *_phases(state), "", "## Timeline", "", "| time | T+ | hat | who | what happened |", "|---|---|---|---|---|"]
+    for event in state.events:
+        plus = t_plus(event.at, origin) if origin else ""
+        out.append(f"| {_when(event.at, multi_day)} | {plus} | {event.role} | {cell(event.actor)} | {cell(describe(event))} |")
+    out += ["", "## Containment levers", "", "| lever | outcome | when | reason |", "|---|---|---|---|"]
+    for lever in state.levers:
+        when = t_plus(lever.changed_at, origin) if lever.changed_at and origin else "—"
+        outcome = "not tried" if lever.state == UNTRIED else lever.state
+        out.append(f"| {lever.number} {lever.name} | {outcome} | {when} | {cell(lever.reason) or '—'} |")
+    out += ["", "## Communications sent", ""]
+    sent = [e for e in state.events if e.kind == Kind.COMMUNICATION_SENT]
+    if not sent:
+        out.append("None were recorded as sent.")
+    for event in sent:
+        out += [f"### {cell(event.payload.get('template', ''))}, {_when(event.at, multi_day)} by {cell(event.actor)}", "",
+                *_block(event.payload.get("text", "")), ""]
+    out += ["", "## Findings", ""]
+    out += [f"- #{f.id} {cell(f.actor)}: {cell(f.text)}" + (" (acknowledged)" if f.acknowledged_at else " (not acknowledged)")
+            for f in state.findings] or ["None were reported."]
+    out += ["", "## Follow-ups", "", "| follow-up | owner | due |", "|---|---|---|"]
+    out += [f"| {cell(f.text)} | {cell(f.owner)} | {cell(f.due) or '—'} |" for f in state.followups] or ["| — | — | — |"]
+    return "\n".join(out) + "\n"
