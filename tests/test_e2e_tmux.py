@@ -1,6 +1,8 @@
 """End to end: the installed `warroom` in a real tmux pane, driven with real keys."""
 
 import json
+import os
+import signal
 
 import pytest
 
@@ -79,3 +81,38 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
         pane.wait_for("EXITED 0")
     finally:
         pane.close()
+
+
+def test_two_consoles_and_a_script_see_each_other(db_file):
+    run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
+    env = {"WARROOM_DB": str(db_file), "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC"}
+    alice, bob = Pane({**env, "WARROOM_NAME": "alice"}), Pane({**env, "WARROOM_NAME": "bob"})
+    try:
+        alice.start()
+        bob.start()
+        alice.wait_for("INC-1")
+        bob.wait_for("INC-1")
+        alice.keys("1")
+        bob.wait_for("[1] ▶ feature flag off   pulled")
+        bob.keys("i")
+        alice.wait_for("investigator bob")
+        # alice's own script, from her shell: it writes as her, in the hat she wears
+        assert run_cli("log", "deploy 143 is out", env={"WARROOM_NAME": "alice"}).returncode == 0
+        alice.wait_for("CMD alice: deploy 143 is out")
+        bob.wait_for("CMD alice: deploy 143 is out")
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_kill_9_loses_nothing_the_screen_showed(pane, db_file):
+    pane.start()
+    pane.wait_for("INC-1")
+    pane.keys("n")
+    pane.wait_for("Note as the commander")
+    pane.type("rollback started at 03:05")
+    pane.keys("Enter")
+    pane.wait_for("alice: rollback started at 03:05")
+    os.kill(pane.app_pid(), signal.SIGKILL)
+    pane.wait_for("EXITED 137")
+    assert [json.loads(p).get("text") for _, k, p in db_rows(db_file) if k == "note"] == ["rollback started at 03:05"]

@@ -65,3 +65,11 @@ class Pane:
 
     def close(self) -> None:
         self.tmux("kill-server", check=False)
+
+    def app_pid(self) -> int:
+        """The warroom process running in the pane (the pane's shell's child)."""
+        shell = self.tmux("display-message", "-p", "-t", self.session, "#{pane_pid}").strip()
+        children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+        if not children:
+            raise AssertionError("warroom is not running in the pane")
+        return int(children[0])

@@ -48,6 +48,7 @@ def _parser() -> Parser:
     parser = Parser(prog="warroom", description="A war-room console for the person on call.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument("--read-only", action="store_true", help="console: open the database read-only (a review or a copy)")
     parser.add_argument("--no-bell", action="store_true", help="console: no terminal bell when a deadline passes")
     parser.add_argument("--no-alerts", action="store_true", help="console: no notification when a deadline passes")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -202,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from warroom.console.launch import run_console
 
-            return run_console(db_path(getattr(args, "db", None)), bell=not args.no_bell, alerts=not args.no_alerts)
+            return run_console(db_path(getattr(args, "db", None)), bell=not args.no_bell, alerts=not args.no_alerts,
+                               read_only=args.read_only)
         status = asyncio.run(_run(args, sys.stdout))
         if args.command == "demo" and status == 0 and not args.no_console:
             from warroom.console.launch import run_console

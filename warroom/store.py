@@ -88,6 +88,22 @@ def _prepare_file(path: Path) -> None:
         raise StoreError(f"{path}: cannot create the database ({error.strerror or error})") from None
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _writable(path: Path) -> bool:
+    try:
+        with path.open("r+b"):
+            return True
+    except OSError:
+        return False
+
+
 def _row_event(row: sqlite3.Row | tuple) -> Event:
     event_id, code, at, actor, role, kind, payload = row
     return Event(code, datetime.fromisoformat(at), actor, role, kind, json.loads(payload), event_id)
@@ -99,18 +115,30 @@ _SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM ev
 class Store:
     """The one way in and out of the database. Callers get domain objects, never SQL rows."""
 
-    def __init__(self, path: Path, db: aiosqlite.Connection) -> None:
-        self.path, self._db = path, db
+    def __init__(self, path: Path, db: aiosqlite.Connection, read_only: bool = False) -> None:
+        self.path, self._db, self.read_only = path, db, read_only
+        self._identity = _identity(path)
+        self._signature: list | None = None
 
     @classmethod
-    async def open(cls, path: Path | str) -> "Store":
+    async def open(cls, path: Path | str, read_only: bool = False) -> "Store":
+        """Open (creating it if need be) the database. Read-only when asked, or when the file
+        cannot be written: then it can be read and reviewed, and every append is refused."""
         path = Path(path).expanduser()
-        _prepare_file(path)
+        if not read_only:
+            _prepare_file(path)
+            read_only = not _writable(path)
+        elif not path.is_file():
+            raise StoreError(f"{path}: no database here to read")
         try:
-            db = await aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            if read_only:
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                db = await aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            else:
+                db = await aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
             raise _describe_sqlite_error(path, error) from None
-        store = cls(path, db)
+        store = cls(path, db, read_only)
         try:
             await store._setup()
         except sqlite3.Error as error:
@@ -131,6 +159,10 @@ class Store:
             )
         if version == 0 and await self._scalar("SELECT count(*) FROM sqlite_master"):
             raise StoreError(f"{self.path}: a SQLite file, but not a warroom database")
+        if self.read_only:
+            if version < SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: an older warroom database that needs upgrading, and it is read-only")
+            return
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = FULL")
         await db.execute("PRAGMA foreign_keys = ON")
@@ -197,7 +229,34 @@ class Store:
         )
         return Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, cursor.lastrowid)
 
+    def changed(self) -> bool:
+        """Cheap change detection for followers: has any process committed since the last call?
+        A commit in WAL mode always touches the -wal file (or the file itself after a
+        checkpoint), so two stat calls answer without a query or a thread hop."""
+        signature = []
+        for suffix in ("", "-wal"):
+            try:
+                found = Path(f"{self.path}{suffix}").stat()
+                signature += [found.st_mtime_ns, found.st_size, found.st_ino]
+            except OSError:
+                signature += [None, None, None]
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        return True
+
+    def check_file(self) -> None:
+        """Refuse to go on when the file was deleted or replaced under us: writes to the old
+        file would look saved and be lost."""
+        if self._identity is not None and _identity(self.path) != self._identity:
+            state = "removed" if not self.path.exists() else "replaced by another file"
+            raise StoreError(f"{self.path}: the database file was {state} while open; nothing more is saved "
+                             "(restart warroom to open what is there now)")
+
     async def _transaction(self, write) -> list[Event]:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only: nothing can be written")
+        self.check_file()
         try:
             await self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:

@@ -20,7 +20,7 @@ from warroom.clipboard import copy, default_ways
 from warroom.console.screen import KEYS, ConsoleScreen
 from warroom.domain.policy import OVERDUE, deadlines
 from warroom.domain.incident import IncidentState, fold
-from warroom.domain.model import Event
+from warroom.domain.model import Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
 from warroom.store import Store, StoreError
@@ -36,7 +36,7 @@ class WarroomApp(App[str | None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", tooltip="Quit; every action is already saved", id="quit", priority=True)]
 
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
-                 clipboard: list | None = None, bell: bool = True, alerts: bool = True) -> None:
+                 clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False) -> None:
         super().__init__()
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
@@ -47,6 +47,8 @@ class WarroomApp(App[str | None]):
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
         self._following = False
+        self.read_only = read_only
+        self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -58,7 +60,8 @@ class WarroomApp(App[str | None]):
 
     async def on_mount(self) -> None:
         try:
-            self.store = await Store.open(self.db_path)
+            self.store = await Store.open(self.db_path, read_only=self.read_only)
+            self.read_only = self.store.read_only
             code = self.code or await self.store.current_code()
         except StoreError as error:
             self.exit(str(error))
@@ -90,7 +93,7 @@ class WarroomApp(App[str | None]):
         if not self._following:
             self._following = True
             self.set_interval(1, self.main_screen.tick, name="tick")
-            self.set_interval(FOLLOW_SECONDS, self.catch_up, name="follow")
+            self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
 
     async def on_unmount(self) -> None:
         if self.store is not None:
@@ -111,11 +114,24 @@ class WarroomApp(App[str | None]):
         await self.catch_up()
         return True
 
+    async def follow(self) -> None:
+        """Twice a second: catch up only when the database files show a commit (or are gone)."""
+        if self.store is not None and self.store.changed():
+            await self.catch_up()
+
     async def catch_up(self) -> None:
         """Take in every event after the last one seen, whoever wrote it, in log order."""
         if self.store is None or not self.code:
             return
         async with self._catching_up:
+            try:
+                self.store.check_file()
+            except StoreError as error:
+                if not self.trouble:
+                    self.trouble = str(error)
+                    self.notify(one_line(self.trouble, 500), severity="error", markup=False, timeout=30)
+                    self.main_screen.tick()
+                return
             try:
                 new = await self.store.events(self.code, after_id=self.state.last_id)
             except StoreError as error:
@@ -124,7 +140,18 @@ class WarroomApp(App[str | None]):
             if new:
                 for event in new:
                     self.state.apply(event)
+                    self._tell_handoff(event)
                 self.main_screen.show(new)
+
+    def _tell_handoff(self, event: Event) -> None:
+        """In a team, a hat taken from someone is news for both of them."""
+        if event.kind != Kind.HAT_WORN or not event.payload.get("from"):
+            return
+        hat, given_by = event.payload.get("hat", ""), event.payload["from"]
+        if event.actor == self.actor:
+            self.say(f"You are now the {hat} (handed over from {given_by})")
+        elif given_by == self.actor:
+            self.warn(f"{event.actor} is now the {hat}: you no longer wear that hat")
 
     def start(self, flow: Coroutine) -> None:
         """Run a key's flow as a worker, so it can wait on questions without blocking the screen.

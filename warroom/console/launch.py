@@ -17,14 +17,14 @@ def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: 
     return WarroomApp(db_path, clock, actor or actor_name(), code, **options)
 
 
-async def _check(path: Path) -> None:
-    store = await Store.open(path)
+async def _check(path: Path, read_only: bool) -> None:
+    store = await Store.open(path, read_only=read_only)
     await store.close()
 
 
 def run_console(path: Path, code: str | None = None, **options) -> int:
     try:
-        asyncio.run(_check(path))
+        asyncio.run(_check(path, options.get("read_only", False)))
     except StoreError as error:
         return fail(str(error))
     problem = make_app(path, code=code, **options).run()

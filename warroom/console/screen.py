@@ -12,6 +12,7 @@ from warroom.console import flows, views
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.domain.model import Event
 
+READING_FLOWS = {"switch_incident"}  # what a read-only console may still do
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
 
 KEYS = [
@@ -87,7 +88,7 @@ class ConsoleScreen(Screen):
         if not app.state.declared:
             return
         now = app.now()
-        self.query_one("#strip", Static).update(views.strip(app.state, now, app.actor))
+        self.query_one("#strip", Static).update(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
         text, tone = views.countdown(app.state, now)
         countdown = self.query_one("#countdown", Static)
         countdown.update(text)
@@ -103,6 +104,9 @@ class ConsoleScreen(Screen):
 
     # -- actions: each key starts a flow, which asks what it must and then commits -----------
     def action_flow(self, name: str, *args: object) -> None:
+        if self.app.read_only and name not in READING_FLOWS:
+            self.app.warn("read-only: this database can be read, not changed (it was opened read-only)")
+            return
         self.app.start(getattr(flows, name)(self.app, *args))
 
     def action_help(self) -> None:

@@ -1,0 +1,66 @@
+"""Hostile and odd input everywhere: fuzzed command lines, and text that tries to drive the terminal."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import Clock, at, seed
+from test_console import settle
+from warroom import cli
+from warroom.console.launch import make_app
+
+ODD = ["[red]x[/red]", "[0]", "[/", "🔥", "שלום עולם", "\x1b]0;pwned\x07", "\x1b[2J", "\x00", "\r\n", "\udcff",
+       "x" * 10_001, "--", "-", "P1", "p0", "INC-1", "inc-1", "5m", "1h30m", "2026-11-27T03:00", "{title}", "|", ""]
+words = st.one_of(st.sampled_from(ODD), st.text(max_size=30))
+flags = st.sampled_from(["--severity", "--detected", "--impact-started", "--as", "--incident", "--owner", "--due",
+                         "--format", "--tmux", "--service", "--db"])
+commands = st.sampled_from(["declare", "log", "list", "show", "export", "status", "followup"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=commands, rest=st.lists(st.one_of(words, flags), max_size=6))
+def test_the_cli_never_shows_a_traceback(tmp_path, capsys, monkeypatch, command, rest):
+    monkeypatch.setenv("WARROOM_DB", str(tmp_path / "fuzz.db"))
+    argv = [command, *rest]
+    if "--db" in argv:  # a fuzzed path stays inside the temp folder
+        index = argv.index("--db")
+        argv[index + 1: index + 2] = [str(tmp_path / "other.db")]
+    try:
+        status = cli.main(argv)
+    except SystemExit as leaving:  # --help and --version
+        status = leaving.code
+    out, err = capsys.readouterr()
+    assert status in (0, 2), err
+    assert "Traceback" not in err and "\x1b" not in err and "\x1b" not in out
+    if status == 2:
+        assert err.count("\n") == 1 and err.startswith("warroom: error: ")
+
+
+HOSTILE = [
+    "[bold red]styled?[/] [0] [/ [link=x]",
+    "\x1b]0;retitled\x07\x1b[10;10Hmoved\x1b[2Jcleared",
+    "nul\x00byte and bell\x07",
+    "right-to-left: مرحبا שלום",
+    "two\nlines",
+    "emoji 🔥🚒👩‍🚒",
+]
+
+
+async def test_hostile_notes_are_shown_literally_in_every_pane(db_file):
+    from warroom.domain import actions
+
+    steps = [(actions.note, "alice", 1 + n, text) for n, text in enumerate(HOSTILE)]
+    steps += [(actions.wear_hat, "bob", 9, "investigator"), (actions.report_finding, "bob", 10, HOSTILE[1])]
+    await seed(db_file, *steps, title=HOSTILE[0])
+    app = make_app(db_file, clock=Clock(at(12)), actor="alice", clipboard=[])
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        timeline = "\n".join(screen.query_one("#timeline").lines)
+        shown = timeline + str(screen.query_one("#strip").render()) + str(screen.query_one("#investigation").render())
+        assert "\x1b" not in shown and "\x00" not in shown and "\x07" not in shown
+        assert "[bold red]styled?[/] [0] [/ [link=x]" in str(screen.query_one("#strip").render())
+        assert "␛]0;retitled␇␛[10;10Hmoved␛[2Jcleared" in timeline
+        assert "nul␀byte and bell␇" in timeline
+        assert "right-to-left: مرحبا שלום" in timeline and "two ⏎ lines" in timeline and "👩‍🚒" in timeline
+        assert "␛]0;retitled" in str(screen.query_one("#investigation").render())
