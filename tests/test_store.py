@@ -129,3 +129,18 @@ async def test_an_unwritable_path_is_a_clear_error(tmp_path, where):
 async def test_a_folder_is_not_a_database(tmp_path):
     with pytest.raises(StoreError, match="folder"):
         await Store.open(tmp_path)
+
+
+async def test_open_codes_in_sql_agree_with_the_fold(db_file):
+    store, _ = await declared(db_file)
+    for title in ("two", "three", "four"):
+        await store.declare(actions.declare("alice", at(1), title, "P2"))
+    await store.append(actions.resolve(await store.load("INC-2"), "alice", at(5)))
+    await store.append(actions.resolve(await store.load("INC-3"), "alice", at(5)))
+    await store.append(actions.reopen(await store.load("INC-3"), "alice", at(6)))
+    await store.append(actions.correct_milestone(await store.load("INC-4"), "alice", at(7), "resolved", at(6)))
+    folded = [s.code for s in await store.states() if not s.resolved]
+    assert await store.open_codes() == folded == ["INC-3", "INC-1"]
+    assert await store.current_code(preferred="INC-1") == "INC-1"
+    assert await store.current_code(preferred="INC-2") == "INC-3"
+    await store.close()

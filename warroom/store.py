@@ -88,6 +88,43 @@ def _prepare_file(path: Path) -> None:
         raise StoreError(f"{path}: cannot create the database ({error.strerror or error})") from None
 
 
+def _check_version(path: Path, version: int, tables: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: made by a newer warroom (schema {version}, this one knows {SCHEMA_VERSION}); upgrade warroom")
+    if version == 0 and tables:
+        raise StoreError(f"{path}: a SQLite file, but not a warroom database")
+
+
+def peek(path: Path, code: str | None = None, preferred: str | None = None) -> tuple[str | None, list[Event]]:
+    """A quick synchronous read before the console's event loop starts, so its first frame
+    already shows the incident: (the incident to open, its events). Writes nothing and
+    creates nothing; a file that is not there yet gives (None, [])."""
+    path = Path(path).expanduser()
+    if not path.is_file() or path.stat().st_size == 0:
+        return None, []
+    with path.open("rb") as handle:
+        if handle.read(16) != SQLITE_HEADER:
+            raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            _check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+            if version < SCHEMA_VERSION:
+                return None, []  # Store.open migrates it first
+            if code is None:
+                codes = [row[0] for row in db.execute(_OPEN_INCIDENTS)]
+                code = preferred if preferred in codes else (codes[0] if codes else None)
+            if code is None:
+                return None, []
+            rows = db.execute(f"{_SELECT} WHERE i.code = ? ORDER BY e.id", (code,)).fetchall()
+            return code, [_row_event(row) for row in rows]
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        raise _describe_sqlite_error(path, error) from None
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     try:
         found = path.stat()
@@ -109,6 +146,16 @@ def _row_event(row: sqlite3.Row | tuple) -> Event:
     return Event(code, datetime.fromisoformat(at), actor, role, kind, json.loads(payload), event_id)
 
 
+_OPEN_INCIDENTS = """
+SELECT i.code FROM incident i
+WHERE coalesce((
+    SELECT CASE WHEN e.kind = 'reopened' THEN 'open' ELSE 'resolved' END FROM event e
+    WHERE e.incident_id = i.id
+      AND (e.kind IN ('resolved', 'reopened')
+           OR (e.kind = 'milestone set' AND json_extract(e.payload, '$.milestone') = 'resolved'))
+    ORDER BY e.id DESC LIMIT 1), 'open') = 'open'
+ORDER BY i.id DESC
+"""
 _SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e JOIN incident i ON i.id = e.incident_id"
 
 
@@ -153,12 +200,7 @@ class Store:
         db = self._db
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = await self._scalar("PRAGMA user_version")
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: made by a newer warroom (schema {version}, this one knows {SCHEMA_VERSION}); upgrade warroom"
-            )
-        if version == 0 and await self._scalar("SELECT count(*) FROM sqlite_master"):
-            raise StoreError(f"{self.path}: a SQLite file, but not a warroom database")
+        _check_version(self.path, version, await self._scalar("SELECT count(*) FROM sqlite_master"))
         if self.read_only:
             if version < SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: an older warroom database that needs upgrading, and it is read-only")
@@ -300,15 +342,18 @@ class Store:
         """Every incident folded, newest first."""
         return [await self.load(row.code) for row in await self.incidents()]
 
+    async def open_codes(self) -> list[str]:
+        """The open incidents, newest first, found in SQL without folding any of them: an
+        incident is open unless its last resolve-or-reopen event resolved it (the fold's rule)."""
+        rows = await self._fetch(_OPEN_INCIDENTS)
+        return [code for (code,) in rows]
+
     async def current_code(self, preferred: str | None = None) -> str | None:
         """`preferred` if it is an open incident, else the most recent open incident, or None."""
-        rows = await self.incidents()
-        if preferred and preferred in {row.code for row in rows} and not (await self.load(preferred)).resolved:
+        codes = await self.open_codes()
+        if preferred in codes:
             return preferred
-        for row in rows:
-            if not (await self.load(row.code)).resolved:
-                return row.code
-        return None
+        return codes[0] if codes else None
 
     async def _fetch(self, sql: str, *args: object) -> list[tuple]:
         try:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from importlib.resources import files
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from warroom import styles
 from warroom.clipboard import copy, default_ways
 from warroom.console.screen import KEYS, ConsoleScreen
 from warroom.domain.policy import OVERDUE, deadlines
@@ -31,12 +31,13 @@ FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wro
 class WarroomApp(App[str | None]):
     """Returns None on a normal quit, or the one-line reason it could not run."""
 
-    CSS_PATH = str(files("warroom.styles").joinpath("warroom.tcss"))
+    CSS_PATH = str(Path(styles.__file__).with_name("warroom.tcss"))  # inside the installed package
     TITLE = "warroom"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", tooltip="Quit; every action is already saved", id="quit", priority=True)]
 
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
-                 clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False) -> None:
+                 clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False,
+                 preloaded: list[Event] | None = None) -> None:
         super().__init__()
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
@@ -49,6 +50,9 @@ class WarroomApp(App[str | None]):
         self._following = False
         self.read_only = read_only
         self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
+        self.preloaded = preloaded or []
+        self._store_ready = asyncio.Event()
+        self._mounted = asyncio.Event()
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -59,9 +63,25 @@ class WarroomApp(App[str | None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     async def on_mount(self) -> None:
+        """Open the store behind the first frame (the console shows what was read before start-up)."""
+        self.run_worker(self._open_store(), group="store", exit_on_error=False)
+
+    async def console_mounted(self) -> None:
+        """The console screen is composed: show the incident read before start-up, if any."""
+        if self.code and self.preloaded:
+            await self._show_incident(self.code, self.preloaded, first_frame=True)
+        self._mounted.set()
+
+    async def _open_store(self) -> None:
         try:
             self.store = await Store.open(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
+            self._store_ready.set()
+            await self._mounted.wait()
+            if self.state.declared:
+                await self.catch_up()  # whatever was written between the peek and now
+                self.main_screen.tick()
+                return
             code = self.code or await self.store.current_code()
         except StoreError as error:
             self.exit(str(error))
@@ -86,9 +106,17 @@ class WarroomApp(App[str | None]):
         except StoreError as error:
             self.exit(str(error))
             return
+        await self._show_incident(code, events)
+
+    async def _show_incident(self, code: str, events: list[Event], first_frame: bool = False) -> None:
+        """Show an incident. For the first frame, the top of the screen (what is due, the
+        levers) is drawn first and the panes right after it."""
         async with self._catching_up:
             self.code, self.state, self.alerted = code, fold(events), None
-            self.main_screen.show(events, reset=True)
+            screen = self.main_screen
+            screen.show(events, reset=True, panes=not first_frame)
+            if first_frame:
+                self.call_after_refresh(screen.show_panes, events, True)
         remember_worked(self.db_path, code)
         if not self._following:
             self._following = True
@@ -100,10 +128,15 @@ class WarroomApp(App[str | None]):
             await self.store.close()
 
     # -- writing and following --------------------------------------------------------------
+    async def store_ready(self) -> None:
+        """Wait until the store, opened behind the first frame, can be used."""
+        await self._store_ready.wait()
+
     async def commit(self, drafts: list[Event]) -> bool:
         """Append to the store; the screen shows the events only once they are committed."""
         if not drafts:
             return True
+        await self.store_ready()
         if self.store is None:
             return False
         try:

@@ -284,6 +284,7 @@ async def switch_incident(app: WarroomApp) -> None:
     """p: pick another incident to work; the one being worked is what `warroom status` shows."""
     from warroom.domain.text import one_line
 
+    await app.store_ready()
     states = await app.store.states()
     keys = "123456789"
     choices = [(keys[n], one_line(f"{s.code} {s.severity} {s.status}: {s.title}", 80), s.code)

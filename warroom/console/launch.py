@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from warroom.cli import fail
-from warroom.settings import actor_name, system_clock
-from warroom.store import Store, StoreError
+from warroom.store import StoreError, peek
+from warroom.settings import actor_name, system_clock, worked_incident
 
 
 def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None, **options):
     """The one way to build the console, for the CLI, the tests and the screenshot script."""
     from warroom.console.app import WarroomApp
 
-    return WarroomApp(db_path, clock, actor or actor_name(), code, **options)
-
-
-async def _check(path: Path, read_only: bool) -> None:
-    store = await Store.open(path, read_only=read_only)
-    await store.close()
+    preloaded = peek(db_path, code, worked_incident(db_path))  # before the loop: the first frame shows it
+    return WarroomApp(db_path, clock, actor or actor_name(), preloaded[0], preloaded=preloaded[1], **options)
 
 
 def run_console(path: Path, code: str | None = None, **options) -> int:
     try:
-        asyncio.run(_check(path, options.get("read_only", False)))
+        app = make_app(path, code=code, **options)
     except StoreError as error:
         return fail(str(error))
-    problem = make_app(path, code=code, **options).run()
+    problem = app.run()  # a database the app finds it cannot use ends it with the one-line reason
     return fail(problem) if problem else 0

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from warroom.console import flows, views
+from warroom.console import views
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.domain.model import Event
 
@@ -60,26 +60,36 @@ class ConsoleScreen(Screen):
             yield InvestigatorPane(id="investigator", classes="pane")
         yield Footer()
 
+    async def on_mount(self) -> None:
+        await self.app.console_mounted()
+
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
         self.set_class(NARROW <= event.size.width < MEDIUM, "medium")
 
     # -- drawing ---------------------------------------------------------------------------
-    def show(self, new_events: list[Event], reset: bool = False) -> None:
-        """Redraw after the state changed; the timeline only gets the new rows."""
+    def show(self, new_events: list[Event], reset: bool = False, panes: bool = True) -> None:
+        """Redraw after the state changed; the timeline only gets the new rows. With
+        `panes=False` only the top (strip, countdown, levers) is drawn: the first frame."""
+        app = self.app
+        state = app.state
+        self.query_one("#levers", Static).update(views.levers(state))
+        self.query_one("#path", Static).update(views.resolution_path(state))
+        self.tick()
+        if panes:
+            self.show_panes(new_events, reset)
+
+    def show_panes(self, new_events: list[Event], reset: bool = False) -> None:
         app = self.app
         state, now = app.state, app.now()
         commander = self.query_one(CommanderPane)
         if reset:
             commander.reset_timeline()
         commander.add_events(new_events, state.detected)
-        self.query_one("#levers", Static).update(views.levers(state))
-        self.query_one("#path", Static).update(views.resolution_path(state))
         wearing = state.hat_of(app.actor)
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)
-        self.tick()
         self.refresh_bindings()
 
     def tick(self) -> None:
@@ -107,6 +117,8 @@ class ConsoleScreen(Screen):
         if self.app.read_only and name not in READING_FLOWS:
             self.app.warn("read-only: this database can be read, not changed (it was opened read-only)")
             return
+        from warroom.console import flows  # not needed for the first frame
+
         self.app.start(getattr(flows, name)(self.app, *args))
 
     def action_help(self) -> None:

@@ -1,0 +1,44 @@
+"""Time to first frame: the installed `warroom` on an open incident against a bare Textual app
+with a header and a footer, each started in a fresh tmux pane and timed until its text shows.
+The two alternate, RUNS times each; prints both medians and the median ratio (budget: 1.3).
+
+Run:  .venv/bin/python benchmarks/first_frame.py [RUNS]   (default 7)
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _tmux import Pane, warroom_exe
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"WARROOM_DB": str(Path(folder) / "frame.db"), "WARROOM_NAME": "bench"}
+        subprocess.run([warroom_exe(), "declare", "First frame benchmark", "--severity", "P1"],
+                       env={**env, "PATH": "/usr/bin:/bin"}, check=True, capture_output=True)
+        bare, console, ratios = [], [], []
+        for _ in range(runs):
+            pane = Pane([sys.executable, str(HERE / "bare_app.py")], {})
+            bare.append(pane.wait_for("bare textual app ready"))
+            pane.close()
+            pane = Pane([warroom_exe()], env)
+            console.append(pane.wait_for("investigator —"))  # the strip's last word: the frame is drawn
+            pane.close()
+            ratios.append(console[-1] / bare[-1])
+    print("| first frame | median | runs |")
+    print("|---|---|---|")
+    print(f"| bare Textual app (header + footer) | {statistics.median(bare) * 1000:.0f} ms | {runs} |")
+    print(f"| warroom, open incident | {statistics.median(console) * 1000:.0f} ms | {runs} |")
+    print(f"| ratio (median of per-pair ratios; budget 1.3) | {statistics.median(ratios):.2f} | |")
+
+
+if __name__ == "__main__":
+    main()
