@@ -331,16 +331,28 @@ async def test_the_ack_key_shows_only_when_a_finding_waits(console):
         assert app.main_screen.check_action("flow", ("acknowledge",)) is True
 
 
-async def test_a_key_typed_ahead_while_a_flow_is_busy_is_not_taken_as_a_console_key(console, db_file):
+async def test_a_key_typed_ahead_of_a_question_is_not_taken_as_a_console_key(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        async with app._one_flow:  # a flow still busy: its question has not opened yet
-            await pilot.press("1")
-            await pilot.pause()
+        app.main_screen.action_flow("severity")  # two keys, the second before the question opens
+        app.main_screen.action_flow("advance_lever", 1)
         await settle(pilot)
+        await act(pilot, "escape")
         assert app.state.lever(1).state == UNTRIED
-        assert any("press that key again" in n.message for n in app._notifications)
+        assert any("was not used" in n.message for n in app._notifications)
         await act(pilot, "1")
         assert app.state.lever(1).state == PULLED
     assert kinds(db_file) == ["declared", "lever changed"]
+
+
+async def test_keys_typed_fast_without_questions_all_count_in_order(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await pilot.press("i", "m", "c", "1")
+        await settle(pilot)
+        for _ in range(20):
+            await settle(pilot)
+        assert app.state.lever(1).state == PULLED
+    assert kinds(db_file) == ["declared", "hat worn", "hat worn", "hat worn", "lever changed"]

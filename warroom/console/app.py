@@ -47,6 +47,7 @@ class WarroomApp(App[str | None]):
         self.state = IncidentState()
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
+        self._questions_asked = 0  # dialogs the flows opened: keys typed before one are not console keys
         self._following = False
         self.read_only = read_only
         self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
@@ -128,6 +129,11 @@ class WarroomApp(App[str | None]):
             await self.store.close()
 
     # -- writing and following --------------------------------------------------------------
+    async def push_screen_wait(self, screen):  # type: ignore[override]
+        """Every question a flow asks comes through here, so `start` can tell type-ahead."""
+        self._questions_asked += 1
+        return await super().push_screen_wait(screen)
+
     async def store_ready(self) -> None:
         """Wait until the store, opened behind the first frame, can be used."""
         await self._store_ready.wait()
@@ -189,17 +195,19 @@ class WarroomApp(App[str | None]):
     def start(self, flow: Coroutine) -> None:
         """Run a key's flow as a worker, so it can wait on questions without blocking the screen.
 
-        One flow at a time. A key that arrives while a flow is still busy (typed ahead of the
-        question it meant to answer, say `t` `1` faster than the list of notifications opens)
-        is not taken as a console key: it would pull a lever nobody meant to pull. It is
-        dropped, and the person is told to press it again."""
-        if self._one_flow.locked():
-            flow.close()
-            self.warn("one moment: the last key is still being done; press that key again")
-            return
+        Flows run one at a time, in the order of their keys, so a fast `i` `f` reports the
+        finding as the investigator. But a key typed while the flow before it opened a
+        question (say `t` `1` faster than the list of notifications appears) was meant for
+        that question, not the console: it would pull a lever nobody meant to pull. Such a
+        key is dropped, and the person is told."""
+        questions_before = self._questions_asked
 
         async def in_turn() -> None:
             async with self._one_flow:
+                if self._questions_asked != questions_before:
+                    flow.close()
+                    self.warn("a key typed while a question was opening was not used; press it again if you meant it")
+                    return
                 await flow
 
         self.run_worker(in_turn(), group="flow", exit_on_error=False)

@@ -48,6 +48,7 @@ def help_text() -> str:
 
 class ConsoleScreen(Screen):
     BINDINGS = KEYS
+    _ack_shown = False
 
     def compose(self) -> ComposeResult:
         yield Static("opening the incident…", id="strip", markup=False)
@@ -90,7 +91,10 @@ class ConsoleScreen(Screen):
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)
-        self.refresh_bindings()
+        waiting = bool(state.unacknowledged)
+        if waiting != self._ack_shown:  # the footer is rebuilt only when a key comes or goes
+            self._ack_shown = waiting
+            self.refresh_bindings()
 
     def tick(self) -> None:
         """Once a second: what depends on the time alone."""

@@ -1,0 +1,67 @@
+"""Key to disk and screen: from a key press to its event committed in the SQLite file (seen by
+another connection) and drawn on the console. In-process, the real store on a real file. The key
+is posted as the terminal driver posts it (Pilot.press also waits for the screen to go idle,
+which adds ~45 ms of harness time).
+
+Run:  .venv/bin/python benchmarks/key_to_disk.py [PRESSES]   (default 300; budget: p99 50 ms)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual import events
+
+from warroom.console.launch import make_app
+from warroom.domain import actions
+from warroom.store import Store
+
+KEYS = [("m", "COMMUNICATOR"), ("i", "INVESTIGATOR"), ("c", "COMMANDER")]
+
+
+async def main() -> None:
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    presses = int(numbers[0]) if numbers else 300
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "keys.db"
+        store = await Store.open(path)
+        await store.declare(actions.declare("bench", datetime.now(timezone.utc), "Key benchmark", "P1"))
+        await store.close()
+        reader = sqlite3.connect(path)
+        app = make_app(path, actor="bench", clipboard=[])
+        times = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.store_ready()
+            await pilot.pause(0.2)
+            strip = app.main_screen.query_one("#strip")
+            for n in range(presses):
+                key, hat = KEYS[n % 3]
+                rows = reader.execute("SELECT count(*) FROM event").fetchone()[0]
+                start = time.perf_counter()
+                app.post_message(events.Key(key, key))  # as the terminal driver delivers a key
+                while True:
+                    on_disk = reader.execute("SELECT count(*) FROM event").fetchone()[0] > rows
+                    on_screen = f"▸ {hat}" in str(strip.render())
+                    if on_disk and on_screen:
+                        break
+                    await asyncio.sleep(0.0005)
+                times.append((time.perf_counter() - start) * 1000)
+        reader.close()
+    if "-v" in sys.argv:
+        print("slowest presses (index, ms):", sorted(enumerate(times), key=lambda x: -x[1])[:8])
+    times.sort()
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print("| key to disk and screen | median | p99 | max | presses |")
+    print("|---|---|---|---|---|")
+    print(f"| hat key, WAL + synchronous=FULL | {statistics.median(times):.1f} ms | {p99:.1f} ms | {times[-1]:.1f} ms | {presses} |")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
