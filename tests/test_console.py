@@ -356,3 +356,13 @@ async def test_keys_typed_fast_without_questions_all_count_in_order(console, db_
             await settle(pilot)
         assert app.state.lever(1).state == PULLED
     assert kinds(db_file) == ["declared", "hat worn", "hat worn", "hat worn", "lever changed"]
+
+
+async def test_a_long_timeline_opens_on_its_newest_events(db_file, clock):
+    await seed(db_file, *[(actions.note, "alice", 1, f"note {n}") for n in range(200)])
+    app = make_app(db_file, clock=clock, actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.1)
+        timeline = app.main_screen.query_one("#timeline")
+        assert timeline.line_count == 201 and timeline.is_vertical_scroll_end

@@ -88,7 +88,7 @@ def export_json(state: IncidentState) -> dict:
         "severity": state.severity,
         "status": state.status,
         "events": [
-            {"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "kind": e.kind, "payload": e.payload}
+            {"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "kind": e.kind, "payload": dict(e.payload)}
             for e in state.events
         ],
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 import aiosqlite
 
 from warroom.domain.incident import IncidentState, fold
-from warroom.domain.model import Event
+from warroom.domain.model import Event, JsonPayload
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -143,7 +143,7 @@ def _writable(path: Path) -> bool:
 
 def _row_event(row: sqlite3.Row | tuple) -> Event:
     event_id, code, at, actor, role, kind, payload = row
-    return Event(code, datetime.fromisoformat(at), actor, role, kind, json.loads(payload), event_id)
+    return Event(code, datetime.fromisoformat(at), actor, role, kind, JsonPayload(payload), event_id)
 
 
 _OPEN_INCIDENTS = """
@@ -253,18 +253,19 @@ class Store:
             return []
 
         async def write() -> list[Event]:
-            written = []
+            written, ids = [], {}
             for event in events:
-                incident_id = await self._scalar("SELECT id FROM incident WHERE code = ?", event.incident)
-                if not incident_id:
+                if event.incident not in ids:
+                    ids[event.incident] = await self._scalar("SELECT id FROM incident WHERE code = ?", event.incident)
+                if not ids[event.incident]:
                     raise StoreError(f"there is no incident {event.incident}")
-                written.append(await self._insert(incident_id, event))
+                written.append(await self._insert(ids[event.incident], event))
             return written
 
         return await self._transaction(write)
 
     async def _insert(self, incident_id: int, event: Event) -> Event:
-        payload = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
+        payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         cursor = await self._db.execute(
             "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
             (incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload),

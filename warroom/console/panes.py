@@ -6,9 +6,10 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from warroom.console import views
+from warroom.console.timeline import Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
 
@@ -34,7 +35,7 @@ class CommanderPane(RolePane):
         yield Static(id="figures", markup=False)
         yield Static(id="waiting", markup=False)
         yield Static(id="followups", markup=False)
-        yield Log(id="timeline", highlight=False, auto_scroll=True)
+        yield Timeline(id="timeline")
 
     def show(self, state: IncidentState, now: datetime) -> None:
         self.query_one("#figures", Static).update(views.figures(state))
@@ -46,14 +47,16 @@ class CommanderPane(RolePane):
         followups.set_class(bool(state.followups), "some")
 
     def add_events(self, events: list[Event], origin: datetime | None) -> None:
-        """Timeline rows for new events only: the log is appended, never redrawn whole."""
-        timeline = self.query_one("#timeline", Log)
-        timeline.write_lines([views.timeline_row(e, origin) for e in events], scroll_end=True)
-        # the panes above the timeline may grow in the same refresh: scroll again once laid out
-        timeline.call_after_refresh(timeline.scroll_end, animate=False)
+        """New events only: the timeline is appended to, never rebuilt."""
+        self.query_one("#timeline", Timeline).add(events, origin)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # the newest events stay in view as they come, until the person scrolls up to read
+        self.query_one("#timeline", Timeline).anchor()
 
     def reset_timeline(self) -> None:
-        self.query_one("#timeline", Log).clear()
+        self.query_one("#timeline", Timeline).clear()
 
 
 class CommunicatorPane(RolePane):

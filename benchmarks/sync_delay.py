@@ -1,0 +1,50 @@
+"""Live sync: from `warroom log` committing in another process to the note on a running console's
+screen (the installed console in a tmux pane), and four parallel writers of 50 notes each.
+
+Run:  .venv/bin/python benchmarks/sync_delay.py [RUNS]   (default 10; budget: within 1 s)
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _tmux import Pane, warroom_exe
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"WARROOM_DB": str(Path(folder) / "sync.db"), "WARROOM_NAME": "bench", "PATH": "/usr/bin:/bin"}
+        subprocess.run([warroom_exe(), "declare", "Sync benchmark", "--severity", "P1"], env=env, check=True, capture_output=True)
+        pane = Pane([warroom_exe()], env)
+        delays = []
+        try:
+            pane.wait_for("Sync benchmark")
+            for n in range(runs):
+                subprocess.run([warroom_exe(), "log", f"marker {n} from a script"], env=env, check=True, capture_output=True)
+                committed = time.perf_counter()
+                end = committed + 10
+                while f"marker {n} from a script" not in pane.screen() and time.perf_counter() < end:
+                    time.sleep(0.005)
+                delays.append(time.perf_counter() - committed)
+        finally:
+            pane.close()
+        script = "import subprocess,sys\nfor n in range(50): subprocess.run([sys.argv[1],'log',f'w{sys.argv[2]} {n}'],check=True,capture_output=True)"
+        start = time.perf_counter()
+        writers = [subprocess.Popen([sys.executable, "-c", script, warroom_exe(), str(w)], env=env) for w in range(4)]
+        failures = sum(w.wait() != 0 for w in writers)
+        spent = time.perf_counter() - start
+        kept = subprocess.run([warroom_exe(), "export", "--format", "json"], env=env, capture_output=True, text=True).stdout.count('"kind": "note"')
+    print("| live sync | median | max | runs |")
+    print("|---|---|---|---|")
+    print(f"| `warroom log` commit → note on a console's screen | {statistics.median(delays) * 1000:.0f} ms | {max(delays) * 1000:.0f} ms | {runs} |")
+    print(f"| 4 parallel writers × 50 `warroom log` | {spent:.1f} s, {failures} failed, {kept - runs} of 200 notes kept | | |")
+
+
+if __name__ == "__main__":
+    main()
