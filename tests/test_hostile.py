@@ -1,6 +1,5 @@
 """Hostile and odd input everywhere: fuzzed command lines, and text that tries to drive the terminal."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
