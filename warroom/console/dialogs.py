@@ -97,10 +97,10 @@ class Help(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ShowText(ModalScreen[None]):
-    """Text to copy by hand when no clipboard could take it: shown whole, selected, read-only."""
+class TextPanel(ModalScreen):
+    """A message in a text area: shown whole to copy by hand, or to edit before copying."""
 
-    BINDINGS = [Binding("escape", "close", "Close", tooltip="Close the panel")]
+    EDITABLE, HINT = False, ""
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -111,45 +111,36 @@ class ShowText(ModalScreen[None]):
 
         with Vertical(classes="dialog"):
             yield Static(self.title_text, markup=False, classes="question")
-            yield TextArea(self.text, read_only=True, id="text")
-            yield Static("Select with the mouse (shift-drag in tmux) and copy · Esc to close", markup=False, classes="hint")
+            yield TextArea(self.text, read_only=not self.EDITABLE, soft_wrap=True, id="text")
+            yield Static(self.HINT, markup=False, classes="hint")
 
     def on_mount(self) -> None:
         area = self.query_one("#text")
         area.focus()
-        area.select_all()
+        if not self.EDITABLE:
+            area.select_all()
 
-    def action_close(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class EditText(ModalScreen[str | None]):
+class ShowText(TextPanel):
+    """Text to copy by hand when no clipboard could take it: shown whole, selected, read-only."""
+
+    HINT = "Select with the mouse (shift-drag in tmux) and copy · Esc to close"
+    BINDINGS = [Binding("escape", "cancel", "Close", tooltip="Close the panel")]
+
+
+class EditText(TextPanel):
     """A message to edit before it is copied. ctrl+g accepts; Escape cancels (None)."""
 
+    EDITABLE, HINT = True, "ctrl+g: copy this text and record it · Esc: cancel"
     BINDINGS = [
         Binding("ctrl+g", "accept", "Copy this text", tooltip="Copy the edited text and record it", priority=True),
         Binding("escape", "cancel", "Cancel", tooltip="Close without copying", priority=True),
     ]
 
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text, self.text = title, text
-
-    def compose(self) -> ComposeResult:
-        from textual.widgets import TextArea
-
-        with Vertical(classes="dialog"):
-            yield Static(self.title_text, markup=False, classes="question")
-            yield TextArea(self.text, id="text", soft_wrap=True)
-            yield Static("ctrl+g: copy this text and record it · Esc: cancel", markup=False, classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#text").focus()
-
     def action_accept(self) -> None:
         from textual.widgets import TextArea
 
         self.dismiss(self.query_one("#text", TextArea).text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
