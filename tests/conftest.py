@@ -24,6 +24,8 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("WARROOM_NAME", "alice")
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("WARROOM_NOW", raising=False)
+    monkeypatch.delenv("WARROOM_CONFIG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TMUX", raising=False)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)

@@ -47,22 +47,6 @@ def test_log_as_another_hat_switches_and_records_both(db_file):
     assert rows == [("commander", "declared"), ("investigator", "hat worn"), ("investigator", "note")]
 
 
-def test_status_is_one_line_with_the_next_deadline():
-    declare()
-    early = run_cli("status", now=at(3))
-    assert early.stdout == "INC-1 P1 T+03:00 · notify engineering manager + PM in 12:00\n"
-    late = run_cli("status", now=at(16))
-    assert late.stdout == "INC-1 P1 T+16:00 · OVERDUE notify engineering manager + PM +01:00\n"
-    tmux = run_cli("status", "--tmux", now=at(16))
-    assert tmux.stdout.count("\n") == 1 and "#[fg=white,bg=red,bold]OVERDUE" in tmux.stdout
-
-
-def test_status_with_no_incident_says_so_and_tmux_prints_nothing(db_file):
-    assert run_cli("status").stdout == "no open incident\n"
-    assert run_cli("status", "--tmux").stdout == ""
-    assert not db_file.exists()  # reading never creates a database
-
-
 def test_export_json_holds_every_event_exactly():
     declare(title="[bold]x[/] 🔥")
     run_cli("log", "second", now=at(1))

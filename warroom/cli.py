@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from warroom import __version__
+from warroom.config import Config, ConfigError, load as load_config
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
 from warroom.domain.model import HATS
@@ -16,6 +19,7 @@ from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import actor_name, db_path, system_clock, worked_incident
 from warroom.store import Store, StoreError
+from warroom.transfer import ImportRefused, read_export
 
 EXAMPLES = """\
 examples:
@@ -29,6 +33,13 @@ examples:
   warroom followup INC-3 "add a smoke test" --owner bob
   warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
+  warroom import inc-3.json                 bring an exported incident into this database
+  warroom config --default > ~/.config/warroom/config.toml    a config file to start from
+  warroom config                            where the config is, and what is in effect
+
+files: the database is WARROOM_DB or --db (default: the user data folder); the config is
+WARROOM_CONFIG or --config (default: config.toml in the user config folder); your name on
+the timeline is WARROOM_NAME, else the config's name, else your login name.
 """
 
 
@@ -45,6 +56,8 @@ def _parser() -> Parser:
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the database file (env WARROOM_DB; default in the user data folder)")
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the config file (env WARROOM_CONFIG; default config.toml in the user config folder)")
     parser = Parser(prog="warroom", description="A war-room console for the person on call.",
                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
     parser.add_argument("--version", action="version", version=f"warroom {__version__}")
@@ -92,7 +105,16 @@ def _parser() -> Parser:
 
     p = sub.add_parser("status", parents=[common], help="one line for a status bar",
                        epilog="example (in .tmux.conf): set -g status-right '#(warroom status --tmux)'")
-    p.add_argument("--tmux", action="store_true", help="with tmux colour codes; prints nothing when no incident is open")
+    p.add_argument("--tmux", action="store_true",
+                   help="with tmux colour codes (none under NO_COLOR); prints nothing when no incident is open")
+
+    p = sub.add_parser("import", parents=[common], help="bring in an incident that 'export --format json' wrote",
+                       epilog="example: warroom import inc-3.json --db ~/team.db   (importing it again adds nothing)")
+    p.add_argument("file", metavar="FILE", help="the JSON export, or - for standard input")
+
+    p = sub.add_parser("config", parents=[common], help="print the config file's path and the settings in effect",
+                       epilog="example: warroom config --default > ~/.config/warroom/config.toml")
+    p.add_argument("--default", action="store_true", help="print a commented default config file to start from")
     return parser
 
 
@@ -112,11 +134,32 @@ async def _code(store: Store, given: str | None, resolved_too: bool = False) -> 
     return code
 
 
-async def _run(args: argparse.Namespace, out) -> int:
+def _read_import(name: str) -> tuple[bytes, str]:
+    if name == "-":
+        return sys.stdin.buffer.read(), "standard input"
+    try:
+        return Path(name).expanduser().read_bytes(), name
+    except IsADirectoryError:
+        raise ImportRefused(f"{name}: is a folder, not an export") from None
+    except OSError as error:
+        raise ImportRefused(f"{name}: cannot read it: {error.strerror or error}") from None
+
+
+async def _run(args: argparse.Namespace, out, config: Config) -> int:
     from warroom import report
 
     now = system_clock()
-    actor = actor_name()
+    actor = actor_name(config.name)
+    book = config.book
+    if args.command == "config":
+        from warroom.config_text import render
+
+        out.write(render(config, default=args.default))
+        if not args.default:
+            print(f"# database: {db_path(getattr(args, 'db', None))}\n# you are: {actor}", file=out)
+        return 0
+    if args.command == "import":  # read and check the whole file before the database is touched
+        incoming = read_export(*_read_import(args.file))
     if args.command == "declare":  # validate everything before the database is touched
         draft = actions.declare(
             actor, now, args.title, args.severity,
@@ -125,7 +168,7 @@ async def _run(args: argparse.Namespace, out) -> int:
             service=args.service,
         )
     path = db_path(getattr(args, "db", None))
-    if args.command not in ("declare", "demo") and not path.exists():  # reading never creates a database
+    if args.command not in ("declare", "demo", "import") and not path.exists():  # reading never creates a database
         if args.command in ("list", "status"):
             if not getattr(args, "tmux", False):
                 print("no incidents yet" if args.command == "list" else "no open incident", file=out)
@@ -137,6 +180,16 @@ async def _run(args: argparse.Namespace, out) -> int:
             event = await store.declare(draft)
             print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
             return 0
+        if args.command == "import":
+            code, added = await store.import_incident(incoming.code, incoming.events)
+            moved = f" (as {code}: {incoming.code} here is another incident)" if code != incoming.code else ""
+            if added == 0:
+                print(f"{code} is here already with all {len(incoming.events)} events: nothing imported", file=out)
+            elif added < len(incoming.events):
+                print(f"{code}: {added} newer events added to the {len(incoming.events) - added} already here", file=out)
+            else:
+                print(f"{code} imported{moved}: {added} events", file=out)
+            return 0
         if args.command == "demo":
             from warroom.demo import write_demo
 
@@ -144,7 +197,7 @@ async def _run(args: argparse.Namespace, out) -> int:
             print(f"{code} written: the JWT outage replay", file=out)
             return 0
         if args.command == "list":
-            states = await store.states()
+            states = await store.states(book.levers)
             if not states:
                 print("no incidents yet", file=out)
             for state in states:
@@ -156,10 +209,11 @@ async def _run(args: argparse.Namespace, out) -> int:
                 if not args.tmux:
                     print("no open incident", file=out)
                 return 0
-            print(report.status_line(await store.load(code), now, tmux=args.tmux), file=out)
+            colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
+            print(report.status_line(await store.load(code, book.levers), now, tmux=args.tmux, colour=colour, book=book), file=out)
             return 0
         given = getattr(args, "code", None) or getattr(args, "incident", None)
-        state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")))
+        state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")), book.levers)
         if args.command == "log":
             written = await store.append(actions.note(state, actor, now, args.text, hat=args.hat))
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
@@ -167,7 +221,7 @@ async def _run(args: argparse.Namespace, out) -> int:
             written = await store.append(actions.add_followup(state, actor, now, args.text, args.owner, due=args.due, switch=True))
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
         elif args.command == "show":
-            print(report.show(state, now), file=out)
+            print(report.show(state, now, book), file=out)
         elif args.command == "export" and args.format == "json":
             json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
             print(file=out)
@@ -178,6 +232,15 @@ async def _run(args: argparse.Namespace, out) -> int:
         return 0
     finally:
         await store.close()
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The config in effect; `config --default` does not need (or read) one."""
+    if args.command == "config" and args.default:
+        from warroom.config import config_path
+
+        return Config(config_path(None)[0], found=False)
+    return load_config(getattr(args, "config", None))
 
 
 def _demo_code(args: argparse.Namespace) -> str:
@@ -200,18 +263,20 @@ def fail(message: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
+        config = _config(args)
         if args.command is None:
             from warroom.console.launch import run_console
 
-            return run_console(db_path(getattr(args, "db", None)), bell=not args.no_bell, alerts=not args.no_alerts,
-                               read_only=args.read_only)
-        status = asyncio.run(_run(args, sys.stdout))
+            return run_console(db_path(getattr(args, "db", None)), config=config, bell=config.bell and not args.no_bell,
+                               alerts=config.alerts and not args.no_alerts, read_only=args.read_only)
+        status = asyncio.run(_run(args, sys.stdout, config))
         if args.command == "demo" and status == 0 and not args.no_console:
             from warroom.console.launch import run_console
 
-            return run_console(db_path(getattr(args, "db", None)), code=_demo_code(args))
+            return run_console(db_path(getattr(args, "db", None)), code=_demo_code(args), config=config,
+                               bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
         return status
-    except (UsageError, RuleBroken, TimeError, StoreError) as error:
+    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused) as error:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130

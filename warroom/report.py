@@ -12,9 +12,13 @@ import humanize
 from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import HATS, MILESTONES, Event
-from warroom.domain.policy import OVERDUE, Deadline, deadlines, next_deadline, status_page
+from warroom.domain.playbook import DEFAULT, Playbook
+from warroom.domain.policy import OVERDUE, Deadline, next_deadline
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import clock_text, local_stamp, local_time, minutes_text, t_plus
+
+
+NEAR_SECONDS = 300  # a deadline this close is shown in the warning colour
 
 
 def elapsed(state: IncidentState, now: datetime) -> str:
@@ -36,17 +40,22 @@ def list_row(state: IncidentState, now: datetime) -> str:
     return f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<16} {one_line(state.title, 60)}"
 
 
-def status_line(state: IncidentState, now: datetime, tmux: bool = False) -> str:
-    due = next_deadline(deadlines(state, now))
+def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour: bool = True,
+                book: Playbook = DEFAULT) -> str:
+    """One line for a status bar. `tmux`: with tmux's #[...] colour codes (none if not `colour`,
+    for NO_COLOR); the words say near and overdue too, so colour is never the only sign."""
+    due = next_deadline(book.deadlines(state, now))
     words = countdown(due, now)
     head = f"{state.code} {state.severity} {elapsed(state, now)}"
+    near = due is not None and due.due is not None and due.status != OVERDUE and (due.due - now).total_seconds() <= NEAR_SECONDS
+    overdue = due is not None and due.status == OVERDUE
     if not tmux:
         return f"{head} · {words}"
-    colour = "default"
-    if due is not None and due.due is not None:
-        left = (due.due - now).total_seconds()
-        colour = "white,bg=red,bold" if due.status == OVERDUE else "black,bg=yellow" if left <= 300 else "default"
-    return f"{head} #[fg={colour}]{words}#[default]"
+    words = f"⚠ {words}" if overdue or near else words
+    if not colour:
+        return f"{head} {words}"
+    style = "#[fg=white,bg=red,bold]" if overdue else "#[fg=black,bg=yellow]" if near else "#[fg=default]"
+    return f"{head} {style}{words}#[default]"
 
 
 def timeline_line(event: Event, origin: datetime | None) -> str:
@@ -54,10 +63,10 @@ def timeline_line(event: Event, origin: datetime | None) -> str:
     return f"{local_time(event.at)} {when:>9} {event.role:<12} {one_line(event.actor, 20):<12} {one_line(describe(event), 500)}"
 
 
-def show(state: IncidentState, now: datetime) -> str:
+def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     lines = [
         f"{state.code} {state.severity} {state.status}: {one_line(state.title, 200)}",
-        f"elapsed {elapsed(state, now)}; status page {status_page(state)}",
+        f"elapsed {elapsed(state, now)}; status page {book.status_page(state)}",
         "hats: " + ", ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 40)}" for hat in HATS),
         "",
         "milestones:",
@@ -71,7 +80,7 @@ def show(state: IncidentState, now: datetime) -> str:
         extra = f" — {one_line(lever.reason, 80)}" if lever.reason else ""
         lines.append(f"  {lever.number} {lever.name:<20} {lever.state}{extra}")
     lines += ["", "deadlines:"]
-    for deadline in deadlines(state, now):
+    for deadline in book.deadlines(state, now):
         due = local_time(deadline.due) if deadline.due else "next standup"
         lines.append(f"  {deadline.label:<40} due {due:<12} {deadline.status}")
     lines += ["", "timeline:"]

@@ -23,9 +23,9 @@ def db_path(flag: str | None) -> Path:
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 
-def actor_name() -> str:
-    """Who is acting: `WARROOM_NAME`, else the login name."""
-    name = os.environ.get("WARROOM_NAME", "").strip()
+def actor_name(configured: str = "") -> str:
+    """Who is acting: `WARROOM_NAME`, else the config file's name, else the login name."""
+    name = os.environ.get("WARROOM_NAME", "").strip() or configured.strip()
     if name:
         return name
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 import aiosqlite
 
 from warroom.domain.incident import IncidentState, fold
-from warroom.domain.model import Event, JsonPayload
+from warroom.domain.model import LEVERS, Event, JsonPayload
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -146,6 +146,15 @@ def _row_event(row: sqlite3.Row | tuple) -> Event:
     return Event(code, datetime.fromisoformat(at), actor, role, kind, JsonPayload(payload), event_id)
 
 
+def _identity_key(event: Event) -> tuple:
+    """What makes two events the same action, wherever they were stored (not the id or code)."""
+    return event.at, event.actor, event.role, event.kind, json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
+
+
+def _recoded(event: Event, code: str) -> Event:
+    return Event(code, event.at, event.actor, event.role, event.kind, event.payload)
+
+
 _OPEN_INCIDENTS = """
 SELECT i.code FROM incident i
 WHERE coalesce((
@@ -237,15 +246,54 @@ class Store:
         """Give a declared event its incident and code (INC-n), and commit both together."""
 
         async def write() -> list[Event]:
-            number = await self._scalar("SELECT coalesce(max(id), 0) + 1 FROM incident")
-            code = f"INC-{number}"
-            await self._db.execute(
-                "INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", (number, code, draft.at.isoformat())
-            )
+            number, code = await self._new_incident(None, draft.at)
             event = Event(code, draft.at, draft.actor, draft.role, draft.kind, draft.payload)
             return [await self._insert(number, event)]
 
         return (await self._transaction(write))[0]
+
+    async def _new_incident(self, wanted: str | None, at: datetime) -> tuple[int, str]:
+        """A new incident row: the code wanted if it is free, else the next free INC-n."""
+        number = await self._scalar("SELECT coalesce(max(id), 0) + 1 FROM incident")
+        taken = {code for (code,) in await self._fetch("SELECT code FROM incident")}
+        code = wanted if wanted and wanted not in taken else f"INC-{number}"
+        while code in taken:  # an imported incident may hold INC-n already
+            number += 1
+            code = f"INC-{number}"
+        await self._db.execute("INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", (number, code, at.isoformat()))
+        return number, code
+
+    async def import_incident(self, code: str, events: list[Event]) -> tuple[str, int]:
+        """Bring in an incident exported elsewhere: (its code here, how many events were added).
+        The same incident (the same declaration) is not duplicated: only events it lacks are
+        added, and an incident that went another way here is refused. A different incident
+        holding the code gets the import a new code."""
+
+        async def write() -> list[Event]:
+            nonlocal here
+            mine = await self._same_incident(events[0])
+            if mine is None:
+                number, here = await self._new_incident(code, events[0].at)
+                return [await self._insert(number, _recoded(e, here)) for e in events]
+            number, here = mine
+            have = [_identity_key(e) for e in await self.events(here)]
+            if [_identity_key(e) for e in events[: len(have)]] != have[: len(events)]:
+                raise StoreError(f"{here} here and {code} in the file went different ways; nothing imported")
+            return [await self._insert(number, _recoded(e, here)) for e in events[len(have):]]
+
+        here = code
+        added = await self._transaction(write)
+        return here, len(added)
+
+    async def _same_incident(self, declared: Event) -> tuple[int, str] | None:
+        rows = await self._fetch(
+            "SELECT i.id, i.code FROM incident i JOIN event e ON e.incident_id = i.id "
+            "WHERE e.kind = ? AND e.at = ? AND e.actor = ?", declared.kind, declared.at.isoformat(), declared.actor)
+        for number, code in rows:
+            first = await self.events(code)
+            if first and _identity_key(first[0]) == _identity_key(declared):
+                return number, code
+        return None
 
     async def append(self, events: list[Event]) -> list[Event]:
         """Commit events in one transaction; they come back with their ids once on disk."""
@@ -333,15 +381,15 @@ class Store:
         rows = await self._fetch(f"{_SELECT} WHERE e.id > ? ORDER BY e.id", after_id)
         return [_row_event(row) for row in rows]
 
-    async def load(self, code: str) -> IncidentState:
+    async def load(self, code: str, levers: tuple[str, ...] = LEVERS) -> IncidentState:
         events = await self.events(code)
         if not events:
             raise StoreError(f"there is no incident {code}")
-        return fold(events)
+        return fold(events, levers)
 
-    async def states(self) -> list[IncidentState]:
+    async def states(self, levers: tuple[str, ...] = LEVERS) -> list[IncidentState]:
         """Every incident folded, newest first."""
-        return [await self.load(row.code) for row in await self.incidents()]
+        return [await self.load(row.code, levers) for row in await self.incidents()]
 
     async def open_codes(self) -> list[str]:
         """The open incidents, newest first, found in SQL without folding any of them: an

@@ -18,7 +18,9 @@ from textual.binding import Binding
 from warroom import styles
 from warroom.clipboard import copy, default_ways
 from warroom.console.screen import KEYS, ConsoleScreen
-from warroom.domain.policy import OVERDUE, deadlines
+from warroom.console.themes import HIGH_CONTRAST_THEME
+from warroom.domain.playbook import DEFAULT, Playbook
+from warroom.domain.policy import OVERDUE
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import Event, Kind
 from warroom.domain.text import one_line
@@ -37,14 +39,17 @@ class WarroomApp(App[str | None]):
 
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
                  clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False,
-                 preloaded: list[Event] | None = None) -> None:
+                 preloaded: list[Event] | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark") -> None:
         super().__init__()
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self.theme = theme_name
+        self.book = book  # the team's matrix, templates, lever names and runbooks
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
         self.bell_on, self.alerts_on = bell, alerts
         self.alerted: set[str] | None = None  # overdue deadlines already announced
         self.store: Store | None = None
-        self.state = IncidentState()
+        self.state = IncidentState(levers=fold([], book.levers).levers)
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
         self._questions_asked = 0  # dialogs the flows opened: keys typed before one are not console keys
@@ -113,7 +118,7 @@ class WarroomApp(App[str | None]):
         """Show an incident. For the first frame, the top of the screen (what is due, the
         levers) is drawn first and the panes right after it."""
         async with self._catching_up:
-            self.code, self.state, self.alerted = code, fold(events), None
+            self.code, self.state, self.alerted = code, fold(events, self.book.levers), None
             screen = self.main_screen
             screen.show(events, reset=True, panes=not first_frame)
             if first_frame:
@@ -232,7 +237,7 @@ class WarroomApp(App[str | None]):
     def alert_overdue(self) -> None:
         """One bell and one notification per deadline as it passes (not again after a restart).
         Either can be turned off; the countdown turns to OVERDUE regardless."""
-        overdue = {d.id: d for d in deadlines(self.state, self.now()) if d.status == OVERDUE}
+        overdue = {d.id: d for d in self.book.deadlines(self.state, self.now()) if d.status == OVERDUE}
         if self.alerted is None:
             self.alerted = set(overdue)
             return

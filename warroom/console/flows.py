@@ -158,17 +158,14 @@ async def severity(app: WarroomApp) -> None:
 
 async def copy_template(app: WarroomApp) -> None:
     """y: copy the message that is due, then ask whether it went out; Enter records it as sent."""
-    from warroom.domain.templates import filled
-
-    await _copy_and_record(app, *filled(app.state, app.now()))
+    await _copy_and_record(app, *app.book.filled(app.state, app.now()))
 
 
 async def edit_template(app: WarroomApp) -> None:
     """e: edit the filled message first; the edited text is what is copied and recorded."""
     from warroom.console.dialogs import EditText
-    from warroom.domain.templates import filled
 
-    name, text = filled(app.state, app.now())
+    name, text = app.book.filled(app.state, app.now())
     edited = await app.push_screen_wait(EditText(f"Edit the {name}", text))
     if edited is not None:
         await _copy_and_record(app, name, edited)
@@ -176,7 +173,7 @@ async def edit_template(app: WarroomApp) -> None:
 
 async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
     from warroom.console.dialogs import ShowText
-    from warroom.domain.policy import CLIENT_NOTICE, surprise_warning
+    from warroom.domain.policy import CLIENT_NOTICE
 
     if not await do(app, actions.communicate, name, text, sent=False):
         return
@@ -187,7 +184,7 @@ async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
         app.warn("no clipboard took the text: select it in the panel and copy it by hand")
         await app.push_screen_wait(ShowText(f"The {name}", text))
     if name == CLIENT_NOTICE:
-        warning = surprise_warning(app.state)
+        warning = app.book.surprise_warning(app.state)
         if warning and not await app.push_screen_wait(Confirm(
                 f"⚠ {warning}.\nRecord the client notice as sent anyway?", yes="Enter/y: yes, record it", no="Esc/n: not yet")):
             return
@@ -199,9 +196,9 @@ async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
 
 async def tick_notification(app: WarroomApp) -> None:
     """t: tick an escalation as done, with who was told."""
-    from warroom.domain.policy import MET, NOTIFY, deadlines
+    from warroom.domain.policy import MET, NOTIFY
 
-    open_ones = [d for d in deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status != MET]
+    open_ones = [d for d in app.book.deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status != MET][:9]
     if not open_ones:
         app.warn("no notification is waiting to be ticked")
         return

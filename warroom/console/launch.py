@@ -5,16 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from warroom.cli import fail
+from warroom.config import Config
 from warroom.store import StoreError, peek
 from warroom.settings import actor_name, system_clock, worked_incident
 
 
-def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None, **options):
+def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None,
+             config: Config | None = None, **options):
     """The one way to build the console, for the CLI, the tests and the screenshot script."""
     from warroom.console.app import WarroomApp
 
+    config = config or Config(Path("defaults"), found=False)
     preloaded = peek(db_path, code, worked_incident(db_path))  # before the loop: the first frame shows it
-    return WarroomApp(db_path, clock, actor or actor_name(), preloaded[0], preloaded=preloaded[1], **options)
+    return WarroomApp(db_path, clock, actor or actor_name(config.name), preloaded[0], preloaded=preloaded[1],
+                      book=config.book, theme_name=config.theme, **options)
 
 
 def run_console(path: Path, code: str | None = None, **options) -> int:

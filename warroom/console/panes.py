@@ -68,8 +68,9 @@ class CommunicatorPane(RolePane):
             yield Static(id="template", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        self.query_one("#deadlines", Static).update(views.deadline_lines(state, now))
-        self.query_one("#template", Static).update(views.due_message(state, now))
+        book = self.app.book
+        self.query_one("#deadlines", Static).update(views.deadline_lines(state, now, book))
+        self.query_one("#template", Static).update(views.due_message(state, now, book))
 
 
 class InvestigatorPane(RolePane):

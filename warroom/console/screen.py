@@ -74,7 +74,7 @@ class ConsoleScreen(Screen):
         `panes=False` only the top (strip, countdown, levers) is drawn: the first frame."""
         app = self.app
         state = app.state
-        self.query_one("#levers", Static).update(views.levers(state))
+        self.query_one("#levers", Static).update(views.levers(state, app.book))
         self.query_one("#path", Static).update(views.resolution_path(state))
         self.tick()
         if panes:
@@ -103,7 +103,7 @@ class ConsoleScreen(Screen):
             return
         now = app.now()
         self.query_one("#strip", Static).update(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
-        text, tone = views.countdown(app.state, now)
+        text, tone = views.countdown(app.state, now, app.book)
         countdown = self.query_one("#countdown", Static)
         countdown.update(text)
         for name in ("clear", "open", "near", "overdue"):

@@ -13,7 +13,8 @@ from textual.content import Content
 from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
-from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, deadlines, next_deadline, status_page
+from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
+from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, next_deadline
 from warroom.domain.text import one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
 
@@ -32,15 +33,16 @@ def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = Fal
     return Content.assemble(  # what must be seen comes first; a long title is cut at the edge
         (warning, "bold reverse"), " " if warning else "", (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'red' if state.severity in ('P0', 'P1') else ''}"),
         "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ", (one_line(state.title, 300), "bold"),
+        f"  · {one_line(state.service, 40)}" if state.service else "",
         "\n ", (one_line(actor, 20), "bold"), " ▸ ",
         ((wearing or "no hat").upper(), "bold reverse" if wearing else "dim"),
         "  │ ", holders,
     )
 
 
-def countdown(state: IncidentState, now: datetime) -> tuple[Content, str]:
+def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> tuple[Content, str]:
     """The nearest open deadline, counting down; overdue counts up in words and shape too."""
-    due = None if state.resolved else next_deadline(deadlines(state, now))
+    due = None if state.resolved else next_deadline(book.deadlines(state, now))
     if due is None or due.due is None:
         done = "resolved: no deadline open" if state.resolved else "no communication deadline open"
         return Content.assemble(("  ✔ ", "bold"), done), "clear"
@@ -57,17 +59,34 @@ def countdown(state: IncidentState, now: datetime) -> tuple[Content, str]:
     ), tone
 
 
-def levers(state: IncidentState) -> Content:
+def levers(state: IncidentState, book: Playbook = DEFAULT) -> Content:
+    """The four levers with their state and, when the incident's service has a runbook, the
+    command behind each (l copies one)."""
     parts: list = []
     origin = state.detected
+    runbook = book.runbook(state.service)
+    width = max(19, *(len(lever.name) + 1 for lever in state.levers))
     for lever in state.levers:
         mark = LEVER_MARK.get(lever.state, "·")
         when = f" {local_time(lever.changed_at)} {t_plus(lever.changed_at, origin)}" if lever.changed_at and origin else ""
         reason = f" — {one_line(lever.reason, 60)}" if lever.reason else ""
         style = {EFFECTIVE: "bold", NO_EFFECT: "dim", SKIPPED: "dim italic"}.get(lever.state, "")
-        parts += [(f" [{lever.number}] ", "bold"), f"{mark} ", (f"{lever.name:<19}", style),
-                  (f"{lever.state:<10}", style), when, reason, "\n"]
+        parts += [(f" [{lever.number}] ", "bold"), f"{mark} ", (f"{one_line(lever.name):<{width}}", style),
+                  (f"{lever.state:<10}", style), when, reason]
+        if lever.number in runbook:
+            parts += ["  ", *_runbook_text(runbook[lever.number])]
+        elif lever.number == 1 and book.runbooks and not runbook:
+            why = f"no runbook for {one_line(state.service, 30)}" if state.service else "no service named"
+            parts.append((f"  ({why}: v names the service)", "dim"))
+        parts.append("\n")
     return Content.assemble(*parts[:-1])
+
+
+def _runbook_text(runbook: LeverRunbook) -> list:
+    flag = [(f"flag {one_line(runbook.flag, 40)} ", "")] if runbook.flag else []
+    if runbook.command:
+        return [("l ", "bold dim"), *flag, ("$ ", "dim"), (one_line(runbook.command, 200), "italic")]
+    return [("l ", "bold dim"), *flag, ("→ ", "dim"), (one_line(runbook.link, 200), "underline")]
 
 
 def timeline_row(event: Event, origin: datetime | None) -> str:
@@ -92,9 +111,9 @@ def unacknowledged(state: IncidentState) -> Content:
     return Content.assemble(*lines)
 
 
-def deadline_lines(state: IncidentState, now: datetime) -> Content:
-    found = deadlines(state, now)
-    parts: list = [f"status page: {status_page(state)}\n"]
+def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> Content:
+    found = book.deadlines(state, now)
+    parts: list = [f"status page: {one_line(book.status_page(state))}\n"]
     for deadline in found:
         parts += _deadline(deadline, now)
     return Content.assemble(*parts[:-1]) if found else Content("no deadlines at this severity")
@@ -113,7 +132,7 @@ def _deadline(deadline: Deadline, now: datetime) -> list:
     else:
         when = f"in {clock_text(deadline.due - now)}"
     style = "bold" if deadline.status == OVERDUE else "dim" if deadline.status in (MET, WAIVED) else ""
-    return [(f"{mark} {deadline.label}", style), (f"  {when}", style), "\n"]
+    return [(f"{mark} {one_line(deadline.label)}", style), (f"  {when}", style), "\n"]
 
 
 def investigation(state: IncidentState) -> Content:
@@ -131,11 +150,9 @@ def investigation(state: IncidentState) -> Content:
     return Content.assemble(*parts[:-1])
 
 
-def due_message(state: IncidentState, now: datetime) -> Content:
+def due_message(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> Content:
     """The message that is due, already filled in; y copies exactly this."""
-    from warroom.domain.templates import filled
-
-    name, text = filled(state, now)
+    name, text = book.filled(state, now)
     return Content.assemble((f"\ndue: {name} (y copies)\n", "bold"), (safe(text), "italic"))
 
 

@@ -42,9 +42,9 @@ class RoleHeld(RuleBroken):
 class OutOfOrder(RuleBroken):
     """A lever pulled before the ones above it were tried needs a reason."""
 
-    def __init__(self, lever: int, untried: list[int]) -> None:
+    def __init__(self, lever: int, untried: list[int], names: tuple[str, ...] = LEVERS) -> None:
         self.lever, self.untried = lever, untried
-        names = ", ".join(f"{n} {LEVERS[n - 1]}" for n in untried)
+        names = ", ".join(f"{n} {names[n - 1]}" for n in untried)
         super().__init__(f"lever {lever} before {names}: give the reason for the order")
 
 
@@ -192,7 +192,7 @@ def set_lever(
         raise RuleBroken(f"skipping lever {number} needs a reason")
     untried = [lev.number for lev in state.levers[: number - 1] if lev.state == UNTRIED]
     if to == PULLED and untried and not reason and not correction:
-        raise OutOfOrder(number, untried)
+        raise OutOfOrder(number, untried, tuple(lev.name for lev in state.levers))
     before, role = _as(state, actor, now, Kind.LEVER_CHANGED, switch)
     payload: dict = {"lever": number, "name": lever.name, "state": to, "was": lever.state}
     if reason:

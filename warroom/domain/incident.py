@@ -263,9 +263,10 @@ _HANDLERS = {
 }
 
 
-def fold(events: list[Event] | tuple[Event, ...]) -> IncidentState:
-    """The state of an incident after all of its events, in log order."""
-    state = IncidentState()
+def fold(events: list[Event] | tuple[Event, ...], levers: tuple[str, ...] = LEVERS) -> IncidentState:
+    """The state of an incident after all of its events, in log order; `levers` names the
+    four containment levers (the team's own words, from the config)."""
+    state = IncidentState(levers=[Lever(n + 1, name) for n, name in enumerate(levers)])
     for event in events:
         state.apply(event)
     return state

@@ -39,6 +39,7 @@ class SeverityPolicy:
     status_page: str
     cadence: timedelta | None
     update_template: str = STATUS_UPDATE
+    no_surprises: str = ""  # the rule that must be met before a client notice goes out
 
 
 LEADERSHIP = "notify leadership + on-call"
@@ -50,22 +51,20 @@ POLICY: dict[str, SeverityPolicy] = {
         Rule("client-notice", CLIENT_NOTICE, 15, SEND, CLIENT_NOTICE),
         Rule("war-room", "war room open", 30),
         Rule("client-contact", "client contacted", 60),
-    ), "automatic", timedelta(minutes=30)),
+    ), "automatic", timedelta(minutes=30), no_surprises="leadership"),
     "P1": SeverityPolicy("P1", (
         Rule("manager", MANAGER, 15),
         Rule("client-notice", CLIENT_NOTICE, 15, SEND, CLIENT_NOTICE),
         Rule("team", "team assembled if unresolved", 30),
-    ), "manual", timedelta(minutes=30)),
+    ), "manual", timedelta(minutes=30), no_surprises="manager"),
     "P2": SeverityPolicy("P2", (
         Rule("pm", "notify PM", 15),
     ), "internal note", timedelta(days=1), INTERNAL_NOTE),
     "P3": SeverityPolicy("P3", (
         Rule("team-lead", "tell the team lead at the next standup", None),
-    ), "none", None),
+    ), "none", None, INTERNAL_NOTE),
 }
-
-# "No surprises": who must have heard before a client notice goes out, by severity.
-NO_SURPRISES = {"P0": "leadership", "P1": "manager"}
+Policy = dict[str, SeverityPolicy]
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def _met_at(state: IncidentState, rule: Rule) -> datetime | None:
     return state.notified.get(rule.id)
 
 
-def deadlines(state: IncidentState, now: datetime, policy: dict[str, SeverityPolicy] = POLICY) -> list[Deadline]:
+def deadlines(state: IncidentState, now: datetime, policy: Policy = POLICY) -> list[Deadline]:
     """Every deadline of the incident's current severity, measured from detection."""
     detected = state.detected
     if detected is None or state.severity not in policy:
@@ -130,15 +129,18 @@ def next_deadline(found: list[Deadline]) -> Deadline | None:
     return min(live, key=lambda d: d.due, default=None)  # type: ignore[arg-type, return-value]
 
 
-def surprise_warning(state: IncidentState) -> str | None:
-    """A warning when a client notice would reach the client before leadership has heard."""
-    needed = NO_SURPRISES.get(state.severity)
-    if needed is None or needed in state.notified:
+def surprise_warning(state: IncidentState, policy: Policy = POLICY) -> str | None:
+    """"No surprises": a warning when a client notice would reach the client before the people
+    the severity names (leadership for P0, the engineering manager for P1) have heard."""
+    rules = policy.get(state.severity)
+    needed = rules.no_surprises if rules else ""
+    if not needed or needed in state.notified:
         return None
-    rule = next(r for r in POLICY[state.severity].rules if r.id == needed)
-    return f"no surprises: {rule.label[len('notify '):]} not notified yet, and the client would hear first"
+    rule = next((r for r in rules.rules if r.id == needed), None)  # type: ignore[union-attr]
+    who = rule.label.removeprefix("notify ") if rule else needed
+    return f"no surprises: {who} not notified yet, and the client would hear first"
 
 
-def status_page(state: IncidentState) -> str:
-    rules = POLICY.get(state.severity)
+def status_page(state: IncidentState, policy: Policy = POLICY) -> str:
+    rules = policy.get(state.severity)
     return rules.status_page if rules else "none"

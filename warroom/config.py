@@ -1,0 +1,249 @@
+"""The config file: a TOML file read with tomllib and checked into a typed `Config`.
+
+Found at `--config PATH`, else `WARROOM_CONFIG`, else `config.toml` in the user's config
+folder (platformdirs); a missing default file means the defaults. Every problem is one
+`ConfigError` line naming the file, the line or the key, and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from warroom.domain.model import LEVERS, SEVERITIES
+from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
+from warroom.domain.policy import NOTIFY, POLICY, SEND, Rule, SeverityPolicy
+from warroom.domain.templates import PLACEHOLDERS, TEMPLATES, placeholders
+
+APP = "warroom"
+ENV = "WARROOM_CONFIG"
+HIGH_CONTRAST = "high-contrast"
+# Textual's built-in themes (of the pinned version; a test checks the list) and warroom's own.
+THEMES = (
+    "textual-dark", "textual-light", "nord", "gruvbox", "catppuccin-mocha", "dracula", "tokyo-night",
+    "monokai", "flexoki", "catppuccin-latte", "catppuccin-frappe", "catppuccin-macchiato",
+    "solarized-light", "solarized-dark", "rose-pine", "rose-pine-moon", "rose-pine-dawn",
+    "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light", HIGH_CONTRAST,
+)
+# Template names as config keys (TOML keys without spaces) and as the domain names them.
+TEMPLATE_KEYS = {name.replace(" ", "_"): name for name in TEMPLATES}
+MAX_TEXT = 4000
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class ConfigError(Exception):
+    """One line: the file, the line or key, what was expected."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    found: bool  # False: no file, the defaults
+    name: str = ""
+    bell: bool = True
+    alerts: bool = True
+    theme: str = "textual-dark"
+    book: Playbook = field(default_factory=Playbook)
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+
+
+def config_path(flag: str | None) -> tuple[Path, bool]:
+    """(the path, whether it was asked for by flag or env, so that a missing file is an error)."""
+    chosen = flag or os.environ.get(ENV)
+    return (Path(chosen).expanduser(), True) if chosen else (default_path(), False)
+
+
+def load(flag: str | None = None) -> Config:
+    path, asked = config_path(flag)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if asked:
+            raise ConfigError(f"{path}: no such config file (from {'--config' if flag else ENV})") from None
+        return Config(path, found=False)
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a config file") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error.strerror or error}") from None
+    return parse(raw, path)
+
+
+def parse(raw: bytes, path: Path) -> Config:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: expected UTF-8 text") from None
+    import tomllib  # only when there is a file: the console's first frame does not wait for it
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\(at (line \d+, column \d+|end of document)\)", message)
+        what = re.sub(r"\s*\(at [^)]*\)", "", message)
+        raise ConfigError(f"{path}: {where.group(1) if where else 'somewhere'}: not valid TOML: {what[:1].lower() + what[1:]}") from None
+    try:
+        return _config(data, path)
+    except _Bad as bad:
+        raise ConfigError(f"{path}: {bad.key}: {bad.expected}") from None
+
+
+class _Bad(Exception):
+    def __init__(self, key: str, expected: str) -> None:
+        self.key, self.expected = key, expected
+
+
+def _got(value: Any) -> str:
+    shown = repr(value) if not isinstance(value, str) else '"' + value[:40] + ('…' if len(value) > 40 else '') + '"'
+    return f"got {type(value).__name__} {_CONTROL.sub('?', shown)}"
+
+
+def _table(value: Any, key: str, allowed: tuple[str, ...] | dict | None = None) -> dict:
+    if not isinstance(value, dict):
+        raise _Bad(key, f"expected a table, {_got(value)}")
+    if allowed is not None:
+        for name in value:
+            if name not in allowed:
+                known = ", ".join(allowed) or "none"
+                raise _Bad(f"{key}.{name}" if key else name, f"unknown key; expected one of: {known}")
+    return value
+
+
+def _text(value: Any, key: str, *, empty: bool = False, limit: int = MAX_TEXT, lines: bool = False) -> str:
+    if not isinstance(value, str):
+        raise _Bad(key, f"expected a string, {_got(value)}")
+    if not empty and not value.strip():
+        raise _Bad(key, "expected some text, got an empty string")
+    if len(value) > limit:
+        raise _Bad(key, f"expected at most {limit:,} characters, got {len(value):,}")
+    if _CONTROL.search(value) or (not lines and "\n" in value):
+        raise _Bad(key, "expected text without control characters" + ("" if lines else " or line breaks"))
+    return value
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(key, f"expected true or false, {_got(value)}")
+    return value
+
+
+def _minutes(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 60 * 24 * 30:
+        raise _Bad(key, f"expected a whole number of minutes from 0 to 43200, {_got(value)}")
+    return value
+
+
+def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise _Bad(key, f"expected one of: {', '.join(choices)}; {_got(value)}")
+    return value
+
+
+def _config(data: dict, path: Path) -> Config:
+    _table(data, "", ("name", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks"))
+    name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
+    levers = LEVERS
+    if "levers" in data:
+        value = data["levers"]
+        if not isinstance(value, list) or len(value) != len(LEVERS):
+            raise _Bad("levers", f"expected a list of {len(LEVERS)} names, in order, {_got(value)}")
+        levers = tuple(_text(v, f"levers[{n}]", limit=40).strip() for n, v in enumerate(value))
+    templates = dict(TEMPLATES)
+    for key, value in _table(data.get("templates", {}), "templates", tuple(TEMPLATE_KEYS)).items():
+        templates[TEMPLATE_KEYS[key]] = _template(value, f"templates.{key}")
+    policy = dict(POLICY)
+    for severity, value in _table(data.get("severity", {}), "severity", SEVERITIES).items():
+        policy[severity] = _severity(value, f"severity.{severity}", POLICY[severity])
+    runbooks = {service: _runbook(value, f"runbooks.{service}")
+                for service, value in _table(data.get("runbooks", {}), "runbooks").items()}
+    for service in runbooks:
+        _text(service, f"runbooks.{service}", limit=80)
+    return Config(
+        path, found=True, name=name,
+        bell=_bool(data["bell"], "bell") if "bell" in data else True,
+        alerts=_bool(data["alerts"], "alerts") if "alerts" in data else True,
+        theme=_choice(data["theme"], "theme", THEMES) if "theme" in data else "textual-dark",
+        book=Playbook(policy, templates, levers, runbooks),
+    )
+
+
+def _template(value: Any, key: str) -> str:
+    text = _text(value, key, lines=True)
+    unknown = sorted(placeholders(text) - set(PLACEHOLDERS))
+    if unknown:
+        raise _Bad(key, f"unknown placeholder {{{unknown[0]}}}; expected one of: " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
+    return text
+
+
+_SEVERITY_KEYS = ("status_page", "update_every", "update_template", "no_surprises", "deadlines")
+_DEADLINE_KEYS = ("id", "label", "minutes", "send")
+
+
+def _severity(value: Any, key: str, default: SeverityPolicy) -> SeverityPolicy:
+    table = _table(value, key, _SEVERITY_KEYS)
+    rules = default.rules
+    if "deadlines" in table:
+        given = table["deadlines"]
+        if not isinstance(given, list):
+            raise _Bad(f"{key}.deadlines", f"expected a list of tables, {_got(given)}")
+        rules = tuple(_rule(item, f"{key}.deadlines[{n}]") for n, item in enumerate(given))
+        ids = [rule.id for rule in rules]
+        for n, rule_id in enumerate(ids):
+            if rule_id in ids[:n]:
+                raise _Bad(f"{key}.deadlines[{n}].id", f"expected each id once; \"{rule_id}\" is used twice")
+    cadence = default.cadence
+    if "update_every" in table:
+        minutes = _minutes(table["update_every"], f"{key}.update_every")
+        cadence = timedelta(minutes=minutes) if minutes else None
+    update = default.update_template
+    if "update_template" in table:
+        update = TEMPLATE_KEYS[_choice(table["update_template"], f"{key}.update_template", tuple(TEMPLATE_KEYS))]
+    no_surprises = default.no_surprises if "deadlines" not in table else ""
+    if "no_surprises" in table:
+        no_surprises = _text(table["no_surprises"], f"{key}.no_surprises", empty=True).strip()
+    notify_ids = tuple(rule.id for rule in rules if rule.met_by == NOTIFY)
+    if no_surprises and no_surprises not in notify_ids:
+        raise _Bad(f"{key}.no_surprises", f"expected the id of one of this severity's notify deadlines ({', '.join(notify_ids) or 'none'}), got \"{no_surprises}\"")
+    status_page = _text(table["status_page"], f"{key}.status_page", limit=80) if "status_page" in table else default.status_page
+    return SeverityPolicy(default.severity, rules, status_page, cadence, update, no_surprises)
+
+
+def _rule(value: Any, key: str) -> Rule:
+    table = _table(value, key, _DEADLINE_KEYS)
+    for needed in ("id", "label"):
+        if needed not in table:
+            raise _Bad(f"{key}.{needed}", "missing; every deadline needs an id and a label")
+    rule_id = _text(table["id"], f"{key}.id", limit=40)
+    if not _ID.match(rule_id) or rule_id == "update":
+        raise _Bad(f"{key}.id", f"expected lower-case letters, digits and '-' (and not \"update\"), got \"{_CONTROL.sub('?', rule_id[:40])}\"")
+    label = _text(table["label"], f"{key}.label", limit=120).strip()
+    minutes = _minutes(table["minutes"], f"{key}.minutes") if "minutes" in table else None
+    if "send" in table:
+        template = TEMPLATE_KEYS[_choice(table["send"], f"{key}.send", tuple(TEMPLATE_KEYS))]
+        return Rule(rule_id, label, minutes, SEND, template)
+    return Rule(rule_id, label, minutes)
+
+
+def _runbook(value: Any, key: str) -> dict[int, LeverRunbook]:
+    found: dict[int, LeverRunbook] = {}
+    for lever_key, entry in _table(value, key, LEVER_KEYS).items():
+        where = f"{key}.{lever_key}"
+        if isinstance(entry, str):
+            entry = {"command": entry}
+        table = _table(entry, where, ("command", "link", "flag"))
+        parts = {part: _text(table[part], f"{where}.{part}", limit=1000).strip() for part in table}
+        if not parts.get("command") and not parts.get("link"):
+            raise _Bad(where, "expected a command or a link")
+        found[LEVER_KEYS.index(lever_key) + 1] = LeverRunbook(**parts)
+    return found

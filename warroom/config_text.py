@@ -1,0 +1,101 @@
+"""A config as TOML text: `warroom config` prints the effective settings this way, and
+`warroom config --default` the commented default file. Both read back to the same config."""
+
+from __future__ import annotations
+
+import json
+
+from warroom.config import THEMES, Config
+from warroom.domain.playbook import LEVER_KEYS
+from warroom.domain.policy import SEND, SeverityPolicy
+from warroom.domain.templates import PLACEHOLDERS
+
+HEADER = """\
+# warroom config. Put it at {path}
+# (or point --config PATH or WARROOM_CONFIG at it). Every key is optional: leave out
+# what you do not change. `warroom config` prints what is in effect.
+"""
+
+
+def toml_string(text: str) -> str:
+    """A TOML string: multi-line and literal-looking where it can be, escaped where it must."""
+    plain = not any(ch in text for ch in '\\\x7f') and '"""' not in text and not text.endswith('"')
+    if "\n" in text and plain and all(ch >= " " or ch in "\n\t" for ch in text):
+        return '"""\n' + text + '"""'
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _key(name: str) -> str:
+    return name if name.replace("-", "").replace("_", "").isalnum() and name.isascii() else toml_string(name)
+
+
+def _severity(policy: SeverityPolicy, comments: bool) -> list[str]:
+    out = [f"[severity.{policy.severity}]"]
+    out.append(f"status_page = {toml_string(policy.status_page)}")
+    minutes = int(policy.cadence.total_seconds() // 60) if policy.cadence else 0
+    out.append(f"update_every = {minutes}" + ("  # minutes; 0: no regular update" if comments else ""))
+    out.append(f"update_template = {toml_string(policy.update_template.replace(' ', '_'))}")
+    out.append(f"no_surprises = {toml_string(policy.no_surprises)}"
+               + ("  # a notify deadline that must be met before a client notice" if comments and policy.no_surprises else ""))
+    out.append("deadlines = [")
+    for rule in policy.rules:
+        parts = [f"id = {toml_string(rule.id)}", f"label = {toml_string(rule.label)}"]
+        if rule.minutes is not None:
+            parts.append(f"minutes = {rule.minutes}")
+        if rule.met_by == SEND:
+            parts.append(f"send = {toml_string(rule.template.replace(' ', '_'))}")
+        out.append("  { " + ", ".join(parts) + " },")
+    out.append("]")
+    return out
+
+
+def render(config: Config, default: bool = False) -> str:
+    """The config as TOML. `default`: the file to start from, with comments and examples."""
+    book = config.book
+    out: list[str] = []
+    if default:
+        out.append(HEADER.format(path=config.path))
+        out.append("# Who you are on the timeline. Default: WARROOM_NAME, else your login name.")
+        out.append('# name = "alice"')
+        out.append("# The terminal bell, and a notification, when a deadline passes.")
+    else:
+        state = "" if config.found else "  (not found: the defaults are in effect)"
+        out.append(f"# config file: {config.path}{state}")
+        if config.name:
+            out.append(f"name = {toml_string(config.name)}")
+    out.append(f"bell = {str(config.bell).lower()}")
+    out.append(f"alerts = {str(config.alerts).lower()}")
+    if default:
+        out.append("# A Textual theme; high-contrast is warroom's own. NO_COLOR is respected whatever the theme.")
+        out.append("# " + ", ".join(THEMES))
+    out.append(f"theme = {toml_string(config.theme)}")
+    if default:
+        out.append("# The four containment levers, in the order they are tried (keys 1 to 4).")
+    out.append("levers = [" + ", ".join(toml_string(name) for name in book.levers) + "]")
+    if default:
+        out += ["", "# The escalation matrix. Deadlines count from detection. A deadline with `send` is met",
+                "# by sending that template; without, by ticking who was told (the `t` key). Without",
+                "# `minutes` it has no clock (\"at the next standup\"). A severity's keys replace its defaults."]
+    for severity in book.policy.values():
+        out += [""] + _severity(severity, default)
+    out += ["", "[templates]"]
+    if default:
+        out.append("# Placeholders: " + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS))
+        out.append("# A placeholder without a value stays visible, so the sender sees what to fill in.")
+    for name, text in book.templates.items():
+        out.append(f"{name.replace(' ', '_')} = {toml_string(text)}")
+    if default:
+        out += ["", "# Runbooks: per service, what is behind each lever. When an incident names its service",
+                "# (declare --service, or `v` in the console), the lever checklist shows these and `l`",
+                "# copies one. Keys: " + ", ".join(LEVER_KEYS) + "; a command, or a table of",
+                "# command, link and flag (the flag's name).",
+                "# [runbooks.checkout]",
+                '# feature_flag = { flag = "new_jwt_validation", command = "flagctl set new_jwt_validation off --env prod" }',
+                '# deploy_rollback = "kubectl -n shop rollout undo deployment/checkout"',
+                '# data_correction = { link = "https://wiki.example.com/runbooks/checkout-data" }']
+    for service, levers in book.runbooks.items():
+        out += ["", f"[runbooks.{_key(service)}]"]
+        for number, runbook in sorted(levers.items()):
+            parts = [f"{part} = {toml_string(getattr(runbook, part))}" for part in ("flag", "command", "link") if getattr(runbook, part)]
+            out.append(f"{LEVER_KEYS[number - 1]} = {{ " + ", ".join(parts) + " }")
+    return "\n".join(out) + "\n"

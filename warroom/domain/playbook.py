@@ -1,0 +1,63 @@
+"""A team's playbook: its escalation matrix, its message templates, its levers' names and, per
+service, the runbook behind each lever. The defaults are DESIGN.md's; a config file replaces
+parts of them. Every component asks the playbook, never a module constant, so one team's
+matrix is the matrix everywhere (the console, `status`, `show`, the postmortem).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import LEVERS
+from warroom.domain.policy import POLICY, Deadline, Policy, deadlines, status_page, surprise_warning
+from warroom.domain.templates import TEMPLATES, due_template, filled
+
+# Each lever's key in a runbook, in lever order: positions, so renamed levers keep their keys.
+LEVER_KEYS = ("feature_flag", "deploy_rollback", "migration_rollback", "data_correction")
+
+
+@dataclass(frozen=True)
+class LeverRunbook:
+    """What is concretely behind one lever for one service."""
+
+    command: str = ""  # the command that pulls it, e.g. `flagctl off new_jwt_validation`
+    link: str = ""  # a runbook page
+    flag: str = ""  # the feature flag's name (the first lever)
+
+    @property
+    def copyable(self) -> str:
+        """What the copy key puts on the clipboard: the command, else the link."""
+        return self.command or self.link
+
+
+@dataclass(frozen=True)
+class Playbook:
+    policy: Policy = field(default_factory=lambda: dict(POLICY))
+    templates: dict[str, str] = field(default_factory=lambda: dict(TEMPLATES))
+    levers: tuple[str, ...] = LEVERS
+    runbooks: dict[str, dict[int, LeverRunbook]] = field(default_factory=dict)  # service -> lever number -> runbook
+
+    def deadlines(self, state: IncidentState, now: datetime) -> list[Deadline]:
+        return deadlines(state, now, self.policy)
+
+    def filled(self, state: IncidentState, now: datetime, name: str | None = None) -> tuple[str, str]:
+        return filled(state, now, name, self.policy, self.templates)
+
+    def due_template(self, state: IncidentState, now: datetime) -> str:
+        return due_template(state, now, self.policy)
+
+    def surprise_warning(self, state: IncidentState) -> str | None:
+        return surprise_warning(state, self.policy)
+
+    def status_page(self, state: IncidentState) -> str:
+        return status_page(state, self.policy)
+
+    def runbook(self, service: str) -> dict[int, LeverRunbook]:
+        """The levers' runbook for a service (matched without regard to case); empty if none."""
+        wanted = service.strip().casefold()
+        return next((book for name, book in self.runbooks.items() if name.casefold() == wanted), {}) if wanted else {}
+
+
+DEFAULT = Playbook()
