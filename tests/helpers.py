@@ -78,13 +78,14 @@ class Clock:
         self.moment += timedelta(**delta)
 
 
-async def seed(path: Path, *steps, title: str = "Login fails with 401", severity: str = "P1", detected: datetime = T0) -> None:
+async def seed(path: Path, *steps, title: str = "Login fails with 401", severity: str = "P1", detected: datetime = T0,
+               service: str = "") -> None:
     """Write a declared incident and then each (action, actor, minute, *args) step through the store."""
     from warroom.store import Store
 
     store = await Store.open(path)
     try:
-        await store.declare(actions.declare("alice", detected, title, severity, detected=detected))
+        await store.declare(actions.declare("alice", detected, title, severity, detected=detected, service=service))
         for action, actor, minute, *args in steps:
             state = await store.load("INC-1")
             await store.append(action(state, actor, at(minute), *args))

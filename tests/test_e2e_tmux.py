@@ -63,7 +63,7 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
                  "TZ": "UTC", "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(120, 40))
     try:
         pane.start()
-        pane.wait_for("⚠ client notice  OVERDUE +01:00")
+        pane.wait_for("⚠ client notice  OVERDUE")
         pane.wait_for("⚠ OVERDUE")
         pane.keys("m")
         pane.wait_for("carol ▸ COMMUNICATOR")
@@ -116,3 +116,41 @@ def test_kill_9_loses_nothing_the_screen_showed(pane, db_file):
     os.kill(pane.app_pid(), signal.SIGKILL)
     pane.wait_for("EXITED 137")
     assert [json.loads(p).get("text") for _, k, p in db_rows(db_file) if k == "note"] == ["rollback started at 03:05"]
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_no_color_makes_the_installed_console_grey_only(db_file, no_color):
+    run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
+    env = {"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(20).isoformat(), "TZ": "UTC",
+           "COLORTERM": "truecolor"}
+    pane = Pane({**env, "NO_COLOR": "1"} if no_color else env)
+    try:
+        pane.start()
+        pane.wait_for("⚠ OVERDUE")
+        colours = pane.colours()
+        chromatic = {c for c in colours if len(set(c)) > 1}
+        assert colours and (not chromatic if no_color else chromatic), colours
+    finally:
+        pane.close()
+
+
+def test_runbook_command_is_shown_and_l_copies_it_into_the_tmux_buffer(db_file, tmp_path):
+    config = tmp_path / "team.toml"
+    config.write_text('theme = "high-contrast"\n[runbooks.checkout]\n'
+                      'feature_flag = { flag = "new_jwt", command = "flagctl set new_jwt off --env prod" }\n')
+    run_cli("declare", "Checkout 500s", "--severity", "P1", "--service", "checkout", now=T0)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(2).isoformat(), "TZ": "UTC",
+                 "WARROOM_CONFIG": str(config), "DISPLAY": "", "WAYLAND_DISPLAY": "", "COLORTERM": "truecolor"}, size=(120, 40))
+    try:
+        pane.start()
+        pane.wait_for("flag new_jwt $ flagctl set new_jwt off --env prod")
+        assert (0, 0, 0) in pane.colours()  # the high-contrast theme's black
+        pane.keys("l")
+        pane.wait_for("Copy the command behind which lever?")
+        pane.keys("1")
+        pane.wait_for("copied lever 1's command to the tmux paste buffer")
+        assert pane.buffer() == "flagctl set new_jwt off --env prod"
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.close()

@@ -31,7 +31,8 @@ class Pane:
 
     def start(self, *args: str) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
-        command = f"env {exports} {shlex.quote(warroom_exe())} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
+        # a shell may export the COLUMNS and LINES it saw first, which Textual would believe
+        command = f"env -u COLUMNS -u LINES {exports} {shlex.quote(warroom_exe())} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
         width, height = self.size
         if not self.started:
             self.tmux("new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), command)
@@ -48,6 +49,13 @@ class Pane:
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-t", self.session)
+
+    def colours(self) -> set[tuple[int, int, int]]:
+        """Every 24-bit colour (foreground or background) on the pane now."""
+        import re
+
+        styled = self.tmux("capture-pane", "-p", "-e", "-t", self.session)
+        return {tuple(map(int, m)) for m in re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", styled)}  # type: ignore[misc]
 
     def wait_for(self, text: str, timeout: float = 15.0) -> str:
         """Poll the pane until `text` shows (a bounded wait for the screen, not for a deadline)."""

@@ -92,7 +92,10 @@ def parse(raw: bytes, path: Path) -> Config:
         message = str(error)
         where = re.search(r"\(at (line \d+, column \d+|end of document)\)", message)
         what = re.sub(r"\s*\(at [^)]*\)", "", message)
-        raise ConfigError(f"{path}: {where.group(1) if where else 'somewhere'}: not valid TOML: {what[:1].lower() + what[1:]}") from None
+        place = where.group(1) if where else "somewhere"
+        if place == "end of document":
+            place = f"line {text.count(chr(10)) + 1}, at the end of the file"
+        raise ConfigError(f"{path}: {place}: not valid TOML: {what[:1].lower() + what[1:]}") from None
     try:
         return _config(data, path)
     except _Bad as bad:

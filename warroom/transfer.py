@@ -48,7 +48,7 @@ def read_export(raw: bytes, source: str) -> Incoming:
     if not isinstance(data, dict) or "events" not in data or "warroom" not in data:
         raise ImportRefused(f"{source}: not a warroom export (expected what 'warroom export --format json' writes)")
     if data["warroom"] != FORMAT:
-        raise ImportRefused(f"{source}: export format {str(data['warroom'])[:20]!r}; this warroom reads format {FORMAT}")
+        raise ImportRefused(f"{source}: export format {str(data['warroom'])[:20]}; this warroom reads format {FORMAT}")
     code = data.get("incident")
     if not isinstance(code, str) or not _CODE.match(code):
         raise ImportRefused(f"{source}: \"incident\": expected a code such as INC-7")

@@ -289,3 +289,39 @@ async def switch_incident(app: WarroomApp) -> None:
     picked = await app.push_screen_wait(Choose("Work which incident? (the 9 newest)", choices))
     if picked and picked != app.code:
         await app.open_incident(picked)
+
+
+async def name_service(app: WarroomApp) -> None:
+    """v: name the affected service (commander); its runbook then shows behind the levers."""
+    known = sorted(app.book.runbooks)
+    hint = ("services with a runbook: " + ", ".join(one_line(s, 30) for s in known[:12])) if known else \
+        "no runbooks in the config yet (see 'warroom config --default')"
+    name = await app.push_screen_wait(Ask("Which service is affected?", placeholder="e.g. checkout",
+                                          value=app.state.service, hint=f"{hint} · Enter saves · Esc cancels"))
+    if name is not None and await do(app, actions.name_service, name):
+        found = "its runbook is beside the levers (l copies)" if app.book.runbook(name) else "no runbook for it in the config"
+        app.say(f"service: {name}; {found}")
+
+
+async def copy_runbook(app: WarroomApp) -> None:
+    """l: copy the command (or link) behind a lever, from the service's runbook. Any hat may."""
+    from warroom.console.dialogs import ShowText
+
+    runbook = app.book.runbook(app.state.service)
+    if not runbook:
+        where = f"no runbook for {app.state.service}" if app.state.service else "the incident names no service (v names it)"
+        app.warn(f"{where}: runbooks are [runbooks.SERVICE] in the config file")
+        return
+    levers = [lev for lev in app.state.levers if lev.number in runbook]
+    choices = [(str(lev.number), f"{lev.name} ({lev.state}): {one_line(runbook[lev.number].copyable, 80)}", str(lev.number))
+               for lev in levers]
+    picked = await app.push_screen_wait(Choose("Copy the command behind which lever?", choices))
+    if not picked:
+        return
+    text = runbook[int(picked)].copyable
+    way = app.copy_text(text)
+    if way:
+        app.say(f"copied lever {picked}'s command to {way}; pressing {picked} records the lever as pulled")
+    else:
+        app.warn("no clipboard took the text: select it in the panel and copy it by hand")
+        await app.push_screen_wait(ShowText(f"Lever {picked}", text))

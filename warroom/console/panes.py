@@ -29,7 +29,7 @@ class RolePane(Vertical):
 
 
 class CommanderPane(RolePane):
-    HAT, KEYS = COMMANDER, "1-4 levers · a ack · r resolve · o follow-up · s severity"
+    HAT, KEYS = COMMANDER, "1-4 levers · l lever cmd · a ack · r resolve · s severity"
 
     def compose(self) -> ComposeResult:
         yield Static(id="figures", markup=False)

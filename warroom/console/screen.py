@@ -12,7 +12,7 @@ from warroom.console import views
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.domain.model import Event
 
-READING_FLOWS = {"switch_incident"}  # what a read-only console may still do
+READING_FLOWS = {"switch_incident", "copy_runbook"}  # what a read-only console may still do
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
 
 KEYS = [
@@ -24,6 +24,8 @@ KEYS = [
     Binding("3", "flow('advance_lever', 3)", "Lever 3", show=False, tooltip="Advance lever 3, migration rollback", id="lever.3"),
     Binding("4", "flow('advance_lever', 4)", "Lever 4", show=False, tooltip="Advance lever 4, data correction", id="lever.4"),
     Binding("x", "flow('skip_lever')", "Skip lever", show=False, tooltip="Skip a lever, with the reason", id="lever.skip"),
+    Binding("l", "flow('copy_runbook')", "Copy lever cmd", show=False, tooltip="Copy the command behind a lever, from the service's runbook in the config", id="lever.runbook"),
+    Binding("v", "flow('name_service')", "Service", show=False, tooltip="Name the affected service (commander); its runbook shows beside the levers", id="service"),
     Binding("u", "flow('correct_lever')", "Correct lever", show=False, tooltip="Put a mistaken lever press right (a new event; the old stays)", id="lever.correct"),
     Binding("n", "flow('note')", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),
     Binding("f", "flow('finding')", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),

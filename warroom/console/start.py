@@ -32,9 +32,15 @@ class StartScreen(Screen[str | None]):
             yield Input(value="P1", placeholder="P0, P1, P2 or P3", id="severity")
             yield Static("Detected: now, a span ago (5m, 90s) or a time (2026-11-27T03:12)", classes="label", markup=False)
             yield Input(value="now", placeholder="now", id="detected")
+            yield Static("Service (optional; names the runbook beside the levers)", classes="label", markup=False)
+            yield Input(placeholder=self._services(), id="service")
             yield Static("Enter declares · Tab moves between fields · or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
         yield Footer()
+
+    def _services(self) -> str:
+        known = sorted(self.app.book.runbooks)
+        return ("e.g. " + ", ".join(known[:5])) if known else "e.g. checkout"
 
     async def on_mount(self) -> None:
         store = self.app.store
@@ -50,11 +56,11 @@ class StartScreen(Screen[str | None]):
     @on(Input.Submitted)
     async def declare(self) -> None:
         app = self.app
-        value = {name: self.query_one(f"#{name}", Input).value for name in ("title", "severity", "detected")}
+        value = {name: self.query_one(f"#{name}", Input).value for name in ("title", "severity", "detected", "service")}
         now = app.now()
         try:
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
-            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected)
+            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected, service=value["service"])
             event = await app.store.declare(draft)
         except (RuleBroken, TimeError, StoreError) as error:
             app.warn(str(error))

@@ -16,6 +16,7 @@ from warroom.domain.model import (
 from warroom.domain.text import MAX_TEXT, clean_input
 
 MAX_TITLE = 10_000
+MAX_SERVICE = 80
 
 
 class RuleBroken(ValueError):
@@ -90,11 +91,29 @@ def declare(
     payload = {"title": title, "severity": severity, "detected": detected.isoformat()}
     if impact_started is not None:
         payload["impact_started"] = impact_started.isoformat()
-    if service:
-        payload["service"] = clean_input(service)
+    if service.strip():
+        payload["service"] = check_service(service)
     if impact:
         payload["impact"] = clean_input(impact)
     return Event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Kind.DECLARED, payload)
+
+
+def check_service(service: str) -> str:
+    """A service's name: one line, short, as the config's runbooks name it."""
+    name = _text(service, "service name", MAX_SERVICE).strip()
+    if "\n" in name or "\r" in name:
+        raise RuleBroken("the service name is one line")
+    return name
+
+
+def name_service(state: IncidentState, actor: str, now: datetime, service: str, *, switch: bool = False) -> list[Event]:
+    """Name (or rename) the affected service; its runbook then shows behind the levers."""
+    service = check_service(service)
+    before, role = _as(state, actor, now, Kind.SERVICE_NAMED, switch)
+    if service == state.service:
+        raise RuleBroken(f"the service is {service} already")
+    payload = {"service": service, "was": state.service} if state.service else {"service": service}
+    return before + [_event(state, actor, now, Kind.SERVICE_NAMED, role, **payload)]
 
 
 def check_severity(severity: str) -> str:

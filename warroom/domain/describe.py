@@ -35,6 +35,7 @@ def _declared(p: dict) -> str:
 _WORDS = {
     Kind.DECLARED: _declared,
     Kind.SEVERITY_CHANGED: lambda p: f"severity {p.get('was', '?')} → {p.get('severity', '?')}",
+    Kind.SERVICE_NAMED: lambda p: f"service: {p.get('service', '')}" + (f" (was {p['was']})" if p.get("was") else ""),
     Kind.HAT_WORN: lambda p: f"wears the {p.get('hat')} hat" + (f" (taken from {p['from']})" if p.get("from") else ""),
     Kind.NOTE: lambda p: p.get("text", ""),
     Kind.FINDING_REPORTED: lambda p: f"finding: {p.get('text', '')}",

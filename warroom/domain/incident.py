@@ -247,6 +247,7 @@ def _set(attr: str, key: str):
 _HANDLERS = {
     Kind.DECLARED: _declared,
     Kind.SEVERITY_CHANGED: _set("severity", "severity"),
+    Kind.SERVICE_NAMED: _set("service", "service"),
     Kind.HAT_WORN: _hat_worn,
     Kind.LEVER_CHANGED: _lever,
     Kind.FINDING_REPORTED: _finding,

@@ -45,6 +45,7 @@ class Kind:
 
     DECLARED = "declared"
     SEVERITY_CHANGED = "severity changed"
+    SERVICE_NAMED = "service named"
     HAT_WORN = "hat worn"
     NOTE = "note"
     FINDING_REPORTED = "finding reported"
@@ -66,6 +67,7 @@ KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 ROLE_OF_KIND: dict[str, str] = {
     Kind.DECLARED: COMMANDER,
     Kind.SEVERITY_CHANGED: COMMANDER,
+    Kind.SERVICE_NAMED: COMMANDER,
     Kind.FINDING_REPORTED: INVESTIGATOR,
     Kind.FINDING_ACKNOWLEDGED: COMMANDER,
     Kind.LEVER_CHANGED: COMMANDER,
