@@ -16,12 +16,23 @@ from pathlib import Path
 os.environ["TZ"] = "UTC"
 time.tzset()
 
+from warroom.config import parse  # noqa: E402
 from warroom.console.launch import make_app  # noqa: E402
 from warroom.domain import actions  # noqa: E402
 from warroom.store import Store  # noqa: E402
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+# A team's config with a runbook for the service, as `warroom config --default` explains it.
+TEAM_TOML = b"""
+[runbooks.auth]
+feature_flag = { flag = "token_v2", command = "flagctl set token_v2 off --env prod" }
+deploy_rollback = "kubectl -n auth rollout undo deployment/auth-api"
+data_correction = { link = "https://wiki.example.com/runbooks/auth-data" }
+"""
+TEAM = parse(TEAM_TOML, Path("team.toml"))
 
 
 def at(minutes: float) -> datetime:
@@ -43,17 +54,17 @@ STORY = [
 async def seed(path: Path, story) -> None:
     store = await Store.open(path)
     await store.declare(actions.declare("alice", T0, "Login fails with 401 after deploy 142", "P1",
-                                        detected=T0, impact_started=at(-4)))
+                                        detected=T0, impact_started=at(-4), service="auth"))
     for action, actor, minute, *args in story:
         await store.append(action(await store.load("INC-1"), actor, at(minute), *args))
     await store.close()
 
 
-async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], story=STORY) -> None:
+async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], story=STORY, config=TEAM) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "shot.db"
         await seed(path, story)
-        app = make_app(path, clock=lambda: at(minute), actor=actor)
+        app = make_app(path, clock=lambda: at(minute), actor=actor, config=config)
         async with app.run_test(size=size) as pilot:
             await pilot.pause(0.5)
             app.save_screenshot(str(OUT / f"{name}.svg"))
@@ -81,6 +92,8 @@ async def main() -> None:
     await shoot("console-commander-160x48", "alice", 10, (160, 48))
     await shoot("console-investigator-80x24", "bob", 10, (80, 24))
     await shoot("console-overdue-80x24", "alice", 17, (80, 24), story=STORY[:2])
+    high_contrast = parse(b'theme = "high-contrast"\n' + TEAM_TOML, Path("team.toml"))
+    await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
 
 
 if __name__ == "__main__":

@@ -262,9 +262,10 @@ async def test_with_no_open_incident_the_start_screen_declares_one(db_file, cloc
         assert isinstance(app.screen, StartScreen)
         await pilot.press(*"Checkout 500s", "tab")
         await pilot.press("backspace", "backspace", *"P0", "tab")
-        await act(pilot, *["backspace"] * 3, *"3m", "enter")
+        await pilot.press(*["backspace"] * 3, *"3m", "tab")
+        await act(pilot, *"checkout", "enter")
         assert app.code == "INC-1" and app.state.severity == "P0"
-        assert app.state.detected == at(2)
+        assert app.state.detected == at(2) and app.state.service == "checkout"
         assert app.state.hat_of("bob") == COMMANDER
 
 
@@ -306,7 +307,7 @@ async def test_the_start_screen_opens_a_past_incident(db_file, clock):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-        await pilot.press("tab", "tab", "tab", "down", "enter")  # title, severity, detected, then the list
+        await pilot.press("tab", "tab", "tab", "tab", "down", "enter")  # title, severity, detected, service, then the list
         await settle(pilot)
         assert app.code == "INC-1" and app.state.resolved
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(2,)]

@@ -36,3 +36,16 @@ def test_overdue_countdown(snap_compare, db_file):
 
 def test_narrow_terminal_stacks_the_panes(snap_compare, db_file):
     assert snap_compare(console(db_file, 9), terminal_size=(60, 20))
+
+
+def test_runbook_beside_the_levers_in_the_high_contrast_theme(snap_compare, db_file):
+    from pathlib import Path
+
+    from warroom.config import parse
+
+    config = parse(b'theme = "high-contrast"\n[runbooks.checkout]\n'
+                   b'feature_flag = { flag = "new_jwt", command = "flagctl set new_jwt off --env prod" }\n'
+                   b'deploy_rollback = "kubectl -n shop rollout undo deployment/checkout"\n', Path("team.toml"))
+    asyncio.run(seed(db_file, *STORY, service="checkout"))
+    app = make_app(db_file, clock=Clock(at(9)), actor="alice", config=config)
+    assert snap_compare(app, terminal_size=(120, 32))
