@@ -45,6 +45,16 @@ def test_the_default_file_reads_back_as_the_defaults(tmp_path):
     assert config.found and config.book == Playbook() and config.bell and config.theme == "textual-dark"
 
 
+def test_config_init_writes_the_default_file_once(user_config):
+    done = run_cli("config", "--init")
+    assert done.returncode == 0 and str(user_config) in done.stdout
+    assert load().found and load().book == Playbook()
+    user_config.write_text('name = "mine"\n')
+    again = run_cli("config", "--init")
+    assert again.returncode == 2 and "a config file is there already" in again.stderr
+    assert user_config.read_text() == 'name = "mine"\n'  # never overwritten
+
+
 def test_config_default_works_even_when_the_file_is_broken(user_config):
     write(user_config, "bell = ")
     assert run_cli("config", "--default").returncode == 0

@@ -143,7 +143,7 @@ def test_runbook_command_is_shown_and_l_copies_it_into_the_tmux_buffer(db_file, 
                  "WARROOM_CONFIG": str(config), "DISPLAY": "", "WAYLAND_DISPLAY": "", "COLORTERM": "truecolor"}, size=(120, 40))
     try:
         pane.start()
-        pane.wait_for("flag new_jwt $ flagctl set new_jwt off --env prod")
+        pane.wait_for("l $ flagctl set new_jwt off --env prod")
         assert (0, 0, 0) in pane.colours()  # the high-contrast theme's black
         pane.keys("l")
         pane.wait_for("Copy the command behind which lever?")

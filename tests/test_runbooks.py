@@ -21,6 +21,7 @@ levers = ["kill switch", "deploy rollback", "migration rollback", "data correcti
 client_notice = "Hello from {service}: {title} [{severity}]"
 [runbooks.checkout]
 feature_flag = { flag = "new_jwt", command = "flagctl set new_jwt off --env prod" }
+migration_rollback = { flag = "jwt_v2_schema", link = "https://wiki.example.com/jwt-migration" }
 deploy_rollback = "kubectl -n shop rollout undo deployment/checkout"
 data_correction = { link = "https://wiki.example.com/checkout-data" }
 """
@@ -57,13 +58,14 @@ async def test_the_levers_show_the_services_runbook_and_l_copies_the_chosen_comm
     async with running as pilot:
         await settle(pilot)
         shown = levers_text(app)
-        assert "kill switch" in shown and "flag new_jwt $ flagctl set new_jwt off --env prod" in shown
+        assert "kill switch" in shown and "l $ flagctl set new_jwt off --env prod" in shown  # the command names the flag
         assert "$ kubectl -n shop rollout undo deployment/checkout" in shown
         assert "→ https://wiki.example.com/checkout-data" in shown
+        assert "flag jwt_v2_schema → https://wiki.example.com/jwt-migration" in shown
         before = len(db_rows(db_file))
         await act(pilot, "l")
         assert isinstance(app.screen, Choose)
-        assert [key for key, _, _ in app.screen.choices] == ["1", "2", "4"]  # lever 3 has no runbook entry
+        assert [key for key, _, _ in app.screen.choices] == ["1", "2", "3", "4"]
         await act(pilot, "2")
         assert copied == ["kubectl -n shop rollout undo deployment/checkout"]
         await act(pilot, "l", "4")

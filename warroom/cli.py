@@ -34,7 +34,7 @@ examples:
   warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
   warroom import inc-3.json                 bring an exported incident into this database
-  warroom config --default > ~/.config/warroom/config.toml    a config file to start from
+  warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
 
 files: the database is WARROOM_DB or --db (default: the user data folder); the config is
@@ -113,8 +113,12 @@ def _parser() -> Parser:
     p.add_argument("file", metavar="FILE", help="the JSON export, or - for standard input")
 
     p = sub.add_parser("config", parents=[common], help="print the config file's path and the settings in effect",
-                       epilog="example: warroom config --default > ~/.config/warroom/config.toml")
-    p.add_argument("--default", action="store_true", help="print a commented default config file to start from")
+                       epilog="examples:\n  warroom config --init      write the default file where warroom looks (then edit it)\n"
+                              "  warroom config --default > team.toml; warroom --config team.toml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--default", action="store_true", help="print a commented default config file to start from")
+    what.add_argument("--init", action="store_true", help="write that default file where warroom looks for it (never over a file)")
     return parser
 
 
@@ -145,6 +149,18 @@ def _read_import(name: str) -> tuple[bytes, str]:
         raise ImportRefused(f"{name}: cannot read it: {error.strerror or error}") from None
 
 
+def _write_new(path: Path, text: str) -> None:
+    """Create a file that is not there yet, with its folder; never over an existing one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ConfigError(f"{path}: a config file is there already; 'warroom config' shows it") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot write the config file: {error.strerror or error}") from None
+
+
 async def _run(args: argparse.Namespace, out, config: Config) -> int:
     from warroom import report
 
@@ -154,9 +170,12 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
     if args.command == "config":
         from warroom.config_text import render
 
-        out.write(render(config, default=args.default))
-        if not args.default:
-            print(f"# database: {db_path(getattr(args, 'db', None))}\n# you are: {actor}", file=out)
+        if args.init:
+            _write_new(config.path, render(config, default=True))
+            print(f"wrote {config.path}: edit it, then 'warroom config' shows what is in effect", file=out)
+            return 0
+        notes = (f"database: {db_path(getattr(args, 'db', None))}", f"you are: {actor}")
+        out.write(render(config, default=args.default, notes=notes))
         return 0
     if args.command == "import":  # read and check the whole file before the database is touched
         incoming = read_export(*_read_import(args.file))
@@ -236,10 +255,10 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
 
 def _config(args: argparse.Namespace) -> Config:
     """The config in effect; `config --default` does not need (or read) one."""
-    if args.command == "config" and args.default:
+    if args.command == "config" and (args.default or args.init):  # neither reads the file there
         from warroom.config import config_path
 
-        return Config(config_path(None)[0], found=False)
+        return Config(config_path(getattr(args, "config", None))[0], found=False)
     return load_config(getattr(args, "config", None))
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 from warroom.config import THEMES, Config
 from warroom.domain.playbook import LEVER_KEYS
@@ -49,8 +50,9 @@ def _severity(policy: SeverityPolicy, comments: bool) -> list[str]:
     return out
 
 
-def render(config: Config, default: bool = False) -> str:
-    """The config as TOML. `default`: the file to start from, with comments and examples."""
+def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -> str:
+    """The config as TOML. `default`: the file to start from, with comments and examples;
+    `notes`: comment lines for the top (where the database is, who you are)."""
     book = config.book
     out: list[str] = []
     if default:
@@ -61,13 +63,14 @@ def render(config: Config, default: bool = False) -> str:
     else:
         state = "" if config.found else "  (not found: the defaults are in effect)"
         out.append(f"# config file: {config.path}{state}")
+        out += [f"# {note}" for note in notes]
         if config.name:
             out.append(f"name = {toml_string(config.name)}")
     out.append(f"bell = {str(config.bell).lower()}")
     out.append(f"alerts = {str(config.alerts).lower()}")
     if default:
         out.append("# A Textual theme; high-contrast is warroom's own. NO_COLOR is respected whatever the theme.")
-        out.append("# " + ", ".join(THEMES))
+        out += textwrap.wrap(", ".join(THEMES), 90, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
     out.append(f"theme = {toml_string(config.theme)}")
     if default:
         out.append("# The four containment levers, in the order they are tried (keys 1 to 4).")
@@ -87,8 +90,8 @@ def render(config: Config, default: bool = False) -> str:
     if default:
         out += ["", "# Runbooks: per service, what is behind each lever. When an incident names its service",
                 "# (declare --service, or `v` in the console), the lever checklist shows these and `l`",
-                "# copies one. Keys: " + ", ".join(LEVER_KEYS) + "; a command, or a table of",
-                "# command, link and flag (the flag's name).",
+                "# copies one. Keys: " + ", ".join(LEVER_KEYS) + ";",
+                "# each a command, or a table of command, link and flag (the flag's name).",
                 "# [runbooks.checkout]",
                 '# feature_flag = { flag = "new_jwt_validation", command = "flagctl set new_jwt_validation off --env prod" }',
                 '# deploy_rollback = "kubectl -n shop rollout undo deployment/checkout"',

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
@@ -28,12 +28,16 @@ class StartScreen(Screen[str | None]):
             yield Static("No incident is open. Declare one:", classes="question", markup=False)
             yield Static("Title", classes="label", markup=False)
             yield Input(placeholder="what is broken, as the page said it", id="title")
-            yield Static("Severity: P0, P1, P2 or P3", classes="label", markup=False)
-            yield Input(value="P1", placeholder="P0, P1, P2 or P3", id="severity")
-            yield Static("Detected: now, a span ago (5m, 90s) or a time (2026-11-27T03:12)", classes="label", markup=False)
-            yield Input(value="now", placeholder="now", id="detected")
-            yield Static("Service (optional; names the runbook beside the levers)", classes="label", markup=False)
-            yield Input(placeholder=self._services(), id="service")
+            with Horizontal(id="fields"):
+                with Vertical():
+                    yield Static("Severity (P0 to P3)", classes="label", markup=False)
+                    yield Input(value="P1", placeholder="P0, P1, P2 or P3", id="severity")
+                with Vertical():
+                    yield Static("Detected (now, 5m ago)", classes="label", markup=False)
+                    yield Input(value="now", placeholder="now, 5m, 90s, 2026-11-27T03:12", id="detected")
+                with Vertical():
+                    yield Static("Service (for its runbook)", classes="label", markup=False)
+                    yield Input(placeholder=self._services(), id="service")
             yield Static("Enter declares · Tab moves between fields · or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
         yield Footer()

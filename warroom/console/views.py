@@ -83,7 +83,8 @@ def levers(state: IncidentState, book: Playbook = DEFAULT) -> Content:
 
 
 def _runbook_text(runbook: LeverRunbook) -> list:
-    flag = [(f"flag {one_line(runbook.flag, 40)} ", "")] if runbook.flag else []
+    named = runbook.flag and runbook.flag not in runbook.command  # the command names it already, mostly
+    flag = [(f"flag {one_line(runbook.flag, 40)} ", "")] if named else []
     if runbook.command:
         return [("l ", "bold dim"), *flag, ("$ ", "dim"), (one_line(runbook.command, 200), "italic")]
     return [("l ", "bold dim"), *flag, ("→ ", "dim"), (one_line(runbook.link, 200), "underline")]
