@@ -21,7 +21,7 @@ class Pane:
     def __init__(self, command: list[str], env: dict[str, str], size=(120, 40)) -> None:
         self.socket = f"warroom-bench-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        line = f"env {exports} {' '.join(map(shlex.quote, command))}"
+        line = f"env -u COLUMNS -u LINES {exports} {' '.join(map(shlex.quote, command))}"  # a stale COLUMNS would win
         self.started = time.perf_counter()
         subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", "b", "-x", str(size[0]), "-y", str(size[1]), line],
                        check=True)
