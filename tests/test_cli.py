@@ -171,4 +171,5 @@ def test_hostile_text_never_reaches_the_terminal_raw():
 def test_version_and_help_have_examples():
     assert run_cli("--version").stdout.startswith("warroom ")
     assert "examples:" in run_cli("--help").stdout
-    assert "example:" in run_cli("declare", "--help").stdout
+    for command in ("declare", "log", "list", "show", "export", "followup", "demo", "status", "import", "config"):
+        assert "example" in run_cli(command, "--help").stdout, command

@@ -213,3 +213,20 @@ def test_render_escapes_what_a_toml_string_cannot_hold_raw():
 
     for text in ['say "hi"', "back\\slash", "tab\there", "two\nlines", 'ends with "', "del\x7f", "emoji 🔥 and ‮rtl"]:
         assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text
+
+
+def test_the_readme_shows_the_default_file_as_it_is():
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    shown = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
+    expected = render(Config(Path("~/.config/warroom/config.toml"), False), default=True)
+    assert shown == expected
+
+
+def test_every_top_level_key_and_runbook_lever_key_is_in_the_readme_config_table():
+    from warroom.domain.playbook import LEVER_KEYS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for key in ("`name`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", *LEVER_KEYS):
+        assert key in readme

@@ -80,7 +80,7 @@ def _parser() -> Parser:
     p.add_argument("--as", dest="hat", metavar="HAT", help=f"the hat to write as: {', '.join(HATS)} (default: the one you wear)")
     p.add_argument("--incident", metavar="CODE", help="default: the most recent open incident")
 
-    sub.add_parser("list", parents=[common], help="list incidents, newest first")
+    sub.add_parser("list", parents=[common], help="list incidents, newest first", epilog="example: warroom list --db ~/team.db")
 
     p = sub.add_parser("show", parents=[common], help="show an incident in full", epilog="example: warroom show INC-3")
     p.add_argument("code", nargs="?", metavar="CODE")
