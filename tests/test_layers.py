@@ -6,7 +6,8 @@ import sys
 import pytest
 
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
-        "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text"]
+        "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
+        "warroom.domain.playbook"]
 
 
 @pytest.mark.parametrize("module, forbidden", [
@@ -14,8 +15,21 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     ("warroom.store", ("textual", "rich")),
     ("warroom.report", ("textual",)),
     ("warroom.cli", ("textual",)),
+    ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read
+    ("warroom.config_text", ("textual", "aiosqlite")),
+    ("warroom.transfer", ("textual", "aiosqlite")),
 ])
+
 def test_module_does_not_pull_in(module, forbidden):
     code = f"import sys, {module}; print(','.join(m for m in {forbidden!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "", f"{module} imported {done.stdout.strip()}"
+
+
+def test_every_domain_module_is_checked():
+    from pathlib import Path
+
+    import warroom.domain
+
+    found = {f"warroom.domain.{p.stem}" for p in Path(warroom.domain.__file__).parent.glob("*.py") if p.stem != "__init__"}
+    assert found == set(PURE)

@@ -176,3 +176,21 @@ def test_a_corrected_milestone_is_a_new_event_and_the_old_one_stays():
         book.do(actions.correct_milestone, "alice", at(5), "detected", at(6))
     with pytest.raises(RuleBroken, match="unknown milestone"):
         book.do(actions.correct_milestone, "alice", at(5), "lunch", at(1))
+
+
+def test_naming_the_service_is_the_commanders_and_goes_on_the_timeline():
+    from warroom.domain.describe import describe
+
+    book = Book()
+    book.do(actions.name_service, "alice", at(1), "  checkout ")
+    assert book.state.service == "checkout"
+    renamed = book.do(actions.name_service, "alice", at(2), "payments")
+    assert book.state.service == "payments" and describe(renamed[-1]) == "service: payments (was checkout)"
+    with pytest.raises(RuleBroken, match="already"):
+        book.do(actions.name_service, "alice", at(3), "payments")
+    for bad in ("", "a\nb", "x" * 81):
+        with pytest.raises(RuleBroken):
+            actions.name_service(book.state, "alice", at(3), bad)
+    book.do(actions.wear_hat, "alice", at(4), "investigator")
+    with pytest.raises(WrongHat):
+        actions.name_service(book.state, "alice", at(5), "auth")
