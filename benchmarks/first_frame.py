@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         env = {"WARROOM_DB": str(Path(folder) / "frame.db"), "WARROOM_NAME": "bench"}
         subprocess.run([warroom_exe(), "declare", "First frame benchmark", "--severity", "P1"],
                        env={**env, "PATH": "/usr/bin:/bin"}, check=True, capture_output=True)

@@ -16,7 +16,7 @@ from _tmux import Pane, cpu_seconds, peak_rss_mb, warroom_exe
 
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         db = str(Path(folder) / "idle.db")
         env = {"WARROOM_DB": db, "WARROOM_NAME": "bench"}
         subprocess.run([warroom_exe(), "declare", "Idle benchmark", "--severity", "P1", "--detected", "3m"],

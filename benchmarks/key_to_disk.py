@@ -29,7 +29,7 @@ KEYS = [("m", "COMMUNICATOR"), ("i", "INVESTIGATOR"), ("c", "COMMANDER")]
 async def main() -> None:
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
     presses = int(numbers[0]) if numbers else 300
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         path = Path(folder) / "keys.db"
         store = await Store.open(path)
         await store.declare(actions.declare("bench", datetime.now(timezone.utc), "Key benchmark", "P1"))

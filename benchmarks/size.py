@@ -75,7 +75,7 @@ async def page_through(db: Path) -> tuple[float, int]:
 async def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         empty = Path(folder) / "empty.db"
         await generate(empty, 1)
         base, base_mem = open_time(empty, "Size benchmark 1")

@@ -29,7 +29,7 @@ def one_call(env: dict) -> tuple[float, float]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         env = {**os.environ, "WARROOM_DB": str(Path(folder) / "status.db"), "WARROOM_NAME": "bench"}
         subprocess.run([warroom_exe(), "declare", "Status benchmark", "--severity", "P1", "--detected", "3m"],
                        env=env, check=True, capture_output=True)

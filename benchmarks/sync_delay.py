@@ -18,7 +18,7 @@ from _tmux import Pane, warroom_exe
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         env = {"WARROOM_DB": str(Path(folder) / "sync.db"), "WARROOM_NAME": "bench", "PATH": "/usr/bin:/bin"}
         subprocess.run([warroom_exe(), "declare", "Sync benchmark", "--severity", "P1"], env=env, check=True, capture_output=True)
         pane = Pane([warroom_exe()], env)

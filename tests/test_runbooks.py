@@ -125,3 +125,18 @@ async def test_no_color_turns_the_console_monochrome(db_file, monkeypatch):
         assert app.no_color and any(isinstance(f, Monochrome) for f in app._filters)
         # meaning does not rest on colour: the overdue deadline says so in words
         assert "⚠ OVERDUE" in str(app.main_screen.query_one("#countdown").render())
+
+
+async def test_pulling_a_lever_keeps_its_runbook_command_on_the_timeline(console, db_file):
+    from warroom.domain.describe import describe
+
+    app, running = await console()
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "2")  # before lever 1: the reason is asked
+        assert isinstance(app.screen, Ask)
+        await pilot.press(*"no flag guards this path")
+        await act(pilot, "enter")
+        pulled = app.state.events[-1]
+    assert json.loads(db_rows(db_file)[-1][2])["runbook"] == "kubectl -n shop rollout undo deployment/checkout"
+    assert describe(pulled).endswith("— no flag guards this path ($ kubectl -n shop rollout undo deployment/checkout)")

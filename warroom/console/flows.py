@@ -69,7 +69,8 @@ async def advance_lever(app: WarroomApp, number: int) -> None:
             if not reason or not reason.strip():
                 app.warn("not pulled: pulling out of order needs a reason")
                 return
-        await do(app, actions.set_lever, number, PULLED, reason=reason)
+        runbook = app.book.runbook(app.state.service).get(number)
+        await do(app, actions.set_lever, number, PULLED, reason=reason, runbook=runbook.copyable if runbook else "")
     elif lever.state == PULLED:
         outcome = await app.push_screen_wait(Choose(
             f"Lever {number} {lever.name} is pulled. Did it work?",

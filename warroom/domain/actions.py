@@ -195,9 +195,10 @@ NEXT_LEVER_STATES = {
 
 def set_lever(
     state: IncidentState, actor: str, now: datetime, number: int, to: str, *,
-    reason: str = "", switch: bool = False, correction: bool = False,
+    reason: str = "", switch: bool = False, correction: bool = False, runbook: str = "",
 ) -> list[Event]:
-    """Move a lever on. Out of order and skipping need a reason; a correction may go anywhere."""
+    """Move a lever on. Out of order and skipping need a reason; a correction may go anywhere.
+    `runbook`: the command (or link) behind the lever, kept with the pull for the postmortem."""
     if not 1 <= number <= len(state.levers):
         raise RuleBroken(f"there is no lever {number}: levers are 1 to {len(state.levers)}")
     lever = state.lever(number)
@@ -218,6 +219,8 @@ def set_lever(
         payload["reason"] = reason
     if to == PULLED and untried:
         payload["out_of_order"] = True
+    if to == PULLED and runbook.strip():
+        payload["runbook"] = clean_input(runbook.strip())
     if correction:
         payload["correction"] = True
     return before + [_event(state, actor, now, Kind.LEVER_CHANGED, role, **payload)]

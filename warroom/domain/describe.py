@@ -15,6 +15,8 @@ def _lever(p: dict) -> str:
         text += " (out of order)"
     if p.get("reason"):
         text += f" — {p['reason']}"
+    if p.get("runbook"):
+        text += f" ($ {p['runbook']})"
     return text
 
 
