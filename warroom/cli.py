@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -188,9 +187,8 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         )
     path = db_path(getattr(args, "db", None))
     if args.command not in ("declare", "demo", "import") and not path.exists():  # reading never creates a database
-        if args.command in ("list", "status"):
-            if not getattr(args, "tmux", False):
-                print("no incidents yet" if args.command == "list" else "no open incident", file=out)
+        if args.command == "list":
+            print("no incidents yet", file=out)
             return 0
         raise StoreError(f"{path}: no database here yet: declare an incident first")
     store = await Store.open(path)
@@ -221,15 +219,6 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
                 print("no incidents yet", file=out)
             for state in states:
                 print(report.list_row(state, now), file=out)
-            return 0
-        if args.command == "status":
-            code = await store.current_code(preferred=worked_incident(path))
-            if code is None:
-                if not args.tmux:
-                    print("no open incident", file=out)
-                return 0
-            colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
-            print(report.status_line(await store.load(code, book.levers), now, tmux=args.tmux, colour=colour, book=book), file=out)
             return 0
         given = getattr(args, "code", None) or getattr(args, "incident", None)
         state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")), book.levers)
@@ -262,7 +251,29 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(getattr(args, "config", None))
 
 
+def _status(args: argparse.Namespace, out, config: Config) -> int:
+    """`warroom status`, read synchronously: a tmux status bar runs it every few seconds."""
+    from warroom import report
+    from warroom.domain.incident import fold
+    from warroom.store import peek
+
+    path = db_path(getattr(args, "db", None))
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    code, events = peek(path, None, worked_incident(path))
+    if code is None:
+        if not args.tmux:
+            print("no open incident", file=out)
+        return 0
+    colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
+    state = fold(events, config.book.levers)
+    print(report.status_line(state, system_clock(), tmux=args.tmux, colour=colour, book=config.book), file=out)
+    return 0
+
+
 def _demo_code(args: argparse.Namespace) -> str:
+    import asyncio
+
     async def newest() -> str:
         store = await Store.open(db_path(getattr(args, "db", None)))
         try:
@@ -288,6 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_console(db_path(getattr(args, "db", None)), config=config, bell=config.bell and not args.no_bell,
                                alerts=config.alerts and not args.no_alerts, read_only=args.read_only)
+        if args.command == "status":
+            return _status(args, sys.stdout, config)
+        import asyncio
+
         status = asyncio.run(_run(args, sys.stdout, config))
         if args.command == "demo" and status == 0 and not args.no_console:
             from warroom.console.launch import run_console

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import aiosqlite
 
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import LEVERS, Event, JsonPayload
@@ -146,6 +145,14 @@ def _row_event(row: sqlite3.Row | tuple) -> Event:
     return Event(code, datetime.fromisoformat(at), actor, role, kind, JsonPayload(payload), event_id)
 
 
+def _aiosqlite():
+    """aiosqlite (and asyncio with it) is imported when a store opens, not before: the
+    status line reads synchronously with `peek` and starts faster without them."""
+    import aiosqlite
+
+    return aiosqlite
+
+
 def _identity_key(event: Event) -> tuple:
     """What makes two events the same action, wherever they were stored (not the id or code)."""
     return event.at, event.actor, event.role, event.kind, json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
@@ -171,7 +178,7 @@ _SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM ev
 class Store:
     """The one way in and out of the database. Callers get domain objects, never SQL rows."""
 
-    def __init__(self, path: Path, db: aiosqlite.Connection, read_only: bool = False) -> None:
+    def __init__(self, path: Path, db, read_only: bool = False) -> None:  # db: an aiosqlite.Connection
         self.path, self._db, self.read_only = path, db, read_only
         self._identity = _identity(path)
         self._signature: list | None = None
@@ -189,9 +196,9 @@ class Store:
         try:
             if read_only:
                 uri = f"{path.resolve().as_uri()}?mode=ro"
-                db = await aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+                db = await _aiosqlite().connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             else:
-                db = await aiosqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+                db = await _aiosqlite().connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
             raise _describe_sqlite_error(path, error) from None
         store = cls(path, db, read_only)
