@@ -31,6 +31,15 @@ async def settle(pilot):
     await pilot.pause()
 
 
+async def until(pilot, condition, what: str = "the condition", seconds: float = 10.0) -> None:
+    """A bounded wait for the console to reach a state (a loaded machine can be slow), not a timer."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
 async def act(pilot, *keys: str):
     """Press keys as the person would: each one once the console has finished with the last."""
     for key in keys:

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from helpers import Clock, at, db_rows, run_cli, seed, warroom_exe
-from test_console import act, settle
-from warroom.console.dialogs import Confirm
+from test_console import act, settle, until
+from warroom.console.dialogs import Choose, Confirm
 from warroom.console.launch import make_app
 from warroom.domain import actions
 from warroom.store import Store, StoreError
@@ -87,9 +87,12 @@ async def test_a_database_removed_while_open_is_said_and_the_screen_kept(db_file
         await app.catch_up()
         await settle(pilot)
         assert "NOT SAVING" in str(app.main_screen.query_one("#strip").render())
-        await act(pilot, "1", "e")
+        await act(pilot, "1")
+        await until(pilot, lambda: isinstance(app.screen, Choose), "the outcome question")
+        await act(pilot, "e")
+        await until(pilot, lambda: any("NOT SAVED" in n.message and "removed" in n.message for n in app._notifications),
+                    "the NOT SAVED warning")
         assert app.state.lever(1).state == "pulled"  # what was on screen stays; nothing claims saved
-        assert any("NOT SAVED" in n.message and "removed" in n.message for n in app._notifications)
 
 
 def test_four_parallel_writers_keep_all_200_events(db_file):
