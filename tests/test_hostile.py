@@ -12,18 +12,20 @@ ODD = ["[red]x[/red]", "[0]", "[/", "🔥", "שלום עולם", "\x1b]0;pwned\x
        "x" * 10_001, "--", "-", "P1", "p0", "INC-1", "inc-1", "5m", "1h30m", "2026-11-27T03:00", "{title}", "|", ""]
 words = st.one_of(st.sampled_from(ODD), st.text(max_size=30))
 flags = st.sampled_from(["--severity", "--detected", "--impact-started", "--as", "--incident", "--owner", "--due",
-                         "--format", "--tmux", "--service", "--db"])
-commands = st.sampled_from(["declare", "log", "list", "show", "export", "status", "followup"])
+                         "--format", "--tmux", "--service", "--db", "--config", "--default", "--init"])
+commands = st.sampled_from(["declare", "log", "list", "show", "export", "status", "followup", "import", "config"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=commands, rest=st.lists(st.one_of(words, flags), max_size=6))
 def test_the_cli_never_shows_a_traceback(tmp_path, capsys, monkeypatch, command, rest):
     monkeypatch.setenv("WARROOM_DB", str(tmp_path / "fuzz.db"))
+    monkeypatch.chdir(tmp_path)  # a fuzzed file name for import resolves in here
     argv = [command, *rest]
-    if "--db" in argv:  # a fuzzed path stays inside the temp folder
-        index = argv.index("--db")
-        argv[index + 1: index + 2] = [str(tmp_path / "other.db")]
+    for flag, inside in (("--db", "other.db"), ("--config", "other.toml")):  # fuzzed paths stay in the temp folder
+        if flag in argv:
+            index = argv.index(flag)
+            argv[index + 1: index + 2] = [str(tmp_path / inside)]
     try:
         status = cli.main(argv)
     except SystemExit as leaving:  # --help and --version

@@ -138,9 +138,9 @@ async def _code(store: Store, given: str | None, resolved_too: bool = False) -> 
 
 
 def _read_import(name: str) -> tuple[bytes, str]:
-    if name == "-":
-        return sys.stdin.buffer.read(), "standard input"
     try:
+        if name == "-":
+            return sys.stdin.buffer.read(), "standard input"
         return Path(name).expanduser().read_bytes(), name
     except IsADirectoryError:
         raise ImportRefused(f"{name}: is a folder, not an export") from None
