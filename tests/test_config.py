@@ -186,6 +186,11 @@ def test_an_unreadable_config_is_refused(tmp_path):
     assert done.returncode == 2 and "cannot read the config file" in done.stderr
 
 
+def test_windows_line_endings_and_a_byte_order_mark_are_fine():
+    config = parse('\ufeffname = "dana"\r\n[templates]\r\nclient_notice = """\r\nHi {title}\r\nbye"""\r\n'.encode(), Path("c.toml"))
+    assert config.name == "dana" and config.book.templates["client notice"] == "Hi {title}\nbye"
+
+
 def test_removing_the_deadlines_of_a_severity_clears_its_no_surprises_rule():
     config = parse(b"[severity.P1]\ndeadlines = [{ id = 'em', label = 'notify EM', minutes = 15 }]", Path("c.toml"))
     assert config.book.policy["P1"].no_surprises == ""

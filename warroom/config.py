@@ -80,7 +80,7 @@ def load(flag: str | None = None) -> Config:
 
 def parse(raw: bytes, path: Path) -> Config:
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # some editors start a UTF-8 file with a BOM
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ConfigError(f"{path}: line {line}: expected UTF-8 text") from None
