@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -103,10 +104,13 @@ class ConsoleScreen(Screen):
         app = self.app
         if not app.state.declared:
             return
+        try:
+            strip, countdown = self.query_one("#strip", Static), self.query_one("#countdown", Static)
+        except NoMatches:  # the app is closing and the screen's parts are gone: nothing to draw
+            return
         now = app.now()
-        self.query_one("#strip", Static).update(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
+        strip.update(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
         text, tone = views.countdown(app.state, now, app.book)
-        countdown = self.query_one("#countdown", Static)
         countdown.update(text)
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)

@@ -1,7 +1,9 @@
 """warroom's own theme: high contrast, for bright rooms, tired eyes and poor projectors.
 
-Pure black and white with saturated yellow, red and green: every text colour reaches the
-WCAG AAA contrast ratio (7:1) on the black background. Chosen with `theme = "high-contrast"`.
+Black and white with saturated yellow, amber, red and green. The countdown picks black or
+white text for its tone (styles/warroom.tcss), so the strip, the countdown in every tone and
+the levers read at the WCAG AAA contrast ratio of 7:1 or more (tests/test_theme.py measures
+it). Chosen with `theme = "high-contrast"` in the config.
 """
 
 from textual.theme import Theme
@@ -12,7 +14,7 @@ HIGH_CONTRAST_THEME = Theme(
     secondary="#00ffff",
     accent="#ffff00",
     warning="#ffb000",
-    error="#ff3030",
+    error="#b00000",  # a background under white text (the overdue countdown): 7.4:1
     success="#00ff00",
     foreground="#ffffff",
     background="#000000",
@@ -24,6 +26,9 @@ HIGH_CONTRAST_THEME = Theme(
     text_alpha=1.0,
     variables={
         "text-muted": "#ffffff",
+        "text-error": "#ff8080",  # red as text: 7.2:1 on the panel, 8.7:1 on black
+        "text-warning": "#ffb000",
+        "text-success": "#00ff00",
         "border": "#ffffff",
         "border-blurred": "#c0c0c0",
         "footer-key-foreground": "#ffff00",

@@ -31,7 +31,7 @@ def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = Fal
     holders = "  ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 16)}" for hat in HATS)
     warning = " NOT SAVING: the database file is gone " if trouble else " READ-ONLY " if read_only else ""
     return Content.assemble(  # what must be seen comes first; a long title is cut at the edge
-        (warning, "bold reverse"), " " if warning else "", (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'red' if state.severity in ('P0', 'P1') else ''}"),
+        (warning, "bold reverse"), " " if warning else "", (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'$text-error' if state.severity in ('P0', 'P1') else ''}"),
         "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ", (one_line(state.title, 300), "bold"),
         f"  · {one_line(state.service, 40)}" if state.service else "",
         "\n ", (one_line(actor, 20), "bold"), " ▸ ",
