@@ -103,7 +103,10 @@ def _parser() -> Parser:
     p.add_argument("--no-console", action="store_true", help="write the replay and print its code; do not open the console")
 
     p = sub.add_parser("status", parents=[common], help="one line for a status bar",
-                       epilog="example (in .tmux.conf): set -g status-right '#(warroom status --tmux)'")
+                       epilog="example, in ~/.tmux.conf (tmux needs the full path of the warroom you installed):\n"
+                              "  set -g status-right '#(~/warroom/.venv/bin/warroom status --tmux) %H:%M'\n"
+                              "  set -g status-interval 5",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tmux", action="store_true",
                    help="with tmux colour codes (none under NO_COLOR); prints nothing when no incident is open")
 
