@@ -2,11 +2,14 @@
 
 import json
 import os
+import shutil
 import signal
+import subprocess
+import time
 
 import pytest
 
-from helpers import T0, at, db_rows, run_cli
+from helpers import T0, at, db_rows, run_cli, warroom_exe
 from tmux import Pane
 
 pytestmark = pytest.mark.e2e
@@ -152,5 +155,36 @@ def test_runbook_command_is_shown_and_l_copies_it_into_the_tmux_buffer(db_file, 
         assert pane.buffer() == "flagctl set new_jwt off --env prod"
         pane.keys("C-q")
         pane.wait_for("EXITED 0")
+    finally:
+        pane.close()
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) to attach a tmux client")
+def test_the_status_line_in_a_real_tmux_status_bar(db_file, tmp_path):
+    """tmux runs `warroom status --tmux` itself and draws its colour codes: attach a client
+    through script(1) and read what the terminal was sent."""
+    run_cli("declare", "Status bar test", "--severity", "P1", now=T0)
+    pane = Pane({})
+    try:
+        pane.tmux("new-session", "-d", "-s", pane.session, "-x", "100", "-y", "10", "sleep 60")
+        pane.started = True
+        command = f"WARROOM_DB={db_file} WARROOM_NOW={at(11).isoformat()} {warroom_exe()} status --tmux"
+        pane.tmux("set", "-g", "status-right", f"#({command})")
+        pane.tmux("set", "-g", "status-right-length", "100")
+        pane.tmux("set", "-g", "status-interval", "1")
+        out = tmp_path / "terminal.out"
+        client = subprocess.Popen(["script", "-q", "-f", "-c", f"tmux -L {pane.socket} attach -t {pane.session}", str(out)],
+                                  env={**os.environ, "TERM": "xterm-256color"}, stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            drawn = ""
+            for _ in range(100):  # a bounded wait for tmux to run the command and draw the bar
+                drawn = out.read_text(errors="replace") if out.exists() else ""
+                if "engineering manager + PM in 04:00" in drawn:
+                    break
+                time.sleep(0.1)
+        finally:
+            client.kill()
+        assert "INC-1 P1 T+11:00 \x1b[43m⚠ notify engineering manager + PM in 04:00" in drawn, drawn[-400:]
     finally:
         pane.close()
