@@ -8,6 +8,7 @@ processes wrote, so two consoles on one database agree.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,14 @@ from warroom.settings import remember_worked
 from warroom.store import Store, StoreError
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
+
+
+def _settle_memory() -> None:
+    """Once an incident is on screen, move everything alive now (Textual's widgets, the
+    incident's events) out of the cyclic garbage collector's sight. Its full collections
+    otherwise walk all of it every few hundred milliseconds of use, a 25 ms pause that a key
+    press lands on now and then (benchmarks/key_to_disk.py: p99 55 → 30 ms)."""
+    gc.freeze()
 
 
 class WarroomApp(App[str | None]):
@@ -123,6 +132,7 @@ class WarroomApp(App[str | None]):
             screen.show(events, reset=True, panes=not first_frame)
             if first_frame:
                 self.call_after_refresh(screen.show_panes, events, True)
+            self.call_after_refresh(_settle_memory)
         remember_worked(self.db_path, code)
         if not self._following:
             self._following = True

@@ -9,6 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from warroom.console import views
+from warroom.console.live import LiveText
 from warroom.console.timeline import Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
@@ -64,13 +65,13 @@ class CommunicatorPane(RolePane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(id="deadlines", markup=False)
-            yield Static(id="template", markup=False)
+            yield LiveText(id="deadlines", markup=False)
+            yield LiveText(id="template", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
         book = self.app.book
-        self.query_one("#deadlines", Static).update(views.deadline_lines(state, now, book))
-        self.query_one("#template", Static).update(views.due_message(state, now, book))
+        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book))
+        self.query_one("#template", LiveText).show(views.due_message(state, now, book))
 
 
 class InvestigatorPane(RolePane):

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from warroom.console import views
+from warroom.console.live import LiveText
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.domain.model import Event
 
@@ -54,8 +55,8 @@ class ConsoleScreen(Screen):
     _ack_shown = False
 
     def compose(self) -> ComposeResult:
-        yield Static("opening the incident…", id="strip", markup=False)
-        yield Static(id="countdown", markup=False)
+        yield LiveText("opening the incident…", id="strip", markup=False)
+        yield LiveText(id="countdown", markup=False)
         yield Static(id="levers", markup=False)
         yield Static(id="path", markup=False)
         with Horizontal(id="panes"):
@@ -105,13 +106,13 @@ class ConsoleScreen(Screen):
         if not app.state.declared:
             return
         try:
-            strip, countdown = self.query_one("#strip", Static), self.query_one("#countdown", Static)
+            strip, countdown = self.query_one("#strip", LiveText), self.query_one("#countdown", LiveText)
         except NoMatches:  # the app is closing and the screen's parts are gone: nothing to draw
             return
         now = app.now()
-        strip.update(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
+        strip.show(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
         text, tone = views.countdown(app.state, now, app.book)
-        countdown.update(text)
+        countdown.show(text)
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)
         self.query_one(CommunicatorPane).show(app.state, now)
