@@ -5,6 +5,7 @@ Autouse: the developer's own database, config, name and clipboard never reach a 
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def _isolated(tmp_path, monkeypatch):
     time.tzset()  # local time is UTC in every test, so times on screen are fixed
     yield
     time.tzset()
+    gc.unfreeze()  # a console frozen out of the collector (app._settle_memory) can be collected again
+    gc.enable()
 
 
 @pytest.fixture

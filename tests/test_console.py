@@ -376,3 +376,18 @@ async def test_a_long_timeline_opens_on_its_newest_events(db_file, clock):
         await pilot.pause(0.1)
         timeline = app.main_screen.query_one("#timeline")
         assert timeline.line_count == 201 and timeline.is_vertical_scroll_end
+
+
+async def test_the_garbage_collector_is_back_on_after_the_first_frame(console):
+    """run_console keeps the cyclic collector off through start-up; the app must turn it back on."""
+    import gc
+
+    app, running = await console()
+    gc.disable()
+    try:
+        async with running as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

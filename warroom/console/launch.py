@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from warroom.cli import fail
@@ -22,6 +23,9 @@ def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: 
 
 
 def run_console(path: Path, code: str | None = None, **options) -> int:
+    # Textual's import and the first frame make many objects and no garbage worth chasing: the
+    # cyclic collector is off until the first frame is drawn (the app turns it back on).
+    gc.disable()
     try:
         app = make_app(path, code=code, **options)
     except StoreError as error:
