@@ -107,9 +107,13 @@ class _Bad(Exception):
         self.key, self.expected = key, expected
 
 
+def _short(text: str, limit: int = 40) -> str:
+    return _CONTROL.sub("?", text[:limit] + ("…" if len(text) > limit else ""))
+
+
 def _got(value: Any) -> str:
-    shown = repr(value) if not isinstance(value, str) else '"' + value[:40] + ('…' if len(value) > 40 else '') + '"'
-    return f"got {type(value).__name__} {_CONTROL.sub('?', shown)}"
+    shown = '"' + _short(value) + '"' if isinstance(value, str) else _short(repr(value), 60)
+    return f"got {type(value).__name__} {shown}"
 
 
 def _table(value: Any, key: str, allowed: tuple[str, ...] | dict | None = None) -> dict:
@@ -119,7 +123,7 @@ def _table(value: Any, key: str, allowed: tuple[str, ...] | dict | None = None) 
         for name in value:
             if name not in allowed:
                 known = ", ".join(allowed) or "none"
-                raise _Bad(f"{key}.{name}" if key else name, f"unknown key; expected one of: {known}")
+                raise _Bad(f"{key}.{_short(name)}" if key else _short(name), f"unknown key; expected one of: {known}")
     return value
 
 

@@ -100,7 +100,7 @@ def _clean(value: Any, where: str, depth: int) -> Any:
             raise ImportRefused(f"{where}: {len(value):,} characters; at most {MAX_TEXT:,}")
         return clean_input(value)
     if isinstance(value, dict):
-        return {clean_input(str(k)): _clean(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
+        return {clean_input(str(k)): _clean(v, f"{where}.{str(k)[:40]}", depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_clean(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
     if value is None or isinstance(value, (bool, int, float)):
