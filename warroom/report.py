@@ -13,12 +13,9 @@ from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import HATS, MILESTONES, Event
 from warroom.domain.playbook import DEFAULT, Playbook
-from warroom.domain.policy import OVERDUE, Deadline, next_deadline
+from warroom.domain.policy import OVERDUE, Deadline, is_near, next_deadline
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import clock_text, local_stamp, local_time, minutes_text, t_plus
-
-
-NEAR_SECONDS = 300  # a deadline this close is shown in the warning colour
 
 
 def elapsed(state: IncidentState, now: datetime) -> str:
@@ -47,8 +44,7 @@ def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour:
     due = next_deadline(book.deadlines(state, now))
     words = countdown(due, now)
     head = f"{state.code} {state.severity} {elapsed(state, now)}"
-    near = due is not None and due.due is not None and due.status != OVERDUE and (due.due - now).total_seconds() <= NEAR_SECONDS
-    overdue = due is not None and due.status == OVERDUE
+    near, overdue = is_near(due, now), due is not None and due.status == OVERDUE
     if not tmux:
         return f"{head} · {words}"
     words = f"⚠ {words}" if overdue or near else words

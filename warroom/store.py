@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import LEVERS, Event, JsonPayload
 

@@ -22,7 +22,7 @@ from warroom.console.screen import KEYS, ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.incident import fold
 from warroom.domain.model import Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
@@ -60,7 +60,7 @@ class WarroomApp(App[str | None]):
         self.bell_on, self.alerts_on = bell, alerts
         self.alerted: set[str] | None = None  # overdue deadlines already announced
         self.store: Store | None = None
-        self.state = IncidentState(levers=fold([], book.levers).levers)
+        self.state = fold([], book.levers)  # nothing yet; the levers carry the team's names
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
         self._questions_asked = 0  # dialogs the flows opened: keys typed before one are not console keys

@@ -14,7 +14,7 @@ from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
-from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, next_deadline
+from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, is_near, next_deadline
 from warroom.domain.text import one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
 
@@ -52,7 +52,7 @@ def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> 
             (" ⚠ OVERDUE ", "bold reverse"), " ", (due.label, "bold"), f"  by +{clock_text(-left)}",
             f"   (was due {local_time(due.due)})",
         ), "overdue"
-    tone = "near" if left.total_seconds() <= 300 else "open"
+    tone = "near" if is_near(due, now) else "open"
     return Content.assemble(
         ("  ⏳ NEXT ", "bold"), " ", (due.label, "bold"), "  in ", (clock_text(left), "bold"),
         f"   (due {local_time(due.due)})",

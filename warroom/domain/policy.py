@@ -14,6 +14,7 @@ from warroom.domain.incident import IncidentState
 from warroom.domain.model import RESOLVED
 
 MET, OPEN, OVERDUE, WAIVED = "met", "open", "overdue", "waived"
+NEAR = timedelta(minutes=5)  # an open deadline this close is shown as a warning (screen and status bar)
 
 # How a deadline is met: an escalation ticked, or a communication sent with that template.
 NOTIFY, SEND = "notify", "send"
@@ -121,6 +122,11 @@ def deadlines(state: IncidentState, now: datetime, policy: Policy = POLICY) -> l
 def _cadence_text(cadence: timedelta) -> str:
     minutes = int(cadence.total_seconds() // 60)
     return "day" if minutes == 1440 else f"{minutes} min"
+
+
+def is_near(deadline: Deadline | None, now: datetime) -> bool:
+    """Open and due within NEAR: the countdown and the status bar warn."""
+    return deadline is not None and deadline.status == OPEN and deadline.due is not None and deadline.due - now <= NEAR
 
 
 def next_deadline(found: list[Deadline]) -> Deadline | None:
