@@ -172,18 +172,26 @@ async def edit_template(app: WarroomApp) -> None:
         await _copy_and_record(app, name, edited)
 
 
-async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
+async def _copy(app: WarroomApp, text: str, what: str, title: str) -> bool:
+    """Copy through the clipboard chain and say which way took it; when none could, show the
+    text in a panel to copy by hand. True when a clipboard took it."""
     from warroom.console.dialogs import ShowText
+
+    way = app.copy_text(text)
+    if way:
+        app.say(f"copied {what} to {way}")
+        return True
+    app.warn("no clipboard took the text: select it in the panel and copy it by hand")
+    await app.push_screen_wait(ShowText(title, text))
+    return False
+
+
+async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
     from warroom.domain.policy import CLIENT_NOTICE
 
     if not await do(app, actions.communicate, name, text, sent=False):
         return
-    way = app.copy_text(text)
-    if way:
-        app.say(f"copied the {name} to {way}")
-    else:
-        app.warn("no clipboard took the text: select it in the panel and copy it by hand")
-        await app.push_screen_wait(ShowText(f"The {name}", text))
+    await _copy(app, text, f"the {name}", f"The {name}")
     if name == CLIENT_NOTICE:
         warning = app.book.surprise_warning(app.state)
         if warning and not await app.push_screen_wait(Confirm(
@@ -306,8 +314,6 @@ async def name_service(app: WarroomApp) -> None:
 
 async def copy_runbook(app: WarroomApp) -> None:
     """l: copy the command (or link) behind a lever, from the service's runbook. Any hat may."""
-    from warroom.console.dialogs import ShowText
-
     runbook = app.book.runbook(app.state.service)
     if not runbook:
         where = f"no runbook for {app.state.service}" if app.state.service else "the incident names no service (v names it)"
@@ -319,10 +325,5 @@ async def copy_runbook(app: WarroomApp) -> None:
     picked = await app.push_screen_wait(Choose("Copy the command behind which lever?", choices))
     if not picked:
         return
-    text = runbook[int(picked)].copyable
-    way = app.copy_text(text)
-    if way:
-        app.say(f"copied lever {picked}'s command to {way}; pressing {picked} records the lever as pulled")
-    else:
-        app.warn("no clipboard took the text: select it in the panel and copy it by hand")
-        await app.push_screen_wait(ShowText(f"Lever {picked}", text))
+    if await _copy(app, runbook[int(picked)].copyable, f"lever {picked}'s command", f"Lever {picked}"):
+        app.say(f"pressing {picked} records lever {picked} as pulled")
