@@ -31,8 +31,12 @@ THEMES = (
     "solarized-light", "solarized-dark", "rose-pine", "rose-pine-moon", "rose-pine-dawn",
     "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light", HIGH_CONTRAST,
 )
-# Template names as config keys (TOML keys without spaces) and as the domain names them.
-TEMPLATE_KEYS = {name.replace(" ", "_"): name for name in TEMPLATES}
+def template_key(name: str) -> str:
+    """A template's name as a config key: `client notice` → `client_notice`."""
+    return name.replace(" ", "_")
+
+
+TEMPLATE_KEYS = {template_key(name): name for name in TEMPLATES}  # config key → the domain's name
 MAX_TEXT = 4000
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

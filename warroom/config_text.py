@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from warroom.config import THEMES, Config
+from warroom.config import THEMES, Config, template_key
 from warroom.domain.playbook import LEVER_KEYS
 from warroom.domain.policy import SEND, SeverityPolicy
 from warroom.domain.templates import PLACEHOLDERS
@@ -35,7 +35,7 @@ def _severity(policy: SeverityPolicy, comments: bool) -> list[str]:
     out.append(f"status_page = {toml_string(policy.status_page)}")
     minutes = int(policy.cadence.total_seconds() // 60) if policy.cadence else 0
     out.append(f"update_every = {minutes}" + ("  # minutes; 0: no regular update" if comments else ""))
-    out.append(f"update_template = {toml_string(policy.update_template.replace(' ', '_'))}")
+    out.append(f"update_template = {toml_string(template_key(policy.update_template))}")
     out.append(f"no_surprises = {toml_string(policy.no_surprises)}"
                + ("  # a notify deadline that must be met before a client notice" if comments and policy.no_surprises else ""))
     out.append("deadlines = [")
@@ -44,7 +44,7 @@ def _severity(policy: SeverityPolicy, comments: bool) -> list[str]:
         if rule.minutes is not None:
             parts.append(f"minutes = {rule.minutes}")
         if rule.met_by == SEND:
-            parts.append(f"send = {toml_string(rule.template.replace(' ', '_'))}")
+            parts.append(f"send = {toml_string(template_key(rule.template))}")
         out.append("  { " + ", ".join(parts) + " },")
     out.append("]")
     return out
@@ -86,7 +86,7 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         out.append("# Placeholders: " + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS))
         out.append("# A placeholder without a value stays visible, so the sender sees what to fill in.")
     for name, text in book.templates.items():
-        out.append(f"{name.replace(' ', '_')} = {toml_string(text)}")
+        out.append(f"{template_key(name)} = {toml_string(text)}")
     if default:
         out += ["", "# Runbooks: per service, what is behind each lever. When an incident names its service",
                 "# (declare --service, or `v` in the console), the lever checklist shows these and `l`",
