@@ -78,17 +78,21 @@ class Clock:
         self.moment += timedelta(**delta)
 
 
+IMPACT = "logins for every user"
+
+
 async def seed(path: Path, *steps, title: str = "Login fails with 401", severity: str = "P1", detected: datetime = T0,
-               service: str = "") -> None:
+               service: str = "", impact: str = IMPACT) -> None:
     """Write a declared incident and then each (action, actor, minute, *args) step through the store."""
     from warroom.store import Store
 
     store = await Store.open(path)
     try:
-        await store.declare(actions.declare("alice", detected, title, severity, detected=detected, service=service))
+        await store.declare(actions.declare("alice", detected, title, severity, detected=detected, service=service, impact=impact))
         for action, actor, minute, *args in steps:
             state = await store.load("INC-1")
-            await store.append(action(state, actor, at(minute), *args))
+            options = args.pop() if args and isinstance(args[-1], dict) else {}
+            await store.append(action(state, actor, at(minute), *args, **options))
     finally:
         await store.close()
 

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from helpers import T0, at, run_cli
+from helpers import T0, at, run_cli, db_rows
 from warroom.domain import actions
 from warroom.store import Store
 
@@ -79,7 +79,8 @@ def test_the_default_database_lives_in_the_user_data_folder(tmp_path):
     (["declare", "x", "--severity", "P1", "--detected", "yesterday-ish"], "cannot read the time"),
     (["declare", "x", "--severity", "P1", "--impact-started", "soon"], "cannot read the time"),
     (["declare", "x", "--severity", "P1", "--detected", "2099-01-01T00:00"], "in the future"),
-    (["declare", "x"], "--severity"),
+    (["declare", "x", "--impact", "logins\nand more"], "impact is one line"),
+    (["declare", "x", "--impact", "x" * 1_001], "at most 1,000"),
     (["frobnicate"], "invalid choice"),
     (["log", "x", "--as", "janitor"], "unknown hat"),
     (["log", ""], "note is empty"),
@@ -99,21 +100,38 @@ def test_bad_input_is_one_line_status_2_and_nothing_written(db_file, args, messa
 
 
 def test_commands_that_read_refuse_a_missing_database_without_creating_it(db_file):
-    for args in (["show"], ["log", "x"], ["export"]):
+    for args in (["show"], ["log", "x"], ["export"], ["list"], ["status"], ["followup", "INC-1", "x", "--owner", "b"]):
         done = run_cli(*args)
-        assert done.returncode == 2 and "no database here yet" in done.stderr
+        assert done.returncode == 2 and f"{db_file}: no database here (nothing was declared in it yet" in done.stderr, args
+        assert done.stderr.count("\n") == 1
     assert not db_file.exists()
+
+
+def test_a_typo_in_the_database_path_is_not_all_quiet(tmp_path):
+    """`warroom --db /no/such/dir/x.db list` once said "no incidents yet"."""
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    done = run_cli("--db", str(missing), "list")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"warroom: error: {missing}: no database here (its folder does not exist either; check --db or WARROOM_DB)\n"
+    assert not missing.parent.exists()
+
+
+def test_declare_defaults_to_p1_as_the_start_screen_does(db_file):
+    done = run_cli("declare", "Checkout 500s", "--impact", "checkout for every shopper")
+    assert (done.returncode, done.stdout) == (0, "INC-1 declared: P1 Checkout 500s\n")
+    payload = json.loads(db_rows(db_file)[0][2])
+    assert payload["severity"] == "P1" and payload["impact"] == "checkout for every shopper"
 
 
 async def test_with_every_incident_resolved_log_needs_a_code(db_file):
     declare()
     store = await Store.open(db_file)
-    await store.append(actions.resolve(await store.load("INC-1"), "alice", at(30)))
+    await store.append(actions.resolve(await store.load("INC-1"), "alice", at(30), override="false alarm"))
     await store.close()
     done = run_cli("log", "late note")
     assert done.returncode == 2 and "no open incident" in done.stderr
     assert run_cli("log", "late note", "--incident", "inc-1").returncode == 0
-    assert event_count(db_file) == 3
+    assert event_count(db_file) == 4
 
 
 @pytest.mark.parametrize("content, message", [

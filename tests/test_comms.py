@@ -9,7 +9,7 @@ import pytest
 from helpers import Book, Clock, at, db_rows, seed
 from test_console import act, settle
 from warroom import clipboard
-from warroom.console.dialogs import Confirm, ShowText
+from warroom.console.dialogs import Ask, Confirm, ShowText
 from warroom.console.launch import make_app
 from warroom.domain import actions
 from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
@@ -28,7 +28,7 @@ def test_every_template_fills_from_an_incident():
         _, text = filled(book.state, at(5), name)
         assert "{code}" not in text and "{title}" not in text
     _, notice = filled(book.state, at(5), CLIENT_NOTICE)
-    assert "Login fails [0] [/" in notice and "carol" in notice and "03:30 UTC" in notice
+    assert "Login fails [0] [/" in notice and "carol" in notice and "03:35 UTC" in notice  # a cadence from now
     assert "{impact}" in notice  # nobody said what the impact is: the person sees the gap
 
 
@@ -37,7 +37,7 @@ def test_the_due_template_follows_the_incident():
     assert due_template(book.state, at(1)) == CLIENT_NOTICE
     book.do(actions.communicate, "alice", at(2), CLIENT_NOTICE, "sent", sent=True, switch=True)
     assert due_template(book.state, at(3)) == STATUS_UPDATE
-    book.do(actions.resolve, "alice", at(9), switch=True)
+    book.do(actions.resolve, "alice", at(9), switch=True, override="false alarm")
     assert due_template(book.state, at(10)) == RESOLUTION_NOTICE
 
 
@@ -111,7 +111,10 @@ async def test_y_copies_the_due_message_and_enter_records_it_sent(console, db_fi
     [text] = copied
     rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
     assert rows[-2] == ("communication copied", {"template": CLIENT_NOTICE, "text": text})
-    assert rows[-1] == ("communication sent", {"template": CLIENT_NOTICE, "text": text})
+    # the promise "we will update you by 03:35" is the deadline the countdown now tracks
+    assert rows[-1] == ("communication sent", {"template": CLIENT_NOTICE, "text": text, "next_update": at(35).isoformat()})
+    assert "We will update you by 03:35 UTC." in text
+    assert {d.id: d for d in app.book.deadlines(app.state, at(6))}["update"].due == at(35)
 
 
 async def test_escape_leaves_the_message_due(console, db_file):
@@ -125,19 +128,36 @@ async def test_escape_leaves_the_message_due(console, db_file):
     assert [k for _, k, _ in db_rows(db_file)][-1] == "communication copied"
 
 
-async def test_no_surprises_warns_before_the_client_hears_first(console, db_file):
+async def test_no_surprises_warns_before_anything_is_copied(console, db_file, copied):
     app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator")])
     async with running as pilot:
         await settle(pilot)
         await act(pilot, "y")
-        assert isinstance(app.screen, Confirm) and "no surprises" in app.screen.question
+        assert isinstance(app.screen, Ask) and "no surprises" in app.screen.question
+        assert copied == []  # asked before the text reaches any clipboard
         await act(pilot, "escape")
         assert app.state.communications == []
+    assert copied == [] and [k for _, k, _ in db_rows(db_file)][-1] == "hat worn"
+
+
+async def test_a_no_surprises_override_is_recorded_with_its_reason(console, db_file, copied):
+    app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator")])
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "y")
+        await act(pilot, *"EM unreachable, paged twice", "enter")
+        assert isinstance(app.screen, Confirm)
+        await act(pilot, "enter")
+        assert [c.template for c in app.state.communications] == [CLIENT_NOTICE]
+    kinds = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
+    assert kinds[-3] == ("rule overridden", {"rule": "no surprises", "reason": "EM unreachable, paged twice"})
+    assert [k for k, _ in kinds[-2:]] == ["communication copied", "communication sent"]  # asked once, not twice
+    assert len(copied) == 1
 
 
 async def test_with_no_clipboard_the_text_is_shown_to_copy_by_hand(console):
     app, running = await console(ways=[("nothing", lambda text: False)],
-                                 steps=[(actions.wear_hat, "carol", 1, "communicator")])
+                                 steps=[(actions.wear_hat, "carol", 1, "communicator"), (actions.notify, "carol", 2, "manager", "Dana")])
     async with running as pilot:
         await settle(pilot)
         await act(pilot, "y")
@@ -185,7 +205,7 @@ async def test_e_edits_the_message_and_the_edited_text_is_copied_and_recorded(co
         await act(pilot, "enter")
     [text] = copied
     assert text.endswith("incident INC-1 Call us: 555-0100")
-    assert ("communication sent", {"template": CLIENT_NOTICE, "text": text}) == (
+    assert ("communication sent", {"template": CLIENT_NOTICE, "text": text, "next_update": at(35).isoformat()}) == (
         db_rows(db_file)[-1][1], json.loads(db_rows(db_file)[-1][2]))
 
 

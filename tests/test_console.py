@@ -270,11 +270,13 @@ async def test_with_no_open_incident_the_start_screen_declares_one(db_file, cloc
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         await pilot.press(*"Checkout 500s", "tab")
+        await pilot.press(*"every shopper at checkout", "tab")
         await pilot.press("backspace", "backspace", *"P0", "tab")
         await pilot.press(*["backspace"] * 3, *"3m", "tab")
         await act(pilot, *"checkout", "enter")
         assert app.code == "INC-1" and app.state.severity == "P0"
         assert app.state.detected == at(2) and app.state.service == "checkout"
+        assert app.state.impact == "every shopper at checkout"
         assert app.state.hat_of("bob") == COMMANDER
 
 
@@ -282,7 +284,7 @@ async def test_a_bad_declaration_writes_nothing_and_says_why(db_file, clock):
     app = make_app(db_file, clock=clock, actor="bob")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await act(pilot, *"x", "tab", "backspace", "backspace", *"P9", "enter")
+        await act(pilot, *"x", "tab", "tab", "backspace", "backspace", *"P9", "enter")
         assert isinstance(app.screen, StartScreen)
         assert any("unknown severity" in n.message for n in app._notifications)
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
@@ -311,15 +313,15 @@ async def test_ten_thousand_characters_and_escapes_in_a_title_do_not_crash(db_fi
 
 
 async def test_the_start_screen_opens_a_past_incident(db_file, clock):
-    await seed(db_file, (actions.resolve, "alice", 30))
+    await seed(db_file, (actions.resolve, "alice", 30, {"override": "false alarm"}))
     app = make_app(db_file, clock=clock, actor="alice")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-        await pilot.press("tab", "tab", "tab", "tab", "down", "enter")  # title, severity, detected, service, then the list
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "down", "enter")  # title, impact, severity, detected, service, the list
         await settle(pilot)
         assert app.code == "INC-1" and app.state.resolved
-    assert db_rows(db_file, "SELECT count(*) FROM event") == [(2,)]
+    assert db_rows(db_file, "SELECT count(*) FROM event") == [(3,)]
 
 
 async def test_every_key_is_in_the_command_palette(console):

@@ -61,7 +61,7 @@ def test_a_corrupt_database_is_one_line_and_status_2(tmp_path):
 
 
 def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_file):
-    run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
+    run_cli("declare", "Login fails with 401", "--severity", "P1", "--impact", "logins for every user", now=T0)
     pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "carol", "WARROOM_NOW": at(16).isoformat(),
                  "TZ": "UTC", "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(120, 40))
     try:
@@ -71,7 +71,9 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
         pane.keys("m")
         pane.wait_for("carol ▸ COMMUNICATOR")
         pane.keys("y")
-        pane.wait_for("no surprises")
+        pane.wait_for("no surprises")  # asked before anything is copied
+        assert pane.buffer() == ""
+        pane.type("EM paged twice, no answer")
         pane.keys("Enter")
         pane.wait_for("Was the client notice sent?")
         pane.keys("Enter")
@@ -79,7 +81,9 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
         buffer = pane.buffer()
         assert buffer.startswith("[P1] Login fails with 401") and "carol" in buffer
         sent = [json.loads(p) for _, k, p in db_rows(db_file) if k == "communication sent"]
-        assert sent == [{"template": "client notice", "text": buffer}]
+        assert sent == [{"template": "client notice", "text": buffer, "next_update": at(46).isoformat()}]
+        overridden = [json.loads(p) for _, k, p in db_rows(db_file) if k == "rule overridden"]
+        assert overridden == [{"rule": "no surprises", "reason": "EM paged twice, no answer"}]
         pane.keys("C-q")
         pane.wait_for("EXITED 0")
     finally:
@@ -188,3 +192,80 @@ def test_the_status_line_in_a_real_tmux_status_bar(db_file, tmp_path):
         assert "INC-1 P1 T+11:00 \x1b[43m⚠ notify engineering manager + PM in 04:00" in drawn, drawn[-400:]
     finally:
         pane.close()
+
+
+def test_the_jwt_replay_by_hand_at_80x24_in_at_most_35_keys(db_file):
+    """The seed's JWT outage played by a lone P1 on-call in the installed console: declare with
+    the impact, flag off and effective, notify the EM + PM, the client notice, a finding, its
+    acknowledgement, the root cause (taken from the finding), staging, deploy, flag back on,
+    soak, resolve, and the prevention follow-up. A typed field counts as one key; every key
+    waits for the screen, as a person reads before pressing."""
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(4).isoformat(), "TZ": "UTC",
+                 "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(80, 24))
+    count = 0
+
+    def key(name: str, then: str | None = None) -> None:
+        nonlocal count
+        count += 1
+        pane.keys(name)
+        if then:
+            pane.wait_for(then)
+
+    def typed(text: str) -> None:
+        nonlocal count
+        count += 1
+        pane.type(text)
+
+    try:
+        pane.start()
+        pane.wait_for("No incident is open")
+        typed("JWT outage: logins rejected after auth 142")
+        key("Tab")
+        time.sleep(0.3)  # Textual moves focus after the keys already sent to the title: a person is slower
+        typed("logins for users with tokens issued before 142")
+        key("Enter", "alice ▸ COMMANDER")
+        key("1", "▶ feature flag off")
+        key("1", "Did it work?")
+        key("e", "✔ feature flag off")
+        key("m", "alice ▸ COMMUNICATOR")
+        key("t", "Tick which notification")
+        key("1", "Who was notified?")
+        typed("Dana (EM), Sam (PM)")
+        key("Enter", "✔ notify engineering manager")
+        key("y", "Was the client notice sent?")
+        key("Enter", "✔ client notice")
+        key("i", "alice ▸ INVESTIGATOR")
+        key("f", "Finding to report")
+        typed("142 changed the JWT claim format; old tokens fail")
+        key("Enter", "waiting for the commander")
+        key("c", "alice ▸ COMMANDER")
+        key("a", "acknowledged finding #1")
+        key("r", "Resolution path")
+        key("1", "Root cause identified: what is it?")
+        key("Enter", "✔ root cause identified")
+        key("2", "✔ fix tested in staging")
+        key("3", "✔ deployed through the pipeline")
+        key("4", "✔ flag re-enabled")
+        key("5", "✔ soak and verification")
+        key("z", "Resolve INC-1?")
+        key("Enter", "RESOLVED")
+        key("o", "Follow-up: what should change?")
+        typed("add a token-compatibility smoke test to the pipeline")
+        key("Enter", "Who owns it?")
+        typed("bob")
+        key("Enter", "Due by?")
+        key("Enter", "1 follow-up")
+        assert count <= 35, count
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.close()
+    rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
+    kinds = [k for k, _ in rows]
+    assert "rule overridden" not in kinds  # played by the rules, nothing set aside
+    assert kinds.count("resolution step") == 5 and kinds[-2:] == ["resolved", "follow-up added"]
+    [sent] = [p for k, p in rows if k == "communication sent"]
+    assert sent["template"] == "client notice" and "— alice, incident INC-1" in sent["text"]
+    assert "logins for users with tokens issued before 142" in sent["text"] and "{" not in sent["text"]
+    root = next(p for k, p in rows if k == "resolution step" and p["step"] == "root cause identified")
+    assert root["note"] == "142 changed the JWT claim format; old tokens fail"

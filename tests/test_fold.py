@@ -70,7 +70,9 @@ def test_the_fold_gathers_every_part_of_the_state():
     book.do(actions.resolution_step, "alice", at(8), "root cause identified")
     book.do(actions.resolution_step, "alice", at(10), "fix tested in staging")
     book.do(actions.resolution_step, "alice", at(13), "deployed through the pipeline")
+    book.do(actions.resolution_step, "alice", at(14), "flag re-enabled")
     book.do(actions.add_followup, "alice", at(30), "add a token-compatibility smoke test", "bob")
+    book.do(actions.resolution_step, "alice", at(38), "soak and verification")
     book.do(actions.resolve, "alice", at(40))
     state = book.state
     assert (state.title, state.severity, state.code) == ("JWT outage", "P1", "INC-1")

@@ -23,3 +23,31 @@ def test_the_stylesheet_is_installed_with_the_package():
     sheet = files("warroom.styles").joinpath("warroom.tcss")
     assert sheet.is_file()
     assert "#countdown" in sheet.read_text()
+
+
+def test_the_readme_command_line_examples_run_as_written_on_a_fresh_database(tmp_path):
+    """Every line of the README's command-line block, in order, through a real shell, with the
+    installed warroom on PATH and a fresh HOME and database. The two lines that open the
+    full-screen console (bare `warroom`, `warroom demo`) are run without it."""
+    import os
+    import subprocess
+    import sys
+
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+                 if b.startswith("warroom declare"))
+    lines = [line.split("  #")[0].strip() for line in block.strip().splitlines()]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "WARROOM_NAME": "alice"}
+    env.pop("WARROOM_DB")  # the default database in the (fresh) user data folder, as a newcomer has
+    work = tmp_path / "work"
+    work.mkdir()
+    for line in lines:
+        if line == "warroom":
+            continue  # the console itself; the tmux tests drive it
+        command = line + " --no-console" if line == "warroom demo" else line
+        done = subprocess.run(["bash", "-c", command], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"{line!r}: {done.stderr}"
+        assert "Traceback" not in done.stderr
+    postmortem = (work / "postmortem-inc-1.md").read_text()
+    assert postmortem.startswith("# Postmortem draft: INC-1 Login fails with 401") and "logins for every user" in postmortem
+    assert (Path(env["HOME"]) / "team.db").exists()
+    assert (Path(env["XDG_CONFIG_HOME"]) / "warroom" / "config.toml").exists()

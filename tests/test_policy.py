@@ -1,12 +1,14 @@
 """The escalation matrix and deadlines for each severity, at chosen times."""
 
+from datetime import timedelta
+
 import pytest
 
 from helpers import Book, at
 from warroom.domain import actions
 from warroom.domain.model import COMMUNICATOR
 from warroom.domain.policy import (
-    CLIENT_NOTICE, MET, OPEN, OVERDUE, STATUS_UPDATE, WAIVED, deadlines, next_deadline, surprise_warning,
+    CLIENT_NOTICE, LATE, MET, MISSED, OPEN, OVERDUE, STATUS_UPDATE, WAIVED, deadlines, next_deadline, surprise_warning,
 )
 
 
@@ -44,13 +46,17 @@ def test_p0_client_contact_is_due_within_the_hour():
     assert {d.id: d.status for d in deadlines(book.state, at(60))}["client-contact"] == OVERDUE
 
 
-def test_notifying_meets_a_deadline_even_late():
+def test_notifying_late_meets_a_deadline_and_says_by_how_much():
     book = Book(severity="P1")
     as_communicator(book)
     book.do(actions.notify, "carol", at(20), "manager", "Dana (EM), Sam (PM)")
     found = {d.id: d for d in deadlines(book.state, at(21))}
-    assert found["manager"].status == MET
+    assert found["manager"].status == LATE
     assert found["manager"].met_at == at(20)
+    assert found["manager"].late_by == timedelta(minutes=5)
+    book.do(actions.notify, "carol", at(22), "team", "alice, bob")
+    on_time = {d.id: d for d in deadlines(book.state, at(23))}["team"]
+    assert on_time.status == MET and on_time.late_by is None
 
 
 def test_the_cadence_restarts_after_an_update_is_sent():
@@ -92,11 +98,11 @@ def test_the_p2_cadence_is_daily_and_p3_has_no_clock():
     assert next_deadline([lead]) is None
 
 
-def test_after_resolution_later_deadlines_are_waived_and_missed_ones_stay_overdue():
+def test_after_resolution_later_deadlines_are_waived_and_passed_ones_are_missed():
     book = Book(severity="P1")
-    book.do(actions.resolve, "alice", at(20))
+    book.do(actions.resolve, "alice", at(20), override="a false alarm: the monitor was wrong")
     found = states(book, 45)
-    assert found["manager"] == OVERDUE and found["client-notice"] == OVERDUE
+    assert found["manager"] == MISSED and found["client-notice"] == MISSED
     assert found["team"] == WAIVED and found["update"] == WAIVED
 
 

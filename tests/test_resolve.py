@@ -7,11 +7,13 @@ import pytest
 
 from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
 from test_console import act, settle
-from warroom.console.dialogs import Choose, Confirm
+from warroom.console.dialogs import Ask, Choose, Confirm
 from warroom.console.launch import make_app
 from warroom.demo import write_demo
 from warroom.domain import actions
-from warroom.domain.model import STEP_DEPLOYED, STEP_ROOT_CAUSE, STEP_STAGING
+from warroom.domain.model import (
+    RULE_FLAG_AFTER_FIX, RULE_PATH_DONE, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_SOAK, STEP_STAGING,
+)
 from warroom.postmortem import cell, markdown
 from warroom.store import Store
 
@@ -51,8 +53,9 @@ def test_hostile_text_cannot_break_the_markdown():
     text = markdown(book.state)
     assert "# Postmortem draft: INC-1 a \\| b ⏎ \\# heading \\<script\\>" in text
     assert "\x1b" not in text and "␛" in text
-    rows = [line for line in text.splitlines() if line.startswith("| ") and "T+" in line]
-    assert all(line.count(" | ") == 4 for line in rows)  # five cells, whatever the text held
+    timeline = text.split("## Timeline")[1].split("\n## ")[0]
+    rows = [line for line in timeline.splitlines() if line.startswith("| ") and "T+" in line]
+    assert rows and all(line.count(" | ") == 4 for line in rows)  # five cells, whatever the text held
     assert "pipe \\| in a note ⏎ second line" in text
     assert cell("[x](y)") == "\\[x\\](y)"
 
@@ -86,20 +89,57 @@ async def console(db_file):
     return run
 
 
+PULLED_1 = (actions.set_lever, "alice", 2, 1, "pulled")
+FULL_PATH = (PULLED_1, (actions.resolution_step, "alice", 8, STEP_ROOT_CAUSE), (actions.resolution_step, "alice", 10, STEP_STAGING),
+             (actions.resolution_step, "alice", 12, STEP_DEPLOYED), (actions.resolution_step, "alice", 13, STEP_FLAG_REENABLED),
+             (actions.resolution_step, "alice", 18, STEP_SOAK))
+
+
 async def test_the_flag_stays_off_until_staging_confirms_and_the_screen_says_why(console, db_file):
-    app, running = await console()
+    app, running = await console(PULLED_1)
     async with running as pilot:
         await act(pilot, "r", "4")
         assert "flag re-enabled" not in app.state.steps
         assert any("the flag stays off until the fix is tested in staging" in n.message for n in app._notifications)
-        await act(pilot, "r", "2")
+        assert isinstance(app.screen, Choose)  # the path stays open across steps
+        await act(pilot, "2", "3", "4")
+        assert set(app.state.steps) == {STEP_STAGING, STEP_DEPLOYED, "flag re-enabled"}
+        assert "✔ flag re-enabled" in app.screen.query_one(".dialog").query("Static")[1].render().plain
+        await act(pilot, "escape")
+        assert app.screen is app.main_screen
+    assert [json.loads(p)["step"] for _, k, p in db_rows(db_file) if k == "resolution step"] == [
+        STEP_STAGING, STEP_DEPLOYED, "flag re-enabled"]
+
+
+async def test_flag_back_on_without_lever_1_or_a_deploy_needs_a_reason_kept_as_an_override(console, db_file):
+    app, running = await console((actions.resolution_step, "alice", 9, STEP_STAGING))
+    async with running as pilot:
         await act(pilot, "r", "4")
-        assert set(app.state.steps) == {STEP_STAGING, "flag re-enabled"}
-    assert [json.loads(p)["step"] for _, k, p in db_rows(db_file) if k == "resolution step"] == [STEP_STAGING, "flag re-enabled"]
+        assert isinstance(app.screen, Ask)
+        assert "lever 1 feature flag off was never pulled or skipped" in app.screen.question
+        assert "the fix is not deployed yet" in app.screen.question
+        await act(pilot, "escape")
+        assert "flag re-enabled" not in app.state.steps
+        await act(pilot, "4", *"flag guards a different path; product asked", "enter")
+        assert "flag re-enabled" in app.state.steps
+    rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
+    assert rows[-2] == ("rule overridden", {"rule": RULE_FLAG_AFTER_FIX, "reason": "flag guards a different path; product asked"})
+    assert rows[-1] == ("resolution step", {"step": "flag re-enabled"})
+
+
+async def test_root_cause_before_any_lever_says_contain_before_you_diagnose(console, db_file):
+    app, running = await console()
+    async with running as pilot:
+        await act(pilot, "r", "1", *"token format changed", "enter")
+        assert isinstance(app.screen, Ask) and "contain before you diagnose" in app.screen.question
+        await act(pilot, "escape")
+        assert app.state.milestone("root cause identified") is None
+        assert any("not done: contain before you diagnose" in n.message for n in app._notifications)
+    assert "resolution step" not in [k for _, k, _ in db_rows(db_file)]
 
 
 async def test_root_cause_asks_for_the_cause_and_sets_the_milestone(console, db_file):
-    app, running = await console()
+    app, running = await console(PULLED_1)
     async with running as pilot:
         await act(pilot, "r", "1")
         await act(pilot, *"token format changed", "enter")
@@ -107,9 +147,18 @@ async def test_root_cause_asks_for_the_cause_and_sets_the_milestone(console, db_
     assert json.loads(db_rows(db_file)[-1][2]) == {"step": STEP_ROOT_CAUSE, "note": "token format changed"}
 
 
+async def test_the_root_cause_is_prefilled_from_the_acknowledged_finding(console, db_file):
+    app, running = await console(PULLED_1, (actions.report_finding, "alice", 5, "142 changed the claim format", {"switch": True}),
+                                 (actions.acknowledge, "alice", 6, 4, {"switch": True}))
+    async with running as pilot:
+        await act(pilot, "r", "1")
+        assert app.screen.query_one("Input").value == "142 changed the claim format"
+        await act(pilot, "enter")
+        assert app.state.root_cause == "142 changed the claim format"
+
+
 async def test_resolving_asks_first_and_a_resolved_incident_can_be_reopened(console, db_file):
-    app, running = await console((actions.resolution_step, "alice", 8, STEP_ROOT_CAUSE),
-                                 (actions.resolution_step, "alice", 12, STEP_DEPLOYED))
+    app, running = await console(*FULL_PATH)
     async with running as pilot:
         await act(pilot, "r", "z")
         assert isinstance(app.screen, Confirm)
@@ -123,6 +172,19 @@ async def test_resolving_asks_first_and_a_resolved_incident_can_be_reopened(cons
         await act(pilot, *"errors are back", "enter")
         assert not app.state.resolved
     assert [k for _, k, _ in db_rows(db_file)][-2:] == ["resolved", "reopened"]
+
+
+async def test_resolving_before_the_path_is_done_needs_a_reason(console, db_file):
+    app, running = await console(PULLED_1)
+    async with running as pilot:
+        await act(pilot, "r", "z", "enter")
+        assert isinstance(app.screen, Ask) and "not done yet: root cause identified" in app.screen.question
+        await act(pilot, *"false alarm: the monitor misfired", "enter")
+        assert app.state.resolved
+    rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
+    assert rows[-2] == ("rule overridden", {"rule": RULE_PATH_DONE, "reason": "false alarm: the monitor misfired"})
+    md = run_cli("export").stdout
+    assert "## Rules overridden" in md and "| resolve after the resolution path | false alarm: the monitor misfired |" in md
 
 
 async def test_a_milestone_is_corrected_by_a_new_event(console, db_file):

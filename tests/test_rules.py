@@ -72,6 +72,7 @@ def test_contained_is_the_first_effective_lever():
 
 def test_the_flag_is_not_re_enabled_before_staging_confirms():
     book = Book()
+    book.do(actions.set_lever, "alice", at(2), 1, "pulled")
     book.do(actions.resolution_step, "alice", at(8), STEP_ROOT_CAUSE)
     with pytest.raises(RuleBroken, match="tested in staging"):
         book.do(actions.resolution_step, "alice", at(9), STEP_FLAG_REENABLED)
@@ -158,7 +159,7 @@ def test_declaring_refuses_unknown_severity_and_impossible_times():
 
 def test_resolve_and_reopen():
     book = Book()
-    book.do(actions.resolve, "alice", at(40))
+    book.do(actions.resolve, "alice", at(40), override="false alarm")
     assert book.state.resolved and book.state.status == "resolved"
     with pytest.raises(RuleBroken, match="resolved already"):
         book.do(actions.resolve, "alice", at(41))

@@ -49,3 +49,22 @@ def test_runbook_beside_the_levers_in_the_high_contrast_theme(snap_compare, db_f
     asyncio.run(seed(db_file, *STORY, service="checkout"))
     app = make_app(db_file, clock=Clock(at(9)), actor="alice", config=config)
     assert snap_compare(app, terminal_size=(120, 32))
+
+
+def test_help_at_80x24_scrolls(snap_compare, db_file):
+    assert snap_compare(console(db_file, 9), terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_the_sent_question_at_80x24_shows_the_whole_text(snap_compare, db_file):
+    asyncio.run(seed(db_file, *STORY, (actions.notify, "carol", 8.5, "manager", "Dana (EM), Sam (PM)")))
+    app = make_app(db_file, clock=Clock(at(9)), actor="carol", clipboard=[("the test board", lambda text: True)])
+
+    async def copy(pilot):
+        await pilot.press("y")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if type(pilot.app.screen).__name__ == "Confirm":
+                break
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=copy)

@@ -37,8 +37,9 @@ def test_tmux_overdue_deadline_is_red_and_counts_up():
 
 
 def test_tmux_with_no_open_incident_prints_nothing_and_exits_0(db_file):
-    done = run_cli("status", "--tmux")
-    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    missing = run_cli("status", "--tmux")  # a typo in WARROOM_DB shows in the bar, not as all quiet
+    assert (missing.returncode, missing.stdout) == (2, "#[fg=black,bg=yellow]⚠ warroom: no database#[default]\n")
+    assert str(db_file) in missing.stderr
     assert not db_file.exists()  # reading never creates a database
     assert run_cli("demo", "--no-console").returncode == 0  # the replay is resolved
     resolved = run_cli("status", "--tmux")
@@ -47,7 +48,10 @@ def test_tmux_with_no_open_incident_prints_nothing_and_exits_0(db_file):
 
 
 def test_plain_status_with_no_incident_says_so(db_file):
+    assert run_cli("demo", "--no-console").returncode == 0
     assert run_cli("status").stdout == "no open incident\n"
+    missing = run_cli("status", env={"WARROOM_DB": str(db_file) + "x"})
+    assert missing.returncode == 2 and f"{db_file}x: no database here" in missing.stderr
 
 
 def test_no_color_drops_the_tmux_colour_codes_but_keeps_the_words():

@@ -23,16 +23,16 @@ from warroom.transfer import ImportRefused, read_export
 EXAMPLES = """\
 examples:
   warroom                                   open the console on the open incident
-  warroom declare "Login fails with 401" --severity P1 --detected 5m
+  warroom declare "Login fails with 401" --detected 5m --impact "logins for all users"
   warroom log "rolled back web to v142" --as commander
   warroom list
-  warroom show INC-3
-  warroom export INC-3 > postmortem.md        a postmortem draft in Markdown
-  warroom export INC-3 --format json > inc-3.json
-  warroom followup INC-3 "add a smoke test" --owner bob
+  warroom show INC-1
+  warroom export INC-1 > postmortem.md        a postmortem draft in Markdown
+  warroom export INC-1 --format json > inc-1.json
+  warroom followup INC-1 "add a smoke test" --owner bob
   warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
-  warroom import inc-3.json                 bring an exported incident into this database
+  warroom import inc-1.json                 bring an exported incident into this database
   warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
 
@@ -66,9 +66,11 @@ def _parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("declare", parents=[common], help="declare an incident",
-                       epilog='example: warroom declare "Checkout 500s" --severity P0 --detected 2m --impact-started 6m')
+                       epilog='example: warroom declare "Checkout 500s" --severity P0 --detected 2m --impact-started 6m '
+                              '--impact "checkout for every shopper"')
     p.add_argument("title")
-    p.add_argument("--severity", required=True, metavar="P0..P3")
+    p.add_argument("--severity", default="P1", metavar="P0..P3", help="default P1, as on the start screen")
+    p.add_argument("--impact", default="", metavar="TEXT", help="who or what is affected, as the client notice will say it")
     p.add_argument("--detected", metavar="WHEN", help="when the page arrived: ISO 8601 or a span ago (5m, 90s); default now")
     p.add_argument("--impact-started", metavar="WHEN", help="when impact began, if known (back-dated)")
     p.add_argument("--service", default="", help="the service affected")
@@ -186,14 +188,11 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             actor, now, args.title, args.severity,
             detected=parse_when(args.detected, now) if args.detected else None,
             impact_started=parse_when(args.impact_started, now) if args.impact_started else None,
-            service=args.service,
+            service=args.service, impact=args.impact,
         )
     path = db_path(getattr(args, "db", None))
-    if args.command not in ("declare", "demo", "import") and not path.exists():  # reading never creates a database
-        if args.command == "list":
-            print("no incidents yet", file=out)
-            return 0
-        raise StoreError(f"{path}: no database here yet: declare an incident first")
+    if args.command not in ("declare", "demo", "import"):  # reading never creates a database
+        _must_exist(path)
     store = await Store.open(path)
     try:
         if args.command == "declare":
@@ -239,10 +238,20 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         elif args.command == "export":
             from warroom.postmortem import markdown
 
-            out.write(markdown(state))
+            out.write(markdown(state, now, book))
         return 0
     finally:
         await store.close()
+
+
+def _must_exist(path: Path) -> None:
+    """A read on a database that is not there names the file it looked for: a typo in --db or
+    WARROOM_DB must not read as all quiet."""
+    if not path.exists():
+        where = "its folder does not exist either" if not path.parent.is_dir() else "nothing was declared in it yet"
+        raise StoreError(f"{path}: no database here ({where}; check --db or WARROOM_DB)")
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -261,8 +270,13 @@ def _status(args: argparse.Namespace, out, config: Config) -> int:
     from warroom.store import peek
 
     path = db_path(getattr(args, "db", None))
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a database file")
+    try:
+        _must_exist(path)
+    except StoreError:
+        if args.tmux:  # the status bar shows stdout: say it there too, not a quiet bar
+            print("#[fg=black,bg=yellow]⚠ warroom: no database#[default]" if os.environ.get("NO_COLOR") in (None, "")
+                  else "⚠ warroom: no database", file=out)
+        raise
     code, events = peek(path, None, worked_incident(path))
     if code is None:
         if not args.tmux:

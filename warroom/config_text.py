@@ -84,7 +84,7 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
     out += ["", "[templates]"]
     if default:
         out.append("# Placeholders: " + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS))
-        out.append("# A placeholder without a value stays visible, so the sender sees what to fill in.")
+        out.append("# A placeholder without a value stays visible, and y asks for it before anything is copied.")
     for name, text in book.templates.items():
         out.append(f"{template_key(name)} = {toml_string(text)}")
     if default:

@@ -1,4 +1,5 @@
-"""`warroom demo`: the seed's JWT outage, replayed through the ordinary event log.
+"""`warroom demo`: the seed's JWT outage, replayed through the ordinary event log, by the same
+rules as the console (it contains before it diagnoses, stages before the flag comes back).
 
 4 minutes to detect, 8 to identify the root cause, 5 to revert, 44 in all with the soak and
 verification; the gap was prevention: a missing token-compatibility smoke test.
@@ -28,7 +29,8 @@ STORY = [
     (7, "bob", actions.note, "401s start exactly at the 142 deploy; old tokens fail, new ones pass"),
     (8, "bob", actions.report_finding, "142 changed the JWT claim format; tokens issued before it are rejected"),
     (8, "alice", actions.acknowledge, None),
-    (8, "alice", actions.resolution_step, STEP_ROOT_CAUSE),
+    (8, "alice", actions.resolution_step, STEP_ROOT_CAUSE,
+     {"note_text": "auth-service 142 changed the JWT claim format; tokens issued before it fail validation"}),
     (8.5, "alice", actions.set_lever, 2, PULLED),
     (9, "carol", actions.notify, "team", "alice, bob and carol in the war room"),
     (10, "carol", actions.communicate, CLIENT_NOTICE,
@@ -54,11 +56,12 @@ async def write_demo(store: Store, now: datetime) -> str:
     for minutes, actor, action, *args in STORY:
         state = await store.load(code)
         moment = detected + timedelta(minutes=minutes)
+        options = args.pop() if args and isinstance(args[-1], dict) else {}
         if action is actions.acknowledge:
             args = [state.unacknowledged[0].id]
         if action is actions.communicate:
             template, text, sent = args
             await store.append(action(state, actor, moment, template, text, sent=sent))
             continue
-        await store.append(action(state, actor, moment, *args))
+        await store.append(action(state, actor, moment, *args, **options))
     return code

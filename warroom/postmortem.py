@@ -11,11 +11,13 @@ from datetime import datetime
 
 from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
+from warroom.domain.playbook import DEFAULT, Playbook
+from warroom.domain.policy import LATE, MET, MISSED, OPEN, OVERDUE, WAIVED, history
 from warroom.domain.model import (
     CONTAINED, DETECTED, HATS, IMPACT_STARTED, MILESTONES, RESOLVED, ROOT_CAUSE, UNTRIED, Kind,
 )
 from warroom.domain.text import safe
-from warroom.domain.timefmt import minutes_text, t_plus
+from warroom.domain.timefmt import clock_text, minutes_text, t_plus
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 
@@ -49,8 +51,51 @@ def _phases(state: IncidentState) -> list[str]:
             "    axisFormat %H:%M", *rows, "```"]
 
 
-def markdown(state: IncidentState) -> str:
+_OUTCOME = {MISSED: "missed", OVERDUE: "overdue (still open)", OPEN: "not due yet", WAIVED: "not needed (resolved before it)"}
+
+
+def _outcome(deadline) -> str:
+    if deadline.status == MET:
+        return "on time"
+    if deadline.status == LATE:
+        return f"late by {clock_text(deadline.late_by)}"
+    if deadline.due is None and deadline.status == OPEN:
+        return "no clock (at the next standup)"
+    return _OUTCOME.get(deadline.status, deadline.status)
+
+
+def _deadlines(state: IncidentState, now: datetime, book: Playbook, multi_day: bool) -> list[str]:
+    out = ["## Deadlines", "", "| deadline | due | met at | outcome |", "|---|---|---|---|"]
+    for deadline in history(state, now, book.policy):
+        due = f"{_when(deadline.due, multi_day)} ({t_plus(deadline.due, state.detected)})" if deadline.due and state.detected else "—"
+        out.append(f"| {cell(deadline.label)} | {due} | {_when(deadline.met_at, multi_day)} | "
+                   f"{_outcome(deadline)} |")
+    return out if len(out) > 4 else out + ["| — | — | — | — |"]
+
+
+def _root_cause(state: IncidentState) -> list[str]:
+    out = ["## Root cause", ""]
+    if not state.root_cause and state.milestone(ROOT_CAUSE) is None:
+        return out + ["Not identified yet."]
+    out.append(cell(state.root_cause) if state.root_cause else "Identified; the commander gave no words for it.")
+    found = state.latest_acknowledged
+    if found is not None:
+        out += ["", f"From finding #{found.number} by {cell(found.actor)}: {cell(found.text)}"]
+    return out
+
+
+def _overrides(state: IncidentState, multi_day: bool) -> list[str]:
+    out = ["## Rules overridden", ""]
+    if not state.overrides:
+        return out + ["None: every rule of the practice held."]
+    out += ["| time | who | hat | rule | reason |", "|---|---|---|---|---|"]
+    out += [f"| {_when(o.at, multi_day)} | {cell(o.actor)} | {o.role} | {cell(o.rule)} | {cell(o.reason)} |" for o in state.overrides]
+    return out
+
+
+def markdown(state: IncidentState, now: datetime | None = None, book: Playbook = DEFAULT) -> str:
     origin = state.detected
+    now = now or max((e.at for e in state.events), default=datetime.now().astimezone())
     times = [e.at for e in state.events]
     multi_day = bool(times) and min(times).date() != max(times).date()
     out = [f"# Postmortem draft: {state.code} {cell(state.title)}", "",
@@ -66,7 +111,8 @@ def markdown(state: IncidentState) -> str:
     out += ["", "## Figures", "", "| figure | value |", "|---|---|"]
     out += [f"| {'total' if label == 'total' else 'time to ' + label} | {minutes_text(value)} |"
             for label, value in state.figures().labelled()]
-    out += ["", *_phases(state), "", "## Timeline", "", "| time | T+ | hat | who | what happened |", "|---|---|---|---|---|"]
+    out += ["", *_phases(state), "", *_root_cause(state), "", *_deadlines(state, now, book, multi_day), "",
+            *_overrides(state, multi_day), "", "## Timeline", "", "| time | T+ | hat | who | what happened |", "|---|---|---|---|---|"]
     for event in state.events:
         plus = t_plus(event.at, origin) if origin else ""
         out.append(f"| {_when(event.at, multi_day)} | {plus} | {event.role} | {cell(event.actor)} | {cell(describe(event))} |")
@@ -83,7 +129,7 @@ def markdown(state: IncidentState) -> str:
         out += [f"### {cell(event.payload.get('template', ''))}, {_when(event.at, multi_day)} by {cell(event.actor)}", "",
                 *_block(event.payload.get("text", "")), ""]
     out += ["", "## Findings", ""]
-    out += [f"- #{f.id} {cell(f.actor)}: {cell(f.text)}" + (" (acknowledged)" if f.acknowledged_at else " (not acknowledged)")
+    out += [f"- #{f.number} {cell(f.actor)}: {cell(f.text)}" + (" (acknowledged)" if f.acknowledged_at else " (not acknowledged)")
             for f in state.findings] or ["None were reported."]
     out += ["", "## Follow-ups", "", "| follow-up | owner | due |", "|---|---|---|"]
     out += [f"| {cell(f.text)} | {cell(f.owner)} | {cell(f.due) or '—'} |" for f in state.followups] or ["| — | — | — |"]

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import humanize
 
-from warroom.domain.describe import describe
+from warroom.domain.describe import deadline_words, describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import HATS, MILESTONES, Event
 from warroom.domain.playbook import DEFAULT, Playbook
@@ -19,7 +19,8 @@ from warroom.domain.timefmt import clock_text, local_stamp, local_time, minutes_
 
 
 def elapsed(state: IncidentState, now: datetime) -> str:
-    return t_plus(now, state.detected) if state.detected else "T+?"
+    """T+ since detection; the clock stops at resolution."""
+    return t_plus(state.clock_end(now), state.detected) if state.detected else "T+?"
 
 
 def countdown(deadline: Deadline | None, now: datetime) -> str:
@@ -33,8 +34,10 @@ def countdown(deadline: Deadline | None, now: datetime) -> str:
 
 
 def list_row(state: IncidentState, now: datetime) -> str:
-    age = humanize.naturaldelta(now - state.detected) if state.detected else "?"
-    return f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<16} {one_line(state.title, 60)}"
+    """How long it has run (open) or ran (resolved), from detection."""
+    age = humanize.naturaldelta(state.clock_end(now) - state.detected) if state.detected else "?"
+    age = f"lasted {age}" if state.resolved else f"for {age}"
+    return f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<18} {one_line(state.title, 60)}"
 
 
 def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour: bool = True,
@@ -62,7 +65,9 @@ def timeline_line(event: Event, origin: datetime | None) -> str:
 def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     lines = [
         f"{state.code} {state.severity} {state.status}: {one_line(state.title, 200)}",
-        f"elapsed {elapsed(state, now)}; status page {book.status_page(state)}",
+        f"{'lasted' if state.resolved else 'elapsed'} {elapsed(state, now)}; status page {book.status_page(state)}",
+        f"impact: {one_line(state.impact, 200) or '— (w in the console sets it)'}"
+        + (f"; service: {one_line(state.service, 80)}" if state.service else ""),
         "hats: " + ", ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 40)}" for hat in HATS),
         "",
         "milestones:",
@@ -75,10 +80,16 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     for lever in state.levers:
         extra = f" — {one_line(lever.reason, 80)}" if lever.reason else ""
         lines.append(f"  {lever.number} {lever.name:<20} {lever.state}{extra}")
+    if state.root_cause:
+        lines += ["", f"root cause: {one_line(state.root_cause, 500)}"]
     lines += ["", "deadlines:"]
     for deadline in book.deadlines(state, now):
         due = local_time(deadline.due) if deadline.due else "next standup"
-        lines.append(f"  {deadline.label:<40} due {due:<12} {deadline.status}")
+        lines.append(f"  {one_line(deadline.label, 40):<40} due {due:<12} {deadline_words(deadline, now)}")
+    if state.overrides:
+        lines += ["", "rules overridden:"]
+        lines += [f"  {local_time(o.at)} {one_line(o.actor, 20)} ({o.role}) {o.rule}: {one_line(o.reason, 300)}"
+                  for o in state.overrides]
     lines += ["", "timeline:"]
     lines += [f"  {timeline_line(event, state.detected)}" for event in state.events]
     return "\n".join(lines)

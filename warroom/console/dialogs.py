@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
@@ -33,20 +33,26 @@ class Ask(ModalScreen[str | None]):
 
 
 class Confirm(ModalScreen[bool]):
-    """Asks yes or no. Enter or y says yes; Escape or n says no."""
+    """Asks yes or no, with the whole `text` it is about when there is one (it scrolls).
+    Enter or y says yes; Escape or n says no."""
 
     BINDINGS = [
         Binding("enter,y", "answer(True)", "Yes", tooltip="Go ahead"),
         Binding("escape,n", "answer(False)", "No", tooltip="Do nothing"),
     ]
 
-    def __init__(self, question: str, yes: str = "Enter/y: yes", no: str = "Esc/n: no") -> None:
+    def __init__(self, question: str, yes: str = "Enter/y: yes", no: str = "Esc/n: no", text: str = "") -> None:
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question, self.yes, self.no, self.text = question, yes, no, text
 
     def compose(self) -> ComposeResult:
+        from warroom.domain.text import safe
+
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
+            if self.text:
+                with VerticalScroll(classes="quoted", can_focus=False):
+                    yield Static(safe(self.text), markup=False, id="quoted")
             yield Static(f"{self.yes}    {self.no}", markup=False, classes="hint")
 
     def action_answer(self, answer: bool) -> None:
@@ -80,7 +86,8 @@ class Choose(ModalScreen[str | None]):
 
 
 class Help(ModalScreen[None]):
-    """Every key of the console, grouped as the practice groups the work."""
+    """Every key of the console. It scrolls (arrows, PageUp/PageDown, Home/End, the mouse) so
+    all of it can be read at 80×24."""
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", tooltip="Back to the console")]
 
@@ -90,8 +97,12 @@ class Help(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Static(self.text, markup=False)
-            yield Static("Esc or ? to close", markup=False, classes="hint")
+            with VerticalScroll(id="keys"):
+                yield Static(self.text, markup=False)
+            yield Static("↑↓ PgUp PgDn Home End scroll · Esc or ? to close", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#keys").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

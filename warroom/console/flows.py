@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from warroom.console.dialogs import Ask, Choose, Confirm
 from warroom.domain import actions
-from warroom.domain.actions import RoleHeld, RuleBroken, WrongHat
-from warroom.domain.model import EFFECTIVE, HATS, LEVER_STATES, NO_EFFECT, PULLED, SEVERITIES, SKIPPED, UNTRIED
+from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
+from warroom.domain.model import (
+    EFFECTIVE, HATS, LEVER_STATES, NO_EFFECT, PULLED, ROLE_OF_KIND, SEVERITIES, SKIPPED, UNTRIED, Kind,
+)
 from warroom.domain.text import one_line
 
 if TYPE_CHECKING:
@@ -25,26 +27,52 @@ async def _take_over(app: WarroomApp, held: RoleHeld) -> bool:
 
 
 async def do(app: WarroomApp, make, *args, **kwargs) -> bool:
-    """Run a domain action. Another hat's action asks to switch hats first (one commit for both)."""
+    """Run a domain action. Another hat's action asks to switch hats first (one commit for both);
+    a rule of the practice that may be set aside asks for the reason, which goes on the timeline."""
     try:
         return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
-    except WrongHat as wrong:
-        question = (f"That is the {wrong.needed}'s action, and you wear "
-                    f"{'the ' + wrong.wearing + ' hat' if wrong.wearing else 'no hat'}.\n"
-                    f"Switch to the {wrong.needed} hat first?")
-        if not await app.push_screen_wait(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")):
+    except NeedsReason as needs:
+        reason = await app.push_screen_wait(Ask(
+            f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: it goes on the "
+            "timeline and into the postmortem as a rule overridden.",
+            placeholder="why, in a line", hint="Enter: go ahead with this reason · Esc: hold off"))
+        if not reason or not reason.strip():
+            app.warn(f"not done: {needs.rule}")
             return False
-        try:
-            return await app.commit(make(app.state, app.actor, app.now(), *args, switch=True, **kwargs))
-        except RoleHeld as held:
-            if not await _take_over(app, held):
-                return False
-            return await do(app, make, *args, **kwargs)
-        except RuleBroken as broken:
-            app.warn(str(broken))
+        return await do(app, make, *args, **{**kwargs, "override": reason})
+    except WrongHat as wrong:
+        if kwargs.get("switch") or not await _switch(app, wrong.needed, wrong.wearing):
+            return False
+        return await do(app, make, *args, **{**kwargs, "switch": True})
+    except RoleHeld as held:  # switching to a hat someone else wears
+        if not await _take_over(app, held):
+            return False
+        return await do(app, make, *args, **{**kwargs, "switch": False})
     except RuleBroken as broken:
         app.warn(str(broken))
     return False
+
+
+async def _switch(app: WarroomApp, needed: str, wearing: str | None) -> bool:
+    question = (f"That is the {needed}'s action, and you wear "
+                f"{'the ' + wearing + ' hat' if wearing else 'no hat'}.\nSwitch to the {needed} hat first?")
+    return bool(await app.push_screen_wait(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
+
+
+async def hat_first(app: WarroomApp, kind: str) -> bool | None:
+    """Before a flow asks for anything, the hat its action needs: True to switch with the action
+    (one commit), False when it is worn already (or was just taken over), None when cancelled.
+    So nothing typed is lost to a hat question at the end."""
+    needed = ROLE_OF_KIND[kind]
+    wearing = app.state.hat_of(app.actor)
+    if wearing == needed:
+        return False
+    if not await _switch(app, needed, wearing):
+        return None
+    holder = app.state.holders.get(needed)
+    if holder and holder != app.actor:
+        return False if await _take_over(app, RoleHeld(needed, holder)) else None
+    return True
 
 
 async def wear(app: WarroomApp, hat: str) -> None:
@@ -58,6 +86,12 @@ async def wear(app: WarroomApp, hat: str) -> None:
 
 async def advance_lever(app: WarroomApp, number: int) -> None:
     lever = app.state.lever(number)
+    if lever.state not in (UNTRIED, PULLED):
+        app.warn(f"lever {number} {lever.name} is {lever.state}; u corrects a mistaken press")
+        return
+    switch = await hat_first(app, Kind.LEVER_CHANGED)
+    if switch is None:
+        return
     if lever.state == UNTRIED:
         untried = [lev for lev in app.state.levers[: number - 1] if lev.state == UNTRIED]
         reason = ""
@@ -70,15 +104,13 @@ async def advance_lever(app: WarroomApp, number: int) -> None:
                 app.warn("not pulled: pulling out of order needs a reason")
                 return
         runbook = app.book.runbook(app.state.service).get(number)
-        await do(app, actions.set_lever, number, PULLED, reason=reason, runbook=runbook.copyable if runbook else "")
-    elif lever.state == PULLED:
+        await do(app, actions.set_lever, number, PULLED, reason=reason, runbook=runbook.copyable if runbook else "", switch=switch)
+    else:
         outcome = await app.push_screen_wait(Choose(
             f"Lever {number} {lever.name} is pulled. Did it work?",
             [("e", "effective — impact stopped (sets contained)", EFFECTIVE), ("x", "no effect", NO_EFFECT)]))
         if outcome:
-            await do(app, actions.set_lever, number, outcome)
-    else:
-        app.warn(f"lever {number} {lever.name} is {lever.state}; u corrects a mistaken press")
+            await do(app, actions.set_lever, number, outcome, switch=switch)
 
 
 async def _pick_lever(app: WarroomApp, question: str, allowed) -> int | None:
@@ -91,17 +123,23 @@ async def _pick_lever(app: WarroomApp, question: str, allowed) -> int | None:
 
 
 async def skip_lever(app: WarroomApp) -> None:
+    switch = await hat_first(app, Kind.LEVER_CHANGED)
+    if switch is None:
+        return
     number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED)
     if number is None:
         return
     reason = await app.push_screen_wait(Ask(f"Why skip lever {number}?", placeholder="e.g. no migration in this release"))
     if reason and reason.strip():
-        await do(app, actions.set_lever, number, SKIPPED, reason=reason)
+        await do(app, actions.set_lever, number, SKIPPED, reason=reason, switch=switch)
     elif reason is not None:
         app.warn("not skipped: skipping needs a reason")
 
 
 async def correct_lever(app: WarroomApp) -> None:
+    switch = await hat_first(app, Kind.LEVER_CHANGED)
+    if switch is None:
+        return
     number = await _pick_lever(app, "Correct which lever?", lambda lev: lev.state != UNTRIED)
     if number is None:
         return
@@ -115,7 +153,7 @@ async def correct_lever(app: WarroomApp) -> None:
     reason = await app.push_screen_wait(Ask("What was wrong? (kept on the timeline)", placeholder="e.g. pressed 1 instead of 2"))
     if reason is None:
         return
-    await do(app, actions.set_lever, number, to, reason=reason, correction=True)
+    await do(app, actions.set_lever, number, to, reason=reason, correction=True, switch=switch)
 
 
 async def note(app: WarroomApp) -> None:
@@ -132,9 +170,12 @@ async def note(app: WarroomApp) -> None:
 
 
 async def finding(app: WarroomApp) -> None:
+    switch = await hat_first(app, Kind.FINDING_REPORTED)
+    if switch is None:
+        return
     text = await app.push_screen_wait(Ask("Finding to report to the commander", placeholder="what the data shows"))
     if text is not None:
-        await do(app, actions.report_finding, text)
+        await do(app, actions.report_finding, text, switch=switch)
 
 
 async def acknowledge(app: WarroomApp) -> None:
@@ -143,10 +184,13 @@ async def acknowledge(app: WarroomApp) -> None:
         app.warn("no finding is waiting")
         return
     if await do(app, actions.acknowledge, waiting[0].id):
-        app.say(f"acknowledged finding #{waiting[0].id}")
+        app.say(f"acknowledged finding #{waiting[0].number}: r 1 takes it as the root cause")
 
 
 async def severity(app: WarroomApp) -> None:
+    switch = await hat_first(app, Kind.SEVERITY_CHANGED)
+    if switch is None:
+        return
     current = app.state.severity
     picked = await app.push_screen_wait(Choose(
         f"Severity is {current}. Change it to:", [(s[1], s, s) for s in SEVERITIES if s != current]))
@@ -154,22 +198,67 @@ async def severity(app: WarroomApp) -> None:
         return
     question = f"Change severity {current} → {picked}? Every deadline is recomputed from detection."
     if await app.push_screen_wait(Confirm(question)):
-        await do(app, actions.change_severity, picked)
+        await do(app, actions.change_severity, picked, switch=switch)
+
+
+async def _message(app: WarroomApp):
+    """The due message, signed by who copies it; a placeholder the incident has no value for is
+    asked for first (one field each), so nothing goes out with a {placeholder} in it. None when
+    the person cancels."""
+    from warroom.domain.templates import PLACEHOLDERS
+
+    found = app.book.message(app.state, app.now(), app.actor)
+    given: dict[str, str] = {}
+    for name in found.missing:
+        tip = " · w (commander) records the impact for every message" if name == "impact" else ""
+        answer = await app.push_screen_wait(Ask(
+            f"The {found.name} needs {{{name}}}: {PLACEHOLDERS[name]}. What should it say?",
+            hint=f"Enter fills it in · Esc: nothing is copied{tip}"))
+        if not answer or not answer.strip():
+            app.warn(f"not copied: the {found.name} would go out with {{{name}}} unfilled")
+            return None
+        given[name] = answer.strip()
+    return app.book.message(app.state, app.now(), app.actor, given) if given else found
 
 
 async def copy_template(app: WarroomApp) -> None:
     """y: copy the message that is due, then ask whether it went out; Enter records it as sent."""
-    await _copy_and_record(app, *app.book.filled(app.state, app.now()))
+    switch = await hat_first(app, Kind.COMMUNICATION_COPIED)
+    if switch is None:
+        return
+    found = await _message(app)
+    if found is not None:
+        await _copy_and_record(app, found, found.text, switch)
 
 
 async def edit_template(app: WarroomApp) -> None:
     """e: edit the filled message first; the edited text is what is copied and recorded."""
     from warroom.console.dialogs import EditText
+    from warroom.domain.templates import PLACEHOLDERS, placeholders
 
-    name, text = app.book.filled(app.state, app.now())
-    edited = await app.push_screen_wait(EditText(f"Edit the {name}", text))
-    if edited is not None:
-        await _copy_and_record(app, name, edited)
+    switch = await hat_first(app, Kind.COMMUNICATION_COPIED)
+    if switch is None:
+        return
+    found = await _message(app)
+    if found is None:
+        return
+    edited = await app.push_screen_wait(EditText(f"Edit the {found.name}", found.text))
+    if edited is None:
+        return
+    left = sorted(placeholders(edited) & set(PLACEHOLDERS))
+    if left:
+        app.warn("not copied: the text still has " + ", ".join(f"{{{n}}}" for n in left) + ": fill it in (e)")
+        return
+    await _copy_and_record(app, found, edited, switch)
+
+
+async def read_message(app: WarroomApp) -> None:
+    """d: the due message whole, as it would be copied now (any hat; nothing is recorded)."""
+    from warroom.console.dialogs import ShowText
+
+    found = app.book.message(app.state, app.now(), app.actor)
+    unfilled = ("\n\nStill to fill in when you copy it: " + ", ".join(f"{{{n}}}" for n in found.missing)) if found.missing else ""
+    await app.push_screen_wait(ShowText(f"Due: the {found.name} (y copies it, e edits it first)", found.text + unfilled))
 
 
 async def _copy(app: WarroomApp, text: str, what: str, title: str) -> bool:
@@ -186,30 +275,34 @@ async def _copy(app: WarroomApp, text: str, what: str, title: str) -> bool:
     return False
 
 
-async def _copy_and_record(app: WarroomApp, name: str, text: str) -> None:
+async def _copy_and_record(app: WarroomApp, found, text: str, switch: bool) -> None:
+    """Record the copy (no surprises is asked here, before anything reaches the clipboard), copy,
+    then ask whether it went out, showing the exact text; Enter records it as sent."""
     from warroom.domain.policy import CLIENT_NOTICE
 
-    if not await do(app, actions.communicate, name, text, sent=False):
+    name = found.name
+    warning = app.book.surprise_warning(app.state) if name == CLIENT_NOTICE else None
+    surprise = warning.removeprefix("no surprises: ") if warning else ""
+    if not await do(app, actions.communicate, name, text, sent=False, switch=switch, surprise=surprise):
         return
     await _copy(app, text, f"the {name}", f"The {name}")
-    if name == CLIENT_NOTICE:
-        warning = app.book.surprise_warning(app.state)
-        if warning and not await app.push_screen_wait(Confirm(
-                f"⚠ {warning}.\nRecord the client notice as sent anyway?", yes="Enter/y: yes, record it", no="Esc/n: not yet")):
-            return
     sent = await app.push_screen_wait(Confirm(
-        f"Was the {name} sent?", yes="Enter: record it as sent", no="Esc: not yet, leave it due"))
-    if sent and await do(app, actions.communicate, name, text, sent=True):
+        f"Was the {name} sent? This is the text that was copied:", yes="Enter: record it as sent",
+        no="Esc: not yet, leave it due", text=text))
+    if sent and await do(app, actions.communicate, name, text, sent=True, surprise=surprise, next_update=found.next_update):
         app.say(f"the {name} is on the timeline as sent")
 
 
 async def tick_notification(app: WarroomApp) -> None:
     """t: tick an escalation as done, with who was told."""
-    from warroom.domain.policy import MET, NOTIFY
+    from warroom.domain.policy import DONE, NOTIFY
 
-    open_ones = [d for d in app.book.deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status != MET][:9]
+    open_ones = [d for d in app.book.deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status not in DONE][:9]
     if not open_ones:
         app.warn("no notification is waiting to be ticked")
+        return
+    switch = await hat_first(app, Kind.ESCALATION_NOTIFIED)
+    if switch is None:
         return
     keys = "123456789"
     picked = await app.push_screen_wait(Choose("Tick which notification as done?",
@@ -218,37 +311,47 @@ async def tick_notification(app: WarroomApp) -> None:
         return
     whom = await app.push_screen_wait(Ask("Who was notified? (names, and how if it matters)", placeholder="e.g. Dana (EM) by phone"))
     if whom is not None:
-        await do(app, actions.notify, picked, whom)
+        await do(app, actions.notify, picked, whom, switch=switch)
 
 
 async def resolution(app: WarroomApp) -> None:
-    """r: the next step on the resolution path, resolving (with confirmation) or reopening."""
+    """r: the resolution path. The list stays open across steps (Esc closes it); z resolves,
+    with confirmation. On a resolved incident: reopen."""
     from warroom.domain.model import RESOLUTION_STEPS, STEP_ROOT_CAUSE
 
-    state = app.state
-    if state.resolved:
-        if await app.push_screen_wait(Confirm(f"{state.code} is resolved. Reopen it?")):
+    kind = Kind.REOPENED if app.state.resolved else Kind.RESOLUTION_STEP
+    switch = await hat_first(app, kind)
+    if switch is None:
+        return
+    if app.state.resolved:
+        if await app.push_screen_wait(Confirm(f"{app.state.code} is resolved. Reopen it?")):
             reason = await app.push_screen_wait(Ask("Why reopen? (kept on the timeline)", placeholder="e.g. errors are back"))
             if reason is not None:
-                await do(app, actions.reopen, reason)
+                await do(app, actions.reopen, reason, switch=switch)
         return
-    choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}", step) for n, step in enumerate(RESOLUTION_STEPS, start=1)]
-    choices.append(("z", "resolve the incident", "resolve"))
-    picked = await app.push_screen_wait(Choose("Resolution path: which step is done?", choices))
-    if not picked:
-        return
-    if picked == "resolve":
-        fig = state.figures()
-        if await app.push_screen_wait(Confirm(f"Resolve {state.code}? Deadlines still due are waived; it can be reopened."
-                                              + ("" if fig.to_contain else "\nNothing was marked contained."))):
-            await do(app, actions.resolve)
-        return
-    note_text = ""
-    if picked == STEP_ROOT_CAUSE:
-        note_text = await app.push_screen_wait(Ask("Root cause identified: what is it?", placeholder="one line for the timeline"))
-        if note_text is None:
+    while not app.state.resolved:
+        state = app.state
+        choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}", step) for n, step in enumerate(RESOLUTION_STEPS, start=1)]
+        choices.append(("z", "resolve the incident", "resolve"))
+        picked = await app.push_screen_wait(Choose("Resolution path: which step is done? (this stays open; Esc closes it)", choices))
+        if not picked:
             return
-    await do(app, actions.resolution_step, picked, note_text=note_text)
+        if picked == "resolve":
+            fig = state.figures()
+            if await app.push_screen_wait(Confirm(f"Resolve {state.code}? Deadlines still due are waived; it can be reopened."
+                                                  + ("" if fig.to_contain else "\nNothing was marked contained."))):
+                await do(app, actions.resolve, switch=switch)
+            return
+        note_text = ""
+        if picked == STEP_ROOT_CAUSE and picked not in state.steps:
+            found = state.latest_acknowledged
+            note_text = await app.push_screen_wait(Ask(
+                "Root cause identified: what is it?", placeholder="one line for the timeline",
+                value=found.text if found else "",
+                hint=(f"from finding #{found.number}: edit it or Enter · " if found else "") + "Esc: back to the path"))
+            if note_text is None:
+                continue
+        await do(app, actions.resolution_step, picked, note_text=note_text, switch=switch)
 
 
 async def correct_milestone(app: WarroomApp) -> None:
@@ -256,6 +359,9 @@ async def correct_milestone(app: WarroomApp) -> None:
     from warroom.domain.model import MILESTONES
     from warroom.domain.timefmt import TimeError, parse_when
 
+    switch = await hat_first(app, Kind.MILESTONE_SET)
+    if switch is None:
+        return
     keys = "1234567"
     picked = await app.push_screen_wait(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)]))
     if not picked:
@@ -270,11 +376,15 @@ async def correct_milestone(app: WarroomApp) -> None:
         return
     reason = await app.push_screen_wait(Ask("Why the correction? (kept on the timeline)", placeholder="e.g. the graph shows errors from 02:56"))
     if reason is not None:
-        await do(app, actions.correct_milestone, picked, moment, reason=reason)
+        await do(app, actions.correct_milestone, picked, moment, reason=reason, switch=switch)
 
 
 async def followup(app: WarroomApp) -> None:
-    """o: a follow-up with an owner (a prevention gap, a corrective action)."""
+    """o: a follow-up with an owner (a prevention gap, a corrective action). The hat is asked
+    for first, so Esc at the hat question loses nothing typed."""
+    switch = await hat_first(app, Kind.FOLLOWUP_ADDED)
+    if switch is None:
+        return
     text = await app.push_screen_wait(Ask("Follow-up: what should change?", placeholder="e.g. add a token-compatibility smoke test"))
     if not text:
         return
@@ -283,7 +393,7 @@ async def followup(app: WarroomApp) -> None:
         return
     due = await app.push_screen_wait(Ask("Due by? (optional, Enter to skip)", placeholder="e.g. 2026-12-04"))
     if due is not None:
-        await do(app, actions.add_followup, text, owner, due=due)
+        await do(app, actions.add_followup, text, owner, due=due, switch=switch)
 
 
 async def switch_incident(app: WarroomApp) -> None:
@@ -302,14 +412,29 @@ async def switch_incident(app: WarroomApp) -> None:
 
 async def name_service(app: WarroomApp) -> None:
     """v: name the affected service (commander); its runbook then shows behind the levers."""
+    switch = await hat_first(app, Kind.SERVICE_NAMED)
+    if switch is None:
+        return
     known = sorted(app.book.runbooks)
     hint = ("services with a runbook: " + ", ".join(one_line(s, 30) for s in known[:12])) if known else \
         "no runbooks in the config yet (see 'warroom config --default')"
     name = await app.push_screen_wait(Ask("Which service is affected?", placeholder="e.g. checkout",
                                           value=app.state.service, hint=f"{hint} · Enter saves · Esc cancels"))
-    if name is not None and await do(app, actions.name_service, name):
+    if name is not None and await do(app, actions.name_service, name, switch=switch):
         found = "its runbook is beside the levers (l copies)" if app.book.runbook(name) else "no runbook for it in the config"
         app.say(f"service: {name}; {found}")
+
+
+async def set_impact(app: WarroomApp) -> None:
+    """w: say who or what is affected (commander); every message's {impact} says it from then on."""
+    switch = await hat_first(app, Kind.IMPACT_SET)
+    if switch is None:
+        return
+    impact = await app.push_screen_wait(Ask("Who or what is affected? (the client notice says \"an issue affecting …\")",
+                                            placeholder="e.g. logins for users with tokens issued before 03:00",
+                                            value=app.state.impact))
+    if impact is not None and await do(app, actions.set_impact, impact, switch=switch):
+        app.say("impact recorded: the messages say it now")
 
 
 async def copy_runbook(app: WarroomApp) -> None:

@@ -71,7 +71,7 @@ class CommunicatorPane(RolePane):
     def show(self, state: IncidentState, now: datetime) -> None:
         book = self.app.book
         self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book))
-        self.query_one("#template", LiveText).show(views.due_message(state, now, book))
+        self.query_one("#template", LiveText).show(views.due_message(state, now, book, self.app.actor))
 
 
 class InvestigatorPane(RolePane):

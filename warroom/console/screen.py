@@ -14,10 +14,11 @@ from warroom.console.live import LiveText
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.domain.model import Event
 
-READING_FLOWS = {"switch_incident", "copy_runbook"}  # what a read-only console may still do
+READING_FLOWS = {"switch_incident", "copy_runbook", "read_message"}  # what a read-only console may still do
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
 
-KEYS = [
+KEYS = [  # the footer shows them in this order: ? first, so it is there at any width
+    Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
     Binding("c", "flow('wear', 'commander')", "Commander", tooltip="Wear the commander hat: decide, hold the timeline", id="hat.commander"),
     Binding("m", "flow('wear', 'communicator')", "Communicator", tooltip="Wear the communicator hat: status page, client and internal comms", id="hat.communicator"),
     Binding("i", "flow('wear', 'investigator')", "Investigator", tooltip="Wear the investigator hat: look at the data, report findings", id="hat.investigator"),
@@ -27,12 +28,14 @@ KEYS = [
     Binding("4", "flow('advance_lever', 4)", "Lever 4", show=False, tooltip="Advance lever 4, data correction", id="lever.4"),
     Binding("x", "flow('skip_lever')", "Skip lever", show=False, tooltip="Skip a lever, with the reason", id="lever.skip"),
     Binding("l", "flow('copy_runbook')", "Copy lever cmd", show=False, tooltip="Copy the command behind a lever, from the service's runbook in the config", id="lever.runbook"),
+    Binding("w", "flow('set_impact')", "Impact", show=False, tooltip="Say who or what is affected (commander); messages say it as {impact}", id="impact"),
     Binding("v", "flow('name_service')", "Service", show=False, tooltip="Name the affected service (commander); its runbook shows beside the levers", id="service"),
     Binding("u", "flow('correct_lever')", "Correct lever", show=False, tooltip="Put a mistaken lever press right (a new event; the old stays)", id="lever.correct"),
     Binding("n", "flow('note')", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),
     Binding("f", "flow('finding')", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),
     Binding("a", "flow('acknowledge')", "Ack finding", tooltip="Acknowledge the oldest finding waiting (commander)", id="finding.ack"),
     Binding("y", "flow('copy_template')", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
+    Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
     Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
@@ -40,7 +43,6 @@ KEYS = [
     Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
     Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
     Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
-    Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
 ]
 
 
@@ -92,6 +94,9 @@ class ConsoleScreen(Screen):
             commander.reset_timeline()
         commander.add_events(new_events, state.detected)
         wearing = state.hat_of(app.actor)
+        # the communicator's and investigator's panes sit below the timeline under 120 columns:
+        # wearing one of those hats gives that row the room (the due message, the findings)
+        self.set_class(wearing in ("communicator", "investigator"), "lower-hat")
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)

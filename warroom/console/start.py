@@ -28,6 +28,8 @@ class StartScreen(Screen[str | None]):
             yield Static("No incident is open. Declare one:", classes="question", markup=False)
             yield Static("Title", classes="label", markup=False)
             yield Input(placeholder="what is broken, as the page said it", id="title")
+            yield Static("Impact: who or what is affected (the client notice says it)", classes="label", markup=False)
+            yield Input(placeholder="e.g. logins for users with tokens issued before 03:00", id="impact")
             with Horizontal(id="fields"):
                 with Vertical():
                     yield Static("Severity (P0 to P3)", classes="label", markup=False)
@@ -60,11 +62,12 @@ class StartScreen(Screen[str | None]):
     @on(Input.Submitted)
     async def declare(self) -> None:
         app = self.app
-        value = {name: self.query_one(f"#{name}", Input).value for name in ("title", "severity", "detected", "service")}
+        value = {name: self.query_one(f"#{name}", Input).value for name in ("title", "impact", "severity", "detected", "service")}
         now = app.now()
         try:
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
-            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected, service=value["service"])
+            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected,
+                                    service=value["service"], impact=value["impact"])
             event = await app.store.declare(draft)
         except (RuleBroken, TimeError, StoreError) as error:
             app.warn(str(error))

@@ -10,23 +10,23 @@ from datetime import datetime
 
 from textual.content import Content
 
-from warroom.domain.describe import describe
+from warroom.domain.describe import deadline_words, describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
-from warroom.domain.policy import MET, OVERDUE, WAIVED, Deadline, is_near, next_deadline
+from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
 from warroom.domain.text import one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
 
 LEVER_MARK = {PULLED: "▶", EFFECTIVE: "✔", NO_EFFECT: "✘", SKIPPED: "⤼"}
 HAT_SHORT = {"commander": "CMD", "communicator": "COM", "investigator": "INV"}
-DEADLINE_MARK = {MET: "✔", OVERDUE: "⚠", WAIVED: "–"}
+DEADLINE_MARK = {MET: "✔", LATE: "✔", OVERDUE: "⚠", MISSED: "✘", WAIVED: "–"}
 
 
 def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = False, trouble: str = "") -> Content:
     """Two lines: what the incident is and how long it has run; who wears which hat.
     A read-only database, or one that can no longer be saved to, says so first."""
-    elapsed = t_plus(now, state.detected) if state.detected else ""
+    elapsed = t_plus(state.clock_end(now), state.detected) if state.detected else ""
     wearing = state.hat_of(actor)
     holders = "  ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 16)}" for hat in HATS)
     warning = " NOT SAVING: the database file is gone " if trouble else " READ-ONLY " if read_only else ""
@@ -108,7 +108,7 @@ def unacknowledged(state: IncidentState) -> Content:
         return Content("no findings waiting")
     lines: list = [(f"{len(waiting)} finding(s) to acknowledge (a):", "bold")]
     for finding in waiting[-3:]:
-        lines += ["\n", f" #{finding.id} {one_line(finding.actor, 12)}: ", one_line(finding.text, 200)]
+        lines += ["\n", f" #{finding.number} {one_line(finding.actor, 12)}: ", one_line(finding.text, 200)]
     return Content.assemble(*lines)
 
 
@@ -122,17 +122,8 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
 
 def _deadline(deadline: Deadline, now: datetime) -> list:
     mark = DEADLINE_MARK.get(deadline.status, "○")
-    if deadline.status == MET and deadline.met_at:
-        when = f"met {local_time(deadline.met_at)}"
-    elif deadline.due is None:
-        when = "at the next standup"
-    elif deadline.status == OVERDUE:
-        when = f"OVERDUE +{clock_text(now - deadline.due)}"
-    elif deadline.status == WAIVED:
-        when = "not needed (resolved)"
-    else:
-        when = f"in {clock_text(deadline.due - now)}"
-    style = "bold" if deadline.status == OVERDUE else "dim" if deadline.status in (MET, WAIVED) else ""
+    when = deadline_words(deadline, now)
+    style = "bold" if deadline.status in (OVERDUE, LATE, MISSED) else "dim" if deadline.status in (MET, WAIVED) else ""
     return [(f"{mark} {one_line(deadline.label)}", style), (f"  {when}", style), "\n"]
 
 
@@ -143,7 +134,8 @@ def investigation(state: IncidentState) -> Content:
         if event.kind == "finding reported":
             found = state.finding(event.id or 0)
             ack = "acknowledged" if found and found.acknowledged_at else "waiting for the commander"
-            parts += [(f"#{event.id} finding ", "bold"), f"({ack}) ", one_line(event.payload.get("text", ""), 300), "\n"]
+            number = found.number if found else "?"
+            parts += [(f"#{number} finding ", "bold"), f"({ack}) ", one_line(event.payload.get("text", ""), 300), "\n"]
         elif event.kind == "note" and event.role == "investigator":
             parts += [(f"{local_time(event.at)} ", "dim"), one_line(event.payload.get("text", ""), 300), "\n"]
     if not parts:
@@ -151,10 +143,10 @@ def investigation(state: IncidentState) -> Content:
     return Content.assemble(*parts[:-1])
 
 
-def due_message(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> Content:
-    """The message that is due, already filled in; y copies exactly this."""
-    name, text = book.filled(state, now)
-    return Content.assemble((f"\ndue: {name} (y copies)\n", "bold"), (safe(text), "italic"))
+def due_message(state: IncidentState, now: datetime, book: Playbook = DEFAULT, actor: str = "") -> Content:
+    """The message that is due, already filled in and signed by `actor`; y copies exactly this."""
+    name, text = book.filled(state, now, actor=actor)
+    return Content.assemble((f"\ndue: {name} (y copies, d reads it whole)\n", "bold"), (safe(text), "italic"))
 
 
 STEP_SHORT = {"root cause identified": "root cause", "fix tested in staging": "staged",

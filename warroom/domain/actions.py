@@ -11,12 +11,14 @@ from datetime import datetime
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
     EFFECTIVE, HATS, LEVERS, MILESTONES, NO_EFFECT, PULLED, RESOLUTION_STEPS, ROLE_OF_KIND,
-    SEVERITIES, SKIPPED, STEP_FLAG_REENABLED, STEP_STAGING, UNTRIED, Event, Kind,
+    RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_NO_SURPRISES, RULE_PATH_DONE, RULE_STAGING_FIRST,
+    SEVERITIES, SKIPPED, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_STAGING, UNTRIED, Event, Kind,
 )
 from warroom.domain.text import MAX_TEXT, clean_input
 
 MAX_TITLE = 10_000
 MAX_SERVICE = 80
+MAX_IMPACT = 1_000
 
 
 class RuleBroken(ValueError):
@@ -47,6 +49,25 @@ class OutOfOrder(RuleBroken):
         self.lever, self.untried = lever, untried
         names = ", ".join(f"{n} {names[n - 1]}" for n in untried)
         super().__init__(f"lever {lever} before {names}: give the reason for the order")
+
+
+class NeedsReason(RuleBroken):
+    """The action breaks a rule of the practice that may be set aside, but never silently: the
+    person gives the reason (`override=`), which goes on the timeline as a rule overridden."""
+
+    def __init__(self, rule: str, why: str) -> None:
+        self.rule = rule
+        super().__init__(f"{rule}: {why}")
+
+
+def _overridden(state: IncidentState, actor: str, now: datetime, role: str, rule: str, why: str, reason: str) -> list[Event]:
+    """Nothing when the rule holds; else the override event, or NeedsReason when none is given."""
+    reason = clean_input(reason).strip()
+    if not reason:
+        raise NeedsReason(rule, why)
+    if len(reason) > MAX_TEXT:
+        raise RuleBroken(f"the reason is {len(reason):,} characters; at most {MAX_TEXT:,}")
+    return [_event(state, actor, now, Kind.RULE_OVERRIDDEN, role, rule=rule, reason=reason)]
 
 
 def _text(value: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -93,9 +114,27 @@ def declare(
         payload["impact_started"] = impact_started.isoformat()
     if service.strip():
         payload["service"] = check_service(service)
-    if impact:
-        payload["impact"] = clean_input(impact)
+    if impact.strip():
+        payload["impact"] = check_impact(impact)
     return Event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Kind.DECLARED, payload)
+
+
+def check_impact(impact: str) -> str:
+    """Who or what is affected, as a client notice says it: one line."""
+    text = _text(impact, "impact", MAX_IMPACT).strip()
+    if "\n" in text or "\r" in text:
+        raise RuleBroken("the impact is one line (who or what is affected)")
+    return text
+
+
+def set_impact(state: IncidentState, actor: str, now: datetime, impact: str, *, switch: bool = False) -> list[Event]:
+    """Say (or correct) who or what is affected; every message after it says so."""
+    impact = check_impact(impact)
+    before, role = _as(state, actor, now, Kind.IMPACT_SET, switch)
+    if impact == state.impact:
+        raise RuleBroken("the impact says that already")
+    payload = {"impact": impact, "was": state.impact} if state.impact else {"impact": impact}
+    return before + [_event(state, actor, now, Kind.IMPACT_SET, role, **payload)]
 
 
 def check_service(service: str) -> str:
@@ -180,7 +219,7 @@ def acknowledge(state: IncidentState, actor: str, now: datetime, finding_id: int
     if found.acknowledged_at is not None:
         raise RuleBroken("that finding is acknowledged already")
     before, role = _as(state, actor, now, Kind.FINDING_ACKNOWLEDGED, switch)
-    return before + [_event(state, actor, now, Kind.FINDING_ACKNOWLEDGED, role, finding=finding_id)]
+    return before + [_event(state, actor, now, Kind.FINDING_ACKNOWLEDGED, role, finding=finding_id, number=found.number)]
 
 
 # Where a lever may go from each state; the last entry of a list is where `advance` goes.
@@ -238,23 +277,55 @@ def notify(state: IncidentState, actor: str, now: datetime, deadline: str, whom:
     return before + [_event(state, actor, now, Kind.ESCALATION_NOTIFIED, role, **payload)]
 
 
-def communicate(state: IncidentState, actor: str, now: datetime, template: str, text: str, *, sent: bool, switch: bool = False) -> list[Event]:
-    """A communication copied (to send) or sent, with the exact text."""
+def communicate(state: IncidentState, actor: str, now: datetime, template: str, text: str, *, sent: bool,
+                switch: bool = False, surprise: str = "", override: str = "", next_update: datetime | None = None) -> list[Event]:
+    """A communication copied (to send) or sent, with the exact text. `surprise`: the no-surprises
+    warning that holds for it (the playbook says), set aside only with a reason, once.
+    `next_update`: the time the message promised, which the next update is then due by."""
     text = _text(text, "message")
     kind = Kind.COMMUNICATION_SENT if sent else Kind.COMMUNICATION_COPIED
     before, role = _as(state, actor, now, kind, switch)
-    return before + [_event(state, actor, now, kind, role, template=template, text=text)]
+    if surprise and not any(o.rule == RULE_NO_SURPRISES for o in state.overrides):
+        before += _overridden(state, actor, now, role, RULE_NO_SURPRISES, surprise, override)
+    payload: dict = {"template": template, "text": text}
+    if next_update is not None and sent:
+        payload["next_update"] = next_update.isoformat()
+    return before + [_event(state, actor, now, kind, role, **payload)]
 
 
-def resolution_step(state: IncidentState, actor: str, now: datetime, step: str, *, note_text: str = "", switch: bool = False) -> list[Event]:
-    """A step on the resolution path. The flag is re-enabled only after staging confirms."""
+def _path_rule(state: IncidentState, step: str) -> tuple[str, str] | None:
+    """The rule of the practice a step would break now, with why; None when it breaks none."""
+    pulled = [lev for lev in state.levers if lev.state in (PULLED, EFFECTIVE, NO_EFFECT)]
+    if step == STEP_ROOT_CAUSE and not pulled:
+        return RULE_CONTAIN_FIRST, "no lever has been pulled yet"
+    if step == STEP_DEPLOYED and STEP_STAGING not in state.steps:
+        return RULE_STAGING_FIRST, "the fix is not confirmed in staging yet"
+    if step == STEP_FLAG_REENABLED:
+        missing = []
+        if state.levers[0].state == UNTRIED:
+            missing.append(f"lever 1 {state.levers[0].name} was never pulled or skipped")
+        if STEP_DEPLOYED not in state.steps:
+            missing.append("the fix is not deployed yet")
+        if missing:
+            return RULE_FLAG_AFTER_FIX, "; ".join(missing)
+    return None
+
+
+def resolution_step(state: IncidentState, actor: str, now: datetime, step: str, *, note_text: str = "",
+                    switch: bool = False, override: str = "") -> list[Event]:
+    """A step on the resolution path. The flag is re-enabled only after staging confirms (never
+    before), and only once lever 1 was tried and the fix deployed; the root cause waits for a
+    lever to be pulled. Those two are set aside only with a reason (`override`)."""
     if step not in RESOLUTION_STEPS:
         raise RuleBroken(f"unknown resolution step {step!r}")
     if step in state.steps:
         raise RuleBroken(f"{step} is done already")
     if step == STEP_FLAG_REENABLED and STEP_STAGING not in state.steps:
         raise RuleBroken("the flag stays off until the fix is tested in staging")
+    broken = _path_rule(state, step)
     before, role = _as(state, actor, now, Kind.RESOLUTION_STEP, switch)
+    if broken:
+        before += _overridden(state, actor, now, role, *broken, override)
     payload = {"step": step}
     if note_text.strip():
         payload["note"] = clean_input(note_text)
@@ -284,10 +355,14 @@ def add_followup(state: IncidentState, actor: str, now: datetime, text: str, own
     return before + [_event(state, actor, now, Kind.FOLLOWUP_ADDED, role, **payload)]
 
 
-def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = False) -> list[Event]:
+def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = False, override: str = "") -> list[Event]:
+    """Resolved once the resolution path is done; before that, only with a reason."""
     if state.resolved:
         raise RuleBroken(f"{state.code} is resolved already")
     before, role = _as(state, actor, now, Kind.RESOLVED, switch)
+    left = [step for step in RESOLUTION_STEPS if step not in state.steps]
+    if left:
+        before += _overridden(state, actor, now, role, RULE_PATH_DONE, "not done yet: " + ", ".join(left), override)
     return before + [_event(state, actor, now, Kind.RESOLVED, role)]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from warroom.domain.model import Event, Kind
+from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline
+from warroom.domain.timefmt import clock_text, local_time
 
 
 def _lever(p: dict) -> str:
@@ -41,7 +43,9 @@ _WORDS = {
     Kind.HAT_WORN: lambda p: f"wears the {p.get('hat')} hat" + (f" (taken from {p['from']})" if p.get("from") else ""),
     Kind.NOTE: lambda p: p.get("text", ""),
     Kind.FINDING_REPORTED: lambda p: f"finding: {p.get('text', '')}",
-    Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.get('finding')}",
+    Kind.IMPACT_SET: lambda p: f"impact: {p.get('impact', '')}" + (f" (was {p['was']})" if p.get("was") else ""),
+    Kind.RULE_OVERRIDDEN: lambda p: f"rule overridden, {p.get('rule', '')}: {p.get('reason', '')}",
+    Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.get('number') or p.get('finding')}",
     Kind.LEVER_CHANGED: _lever,
     Kind.ESCALATION_NOTIFIED: lambda p: f"notified {p.get('whom', '')} ({p.get('deadline', '')})"
     + (f" — {p['note']}" if p.get("note") else ""),
@@ -61,3 +65,20 @@ def describe(event: Event) -> str:
     """What happened, in words; the raw text of the person, not yet made safe for a terminal."""
     words = _WORDS.get(event.kind)
     return words(event.payload) if words else f"{event.kind} {event.payload}"
+
+
+def deadline_words(deadline: Deadline, now: datetime) -> str:
+    """How a deadline stands, honestly: met on time, late by how much, missed, or still to come."""
+    if deadline.status == MET and deadline.met_at:
+        return f"met {local_time(deadline.met_at)}"
+    if deadline.status == LATE and deadline.late_by is not None:
+        return f"late +{clock_text(deadline.late_by)} (met {local_time(deadline.met_at)})"  # type: ignore[arg-type]
+    if deadline.status == MISSED:
+        return "missed"
+    if deadline.due is None:
+        return "at the next standup"
+    if deadline.status == OVERDUE:
+        return f"OVERDUE +{clock_text(now - deadline.due)}"
+    if deadline.status == WAIVED:
+        return "not needed (resolved)"
+    return f"in {clock_text(deadline.due - now)}"

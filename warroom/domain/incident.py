@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from warroom.domain.model import (
     CONTAINED, DECLARED, DETECTED, EFFECTIVE, FIX_DEPLOYED, HATS, IMPACT_STARTED, LEVERS,
-    MILESTONES, RESOLVED, ROOT_CAUSE, STEP_MILESTONE, UNTRIED, Event, Kind,
+    MILESTONES, RESOLVED, ROOT_CAUSE, RULE_LEVER_ORDER, STEP_MILESTONE, STEP_ROOT_CAUSE, UNTRIED, Event, Kind,
 )
 
 
@@ -23,12 +23,13 @@ class Lever:
 
 @dataclass
 class Finding:
-    id: int
+    id: int  # the id of the event that reported it (what an acknowledgement names)
     text: str
     actor: str
     at: datetime
     acknowledged_at: datetime | None = None
     acknowledged_by: str = ""
+    number: int = 0  # #1, #2, … in the order the incident's findings came
 
 
 @dataclass
@@ -37,6 +38,18 @@ class Communication:
     template: str
     text: str
     actor: str
+    next_update: datetime | None = None  # the "next update by" the message promised, if it said
+
+
+@dataclass
+class Override:
+    """A rule of the practice set aside on purpose: which, why, by whom and when."""
+
+    at: datetime
+    actor: str
+    role: str
+    rule: str
+    reason: str
 
 
 @dataclass
@@ -83,6 +96,8 @@ class IncidentState:
     notified: dict[str, datetime] = field(default_factory=dict)  # deadline id -> when met
     followups: list[FollowUp] = field(default_factory=list)
     steps: dict[str, datetime] = field(default_factory=dict)  # resolution step -> when done
+    overrides: list[Override] = field(default_factory=list)
+    root_cause: str = ""  # what the commander said it is, when the step was done
     corrections: dict[str, datetime] = field(default_factory=dict)  # milestone -> corrected time
     base: dict[str, datetime] = field(default_factory=dict)  # milestones the events set directly
     last_id: int = 0
@@ -122,6 +137,17 @@ class IncidentState:
         if self.milestone(CONTAINED) is not None:
             return "contained"
         return "investigating"
+
+    def clock_end(self, now: datetime) -> datetime:
+        """Where the incident's clock stops: at resolution, else now."""
+        resolved = self.milestone(RESOLVED)
+        return resolved if resolved is not None and resolved <= now else now
+
+    @property
+    def latest_acknowledged(self) -> Finding | None:
+        """The finding the commander took in last: most often what the root cause is."""
+        done = [f for f in self.findings if f.acknowledged_at is not None]
+        return max(done, key=lambda f: f.acknowledged_at, default=None)  # type: ignore[arg-type, return-value]
 
     def hat_of(self, actor: str) -> str | None:
         for hat in HATS:
@@ -197,10 +223,12 @@ def _lever(s: IncidentState, e: Event) -> None:
     lever.changed_at = e.at
     lever.reason = e.payload.get("reason", "")
     lever.effective_at = e.at if lever.state == EFFECTIVE else None
+    if e.payload.get("out_of_order"):
+        s.overrides.append(Override(e.at, e.actor, e.role, RULE_LEVER_ORDER, f"lever {number} first: {lever.reason}"))
 
 
 def _finding(s: IncidentState, e: Event) -> None:
-    s.findings.append(Finding(e.id or 0, e.payload.get("text", ""), e.actor, e.at))
+    s.findings.append(Finding(e.id or 0, e.payload.get("text", ""), e.actor, e.at, number=len(s.findings) + 1))
 
 
 def _acknowledged(s: IncidentState, e: Event) -> None:
@@ -211,6 +239,8 @@ def _acknowledged(s: IncidentState, e: Event) -> None:
 
 def _step(s: IncidentState, e: Event) -> None:
     step = e.payload.get("step", "")
+    if step == STEP_ROOT_CAUSE and step not in s.steps:
+        s.root_cause = e.payload.get("note", "")
     s.steps.setdefault(step, e.at)
     if step in STEP_MILESTONE:
         s.base.setdefault(STEP_MILESTONE[step], e.at)
@@ -234,7 +264,12 @@ def _reopened(s: IncidentState, e: Event) -> None:
 
 def _sent(s: IncidentState, e: Event) -> None:
     p = e.payload
-    s.communications.append(Communication(e.at, p.get("template", ""), p.get("text", ""), e.actor))
+    s.communications.append(Communication(e.at, p.get("template", ""), p.get("text", ""), e.actor,
+                                          _time(p.get("next_update"))))
+
+
+def _overridden(s: IncidentState, e: Event) -> None:
+    s.overrides.append(Override(e.at, e.actor, e.role, e.payload.get("rule", ""), e.payload.get("reason", "")))
 
 
 def _set(attr: str, key: str):
@@ -248,6 +283,8 @@ _HANDLERS = {
     Kind.DECLARED: _declared,
     Kind.SEVERITY_CHANGED: _set("severity", "severity"),
     Kind.SERVICE_NAMED: _set("service", "service"),
+    Kind.IMPACT_SET: _set("impact", "impact"),
+    Kind.RULE_OVERRIDDEN: _overridden,
     Kind.HAT_WORN: _hat_worn,
     Kind.LEVER_CHANGED: _lever,
     Kind.FINDING_REPORTED: _finding,

@@ -39,6 +39,14 @@ STEP_SOAK = "soak and verification"
 RESOLUTION_STEPS = (STEP_ROOT_CAUSE, STEP_STAGING, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_SOAK)
 STEP_MILESTONE = {STEP_ROOT_CAUSE: ROOT_CAUSE, STEP_DEPLOYED: FIX_DEPLOYED}
 
+# The rules of the practice that a person may set aside, with a reason kept on the timeline.
+RULE_LEVER_ORDER = "levers in order"
+RULE_CONTAIN_FIRST = "contain before you diagnose"
+RULE_STAGING_FIRST = "deploy after staging confirms"
+RULE_FLAG_AFTER_FIX = "flag back on only after the fix is deployed"
+RULE_PATH_DONE = "resolve after the resolution path"
+RULE_NO_SURPRISES = "no surprises"
+
 
 class Kind:
     """Every kind of event the log holds."""
@@ -46,6 +54,7 @@ class Kind:
     DECLARED = "declared"
     SEVERITY_CHANGED = "severity changed"
     SERVICE_NAMED = "service named"
+    IMPACT_SET = "impact set"
     HAT_WORN = "hat worn"
     NOTE = "note"
     FINDING_REPORTED = "finding reported"
@@ -59,15 +68,18 @@ class Kind:
     FOLLOWUP_ADDED = "follow-up added"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    RULE_OVERRIDDEN = "rule overridden"  # a rule of the practice set aside, with the reason
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 
-# The hat each kind of action belongs to. Notes belong to whichever hat wrote them.
+# The hat each kind of action belongs to. Notes belong to whichever hat wrote them, and a rule
+# overridden to the hat of the action that overrode it.
 ROLE_OF_KIND: dict[str, str] = {
     Kind.DECLARED: COMMANDER,
     Kind.SEVERITY_CHANGED: COMMANDER,
     Kind.SERVICE_NAMED: COMMANDER,
+    Kind.IMPACT_SET: COMMANDER,
     Kind.FINDING_REPORTED: INVESTIGATOR,
     Kind.FINDING_ACKNOWLEDGED: COMMANDER,
     Kind.LEVER_CHANGED: COMMANDER,

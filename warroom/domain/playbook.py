@@ -12,7 +12,7 @@ from datetime import datetime
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import LEVERS
 from warroom.domain.policy import POLICY, Deadline, Policy, deadlines, status_page, surprise_warning
-from warroom.domain.templates import TEMPLATES, due_template, filled
+from warroom.domain.templates import TEMPLATES, Message, due_template, filled, message
 
 # Each lever's key in a runbook, in lever order: positions, so renamed levers keep their keys.
 LEVER_KEYS = ("feature_flag", "deploy_rollback", "migration_rollback", "data_correction")
@@ -42,8 +42,12 @@ class Playbook:
     def deadlines(self, state: IncidentState, now: datetime) -> list[Deadline]:
         return deadlines(state, now, self.policy)
 
-    def filled(self, state: IncidentState, now: datetime, name: str | None = None) -> tuple[str, str]:
-        return filled(state, now, name, self.policy, self.templates)
+    def filled(self, state: IncidentState, now: datetime, name: str | None = None, actor: str = "") -> tuple[str, str]:
+        return filled(state, now, name, self.policy, self.templates, actor)
+
+    def message(self, state: IncidentState, now: datetime, actor: str = "", given: dict[str, str] | None = None) -> Message:
+        """The message that is due, filled for `actor` to send now."""
+        return message(state, now, None, self.policy, self.templates, actor, given)
 
     def due_template(self, state: IncidentState, now: datetime) -> str:
         return due_template(state, now, self.policy)

@@ -1,7 +1,8 @@
 """The escalation matrix and communication deadlines of DESIGN.md, as data, and their states.
 
 `deadlines(state, now)` answers, for the incident's current severity, every deadline with its
-due time and whether it is met, open, overdue, or waived (no longer needed once resolved).
+due time and whether it is met (on time), late (met after its time), open, overdue, missed
+(never met, and the incident is resolved) or waived (not yet due when it was resolved).
 All deadlines are measured from detection, so a severity change recomputes them at once.
 """
 
@@ -13,7 +14,8 @@ from datetime import datetime, timedelta
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import RESOLVED
 
-MET, OPEN, OVERDUE, WAIVED = "met", "open", "overdue", "waived"
+MET, LATE, OPEN, OVERDUE, MISSED, WAIVED = "met", "late", "open", "overdue", "missed", "waived"
+DONE = (MET, LATE)  # a deadline in one of these needs nothing more
 NEAR = timedelta(minutes=5)  # an open deadline this close is shown as a warning (screen and status bar)
 
 # How a deadline is met: an escalation ticked, or a communication sent with that template.
@@ -82,14 +84,21 @@ class Deadline:
         """Time left (negative when overdue); None for a deadline without a clock."""
         return None if self.due is None else self.due - now
 
+    @property
+    def late_by(self) -> timedelta | None:
+        """How long after its time a late deadline was met."""
+        if self.status != LATE or self.due is None or self.met_at is None:
+            return None
+        return self.met_at - self.due
+
 
 def _status(due: datetime | None, met_at: datetime | None, now: datetime, resolved_at: datetime | None) -> str:
     if met_at is not None:
-        return MET
+        return LATE if due is not None and met_at > due else MET
     if resolved_at is not None and (due is None or due > resolved_at):
         return WAIVED
     if due is not None and now >= due:
-        return OVERDUE
+        return MISSED if resolved_at is not None else OVERDUE
     return OPEN
 
 
@@ -112,11 +121,52 @@ def deadlines(state: IncidentState, now: datetime, policy: Policy = POLICY) -> l
         met_at = _met_at(state, rule)
         found.append(Deadline(rule.id, rule.label, due, _status(due, met_at, now, resolved_at), met_at, rule.met_by, rule.template))
     if rules.cadence is not None:
-        sent = [c.at for c in state.communications if c.template in UPDATE_TEMPLATES]
-        due = (max(sent) if sent else detected) + rules.cadence
-        label = f"{rules.update_template} (every {_cadence_text(rules.cadence)})"
-        found.append(Deadline("update", label, due, _status(due, None, now, resolved_at), None, SEND, rules.update_template))
+        rounds = update_rounds(state, now, policy)
+        found.append(rounds[-1])
     return found
+
+
+def _next_update_after(sent, cadence: timedelta) -> datetime:
+    """The update a sent message asks for: the time it promised, else its time plus the cadence."""
+    return sent.next_update if sent.next_update is not None else sent.at + cadence
+
+
+def update_rounds(state: IncidentState, now: datetime, policy: Policy = POLICY) -> list[Deadline]:
+    """Every regular update the incident has owed so far: each one sent (on time or late) and
+    the one due now. The first is due a cadence after detection; each next one when the message
+    before it promised (or a cadence after it)."""
+    rules = policy.get(state.severity)
+    detected = state.detected
+    if rules is None or rules.cadence is None or detected is None:
+        return []
+    label = f"{rules.update_template} (every {_cadence_text(rules.cadence)})"
+    resolved_at = state.milestone(RESOLVED)
+    rounds: list[Deadline] = []
+    due = detected + rules.cadence
+    for sent in sorted((c for c in state.communications if c.template in UPDATE_TEMPLATES), key=lambda c: c.at):
+        rounds.append(Deadline("update", label, due, _status(due, sent.at, now, resolved_at), sent.at, SEND, rules.update_template))
+        due = _next_update_after(sent, rules.cadence)
+    rounds.append(Deadline("update", label, due, _status(due, None, now, resolved_at), None, SEND, rules.update_template))
+    return rounds
+
+
+def promised_update(state: IncidentState, now: datetime, policy: Policy = POLICY) -> datetime | None:
+    """What a message sent now promises as "next update by": the cadence from now, on the minute
+    (never later than the cadence), which is exactly what the countdown tracks once it is sent."""
+    rules = policy.get(state.severity)
+    if rules is None or rules.cadence is None or state.resolved:
+        return None
+    return (now + rules.cadence).replace(second=0, microsecond=0)
+
+
+def history(state: IncidentState, now: datetime, policy: Policy = POLICY) -> list[Deadline]:
+    """For the postmortem: every deadline of the matrix and every regular update, in due order."""
+    rules = [d for d in deadlines(state, now, policy) if d.id != "update"]
+    rounds = update_rounds(state, now, policy)
+    if rounds and rounds[-1].status == WAIVED:
+        rounds = rounds[:-1]
+    far = datetime.max.replace(tzinfo=state.detected.tzinfo) if state.detected else None
+    return sorted(rules + rounds, key=lambda d: d.due or far)  # type: ignore[arg-type, return-value]
 
 
 def _cadence_text(cadence: timedelta) -> str:
@@ -140,7 +190,7 @@ def surprise_warning(state: IncidentState, policy: Policy = POLICY) -> str | Non
     the severity names (leadership for P0, the engineering manager for P1) have heard."""
     rules = policy.get(state.severity)
     needed = rules.no_surprises if rules else ""
-    if not needed or needed in state.notified:
+    if not needed or needed in state.notified or state.resolved:
         return None
     rule = next((r for r in rules.rules if r.id == needed), None)  # type: ignore[union-attr]
     who = rule.label.removeprefix("notify ") if rule else needed

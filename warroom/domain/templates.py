@@ -1,25 +1,28 @@
 """Pre-written messages with named placeholders, filled from the incident.
 
-A placeholder with no value stays visible as {name}, so the person sees what to fill in;
-values are put in once and never read as placeholders themselves.
+A placeholder with no value stays visible as {name}, so the person sees what to fill in (and
+the console asks for it before anything is copied); values are put in once and never read as
+placeholders themselves. A message is signed by whoever copies it.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import EFFECTIVE, NO_EFFECT, PULLED
+from warroom.domain.model import EFFECTIVE, NO_EFFECT, PULLED, STEP_FLAG_REENABLED
 from warroom.domain.policy import (
-    CLIENT_NOTICE, INTERNAL_NOTE, MET, POLICY, RESOLUTION_NOTICE, SEND, STATUS_UPDATE, Policy, deadlines,
+    CLIENT_NOTICE, DONE, INTERNAL_NOTE, POLICY, RESOLUTION_NOTICE, SEND, STATUS_UPDATE, Policy, deadlines,
+    promised_update,
 )
 from warroom.domain.timefmt import t_plus
 
 TEMPLATES: dict[str, str] = {
     CLIENT_NOTICE: (
         "[{severity}] {title}\n"
-        "We are aware of an issue affecting {impact} since {detected_local} ({detected_utc}). "
+        "We are aware of an issue affecting {impact} since {detected}. "
         "Current status: {state}. We will update you by {next_update}.\n"
         "— {communicator}, incident {code}"
     ),
@@ -28,7 +31,7 @@ TEMPLATES: dict[str, str] = {
         "Containment so far: {levers_pulled}. Next update by {next_update}.\n— {communicator}"
     ),
     INTERNAL_NOTE: (
-        "{code} [{severity}] {title} — {state}, {elapsed} since detection ({detected_utc}). "
+        "{code} [{severity}] {title} — {state}, {elapsed} since detection ({detected}). "
         "Levers: {levers_pulled}. Next update by {next_update}. Comms: {communicator}."
     ),
     RESOLUTION_NOTICE: (
@@ -45,15 +48,28 @@ PLACEHOLDERS = {
     "code": "the incident's code, e.g. INC-7",
     "severity": "P0 to P3",
     "service": "the service affected, as declared",
-    "impact": "who or what is affected, as declared",
+    "impact": "who or what is affected (declared, or set with w)",
     "state": "investigating, contained, monitoring or resolved",
+    "detected": "when it was detected: local time, and UTC when the two differ",
     "detected_local": "when it was detected, local time",
     "detected_utc": "when it was detected, UTC",
-    "elapsed": "T+mm:ss since detection",
-    "levers_pulled": "the levers pulled so far and how they went",
-    "next_update": "when the next update is due, local time",
-    "communicator": "who wears the communicator hat",
+    "elapsed": "T+mm:ss since detection (stops at resolution)",
+    "levers_pulled": "the levers pulled so far and how they stand now",
+    "next_update": "when the next update is due once this message is sent (what the countdown then tracks)",
+    "communicator": "who copies the message (it is signed by them)",
 }
+# An older template's way of giving both times; when they are the same it would say one twice.
+_BOTH_TIMES = "{detected_local} ({detected_utc})"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A template filled from the incident, ready to copy once nothing is missing."""
+
+    name: str
+    text: str
+    missing: tuple[str, ...]  # placeholders the incident has no value for: ask before copying
+    next_update: datetime | None  # what "next update by" promised, kept when it is sent
 
 
 def placeholders(template: str) -> set[str]:
@@ -63,13 +79,43 @@ def placeholders(template: str) -> set[str]:
 
 def fill(template: str, values: dict[str, str]) -> str:
     """Replace each {name} that has a non-empty value; leave the others visible."""
+    template = template.replace(_BOTH_TIMES, "{detected}")
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or m.group(0), template)
 
 
-def values(state: IncidentState, now: datetime, policy: Policy = POLICY) -> dict[str, str]:
+def unfilled(template: str, values: dict[str, str]) -> tuple[str, ...]:
+    """The known placeholders of a template that have no value, in the order they appear."""
+    found = _PLACEHOLDER.findall(template.replace(_BOTH_TIMES, "{detected}"))
+    return tuple(dict.fromkeys(n for n in found if n in PLACEHOLDERS and not values.get(n)))
+
+
+def moment_text(moment: datetime) -> str:
+    """A time of day as a client reads it: local, with UTC beside it only when they differ."""
+    local = moment.astimezone()
+    in_utc = moment.astimezone(timezone.utc).strftime("%H:%M UTC")
+    if local.utcoffset() == moment.astimezone(timezone.utc).utcoffset():
+        return in_utc
+    return f"{local.strftime('%H:%M %Z')} ({in_utc})"
+
+
+def containment(state: IncidentState) -> str:
+    """The levers tried so far, each as it stands now (a flag turned off and later back on
+    after the fix says so)."""
+    parts = []
+    for lever in state.levers:
+        if lever.state not in (PULLED, EFFECTIVE, NO_EFFECT):
+            continue
+        how = lever.state
+        if lever.number == 1 and STEP_FLAG_REENABLED in state.steps:
+            how += ", flag back on after the fix"
+        parts.append(f"{lever.name} ({how})")
+    return ", ".join(parts) or "none yet"
+
+
+def values(state: IncidentState, now: datetime, policy: Policy = POLICY, actor: str = "") -> dict[str, str]:
+    """What each placeholder says now. `actor`: who copies the message, who signs it."""
     detected = state.detected
-    pulled = [f"{lev.name} ({lev.state})" for lev in state.levers if lev.state in (PULLED, EFFECTIVE, NO_EFFECT)]
-    update = next((d for d in deadlines(state, now, policy) if d.id == "update" and d.due), None)
+    promised = promised_update(state, now, policy)
     return {
         "title": state.title,
         "code": state.code,
@@ -77,12 +123,13 @@ def values(state: IncidentState, now: datetime, policy: Policy = POLICY) -> dict
         "service": state.service,
         "impact": state.impact,
         "state": state.status,
+        "detected": moment_text(detected) if detected else "",
         "detected_local": detected.astimezone().strftime("%H:%M %Z") if detected else "",
         "detected_utc": detected.strftime("%H:%M UTC") if detected else "",
-        "elapsed": t_plus(now, detected) if detected else "",
-        "levers_pulled": ", ".join(pulled) or "none yet",
-        "next_update": update.due.astimezone().strftime("%H:%M %Z") if update and update.due else "",
-        "communicator": state.holders.get("communicator", ""),
+        "elapsed": t_plus(state.clock_end(now), detected) if detected else "",
+        "levers_pulled": containment(state),
+        "next_update": moment_text(promised) if promised else "",
+        "communicator": actor or state.holders.get("communicator", ""),
     }
 
 
@@ -92,14 +139,26 @@ def due_template(state: IncidentState, now: datetime, policy: Policy = POLICY) -
     if state.resolved:
         return RESOLUTION_NOTICE
     for deadline in deadlines(state, now, policy):
-        if deadline.met_by == SEND and deadline.id != "update" and deadline.status != MET:
+        if deadline.met_by == SEND and deadline.id != "update" and deadline.status not in DONE:
             return deadline.template
     rules = policy.get(state.severity)
     return rules.update_template if rules else INTERNAL_NOTE
 
 
-def filled(state: IncidentState, now: datetime, name: str | None = None,
-           policy: Policy = POLICY, templates: dict[str, str] = TEMPLATES) -> tuple[str, str]:
-    """(template name, filled text) for the named template or the one that is due."""
+def message(state: IncidentState, now: datetime, name: str | None = None, policy: Policy = POLICY,
+            templates: dict[str, str] = TEMPLATES, actor: str = "", given: dict[str, str] | None = None) -> Message:
+    """The named template, or the one that is due, filled for `actor` to send now. `given`:
+    values the person typed for placeholders the incident had none for."""
     name = name or due_template(state, now, policy)
-    return name, fill(templates[name], values(state, now, policy))
+    known = values(state, now, policy, actor)
+    known.update({k: v for k, v in (given or {}).items() if v.strip()})
+    template = templates[name]
+    promised = promised_update(state, now, policy) if "{next_update}" in template else None
+    return Message(name, fill(template, known), unfilled(template, known), promised)
+
+
+def filled(state: IncidentState, now: datetime, name: str | None = None,
+           policy: Policy = POLICY, templates: dict[str, str] = TEMPLATES, actor: str = "") -> tuple[str, str]:
+    """(template name, filled text) for the named template or the one that is due."""
+    found = message(state, now, name, policy, templates, actor)
+    return found.name, found.text

@@ -1,0 +1,324 @@
+"""The practice held, not just shown (issue 12): each test is one thing a new user saw go wrong
+playing the JWT outage by hand at 80×24 as a lone P1 on-call."""
+
+import json
+import os
+import re
+import time
+from datetime import timedelta
+
+import pytest
+
+from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
+from test_console import act, settle, until
+from warroom.console.dialogs import Ask, Choose, Confirm, Help, ShowText
+from warroom.console.launch import make_app
+from warroom.demo import write_demo
+from warroom.domain import actions
+from warroom.domain.actions import NeedsReason
+from warroom.domain.model import (
+    RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE,
+    STEP_SOAK, STEP_STAGING,
+)
+from warroom.domain.policy import CLIENT_NOTICE, LATE, STATUS_UPDATE, deadlines
+from warroom.domain.templates import TEMPLATES, message
+from warroom.store import Store
+
+
+def as_communicator(book, minute=1):
+    book.do(actions.wear_hat, "carol", at(minute), "communicator")
+
+
+# -- messages that can be sent as they are -------------------------------------------------
+def test_impact_declared_fills_every_message_and_w_changes_it():
+    book = Book(impact="logins for every user")
+    for name in TEMPLATES:
+        assert "{" not in message(book.state, at(5), name, actor="carol").text
+    book.do(actions.set_impact, "alice", at(6), "logins for users with old tokens")
+    notice = message(book.state, at(7), CLIENT_NOTICE, actor="carol").text
+    assert "an issue affecting logins for users with old tokens since" in notice
+    assert book.events[-1].payload == {"impact": "logins for users with old tokens", "was": "logins for every user"}
+    with pytest.raises(actions.RuleBroken, match="one line"):
+        book.do(actions.set_impact, "alice", at(8), "a\nb")
+
+
+def test_a_missing_value_is_named_so_the_console_can_ask_for_it():
+    book = Book()
+    found = message(book.state, at(5), CLIENT_NOTICE, actor="carol")
+    assert found.missing == ("impact",)
+    given = message(book.state, at(5), CLIENT_NOTICE, actor="carol", given={"impact": "checkout {title}"})
+    assert given.missing == () and "affecting checkout {title} since" in given.text  # a value is never re-read
+
+
+def test_the_message_is_signed_by_whoever_copies_it():
+    book = Book(impact="logins")
+    assert message(book.state, at(5), CLIENT_NOTICE, actor="dana").text.endswith("— dana, incident INC-1")
+
+
+def test_each_time_appears_once_when_local_time_is_utc():
+    notice = message(Book(impact="logins").state, at(5), CLIENT_NOTICE, actor="carol").text
+    assert "since 03:00 UTC. Current status" in notice
+    assert "(03:00 UTC)" not in notice
+
+
+def test_local_and_utc_both_show_when_they_differ(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    notice = message(Book(impact="logins").state, at(5), CLIENT_NOTICE, actor="carol").text
+    assert "since 04:00 CET (03:00 UTC)." in notice and "update you by 04:35 CET (03:35 UTC)." in notice
+    # an older template that names both itself says the time once when they agree
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    from warroom.domain.templates import fill, values
+    assert fill("since {detected_local} ({detected_utc}).", values(Book().state, at(5))) == "since 03:00 UTC."
+
+
+def test_next_update_by_is_exactly_what_the_countdown_then_tracks():
+    book = Book(impact="logins")
+    as_communicator(book)
+    book.do(actions.notify, "carol", at(2), "manager", "Dana")
+    book.do(actions.communicate, "carol", at(10), CLIENT_NOTICE, "notice", sent=True, next_update=at(40))
+    copied_at = at(30, 42)  # 03:30:42
+    found = message(book.state, copied_at, actor="carol")
+    assert found.name == STATUS_UPDATE and "Next update by 04:00 UTC." in found.text
+    book.do(actions.communicate, "carol", at(31, 10), STATUS_UPDATE, found.text, sent=True, next_update=found.next_update)
+    update = {d.id: d for d in deadlines(book.state, at(32))}["update"]
+    assert update.due == at(60)  # 04:00:00, what the message promised, not 04:01:10
+
+
+def test_containment_text_follows_the_levers_as_they_stand_now():
+    book = Book(impact="logins")
+    book.do(actions.set_lever, "alice", at(2), 1, "pulled")
+    book.do(actions.set_lever, "alice", at(3), 1, "effective")
+    assert "Containment so far: feature flag off (effective)." in message(book.state, at(4), STATUS_UPDATE).text
+    for minute, step in ((8, STEP_ROOT_CAUSE), (10, STEP_STAGING), (12, STEP_DEPLOYED), (13, STEP_FLAG_REENABLED)):
+        book.do(actions.resolution_step, "alice", at(minute), step)
+    text = message(book.state, at(14), STATUS_UPDATE).text
+    assert "feature flag off (effective, flag back on after the fix)" in text
+
+
+# -- lateness, honestly ------------------------------------------------------------------
+def test_a_late_client_notice_reads_late_in_the_pane_show_and_export(db_file):
+    asyncio_run(seed(db_file, (actions.wear_hat, "carol", 1, "communicator"), (actions.notify, "carol", 2, "manager", "Dana"),
+                     (actions.communicate, "carol", 20, CLIENT_NOTICE, "late notice", {"sent": True})))
+    shown = run_cli("show", now=at(21)).stdout
+    assert re.search(r"client notice\s+due 03:15:00\s+late \+05:00 \(met 03:20:00\)", shown), shown
+    assert "notify engineering manager + PM" in shown and "met 03:02:00" in shown
+    md = run_cli("export", now=at(21)).stdout
+    assert "| client notice | 03:15:00 UTC (T+15:00) | 03:20:00 UTC | late by 05:00 |" in md
+    from warroom.console.views import deadline_lines
+    from warroom.store import peek
+    _, events = peek(db_file)
+    from warroom.domain.incident import fold
+    pane = deadline_lines(fold(events), at(21)).plain
+    assert "✔ client notice  late +05:00 (met 03:20:00)" in pane and "client notice  met" not in pane
+
+
+def test_a_deadline_never_met_reads_missed_once_resolved():
+    book = Book(impact="logins")
+    book.do(actions.resolve, "alice", at(20), override="false alarm")
+    from warroom.postmortem import markdown
+    md = markdown(book.state, at(21))
+    assert "| notify engineering manager + PM | 03:15:00 UTC (T+15:00) | — | missed |" in md
+    assert "| team assembled if unresolved | 03:30:00 UTC (T+30:00) | — | not needed (resolved before it) |" in md
+
+
+def asyncio_run(coro):
+    import asyncio
+    return asyncio.run(coro)
+
+
+def test_the_clock_stops_at_resolution(db_file):
+    store = asyncio_run(Store.open(db_file))
+    asyncio_run(store.close())
+    assert run_cli("demo", "--no-console", now=at(60)).returncode == 0
+    later = at(60 + 36)  # the replay resolved at T+40:00, 36 minutes further on
+    shown = run_cli("show", now=later).stdout
+    assert "lasted T+40:00" in shown and "T+1:16" not in shown
+    assert "lasted 40 minutes" in run_cli("list", now=later).stdout
+
+
+# -- rules that cannot be broken silently ---------------------------------------------------
+def test_root_cause_before_any_lever_needs_a_reason_and_keeps_it():
+    book = Book()
+    with pytest.raises(NeedsReason, match="contain before you diagnose"):
+        book.do(actions.resolution_step, "alice", at(5), STEP_ROOT_CAUSE)
+    assert len(book.events) == 1
+    book.do(actions.resolution_step, "alice", at(5), STEP_ROOT_CAUSE, override="the cause is plain: a bad config push")
+    assert book.state.overrides[0].rule == RULE_CONTAIN_FIRST
+    assert [e.kind for e in book.events[1:]] == ["rule overridden", "resolution step"]
+
+
+def test_flag_back_on_needs_lever_1_tried_and_the_fix_deployed():
+    book = Book()
+    book.do(actions.resolution_step, "alice", at(3), STEP_ROOT_CAUSE, override="x")
+    book.do(actions.resolution_step, "alice", at(4), STEP_STAGING)
+    with pytest.raises(NeedsReason) as needs:
+        book.do(actions.resolution_step, "alice", at(5), STEP_FLAG_REENABLED)
+    assert needs.value.rule == RULE_FLAG_AFTER_FIX
+    assert "lever 1 feature flag off was never pulled or skipped" in str(needs.value) and "not deployed" in str(needs.value)
+    book.do(actions.set_lever, "alice", at(6), 1, "skipped", reason="no flag guards it")
+    book.do(actions.resolution_step, "alice", at(7), STEP_DEPLOYED)
+    book.do(actions.resolution_step, "alice", at(8), STEP_FLAG_REENABLED)  # now it holds: no reason asked
+    assert [o.rule for o in book.state.overrides] == [RULE_CONTAIN_FIRST]
+
+
+def test_resolving_needs_the_path_done_or_a_reason():
+    book = Book()
+    with pytest.raises(NeedsReason, match="not done yet: root cause identified, fix tested in staging"):
+        book.do(actions.resolve, "alice", at(5))
+    book.do(actions.resolve, "alice", at(5), override="false alarm")
+    assert book.state.resolved and book.state.overrides[-1].rule == RULE_PATH_DONE
+
+
+def test_overrides_are_listed_in_show_and_the_postmortem(db_file):
+    run_cli("declare", "x", "--impact", "y", now=T0)
+    store = asyncio_run(Store.open(db_file))
+    state = asyncio_run(store.load("INC-1"))
+    asyncio_run(store.append(actions.resolution_step(state, "alice", at(3), STEP_ROOT_CAUSE, override="obvious | cause")))
+    asyncio_run(store.close())
+    assert "contain before you diagnose: obvious | cause" in run_cli("show", now=at(4)).stdout
+    md = run_cli("export", now=at(4)).stdout
+    assert "| contain before you diagnose | obvious \\| cause |" in md.split("## Rules overridden")[1]
+
+
+def test_findings_are_numbered_within_the_incident():
+    book = Book()
+    book.do(actions.note, "alice", at(1), "a note first")
+    book.do(actions.report_finding, "alice", at(2), "first", switch=True)
+    book.do(actions.report_finding, "alice", at(3), "second")
+    assert [(f.number, f.id) for f in book.state.findings] == [(1, 4), (2, 5)]
+    book.do(actions.acknowledge, "alice", at(4), 5, switch=True)
+    from warroom.domain.describe import describe
+    assert describe(book.events[-1]) == "acknowledged finding #2"
+    assert book.state.latest_acknowledged.text == "second"
+
+
+def test_the_demo_obeys_the_rules_and_its_export_has_deadlines_and_the_root_cause(db_file):
+    store = asyncio_run(Store.open(db_file))
+    code = asyncio_run(write_demo(store, at(60)))
+    state = asyncio_run(store.load(code))
+    asyncio_run(store.close())
+    assert state.overrides == [] and STEP_SOAK in state.steps
+    md = run_cli("export", now=at(61)).stdout
+    assert "## Deadlines" in md and "| client notice | 03:34:00 UTC (T+15:00) | 03:29:00 UTC | on time |" in md
+    assert "## Root cause\n\nauth-service 142 changed the JWT claim format" in md
+
+
+# -- the console --------------------------------------------------------------------------
+@pytest.fixture
+async def console(db_file):
+    clock = Clock(at(5))
+    copied = []
+
+    async def run(*steps, actor="carol", size=(120, 40), impact="logins for every user"):
+        await seed(db_file, *steps, impact=impact)
+        app = make_app(db_file, clock=clock, actor=actor, clipboard=[("the test board", lambda t: copied.append(t) or True)])
+        return app, app.run_test(size=size)
+
+    run.copied = copied
+    return run
+
+
+async def test_y_asks_for_a_missing_value_before_copying(console, db_file):
+    app, running = await console((actions.wear_hat, "carol", 1, "communicator"), (actions.notify, "carol", 2, "manager", "Dana"),
+                                 impact="")
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "y")
+        assert isinstance(app.screen, Ask) and "{impact}" in app.screen.question
+        assert console.copied == []
+        await act(pilot, *"checkout for every shopper", "enter")
+        assert isinstance(app.screen, Confirm)
+        await act(pilot, "enter")
+    [text] = console.copied
+    assert "affecting checkout for every shopper since" in text and not re.search(r"\{[a-z_]+\}", text)
+    assert json.loads(db_rows(db_file)[-1][2])["text"] == text
+
+
+async def test_escape_at_a_missing_value_copies_nothing(console, db_file):
+    app, running = await console((actions.wear_hat, "carol", 1, "communicator"), impact="")
+    async with running as pilot:
+        await act(pilot, "y", "escape")
+        assert any("{impact} unfilled" in n.message for n in app._notifications)
+    assert console.copied == [] and db_rows(db_file)[-1][1] == "hat worn"
+
+
+async def test_commander_y_then_switch_signs_with_the_copiers_name(console, db_file):
+    app, running = await console((actions.notify, "alice", 2, "manager", "Dana", {"switch": True}),
+                                 (actions.wear_hat, "alice", 3, "commander"), actor="alice")
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "y")
+        assert isinstance(app.screen, Confirm) and "Switch to the communicator hat" in app.screen.question
+        await act(pilot, "enter", "enter")
+    [text] = console.copied
+    assert text.endswith("— alice, incident INC-1") and "{communicator}" not in text
+
+
+async def test_w_sets_the_impact_as_the_commander(console, db_file):
+    app, running = await console(actor="alice")
+    async with running as pilot:
+        await act(pilot, "w")
+        await act(pilot, "ctrl+u", *"logins for old tokens", "enter")
+        assert app.state.impact == "logins for old tokens"
+    assert db_rows(db_file)[-1][:2] == ("commander", "impact set")
+
+
+async def test_o_asks_to_switch_hats_before_the_fields(console, db_file):
+    app, running = await console((actions.wear_hat, "alice", 1, "investigator"), actor="alice")
+    async with running as pilot:
+        await act(pilot, "o")
+        assert isinstance(app.screen, Confirm) and "commander" in app.screen.question
+        await act(pilot, "escape")
+        assert app.screen is app.main_screen  # nothing was typed, so nothing is lost
+        await act(pilot, "o", "enter")
+        assert isinstance(app.screen, Ask) and "Follow-up" in app.screen.question
+        await act(pilot, *"add a smoke test", "enter", *"bob", "enter", "enter")
+    assert [k for _, k, _ in db_rows(db_file)][-2:] == ["hat worn", "follow-up added"]
+
+
+async def test_the_sent_question_shows_the_whole_text_copied(console):
+    app, running = await console((actions.wear_hat, "carol", 1, "communicator"), (actions.notify, "carol", 2, "manager", "Dana"),
+                                 size=(80, 24))
+    async with running as pilot:
+        await act(pilot, "y")
+        assert isinstance(app.screen, Confirm)
+        [text] = console.copied
+        assert str(app.screen.query_one("#quoted").render()) == text
+
+
+async def test_d_reads_the_due_message_whole(console):
+    app, running = await console((actions.wear_hat, "carol", 1, "investigator"), size=(80, 24))
+    async with running as pilot:
+        await act(pilot, "d")
+        assert isinstance(app.screen, ShowText)
+        shown = app.screen.query_one("#text").text
+        assert shown == message(app.state, app.now(), CLIENT_NOTICE, actor="carol").text
+        assert app.state.hat_of("carol") == "investigator"  # reading needs no hat
+
+
+async def test_help_scrolls_at_80x24_and_lists_every_key(console):
+    from warroom.console.screen import KEYS
+
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await act(pilot, "question_mark")
+        assert isinstance(app.screen, Help)
+        keys = app.screen.query_one("#keys")
+        assert keys.max_scroll_y > 0  # more than fits: it must scroll
+        await act(pilot, "end")
+        assert keys.scroll_y == keys.max_scroll_y
+        text = app.screen.query_one("#keys Static").render().plain
+        for binding in KEYS:
+            assert binding.tooltip in text
+
+
+@pytest.mark.parametrize("width", [80, 120, 160])
+async def test_the_footer_shows_question_mark_first_at_any_width(console, width):
+    app, running = await console(size=(width, 30))
+    async with running as pilot:
+        await settle(pilot)
+        keys = [k for k in app.main_screen.query("FooterKey")]
+        assert keys and keys[0].key_display == "?"
+        assert keys[0].region.right <= width  # on screen, not cut off
