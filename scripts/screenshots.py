@@ -54,19 +54,25 @@ STORY = [
 async def seed(path: Path, story) -> None:
     store = await Store.open(path)
     await store.declare(actions.declare("alice", T0, "Login fails with 401 after deploy 142", "P1",
-                                        detected=T0, impact_started=at(-4), service="auth"))
+                                        detected=T0, impact_started=at(-4), service="auth",
+                                        impact="logins for users holding tokens issued before deploy 142"))
     for action, actor, minute, *args in story:
         await store.append(action(await store.load("INC-1"), actor, at(minute), *args))
     await store.close()
 
 
-async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], story=STORY, config=TEAM) -> None:
+async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], story=STORY, config=TEAM,
+                press: tuple[str, ...] = ()) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "shot.db"
         await seed(path, story)
-        app = make_app(path, clock=lambda: at(minute), actor=actor, config=config)
+        app = make_app(path, clock=lambda: at(minute), actor=actor, config=config,
+                       clipboard=[("the tmux paste buffer", lambda text: True)])
         async with app.run_test(size=size) as pilot:
             await pilot.pause(0.5)
+            for key in press:
+                await pilot.press(key)
+                await pilot.pause(0.3)
             app.save_screenshot(str(OUT / f"{name}.svg"))
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
@@ -92,6 +98,8 @@ async def main() -> None:
     await shoot("console-commander-160x48", "alice", 10, (160, 48))
     await shoot("console-investigator-80x24", "bob", 10, (80, 24))
     await shoot("console-overdue-80x24", "alice", 17, (80, 24), story=STORY[:2])
+    await shoot("console-client-notice-sent-question-80x24", "carol", 10, (80, 24), press=("y",))
+    await shoot("console-help-80x24", "alice", 10, (80, 24), press=("question_mark",))
     high_contrast = parse(b'theme = "high-contrast"\n' + TEAM_TOML, Path("team.toml"))
     await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
 

@@ -65,3 +65,9 @@ async def test_hostile_notes_are_shown_literally_in_every_pane(db_file):
         assert "nul␀byte and bell␇" in timeline
         assert "right-to-left: مرحبا שלום" in timeline and "two ⏎ lines" in timeline and "👩‍🚒" in timeline
         assert "␛]0;retitled" in str(screen.query_one("#investigation").render())
+
+
+def test_an_import_file_name_with_a_nul_is_one_line_and_status_2(capsys):
+    """Found by the fuzz above: `warroom import $'\\0'` was an internal error (ValueError)."""
+    assert cli.main(["import", "\x00"]) == 2
+    assert capsys.readouterr().err == "warroom: error: ␀: not a file name (it holds a NUL character)\n"

@@ -151,6 +151,8 @@ def _read_import(name: str) -> tuple[bytes, str]:
         raise ImportRefused(f"{name}: is a folder, not an export") from None
     except OSError as error:
         raise ImportRefused(f"{name}: cannot read it: {error.strerror or error}") from None
+    except ValueError:  # a NUL in the name: no file can be called that
+        raise ImportRefused(f"{one_line(name, 80)}: not a file name (it holds a NUL character)") from None
 
 
 def _write_new(path: Path, text: str) -> None:

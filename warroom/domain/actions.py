@@ -119,40 +119,42 @@ def declare(
     return Event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Kind.DECLARED, payload)
 
 
+def _line(value: str, what: str, limit: int) -> str:
+    """A short text on one line, such as a service's name or who is affected."""
+    text = _text(value, what, limit).strip()
+    if "\n" in text or "\r" in text:
+        raise RuleBroken(f"the {what} is one line")
+    return text
+
+
+def _renamed(state: IncidentState, actor: str, now: datetime, kind: str, key: str, value: str, switch: bool) -> list[Event]:
+    """An incident's field said again: the new value, and what it was."""
+    before, role = _as(state, actor, now, kind, switch)
+    was = getattr(state, key)
+    if value == was:
+        raise RuleBroken(f"the {key} is {value} already")
+    payload = {key: value, "was": was} if was else {key: value}
+    return before + [_event(state, actor, now, kind, role, **payload)]
+
+
 def check_impact(impact: str) -> str:
     """Who or what is affected, as a client notice says it: one line."""
-    text = _text(impact, "impact", MAX_IMPACT).strip()
-    if "\n" in text or "\r" in text:
-        raise RuleBroken("the impact is one line (who or what is affected)")
-    return text
+    return _line(impact, "impact", MAX_IMPACT)
 
 
 def set_impact(state: IncidentState, actor: str, now: datetime, impact: str, *, switch: bool = False) -> list[Event]:
     """Say (or correct) who or what is affected; every message after it says so."""
-    impact = check_impact(impact)
-    before, role = _as(state, actor, now, Kind.IMPACT_SET, switch)
-    if impact == state.impact:
-        raise RuleBroken("the impact says that already")
-    payload = {"impact": impact, "was": state.impact} if state.impact else {"impact": impact}
-    return before + [_event(state, actor, now, Kind.IMPACT_SET, role, **payload)]
+    return _renamed(state, actor, now, Kind.IMPACT_SET, "impact", check_impact(impact), switch)
 
 
 def check_service(service: str) -> str:
     """A service's name: one line, short, as the config's runbooks name it."""
-    name = _text(service, "service name", MAX_SERVICE).strip()
-    if "\n" in name or "\r" in name:
-        raise RuleBroken("the service name is one line")
-    return name
+    return _line(service, "service name", MAX_SERVICE)
 
 
 def name_service(state: IncidentState, actor: str, now: datetime, service: str, *, switch: bool = False) -> list[Event]:
     """Name (or rename) the affected service; its runbook then shows behind the levers."""
-    service = check_service(service)
-    before, role = _as(state, actor, now, Kind.SERVICE_NAMED, switch)
-    if service == state.service:
-        raise RuleBroken(f"the service is {service} already")
-    payload = {"service": service, "was": state.service} if state.service else {"service": service}
-    return before + [_event(state, actor, now, Kind.SERVICE_NAMED, role, **payload)]
+    return _renamed(state, actor, now, Kind.SERVICE_NAMED, "service", check_service(service), switch)
 
 
 def check_severity(severity: str) -> str:
