@@ -106,6 +106,7 @@ def test_a_late_client_notice_reads_late_in_the_pane_show_and_export(db_file):
     assert "notify engineering manager + PM" in shown and "met 03:02:00" in shown
     md = run_cli("export", now=at(21)).stdout
     assert "| client notice | 03:15:00 UTC (T+15:00) | 03:20:00 UTC | late by 05:00 |" in md
+    assert run_cli("status", now=at(21)).stdout.endswith(" · late: client notice +05:00\n")
     from warroom.console.views import deadline_lines
     from warroom.store import peek
     _, events = peek(db_file)
@@ -128,13 +129,22 @@ def asyncio_run(coro):
     return asyncio.run(coro)
 
 
+async def test_the_strip_stops_its_clock_at_resolution(db_file):
+    store = await Store.open(db_file)
+    code = await write_demo(store, at(60))
+    await store.close()
+    app = make_app(db_file, clock=Clock(at(60 + 36)), actor="alice", code=code, clipboard=[])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        strip = str(app.main_screen.query_one("#strip").render())
+        assert "T+40:00" in strip and "RESOLVED" in strip
+
+
 def test_the_clock_stops_at_resolution(db_file):
-    store = asyncio_run(Store.open(db_file))
-    asyncio_run(store.close())
     assert run_cli("demo", "--no-console", now=at(60)).returncode == 0
     later = at(60 + 36)  # the replay resolved at T+40:00, 36 minutes further on
     shown = run_cli("show", now=later).stdout
-    assert "lasted T+40:00" in shown and "T+1:16" not in shown
+    assert "resolved at T+40:00" in shown and "T+1:16" not in shown
     assert "lasted 40 minutes" in run_cli("list", now=later).stdout
 
 

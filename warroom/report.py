@@ -49,7 +49,8 @@ def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour:
     head = f"{state.code} {state.severity} {elapsed(state, now)}"
     near, overdue = is_near(due, now), due is not None and due.status == OVERDUE
     if not tmux:
-        return f"{head} · {words}"
+        late = [f"{d.label} +{clock_text(d.late_by)}" for d in book.deadlines(state, now) if d.late_by is not None]
+        return f"{head} · {words}" + (f" · late: {', '.join(late)}" if late else "")
     words = f"⚠ {words}" if overdue or near else words
     if not colour:
         return f"{head} {words}"
@@ -65,7 +66,7 @@ def timeline_line(event: Event, origin: datetime | None) -> str:
 def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     lines = [
         f"{state.code} {state.severity} {state.status}: {one_line(state.title, 200)}",
-        f"{'lasted' if state.resolved else 'elapsed'} {elapsed(state, now)}; status page {book.status_page(state)}",
+        f"{'resolved at' if state.resolved else 'elapsed'} {elapsed(state, now)}; status page {book.status_page(state)}",
         f"impact: {one_line(state.impact, 200) or '— (w in the console sets it)'}"
         + (f"; service: {one_line(state.service, 80)}" if state.service else ""),
         "hats: " + ", ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 40)}" for hat in HATS),
