@@ -55,6 +55,7 @@ def help_text() -> str:
 class ConsoleScreen(Screen):
     BINDINGS = KEYS
     _ack_shown = False
+    _lower_hat = False
 
     def compose(self) -> ComposeResult:
         yield LiveText("opening the incident…", id="strip", markup=False)
@@ -96,7 +97,11 @@ class ConsoleScreen(Screen):
         wearing = state.hat_of(app.actor)
         # the communicator's and investigator's panes sit below the timeline under 120 columns:
         # wearing one of those hats gives that row the room (the due message, the findings)
-        self.set_class(wearing in ("communicator", "investigator"), "lower-hat")
+        # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
+        lower = wearing in ("communicator", "investigator")
+        if lower != self._lower_hat:
+            self._lower_hat = lower
+            self.query_one("#panes").styles.grid_rows = "2fr 3fr" if lower else "3fr 2fr"
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)
