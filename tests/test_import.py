@@ -136,7 +136,7 @@ HOSTILE = {
     "time that is not one": (with_change(lambda d: d["events"][1].update(at="yesterday")), "events[1].at: expected an ISO 8601 time"),
     "payload a list": (with_change(lambda d: d["events"][1].update(payload=[1])), "events[1].payload: expected an object"),
     "actor a number": (with_change(lambda d: d["events"][1].update(actor=7)), "events[1].actor: expected a string"),
-    "lever not a number": (with_change(lambda d: d["events"][1]["payload"].update(lever="one")), "the events do not make an incident"),
+    "lever not a number": (with_change(lambda d: d["events"][1]["payload"].update(lever="one")), "events[1].payload: lever: expected `int`, got `str`"),
     "nested deeply": (with_change(lambda d: d["events"][1]["payload"].update(x=[[[[[[[[["deep"]]]]]]]]])), "nested too deeply"),
     "a million brackets": ("[" * 1_000_000, "nested too deeply"),
     "a huge number": ('{"warroom": 1' + "1" * 5000 + "}", "not JSON"),

@@ -18,6 +18,7 @@ from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import actor_name, db_path, system_clock, worked_incident
 from warroom.store import Store, StoreError
+from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
 
 EXAMPLES = """\
@@ -184,7 +185,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         out.write(render(config, default=args.default, notes=notes))
         return 0
     if args.command == "import":  # read and check the whole file before the database is touched
-        incoming = read_export(*_read_import(args.file))
+        incoming = read_export(*_read_import(args.file), now=now)
     if args.command == "declare":  # validate everything before the database is touched
         draft = actions.declare(
             actor, now, args.title, args.severity,
@@ -329,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(db_path(getattr(args, "db", None)), code=_demo_code(args), config=config,
                                bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
         return status
-    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused) as error:
+    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError) as error:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130

@@ -122,7 +122,7 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
         outcome = "not tried" if lever.state == UNTRIED else lever.state
         out.append(f"| {lever.number} {lever.name} | {outcome} | {when} | {cell(lever.reason) or '—'} |")
     out += ["", "## Communications sent", ""]
-    sent = [e for e in state.events if e.kind == Kind.COMMUNICATION_SENT]
+    sent = [e for e in state.events if e.kind == Kind.COMMUNICATION_SENT and e.id not in state.unreadable]
     if not sent:
         out.append("None were recorded as sent.")
     for event in sent:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warroom.domain.incident import IncidentState, fold
+from warroom.domain.schema import check
 from warroom.domain.model import LEVERS, Event, JsonPayload
 
 BUSY_TIMEOUT_MS = 5000
@@ -319,6 +320,7 @@ class Store:
         return await self._transaction(write)
 
     async def _insert(self, incident_id: int, event: Event) -> Event:
+        check(event)  # the store never holds an event the fold cannot read (SchemaError rolls back)
         payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         cursor = await self._db.execute(
             "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from warroom.domain.describe import describe
-from warroom.domain.incident import fold
 from warroom.domain.model import HATS, KINDS, Event, Kind
+from warroom.domain.schema import SchemaError, check
 from warroom.domain.text import MAX_TEXT, clean_input
 
 FORMAT = 1  # the "warroom" field of an export
@@ -32,7 +31,10 @@ class Incoming:
     events: list[Event]
 
 
-def read_export(raw: bytes, source: str) -> Incoming:
+def read_export(raw: bytes, source: str, now: datetime | None = None) -> Incoming:
+    """The incident in an export, every event checked against its kind's schema (the same check
+    the store makes on every write), and none later than `now`."""
+    now = now or datetime.now(timezone.utc)
     if len(raw) > MAX_BYTES:
         raise ImportRefused(f"{source}: {len(raw):,} bytes is more than an export can be")
     try:
@@ -55,19 +57,13 @@ def read_export(raw: bytes, source: str) -> Incoming:
     items = data["events"]
     if not isinstance(items, list) or not items:
         raise ImportRefused(f"{source}: \"events\": expected a list of events, and at least the declaration")
-    events = [_event(item, n, code.upper(), source) for n, item in enumerate(items)]
+    events = [_event(item, n, code.upper(), source, now) for n, item in enumerate(items)]
     if events[0].kind != Kind.DECLARED or any(e.kind == Kind.DECLARED for e in events[1:]):
         raise ImportRefused(f"{source}: expected the incident's declaration first, and only once")
-    try:
-        fold(events)
-        for event in events:
-            describe(event)
-    except Exception as error:  # a payload of the right shape but nonsense values
-        raise ImportRefused(f"{source}: the events do not make an incident ({type(error).__name__})") from None
     return Incoming(code.upper(), events)
 
 
-def _event(item: Any, n: int, code: str, source: str) -> Event:
+def _event(item: Any, n: int, code: str, source: str, now: datetime) -> Event:
     where = f"{source}: events[{n}]"
     if not isinstance(item, dict):
         raise ImportRefused(f"{where}: expected an object")
@@ -85,10 +81,15 @@ def _event(item: Any, n: int, code: str, source: str) -> Event:
         raise ImportRefused(f"{where}.role: expected one of: {', '.join(HATS)}")
     if item["kind"] not in KINDS:
         raise ImportRefused(f"{where}.kind: not a kind of event this warroom knows")
-    actor = _clean(item["actor"], f"{where}.actor", 0)
-    if not actor.strip() or len(actor) > 200:
-        raise ImportRefused(f"{where}.actor: expected a name of 1 to 200 characters")
-    return Event(code, at, actor, item["role"], item["kind"], _clean(item["payload"], f"{where}.payload", 0))
+    if at > now:
+        raise ImportRefused(f"{where}.at: in the future")
+    event = Event(code, at, _clean(item["actor"], f"{where}.actor", 0), item["role"], item["kind"],
+                  _clean(item["payload"], f"{where}.payload", 0))
+    try:
+        check(event)
+    except SchemaError as error:
+        raise ImportRefused(f"{where}.{error}") from None
+    return event
 
 
 def _clean(value: Any, where: str, depth: int) -> Any:

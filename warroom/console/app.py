@@ -26,6 +26,7 @@ from warroom.domain.incident import fold
 from warroom.domain.model import Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
+from warroom.domain.schema import SchemaError
 from warroom.store import Store, StoreError
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
@@ -165,7 +166,7 @@ class WarroomApp(App[str | None]):
             return False
         try:
             await self.store.append(drafts)
-        except StoreError as error:
+        except (StoreError, SchemaError) as error:
             self.warn(f"NOT SAVED: {error}")
             return False
         await self.catch_up()
@@ -202,7 +203,7 @@ class WarroomApp(App[str | None]):
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""
-        if event.kind != Kind.HAT_WORN or not event.payload.get("from"):
+        if event.kind != Kind.HAT_WORN or event.id in self.state.unreadable or not event.payload.get("from"):
             return
         hat, given_by = event.payload.get("hat", ""), event.payload["from"]
         if event.actor == self.actor:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from textual.content import Content
 
-from warroom.domain.describe import deadline_words, describe
+from warroom.domain.describe import deadline_words, describe, text_of
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
@@ -135,9 +135,9 @@ def investigation(state: IncidentState) -> Content:
             found = state.finding(event.id or 0)
             ack = "acknowledged" if found and found.acknowledged_at else "waiting for the commander"
             number = found.number if found else "?"
-            parts += [(f"#{number} finding ", "bold"), f"({ack}) ", one_line(event.payload.get("text", ""), 300), "\n"]
+            parts += [(f"#{number} finding ", "bold"), f"({ack}) ", one_line(text_of(event), 300), "\n"]
         elif event.kind == "note" and event.role == "investigator":
-            parts += [(f"{local_time(event.at)} ", "dim"), one_line(event.payload.get("text", ""), 300), "\n"]
+            parts += [(f"{local_time(event.at)} ", "dim"), one_line(text_of(event), 300), "\n"]
     if not parts:
         return Content("no findings or hypotheses yet — n writes one, f reports a finding")
     return Content.assemble(*parts[:-1])

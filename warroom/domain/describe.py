@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from warroom.domain.model import Event, Kind
+from warroom.domain.schema import readable
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline
 from warroom.domain.timefmt import clock_text, local_time
 
@@ -61,10 +62,22 @@ _WORDS = {
 }
 
 
+def unreadable_words(event: Event) -> str:
+    return f"unreadable event #{event.id}: it fits no schema of this warroom, and is skipped"
+
+
 def describe(event: Event) -> str:
-    """What happened, in words; the raw text of the person, not yet made safe for a terminal."""
+    """What happened, in words; the raw text of the person, not yet made safe for a terminal.
+    An event that fits no schema (an older or hand-made database) is named, never read."""
     words = _WORDS.get(event.kind)
-    return words(event.payload) if words else f"{event.kind} {event.payload}"
+    if words is None or not readable(event):
+        return unreadable_words(event)
+    return words(event.payload)
+
+
+def text_of(event: Event) -> str:
+    """A note's or a finding's text, or what stands for it when the event is unreadable."""
+    return event.payload["text"] if readable(event) else unreadable_words(event)
 
 
 def deadline_words(deadline: Deadline, now: datetime) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from warroom.domain.schema import readable
 from warroom.domain.model import (
     CONTAINED, DECLARED, DETECTED, EFFECTIVE, FIX_DEPLOYED, HATS, IMPACT_STARTED, LEVERS,
     MILESTONES, RESOLVED, ROOT_CAUSE, RULE_LEVER_ORDER, STEP_MILESTONE, STEP_ROOT_CAUSE, UNTRIED, Event, Kind,
@@ -97,6 +98,7 @@ class IncidentState:
     followups: list[FollowUp] = field(default_factory=list)
     steps: dict[str, datetime] = field(default_factory=dict)  # resolution step -> when done
     overrides: list[Override] = field(default_factory=list)
+    unreadable: set[int] = field(default_factory=set)  # ids of events that fit no schema: skipped
     root_cause: str = ""  # what the commander said it is, when the step was done
     corrections: dict[str, datetime] = field(default_factory=dict)  # milestone -> corrected time
     base: dict[str, datetime] = field(default_factory=dict)  # milestones the events set directly
@@ -184,8 +186,14 @@ class IncidentState:
         if event.id is not None:
             self.last_id = max(self.last_id, event.id)
         handler = _HANDLERS.get(event.kind)
-        if handler is not None:
-            handler(self, event)
+        if handler is None:
+            return  # a note: nothing to fold (its text is checked when it is shown)
+        if not readable(event):  # written by an older warroom, or by hand: skipped, never a crash
+            self.unreadable.add(event.id or 0)
+            if event.kind == Kind.DECLARED and not self.code:  # still an incident, that says what is wrong
+                self.code, self.title = event.incident, f"(unreadable declaration, event #{event.id})"
+            return
+        handler(self, event)
 
 
 def _declared(s: IncidentState, e: Event) -> None:

@@ -1,0 +1,152 @@
+"""Nothing crafted gets in (issue 13): one schema for every event, on every way in, and a
+database that already holds a bad event still opens. Each reproduction failed before."""
+
+import json
+import sqlite3
+
+import pytest
+
+from helpers import T0, at, db_rows, run_cli, seed
+from warroom.domain.model import Event
+from warroom.domain.schema import SchemaError, check
+
+OSC = "\u001b]52;c;cHduZWQ=\u0007\u001b]0;PWNED\u0007"
+
+
+def export_of(db_file, tmp_path, *extra_steps):
+    assert run_cli("declare", "Login fails", "--impact", "logins", now=T0).returncode == 0
+    assert run_cli("log", "first note", now=at(1)).returncode == 0
+    data = json.loads(run_cli("export", "--format", "json", now=at(2)).stdout)
+    db_file.unlink()
+    for suffix in ("-wal", "-shm"):
+        db_file.with_name(db_file.name + suffix).unlink(missing_ok=True)
+    return data
+
+
+def declared(data):
+    return data["events"][0]["payload"]
+
+
+@pytest.mark.parametrize("name, change, message", [
+    ("severity with OSC 52 and OSC 0", lambda d: declared(d).update(severity="P1" + OSC), "severity: invalid enum value"),
+    ("severity with a tmux format", lambda d: declared(d).update(severity="#[fg=red,bg=blue,blink]#{pane_current_path}"),
+     "severity: invalid enum value"),
+    ("severity with HTML and a heading", lambda d: declared(d).update(severity="P1\n\n<script>alert(1)</script>\n\n## Injected"),
+     "severity: invalid enum value"),
+    ("title a number", lambda d: declared(d).update(title=12345), "title: expected `str`, got `int`"),
+    ("title null", lambda d: declared(d).update(title=None), "title: expected `str`, got `null`"),
+    ("severity a list", lambda d: declared(d).update(severity=["P1"]), "severity: expected `str`, got `array`"),
+    ("impact a list", lambda d: declared(d).update(impact=["all"]), "impact: expected `str`, got `array`"),
+    ("service an object", lambda d: declared(d).update(service={"a": 1}), "service: expected `str`, got `object`"),
+    ("detected without offset", lambda d: declared(d).update(detected="2026-11-27T03:00:00"), "detected: expected `datetime` with a timezone"),
+    ("detected in 9999", lambda d: declared(d).update(detected="9999-01-01T00:00:00+00:00"), "detected: after the event itself"),
+    ("an unknown field", lambda d: declared(d).update(extra=1), "unknown field `extra`"),
+    ("a note's text a number", lambda d: d["events"][1]["payload"].update(text=7), "text: expected `str`, got `int`"),
+    ("a lever state with escapes", lambda d: d["events"].append(
+        {**d["events"][1], "kind": "lever changed", "payload": {"lever": 1, "name": "flag", "state": "pulled" + OSC, "was": "untried"}}),
+     "state: invalid enum value"),
+    ("a lever state with a pipe", lambda d: d["events"].append(
+        {**d["events"][1], "kind": "lever changed", "payload": {"lever": 1, "name": "flag", "state": "a | b | c", "was": "untried"}}),
+     "state: invalid enum value"),
+    ("a message that is a number", lambda d: d["events"].append(
+        {**d["events"][1], "role": "communicator", "kind": "communication sent", "payload": {"template": "client notice", "text": 5}}),
+     "text: expected `str`, got `int`"),
+    ("an event in the future", lambda d: d["events"][1].update(at="2999-01-01T00:00:00+00:00"), "events[1].at: in the future"),
+])
+def test_a_crafted_export_is_refused_and_nothing_is_written(db_file, tmp_path, name, change, message):
+    data = export_of(db_file, tmp_path)
+    change(data)
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps(data))
+    done = run_cli("import", str(path))
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and done.stderr.count("\n") == 1 and "\x1b" not in done.stderr
+    assert not db_file.exists()  # checked whole before the database is touched
+
+
+def test_a_name_too_long_to_import_is_refused_when_writing_too(db_file):
+    """A 300-character WARROOM_NAME was accepted when writing and its export then refused."""
+    assert run_cli("declare", "x", now=T0).returncode == 0
+    for args in (["log", "a note", "--as", "investigator"], ["declare", "y"]):
+        done = run_cli(*args, env={"WARROOM_NAME": "n" * 300}, now=at(1))
+        assert done.returncode == 2 and "actor: 300 characters; at most 200" in done.stderr, done.stderr
+    assert len(db_rows(db_file)) == 1
+
+
+def test_every_event_the_actions_make_fits_the_schema_and_imports_again(db_file, tmp_path):
+    assert run_cli("demo", "--no-console", now=at(60)).returncode == 0
+    exported = run_cli("export", "--format", "json", now=at(61)).stdout
+    path = tmp_path / "demo.json"
+    path.write_text(exported)
+    other = tmp_path / "other.db"
+    assert run_cli("import", str(path), "--db", str(other), now=at(62)).returncode == 0
+    again = run_cli("export", "--format", "json", "--db", str(other), now=at(63)).stdout
+    strip = lambda text: [{k: v for k, v in e.items() if k != "id"} for e in json.loads(text)["events"]]  # noqa: E731
+    assert strip(again) == strip(exported)
+
+
+def test_the_store_refuses_an_event_outside_its_schema(db_file):
+    import asyncio
+
+    from warroom.store import Store
+
+    async def write():
+        await seed(db_file)
+        store = await Store.open(db_file)
+        try:
+            bad = Event("INC-1", at(3), "alice", "commander", "lever changed",
+                        {"lever": 9, "name": "x", "state": "pulled", "was": "untried"})
+            with pytest.raises(SchemaError, match="lever: expected `int` <= 4"):
+                await store.append([bad])
+        finally:
+            await store.close()
+
+    asyncio.run(write())
+    assert len(db_rows(db_file)) == 1
+
+
+def raw_insert(db_file, kind, payload, role="commander", incident=1):
+    with sqlite3.connect(db_file) as raw:
+        raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                    (incident, at(3).isoformat(), "old-warroom", role, kind, json.dumps(payload)))
+        return raw.execute("SELECT max(id) FROM event").fetchone()[0]
+
+
+def test_a_database_holding_a_bad_event_still_opens_everywhere(db_file):
+    """Written by an older version (or by hand): the event shows as unreadable, the fold skips it."""
+    assert run_cli("declare", "Login fails", "--impact", "logins", now=T0).returncode == 0
+    bad = raw_insert(db_file, "lever changed", {"lever": "one", "state": "P1" + OSC})
+    note = raw_insert(db_file, "note", {"text": 12345})
+    for args in (["list"], ["show"], ["status"], ["status", "--tmux"], ["export"], ["export", "--format", "json"]):
+        done = run_cli(*args, now=at(4))
+        assert done.returncode == 0, (args, done.stderr)
+        assert "\x1b" not in done.stdout and "Traceback" not in done.stderr
+    shown = run_cli("show", now=at(4)).stdout
+    assert f"unreadable event #{bad}" in shown and f"unreadable event #{note}" in shown
+    assert "[1] " not in shown and "1 feature flag off     untried" in shown  # the fold skipped it
+
+
+def test_an_incident_whose_declaration_is_unreadable_is_listed_not_a_crash(db_file):
+    assert run_cli("declare", "first", now=T0).returncode == 0
+    with sqlite3.connect(db_file) as raw:
+        raw.execute("INSERT INTO incident (id, code, created_at) VALUES (2, 'INC-2', ?)", (at(1).isoformat(),))
+    raw_insert(db_file, "declared", {"title": 12345, "severity": ["P1"], "detected": "2026-11-27T03:00:00"}, incident=2)
+    listed = run_cli("list", now=at(4))
+    assert listed.returncode == 0 and "INC-2" in listed.stdout and "unreadable declaration" in listed.stdout
+    shown = run_cli("show", "INC-2", now=at(4))
+    assert shown.returncode == 0 and "unreadable event #2" in shown.stdout
+
+
+async def test_the_console_opens_on_a_database_with_a_bad_event(db_file):
+    from helpers import Clock
+    from test_console import settle
+    from warroom.console.launch import make_app
+
+    await seed(db_file, (lambda *a, **k: [], "alice", 1))
+    bad = raw_insert(db_file, "finding reported", {"text": ["not", "text"]}, role="investigator")
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.state.declared and bad in app.state.unreadable and app.state.findings == []
+        rows = "\n".join(app.main_screen.query_one("#timeline").lines)
+        assert f"unreadable event #{bad}" in rows

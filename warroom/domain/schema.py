@@ -1,0 +1,230 @@
+"""One schema for every kind of event: field names, types, limits and allowed values.
+
+The same check runs when an event is written (the store), when it is folded (a bad event in an
+older database is skipped and shown as unreadable, never crashes), and when an export is
+imported; so the store can never hold an event the fold cannot read, and whatever warroom
+writes it can import again. msgspec decodes strictly: a wrong type, an unknown field, a
+value out of its limits or a time without its UTC offset is refused with the field's path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta, Struct, field
+
+from warroom.domain.model import (
+    HATS, KINDS, LEVER_STATES, MILESTONES, RESOLUTION_STEPS, RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX,
+    RULE_LEVER_ORDER, RULE_NO_SURPRISES, RULE_PATH_DONE, RULE_STAGING_FIRST, SEVERITIES, Event, Kind,
+)
+from warroom.domain.text import MAX_TEXT
+
+MAX_TITLE = 10_000
+MAX_SERVICE = 80
+MAX_IMPACT = 1_000
+MAX_NAME = 200  # an actor, a hat's holder
+MAX_WHO = 500  # who was notified, a follow-up's owner
+
+_ONE_LINE = r"^[^\n\r]*$"
+Title = Annotated[str, Meta(min_length=1, max_length=MAX_TITLE)]
+Text = Annotated[str, Meta(min_length=1, max_length=MAX_TEXT)]
+MaybeText = Annotated[str, Meta(max_length=MAX_TEXT)]
+Service = Annotated[str, Meta(max_length=MAX_SERVICE, pattern=_ONE_LINE)]
+Impact = Annotated[str, Meta(max_length=MAX_IMPACT, pattern=_ONE_LINE)]
+Name = Annotated[str, Meta(max_length=MAX_NAME, pattern=_ONE_LINE)]
+Who = Annotated[str, Meta(min_length=1, max_length=MAX_WHO)]
+Due = Annotated[str, Meta(max_length=100, pattern=_ONE_LINE)]
+DeadlineId = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+Time = Annotated[datetime, Meta(tz=True)]  # always with its UTC offset
+Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
+Hat = Literal[HATS]  # type: ignore[valid-type]
+LeverState = Literal[LEVER_STATES]  # type: ignore[valid-type]
+Milestone = Literal[MILESTONES]  # type: ignore[valid-type]
+Step = Literal[RESOLUTION_STEPS]  # type: ignore[valid-type]
+Template = Literal["client notice", "status update", "internal note", "resolution notice"]
+Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE,  # type: ignore[valid-type]
+               RULE_NO_SURPRISES]
+
+
+class _Payload(Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class Declared(_Payload):
+    title: Title
+    severity: Severity
+    detected: Time
+    impact_started: Time | None = None
+    service: Service = ""
+    impact: Impact = ""
+
+
+class SeverityChanged(_Payload):
+    severity: Severity
+    was: Severity
+
+
+class ServiceNamed(_Payload):
+    service: Annotated[str, Meta(min_length=1, max_length=MAX_SERVICE, pattern=_ONE_LINE)]
+    was: Service = ""
+
+
+class ImpactSet(_Payload):
+    impact: Annotated[str, Meta(min_length=1, max_length=MAX_IMPACT, pattern=_ONE_LINE)]
+    was: Impact = ""
+
+
+class HatWorn(_Payload):
+    hat: Hat
+    taken_from: Name = field(default="", name="from")
+
+
+class Note(_Payload):
+    text: Text
+
+
+class FindingReported(_Payload):
+    text: Text
+
+
+class FindingAcknowledged(_Payload):
+    finding: Annotated[int, Meta(ge=1)]
+    number: Annotated[int, Meta(ge=1)] | None = None
+
+
+class LeverChanged(_Payload):
+    lever: Annotated[int, Meta(ge=1, le=4)]
+    name: Annotated[str, Meta(max_length=MAX_NAME)]
+    state: LeverState
+    was: LeverState
+    reason: MaybeText = ""
+    out_of_order: bool = False
+    runbook: MaybeText = ""
+    correction: bool = False
+
+
+class EscalationNotified(_Payload):
+    deadline: DeadlineId
+    whom: Who
+    note: MaybeText = ""
+
+
+class Communication(_Payload):
+    template: Template
+    text: Text
+    next_update: Time | None = None
+
+
+class MilestoneSet(_Payload):
+    milestone: Milestone
+    at: Time
+    reason: MaybeText = ""
+
+
+class ResolutionStep(_Payload):
+    step: Step
+    note: MaybeText = ""
+
+
+class FollowupAdded(_Payload):
+    text: Text
+    owner: Who
+    due: Due = ""
+
+
+class Resolved(_Payload):
+    pass
+
+
+class Reopened(_Payload):
+    reason: MaybeText = ""
+
+
+class RuleOverridden(_Payload):
+    rule: Rule
+    reason: Text
+
+
+PAYLOADS: dict[str, type[_Payload]] = {
+    Kind.DECLARED: Declared,
+    Kind.SEVERITY_CHANGED: SeverityChanged,
+    Kind.SERVICE_NAMED: ServiceNamed,
+    Kind.IMPACT_SET: ImpactSet,
+    Kind.HAT_WORN: HatWorn,
+    Kind.NOTE: Note,
+    Kind.FINDING_REPORTED: FindingReported,
+    Kind.FINDING_ACKNOWLEDGED: FindingAcknowledged,
+    Kind.LEVER_CHANGED: LeverChanged,
+    Kind.ESCALATION_NOTIFIED: EscalationNotified,
+    Kind.COMMUNICATION_COPIED: Communication,
+    Kind.COMMUNICATION_SENT: Communication,
+    Kind.MILESTONE_SET: MilestoneSet,
+    Kind.RESOLUTION_STEP: ResolutionStep,
+    Kind.FOLLOWUP_ADDED: FollowupAdded,
+    Kind.RESOLVED: Resolved,
+    Kind.REOPENED: Reopened,
+    Kind.RULE_OVERRIDDEN: RuleOverridden,
+}
+assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
+
+# the moments a payload names, which cannot come after the event that records them
+_MOMENTS = {Kind.DECLARED: ("detected", "impact_started"), Kind.MILESTONE_SET: ("at",)}
+
+
+class SchemaError(ValueError):
+    """An event that does not fit its kind's schema; the message names the field."""
+
+
+def _one_line_name(actor: Any) -> str | None:
+    if not isinstance(actor, str) or not actor.strip():
+        return "expected a name"
+    if len(actor) > MAX_NAME:
+        return f"{len(actor):,} characters; at most {MAX_NAME}"
+    if "\n" in actor or "\r" in actor:
+        return "expected one line"
+    return None
+
+
+def check(event: Event) -> None:
+    """Raise SchemaError unless the event fits its kind's schema exactly."""
+    if event.kind not in PAYLOADS:
+        raise SchemaError("kind: not a kind of event this warroom knows")
+    if event.role not in HATS:
+        raise SchemaError(f"role: expected one of {', '.join(HATS)}")
+    if not isinstance(event.at, datetime) or event.at.tzinfo is None:
+        raise SchemaError("at: expected a time with its UTC offset")
+    problem = _one_line_name(event.actor)
+    if problem:
+        raise SchemaError(f"actor: {problem}")
+    payload = event.payload
+    if not isinstance(payload, Mapping):
+        raise SchemaError("payload: expected an object")
+    try:
+        decoded = msgspec.convert(dict(payload), PAYLOADS[event.kind])
+    except msgspec.ValidationError as error:
+        raise SchemaError(f"payload: {_plain(str(error))}") from None
+    except (TypeError, ValueError) as error:  # the stored JSON itself is broken
+        raise SchemaError(f"payload: not readable ({type(error).__name__})") from None
+    for name in _MOMENTS.get(event.kind, ()):
+        moment = getattr(decoded, name)
+        if moment is not None and moment > event.at:
+            raise SchemaError(f"payload.{name}: after the event itself (in the future)")
+
+
+def readable(event: Event) -> bool:
+    try:
+        check(event)
+    except SchemaError:
+        return False
+    return True
+
+
+def _plain(message: str) -> str:
+    """msgspec's `Expected ... - at `$.field`` as `field: expected ...`, one short line."""
+    text, _, where = message.partition(" - at `$")
+    where = where.rstrip("`").lstrip(".")
+    text = text[:200]
+    return f"{where}: {text[:1].lower()}{text[1:]}" if where else text[:1].lower() + text[1:]
