@@ -150,3 +150,39 @@ async def test_the_console_opens_on_a_database_with_a_bad_event(db_file):
         assert app.state.declared and bad in app.state.unreadable and app.state.findings == []
         rows = "\n".join(app.main_screen.query_one("#timeline").lines)
         assert f"unreadable event #{bad}" in rows
+
+
+def test_a_tmux_format_in_a_deadline_label_is_shown_not_run(db_file, tmp_path):
+    """Through a real tmux: what `status --tmux` prints, expanded as the status bar expands it."""
+    import subprocess
+    import uuid
+
+    config = tmp_path / "team.toml"
+    config.write_text('[severity.P1]\ndeadlines = [ { id = "x", label = "#[fg=red,bg=blue,blink]#{pane_current_path} #(id)", minutes = 15 } ]\n'
+                      'no_surprises = ""\n')
+    assert run_cli("declare", "x", "--config", str(config), now=T0).returncode == 0
+    line = run_cli("status", "--tmux", "--config", str(config), now=at(1)).stdout.rstrip("\n")
+    assert "##[fg=red,bg=blue,blink]##{pane_current_path} ##(id)" in line
+    socket = f"warroom-fmt-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-s", "f"], check=True)
+    try:
+        shown = subprocess.run(["tmux", "-L", socket, "display-message", "-p", line], capture_output=True, text=True, check=True).stdout
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    assert "#[fg=red,bg=blue,blink]#{pane_current_path} #(id)" in shown  # literally, nothing expanded or run
+
+
+def test_bidi_overrides_are_shown_as_their_code_in_every_terminal_line():
+    from warroom.domain.text import one_line, safe
+
+    tricky = "invoice\u202eexe.pdf \u2066x\u2069"
+    assert safe(tricky) == "invoice\\u202eexe.pdf \\u2066x\\u2069"
+    assert one_line("right-to-left: مرحبا שלום") == "right-to-left: مرحبا שלום"  # letters stay as they are
+
+
+def test_bidi_and_escapes_in_a_note_never_reach_the_cli_raw(db_file):
+    assert run_cli("declare", "x\u202e[red]", "--impact", "a\u2066b", now=T0).returncode == 0
+    assert run_cli("log", "n\x1b]0;PWNED\x07\u202eote", now=at(1)).returncode == 0
+    for args in (["list"], ["show"], ["status"], ["export"]):
+        out = run_cli(*args, now=at(2)).stdout
+        assert not any(c in out for c in "\x1b\x07\u202e\u2066"), args

@@ -47,7 +47,7 @@ def _phases(state: IncidentState) -> list[str]:
             for name, start, end in spans if start is not None and end is not None]
     if not rows:
         return []
-    return ["```mermaid", "gantt", "    title Phases of " + state.code, "    dateFormat YYYY-MM-DDTHH:mm:ss",
+    return ["```mermaid", "gantt", "    title Phases of " + re.sub(r"[^A-Za-z0-9-]", "", state.code), "    dateFormat YYYY-MM-DDTHH:mm:ss",
             "    axisFormat %H:%M", *rows, "```"]
 
 
@@ -100,8 +100,8 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
     multi_day = bool(times) and min(times).date() != max(times).date()
     out = [f"# Postmortem draft: {state.code} {cell(state.title)}", "",
            "## Summary", "",
-           f"- Severity: {state.severity}",
-           f"- Status: {state.status}",
+           f"- Severity: {cell(state.severity)}",
+           f"- Status: {cell(state.status)}",
            f"- Service: {cell(state.service) or '—'}",
            f"- Impact: {cell(state.impact) or '—'}",
            "- Roles: " + ", ".join(f"{hat} {cell(state.holders.get(hat, '—'))}" for hat in HATS),
@@ -120,7 +120,7 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
     for lever in state.levers:
         when = t_plus(lever.changed_at, origin) if lever.changed_at and origin else "—"
         outcome = "not tried" if lever.state == UNTRIED else lever.state
-        out.append(f"| {lever.number} {lever.name} | {outcome} | {when} | {cell(lever.reason) or '—'} |")
+        out.append(f"| {lever.number} {cell(lever.name)} | {outcome} | {when} | {cell(lever.reason) or '—'} |")
     out += ["", "## Communications sent", ""]
     sent = [e for e in state.events if e.kind == Kind.COMMUNICATION_SENT and e.id not in state.unreadable]
     if not sent:

@@ -14,7 +14,7 @@ from warroom.domain.incident import IncidentState
 from warroom.domain.model import HATS, MILESTONES, Event
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE, Deadline, is_near, next_deadline
-from warroom.domain.text import one_line
+from warroom.domain.text import one_line, tmux_text
 from warroom.domain.timefmt import clock_text, local_stamp, local_time, minutes_text, t_plus
 
 
@@ -37,7 +37,7 @@ def list_row(state: IncidentState, now: datetime) -> str:
     """How long it has run (open) or ran (resolved), from detection."""
     age = humanize.naturaldelta(state.clock_end(now) - state.detected) if state.detected else "?"
     age = f"lasted {age}" if state.resolved else f"for {age}"
-    return f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<18} {one_line(state.title, 60)}"
+    return one_line(f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<18} ") + one_line(state.title, 60)
 
 
 def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour: bool = True,
@@ -50,8 +50,8 @@ def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour:
     near, overdue = is_near(due, now), due is not None and due.status == OVERDUE
     if not tmux:
         late = [f"{d.label} +{clock_text(d.late_by)}" for d in book.deadlines(state, now) if d.late_by is not None]
-        return f"{head} · {words}" + (f" · late: {', '.join(late)}" if late else "")
-    words = f"⚠ {words}" if overdue or near else words
+        return one_line(f"{head} · {words}" + (f" · late: {', '.join(late)}" if late else ""))
+    head, words = tmux_text(head), tmux_text(f"⚠ {words}" if overdue or near else words)
     if not colour:
         return f"{head} {words}"
     style = "#[fg=white,bg=red,bold]" if overdue else "#[fg=black,bg=yellow]" if near else "#[fg=default]"
@@ -80,7 +80,7 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     lines += ["", f"figures: {figures}", "", "levers:"]
     for lever in state.levers:
         extra = f" — {one_line(lever.reason, 80)}" if lever.reason else ""
-        lines.append(f"  {lever.number} {lever.name:<20} {lever.state}{extra}")
+        lines.append(f"  {lever.number} {one_line(lever.name):<20} {lever.state}{extra}")
     if state.root_cause:
         lines += ["", f"root cause: {one_line(state.root_cause, 500)}"]
     lines += ["", "deadlines:"]

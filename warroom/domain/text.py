@@ -1,4 +1,6 @@
-"""User text: kept exactly as given in the log, made harmless whenever it is shown."""
+"""User text: kept exactly as given in the log, made harmless whenever it is shown. One function
+per medium: `safe`/`one_line` for a terminal, `tmux_text` for tmux's status line; Markdown has
+`postmortem.cell`, and JSON takes the text as it is."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ MAX_TEXT = 100_000
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # C0 controls but newline and tab, DEL, and the C1 range (CSI, OSC, ... as single bytes).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates: they reorder what follows them on the line (a name
+# could be made to read as another). Shown as their code, like the C1 controls.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_input(text: str) -> str:
@@ -26,8 +31,9 @@ def _picture(match: re.Match[str]) -> str:
 
 
 def safe(text: str) -> str:
-    """Text that can go to a terminal: no control character reaches it raw."""
-    return _CONTROLS.sub(_picture, clean_input(text))
+    """Text that can go to a terminal: no control character or bidi override reaches it raw."""
+    text = _CONTROLS.sub(_picture, clean_input(text))
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _BIDI.search(text) else text
 
 
 def one_line(text: str, limit: int | None = None) -> str:
@@ -36,3 +42,9 @@ def one_line(text: str, limit: int | None = None) -> str:
     if limit is not None and len(flat) > limit:
         return flat[: max(limit - 1, 0)] + "…"
     return flat
+
+
+def tmux_text(text: str, limit: int | None = None) -> str:
+    """`one_line` text for tmux's status line, where `#` starts a style or a format: doubled,
+    tmux shows it as one `#` and runs nothing."""
+    return one_line(text, limit).replace("#", "##")
