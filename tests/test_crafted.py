@@ -186,3 +186,65 @@ def test_bidi_and_escapes_in_a_note_never_reach_the_cli_raw(db_file):
     for args in (["list"], ["show"], ["status"], ["export"]):
         out = run_cli(*args, now=at(2)).stdout
         assert not any(c in out for c in "\x1b\x07\u202e\u2066"), args
+
+
+def _crash_log(line: str):
+    import re
+    from pathlib import Path
+
+    found = re.search(r"details in (\S+\.log)\)", line)
+    assert found, line
+    return Path(found.group(1))
+
+
+def test_an_unforeseen_cli_error_is_one_line_and_a_private_crash_log(db_file, capsys, monkeypatch):
+    from warroom import cli, report
+
+    assert run_cli("declare", "x", now=T0).returncode == 0
+    monkeypatch.setattr(report, "list_row", lambda *a: (_ for _ in ()).throw(RuntimeError("injected [red]x\x1b[0m")))
+    assert cli.main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("warroom: internal error: RuntimeError: injected [red]x␛[0m (details in ")
+    log = _crash_log(err)
+    assert (log.stat().st_mode & 0o777, log.parent.stat().st_mode & 0o777) == (0o600, 0o700)
+    assert "Traceback" in log.read_text() and "list_row" in log.read_text()
+
+
+@pytest.mark.e2e
+def test_an_unforeseen_console_error_is_one_line_in_the_terminal_never_a_traceback(db_file, tmp_path):
+    """The installed console in tmux, with a drawing function made to fail after the first frames."""
+    import os
+    import sys
+
+    from tmux import Pane
+
+    assert run_cli("declare", "x", now=T0).returncode == 0
+    script = tmp_path / "crashing.py"
+    script.write_text(
+        "import sys\nfrom warroom.console import views\nfrom warroom import cli\ncalls = [0]\noriginal = views.strip\n"
+        "def strip(*a, **k):\n    calls[0] += 1\n    if calls[0] > 3:\n        raise RuntimeError('injected for the test')\n"
+        "    return original(*a, **k)\nviews.strip = strip\nsys.exit(cli.main([]))\n")
+    state = tmp_path / "state"
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC",
+                 "XDG_STATE_HOME": str(state)})
+    try:
+        pane.start_command(sys.executable, str(script))
+        screen = pane.wait_for("EXITED 1")
+    finally:
+        pane.close()
+    assert "warroom: internal error: RuntimeError: injected for the test (details in" in screen
+    assert "Traceback" not in screen and "locals" not in screen
+    [log] = list((state / "warroom").glob("crash-*.log"))
+    assert oct(log.stat().st_mode & 0o777) == "0o600" and "injected for the test" in log.read_text()
+
+
+def test_config_and_state_files_are_private(tmp_path):
+    home = tmp_path / "home"
+    done = run_cli("config", "--init")
+    assert done.returncode == 0, done.stderr
+    config = home / "config" / "warroom" / "config.toml"
+    assert (config.stat().st_mode & 0o777, config.parent.stat().st_mode & 0o777) == (0o600, 0o700)
+    from warroom.settings import remember_worked, state_dir
+    remember_worked(tmp_path / "x.db", "INC-1")
+    [worked] = list(state_dir().glob("worked-*"))
+    assert (worked.stat().st_mode & 0o777, worked.parent.stat().st_mode & 0o777) == (0o600, 0o700)

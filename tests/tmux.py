@@ -30,9 +30,12 @@ class Pane:
         return done.stdout
 
     def start(self, *args: str) -> None:
+        self.start_command(warroom_exe(), *args)
+
+    def start_command(self, program: str, *args: str) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         # a shell may export the COLUMNS and LINES it saw first, which Textual would believe
-        command = f"env -u COLUMNS -u LINES {exports} {shlex.quote(warroom_exe())} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
+        command = f"env -u COLUMNS -u LINES {exports} {shlex.quote(program)} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
         width, height = self.size
         if not self.started:
             self.tmux("new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), command)

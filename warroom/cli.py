@@ -157,11 +157,12 @@ def _read_import(name: str) -> tuple[bytes, str]:
 
 
 def _write_new(path: Path, text: str) -> None:
-    """Create a file that is not there yet, with its folder; never over an existing one."""
+    """Create a file that is not there yet, with its folder; never over an existing one. Only
+    its owner can read it (runbook commands and names can be sensitive)."""
+    from warroom.settings import write_private
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
+        write_private(path, text, new=True)
     except FileExistsError:
         raise ConfigError(f"{path}: a config file is there already; 'warroom config' shows it") from None
     except OSError as error:
@@ -336,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as error:  # never a traceback; say what happened in one line
-        print(f"warroom: internal error: {one_line(type(error).__name__ + ': ' + str(error))}", file=sys.stderr)
+    except Exception as error:  # never a traceback: one line, and the details in a crash log
+        from warroom.settings import crash_line
+
+        print(crash_line(error), file=sys.stderr)
         return 1

@@ -44,19 +44,65 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def state_dir() -> Path:
+    return Path(platformdirs.user_state_dir(APP, appauthor=False))
+
+
+def private_folder(folder: Path) -> None:
+    """A folder of ours that only its owner can enter (made so if this creates it)."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)  # whatever the umask
+
+
+def write_private(path: Path, text: str, *, new: bool = False) -> None:
+    """Write a file readable by its owner only (0600), in a folder only they can enter.
+    `new`: never over an existing file (FileExistsError)."""
+    private_folder(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_TRUNC)
+    descriptor = os.open(path, flags, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)
+
+
 def _worked_file(db: Path) -> Path:
     digest = hashlib.sha1(str(db.expanduser().resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / f"worked-{digest}"
+    return state_dir() / f"worked-{digest}"
 
 
 def remember_worked(db: Path, code: str) -> None:
     """Note which incident this person's console works on, for `warroom status`. Best effort."""
     try:
-        path = _worked_file(db)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(code, encoding="utf-8")
+        write_private(_worked_file(db), code)
     except OSError:
         pass
+
+
+def record_crash(error: BaseException) -> Path | None:
+    """Write what went wrong, with the traceback, to a crash log only its owner can read; its
+    path, for the one line the person sees (never the traceback itself). None if it cannot."""
+    import traceback
+
+    from warroom import __version__
+
+    moment = datetime.now(timezone.utc)
+    path = state_dir() / f"crash-{moment:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    text = f"warroom {__version__} at {moment.isoformat()}\n" + "".join(traceback.format_exception(error))
+    try:
+        write_private(path, text)
+    except OSError:
+        return None
+    return path
+
+
+def crash_line(error: BaseException) -> str:
+    """The one line a person sees for an error nobody foresaw, naming the crash log."""
+    from warroom.domain.text import one_line
+
+    path = record_crash(error)
+    where = f"details in {path}" if path else "no crash log could be written"
+    return f"warroom: internal error: {one_line(type(error).__name__ + ': ' + str(error), 200)} ({where})"
 
 
 def worked_incident(db: Path) -> str | None:

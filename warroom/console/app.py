@@ -68,6 +68,7 @@ class WarroomApp(App[str | None]):
         self._following = False
         self.read_only = read_only
         self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
+        self.crashed = ""  # the one line for an unforeseen error, once there was one
         self.preloaded = preloaded or []
         self._store_ready = asyncio.Event()
         self._mounted = asyncio.Event()
@@ -230,6 +231,19 @@ class WarroomApp(App[str | None]):
                 await flow
 
         self.run_worker(in_turn(), group="flow", exit_on_error=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nobody foresaw ends the console as Textual would, but the traceback (with its
+        local variables: incident text, names) goes to a crash log only its owner can read, and
+        the person gets one line naming it (`run_console` prints it; exit status 1)."""
+        from warroom.settings import crash_line
+
+        self._return_code = 1
+        if self._exception is None:  # the test pilot re-raises it, so tests still see it
+            self._exception = error
+            self._exception_event.set()
+        self.crashed = crash_line(error)
+        self._close_messages_no_wait()
 
     def on_worker_state_changed(self, event) -> None:
         from textual.worker import WorkerState

@@ -31,4 +31,9 @@ def run_console(path: Path, code: str | None = None, **options) -> int:
     except StoreError as error:
         return fail(str(error))
     problem = app.run()  # a database the app finds it cannot use ends it with the one-line reason
+    if app.crashed:
+        import sys
+
+        print(app.crashed, file=sys.stderr)
+        return 1
     return fail(problem) if problem else 0
