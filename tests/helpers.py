@@ -32,13 +32,23 @@ def warroom_exe() -> str:
     return shutil.which("warroom") or pytest.fail("the warroom command is not installed")
 
 
-def run_cli(*args: str, now: datetime | None = None, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+# Run as root (as CI does) but without root's way past file permissions: the bounding set loses
+# the capabilities that let root read and write any file, so modes are enforced as for a user.
+UNPRIVILEGED = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
+                "--inh-caps=-dac_override,-dac_read_search,-fowner"]
+
+
+def run_cli(*args: str, now: datetime | None = None, stdin: str | None = None, env: dict | None = None,
+            unprivileged: bool = False) -> subprocess.CompletedProcess:
+    """The installed warroom as a user runs it; `unprivileged`: with file permissions enforced
+    even when the tests run as root."""
     environment = dict(os.environ)
     if now is not None:
         environment["WARROOM_NOW"] = now.isoformat()
     environment.update(env or {})
+    prefix = UNPRIVILEGED if unprivileged and os.geteuid() == 0 else []
     return subprocess.run(
-        [warroom_exe(), *args], capture_output=True, text=True, env=environment, input=stdin, timeout=60,
+        [*prefix, warroom_exe(), *args], capture_output=True, text=True, env=environment, input=stdin, timeout=60,
         errors="surrogateescape",
     )
 

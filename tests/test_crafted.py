@@ -248,3 +248,52 @@ def test_config_and_state_files_are_private(tmp_path):
     remember_worked(tmp_path / "x.db", "INC-1")
     [worked] = list(state_dir().glob("worked-*"))
     assert (worked.stat().st_mode & 0o777, worked.parent.stat().st_mode & 0o777) == (0o600, 0o700)
+
+
+def test_a_file_with_tables_named_like_ours_is_refused_before_anything_changes(db_file):
+    with sqlite3.connect(db_file) as raw:
+        raw.executescript("CREATE TABLE incident (x TEXT); CREATE TABLE event (y TEXT); PRAGMA user_version = 1;")
+    before = db_file.read_bytes()
+    for args in (["list"], ["show"], ["status"], ["declare", "x"], []):
+        done = run_cli(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "not a warroom database (its tables are not warroom's)" in done.stderr and done.stderr.count("\n") == 1
+        assert "no such column" not in done.stderr
+    assert db_file.read_bytes() == before  # not even switched to WAL
+    with sqlite3.connect(db_file) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_an_unreadable_database_is_one_line_and_status_2(db_file):
+    assert run_cli("declare", "x", now=T0).returncode == 0
+    db_file.chmod(0)
+    try:
+        for args in (["status"], ["status", "--tmux"], ["list"], ["show"], ["log", "n"], []):  # [] is the console
+            done = run_cli(*args, unprivileged=True)
+            assert done.returncode == 2, (args, done.stderr)
+            assert "permission denied" in done.stderr.lower() and done.stderr.count("\n") == 1, (args, done.stderr)
+            assert "internal error" not in done.stderr
+    finally:
+        db_file.chmod(0o600)
+
+
+def test_a_read_only_wal_database_in_a_read_only_folder_opens_read_only(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    db = folder / "old.db"
+    assert run_cli("declare", "archived incident", "--db", str(db), now=T0).returncode == 0
+    assert run_cli("log", "a note", "--db", str(db), now=at(1)).returncode == 0
+    for suffix in ("-wal", "-shm"):
+        assert not db.with_name(db.name + suffix).exists()  # a clean close folds the WAL in
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        for args in (["--read-only", "show"], ["show"], ["list"], ["status"], ["export"]):
+            done = run_cli(*args, "--db", str(db), now=at(2), unprivileged=True)
+            assert done.returncode == 0, (args, done.stderr)
+        assert "a note" in run_cli("show", "--db", str(db), now=at(2), unprivileged=True).stdout
+        refused = run_cli("log", "x", "--db", str(db), now=at(2), unprivileged=True)
+        assert refused.returncode == 2 and "read-only" in refused.stderr
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o600)

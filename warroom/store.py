@@ -75,8 +75,11 @@ def _prepare_file(path: Path) -> None:
         if path.exists():
             if path.is_dir():
                 raise StoreError(f"{path}: is a folder, not a database file")
-            with path.open("rb") as handle:
-                head = handle.read(16)
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(16)
+            except PermissionError:
+                raise StoreError(f"{path}: cannot read the database (permission denied)") from None
             if head and head != SQLITE_HEADER:
                 raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
             return
@@ -87,11 +90,35 @@ def _prepare_file(path: Path) -> None:
         raise StoreError(f"{path}: cannot create the database ({error.strerror or error})") from None
 
 
-def _check_version(path: Path, version: int, tables: int) -> None:
+# The columns each of warroom's tables has, to know a file is ours before anything is changed in it.
+_COLUMNS = {"incident": {"id", "code", "created_at"}, "event": {"id", "incident_id", "at", "actor", "role", "kind", "payload"}}
+_TABLE_COLUMNS = ("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+                  "WHERE m.type = 'table' AND m.name IN ('incident', 'event')")
+
+
+def _check_version(path: Path, version: int, tables: int, columns: list[tuple[str, str]] = ()) -> None:
+    """Refuse, before anything is changed in it, a file that is not a warroom database of a
+    version this warroom knows (another program's tables, even named like ours, included)."""
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path}: made by a newer warroom (schema {version}, this one knows {SCHEMA_VERSION}); upgrade warroom")
     if version == 0 and tables:
         raise StoreError(f"{path}: a SQLite file, but not a warroom database")
+    if version:
+        found: dict[str, set[str]] = {}
+        for table, column in columns:
+            found.setdefault(table, set()).add(column)
+        if found != _COLUMNS:
+            raise StoreError(f"{path}: a SQLite file, but not a warroom database (its tables are not warroom's)")
+
+
+def _read_uri(path: Path) -> str:
+    """How to open a database only to read it. In a folder nobody may write to, SQLite cannot
+    make the WAL's shared-memory file: such a file is opened as immutable (nobody can be
+    writing to it there without that file)."""
+    wal_index = path.with_name(path.name + "-shm")
+    folder_writable = os.access(path.parent, os.W_OK)
+    immutable = not folder_writable and not wal_index.exists()
+    return f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
 
 
 def peek(path: Path, code: str | None = None, preferred: str | None = None) -> tuple[str | None, list[Event]]:
@@ -99,16 +126,20 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None) -> t
     already shows the incident: (the incident to open, its events). Writes nothing and
     creates nothing; a file that is not there yet gives (None, [])."""
     path = Path(path).expanduser()
-    if not path.is_file() or path.stat().st_size == 0:
-        return None, []
-    with path.open("rb") as handle:
-        if handle.read(16) != SQLITE_HEADER:
-            raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        if not path.is_file() or path.stat().st_size == 0:
+            return None, []
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_HEADER:
+                raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the database ({error.strerror or error})") from None
+    try:
+        db = sqlite3.connect(_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            _check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+            _check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+                           db.execute(_TABLE_COLUMNS).fetchall())
             if version < SCHEMA_VERSION:
                 return None, []  # Store.open migrates it first
             if code is None:
@@ -195,7 +226,7 @@ class Store:
             raise StoreError(f"{path}: no database here to read")
         try:
             if read_only:
-                uri = f"{path.resolve().as_uri()}?mode=ro"
+                uri = _read_uri(path)
                 db = await _aiosqlite().connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             else:
                 db = await _aiosqlite().connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -216,7 +247,8 @@ class Store:
         db = self._db
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = await self._scalar("PRAGMA user_version")
-        _check_version(self.path, version, await self._scalar("SELECT count(*) FROM sqlite_master"))
+        _check_version(self.path, version, await self._scalar("SELECT count(*) FROM sqlite_master"),
+                       await self._fetch(_TABLE_COLUMNS))
         if self.read_only:
             if version < SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: an older warroom database that needs upgrading, and it is read-only")
