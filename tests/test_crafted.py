@@ -297,3 +297,20 @@ def test_a_read_only_wal_database_in_a_read_only_folder_opens_read_only(tmp_path
     finally:
         folder.chmod(0o755)
         db.chmod(0o600)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("arrays nested 5,000 deep", b"levers = " + b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+    ("a 5,000-character runbook key", b"[runbooks." + b"k" * 5000 + b"]\nfeature_flag = 1\n", "runbooks.kkkk"),
+    ("25,000 deadlines", ("[severity.P1]\nno_surprises = \"\"\ndeadlines = [" + ",".join(
+        f'{{id="d{i}",label="x",minutes=5}}' for i in range(25_000)) + "]\n").encode(),
+     "severity.P1.deadlines: 25,000 deadlines; at most 50"),
+    ("a file of 2 MB", b"# " + b"x" * 2_000_000 + b"\n", "a config file is at most 1,048,576"),
+], ids=["nested", "long key", "many deadlines", "huge file"])
+def test_a_crafted_config_is_one_short_line_and_status_2(tmp_path, name, content, message):
+    path = tmp_path / "team.toml"
+    path.write_bytes(content)
+    done = run_cli("list", "--config", str(path))
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and done.stderr.count("\n") == 1 and len(done.stderr) < 500, done.stderr[:300]
+    assert "RecursionError" not in done.stderr

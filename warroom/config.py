@@ -38,6 +38,9 @@ def template_key(name: str) -> str:
 
 TEMPLATE_KEYS = {template_key(name): name for name in TEMPLATES}  # config key → the domain's name
 MAX_TEXT = 4000
+MAX_BYTES = 1 << 20  # a config file of a megabyte is a mistake, not a playbook
+MAX_DEADLINES = 50  # per severity
+MAX_RUNBOOKS = 1000  # services
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -83,6 +86,10 @@ def load(flag: str | None = None) -> Config:
 
 
 def parse(raw: bytes, path: Path) -> Config:
+    """The config a file holds. Bounded: its size, nesting and counts, and every error is one
+    short line; reading takes time in proportion to the file."""
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(f"{path}: {len(raw):,} bytes; a config file is at most {MAX_BYTES:,}")
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")  # some editors start a UTF-8 file with a BOM
     except UnicodeDecodeError as error:
@@ -92,6 +99,8 @@ def parse(raw: bytes, path: Path) -> Config:
 
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply (arrays or tables inside each other)") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         where = re.search(r"\(at (line \d+, column \d+|end of document)\)", message)
@@ -103,7 +112,9 @@ def parse(raw: bytes, path: Path) -> Config:
     try:
         return _config(data, path)
     except _Bad as bad:
-        raise ConfigError(f"{path}: {bad.key}: {bad.expected}") from None
+        raise ConfigError(f"{path}: {_short(bad.key, 80)}: {_short(bad.expected, 300)}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply (arrays or tables inside each other)") from None
 
 
 class _Bad(Exception):
@@ -176,8 +187,10 @@ def _config(data: dict, path: Path) -> Config:
     policy = dict(POLICY)
     for severity, value in _table(data.get("severity", {}), "severity", SEVERITIES).items():
         policy[severity] = _severity(value, f"severity.{severity}", POLICY[severity])
-    runbooks = {service: _runbook(value, f"runbooks.{service}")
-                for service, value in _table(data.get("runbooks", {}), "runbooks").items()}
+    services = _table(data.get("runbooks", {}), "runbooks")
+    if len(services) > MAX_RUNBOOKS:
+        raise _Bad("runbooks", f"{len(services):,} services; at most {MAX_RUNBOOKS}")
+    runbooks = {service: _runbook(value, f"runbooks.{service}") for service, value in services.items()}
     for service in runbooks:
         _text(service, f"runbooks.{service}", limit=80)
     return Config(
@@ -208,11 +221,14 @@ def _severity(value: Any, key: str, default: SeverityPolicy) -> SeverityPolicy:
         given = table["deadlines"]
         if not isinstance(given, list):
             raise _Bad(f"{key}.deadlines", f"expected a list of tables, {_got(given)}")
+        if len(given) > MAX_DEADLINES:
+            raise _Bad(f"{key}.deadlines", f"{len(given):,} deadlines; at most {MAX_DEADLINES}")
         rules = tuple(_rule(item, f"{key}.deadlines[{n}]") for n, item in enumerate(given))
-        ids = [rule.id for rule in rules]
-        for n, rule_id in enumerate(ids):
-            if rule_id in ids[:n]:
-                raise _Bad(f"{key}.deadlines[{n}].id", f"expected each id once; \"{rule_id}\" is used twice")
+        seen: set[str] = set()
+        for n, rule in enumerate(rules):
+            if rule.id in seen:
+                raise _Bad(f"{key}.deadlines[{n}].id", f"expected each id once; \"{rule.id}\" is used twice")
+            seen.add(rule.id)
     cadence = default.cadence
     if "update_every" in table:
         minutes = _minutes(table["update_every"], f"{key}.update_every")
