@@ -7,7 +7,7 @@ import pytest
 
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
-        "warroom.domain.playbook"]
+        "warroom.domain.playbook", "warroom.domain.schema"]
 
 
 @pytest.mark.parametrize("module, forbidden", [
