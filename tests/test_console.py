@@ -246,9 +246,8 @@ async def test_events_from_another_process_appear_without_a_key(console, db_file
         state = await other.load("INC-1")
         await other.append(actions.note(state, "alice", at(6), "from a script"))
         await other.close()
-        await app.catch_up()
+        await until(pilot, lambda: app.state.events[-1].payload.get("text") == "from a script", "the console to follow")
         await settle(pilot)
-        assert app.state.events[-1].payload["text"] == "from a script"
         assert "from a script" in app.main_screen.query_one("#timeline").lines[-1]
 
 
@@ -393,3 +392,20 @@ async def test_the_garbage_collector_is_back_on_after_the_first_frame(console):
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_the_countdown_ticks_on_its_own_in_real_time(db_file):
+    """No clock moved by hand: the console's own 1 s timer and the real clock."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    await seed(db_file, detected=datetime.now(timezone.utc) - timedelta(minutes=1))
+    app = make_app(db_file, actor="alice", clipboard=[])  # the system clock
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        countdown = app.main_screen.query_one("#countdown")
+        left = lambda: re.search(r"in (\d\d):(\d\d)", str(countdown.render())).groups()  # noqa: E731
+        first = left()
+        await until(pilot, lambda: left() != first, "the countdown to tick by itself", 5)
+        seconds = lambda mm_ss: int(mm_ss[0]) * 60 + int(mm_ss[1])  # noqa: E731
+        assert 0 < seconds(first) - seconds(left()) <= 3 and seconds(first) <= 14 * 60

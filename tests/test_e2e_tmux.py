@@ -269,3 +269,36 @@ def test_the_jwt_replay_by_hand_at_80x24_in_at_most_35_keys(db_file):
     assert "logins for users with tokens issued before 142" in sent["text"] and "{" not in sent["text"]
     root = next(p for k, p in rows if k == "resolution step" and p["step"] == "root cause identified")
     assert root["note"] == "142 changed the JWT claim format; old tokens fail"
+
+
+def test_osc52_is_a_real_terminal_write_that_tmux_takes_as_the_clipboard(db_file):
+    """No system clipboard and the program not told it runs in tmux: the chain falls through to
+    OSC 52, written to the terminal; tmux (set-clipboard on) reads it from the stream as a
+    terminal would and keeps it as a paste buffer."""
+    run_cli("declare", "Login fails with 401", "--impact", "logins", now=T0)
+    run_cli("log", "x", "--as", "communicator", now=at(1))
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC",
+                 "DISPLAY": "", "WAYLAND_DISPLAY": ""}, unset=("TMUX", "TMUX_PANE"))
+    try:
+        pane.start()
+        pane.tmux("set-option", "-s", "set-clipboard", "on")
+        pane.wait_for("alice ▸ COMMUNICATOR")
+        pane.keys("y")
+        pane.wait_for("no surprises")
+        pane.type("EM on a plane")
+        pane.keys("Enter")
+        pane.wait_for("Was the client notice sent?")
+        for _ in range(100):  # tmux reads the OSC 52 from the stream: a bounded wait for its buffer
+            buffer = pane.buffer()
+            if buffer:
+                break
+            time.sleep(0.05)
+        assert buffer.startswith("[P1] Login fails with 401") and buffer.endswith("— alice, incident INC-1")
+        pane.keys("Enter")
+        pane.wait_for("✔ client notice")
+        sent = [json.loads(p) for _, k, p in db_rows(db_file) if k == "communication sent"]
+        assert [s["text"] for s in sent] == [buffer]
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.close()

@@ -1,5 +1,6 @@
 """Many panes, one truth: handoffs, read-only review, a database that goes away, many writers."""
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -26,9 +27,9 @@ async def test_taking_a_held_hat_asks_first_and_both_consoles_hear_of_it(db_file
         assert isinstance(alice.screen, Confirm) and "bob wears the investigator hat" in alice.screen.question
         await act(alice_pilot, "enter")
         assert alice.state.holders["investigator"] == "alice"
-        await bob.catch_up()
+        # bob's console finds alice's commit itself: the file-change check, then follow()
+        await until(bob_pilot, lambda: bob.state.hat_of("bob") is None, "bob's console to follow alice's handoff")
         await settle(bob_pilot)
-        assert bob.state.hat_of("bob") is None
         assert any("alice is now the investigator" in n.message for n in bob._notifications)
         assert any("You are now the investigator" in n.message for n in alice._notifications)
         assert "(taken from bob)" in bob.main_screen.query_one("#timeline").lines[-1]
@@ -43,10 +44,11 @@ async def test_two_consoles_writing_at_once_agree(db_file):
     async with one.run_test() as p1, two.run_test() as p2:
         await settle(p1)
         await settle(p2)
-        await act(p1, "1")
-        await act(p2, "m", "n", *"hello from bob", "enter")
-        await one.catch_up()
-        await two.catch_up()
+        # really at once: both people type while the other's keys are still being handled
+        await asyncio.gather(act(p1, "1", "n", *"alice here", "enter"), act(p2, "m", "n", *"hello from bob", "enter"))
+        await until(p1, lambda: len(one.state.events) == 5 and len(two.state.events) == 5, "both consoles to follow", 15)
+        await settle(p1)
+        await settle(p2)
         assert [e.id for e in one.state.events] == [e.id for e in two.state.events]
         assert one.state.lever(1).state == two.state.lever(1).state == "pulled"
         assert one.main_screen.query_one("#timeline").lines == two.main_screen.query_one("#timeline").lines
@@ -84,9 +86,8 @@ async def test_a_database_removed_while_open_is_said_and_the_screen_kept(db_file
         await act(pilot, "1")
         for leftover in db_file.parent.glob("warroom.db*"):
             leftover.unlink()
-        await app.catch_up()
-        await settle(pilot)
-        assert "NOT SAVING" in str(app.main_screen.query_one("#strip").render())
+        await until(pilot, lambda: "NOT SAVING" in str(app.main_screen.query_one("#strip").render()),
+                    "the console to notice the file is gone")
         await act(pilot, "1")
         await until(pilot, lambda: isinstance(app.screen, Choose), "the outcome question")
         await act(pilot, "e")

@@ -14,12 +14,13 @@ from helpers import warroom_exe
 
 
 class Pane:
-    def __init__(self, env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
+    def __init__(self, env: dict[str, str], size: tuple[int, int] = (100, 30), unset: tuple[str, ...] = ()) -> None:
         if shutil.which("tmux") is None:
             pytest.fail("tmux is not installed (.ci/run installs it)")
         self.socket = f"warroom-test-{uuid.uuid4().hex[:8]}"
         self.env = env
         self.size = size
+        self.unset = " ".join(f"-u {name}" for name in unset)  # variables the program must not see (TMUX, say)
         self.session = "w"
         self.started = False
 
@@ -35,7 +36,7 @@ class Pane:
     def start_command(self, program: str, *args: str) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         # a shell may export the COLUMNS and LINES it saw first, which Textual would believe
-        command = f"env -u COLUMNS -u LINES {exports} {shlex.quote(program)} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
+        command = f"env -u COLUMNS -u LINES {self.unset} {exports} {shlex.quote(program)} {' '.join(map(shlex.quote, args))}; echo EXITED $?; sleep 30"
         width, height = self.size
         if not self.started:
             self.tmux("new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), command)
