@@ -26,7 +26,9 @@ def incidents(draw):
     """An incident the CLI and console can make, its text drawn from the hostile alphabet."""
     book = Book(title="T" + draw(texts), severity=draw(st.sampled_from(["P0", "P1", "P2", "P3"])), at=at(0),
                 impact=draw(texts).replace("\n", " ").replace("\r", " ")[:1000])
-    steps = draw(st.lists(st.sampled_from(["note", "finding", "lever", "notify", "send", "followup", "resolve"]), max_size=8))
+    steps = draw(st.lists(st.sampled_from(["note", "finding", "ack", "lever", "skip", "notify", "copy", "send", "followup",
+                                           "service", "impact", "severity", "milestone", "step", "resolve", "reopen"]),
+                          max_size=10))
     minute = 1
     for step in steps:
         minute += 1
@@ -47,6 +49,26 @@ def incidents(draw):
                 book.do(actions.add_followup, "alice", when, draw(texts), draw(texts), switch=True)
             elif step == "resolve" and not state.resolved:
                 book.do(actions.resolve, "alice", when, switch=True, override=draw(texts))
+            elif step == "reopen" and state.resolved:
+                book.do(actions.reopen, "alice", when, draw(texts), switch=True)
+            elif step == "ack" and state.unacknowledged:
+                book.do(actions.acknowledge, "alice", when, state.unacknowledged[0].id, switch=True)
+            elif step == "skip":
+                book.do(actions.set_lever, "alice", when, draw(st.integers(1, 4)), "skipped", reason=draw(texts), switch=True)
+            elif step == "copy":
+                book.do(actions.communicate, "alice", when, "client notice", draw(texts), sent=False, switch=True)
+            elif step == "service":
+                book.do(actions.name_service, "alice", when, draw(texts).replace("\n", "").replace("\r", "")[:80], switch=True)
+            elif step == "impact":
+                book.do(actions.set_impact, "alice", when, draw(texts).replace("\n", "").replace("\r", ""), switch=True)
+            elif step == "severity":
+                book.do(actions.change_severity, "alice", when, draw(st.sampled_from(["P0", "P1", "P2", "P3"])), switch=True)
+            elif step == "milestone":
+                book.do(actions.correct_milestone, "alice", when, "impact started", at(-3), reason=draw(texts), switch=True)
+            elif step == "step":
+                book.do(actions.resolution_step, "alice", when, draw(st.sampled_from(
+                    ["root cause identified", "fix tested in staging", "deployed through the pipeline", "soak and verification"])),
+                    note_text=draw(texts), override=draw(texts), switch=True)
         except actions.RuleBroken:
             pass  # an action the rules refuse (an empty text, say) is not part of the incident
     return book
