@@ -332,3 +332,51 @@ async def test_the_footer_shows_question_mark_first_at_any_width(console, width)
         keys = [k for k in app.main_screen.query("FooterKey")]
         assert keys and keys[0].key_display == "?"
         assert keys[0].region.right <= width  # on screen, not cut off
+
+
+# -- finding any incident (issue 14's first step) ---------------------------------------------
+async def test_the_picker_finds_any_incident_by_code_title_or_service(console, db_file):
+    from warroom.console.dialogs import PickIncident
+    from warroom.store import Store
+
+    app, running = await console(actor="alice")
+    store = await Store.open(db_file)
+    for n in range(2, 15):  # 14 incidents: more than the old picker's 9
+        draft = actions.declare("alice", at(n), f"fire number {n}", "P2", service="checkout" if n == 3 else "")
+        await store.declare(draft)
+    state = await store.load("INC-2")
+    await store.append(actions.resolve(state, "alice", at(30), override="duplicate"))
+    await store.close()
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "p")
+        assert isinstance(app.screen, PickIncident)
+        listed = app.screen.query_one("#found")
+        assert listed.option_count == 14
+        codes = [listed.get_option_at_index(i).id for i in range(14)]
+        assert codes[0] == "INC-14" and codes[-1] == "INC-2"  # open ones first, newest first; resolved last
+        await act(pilot, *"CHECKOUT")
+        assert [listed.get_option_at_index(i).id for i in range(listed.option_count)] == ["INC-3"]
+        await act(pilot, "enter")
+        assert app.code == "INC-3" and app.state.service == "checkout"
+        await act(pilot, "p", *"inc-1", "escape")
+        assert app.code == "INC-3"  # Esc: nothing changes
+
+
+def test_list_flags_open_since_limit_and_json(db_file):
+    for n, detected in enumerate(["3d", "2h", "30m", "5m"], start=1):
+        assert run_cli("declare", f"fire {n}", "--detected", detected, now=at(600)).returncode == 0
+    store = asyncio_run(Store.open(db_file))
+    asyncio_run(store.append(actions.resolve(asyncio_run(store.load("INC-4")), "alice", at(600), override="dup")))
+    asyncio_run(store.close())
+    rows = lambda *a: run_cli("list", *a, now=at(601)).stdout.splitlines()  # noqa: E731
+    assert [r.split()[0] for r in rows()] == ["INC-3", "INC-2", "INC-1", "INC-4"]  # open first, then newest first
+    assert [r.split()[0] for r in rows("--open")] == ["INC-3", "INC-2", "INC-1"]
+    assert [r.split()[0] for r in rows("--since", "1d")] == ["INC-3", "INC-2", "INC-4"]
+    assert rows("--limit", "2") == rows()[:2] + ["… and 2 more (--limit 4 shows them all)"]
+    data = json.loads(run_cli("list", "--format", "json", "--open", "--limit", "1", now=at(601)).stdout)
+    assert [(d["code"], d["title"], d["status"], d["resolved"]) for d in data] == [("INC-3", "fire 3", "investigating", None)]
+    for bad in (["--limit", "0"], ["--limit", "x"], ["--since", "soon"], ["--format", "xml"]):
+        done = run_cli("list", *bad)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, bad
+    assert run_cli("list", "--open", "--since", "1m", now=at(601)).stdout == "no incidents match\n"

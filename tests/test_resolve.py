@@ -7,7 +7,7 @@ import pytest
 
 from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
 from test_console import act, settle
-from warroom.console.dialogs import Ask, Choose, Confirm
+from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
 from warroom.demo import write_demo
 from warroom.domain import actions
@@ -217,10 +217,10 @@ async def test_p_switches_incident_and_status_follows_the_one_being_worked(conso
         store = app.store
         await store.declare(actions.declare("alice", at(19), "Second fire", "P2"))
         await act(pilot, "p")
-        assert isinstance(app.screen, Choose)
-        await act(pilot, "2")  # the list is newest first: 1 INC-2, 2 INC-1
+        assert isinstance(app.screen, PickIncident)
+        await act(pilot, "down", "enter")  # open first, newest first: INC-2, then INC-1
         assert app.code == "INC-1"
-        await act(pilot, "p", "1")
+        await act(pilot, "p", *"second", "enter")
         assert app.code == "INC-2" and app.state.title == "Second fire"
         assert len(app.main_screen.query_one("#timeline").lines) == 1
     assert run_cli("status", now=at(20)).stdout.startswith("INC-2 P2")

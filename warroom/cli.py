@@ -43,6 +43,15 @@ the timeline is WARROOM_NAME, else the config's name, else your login name.
 """
 
 
+LIST_LIMIT = 50
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1,000,000, got {one_line(text, 20)!r}")
+    return int(text)
+
+
 class UsageError(Exception):
     """The command line itself is wrong."""
 
@@ -82,7 +91,15 @@ def _parser() -> Parser:
     p.add_argument("--as", dest="hat", metavar="HAT", help=f"the hat to write as: {', '.join(HATS)} (default: the one you wear)")
     p.add_argument("--incident", metavar="CODE", help="default: the most recent open incident")
 
-    sub.add_parser("list", parents=[common], help="list incidents, newest first", epilog="example: warroom list --db ~/team.db")
+    p = sub.add_parser("list", parents=[common], help="list incidents: open ones first, then newest first",
+                       epilog="examples:\n  warroom list --open\n  warroom list --since 7d --limit 100\n"
+                              "  warroom list --format json > incidents.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--open", action="store_true", help="only incidents not resolved")
+    p.add_argument("--since", metavar="WHEN", help="only incidents detected since then: a span ago (7d, 12h, 90m) or a time")
+    p.add_argument("--limit", metavar="N", type=_count, default=LIST_LIMIT,
+                   help=f"at most N rows (default {LIST_LIMIT}); it says how many more there are")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per incident")
 
     p = sub.add_parser("show", parents=[common], help="show an incident in full", epilog="example: warroom show INC-3")
     p.add_argument("code", nargs="?", metavar="CODE")
@@ -220,12 +237,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             print(f"{code} written: the JWT outage replay", file=out)
             return 0
         if args.command == "list":
-            states = await store.states(book.levers)
-            if not states:
-                print("no incidents yet", file=out)
-            for state in states:
-                print(report.list_row(state, now), file=out)
-            return 0
+            return _list(args, await store.states(book.levers), now, out)
         given = getattr(args, "code", None) or getattr(args, "incident", None)
         state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")), book.levers)
         if args.command == "log":
@@ -246,6 +258,27 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         return 0
     finally:
         await store.close()
+
+
+def _list(args: argparse.Namespace, states, now, out) -> int:
+    """Open incidents first, then by detection, newest first; filtered, then cut at --limit."""
+    from warroom import report
+
+    since = parse_when(args.since, now) if args.since else None
+    chosen = [s for s in states if (not args.open or not s.resolved) and (since is None or (s.detected and s.detected >= since))]
+    chosen.sort(key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
+    shown, more = chosen[: args.limit], len(chosen) - args.limit
+    if args.format == "json":
+        json.dump([report.list_json(s) for s in shown], out, ensure_ascii=True, indent=2)
+        print(file=out)
+        return 0
+    if not shown:
+        print("no incidents" + (" match" if args.open or since else " yet"), file=out)
+    for state in shown:
+        print(report.list_row(state, now), file=out)
+    if more > 0:
+        print(f"… and {more:,} more (--limit {len(chosen)} shows them all)", file=out)
+    return 0
 
 
 def _must_exist(path: Path) -> None:

@@ -155,3 +155,70 @@ class EditText(TextPanel):
         from textual.widgets import TextArea
 
         self.dismiss(self.query_one("#text", TextArea).text)
+
+
+class PickIncident(ModalScreen[str | None]):
+    """Any incident in the database: type to filter by code, title or service; ↑↓ move; Enter
+    opens the one highlighted (the first, if none is); Esc cancels. Open incidents come first."""
+
+    SHOWN = 200  # rows drawn at once; the filter finds the others
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Back to the incident you were working"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        """`rows` are (code, the line shown, the text a filter searches), in the order shown."""
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+
+        with Vertical(classes="dialog picker"):
+            yield Static(f"Work which incident? ({len(self.rows):,} in this database)", markup=False, classes="question")
+            yield Input(placeholder="type to filter: code, title or service", id="filter")
+            yield OptionList(id="found")
+            yield Static("↑↓ choose · Enter opens · Esc cancels", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        self._show("")
+        self.query_one("#filter", Input).focus()
+
+    def _show(self, text: str) -> None:
+        from textual.content import Content
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        wanted = text.strip().casefold()
+        found = [(code, line) for code, line, searched in self.rows if wanted in searched][: self.SHOWN]
+        listed = self.query_one("#found", OptionList)
+        listed.clear_options()
+        listed.add_options([Option(Content(line), id=code) for code, line in found])  # Content: never markup
+        if found:
+            listed.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from textual.widgets import OptionList
+
+        event.stop()
+        listed = self.query_one("#found", OptionList)
+        if listed.option_count:
+            self.dismiss(listed.get_option_at_index(listed.highlighted or 0).id)
+
+    def on_option_list_option_selected(self, event) -> None:
+        self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        from textual.widgets import OptionList
+
+        listed = self.query_one("#found", OptionList)
+        if listed.option_count:
+            listed.highlighted = max(0, min(listed.option_count - 1, (listed.highlighted or 0) + step))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -397,15 +397,16 @@ async def followup(app: WarroomApp) -> None:
 
 
 async def switch_incident(app: WarroomApp) -> None:
-    """p: pick another incident to work; the one being worked is what `warroom status` shows."""
-    from warroom.domain.text import one_line
+    """p: pick another incident to work, any in the database (type to filter); the one being
+    worked is what `warroom status` shows."""
+    from warroom.console.dialogs import PickIncident
 
     await app.store_ready()
-    states = await app.store.states()
-    keys = "123456789"
-    choices = [(keys[n], one_line(f"{s.code} {s.severity} {s.status}: {s.title}", 80), s.code)
-               for n, s in enumerate(states[:9])]
-    picked = await app.push_screen_wait(Choose("Work which incident? (the 9 newest)", choices))
+    states = await app.store.states(app.book.levers)
+    states.sort(key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
+    rows = [(s.code, one_line(f"{s.code:<8} {s.severity} {s.status:<13} {s.title}" + (f"  · {s.service}" if s.service else ""), 200),
+             f"{s.code} {s.title} {s.service}".casefold()) for s in states]
+    picked = await app.push_screen_wait(PickIncident(rows))
     if picked and picked != app.code:
         await app.open_incident(picked)
 

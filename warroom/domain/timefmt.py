@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-_RELATIVE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*(?:ago)?\s*$", re.I)
+_RELATIVE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*(?:ago)?\s*$", re.I)
 
 
 class TimeError(ValueError):
@@ -20,12 +20,15 @@ def utc(moment: datetime) -> datetime:
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """An ISO 8601 time (local if it names no zone) or a span ago: `5m`, `90s`, `1h30m`."""
+    """An ISO 8601 time (local if it names no zone) or a span ago: `5m`, `90s`, `1h30m`, `7d`."""
     text = text.strip()
     match = _RELATIVE.match(text)
     if text and match and any(match.groups()):
-        hours, minutes, seconds = (int(g or 0) for g in match.groups())
-        return utc(now) - timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        try:
+            return utc(now) - timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        except OverflowError:
+            raise TimeError(f"the time {text!r} is out of range") from None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
