@@ -237,7 +237,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             print(f"{code} written: the JWT outage replay", file=out)
             return 0
         if args.command == "list":
-            return _list(args, await store.states(book.levers), now, out)
+            return _list(args, await store.summaries(book.levers), now, out)
         given = getattr(args, "code", None) or getattr(args, "incident", None)
         state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")), book.levers)
         if args.command == "log":

@@ -11,7 +11,7 @@ import humanize
 
 from warroom.domain.describe import deadline_words, describe
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import HATS, MILESTONES, RESOLVED, Event
+from warroom.domain.model import HATS, MILESTONES, Event
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE, Deadline, is_near, next_deadline
 from warroom.domain.text import one_line, tmux_text
@@ -33,19 +33,19 @@ def countdown(deadline: Deadline | None, now: datetime) -> str:
     return f"{deadline.label} in {clock_text(left)}"
 
 
-def list_row(state: IncidentState, now: datetime) -> str:
+def list_row(state, now: datetime) -> str:
     """How long it has run (open) or ran (resolved), from detection."""
     age = humanize.naturaldelta(state.clock_end(now) - state.detected) if state.detected else "?"
     age = f"lasted {age}" if state.resolved else f"for {age}"
     return one_line(f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<18} ") + one_line(state.title, 60)
 
 
-def list_json(state: IncidentState) -> dict:
+def list_json(state) -> dict:
     """One incident as `list --format json` gives it: the facts, JSON as it is."""
     when = lambda moment: moment.isoformat() if moment else None  # noqa: E731
     return {"code": state.code, "title": state.title, "severity": state.severity, "status": state.status,
             "service": state.service, "impact": state.impact, "detected": when(state.detected),
-            "resolved": when(state.milestone(RESOLVED))}
+            "resolved": when(state.resolved_at)}
 
 
 def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour: bool = True,

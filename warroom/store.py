@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from warroom.domain.incident import IncidentState, fold
+from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
+from warroom import summary
 from warroom.domain.schema import check
 from warroom.domain.model import LEVERS, Event, JsonPayload
 
@@ -41,6 +42,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX event_by_incident ON event(incident_id, id);
     """,
+    summary.TABLE,  # 2: each incident's summary beside its log (filled from the log on open)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -140,8 +142,8 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None) -> t
             version = db.execute("PRAGMA user_version").fetchone()[0]
             _check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
                            db.execute(_TABLE_COLUMNS).fetchall())
-            if version < SCHEMA_VERSION:
-                return None, []  # Store.open migrates it first
+            if version < 1:
+                return None, []  # Store.open makes it first
             if code is None:
                 codes = [row[0] for row in db.execute(_OPEN_INCIDENTS)]
                 code = preferred if preferred in codes else (codes[0] if codes else None)
@@ -203,6 +205,11 @@ WHERE coalesce((
     ORDER BY e.id DESC LIMIT 1), 'open') = 'open'
 ORDER BY i.id DESC
 """
+def _fresh(row: tuple) -> bool:
+    """A summary.SELECT row whose summary is of this fold and has seen the incident's last event."""
+    return row[2] == FOLD_VERSION and row[3] == (row[11] or 0)
+
+
 _SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e JOIN incident i ON i.id = e.incident_id"
 
 
@@ -211,6 +218,7 @@ class Store:
 
     def __init__(self, path: Path, db, read_only: bool = False) -> None:  # db: an aiosqlite.Connection
         self.path, self._db, self.read_only = path, db, read_only
+        self.version = SCHEMA_VERSION
         self._identity = _identity(path)
         self._signature: list | None = None
 
@@ -249,15 +257,50 @@ class Store:
         version = await self._scalar("PRAGMA user_version")
         _check_version(self.path, version, await self._scalar("SELECT count(*) FROM sqlite_master"),
                        await self._fetch(_TABLE_COLUMNS))
+        self.version = version
         if self.read_only:
-            if version < SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: an older warroom database that needs upgrading, and it is read-only")
-            return
+            return  # an older version is read as it is (its log is all that is needed)
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = FULL")
         await db.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             await self._migrate(version)
+        await self._refresh_stale()
+
+    async def _refresh_stale(self) -> None:
+        """Summaries missing, behind their log or of another fold version (a database written
+        before summaries, or by an older warroom) are rebuilt from the log, once."""
+        if await self._all_fresh():
+            return
+        stale = [row[0] for row in await self._fetch(summary.SELECT) if not _fresh(row)]
+        if stale:
+            async def write() -> list[Event]:
+                for incident_id in stale:
+                    await self._refresh(incident_id)
+                return []
+
+            await self._transaction(write)
+
+    async def _all_fresh(self) -> bool:
+        """Every summary of this fold and caught up with the log, known from three aggregates
+        (each write keeps its incident's summary, so only a migration, a new fold or a hand-made
+        event leaves one behind, and each of those shows here)."""
+        incidents, summaries, behind = (await self._fetch(
+            "SELECT (SELECT count(*) FROM incident), (SELECT count(*) FROM summary), "
+            "(SELECT count(*) FROM summary WHERE fold_version != ?) + "
+            "(coalesce((SELECT max(id) FROM event), 0) != coalesce((SELECT max(last_id) FROM summary), 0))",
+            FOLD_VERSION))[0]
+        return incidents == summaries and not behind
+
+    async def _refresh(self, incident_id: int) -> None:
+        """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
+        found = await self._fetch("SELECT fold_version, last_id, state FROM summary WHERE incident_id = ?", incident_id)
+        version, last_id, raw = found[0] if found else (None, 0, None)
+        after = last_id if version == FOLD_VERSION else 0
+        rows = await self._fetch(f"{_SELECT} WHERE e.incident_id = ? AND e.id > ? ORDER BY e.id", incident_id, after)
+        state = summary.onto(raw if after else None, version, [_row_event(r) for r in rows])
+        await self._db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (incident_id, *summary.row(state)))
 
     async def _migrate(self, version: int) -> None:
         await self._db.execute("BEGIN IMMEDIATE")
@@ -394,6 +437,8 @@ class Store:
             raise _describe_sqlite_error(self.path, error) from None
         try:
             written = await write()
+            for incident_id in {await self._scalar("SELECT incident_id FROM event WHERE id = ?", e.id) for e in written}:
+                await self._refresh(incident_id)  # the summary moves with its events, in one commit
             await self._db.execute("COMMIT")
         except BaseException as error:
             try:
@@ -426,6 +471,22 @@ class Store:
         if not events:
             raise StoreError(f"there is no incident {code}")
         return fold(events, levers)
+
+    async def summaries(self, levers: tuple[str, ...] = LEVERS) -> list[summary.Summary]:
+        """Every incident's summary, newest first, read from the summaries beside the log (a
+        read-only database whose summaries are behind folds those incidents instead)."""
+        if self.version < 2:  # read-only, from before summaries: fold the logs
+            return [summary.Summary.of(state) for state in await self.states(levers)]
+        if await self._all_fresh():
+            rows = await self._fetch(summary.SELECT_FRESH)
+            return [summary.from_columns(*row) for row in rows]
+        found = []
+        for row in await self._fetch(summary.SELECT):
+            if _fresh(row):
+                found.append(summary.from_columns(row[1], *row[4:11]))
+            else:
+                found.append(summary.Summary.of(await self.load(row[1], levers)))
+        return found
 
     async def states(self, levers: tuple[str, ...] = LEVERS) -> list[IncidentState]:
         """Every incident folded, newest first."""

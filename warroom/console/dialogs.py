@@ -161,7 +161,7 @@ class PickIncident(ModalScreen[str | None]):
     """Any incident in the database: type to filter by code, title or service; ↑↓ move; Enter
     opens the one highlighted (the first, if none is); Esc cancels. Open incidents come first."""
 
-    SHOWN = 200  # rows drawn at once; the filter finds the others
+    SHOWN = 50  # rows listed at once (more than a screen holds); the filter finds the others
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Back to the incident you were working"),
         Binding("down", "move(1)", "Down", show=False),

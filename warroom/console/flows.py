@@ -402,7 +402,7 @@ async def switch_incident(app: WarroomApp) -> None:
     from warroom.console.dialogs import PickIncident
 
     await app.store_ready()
-    states = await app.store.states(app.book.levers)
+    states = await app.store.summaries(app.book.levers)
     states.sort(key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
     rows = [(s.code, one_line(f"{s.code:<8} {s.severity} {s.status:<13} {s.title}" + (f"  · {s.service}" if s.service else ""), 200),
              f"{s.code} {s.title} {s.service}".casefold()) for s in states]

@@ -51,7 +51,7 @@ class StartScreen(Screen[str | None]):
     async def on_mount(self) -> None:
         store = self.app.store
         past = self.query_one("#past", OptionList)
-        states = await store.states()
+        states = await store.summaries()
         if not states:
             past.add_option(Option("no past incidents in this database", disabled=True))
         for state in states:

@@ -12,6 +12,11 @@ from warroom.domain.model import (
 )
 
 
+# The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
+# a snapshot) a different value for the same events; stored states of another version are rebuilt.
+FOLD_VERSION = 1
+
+
 @dataclass
 class Lever:
     number: int
@@ -128,6 +133,10 @@ class IncidentState:
     @property
     def resolved(self) -> bool:
         return self.milestone(RESOLVED) is not None
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return self.milestone(RESOLVED)
 
     @property
     def status(self) -> str:

@@ -1,0 +1,104 @@
+"""The summary beside the log (issue 14): written with its events, rebuilt from the log when
+missing or of another fold, equal to a fold of the whole log, and what `list` reads."""
+
+import dataclasses
+import sqlite3
+
+from helpers import T0, at, run_cli
+from warroom import summary
+from warroom.demo import write_demo
+from warroom.domain import actions
+from warroom.domain.incident import fold
+from warroom.store import Store
+
+
+def stored(db_file) -> dict[str, tuple]:
+    with sqlite3.connect(db_file) as raw:
+        rows = raw.execute("SELECT i.code, s.* FROM summary s JOIN incident i ON i.id = s.incident_id").fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+async def folded_from_the_log(db_file) -> dict:
+    store = await Store.open(db_file, read_only=True)
+    try:
+        return {row.code: dataclasses.replace(await store.load(row.code), events=[]) for row in await store.incidents()}
+    finally:
+        await store.close()
+
+
+async def a_few_incidents(db_file):
+    store = await Store.open(db_file)
+    await write_demo(store, at(60))
+    await store.declare(actions.declare("alice", at(61), "second [fire]", "P0", service="checkout", impact="all buyers"))
+    state = await store.load("INC-2")
+    await store.append(actions.set_lever(state, "alice", at(62), 1, "pulled"))
+    await store.append(actions.set_lever(await store.load("INC-2"), "alice", at(63), 1, "effective"))
+    await store.append(actions.change_severity(await store.load("INC-2"), "alice", at(64), "P1"))
+    await store.close()
+
+
+async def test_each_summary_equals_a_fold_of_its_whole_log(db_file):
+    await a_few_incidents(db_file)
+    rows = stored(db_file)
+    expected = await folded_from_the_log(db_file)
+    assert set(rows) == {"INC-1", "INC-2"}
+    for code, state in expected.items():
+        version, last_id, title, severity, status, service, impact, detected, resolved, raw = rows[code][1:]
+        assert summary.decode(raw) == state  # folded bit by bit as events came == folded at once
+        assert (title, severity, status, service, impact, last_id) == (
+            state.title, state.severity, state.status, state.service, state.impact, state.last_id)
+    assert rows["INC-2"][4:7] == ("P1", "contained", "checkout")
+
+
+async def test_summaries_missing_or_of_another_fold_are_rebuilt_from_the_log(db_file):
+    await a_few_incidents(db_file)
+    before = stored(db_file)
+    with sqlite3.connect(db_file) as raw:
+        raw.execute("DELETE FROM summary WHERE incident_id = 1")
+        raw.execute("UPDATE summary SET fold_version = 0, title = 'stale', state = 'not json' WHERE incident_id = 2")
+    store = await Store.open(db_file)  # opening rebuilds what is missing or stale
+    await store.close()
+    assert stored(db_file) == before
+
+
+async def test_events_written_without_a_summary_are_caught_up(db_file):
+    """An older warroom (or a raw insert) wrote events and no summary: list still says so."""
+    await a_few_incidents(db_file)
+    with sqlite3.connect(db_file) as raw:
+        raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES "
+                    "(2, ?, 'old', 'commander', 'resolved', '{}')", (at(70).isoformat(),))
+    read_only = await Store.open(db_file, read_only=True)
+    assert [(s.code, s.status) for s in await read_only.summaries()] == [("INC-2", "resolved"), ("INC-1", "resolved")]
+    await read_only.close()
+    assert stored(db_file)["INC-2"][5] == "contained"  # read-only wrote nothing
+    assert "INC-2    P1  resolved" in run_cli("list", now=at(71)).stdout
+    assert stored(db_file)["INC-2"][5] == "resolved"  # a writable open caught it up
+
+
+async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_file):
+    await a_few_incidents(db_file)
+    with sqlite3.connect(db_file) as raw:  # as warroom wrote it before this version
+        raw.execute("DROP TABLE summary")
+        raw.execute("PRAGMA user_version = 1")
+    read_only = await Store.open(db_file, read_only=True)
+    assert [s.code for s in await read_only.summaries()] == ["INC-2", "INC-1"]
+    await read_only.close()
+    store = await Store.open(db_file)
+    await store.close()
+    assert set(stored(db_file)) == {"INC-1", "INC-2"}
+    with sqlite3.connect(db_file) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_list_reads_summaries_not_logs(db_file):
+    assert run_cli("declare", "first", "--impact", "x", now=T0).returncode == 0
+    with sqlite3.connect(db_file) as raw:  # a log list could not read: only the summary can answer
+        raw.execute("UPDATE summary SET title = 'from the summary'")
+    assert "from the summary" in run_cli("list", now=at(1)).stdout
+
+
+def test_a_lever_renamed_in_the_config_shows_in_a_state_from_a_summary():
+    state = fold([])
+    raw = summary.encode(state)
+    named = summary.decode(raw, ("flag", "rollback", "migration", "data"))
+    assert [lever.name for lever in named.levers] == ["flag", "rollback", "migration", "data"]

@@ -1,0 +1,113 @@
+"""An incident's summary beside the log: its folded state (without the events) and the columns
+a list needs, kept in the same transaction as the events it sums up.
+
+The log stays the truth. A summary records the id of the last event it has folded and the
+fold's version: new events are folded onto it (never the whole log again), and a summary of
+another fold version, or none at all, is rebuilt from the log. `list`, the picker and the start
+screen read summaries, so years of incidents stay one quick query.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+import msgspec
+
+from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
+from warroom.domain.model import LEVERS, RESOLVED, Event
+
+# Migration 2 (see store.MIGRATIONS): the table; the rows are written by `Summaries.refresh`.
+TABLE = """
+    CREATE TABLE summary (
+        incident_id INTEGER PRIMARY KEY REFERENCES incident(id),
+        fold_version INTEGER NOT NULL,
+        last_id INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        service TEXT NOT NULL,
+        impact TEXT NOT NULL,
+        detected TEXT,
+        resolved TEXT,
+        state BLOB NOT NULL
+    );
+"""
+
+# Every incident with its summary, if it has a fresh one, and its newest event's id.
+SELECT = """
+SELECT i.id, i.code, s.fold_version, s.last_id, s.title, s.severity, s.status, s.service, s.impact,
+       s.detected, s.resolved, (SELECT max(e.id) FROM event e WHERE e.incident_id = i.id)
+FROM incident i LEFT JOIN summary s ON s.incident_id = i.id
+ORDER BY i.id DESC
+"""
+
+# The same when every summary is known to be fresh: no look at the log at all.
+SELECT_FRESH = """
+SELECT i.code, s.title, s.severity, s.status, s.service, s.impact, s.detected, s.resolved
+FROM incident i JOIN summary s ON s.incident_id = i.id
+ORDER BY i.id DESC
+"""
+
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(IncidentState)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a list of incidents shows of one: the same names as IncidentState's."""
+
+    code: str
+    title: str
+    severity: str
+    status: str
+    service: str
+    impact: str
+    detected: datetime | None
+    resolved_at: datetime | None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    def clock_end(self, now: datetime) -> datetime:
+        return self.resolved_at if self.resolved_at is not None and self.resolved_at <= now else now
+
+    @classmethod
+    def of(cls, state: IncidentState) -> "Summary":
+        return cls(state.code, state.title, state.severity, state.status, state.service, state.impact,
+                   state.detected, state.milestone(RESOLVED))
+
+
+def encode(state: IncidentState) -> bytes:
+    """The folded state without its events: what a summary keeps to fold onto."""
+    return _ENCODER.encode(dataclasses.replace(state, events=[]))
+
+
+def decode(raw: bytes, levers: tuple[str, ...] = LEVERS) -> IncidentState:
+    state = _DECODER.decode(raw)
+    for lever, name in zip(state.levers, levers):
+        lever.name = name  # the team's names for the levers, from its config
+    return state
+
+
+def onto(raw: bytes | None, version: int | None, events: list[Event]) -> IncidentState:
+    """The state after `events`, folded onto a stored one when it is of this fold's version."""
+    state = decode(raw) if raw is not None and version == FOLD_VERSION else fold([])
+    for event in events:
+        state.apply(event)
+    return state
+
+
+def row(state: IncidentState) -> tuple:
+    """The summary's columns after incident_id: version, last id, the list's facts, the state."""
+    when = lambda moment: moment.isoformat() if moment else None  # noqa: E731
+    return (FOLD_VERSION, state.last_id, state.title, state.severity, state.status, state.service, state.impact,
+            when(state.detected), when(state.milestone(RESOLVED)), encode(state))
+
+
+def from_columns(code: str, title: str, severity: str, status: str, service: str, impact: str,
+                 detected: str | None, resolved: str | None) -> Summary:
+    when = lambda text: datetime.fromisoformat(text) if text else None  # noqa: E731
+    return Summary(code, title, severity, status, service, impact, when(detected), when(resolved))
