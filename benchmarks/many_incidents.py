@@ -69,8 +69,10 @@ def median_pair(args: list[str], empty: Path, full: Path) -> tuple[float, float]
 
 
 async def picker(db: Path) -> tuple[float, float]:
-    """Time from `p` to the picker listing every incident, and from typing a filter to the
-    narrowed list, in the real console (in-process, headless)."""
+    """Time from `p` to the picker listing the incidents, and from the filter's keys to the
+    narrowed list, in the real console (in-process, headless). Keys are posted as the terminal
+    driver posts them (Pilot.press would add its own wait for the screen to go idle)."""
+    from textual import events
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from warroom.console.dialogs import PickIncident
     from warroom.console.launch import make_app
@@ -80,14 +82,17 @@ async def picker(db: Path) -> tuple[float, float]:
         await app.store_ready()
         await pilot.pause(0.3)
         start = time.perf_counter()
-        await pilot.press("p")
-        while not isinstance(app.screen, PickIncident) or not app.screen.query_one("#found").option_count:
+        app.post_message(events.Key("p", "p"))
+        while not (isinstance(app.screen, PickIncident) and app.screen.query("#found")
+                   and app.screen.query_one("#found").option_count):
             await asyncio.sleep(0.001)
         opened = time.perf_counter() - start
         start = time.perf_counter()
-        await pilot.press(*"login")
+        for key in "login":
+            app.post_message(events.Key(key, key))
         found = app.screen.query_one("#found")
-        while found.option_count == 0 or found.get_option_at_index(0).id is None or "login" not in str(found.get_option_at_index(0).prompt):
+        while app.screen.query_one("#filter").value != "login" or found.option_count == 0 \
+                or "login" not in str(found.get_option_at_index(0).prompt):
             await asyncio.sleep(0.001)
         filtered = time.perf_counter() - start
         await pilot.press("escape")

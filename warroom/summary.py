@@ -54,7 +54,7 @@ _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(IncidentState)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Summary:
     """What a list of incidents shows of one: the same names as IncidentState's."""
 

@@ -168,10 +168,11 @@ class PickIncident(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
-        """`rows` are (code, the line shown, the text a filter searches), in the order shown."""
+    def __init__(self, rows: list[tuple[str, str]], line) -> None:
+        """`rows` are (code, the text a filter searches), in the order shown; `line(code)` is the
+        line shown for one (made only for the rows listed)."""
         super().__init__()
-        self.rows = rows
+        self.rows, self.line = rows, line
 
     def compose(self) -> ComposeResult:
         from textual.widgets import OptionList
@@ -192,10 +193,15 @@ class PickIncident(ModalScreen[str | None]):
         from textual.widgets.option_list import Option
 
         wanted = text.strip().casefold()
-        found = [(code, line) for code, line, searched in self.rows if wanted in searched][: self.SHOWN]
+        found: list[str] = []
+        for code, searched in self.rows:
+            if wanted in searched:
+                found.append(code)
+                if len(found) == self.SHOWN:
+                    break
         listed = self.query_one("#found", OptionList)
         listed.clear_options()
-        listed.add_options([Option(Content(line), id=code) for code, line in found])  # Content: never markup
+        listed.add_options([Option(Content(self.line(code)), id=code) for code in found])  # Content: never markup
         if found:
             listed.highlighted = 0
 

@@ -404,9 +404,14 @@ async def switch_incident(app: WarroomApp) -> None:
     await app.store_ready()
     states = await app.store.summaries(app.book.levers)
     states.sort(key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
-    rows = [(s.code, one_line(f"{s.code:<8} {s.severity} {s.status:<13} {s.title}" + (f"  · {s.service}" if s.service else ""), 200),
-             f"{s.code} {s.title} {s.service}".casefold()) for s in states]
-    picked = await app.push_screen_wait(PickIncident(rows))
+    by_code = {s.code: s for s in states}
+
+    def line(code: str) -> str:
+        s = by_code[code]
+        return one_line(f"{s.code:<8} {s.severity} {s.status:<13} {s.title}" + (f"  · {s.service}" if s.service else ""), 200)
+
+    rows = [(s.code, f"{s.code} {s.title} {s.service}".casefold()) for s in states]
+    picked = await app.push_screen_wait(PickIncident(rows, line))
     if picked and picked != app.code:
         await app.open_incident(picked)
 
