@@ -219,6 +219,7 @@ class Store:
     def __init__(self, path: Path, db, read_only: bool = False) -> None:  # db: an aiosqlite.Connection
         self.path, self._db, self.read_only = path, db, read_only
         self.version = SCHEMA_VERSION
+        self._touched: set[int] = set()  # incidents a transaction wrote to: their summaries follow
         self._identity = _identity(path)
         self._signature: list | None = None
 
@@ -396,6 +397,7 @@ class Store:
 
     async def _insert(self, incident_id: int, event: Event) -> Event:
         check(event)  # the store never holds an event the fold cannot read (SchemaError rolls back)
+        self._touched.add(incident_id)
         payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         cursor = await self._db.execute(
             "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
@@ -435,9 +437,10 @@ class Store:
             await self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
             raise _describe_sqlite_error(self.path, error) from None
+        self._touched.clear()
         try:
             written = await write()
-            for incident_id in {await self._scalar("SELECT incident_id FROM event WHERE id = ?", e.id) for e in written}:
+            for incident_id in sorted(self._touched):
                 await self._refresh(incident_id)  # the summary moves with its events, in one commit
             await self._db.execute("COMMIT")
         except BaseException as error:
