@@ -8,7 +8,7 @@ import pytest
 
 from helpers import T0, at, db_rows, run_cli, seed
 from warroom.domain.model import Event
-from warroom.domain.schema import SchemaError, check
+from warroom.domain.schema import SchemaError
 
 OSC = "\u001b]52;c;cHduZWQ=\u0007\u001b]0;PWNED\u0007"
 
@@ -213,7 +213,6 @@ def test_an_unforeseen_cli_error_is_one_line_and_a_private_crash_log(db_file, ca
 @pytest.mark.e2e
 def test_an_unforeseen_console_error_is_one_line_in_the_terminal_never_a_traceback(db_file, tmp_path):
     """The installed console in tmux, with a drawing function made to fail after the first frames."""
-    import os
     import sys
 
     from tmux import Pane

@@ -2,16 +2,14 @@
 playing the JWT outage by hand at 80×24 as a lone P1 on-call."""
 
 import json
-import os
 import re
 import time
-from datetime import timedelta
 
 import pytest
 
 from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
-from test_console import act, settle, until
-from warroom.console.dialogs import Ask, Choose, Confirm, Help, ShowText
+from test_console import act, settle
+from warroom.console.dialogs import Ask, Confirm, Help, ShowText
 from warroom.console.launch import make_app
 from warroom.demo import write_demo
 from warroom.domain import actions
@@ -20,7 +18,7 @@ from warroom.domain.model import (
     RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE,
     STEP_SOAK, STEP_STAGING,
 )
-from warroom.domain.policy import CLIENT_NOTICE, LATE, STATUS_UPDATE, deadlines
+from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE, deadlines
 from warroom.domain.templates import TEMPLATES, message
 from warroom.store import Store
 
