@@ -413,3 +413,24 @@ async def test_the_countdown_ticks_on_its_own_in_real_time(db_file):
         await until(pilot, lambda: left() != first, "the countdown to tick by itself", 5)
         seconds = lambda mm_ss: int(mm_ss[0]) * 60 + int(mm_ss[1])  # noqa: E731
         assert 0 < seconds(first) - seconds(left()) <= 3 and seconds(first) <= 14 * 60
+
+
+async def test_an_event_arriving_before_the_panes_are_drawn_stays_on_the_timeline(db_file):
+    """The first frame draws the top and leaves the panes to just after; an event taken in
+    between (a key pressed at once, another console's note) once vanished from the timeline
+    when the panes were drawn from the events read before start-up."""
+    from warroom.domain.model import Event
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        read_before = list(app.state.events)
+        await app._show_incident("INC-1", read_before, first_frame=True)  # the first frame again
+        between = Event("INC-1", at(6), "bob", "investigator", "note", {"text": "arrived in between"}, 999)
+        app.state.apply(between)  # as catch_up takes it in, before the panes' turn comes
+        app.main_screen.show([between])
+        await pilot.pause()
+        await pilot.pause()
+        lines = app.main_screen.query_one("#timeline").lines
+        assert len(lines) == 2 and "arrived in between" in lines[-1]

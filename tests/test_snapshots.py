@@ -61,10 +61,13 @@ def test_the_sent_question_at_80x24_shows_the_whole_text(snap_compare, db_file):
 
     async def copy(pilot):
         await pilot.press("y")
-        for _ in range(200):
+        timeline = pilot.app.main_screen.query_one("#timeline")
+        for _ in range(500):  # the question is up and the copy is on the timeline behind it
             await pilot.pause(0.01)
-            if type(pilot.app.screen).__name__ == "Confirm":
+            if type(pilot.app.screen).__name__ == "Confirm" and "copied the client notice" in timeline.lines[-1]:
                 break
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=copy)

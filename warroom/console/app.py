@@ -135,8 +135,8 @@ class WarroomApp(App[str | None]):
             self.code, self.state, self.alerted = code, fold(events, self.book.levers), None
             screen = self.main_screen
             screen.show(events, reset=True, panes=not first_frame)
-            if first_frame:
-                self.call_after_refresh(screen.show_panes, events, True)
+            if first_frame:  # the panes right after: with every event by then (a key may have added one)
+                self.call_after_refresh(lambda: screen.show_panes(self.state.events, True))
             self.call_after_refresh(_settle_memory)
         remember_worked(self.db_path, code)
         if not self._following:
