@@ -52,12 +52,13 @@ def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour:
                 book: Playbook = DEFAULT) -> str:
     """One line for a status bar. `tmux`: with tmux's #[...] colour codes (none if not `colour`,
     for NO_COLOR); the words say near and overdue too, so colour is never the only sign."""
-    due = next_deadline(book.deadlines(state, now))
+    found = book.deadlines(state, now)
+    due = next_deadline(found)
     words = countdown(due, now)
     head = f"{state.code} {state.severity} {elapsed(state, now)}"
     near, overdue = is_near(due, now), due is not None and due.status == OVERDUE
     if not tmux:
-        late = [f"{d.label} +{clock_text(d.late_by)}" for d in book.deadlines(state, now) if d.late_by is not None]
+        late = [f"{d.label} +{clock_text(d.late_by)}" for d in found if d.late_by is not None]
         return one_line(f"{head} · {words}" + (f" · late: {', '.join(late)}" if late else ""))
     head, words = tmux_text(head), tmux_text(f"⚠ {words}" if overdue or near else words)
     if not colour:
