@@ -425,8 +425,7 @@ async def test_an_event_arriving_before_the_panes_are_drawn_stays_on_the_timelin
     app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        read_before = list(app.state.events)
-        await app._show_incident("INC-1", read_before, first_frame=True)  # the first frame again
+        await app._show_incident(await app.store.opening("INC-1"), first_frame=True)  # the first frame again
         between = Event("INC-1", at(6), "bob", "investigator", "note", {"text": "arrived in between"}, 999)
         app.state.apply(between)  # as catch_up takes it in, before the panes' turn comes
         app.main_screen.show([between])

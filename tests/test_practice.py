@@ -107,9 +107,7 @@ def test_a_late_client_notice_reads_late_in_the_pane_show_and_export(db_file):
     assert run_cli("status", now=at(21)).stdout.endswith(" · late: client notice +05:00\n")
     from warroom.console.views import deadline_lines
     from warroom.store import peek
-    _, events = peek(db_file)
-    from warroom.domain.incident import fold
-    pane = deadline_lines(fold(events), at(21)).plain
+    pane = deadline_lines(peek(db_file).state, at(21)).plain
     assert "✔ client notice  late +05:00 (met 03:20:00)" in pane and "client notice  met" not in pane
 
 

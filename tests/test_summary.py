@@ -5,7 +5,7 @@ import dataclasses
 import sqlite3
 
 from helpers import T0, at, run_cli
-from warroom import summary
+from warroom.store import summary
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -79,6 +79,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
     await a_few_incidents(db_file)
     with sqlite3.connect(db_file) as raw:  # as warroom wrote it before this version
         raw.execute("DROP TABLE summary")
+        raw.execute("DROP INDEX event_investigation")
         raw.execute("PRAGMA user_version = 1")
     read_only = await Store.open(db_file, read_only=True)
     assert [s.code for s in await read_only.summaries()] == ["INC-2", "INC-1"]
@@ -87,7 +88,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
     await store.close()
     assert set(stored(db_file)) == {"INC-1", "INC-2"}
     with sqlite3.connect(db_file) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_list_reads_summaries_not_logs(db_file):

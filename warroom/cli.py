@@ -303,7 +303,6 @@ def _config(args: argparse.Namespace) -> Config:
 def _status(args: argparse.Namespace, out, config: Config) -> int:
     """`warroom status`, read synchronously: a tmux status bar runs it every few seconds."""
     from warroom import report
-    from warroom.domain.incident import fold
     from warroom.store import peek
 
     path = db_path(getattr(args, "db", None))
@@ -314,14 +313,13 @@ def _status(args: argparse.Namespace, out, config: Config) -> int:
             print("#[fg=black,bg=yellow]⚠ warroom: no database#[default]" if os.environ.get("NO_COLOR") in (None, "")
                   else "⚠ warroom: no database", file=out)
         raise
-    code, events = peek(path, None, worked_incident(path))
-    if code is None:
+    opened = peek(path, None, worked_incident(path), config.book.levers)
+    if opened is None:
         if not args.tmux:
             print("no open incident", file=out)
         return 0
     colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
-    state = fold(events, config.book.levers)
-    print(report.status_line(state, system_clock(), tmux=args.tmux, colour=colour, book=config.book), file=out)
+    print(report.status_line(opened.state, system_clock(), tmux=args.tmux, colour=colour, book=config.book), file=out)
     return 0
 
 

@@ -23,11 +23,12 @@ from warroom.console.themes import HIGH_CONTRAST_THEME
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE
 from warroom.domain.incident import fold
-from warroom.domain.model import Event, Kind
+from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
 from warroom.domain.schema import SchemaError
-from warroom.store import Store, StoreError
+from warroom.store import Opening, Store, StoreError
+from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
 
@@ -51,7 +52,7 @@ class WarroomApp(App[str | None]):
 
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
                  clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False,
-                 preloaded: list[Event] | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark") -> None:
+                 opened: Opening | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark") -> None:
         super().__init__()
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = theme_name
@@ -69,7 +70,8 @@ class WarroomApp(App[str | None]):
         self.read_only = read_only
         self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
         self.crashed = ""  # the one line for an unforeseen error, once there was one
-        self.preloaded = preloaded or []
+        self.opened = opened  # the incident read before start-up, for the first frame
+        self.investigation: list[Event] = []  # the newest findings and hypotheses (the investigator's pane)
         self._store_ready = asyncio.Event()
         self._mounted = asyncio.Event()
 
@@ -88,8 +90,9 @@ class WarroomApp(App[str | None]):
 
     async def console_mounted(self) -> None:
         """The console screen is composed: show the incident read before start-up, if any."""
-        if self.code and self.preloaded:
-            await self._show_incident(self.code, self.preloaded, first_frame=True)
+        if self.opened is not None:
+            await self._show_incident(self.opened, first_frame=True)
+            self.opened = None
         self._mounted.set()
 
     async def _open_store(self) -> None:
@@ -122,27 +125,39 @@ class WarroomApp(App[str | None]):
     async def open_incident(self, code: str) -> None:
         assert self.store is not None
         try:
-            events = await self.store.events(code)
+            opened = await self.store.opening(code, self.book.levers)
         except StoreError as error:
             self.exit(str(error))
             return
-        await self._show_incident(code, events)
+        await self._show_incident(opened)
 
-    async def _show_incident(self, code: str, events: list[Event], first_frame: bool = False) -> None:
+    async def _show_incident(self, opened: Opening, first_frame: bool = False) -> None:
         """Show an incident. For the first frame, the top of the screen (what is due, the
         levers) is drawn first and the panes right after it."""
         async with self._catching_up:
-            self.code, self.state, self.alerted = code, fold(events, self.book.levers), None
+            self.code, self.state, self.alerted = opened.code, opened.state, None
+            self.investigation = opened.investigation
             screen = self.main_screen
-            screen.show(events, reset=True, panes=not first_frame)
+            screen.show([], reset=True, panes=not first_frame)
             if first_frame:  # the panes right after: with every event by then (a key may have added one)
-                self.call_after_refresh(lambda: screen.show_panes(self.state.events, True))
+                self.call_after_refresh(lambda: screen.show_panes([], True))
             self.call_after_refresh(_settle_memory)
-        remember_worked(self.db_path, code)
+        remember_worked(self.db_path, opened.code)
         if not self._following:
             self._following = True
             self.set_interval(1, self.main_screen.tick, name="tick")
             self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
+
+    async def page(self, code: str, **where) -> list[Event]:
+        """A window of an incident's timeline, for the timeline as it scrolls."""
+        await self.store_ready()
+        if self.store is None:
+            return []
+        try:
+            return await self.store.page(code, **where)
+        except StoreError as error:
+            self.warn(str(error))
+            return []
 
     async def on_unmount(self) -> None:
         if self.store is not None:
@@ -200,6 +215,9 @@ class WarroomApp(App[str | None]):
                 for event in new:
                     self.state.apply(event)
                     self._tell_handoff(event)
+                    if event.kind == Kind.FINDING_REPORTED or (event.kind == Kind.NOTE and event.role == INVESTIGATOR):
+                        self.investigation.append(event)
+                del self.state.events[:-RECENT], self.investigation[:-INVESTIGATION_SHOWN]  # the rest is read when shown
                 self.main_screen.show(new)
 
     def _tell_handoff(self, event: Event) -> None:

@@ -17,8 +17,8 @@ def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: 
     from warroom.console.app import WarroomApp
 
     config = config or Config(Path("defaults"), found=False)
-    preloaded = peek(db_path, code, worked_incident(db_path))  # before the loop: the first frame shows it
-    return WarroomApp(db_path, clock, actor or actor_name(config.name), preloaded[0], preloaded=preloaded[1],
+    opened = peek(db_path, code, worked_incident(db_path), config.book.levers)  # before the loop: the first frame shows it
+    return WarroomApp(db_path, clock, actor or actor_name(config.name), opened.code if opened else code, opened=opened,
                       book=config.book, theme_name=config.theme, **options)
 
 

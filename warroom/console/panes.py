@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from warroom.console import views
 from warroom.console.live import LiveText
-from warroom.console.timeline import Timeline
+from warroom.console.timeline import Fetch, Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
 
@@ -56,8 +56,9 @@ class CommanderPane(RolePane):
         # the newest events stay in view as they come, until the person scrolls up to read
         self.query_one("#timeline", Timeline).anchor()
 
-    def reset_timeline(self) -> None:
-        self.query_one("#timeline", Timeline).clear()
+    def show_timeline(self, total: int, newest: list[Event], origin: datetime | None, fetch: Fetch) -> None:
+        """Another incident: `total` events, `newest` the last of them; `fetch` reads the rest."""
+        self.query_one("#timeline", Timeline).show(total, newest, origin, fetch)
 
 
 class CommunicatorPane(RolePane):
@@ -82,4 +83,4 @@ class InvestigatorPane(RolePane):
             yield Static(id="investigation", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        self.query_one("#investigation", Static).update(views.investigation(state))
+        self.query_one("#investigation", Static).update(views.investigation(state, self.app.investigation))

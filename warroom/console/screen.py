@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -77,7 +79,8 @@ class ConsoleScreen(Screen):
 
     # -- drawing ---------------------------------------------------------------------------
     def show(self, new_events: list[Event], reset: bool = False, panes: bool = True) -> None:
-        """Redraw after the state changed; the timeline only gets the new rows. With
+        """Redraw after the state changed; the timeline only gets the new rows (all anew with
+        `reset`: another incident). With
         `panes=False` only the top (strip, countdown, levers) is drawn: the first frame."""
         app = self.app
         state = app.state
@@ -91,9 +94,10 @@ class ConsoleScreen(Screen):
         app = self.app
         state, now = app.state, app.now()
         commander = self.query_one(CommanderPane)
-        if reset:
-            commander.reset_timeline()
-        commander.add_events(new_events, state.detected)
+        if reset:  # the newest events read with the state; the rest is read as the person scrolls
+            commander.show_timeline(state.count, state.events, state.detected, partial(app.page, state.code))
+        else:
+            commander.add_events(new_events, state.detected)
         wearing = state.hat_of(app.actor)
         # the communicator's and investigator's panes sit below the timeline under 120 columns:
         # wearing one of those hats gives that row the room (the due message, the findings)

@@ -1,12 +1,16 @@
-"""The timeline: every event of the incident, drawn a screen at a time.
+"""The timeline: every event of the incident, drawn a screen at a time, read a window at a time.
 
-A line-API scroll view over the events themselves: a row is formatted only when it comes into
-view (and kept in a small cache), so 100,000 events open as fast as 100 and scroll without
-stalls. Nothing here interprets user text as markup; rows are plain, control-safe text.
+A line-API scroll view: its height is the incident's event count, but it holds only a window of
+the events (what is on screen plus a margin, at most KEEP of them). As the person scrolls, the
+rows next to the window are read after or before the window's edge by event id (keyset); a jump
+(home, end, the scroll bar) reads the rows at that position. A row not read yet shows "…" for the
+moment it takes. New events join the window when it reaches the end; scrolled up, the rows on
+screen stay put. Nothing here interprets user text as markup; rows are plain, control-safe text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from rich.segment import Segment
@@ -19,48 +23,145 @@ from warroom.console import views
 from warroom.domain.model import Event
 
 WIDTH = 1  # no sideways scrolling: a row wider than the pane is cut at its edge (`warroom show` has it whole)
+MARGIN = 100  # rows read beyond either edge of the screen
+KEEP = 1000  # rows held at most
+PENDING = "  …"  # a row being read
+
+Fetch = Callable[..., Awaitable[list[Event]]]  # reading.page's keywords: after=, before=, index=
 
 
 class Timeline(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._total = 0  # events in the incident (the view's height)
+        self._first = 0  # the position of _events[0] in the incident
         self._events: list[Event] = []
+        self._last_id = 0  # the newest event known: a jump counts positions up to it
         self._origin: datetime | None = None
+        self._fetch: Fetch | None = None
+        self._loading = False
         self._rows: LRUCache[int, str] = LRUCache(1024)
 
     @property
     def line_count(self) -> int:
-        return len(self._events)
+        return self._total
+
+    @property
+    def held(self) -> tuple[int, int]:
+        """The positions [start, end) of the rows held now."""
+        return self._first, self._first + len(self._events)
 
     @property
     def lines(self) -> list[str]:
-        """Every row as text (for tests and exports; the screen never needs them all)."""
-        return [self.row(index) for index in range(len(self._events))]
+        """The rows held, as text (every row of a small incident; for tests)."""
+        return [self.row(index) for index in range(*self.held)]
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
 
     def row(self, index: int) -> str:
         text = self._rows.get(index)
         if text is None:
-            text = views.timeline_row(self._events[index], self._origin)
+            text = views.timeline_row(self._events[index - self._first], self._origin)
             self._rows[index] = text
         return text
 
-    def clear(self) -> None:
-        self._events, self._rows = [], LRUCache(1024)
-        self.virtual_size = Size(WIDTH, 0)
+    def show(self, total: int, newest: list[Event], origin: datetime | None, fetch: Fetch | None) -> None:
+        """A new incident: `total` events, of which `newest` are the last ones."""
+        self._total, self._events, self._first = total, list(newest[-KEEP:]), total - min(len(newest), KEEP)
+        self._last_id = newest[-1].id or 0 if newest else 0
+        self._origin, self._fetch, self._rows = origin, fetch, LRUCache(1024)
+        self.virtual_size = Size(WIDTH, total)
         self.refresh()
 
     def add(self, events: list[Event], origin: datetime | None) -> None:
+        """Events that came after every one shown: held if the window reaches the end."""
+        if not events:
+            return
         if origin != self._origin:
             self._origin, self._rows = origin, LRUCache(1024)
-        self._events.extend(events)
-        self.virtual_size = Size(WIDTH, len(self._events))
+        if self._first + len(self._events) == self._total:
+            self._events.extend(events)
+        self._total += len(events)
+        self._last_id = events[-1].id or self._last_id
+        self._trim()
+        self.virtual_size = Size(WIDTH, self._total)
         self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def render_lines(self, crop):
+        self._look()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        if index >= len(self._events):
+        start, end = self.held
+        if start <= index < end:
+            text = self.row(index)
+        elif index < self._total:
+            text = PENDING
+        else:
             return Strip.blank(width, self.rich_style)
-        strip = Strip([Segment(self.row(index), self.rich_style)])
+        strip = Strip([Segment(text, self.rich_style)])
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    # -- reading windows -------------------------------------------------------------------
+    def _wanted(self) -> tuple[int, int]:
+        """The positions the screen shows, with a margin either side."""
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        return max(0, top - MARGIN), min(self._total, top + height + MARGIN)
+
+    def _covered(self) -> bool:
+        (want_start, want_end), (start, end) = self._wanted(), self.held
+        return want_start >= start and want_end <= end or want_start >= want_end
+
+    def _look(self) -> None:
+        """Start reading rows when the screen comes near the window's edge."""
+        if not self._loading and self._fetch is not None and not self._covered():
+            self._loading = True
+            self.run_worker(self._load(), group="timeline", exit_on_error=False)
+
+    async def _load(self) -> None:
+        try:
+            while self._fetch is not None and not self._covered():
+                fetch, (want_start, want_end), (start, end) = self._fetch, self._wanted(), self.held
+                if self._events and start <= want_end and want_start <= end:  # next to the window: keyset
+                    if want_end > end:
+                        found = await fetch(after=self._events[-1].id, limit=want_end - end + MARGIN)
+                        if fetch is not self._fetch or self.held != (start, end):
+                            continue  # another incident, or new rows, came meanwhile: look again
+                        self._events.extend(found[: self._total - end])
+                    else:
+                        found = await fetch(before=self._events[0].id, limit=start - want_start + MARGIN)
+                        if fetch is not self._fetch or self.held != (start, end):
+                            continue
+                        self._events[:0] = found
+                        self._first -= len(found)
+                else:  # a jump: read the rows at that position
+                    begin = max(0, want_start - MARGIN)
+                    found = await fetch(index=begin, limit=want_end + MARGIN - begin, upto=self._last_id, total=self._total)
+                    if fetch is not self._fetch:
+                        continue
+                    self._first, self._events = begin, found
+                if not found:
+                    break  # nothing more to read (never expected: the log only grows)
+                self._trim()
+                self.refresh()
+        finally:
+            self._loading = False
+
+    def _trim(self) -> None:
+        """Hold at most KEEP rows: those farthest from the screen go."""
+        excess = len(self._events) - KEEP
+        if excess <= 0:
+            return
+        want_start, want_end = self._wanted()
+        middle = (want_start + want_end) // 2
+        keep_start = min(max(self._first, middle - KEEP // 2), self._first + excess)
+        drop_front = keep_start - self._first
+        self._events = self._events[drop_front: drop_front + KEEP]
+        self._first = keep_start

@@ -127,10 +127,11 @@ def _deadline(deadline: Deadline, now: datetime) -> list:
     return [(f"{mark} {one_line(deadline.label)}", style), (f"  {when}", style), "\n"]
 
 
-def investigation(state: IncidentState) -> Content:
-    """Hypotheses (the investigator's notes) and findings, newest last."""
+def investigation(state: IncidentState, events: list[Event]) -> Content:
+    """Hypotheses (the investigator's notes) and findings, newest last: `events` are the newest
+    of them, read with the incident (the store keeps an index of them)."""
     parts: list = []
-    for event in state.events[-400:]:
+    for event in events:
         if event.kind == "finding reported":
             found = state.finding(event.id or 0)
             ack = "acknowledged" if found and found.acknowledged_at else "waiting for the commander"

@@ -14,7 +14,7 @@ from warroom.domain.model import (
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
-FOLD_VERSION = 1
+FOLD_VERSION = 2  # 2: the state counts its events (`count`)
 
 
 @dataclass
@@ -94,7 +94,10 @@ class IncidentState:
     severity: str = ""
     service: str = ""
     impact: str = ""
+    # the events folded in; a state opened from a snapshot holds only the newest of them (the
+    # console reads the rest of the timeline in windows), and `count` says how many there are
     events: list[Event] = field(default_factory=list)
+    count: int = 0
     levers: list[Lever] = field(default_factory=lambda: [Lever(n + 1, name) for n, name in enumerate(LEVERS)])
     holders: dict[str, str] = field(default_factory=dict)  # hat -> who wears it
     findings: list[Finding] = field(default_factory=list)
@@ -192,6 +195,7 @@ class IncidentState:
     def apply(self, event: Event) -> None:
         """Fold one more event in. Events are applied in the order the log holds them."""
         self.events.append(event)
+        self.count += 1
         if event.id is not None:
             self.last_id = max(self.last_id, event.id)
         handler = _HANDLERS.get(event.kind)

@@ -8,47 +8,20 @@ Durability: WAL with synchronous=FULL, so an event is on disk when `append` retu
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
-from warroom import summary
+from warroom.domain.model import LEVERS, Event
 from warroom.domain.schema import check
-from warroom.domain.model import LEVERS, Event, JsonPayload
-
-BUSY_TIMEOUT_MS = 5000
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-# Forward migrations: MIGRATIONS[n] takes a database from version n to n + 1. Never edit one
-# that has shipped; add the next. `PRAGMA user_version` holds the version a file is at.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE incident (
-        id INTEGER PRIMARY KEY,
-        code TEXT NOT NULL UNIQUE,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE event (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        incident_id INTEGER NOT NULL REFERENCES incident(id),
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        role TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        payload TEXT NOT NULL
-    );
-    CREATE INDEX event_by_incident ON event(incident_id, id);
-    """,
-    summary.TABLE,  # 2: each incident's summary beside its log (filled from the log on open)
+from warroom.store import reading, summary
+from warroom.store.files import (
+    BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, describe_sqlite_error, identity, prepare_file, read_uri, writable,
 )
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message says why, in one line, for the person."""
+from warroom.store.reading import SELECT as _SELECT, Opening, row_event as _row_event
+from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION, TABLE_COLUMNS, check_version
 
 
 @dataclass(frozen=True)
@@ -57,125 +30,39 @@ class IncidentRow:
     created_at: datetime
 
 
-def _describe_sqlite_error(path: Path, error: sqlite3.Error) -> StoreError:
-    text = str(error)
-    if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: the database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s)")
-    if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path}: not a warroom database (the file is not SQLite or is damaged)")
-    if "readonly" in text or "read-only" in text:
-        return StoreError(f"{path}: the database is read-only")
-    if "disk" in text and "full" in text:
-        return StoreError(f"{path}: the disk is full")
-    return StoreError(f"{path}: {text}")
-
-
-def _prepare_file(path: Path) -> None:
-    """Create the folder and an empty file readable by its owner only; refuse what is not SQLite."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if path.exists():
-            if path.is_dir():
-                raise StoreError(f"{path}: is a folder, not a database file")
-            try:
-                with path.open("rb") as handle:
-                    head = handle.read(16)
-            except PermissionError:
-                raise StoreError(f"{path}: cannot read the database (permission denied)") from None
-            if head and head != SQLITE_HEADER:
-                raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
-            return
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    except PermissionError:
-        raise StoreError(f"{path}: cannot write here (permission denied)") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot create the database ({error.strerror or error})") from None
-
-
-# The columns each of warroom's tables has, to know a file is ours before anything is changed in it.
-_COLUMNS = {"incident": {"id", "code", "created_at"}, "event": {"id", "incident_id", "at", "actor", "role", "kind", "payload"}}
-_TABLE_COLUMNS = ("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-                  "WHERE m.type = 'table' AND m.name IN ('incident', 'event')")
-
-
-def _check_version(path: Path, version: int, tables: int, columns: list[tuple[str, str]] = ()) -> None:
-    """Refuse, before anything is changed in it, a file that is not a warroom database of a
-    version this warroom knows (another program's tables, even named like ours, included)."""
-    if version > SCHEMA_VERSION:
-        raise StoreError(f"{path}: made by a newer warroom (schema {version}, this one knows {SCHEMA_VERSION}); upgrade warroom")
-    if version == 0 and tables:
-        raise StoreError(f"{path}: a SQLite file, but not a warroom database")
-    if version:
-        found: dict[str, set[str]] = {}
-        for table, column in columns:
-            found.setdefault(table, set()).add(column)
-        if found != _COLUMNS:
-            raise StoreError(f"{path}: a SQLite file, but not a warroom database (its tables are not warroom's)")
-
-
-def _read_uri(path: Path) -> str:
-    """How to open a database only to read it. In a folder nobody may write to, SQLite cannot
-    make the WAL's shared-memory file: such a file is opened as immutable (nobody can be
-    writing to it there without that file)."""
-    wal_index = path.with_name(path.name + "-shm")
-    folder_writable = os.access(path.parent, os.W_OK)
-    immutable = not folder_writable and not wal_index.exists()
-    return f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
-
-
-def peek(path: Path, code: str | None = None, preferred: str | None = None) -> tuple[str | None, list[Event]]:
+def peek(path: Path, code: str | None = None, preferred: str | None = None,
+         levers: tuple[str, ...] = LEVERS) -> Opening | None:
     """A quick synchronous read before the console's event loop starts, so its first frame
-    already shows the incident: (the incident to open, its events). Writes nothing and
-    creates nothing; a file that is not there yet gives (None, [])."""
+    already shows the incident: the one asked for, else `preferred` if it is open, else the
+    newest open one; None when there is none. Reads the incident's summary and what came after
+    it, never the whole log. Writes nothing and creates nothing (a file not there gives None)."""
     path = Path(path).expanduser()
     try:
         if not path.is_file() or path.stat().st_size == 0:
-            return None, []
+            return None
         with path.open("rb") as handle:
             if handle.read(16) != SQLITE_HEADER:
                 raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
     except OSError as error:
         raise StoreError(f"{path}: cannot read the database ({error.strerror or error})") from None
     try:
-        db = sqlite3.connect(_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        db = sqlite3.connect(read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            _check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
-                           db.execute(_TABLE_COLUMNS).fetchall())
+            check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+                          db.execute(TABLE_COLUMNS).fetchall())
             if version < 1:
-                return None, []  # Store.open makes it first
+                return None  # Store.open makes it first
             if code is None:
                 codes = [row[0] for row in db.execute(_OPEN_INCIDENTS)]
                 code = preferred if preferred in codes else (codes[0] if codes else None)
             if code is None:
-                return None, []
-            rows = db.execute(f"{_SELECT} WHERE i.code = ? ORDER BY e.id", (code,)).fetchall()
-            return code, [_row_event(row) for row in rows]
+                return None
+            return reading.run(db, reading.opening(code, levers, summaries=version >= 2))
         finally:
             db.close()
     except sqlite3.Error as error:
-        raise _describe_sqlite_error(path, error) from None
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
-
-
-def _writable(path: Path) -> bool:
-    try:
-        with path.open("r+b"):
-            return True
-    except OSError:
-        return False
-
-
-def _row_event(row: sqlite3.Row | tuple) -> Event:
-    event_id, code, at, actor, role, kind, payload = row
-    return Event(code, datetime.fromisoformat(at), actor, role, kind, JsonPayload(payload), event_id)
+        raise describe_sqlite_error(path, error) from None
 
 
 def _aiosqlite():
@@ -205,12 +92,11 @@ WHERE coalesce((
     ORDER BY e.id DESC LIMIT 1), 'open') = 'open'
 ORDER BY i.id DESC
 """
+
+
 def _fresh(row: tuple) -> bool:
     """A summary.SELECT row whose summary is of this fold and has seen the incident's last event."""
     return row[2] == FOLD_VERSION and row[3] == (row[11] or 0)
-
-
-_SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e JOIN incident i ON i.id = e.incident_id"
 
 
 class Store:
@@ -220,7 +106,7 @@ class Store:
         self.path, self._db, self.read_only = path, db, read_only
         self.version = SCHEMA_VERSION
         self._touched: set[int] = set()  # incidents a transaction wrote to: their summaries follow
-        self._identity = _identity(path)
+        self._identity = identity(path)
         self._signature: list | None = None
 
     @classmethod
@@ -229,24 +115,24 @@ class Store:
         cannot be written: then it can be read and reviewed, and every append is refused."""
         path = Path(path).expanduser()
         if not read_only:
-            _prepare_file(path)
-            read_only = not _writable(path)
+            prepare_file(path)
+            read_only = not writable(path)
         elif not path.is_file():
             raise StoreError(f"{path}: no database here to read")
         try:
             if read_only:
-                uri = _read_uri(path)
+                uri = read_uri(path)
                 db = await _aiosqlite().connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             else:
                 db = await _aiosqlite().connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as error:
-            raise _describe_sqlite_error(path, error) from None
+            raise describe_sqlite_error(path, error) from None
         store = cls(path, db, read_only)
         try:
             await store._setup()
         except sqlite3.Error as error:
             await db.close()
-            raise _describe_sqlite_error(path, error) from None
+            raise describe_sqlite_error(path, error) from None
         except StoreError:
             await db.close()
             raise
@@ -256,8 +142,8 @@ class Store:
         db = self._db
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = await self._scalar("PRAGMA user_version")
-        _check_version(self.path, version, await self._scalar("SELECT count(*) FROM sqlite_master"),
-                       await self._fetch(_TABLE_COLUMNS))
+        check_version(self.path, version, await self._scalar("SELECT count(*) FROM sqlite_master"),
+                       await self._fetch(TABLE_COLUMNS))
         self.version = version
         if self.read_only:
             return  # an older version is read as it is (its log is all that is needed)
@@ -297,11 +183,18 @@ class Store:
         """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
         found = await self._fetch("SELECT fold_version, last_id, state FROM summary WHERE incident_id = ?", incident_id)
         version, last_id, raw = found[0] if found else (None, 0, None)
-        after = last_id if version == FOLD_VERSION else 0
-        rows = await self._fetch(f"{_SELECT} WHERE e.incident_id = ? AND e.id > ? ORDER BY e.id", incident_id, after)
-        state = summary.onto(raw if after else None, version, [_row_event(r) for r in rows])
+        state = await self._run(reading.tail_fold(incident_id, raw, version, last_id))
         await self._db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                (incident_id, *summary.row(state)))
+
+    async def _run(self, plan: reading.Plan):
+        """Carry out one of `reading`'s plans."""
+        try:
+            query = next(plan)
+            while True:
+                query = plan.send(await self._fetch(query[0], *query[1]))
+        except StopIteration as done:
+            return done.value
 
     async def _migrate(self, version: int) -> None:
         await self._db.execute("BEGIN IMMEDIATE")
@@ -424,7 +317,7 @@ class Store:
     def check_file(self) -> None:
         """Refuse to go on when the file was deleted or replaced under us: writes to the old
         file would look saved and be lost."""
-        if self._identity is not None and _identity(self.path) != self._identity:
+        if self._identity is not None and identity(self.path) != self._identity:
             state = "removed" if not self.path.exists() else "replaced by another file"
             raise StoreError(f"{self.path}: the database file was {state} while open; nothing more is saved "
                              "(restart warroom to open what is there now)")
@@ -436,7 +329,7 @@ class Store:
         try:
             await self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
-            raise _describe_sqlite_error(self.path, error) from None
+            raise describe_sqlite_error(self.path, error) from None
         self._touched.clear()
         try:
             written = await write()
@@ -449,7 +342,7 @@ class Store:
             except sqlite3.Error:
                 pass
             if isinstance(error, sqlite3.Error):
-                raise _describe_sqlite_error(self.path, error) from None
+                raise describe_sqlite_error(self.path, error) from None
             raise
         return written
 
@@ -463,6 +356,17 @@ class Store:
         """One incident's events in log order, optionally only those after an id."""
         rows = await self._fetch(f"{_SELECT} WHERE i.code = ? AND e.id > ? ORDER BY e.id", code, after_id)
         return [_row_event(row) for row in rows]
+
+    async def opening(self, code: str, levers: tuple[str, ...] = LEVERS) -> Opening:
+        """An incident to show, from its summary and what came after it (see `reading.opening`)."""
+        opened = await self._run(reading.opening(code, levers, summaries=self.version >= 2))
+        if opened is None:
+            raise StoreError(f"there is no incident {code}")
+        return opened
+
+    async def page(self, code: str, **where) -> list[Event]:
+        """A window of an incident's timeline (see `reading.page` for the ways to ask)."""
+        return await self._run(reading.page(code, **where))
 
     async def events_after(self, after_id: int) -> list[Event]:
         """Every incident's events after an id: how one console follows what others wrote."""
@@ -513,4 +417,4 @@ class Store:
             async with self._db.execute(sql, args) as cursor:
                 return list(await cursor.fetchall())
         except sqlite3.Error as error:
-            raise _describe_sqlite_error(self.path, error) from None
+            raise describe_sqlite_error(self.path, error) from None

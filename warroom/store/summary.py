@@ -35,6 +35,9 @@ TABLE = """
     );
 """
 
+# The events the investigator's pane shows (the condition of a partial index, migration 3)
+INVESTIGATION = "({e}kind = 'finding reported' OR ({e}kind = 'note' AND {e}role = 'investigator'))"
+
 # Every incident with its summary, if it has a fresh one, and its newest event's id.
 SELECT = """
 SELECT i.id, i.code, s.fold_version, s.last_id, s.title, s.severity, s.status, s.service, s.impact,
