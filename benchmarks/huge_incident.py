@@ -56,7 +56,7 @@ def first_frame(db: Path) -> tuple[float, float]:
     pane = Pane([warroom_exe()], env_for(db))
     try:
         seconds = pane.wait_for("investigator —")
-        pane.wait_for("no findings or hypotheses yet")  # the panes too, after the first frame
+        pane.wait_for("no findings or hypotheses")  # the panes too, after the first frame
         time.sleep(0.5)
         return seconds, peak_rss_mb(pane.pid())
     finally:

@@ -103,9 +103,10 @@ async def test_pages_by_id_and_by_position_are_the_log_in_order(db_file):
     store = await Store.open(db_file, read_only=True)
     last = events[-1].id
     try:
-        for index in (0, 1, 250, 599, 600, 1000, 1150, 1190, 1199):
-            page = await store.page("INC-1", index=index, limit=40, upto=last, total=len(events))
-            assert page == events[index:index + 40], index
+        for near in ((-1, 0), (len(events) - 1, last), (600, events[600].id)):
+            for index in (0, 1, 250, 599, 600, 601, 1000, 1150, 1190, 1199):
+                page = await store.page("INC-1", index=index, near=near, limit=40)
+                assert page == events[index:index + 40], (near, index)
         assert await store.page("INC-1", after=events[99].id, limit=5) == events[100:105]
         assert await store.page("INC-1", before=events[100].id, limit=5) == events[95:100]
         assert await store.page("INC-1", before=events[2].id, limit=5) == events[:2]

@@ -41,6 +41,7 @@ class Timeline(ScrollView, can_focus=True):
         self._fetch: Fetch | None = None
         self._loading = False
         self._rows: LRUCache[int, str] = LRUCache(1024)
+        self._known: dict[int, int] = {}  # position -> event id, for windows read before: where jumps count from
 
     @property
     def line_count(self) -> int:
@@ -72,6 +73,8 @@ class Timeline(ScrollView, can_focus=True):
         self._total, self._events, self._first = total, list(newest[-KEEP:]), total - min(len(newest), KEEP)
         self._last_id = newest[-1].id or 0 if newest else 0
         self._origin, self._fetch, self._rows = origin, fetch, LRUCache(1024)
+        self._known = {}
+        self._remember()
         self.virtual_size = Size(WIDTH, total)
         self.refresh()
 
@@ -85,6 +88,7 @@ class Timeline(ScrollView, can_focus=True):
             self._events.extend(events)
         self._total += len(events)
         self._last_id = events[-1].id or self._last_id
+        self._known[self._total - 1] = self._last_id
         self._trim()
         self.virtual_size = Size(WIDTH, self._total)
         self.refresh()
@@ -141,18 +145,26 @@ class Timeline(ScrollView, can_focus=True):
                             continue
                         self._events[:0] = found
                         self._first -= len(found)
-                else:  # a jump: read the rows at that position
+                else:  # a jump: read the rows at that position, counted from the nearest known one
                     begin = max(0, want_start - MARGIN)
-                    found = await fetch(index=begin, limit=want_end + MARGIN - begin, upto=self._last_id, total=self._total)
+                    near = min(((-1, 0), *self._known.items()), key=lambda known: abs(known[0] - begin))
+                    found = await fetch(index=begin, near=near, limit=want_end + MARGIN - begin)
                     if fetch is not self._fetch:
                         continue
-                    self._first, self._events = begin, found
+                    self._first, self._events = begin, found[: self._total - begin]
                 if not found:
                     break  # nothing more to read (never expected: the log only grows)
+                self._remember()
                 self._trim()
                 self.refresh()
         finally:
             self._loading = False
+
+    def _remember(self) -> None:
+        """Note where the held rows' ends are in the log, to count later jumps from."""
+        if self._events and len(self._known) < 100_000:
+            self._known[self._first] = self._events[0].id or 0
+            self._known[self._first + len(self._events) - 1] = self._events[-1].id or 0
 
     def _trim(self) -> None:
         """Hold at most KEEP rows: those farthest from the screen go."""

@@ -80,10 +80,11 @@ def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True)
 
 
 def page(code: str, *, after: int | None = None, before: int | None = None, index: int | None = None,
-         upto: int = 0, total: int = 0, limit: int = RECENT) -> Plan:
+         near: tuple[int, int] = (-1, 0), limit: int = RECENT) -> Plan:
     """A window of the timeline, in log order: the events after an id or before one (keyset, as
-    the person scrolls on), or from a position (a jump: home, end, the scroll bar), counted from
-    whichever end is nearer among the `total` events up to id `upto`."""
+    the person scrolls on), or from a position (a jump: home, end, the scroll bar). A jump counts
+    from `near`, an event whose position and id are known ((-1, 0): before the first), in the
+    index alone, so a jump across a million events costs what the distance to `near` does."""
     where = f"{SELECT} WHERE i.code = ?"
     if after is not None:
         rows = yield (f"{where} AND e.id > ? ORDER BY e.id LIMIT ?", (code, after, limit))
@@ -92,13 +93,58 @@ def page(code: str, *, after: int | None = None, before: int | None = None, inde
         rows = yield (f"{where} AND e.id < ? ORDER BY e.id DESC LIMIT ?", (code, before, limit))
         return [row_event(row) for row in reversed(rows)]
     assert index is not None
-    from_end = total - index - limit
-    if index <= from_end:
-        rows = yield (f"{where} AND e.id <= ? ORDER BY e.id LIMIT ? OFFSET ?", (code, upto, limit, index))
-        return [row_event(row) for row in rows]
-    rows = yield (f"{where} AND e.id <= ? ORDER BY e.id DESC LIMIT ? OFFSET ?",
-                  (code, upto, limit + min(0, from_end), max(0, from_end)))
-    return [row_event(row) for row in reversed(rows)]
+    position, known = near
+    incident = "incident_id = (SELECT id FROM incident WHERE code = ?)"
+    if index > position:
+        found = yield (f"SELECT id FROM event WHERE {incident} AND id > ? ORDER BY id LIMIT 1 OFFSET ?",
+                       (code, known, index - position - 1))
+    elif index < position:
+        found = yield (f"SELECT id FROM event WHERE {incident} AND id < ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+                       (code, known, position - index - 1))
+    else:
+        found = [(known,)]
+    if not found:
+        return []
+    rows = yield (f"{where} AND e.id >= ? ORDER BY e.id LIMIT ?", (code, found[0][0], limit))
+    return [row_event(row) for row in rows]
+
+
+# Are all summaries of this fold and caught up with the log? Three aggregates tell (each write
+# keeps its incident's summary, so only a migration, a new fold or a hand-made event leaves one
+# behind, and each of those shows here).
+FRESHNESS = ("SELECT (SELECT count(*) FROM incident), (SELECT count(*) FROM summary), "
+             "(SELECT count(*) FROM summary WHERE fold_version != ?) + "
+             "(coalesce((SELECT max(id) FROM event), 0) != coalesce((SELECT max(last_id) FROM summary), 0))")
+
+
+def all_fresh(rows: list) -> bool:
+    incidents, summaries, behind = rows[0]
+    return incidents == summaries and not behind
+
+
+# An incident is open unless its last resolve-or-reopen event resolved it (the fold's rule), read
+# from the log when the summaries cannot be trusted.
+OPEN_FROM_THE_LOG = """
+SELECT i.code FROM incident i
+WHERE coalesce((
+    SELECT CASE WHEN e.kind = 'reopened' THEN 'open' ELSE 'resolved' END FROM event e
+    WHERE e.incident_id = i.id
+      AND (e.kind IN ('resolved', 'reopened')
+           OR (e.kind = 'milestone set' AND json_extract(e.payload, '$.milestone') = 'resolved'))
+    ORDER BY e.id DESC LIMIT 1), 'open') = 'open'
+ORDER BY i.id DESC
+"""
+
+
+def open_codes(summaries: bool = True) -> Plan:
+    """The open incidents' codes, newest first: from the summaries when they are all fresh (a
+    log of a million events is not read to find it has no resolve in it)."""
+    if summaries and all_fresh((yield (FRESHNESS, (FOLD_VERSION,)))):
+        rows = yield ("SELECT i.code FROM incident i JOIN summary s ON s.incident_id = i.id "
+                      "WHERE s.resolved IS NULL ORDER BY i.id DESC", ())
+    else:
+        rows = yield (OPEN_FROM_THE_LOG, ())
+    return [code for (code,) in rows]
 
 
 def run(db, plan: Plan):

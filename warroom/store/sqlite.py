@@ -54,7 +54,7 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
             if version < 1:
                 return None  # Store.open makes it first
             if code is None:
-                codes = [row[0] for row in db.execute(_OPEN_INCIDENTS)]
+                codes = reading.run(db, reading.open_codes(summaries=version >= 2))
                 code = preferred if preferred in codes else (codes[0] if codes else None)
             if code is None:
                 return None
@@ -80,18 +80,6 @@ def _identity_key(event: Event) -> tuple:
 
 def _recoded(event: Event, code: str) -> Event:
     return Event(code, event.at, event.actor, event.role, event.kind, event.payload)
-
-
-_OPEN_INCIDENTS = """
-SELECT i.code FROM incident i
-WHERE coalesce((
-    SELECT CASE WHEN e.kind = 'reopened' THEN 'open' ELSE 'resolved' END FROM event e
-    WHERE e.incident_id = i.id
-      AND (e.kind IN ('resolved', 'reopened')
-           OR (e.kind = 'milestone set' AND json_extract(e.payload, '$.milestone') = 'resolved'))
-    ORDER BY e.id DESC LIMIT 1), 'open') = 'open'
-ORDER BY i.id DESC
-"""
 
 
 def _fresh(row: tuple) -> bool:
@@ -169,15 +157,8 @@ class Store:
             await self._transaction(write)
 
     async def _all_fresh(self) -> bool:
-        """Every summary of this fold and caught up with the log, known from three aggregates
-        (each write keeps its incident's summary, so only a migration, a new fold or a hand-made
-        event leaves one behind, and each of those shows here)."""
-        incidents, summaries, behind = (await self._fetch(
-            "SELECT (SELECT count(*) FROM incident), (SELECT count(*) FROM summary), "
-            "(SELECT count(*) FROM summary WHERE fold_version != ?) + "
-            "(coalesce((SELECT max(id) FROM event), 0) != coalesce((SELECT max(last_id) FROM summary), 0))",
-            FOLD_VERSION))[0]
-        return incidents == summaries and not behind
+        """Every summary of this fold and caught up with the log (see `reading.FRESHNESS`)."""
+        return reading.all_fresh(await self._fetch(reading.FRESHNESS, FOLD_VERSION))
 
     async def _refresh(self, incident_id: int) -> None:
         """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
@@ -400,10 +381,8 @@ class Store:
         return [await self.load(row.code, levers) for row in await self.incidents()]
 
     async def open_codes(self) -> list[str]:
-        """The open incidents, newest first, found in SQL without folding any of them: an
-        incident is open unless its last resolve-or-reopen event resolved it (the fold's rule)."""
-        rows = await self._fetch(_OPEN_INCIDENTS)
-        return [code for (code,) in rows]
+        """The open incidents, newest first, found in SQL without folding any of them."""
+        return await self._run(reading.open_codes(summaries=self.version >= 2))
 
     async def current_code(self, preferred: str | None = None) -> str | None:
         """`preferred` if it is an open incident, else the most recent open incident, or None."""
