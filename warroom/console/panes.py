@@ -6,7 +6,6 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
 
 from warroom.console import views
 from warroom.console.live import LiveText
@@ -33,18 +32,18 @@ class CommanderPane(RolePane):
     HAT, KEYS = COMMANDER, "1-4 levers · l lever cmd · a ack · r resolve · s severity"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="figures", markup=False)
-        yield Static(id="waiting", markup=False)
-        yield Static(id="followups", markup=False)
+        yield LiveText(id="figures", markup=False)
+        yield LiveText(id="waiting", markup=False)
+        yield LiveText(id="followups", markup=False)
         yield Timeline(id="timeline")
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        self.query_one("#figures", Static).update(views.figures(state))
-        waiting = self.query_one("#waiting", Static)
-        waiting.update(views.unacknowledged(state))
+        self.query_one("#figures", LiveText).show(views.figures(state))
+        waiting = self.query_one("#waiting", LiveText)
+        waiting.show(views.unacknowledged(state))
         waiting.set_class(bool(state.unacknowledged), "some")
-        followups = self.query_one("#followups", Static)
-        followups.update(views.followups(state))
+        followups = self.query_one("#followups", LiveText)
+        followups.show(views.followups(state))
         followups.set_class(bool(state.followups), "some")
 
     def add_events(self, events: list[Event], origin: datetime | None) -> None:
@@ -80,7 +79,7 @@ class InvestigatorPane(RolePane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(id="investigation", markup=False)
+            yield LiveText(id="investigation", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        self.query_one("#investigation", Static).update(views.investigation(state, self.app.investigation))
+        self.query_one("#investigation", LiveText).show(views.investigation(state, self.app.investigation))

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from warroom.console import views
 from warroom.console.live import LiveText
@@ -58,12 +58,13 @@ class ConsoleScreen(Screen):
     BINDINGS = KEYS
     _ack_shown = False
     _lower_hat = False
+    _rows: str | None = None  # the medium layout's grid rows, as last set
 
     def compose(self) -> ComposeResult:
         yield LiveText("opening the incident…", id="strip", markup=False)
         yield LiveText(id="countdown", markup=False)
-        yield Static(id="levers", markup=False)
-        yield Static(id="path", markup=False)
+        yield LiveText(id="levers", markup=False)
+        yield LiveText(id="path", markup=False)
         with Horizontal(id="panes"):
             yield CommanderPane(id="commander", classes="pane")
             yield CommunicatorPane(id="communicator", classes="pane")
@@ -76,6 +77,15 @@ class ConsoleScreen(Screen):
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
         self.set_class(NARROW <= event.size.width < MEDIUM, "medium")
+        self._arrange_rows()
+
+    def _arrange_rows(self) -> None:
+        """In the medium layout, give the lower row the room when its hat is worn (only there:
+        the rows mean nothing in the others, and setting them costs a layout of the screen)."""
+        rows = ("2fr 3fr" if self._lower_hat else "3fr 2fr") if self.has_class("medium") else None
+        if rows is not None and rows != self._rows:
+            self._rows = rows
+            self.query_one("#panes").styles.grid_rows = rows
 
     # -- drawing ---------------------------------------------------------------------------
     def show(self, new_events: list[Event], reset: bool = False, panes: bool = True) -> None:
@@ -84,8 +94,8 @@ class ConsoleScreen(Screen):
         `panes=False` only the top (strip, countdown, levers) is drawn: the first frame."""
         app = self.app
         state = app.state
-        self.query_one("#levers", Static).update(views.levers(state, app.book))
-        self.query_one("#path", Static).update(views.resolution_path(state))
+        self.query_one("#levers", LiveText).show(views.levers(state, app.book))
+        self.query_one("#path", LiveText).show(views.resolution_path(state))
         self.tick()
         if panes:
             self.show_panes(new_events, reset)
@@ -102,10 +112,8 @@ class ConsoleScreen(Screen):
         # the communicator's and investigator's panes sit below the timeline under 120 columns:
         # wearing one of those hats gives that row the room (the due message, the findings)
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
-        lower = wearing in ("communicator", "investigator")
-        if lower != self._lower_hat:
-            self._lower_hat = lower
-            self.query_one("#panes").styles.grid_rows = "2fr 3fr" if lower else "3fr 2fr"
+        self._lower_hat = wearing in ("communicator", "investigator")
+        self._arrange_rows()
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)

@@ -90,7 +90,22 @@ class Timeline(ScrollView, can_focus=True):
         self._last_id = events[-1].id or self._last_id
         self._known[self._total - 1] = self._last_id
         self._trim()
-        self.virtual_size = Size(WIDTH, self._total)
+        self._grow()
+
+    def _grow(self) -> None:
+        """The view is as tall as the incident. Growing it asks the screen for a layout only when
+        the scroll bar comes or goes: a layout of the whole screen on every event (10–60 ms
+        here) would put a key's p99 past a frame. At the newest event, it stays there."""
+        size, height = Size(WIDTH, self._total), self.scrollable_content_region.height
+        bar_changes = (self.virtual_size.height > height) != (self._total > height)
+        if bar_changes or not height:
+            self.virtual_size = size
+            return
+        at_end = self.scroll_y >= self.max_scroll_y
+        self.set_reactive(Timeline.virtual_size, size)
+        self._scroll_update(size)  # the scroll bar's length (Textual's own step after a layout)
+        if at_end:  # (scroll_end keeps the anchor a person's scroll releases)
+            self.scroll_end(animate=False, immediate=True)
         self.refresh()
 
     # -- drawing ---------------------------------------------------------------------------
