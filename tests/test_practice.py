@@ -348,11 +348,12 @@ async def test_the_picker_finds_any_incident_by_code_title_or_service(console, d
         await act(pilot, "p")
         assert isinstance(app.screen, PickIncident)
         listed = app.screen.query_one("#found")
-        assert listed.option_count == 14
+        assert listed.option_count == 14 and "(14 in this database)" in str(app.screen.query_one("#count").render())
         codes = [listed.get_option_at_index(i).id for i in range(14)]
         assert codes[0] == "INC-14" and codes[-1] == "INC-2"  # open ones first, newest first; resolved last
         await act(pilot, *"CHECKOUT")
         assert [listed.get_option_at_index(i).id for i in range(listed.option_count)] == ["INC-3"]
+        assert "(1 of 14 match)" in str(app.screen.query_one("#count").render())
         await act(pilot, "enter")
         assert app.code == "INC-3" and app.state.service == "checkout"
         await act(pilot, "p", *"inc-1", "escape")

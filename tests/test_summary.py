@@ -43,10 +43,11 @@ async def test_each_summary_equals_a_fold_of_its_whole_log(db_file):
     expected = await folded_from_the_log(db_file)
     assert set(rows) == {"INC-1", "INC-2"}
     for code, state in expected.items():
-        version, last_id, title, severity, status, service, impact, detected, resolved, raw = rows[code][1:]
+        version, last_id, title, severity, status, service, impact, detected, resolved, raw, searched = rows[code][1:]
         assert summary.decode(raw) == state  # folded bit by bit as events came == folded at once
         assert (title, severity, status, service, impact, last_id) == (
             state.title, state.severity, state.status, state.service, state.impact, state.last_id)
+        assert searched == f"{code} {state.title} {state.service}".casefold()
     assert rows["INC-2"][4:7] == ("P1", "contained", "checkout")
 
 
@@ -103,3 +104,41 @@ def test_a_lever_renamed_in_the_config_shows_in_a_state_from_a_summary():
     raw = summary.encode(state)
     named = summary.decode(raw, ("flag", "rollback", "migration", "data"))
     assert [lever.name for lever in named.levers] == ["flag", "rollback", "migration", "data"]
+
+
+async def test_find_in_sql_gives_what_a_fold_of_every_log_gives(db_file):
+    """The picker's search: one query on fresh summaries; the same answer from the logs when a
+    summary is behind (a hand-made event), any case, accents included."""
+    store = await Store.open(db_file)
+    titles = ["Ärger beim Login", "checkout down", "Login fails", "payments slow", "LOGIN again"]
+    for n, title in enumerate(titles):
+        await store.declare(actions.declare("alice", at(n), title, "P2", service="auth" if n % 2 else "shop"))
+    await store.append(actions.resolve(await store.load("INC-3"), "alice", at(30), override="dup"))
+    asked = ["", "login", "ÄRGER", "inc-2", "AUTH", "nothing like it", "  shop "]
+    fresh = {text: await store.find(text, limit=3) for text in asked}
+    await store.close()
+    assert [s.code for s in fresh["login"][0]] == ["INC-5", "INC-1", "INC-3"] and fresh["login"][1] == 3
+    assert [s.code for s in fresh["ÄRGER"][0]] == ["INC-1"]  # Python's case folding, not ASCII's
+    assert fresh[""][1] == 5 and [s.code for s in fresh[""][0]] == ["INC-5", "INC-4", "INC-2"]  # open first, newest first
+    assert fresh["nothing like it"] == ([], 0)
+    with sqlite3.connect(db_file) as raw:  # a summary behind its log: the search folds the logs instead
+        raw.execute("UPDATE summary SET last_id = 0 WHERE incident_id = 1")
+    read_only = await Store.open(db_file, read_only=True)
+    behind = {text: await read_only.find(text, limit=3) for text in asked}
+    await read_only.close()
+    codes = lambda found: ([s.code for s in found[0]], found[1])  # noqa: E731
+    assert {t: codes(f) for t, f in behind.items()} == {t: codes(f) for t, f in fresh.items()}
+
+
+async def test_a_database_of_schema_2_gains_the_search_column_and_its_summaries_are_rebuilt(db_file):
+    await a_few_incidents(db_file)
+    with sqlite3.connect(db_file) as raw:  # as the warroom before this one left it
+        raw.execute("DROP INDEX event_investigation")
+        raw.execute("ALTER TABLE summary DROP COLUMN searched")
+        raw.execute("UPDATE summary SET fold_version = 1")
+        raw.execute("PRAGMA user_version = 2")
+    store = await Store.open(db_file)
+    found, count = await store.find("CHECKOUT")
+    await store.close()
+    assert [s.code for s in found] == ["INC-2"] and count == 1
+    assert stored(db_file)["INC-2"][-1] == "inc-2 second [fire] checkout"

@@ -159,54 +159,72 @@ class EditText(TextPanel):
 
 class PickIncident(ModalScreen[str | None]):
     """Any incident in the database: type to filter by code, title or service; ↑↓ move; Enter
-    opens the one highlighted (the first, if none is); Esc cancels. Open incidents come first."""
+    opens the one highlighted (the first, if none is); Esc cancels. Open incidents come first.
+    Each text typed is one query on the summaries: the list never holds the whole database."""
 
-    SHOWN = 50  # rows listed at once (more than a screen holds); the filter finds the others
+    SHOWN = 25  # rows listed at once (more than a screen holds); the filter finds the others
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Back to the incident you were working"),
         Binding("down", "move(1)", "Down", show=False),
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]], line) -> None:
-        """`rows` are (code, the text a filter searches), in the order shown; `line(code)` is the
-        line shown for one (made only for the rows listed)."""
+    def __init__(self, search, line) -> None:
+        """`search(text, limit)` gives (the incidents to list, in order; how many match in all);
+        `line(summary)` is the line shown for one."""
         super().__init__()
-        self.rows, self.line = rows, line
+        self.search, self.line = search, line
+        self.total: int | None = None  # incidents in the database
 
     def compose(self) -> ComposeResult:
         from textual.widgets import OptionList
 
         with Vertical(classes="dialog picker"):
-            yield Static(f"Work which incident? ({len(self.rows):,} in this database)", markup=False, classes="question")
+            yield Static("Work which incident?", markup=False, classes="question", id="count")
             yield Input(placeholder="type to filter: code, title or service", id="filter")
             yield OptionList(id="found")
             yield Static("↑↓ choose · Enter opens · Esc cancels", markup=False, classes="hint")
 
-    def on_mount(self) -> None:
-        self._show("")
+    async def on_mount(self) -> None:
         self.query_one("#filter", Input).focus()
+        await self._show("")
 
-    def _show(self, text: str) -> None:
+    async def _show(self, text: str) -> None:
         from textual.content import Content
         from textual.widgets import OptionList
         from textual.widgets.option_list import Option
 
-        wanted = text.strip().casefold()
-        found: list[str] = []
-        for code, searched in self.rows:
-            if wanted in searched:
-                found.append(code)
-                if len(found) == self.SHOWN:
-                    break
+        found, count = await self.search(text, self.SHOWN)
+        if self.query_one("#filter", Input).value != text:
+            return  # typed on meanwhile: that text's list comes next
+        if self.total is None:
+            self.total = count
+        matching = f"{count:,} of {self.total:,} match" if text.strip() else f"{self.total:,} in this database"
+        self.query_one("#count", Static).update(f"Work which incident? ({matching})")
         listed = self.query_one("#found", OptionList)
         listed.clear_options()
-        listed.add_options([Option(Content(self.line(code)), id=code) for code in found])  # Content: never markup
+        listed.add_options([Option(Content(self.line(s)), id=s.code) for s in found])  # Content: never markup
         if found:
             listed.highlighted = 0
 
+    _searching = False
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._show(event.value)
+        if self.total is not None and not self._searching:
+            self._searching = True
+            self.run_worker(self._follow_filter(), group="find", exit_on_error=False)
+
+    async def _follow_filter(self) -> None:
+        """One search at a time, for the text as it is when the last one ends (keys typed
+        meanwhile are not each searched)."""
+        try:
+            while True:
+                text = self.query_one("#filter", Input).value
+                await self._show(text)
+                if self.query_one("#filter", Input).value == text:
+                    return
+        finally:
+            self._searching = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from textual.widgets import OptionList

@@ -14,6 +14,7 @@ from warroom.domain.model import (
     EFFECTIVE, HATS, LEVER_STATES, NO_EFFECT, PULLED, ROLE_OF_KIND, SEVERITIES, SKIPPED, UNTRIED, Kind,
 )
 from warroom.domain.text import one_line
+from warroom.store import StoreError
 
 if TYPE_CHECKING:
     from warroom.console.app import WarroomApp
@@ -402,16 +403,18 @@ async def switch_incident(app: WarroomApp) -> None:
     from warroom.console.dialogs import PickIncident
 
     await app.store_ready()
-    states = await app.store.summaries(app.book.levers)
-    states.sort(key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
-    by_code = {s.code: s for s in states}
 
-    def line(code: str) -> str:
-        s = by_code[code]
+    def line(s) -> str:
         return one_line(f"{s.code:<8} {s.severity} {s.status:<13} {s.title}" + (f"  · {s.service}" if s.service else ""), 200)
 
-    rows = [(s.code, f"{s.code} {s.title} {s.service}".casefold()) for s in states]
-    picked = await app.push_screen_wait(PickIncident(rows, line))
+    async def search(text: str, limit: int):
+        try:
+            return await app.store.find(text, limit, app.book.levers)
+        except StoreError as error:
+            app.warn(str(error))
+            return [], 0
+
+    picked = await app.push_screen_wait(PickIncident(search, line))
     if picked and picked != app.code:
         await app.open_incident(picked)
 

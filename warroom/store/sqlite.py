@@ -96,6 +96,7 @@ class Store:
         self._touched: set[int] = set()  # incidents a transaction wrote to: their summaries follow
         self._identity = identity(path)
         self._signature: list | None = None
+        self._known_fresh = False  # every summary known to be fresh (see _all_fresh)
 
     @classmethod
     async def open(cls, path: Path | str, read_only: bool = False) -> "Store":
@@ -157,15 +158,19 @@ class Store:
             await self._transaction(write)
 
     async def _all_fresh(self) -> bool:
-        """Every summary of this fold and caught up with the log (see `reading.FRESHNESS`)."""
-        return reading.all_fresh(await self._fetch(reading.FRESHNESS, FOLD_VERSION))
+        """Every summary of this fold and caught up with the log (see `reading.FRESHNESS`). Once
+        true it stays so while this store is open: every write, this process's or another's,
+        keeps its summaries (only a hand-made event or an older warroom would not)."""
+        if not self._known_fresh:
+            self._known_fresh = reading.all_fresh(await self._fetch(reading.FRESHNESS, FOLD_VERSION))
+        return self._known_fresh
 
     async def _refresh(self, incident_id: int) -> None:
         """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
         found = await self._fetch("SELECT fold_version, last_id, state FROM summary WHERE incident_id = ?", incident_id)
         version, last_id, raw = found[0] if found else (None, 0, None)
         state = await self._run(reading.tail_fold(incident_id, raw, version, last_id))
-        await self._db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        await self._db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                (incident_id, *summary.row(state)))
 
     async def _run(self, plan: reading.Plan):
@@ -375,6 +380,18 @@ class Store:
             else:
                 found.append(summary.Summary.of(await self.load(row[1], levers)))
         return found
+
+    async def find(self, text: str = "", limit: int = 50, levers: tuple[str, ...] = LEVERS) -> tuple[list[summary.Summary], int]:
+        """The incidents whose code, title or service holds `text` (any case), open ones first,
+        then newest first: (at most `limit` of them, how many there are in all). One query on
+        the summaries; the picker asks again on each key typed."""
+        wanted = text.strip().casefold()
+        if self.version >= 3 and await self._all_fresh():
+            rows = await self._fetch(summary.FIND, wanted, limit)
+            count = await self._scalar(summary.FIND_COUNT if wanted else "SELECT count(*) FROM incident", *([wanted] if wanted else []))
+            return [summary.from_columns(*row) for row in rows], count
+        found = [s for s in summary.ordered(await self.summaries(levers)) if wanted in summary.searched(s)]
+        return found[:limit], len(found)
 
     async def states(self, levers: tuple[str, ...] = LEVERS) -> list[IncidentState]:
         """Every incident folded, newest first."""

@@ -53,6 +53,41 @@ FROM incident i JOIN summary s ON s.incident_id = i.id
 ORDER BY i.id DESC
 """
 
+# Migration 3 adds what a search looks in: the code, title and service, case-folded by Python
+# (SQLite's lower() folds ASCII letters only), so the filter stays in C; an index in the order
+# the picker lists (so the first 50 are read without sorting every summary), and one on the
+# search column alone (so a count does not read every summary's stored state), and one on the
+# fold version and last id (so `reading.FRESHNESS` does not either).
+ORDER = "(resolved IS NOT NULL), julianday(detected) DESC, incident_id DESC"
+SEARCHED = f"""
+ALTER TABLE summary ADD COLUMN searched TEXT NOT NULL DEFAULT '';
+CREATE INDEX summary_order ON summary({ORDER});
+CREATE INDEX summary_search ON summary(searched);
+CREATE INDEX summary_fold ON summary(fold_version, last_id)
+"""
+
+# Incidents whose code, title or service holds a (folded) text, open ones first, then by
+# detection, newest first; only when every summary is fresh.
+FIND = f"""
+SELECT i.code, s.title, s.severity, s.status, s.service, s.impact, s.detected, s.resolved
+FROM summary s JOIN incident i ON i.id = s.incident_id
+WHERE instr(s.searched, ?) > 0
+ORDER BY {ORDER.replace("resolved", "s.resolved").replace("detected", "s.detected").replace("incident_id", "s.incident_id")}
+LIMIT ?
+"""
+FIND_COUNT = "SELECT count(*) FROM summary WHERE instr(searched, ?) > 0"
+
+
+def searched(summary: "Summary | IncidentState") -> str:
+    """What a search looks in: the code, title and service, case-folded."""
+    return f"{summary.code} {summary.title} {summary.service}".casefold()
+
+
+def ordered(summaries: list["Summary"]) -> list["Summary"]:
+    """Open ones first, then by detection, newest first: FIND's order."""
+    return sorted(summaries, key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
+
+
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(IncidentState)
 
@@ -104,10 +139,11 @@ def onto(raw: bytes | None, version: int | None, events: list[Event]) -> Inciden
 
 
 def row(state: IncidentState) -> tuple:
-    """The summary's columns after incident_id: version, last id, the list's facts, the state."""
+    """The summary's columns after incident_id: version, last id, the list's facts, the state,
+    what a search looks in."""
     when = lambda moment: moment.isoformat() if moment else None  # noqa: E731
     return (FOLD_VERSION, state.last_id, state.title, state.severity, state.status, state.service, state.impact,
-            when(state.detected), when(state.milestone(RESOLVED)), encode(state))
+            when(state.detected), when(state.milestone(RESOLVED)), encode(state), searched(state))
 
 
 def from_columns(code: str, title: str, severity: str, status: str, service: str, impact: str,

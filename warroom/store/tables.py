@@ -28,8 +28,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX event_by_incident ON event(incident_id, id);
     """,
     summary.TABLE,  # 2: each incident's summary beside its log (filled from the log on open)
-    # 3: the investigator's pane reads the newest findings and hypotheses without a scan of the log
-    f"CREATE INDEX event_investigation ON event(incident_id, id) WHERE {summary.INVESTIGATION.format(e='')}",
+    # 3: the investigator's pane reads the newest findings and hypotheses without a scan of the log,
+    f"CREATE INDEX event_investigation ON event(incident_id, id) WHERE {summary.INVESTIGATION.format(e='')}; "
+    f"{summary.SEARCHED}",  # and a search column in the summary (filled as fold version 2 rebuilds them)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
