@@ -79,7 +79,7 @@ async def test_events_written_without_a_summary_are_caught_up(db_file):
 async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_file):
     await a_few_incidents(db_file)
     with sqlite3.connect(db_file) as raw:  # as warroom wrote it before this version
-        raw.execute("DROP TABLE summary")
+        raw.execute("DROP TABLE summary")  # (its indexes with it)
         raw.execute("DROP INDEX event_investigation")
         raw.execute("PRAGMA user_version = 1")
     read_only = await Store.open(db_file, read_only=True)
@@ -133,7 +133,8 @@ async def test_find_in_sql_gives_what_a_fold_of_every_log_gives(db_file):
 async def test_a_database_of_schema_2_gains_the_search_column_and_its_summaries_are_rebuilt(db_file):
     await a_few_incidents(db_file)
     with sqlite3.connect(db_file) as raw:  # as the warroom before this one left it
-        raw.execute("DROP INDEX event_investigation")
+        for index in ("event_investigation", "summary_order", "summary_search", "summary_fold"):
+            raw.execute(f"DROP INDEX {index}")
         raw.execute("ALTER TABLE summary DROP COLUMN searched")
         raw.execute("UPDATE summary SET fold_version = 1")
         raw.execute("PRAGMA user_version = 2")
