@@ -239,7 +239,11 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         if args.command == "list":
             return _list(args, await store.summaries(book.levers), now, out)
         given = getattr(args, "code", None) or getattr(args, "incident", None)
-        state = await store.load(await _code(store, given, resolved_too=args.command in ("show", "export")), book.levers)
+        code = await _code(store, given, resolved_too=args.command in ("show", "export"))
+        if args.command in ("log", "followup"):  # the state alone: from the summary, not the whole log
+            state = (await store.opening(code, book.levers)).state
+        else:  # show and export print every event
+            state = await store.load(code, book.levers)
         if args.command == "log":
             written = await store.append(actions.note(state, actor, now, args.text, hat=args.hat))
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
