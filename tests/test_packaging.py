@@ -51,3 +51,13 @@ def test_the_readme_command_line_examples_run_as_written_on_a_fresh_database(tmp
     assert postmortem.startswith("# Postmortem draft: INC-1 Login fails with 401") and "logins for every user" in postmortem
     assert (Path(env["HOME"]) / "team.db").exists()
     assert (Path(env["XDG_CONFIG_HOME"]) / "warroom" / "config.toml").exists()
+
+
+def test_every_package_folder_is_listed_for_the_install():
+    """The packages are listed by hand in pyproject.toml: a new folder left out installs
+    without it (an editable install would still find it, so only CI would notice)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "warroom").rglob("__init__.py")}
+    assert found <= listed, f"not in pyproject.toml's packages: {sorted(found - listed)}"
