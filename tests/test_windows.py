@@ -128,16 +128,25 @@ async def scrolled(pilot, timeline, *keys: str) -> list[str]:
     return shown(timeline)
 
 
+async def the_timeline(pilot):
+    """The console settled on its incident: its timeline."""
+    await settle(pilot)
+    return pilot.app.main_screen.query_one("#timeline")
+
+
+def console_on(db_file):
+    return make_app(db_file, clock=Clock(at(60)), actor="alice", clipboard=[], code="INC-1")
+
+
 def expected(events, detected, start: int, count: int) -> list[str]:
     return [timeline_row(event, detected).rstrip() for event in events[start:start + count]]
 
 
 async def test_the_timeline_holds_a_window_and_reads_the_log_at_both_ends(db_file):
     events = await big_incident(db_file)
-    app = make_app(db_file, clock=Clock(at(60)), actor="alice", clipboard=[], code="INC-1")
+    app = console_on(db_file)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        timeline = app.main_screen.query_one("#timeline")
+        timeline = await the_timeline(pilot)
         height = timeline.scrollable_content_region.height
         detected = app.state.detected
         assert timeline.line_count == BIG and len(app.state.events) == RECENT
@@ -161,10 +170,9 @@ async def test_the_timeline_holds_a_window_and_reads_the_log_at_both_ends(db_fil
 
 async def test_an_event_arriving_while_scrolled_up_leaves_the_rows_in_place(db_file):
     events = await big_incident(db_file)
-    app = make_app(db_file, clock=Clock(at(60)), actor="alice", clipboard=[], code="INC-1")
+    app = console_on(db_file)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        timeline = app.main_screen.query_one("#timeline")
+        timeline = await the_timeline(pilot)
         timeline.focus()
         timeline.scroll_to(y=40, animate=False)  # straight up there: the held rows are fewer than KEEP
         before = await scrolled(pilot, timeline)
@@ -189,10 +197,9 @@ async def test_an_event_arriving_while_scrolled_up_leaves_the_rows_in_place(db_f
 
 async def test_an_event_arriving_at_the_end_shows_at_once_and_the_window_stays_bounded(db_file):
     await big_incident(db_file, 1500)
-    app = make_app(db_file, clock=Clock(at(60)), actor="alice", clipboard=[], code="INC-1")
+    app = console_on(db_file)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        timeline = app.main_screen.query_one("#timeline")
+        timeline = await the_timeline(pilot)
         store = await Store.open(db_file)
         for n in range(3):
             await store.append([Event("INC-1", at(59), "bob", "commander", "note", {"text": f"late {n} " + "x" * 2000})
