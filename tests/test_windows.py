@@ -241,3 +241,27 @@ def test_the_investigators_pane_is_read_through_its_index(db_file):
         run(Traced, opening("INC-1"))
     investigation = [plan for sql, plan in plans if "finding reported" in sql]
     assert investigation and "event_investigation" in str(investigation[0])
+
+
+def test_an_event_written_while_an_incident_opens_is_left_for_the_catch_up(db_file):
+    """The opening's reads are separate statements: an event committed between the fold and the
+    newest rows must not show up in the rows the state has not folded (the timeline would
+    count it twice, once now and once when the console catches up)."""
+    from warroom.store.reading import opening
+
+    asyncio.run(big_incident(db_file, 30))
+    with sqlite3.connect(db_file) as raw:
+        plan = opening("INC-1")
+        query = next(plan)
+        while "ORDER BY e.id DESC" not in query[0]:  # the fold is done: now another process writes
+            query = plan.send(raw.execute(*query).fetchall())
+        raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES "
+                    "(1, ?, 'bob', 'investigator', 'note', '{\"text\": \"meanwhile\"}')", (at(59).isoformat(),))
+        raw.commit()
+        try:
+            while True:
+                query = plan.send(raw.execute(*query).fetchall())
+        except StopIteration as done:
+            opened = done.value
+    assert opened.state.count == 30 and opened.state.events[-1].id == opened.state.last_id
+    assert all(e.payload.get("text") != "meanwhile" for e in opened.state.events + opened.investigation)

@@ -72,10 +72,13 @@ def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True)
     state = yield from tail_fold(incident_id, raw, version, last_id, levers)
     if not state.count:
         return None  # an incident row with no events: nothing to show
-    newest = yield (f"{SELECT} WHERE e.incident_id = ? ORDER BY e.id DESC LIMIT ?", (incident_id, RECENT))
+    # up to the last event folded: one written meanwhile is the console's to catch up on, not
+    # a row the state has not seen (the reads are not one transaction)
+    newest = yield (f"{SELECT} WHERE e.incident_id = ? AND e.id <= ? ORDER BY e.id DESC LIMIT ?",
+                    (incident_id, state.last_id, RECENT))
     state.events = [row_event(row) for row in reversed(newest)]
-    picked = yield (f"{SELECT} WHERE e.incident_id = ? AND {summary.INVESTIGATION.format(e='e.')} "
-                    "ORDER BY e.id DESC LIMIT ?", (incident_id, INVESTIGATION_SHOWN))
+    picked = yield (f"{SELECT} WHERE e.incident_id = ? AND e.id <= ? AND {summary.INVESTIGATION.format(e='e.')} "
+                    "ORDER BY e.id DESC LIMIT ?", (incident_id, state.last_id, INVESTIGATION_SHOWN))
     return Opening(state, [row_event(row) for row in reversed(picked)])
 
 
