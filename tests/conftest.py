@@ -40,3 +40,21 @@ def _isolated(tmp_path, monkeypatch):
 @pytest.fixture
 def db_file(tmp_path) -> Path:
     return tmp_path / "warroom.db"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run (tests/postgres.py), stopped at the end."""
+    from postgres import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path):
+    """Where a store lives, once per backend: a file, or a new database on the test cluster."""
+    if request.param == "sqlite":
+        return tmp_path / "contract.db"
+    return request.getfixturevalue("postgres_cluster").url()

@@ -12,7 +12,7 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
 
 @pytest.mark.parametrize("module, forbidden", [
     *[(m, ("textual", "aiosqlite", "sqlite3", "rich")) for m in PURE],
-    ("warroom.store", ("textual", "rich")),
+    ("warroom.store", ("textual", "rich", "psycopg")),  # psycopg only when a server is opened
     ("warroom.report", ("textual",)),
     ("warroom.cli", ("textual",)),
     ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read

@@ -1,13 +1,36 @@
 """The event log and everything kept beside it; the one way in and out of a database.
 
-`sqlite` is the store on one SQLite file; `reading` the reads that never need a whole log;
-`summary` the summary (the fold's snapshot) beside each incident; `tables` the schema and its
-migrations; `files` the file itself and what SQLite's errors mean.
+`base` is what every store does (the log, the summaries, the reads); one module per backend
+gives the connection and dialect: `sqlite` (one file, the default) and `postgres` (a server a
+team shares). `reading` holds the reads that never need a whole log; `summary` the summary
+beside each incident; `tables` the schema and its migrations; `files` the SQLite file itself.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
+from warroom.store.base import EventStore, IncidentRow
 from warroom.store.files import StoreError
 from warroom.store.reading import Opening
-from warroom.store.sqlite import IncidentRow, Store, peek
+from warroom.store.sqlite import SqliteStore, peek
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "IncidentRow", "Opening", "Store", "StoreError", "peek"]
+Store = SqliteStore  # the default backend (open_store chooses by the target)
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "Opening", "SqliteStore", "Store",
+           "StoreError", "is_server", "open_store", "peek"]
+
+
+def is_server(target: str | Path) -> bool:
+    """A postgresql:// (or postgres://) address rather than a file."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+async def open_store(target: str | Path, read_only: bool = False) -> EventStore:
+    """The store for a database file or a PostgreSQL address."""
+    if is_server(target):
+        from warroom.store.postgres import PostgresStore  # psycopg only when a server is used
+
+        return await PostgresStore.open(str(target), read_only=read_only)
+    return await SqliteStore.open(target, read_only=read_only)

@@ -117,7 +117,8 @@ def page(code: str, *, after: int | None = None, before: int | None = None, inde
 # behind, and each of those shows here).
 FRESHNESS = ("SELECT (SELECT count(*) FROM incident), (SELECT count(*) FROM summary), "
              "(SELECT count(*) FROM summary WHERE fold_version != ?) + "
-             "(coalesce((SELECT max(id) FROM event), 0) != coalesce((SELECT max(last_id) FROM summary), 0))")
+             "CASE WHEN coalesce((SELECT max(id) FROM event), 0) = coalesce((SELECT max(last_id) FROM summary), 0) "
+             "THEN 0 ELSE 1 END")
 
 
 def all_fresh(rows: list) -> bool:

@@ -1,0 +1,185 @@
+"""The event log on a PostgreSQL server a team shares, through psycopg 3's async API.
+
+The same tables as on SQLite, with the same text columns (times as ISO text, payloads as JSON
+text), so what is copied between the two is the same, byte for byte. Writers take one advisory
+lock per transaction: one writer at a time, as SQLite's write lock gives, so codes are allocated
+without races and the summaries move with their events in one commit.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from warroom.store.base import EventStore
+from warroom.store.files import StoreError
+
+WRITER_LOCK = 0x57A6_800E  # pg_advisory_xact_lock key: the one writer at a time
+
+# Forward migrations, as on SQLite (warroom_schema holds the version). Version 1 is SQLite's 3.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE incident (
+        id bigint PRIMARY KEY,
+        code text NOT NULL UNIQUE,
+        created_at text NOT NULL
+    );
+    CREATE TABLE event (
+        id bigserial PRIMARY KEY,
+        incident_id bigint NOT NULL REFERENCES incident(id),
+        at text NOT NULL,
+        actor text NOT NULL,
+        role text NOT NULL,
+        kind text NOT NULL,
+        payload text NOT NULL
+    );
+    CREATE INDEX event_by_incident ON event(incident_id, id);
+    CREATE INDEX event_investigation ON event(incident_id, id)
+        WHERE (kind = 'finding reported' OR (kind = 'note' AND role = 'investigator'));
+    CREATE TABLE summary (
+        incident_id bigint PRIMARY KEY REFERENCES incident(id),
+        fold_version integer NOT NULL,
+        last_id bigint NOT NULL,
+        title text NOT NULL,
+        severity text NOT NULL,
+        status text NOT NULL,
+        service text NOT NULL,
+        impact text NOT NULL,
+        detected text,
+        resolved text,
+        state bytea NOT NULL,
+        searched text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX summary_fold ON summary(fold_version, last_id)
+    """,
+)
+
+# SQLite's words in the shared queries, and PostgreSQL's for them.
+_DIALECT = [
+    (re.compile(r"\binstr\(([^,]+), \?\)"), r"strpos(\1, ?)"),
+    (re.compile(r"\bjulianday\(([\w.]+)\)"), r"(\1)::timestamptz"),
+    (re.compile(r"json_extract\((\w+)\.payload, '\$\.(\w+)'\)"), r"(\1.payload::jsonb ->> '\2')"),
+    (re.compile(r"\?"), "%s"),
+]
+
+
+def _postgres(sql: str) -> str:
+    for pattern, replacement in _DIALECT:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+def shown(url: str) -> str:
+    """The address without its password: what messages and the screen say."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _why(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+class PostgresStore(EventStore):
+    """The log on a PostgreSQL server."""
+
+    def __init__(self, url: str, connection, read_only: bool = False) -> None:  # connection: psycopg.AsyncConnection
+        super().__init__(shown(url), read_only)
+        self._conn = connection
+
+    @classmethod
+    async def open(cls, url: str, read_only: bool = False) -> "PostgresStore":
+        try:
+            connection = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as error:
+            raise StoreError(f"{shown(url)}: cannot connect ({_why(error)})") from None
+        store = cls(url, connection, read_only)
+        try:
+            await store._setup()
+        except BaseException as error:
+            await connection.close()
+            raise store._told(error) from None
+        return store
+
+    async def _setup(self) -> None:
+        if self.read_only:
+            await self._conn.execute("SET default_transaction_read_only = on")
+            found = await self._fetch("SELECT to_regclass('warroom_schema') IS NOT NULL")
+            if not found[0][0]:
+                raise StoreError(f"{self.where}: no warroom database here to read")
+            version = (await self._fetch("SELECT version FROM warroom_schema"))[0][0]
+        else:
+            version = await self._migrate()
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.where}: made by a newer warroom (schema {version}, this one knows {len(MIGRATIONS)}); "
+                             "upgrade warroom")
+        if not self.read_only:
+            await self._refresh_stale()
+
+    async def _migrate(self) -> int:
+        async with self._conn.transaction():
+            await self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+            await self._conn.execute("CREATE TABLE IF NOT EXISTS warroom_schema (version integer NOT NULL)")
+            rows = await (await self._conn.execute("SELECT version FROM warroom_schema")).fetchall()
+            if not rows:
+                tables = await (await self._conn.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                    "AND table_name IN ('incident', 'event', 'summary')")).fetchone()
+                if tables[0]:
+                    raise StoreError(f"{self.where}: has tables named like warroom's, but is not a warroom database")
+                await self._conn.execute("INSERT INTO warroom_schema VALUES (0)")
+            version = rows[0][0] if rows else 0
+            for step in range(version, len(MIGRATIONS)):
+                for statement in filter(str.strip, MIGRATIONS[step].split(";")):
+                    await self._conn.execute(statement)
+            if version < len(MIGRATIONS):
+                await self._conn.execute("UPDATE warroom_schema SET version = %s", (len(MIGRATIONS),))
+            return max(version, len(MIGRATIONS))
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def _fetch(self, sql: str, *args: object) -> list[tuple]:
+        try:
+            cursor = await self._conn.execute(_postgres(sql), args)
+            return await cursor.fetchall() if cursor.description else []
+        except psycopg.Error as error:
+            raise self._told(error) from None
+
+    async def _insert_row(self, incident_id: int, at: str, actor: str, role: str, kind: str, payload: str) -> int:
+        rows = await self._fetch("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?) "
+                                 "RETURNING id", incident_id, at, actor, role, kind, payload)
+        return rows[0][0]
+
+    async def _put_summary(self, incident_id: int, columns: tuple) -> None:
+        names = ("fold_version", "last_id", "title", "severity", "status", "service", "impact", "detected", "resolved",
+                 "state", "searched")
+        updates = ", ".join(f"{name} = excluded.{name}" for name in names)
+        await self._fetch(f"INSERT INTO summary (incident_id, {', '.join(names)}) VALUES ({', '.join('?' * 12)}) "
+                          f"ON CONFLICT (incident_id) DO UPDATE SET {updates}", incident_id, *columns)
+
+    async def _begin(self) -> None:
+        await self._fetch("BEGIN")
+        await self._fetch("SELECT pg_advisory_xact_lock(?)", WRITER_LOCK)  # writers one at a time
+
+    async def _commit(self) -> None:
+        await self._fetch("COMMIT")
+
+    async def _rollback(self) -> None:
+        try:
+            await self._conn.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
+
+    def _told(self, error: BaseException) -> BaseException:
+        if isinstance(error, psycopg.OperationalError):
+            return StoreError(f"{self.where}: the server cannot be reached ({_why(error)})")
+        if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
+            return StoreError(f"{self.where}: opened read-only: nothing can be written")
+        if isinstance(error, psycopg.Error):
+            return StoreError(f"{self.where}: {_why(error)}")
+        return error
