@@ -17,7 +17,7 @@ from warroom.domain.model import HATS
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import actor_name, db_path, system_clock, worked_incident
-from warroom.store import Store, StoreError
+from warroom.store import EventStore, StoreError, open_store
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
 
@@ -144,7 +144,7 @@ def _parser() -> Parser:
     return parser
 
 
-async def _code(store: Store, given: str | None, resolved_too: bool = False) -> str:
+async def _code(store: EventStore, given: str | None, resolved_too: bool = False) -> str:
     """The incident named, else the most recent open one (else, for reading, the most recent)."""
     if given:
         code = given.strip().upper()
@@ -199,7 +199,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             _write_new(config.path, render(config, default=True))
             print(f"wrote {config.path}: edit it, then 'warroom config' shows what is in effect", file=out)
             return 0
-        notes = (f"database: {db_path(getattr(args, 'db', None))}", f"you are: {actor}")
+        notes = (f"database: {_shown(db_path(getattr(args, 'db', None)))}", f"you are: {actor}")
         out.write(render(config, default=args.default, notes=notes))
         return 0
     if args.command == "import":  # read and check the whole file before the database is touched
@@ -214,7 +214,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
     path = db_path(getattr(args, "db", None))
     if args.command not in ("declare", "demo", "import"):  # reading never creates a database
         _must_exist(path)
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         if args.command == "declare":
             event = await store.declare(draft)
@@ -285,9 +285,20 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
     return 0
 
 
-def _must_exist(path: Path) -> None:
+def _shown(target: Path | str) -> str:
+    """A database as messages name it: a file's path, or a server's address without its password."""
+    if isinstance(target, str):
+        from warroom.store.postgres import shown
+
+        return shown(target)
+    return str(target)
+
+
+def _must_exist(path: Path | str) -> None:
     """A read on a database that is not there names the file it looked for: a typo in --db or
-    WARROOM_DB must not read as all quiet."""
+    WARROOM_DB must not read as all quiet. (A server says so itself when it is asked.)"""
+    if isinstance(path, str):
+        return
     if not path.exists():
         where = "its folder does not exist either" if not path.parent.is_dir() else "nothing was declared in it yet"
         raise StoreError(f"{path}: no database here ({where}; check --db or WARROOM_DB)")
@@ -310,14 +321,22 @@ def _status(args: argparse.Namespace, out, config: Config) -> int:
     from warroom.store import peek
 
     path = db_path(getattr(args, "db", None))
+
+    def bar(words: str) -> None:  # the status bar shows stdout: say it there too, not a quiet bar
+        if args.tmux:
+            print(f"#[fg=black,bg=yellow]⚠ warroom: {words}#[default]" if os.environ.get("NO_COLOR") in (None, "")
+                  else f"⚠ warroom: {words}", file=out)
+
     try:
         _must_exist(path)
     except StoreError:
-        if args.tmux:  # the status bar shows stdout: say it there too, not a quiet bar
-            print("#[fg=black,bg=yellow]⚠ warroom: no database#[default]" if os.environ.get("NO_COLOR") in (None, "")
-                  else "⚠ warroom: no database", file=out)
+        bar("no database")
         raise
-    opened = peek(path, None, worked_incident(path), config.book.levers)
+    try:
+        opened = peek(path, None, worked_incident(path), config.book.levers)
+    except StoreError:
+        bar("database unreadable" if not isinstance(path, str) else "server unreachable")
+        raise
     if opened is None:
         if not args.tmux:
             print("no open incident", file=out)
@@ -331,7 +350,7 @@ def _demo_code(args: argparse.Namespace) -> str:
     import asyncio
 
     async def newest() -> str:
-        store = await Store.open(db_path(getattr(args, "db", None)))
+        store = await open_store(db_path(getattr(args, "db", None)))
         try:
             return (await store.incidents())[0].code
         finally:

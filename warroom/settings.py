@@ -17,9 +17,12 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "warroom.db"
 
 
-def db_path(flag: str | None) -> Path:
-    """`--db` first, then `WARROOM_DB`, then the user's data folder."""
+def db_path(flag: str | None) -> Path | str:
+    """`--db` first, then `WARROOM_DB`, then the user's data folder: a file's path, or a
+    PostgreSQL address (postgresql://…) as it was given."""
     chosen = flag or os.environ.get("WARROOM_DB")
+    if chosen and chosen.startswith(("postgresql://", "postgres://")):
+        return chosen
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 
@@ -66,12 +69,13 @@ def write_private(path: Path, text: str, *, new: bool = False) -> None:
         handle.write(text)
 
 
-def _worked_file(db: Path) -> Path:
-    digest = hashlib.sha1(str(db.expanduser().resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+def _worked_file(db: Path | str) -> Path:
+    where = db if isinstance(db, str) else str(db.expanduser().resolve())
+    digest = hashlib.sha1(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return state_dir() / f"worked-{digest}"
 
 
-def remember_worked(db: Path, code: str) -> None:
+def remember_worked(db: Path | str, code: str) -> None:
     """Note which incident this person's console works on, for `warroom status`. Best effort."""
     try:
         write_private(_worked_file(db), code)
@@ -105,7 +109,7 @@ def crash_line(error: BaseException) -> str:
     return f"warroom: internal error: {one_line(type(error).__name__ + ': ' + str(error), 200)} ({where})"
 
 
-def worked_incident(db: Path) -> str | None:
+def worked_incident(db: Path | str) -> str | None:
     try:
         return _worked_file(db).read_text(encoding="utf-8").strip() or None
     except OSError:

@@ -27,7 +27,7 @@ from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
 from warroom.domain.schema import SchemaError
-from warroom.store import Opening, Store, StoreError
+from warroom.store import EventStore, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
@@ -61,7 +61,7 @@ class WarroomApp(App[str | None]):
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
         self.bell_on, self.alerts_on = bell, alerts
         self.alerted: set[str] | None = None  # overdue deadlines already announced
-        self.store: Store | None = None
+        self.store: EventStore | None = None
         self.state = fold([], book.levers)  # nothing yet; the levers carry the team's names
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
@@ -97,7 +97,7 @@ class WarroomApp(App[str | None]):
 
     async def _open_store(self) -> None:
         try:
-            self.store = await Store.open(self.db_path, read_only=self.read_only)
+            self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
             self._store_ready.set()
             await self._mounted.wait()

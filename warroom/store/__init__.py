@@ -13,7 +13,7 @@ from pathlib import Path
 from warroom.store.base import EventStore, IncidentRow
 from warroom.store.files import StoreError
 from warroom.store.reading import Opening
-from warroom.store.sqlite import SqliteStore, peek
+from warroom.store.sqlite import SqliteStore, peek as _peek_file
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION
 
 Store = SqliteStore  # the default backend (open_store chooses by the target)
@@ -25,6 +25,17 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "Opening
 def is_server(target: str | Path) -> bool:
     """A postgresql:// (or postgres://) address rather than a file."""
     return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def peek(target: str | Path, code: str | None = None, preferred: str | None = None, levers: tuple[str, ...] | None = None):
+    """The incident to show before the console's loop starts (None if none): see sqlite.peek."""
+    from warroom.domain.model import LEVERS
+
+    if is_server(target):
+        from warroom.store.postgres import peek as peek_server
+
+        return peek_server(str(target), code, preferred, levers or LEVERS)
+    return _peek_file(target, code, preferred, levers or LEVERS)
 
 
 async def open_store(target: str | Path, read_only: bool = False) -> EventStore:

@@ -13,8 +13,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from warroom.domain.model import LEVERS
+from warroom.store import reading
 from warroom.store.base import EventStore
 from warroom.store.files import StoreError
+from warroom.store.reading import Opening
 
 WRITER_LOCK = 0x57A6_800E  # pg_advisory_xact_lock key: the one writer at a time
 
@@ -82,6 +85,31 @@ def shown(url: str) -> str:
 
 def _why(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def peek(url: str, code: str | None = None, preferred: str | None = None,
+         levers: tuple[str, ...] = LEVERS) -> Opening | None:
+    """The synchronous read before the console's loop starts (see sqlite.peek), on a server."""
+    try:
+        connection = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.Error as error:
+        raise StoreError(f"{shown(url)}: cannot connect ({_why(error)})") from None
+
+    class Translated:  # what reading.run asks of a connection, in PostgreSQL's words
+        @staticmethod
+        def execute(sql: str, args: tuple = ()):
+            return connection.execute(_postgres(sql), args)
+
+    try:
+        with connection:
+            if not connection.execute("SELECT to_regclass('warroom_schema') IS NOT NULL").fetchone()[0]:
+                return None  # nothing declared there yet
+            if code is None:
+                codes = reading.run(Translated, reading.open_codes())
+                code = preferred if preferred in codes else (codes[0] if codes else None)
+            return reading.run(Translated, reading.opening(code, levers)) if code else None
+    except psycopg.Error as error:
+        raise StoreError(f"{shown(url)}: {_why(error)}") from None
 
 
 class PostgresStore(EventStore):

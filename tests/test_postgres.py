@@ -1,0 +1,55 @@
+"""The same warroom on PostgreSQL (issue 15, first steps): every subcommand and the console, with
+`WARROOM_DB` (or `--db`) a postgresql:// address on the tests' throwaway cluster."""
+
+import json
+
+from helpers import Clock, at, run_cli
+from test_console import settle
+from warroom.console.launch import make_app
+from warroom.store import open_store
+
+
+def test_the_command_line_runs_on_a_server(postgres_cluster):
+    url = postgres_cluster.url()
+    env = {"WARROOM_DB": url}
+    declared = run_cli("declare", "Login fails [401]", "--impact", "every user", now=at(0), env=env)
+    assert declared.returncode == 0 and declared.stdout.startswith("INC-1 declared: P1 Login fails [401]")
+    assert run_cli("log", "rolled back 142", now=at(3), env=env).returncode == 0
+    assert run_cli("list", now=at(4), env=env).stdout.startswith("INC-1")
+    assert "rolled back 142" in run_cli("show", now=at(4), env=env).stdout
+    assert run_cli("status", now=at(4), env=env).stdout.startswith("INC-1 P1")
+    exported = json.loads(run_cli("export", "--format", "json", now=at(4), env=env).stdout)
+    assert [e["kind"] for e in exported["events"]] == ["declared", "note"]
+    other = postgres_cluster.url()  # the export goes into another database on the server, whole
+    source = run_cli("export", "--format", "json", now=at(4), env=env).stdout
+    imported = run_cli("import", "-", now=at(5), env={"WARROOM_DB": other}, stdin=source)
+    assert imported.returncode == 0 and "2 events" in imported.stdout
+
+
+def test_a_server_that_is_not_there_is_one_line_exit_2_and_no_password(tmp_path):
+    url = f"postgresql://alice:s3cret@/warroom?host={tmp_path}"  # no server listens in this folder
+    for args in (["list"], ["declare", "x"], ["status"]):
+        done = run_cli(*args, now=at(0), env={"WARROOM_DB": url})
+        assert done.returncode == 2 and "Traceback" not in done.stderr, args
+        assert "cannot connect" in done.stderr and "s3cret" not in done.stderr + done.stdout, args
+        assert len(done.stderr.strip().splitlines()) == 1
+    bar = run_cli("status", "--tmux", now=at(0), env={"WARROOM_DB": url})
+    assert bar.returncode == 2 and "server unreachable" in bar.stdout and "s3cret" not in bar.stdout
+
+
+async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
+    url = postgres_cluster.url()
+    assert run_cli("declare", "Login fails", "--impact", "every user", now=at(0), env={"WARROOM_DB": url}).returncode == 0
+    app = make_app(url, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.code == "INC-1" and app.state.title == "Login fails"
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.state.hat_of("alice") == "investigator"
+    store = await open_store(url)
+    try:
+        last = (await store.events("INC-1"))[-1]
+        assert (last.kind, last.payload.get("hat")) == ("hat worn", "investigator")
+    finally:
+        await store.close()
