@@ -3,6 +3,7 @@ real file and a real server. The console and the CLI do not know which one they 
 
 import asyncio
 import dataclasses
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -15,9 +16,17 @@ from warroom.domain.schema import SchemaError
 from warroom.store import StoreError, open_store
 
 
-async def test_declared_incidents_get_codes_and_events_come_back_in_order_with_ids(backend):
-    store = await open_store(backend)
+@asynccontextmanager
+async def store_at(target, read_only: bool = False):
+    store = await open_store(target, read_only=read_only)
     try:
+        yield store
+    finally:
+        await store.close()
+
+
+async def test_declared_incidents_get_codes_and_events_come_back_in_order_with_ids(backend):
+    async with store_at(backend) as store:
         first = await store.declare(actions.declare("alice", at(0), "Login fails", "P1", impact="everyone"))
         second = await store.declare(actions.declare("bob", at(1), "Checkout slow", "P2", impact="buyers"))
         notes = await store.append([Event("INC-1", at(2), "alice", "commander", "note", {"text": f"n{n}"}) for n in range(3)])
@@ -26,13 +35,10 @@ async def test_declared_incidents_get_codes_and_events_come_back_in_order_with_i
         assert [e.payload["text"] for e in (await store.events("INC-1"))[1:]] == ["n0", "n1", "n2"]
         assert [row.code for row in await store.incidents()] == ["INC-2", "INC-1"]
         assert await store.current_code() == "INC-2" and await store.current_code("INC-1") == "INC-1"
-    finally:
-        await store.close()
 
 
 async def test_a_bad_event_or_an_unknown_incident_writes_nothing(backend):
-    store = await open_store(backend)
-    try:
+    async with store_at(backend) as store:
         await store.declare(actions.declare("alice", at(0), "Login fails", "P1", impact="everyone"))
         good = Event("INC-1", at(1), "alice", "commander", "note", {"text": "kept?"})
         with pytest.raises(SchemaError):
@@ -42,13 +48,10 @@ async def test_a_bad_event_or_an_unknown_incident_writes_nothing(backend):
         assert len(await store.events("INC-1")) == 1  # neither transaction left its first event
         await store.append([good])
         assert len(await store.events("INC-1")) == 2  # and the store still writes
-    finally:
-        await store.close()
 
 
 async def test_summaries_openings_and_pages_equal_the_fold_of_the_log(backend):
-    store = await open_store(backend)
-    try:
+    async with store_at(backend) as store:
         code = await write_demo(store, at(60))
         await store.declare(actions.declare("bob", at(61), "Ärger beim Login", "P2", impact="some", service="auth"))
         events = await store.events(code)
@@ -65,32 +68,24 @@ async def test_summaries_openings_and_pages_equal_the_fold_of_the_log(backend):
             assert await store.page(code, index=index, limit=5) == events[index:index + 5]
         assert await store.page(code, after=events[2].id, limit=2) == events[3:5]
         assert await store.page(code, before=events[5].id, limit=2) == events[3:5]
-    finally:
-        await store.close()
 
 
 async def test_an_import_twice_adds_nothing_the_second_time(backend):
-    store = await open_store(backend)
-    try:
+    async with store_at(backend) as store:
         code = await write_demo(store, at(60))
         events = await store.events(code)
         assert await store.import_incident(code, events) == (code, 0)
         assert len(await store.events(code)) == len(events)
-    finally:
-        await store.close()
 
 
 async def test_read_only_refuses_every_write_and_reads(backend):
     store = await open_store(backend)
     await store.declare(actions.declare("alice", at(0), "Login fails", "P1", impact="everyone"))
     await store.close()
-    reader = await open_store(backend, read_only=True)
-    try:
+    async with store_at(backend, read_only=True) as reader:
         with pytest.raises(StoreError, match="read-only"):
             await reader.append([Event("INC-1", at(1), "alice", "commander", "note", {"text": "no"})])
         assert [e.kind for e in await reader.events("INC-1")] == ["declared"]
-    finally:
-        await reader.close()
 
 
 async def test_writers_at_once_keep_every_event_and_codes_stay_unique(backend):
@@ -99,20 +94,14 @@ async def test_writers_at_once_keep_every_event_and_codes_stay_unique(backend):
     await first.close()
 
     async def writer(n: int) -> None:
-        store = await open_store(backend)
-        try:
+        async with store_at(backend) as store:
             for k in range(10):
                 await store.append([Event("INC-1", at(1), f"w{n}", "commander", "note", {"text": f"{n}-{k}"})])
             await store.declare(actions.declare(f"w{n}", at(2), f"from writer {n}", "P3", impact="x"))
-        finally:
-            await store.close()
 
     await asyncio.gather(*(writer(n) for n in range(4)))
-    store = await open_store(backend)
-    try:
+    async with store_at(backend) as store:
         texts = {e.payload["text"] for e in await store.events("INC-1") if e.kind == "note"}
         assert texts == {f"{n}-{k}" for n in range(4) for k in range(10)}
         assert sorted(row.code for row in await store.incidents()) == ["INC-1", "INC-2", "INC-3", "INC-4", "INC-5"]
         assert (await store.opening("INC-1")).state.count == 41  # the summary kept up with every writer
-    finally:
-        await store.close()
