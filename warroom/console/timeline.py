@@ -108,6 +108,13 @@ class Timeline(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True)
         self.refresh()
 
+    # Home and End jump: gliding across a million rows would read windows all the way there
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)  # and the newest stay in view again, as they come
+
     # -- drawing ---------------------------------------------------------------------------
     def render_lines(self, crop):
         self._look()
