@@ -53,3 +53,46 @@ async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
         assert (last.kind, last.payload.get("hat")) == ("hat worn", "investigator")
     finally:
         await store.close()
+
+
+async def test_a_commit_on_the_server_wakes_a_listening_console(postgres_cluster):
+    """LISTEN/NOTIFY: the console stops asking twice a second and is woken by the commit."""
+    from helpers import at as minute
+    from test_console import until
+    from warroom.domain.model import Event
+
+    url = postgres_cluster.url()
+    assert run_cli("declare", "Login fails", "--impact", "every user", now=minute(0), env={"WARROOM_DB": url}).returncode == 0
+    app = make_app(url, clock=Clock(minute(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app._listening, "the console to listen")
+        assert app._follow_timer is not None and app._follow_timer._active.is_set() is False  # no asking
+        other = await open_store(url)
+        try:
+            await other.append([Event("INC-1", minute(6), "bob", "investigator", "note", {"text": "from bob's laptop"})])
+        finally:
+            await other.close()
+        await until(pilot, lambda: app.state.events[-1].payload.get("text") == "from bob's laptop", "the note to arrive", 5)
+        assert "from bob's laptop" in app.main_screen.query_one("#timeline").lines[-1]
+
+
+async def test_notifications_say_when_anyone_commits(postgres_cluster):
+    import asyncio
+
+    from warroom.domain import actions
+
+    url = postgres_cluster.url()
+    listening = await open_store(url)
+    writer = await open_store(url)
+    try:
+        woken = listening.notifications()
+        first = asyncio.ensure_future(woken.__anext__())
+        await asyncio.sleep(0.3)  # LISTEN is in place
+        assert not first.done()  # nothing committed yet
+        await writer.declare(actions.declare("bob", at(0), "Checkout slow", "P2", impact="buyers"))
+        await asyncio.wait_for(first, 5)
+        await woken.aclose()
+    finally:
+        await listening.close()
+        await writer.close()

@@ -73,6 +73,8 @@ class WarroomApp(App[str | None]):
         self.opened = opened  # the incident read before start-up, for the first frame
         self.investigation: list[Event] = []  # the newest findings and hypotheses (the investigator's pane)
         self._store_ready = asyncio.Event()
+        self._follow_timer = None  # asks the store for news twice a second, unless it listens
+        self._listening = False  # the store's notifications wake the console
         self._mounted = asyncio.Event()
 
     def get_default_screen(self) -> ConsoleScreen:
@@ -100,6 +102,11 @@ class WarroomApp(App[str | None]):
             self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
             self._store_ready.set()
+            if self.store.listens:
+                self._listening = True
+                if self._follow_timer is not None:
+                    self._follow_timer.pause()
+                self.run_worker(self._listen(), group="listen", exit_on_error=False)
             await self._mounted.wait()
             if self.state.declared:
                 await self.catch_up()  # whatever was written between the peek and now
@@ -146,7 +153,9 @@ class WarroomApp(App[str | None]):
         if not self._following:
             self._following = True
             self.set_interval(1, self.main_screen.tick, name="tick")
-            self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
+            self._follow_timer = self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
+            if self._listening:
+                self._follow_timer.pause()  # a server says when anyone commits: no asking
 
     async def page(self, code: str, **where) -> list[Event]:
         """A window of an incident's timeline, for the timeline as it scrolls."""
@@ -187,6 +196,18 @@ class WarroomApp(App[str | None]):
             return False
         await self.catch_up()
         return True
+
+    async def _listen(self) -> None:
+        """Catch up each time the server says someone committed. If it stops saying (it went
+        away), ask twice a second again, and say so."""
+        try:
+            async for _ in self.store.notifications():
+                await self.catch_up()
+        except StoreError as error:
+            self.warn(f"{one_line(str(error), 300)}: asking for news twice a second instead")
+        self._listening = False
+        if self._follow_timer is not None:
+            self._follow_timer.resume()
 
     async def follow(self) -> None:
         """Twice a second: catch up only when the database files show a commit (or are gone)."""

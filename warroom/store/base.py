@@ -300,5 +300,12 @@ class EventStore:
         """Might another process have committed since the last call? (Cheap: twice a second.)"""
         return True
 
+    listens = False  # True: `notifications()` wakes a follower on each commit, no asking needed
+
+    async def notifications(self):
+        """Yield once for each commit anyone makes (a backend that `listens`)."""
+        raise NotImplementedError
+        yield  # (an async generator)
+
     def check_file(self) -> None:
         """Refuse to go on when what was opened is no longer what is there."""

@@ -20,6 +20,7 @@ from warroom.store.files import StoreError
 from warroom.store.reading import Opening
 
 WRITER_LOCK = 0x57A6_800E  # pg_advisory_xact_lock key: the one writer at a time
+CHANNEL = "warroom"  # every commit notifies it (delivered when the commit is), with the incidents written
 
 # Forward migrations, as on SQLite (warroom_schema holds the version). Version 1 is SQLite's 3.
 MIGRATIONS: tuple[str, ...] = (
@@ -117,7 +118,25 @@ class PostgresStore(EventStore):
 
     def __init__(self, url: str, connection, read_only: bool = False) -> None:  # connection: psycopg.AsyncConnection
         super().__init__(shown(url), read_only)
-        self._conn = connection
+        self._conn, self._url = connection, url  # (the address with its password: never shown)
+
+    listens = True  # consoles wake on `notifications()` instead of asking twice a second
+
+    async def notifications(self):
+        """Yield once for every commit anyone makes (LISTEN on a connection of its own), until
+        the server goes away: then StoreError."""
+        try:
+            listener = await psycopg.AsyncConnection.connect(self._url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as error:
+            raise self._told(error) from None
+        try:
+            await listener.execute(f"LISTEN {CHANNEL}")
+            async for _ in listener.notifies():
+                yield
+        except psycopg.Error as error:
+            raise self._told(error) from None
+        finally:
+            await listener.close()
 
     @classmethod
     async def open(cls, url: str, read_only: bool = False) -> "PostgresStore":
@@ -195,6 +214,8 @@ class PostgresStore(EventStore):
         await self._fetch("SELECT pg_advisory_xact_lock(?)", WRITER_LOCK)  # writers one at a time
 
     async def _commit(self) -> None:
+        touched = ",".join(str(incident_id) for incident_id in sorted(self._touched))
+        await self._fetch("SELECT pg_notify(?, ?)", CHANNEL, touched)  # sent when the commit is made
         await self._fetch("COMMIT")
 
     async def _rollback(self) -> None:
