@@ -37,10 +37,15 @@ def test_a_server_that_is_not_there_is_one_line_exit_2_and_no_password(tmp_path)
     assert bar.returncode == 2 and "server unreachable" in bar.stdout and "s3cret" not in bar.stdout
 
 
-async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
-    url = postgres_cluster.url()
+def console_on_a_server(cluster):
+    """A new database on the cluster with INC-1 declared, and alice's console on it."""
+    url = cluster.url()
     assert run_cli("declare", "Login fails", "--impact", "every user", now=at(0), env={"WARROOM_DB": url}).returncode == 0
-    app = make_app(url, clock=Clock(at(5)), actor="alice", clipboard=[])
+    return url, make_app(url, clock=Clock(at(5)), actor="alice", clipboard=[])
+
+
+async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
+    url, app = console_on_a_server(postgres_cluster)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.code == "INC-1" and app.state.title == "Login fails"
@@ -57,20 +62,17 @@ async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
 
 async def test_a_commit_on_the_server_wakes_a_listening_console(postgres_cluster):
     """LISTEN/NOTIFY: the console stops asking twice a second and is woken by the commit."""
-    from helpers import at as minute
     from test_console import until
     from warroom.domain.model import Event
 
-    url = postgres_cluster.url()
-    assert run_cli("declare", "Login fails", "--impact", "every user", now=minute(0), env={"WARROOM_DB": url}).returncode == 0
-    app = make_app(url, clock=Clock(minute(5)), actor="alice", clipboard=[])
+    url, app = console_on_a_server(postgres_cluster)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await until(pilot, lambda: app._listening, "the console to listen")
         assert app._follow_timer is not None and app._follow_timer._active.is_set() is False  # no asking
         other = await open_store(url)
         try:
-            await other.append([Event("INC-1", minute(6), "bob", "investigator", "note", {"text": "from bob's laptop"})])
+            await other.append([Event("INC-1", at(6), "bob", "investigator", "note", {"text": "from bob's laptop"})])
         finally:
             await other.close()
         await until(pilot, lambda: app.state.events[-1].payload.get("text") == "from bob's laptop", "the note to arrive", 5)
