@@ -89,9 +89,10 @@ async def test_notifications_say_when_anyone_commits(postgres_cluster):
     writer = await open_store(url)
     try:
         woken = listening.notifications()
+        await asyncio.wait_for(woken.__anext__(), 5)  # LISTEN is in place: catch up on what came before
         first = asyncio.ensure_future(woken.__anext__())
-        await asyncio.sleep(0.3)  # LISTEN is in place
-        assert not first.done()  # nothing committed yet
+        await asyncio.sleep(0.3)
+        assert not first.done()  # nothing committed since
         await writer.declare(actions.declare("bob", at(0), "Checkout slow", "P2", impact="buyers"))
         await asyncio.wait_for(first, 5)
         await woken.aclose()

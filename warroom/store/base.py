@@ -303,7 +303,7 @@ class EventStore:
     listens = False  # True: `notifications()` wakes a follower on each commit, no asking needed
 
     async def notifications(self):
-        """Yield once for each commit anyone makes (a backend that `listens`)."""
+        """Yield once listening, then once for each commit anyone makes (a backend that `listens`)."""
         raise NotImplementedError
         yield  # (an async generator)
 

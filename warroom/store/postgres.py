@@ -123,14 +123,16 @@ class PostgresStore(EventStore):
     listens = True  # consoles wake on `notifications()` instead of asking twice a second
 
     async def notifications(self):
-        """Yield once for every commit anyone makes (LISTEN on a connection of its own), until
-        the server goes away: then StoreError."""
+        """Yield once LISTEN is in place (catch up then on what came before it), then once for
+        every commit anyone makes (on a connection of its own), until the server goes away:
+        then StoreError."""
         try:
             listener = await psycopg.AsyncConnection.connect(self._url, autocommit=True, connect_timeout=10)
         except psycopg.Error as error:
             raise self._told(error) from None
         try:
             await listener.execute(f"LISTEN {CHANNEL}")
+            yield
             async for _ in listener.notifies():
                 yield
         except psycopg.Error as error:
