@@ -99,3 +99,47 @@ async def test_notifications_say_when_anyone_commits(postgres_cluster):
     finally:
         await listening.close()
         await writer.close()
+
+
+WRITER = """
+import asyncio, sys
+from datetime import datetime, timezone
+from warroom.domain.model import Event
+from warroom.store import open_store
+
+async def main(url, name):
+    store = await open_store(url)
+    try:
+        for n in range(100):
+            await store.append([Event("INC-1", datetime.now(timezone.utc), name, "commander", "note", {"text": f"{name} {n}"})])
+            print(n, flush=True)  # acknowledged: committed
+    finally:
+        await store.close()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+async def test_four_processes_of_a_hundred_writes_keep_all_four_hundred_and_kill_9_loses_nothing_acknowledged(postgres_cluster):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    url, _ = console_on_a_server(postgres_cluster)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, url, f"w{n}"], stdout=subprocess.PIPE, text=True) for n in range(4)]
+    victim = subprocess.Popen([sys.executable, "-c", WRITER, url, "victim"], stdout=subprocess.PIPE, text=True)
+    acknowledged = [victim.stdout.readline() for _ in range(20)]  # 20 commits acknowledged, then kill -9
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert all(w.wait(timeout=120) == 0 for w in writers)
+    store = await open_store(url)
+    try:
+        texts = [e.payload["text"] for e in await store.events("INC-1") if e.kind == "note"]
+        opened = await store.opening("INC-1")
+    finally:
+        await store.close()
+    kept = {t for t in texts if not t.startswith("victim")}
+    assert kept == {f"w{w} {n}" for w in range(4) for n in range(100)} and len(texts) == len(set(texts))
+    assert {f"victim {int(line)}" for line in acknowledged} <= set(texts)  # every acknowledged write is there
+    assert opened.state.count == 1 + len(texts)  # and the summary agrees with the log
