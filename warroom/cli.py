@@ -267,10 +267,10 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
 def _list(args: argparse.Namespace, states, now, out) -> int:
     """Open incidents first, then by detection, newest first; filtered, then cut at --limit."""
     from warroom import report
+    from warroom.store.summary import ordered
 
     since = parse_when(args.since, now) if args.since else None
-    chosen = [s for s in states if (not args.open or not s.resolved) and (since is None or (s.detected and s.detected >= since))]
-    chosen.sort(key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
+    chosen = ordered([s for s in states if (not args.open or not s.resolved) and (since is None or (s.detected and s.detected >= since))])
     shown, more = chosen[: args.limit], len(chosen) - args.limit
     if args.format == "json":
         json.dump([report.list_json(s) for s in shown], out, ensure_ascii=True, indent=2)
