@@ -9,6 +9,7 @@ without races and the summaries move with their events in one commit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -69,6 +70,7 @@ _DIALECT = [
 ]
 
 
+@lru_cache(maxsize=256)  # the queries are a few constant strings: each is translated once
 def _postgres(sql: str) -> str:
     for pattern, replacement in _DIALECT:
         sql = pattern.sub(replacement, sql)
