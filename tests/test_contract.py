@@ -105,3 +105,47 @@ async def test_writers_at_once_keep_every_event_and_codes_stay_unique(backend):
         assert texts == {f"{n}-{k}" for n in range(4) for k in range(10)}
         assert sorted(row.code for row in await store.incidents()) == ["INC-1", "INC-2", "INC-3", "INC-4", "INC-5"]
         assert (await store.opening("INC-1")).state.count == 41  # the summary kept up with every writer
+
+
+async def test_two_people_taking_the_same_hat_at_once_end_with_one_holder_and_one_refusal(backend):
+    """The rule is held by the database, under the writers' lock: both saw the hat free (or worn
+    by the same person) and pressed at the same moment; one commit wins, the other is refused
+    with a clear message and writes nothing. Raced many times, on two connections."""
+    from warroom.store import Conflict
+
+    alice, bob = await open_store(backend), await open_store(backend)
+    try:
+        for race in range(25):
+            declared = await alice.declare(actions.declare("carol", at(0), f"race {race}", "P1", impact="x"))
+            code = declared.incident
+            if race % 2:  # half the races: both take the commander hat from carol
+                hat = "commander"
+            else:  # the others: both put on the free communicator hat
+                hat = "communicator"
+            seen = await alice.load(code)
+            drafts = {who: actions.wear_hat(seen, who, at(1), hat, take_over=True) for who in ("alice", "bob")}
+            outcome = await asyncio.gather(alice.append(drafts["alice"]), bob.append(drafts["bob"]), return_exceptions=True)
+            won = [who for who, done in zip(("alice", "bob"), outcome) if not isinstance(done, BaseException)]
+            refused = [done for done in outcome if isinstance(done, BaseException)]
+            assert len(won) == 1 and len(refused) == 1, (race, outcome)
+            assert isinstance(refused[0], Conflict) and f"{won[0]} took the {hat} hat" in str(refused[0])
+            state = (await bob.opening(code)).state
+            assert state.holders[hat] == won[0]
+            worn = [e for e in await bob.events(code) if e.kind == "hat worn"]
+            assert [e.actor for e in worn] == won  # the refused one wrote nothing
+    finally:
+        await alice.close()
+        await bob.close()
+
+
+async def test_a_hat_handed_on_in_order_is_never_refused(backend):
+    """The check refuses only a taking that someone else's came before: taking a hat from the
+    holder one saw, or putting on one's own again in a batch, goes through."""
+    async with store_at(backend) as store:
+        declared = await store.declare(actions.declare("alice", at(0), "Login fails", "P1", impact="x"))
+        state = await store.load(declared.incident)
+        await store.append(actions.wear_hat(state, "bob", at(1), "commander", take_over=True))
+        state = await store.load(declared.incident)
+        await store.append(actions.wear_hat(state, "alice", at(2), "commander", take_over=True)
+                           + [Event(declared.incident, at(2), "alice", "commander", "note", {"text": "back"})])
+        assert (await store.opening(declared.incident)).state.holders["commander"] == "alice"

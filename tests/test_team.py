@@ -111,3 +111,24 @@ def test_four_parallel_writers_keep_all_200_events(db_file):
     assert errors == ["", "", "", ""]  # no "database is locked", no error of any kind
     notes = [json.loads(p)["text"] for _, k, p in db_rows(db_file) if k == "note"]
     assert len(notes) == 200 and len(set(notes)) == 200
+
+
+async def test_a_hat_taken_a_moment_before_is_refused_on_screen_and_shown(db_file):
+    """Alice's console has not yet seen bob put on the investigator hat when she presses `i`:
+    the database refuses her commit, she is told who came first, and her screen catches up."""
+    await seed(db_file)
+    alice = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with alice.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        alice._follow_timer.pause()  # the moment before her console would have seen it
+        store = await Store.open(db_file)
+        try:
+            await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))
+        finally:
+            await store.close()
+        assert "investigator" not in alice.state.holders
+        await act(pilot, "i")
+        assert any("NOT SAVED: bob took the investigator hat a moment before you" in n.message for n in alice._notifications)
+        assert alice.state.holders["investigator"] == "bob" and alice.state.hat_of("alice") != "investigator"
+    worn = [json.loads(row[2]) for row in db_rows(db_file) if row[1] == "hat worn"]
+    assert worn == [{"hat": "investigator"}]  # bob's only

@@ -27,7 +27,7 @@ from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
 from warroom.domain.schema import SchemaError
-from warroom.store import EventStore, Opening, StoreError, open_store
+from warroom.store import Conflict, EventStore, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
@@ -193,6 +193,8 @@ class WarroomApp(App[str | None]):
             await self.store.append(drafts)
         except (StoreError, SchemaError) as error:
             self.warn(f"NOT SAVED: {error}")
+            if isinstance(error, Conflict):
+                await self.catch_up()  # show what came first
             return False
         await self.catch_up()
         return True

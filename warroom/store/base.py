@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
-from warroom.domain.model import LEVERS, Event
+from warroom.domain.model import LEVERS, Event, Kind
 from warroom.domain.schema import check
 from warroom.store import reading, summary
-from warroom.store.files import StoreError
+from warroom.store.files import Conflict, StoreError
 from warroom.store.reading import SELECT as _SELECT, Opening, row_event as _row_event
 from warroom.store.tables import SCHEMA_VERSION
 
@@ -31,6 +31,18 @@ def _identity_key(event: Event) -> tuple:
 
 def _recoded(event: Event, code: str) -> Event:
     return Event(code, event.at, event.actor, event.role, event.kind, event.payload)
+
+
+def _hat_still_free(state: IncidentState, event: Event) -> None:
+    """Each hat has one holder, held by the database: a hat is taken from whoever the taker saw
+    wearing it (its "from", or nobody). If someone else took it in between, the taker's commit
+    is refused, not silently made over theirs (two people pressing `c` at the same moment)."""
+    if event.kind != Kind.HAT_WORN:
+        return
+    hat = event.payload.get("hat", event.role)
+    holder, expected = state.holders.get(hat), event.payload.get("from")
+    if holder not in (expected, event.actor):
+        raise Conflict(f"{holder} took the {hat} hat a moment before you; nothing was written")
 
 
 def _fresh(row: tuple) -> bool:
@@ -72,10 +84,13 @@ class EventStore:
 
     async def _refresh(self, incident_id: int) -> None:
         """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
+        await self._put_summary(incident_id, summary.row(await self._state_now(incident_id)))
+
+    async def _state_now(self, incident_id: int) -> IncidentState:
+        """The incident as its log holds it now: its summary and the events after it."""
         found = await self._fetch("SELECT fold_version, last_id, state FROM summary WHERE incident_id = ?", incident_id)
         version, last_id, raw = found[0] if found else (None, 0, None)
-        state = await self._run(reading.tail_fold(incident_id, raw, version, last_id))
-        await self._put_summary(incident_id, summary.row(state))
+        return await self._run(reading.tail_fold(incident_id, raw, version, last_id))
 
     async def _run(self, plan: reading.Plan):
         """Carry out one of `reading`'s plans."""
@@ -150,13 +165,20 @@ class EventStore:
             return []
 
         async def write() -> list[Event]:
-            written, ids = [], {}
+            written, ids, states = [], {}, {}
             for event in events:
                 if event.incident not in ids:
                     ids[event.incident] = await self._scalar("SELECT id FROM incident WHERE code = ?", event.incident)
-                if not ids[event.incident]:
+                incident_id = ids[event.incident]
+                if not incident_id:
                     raise StoreError(f"there is no incident {event.incident}")
-                written.append(await self._insert(ids[event.incident], event))
+                if event.kind == Kind.HAT_WORN and incident_id not in states:
+                    states[incident_id] = await self._state_now(incident_id)  # under the writers' lock
+                if incident_id in states:
+                    _hat_still_free(states[incident_id], event)
+                written.append(await self._insert(incident_id, event))
+                if incident_id in states:
+                    states[incident_id].apply(written[-1])
             return written
 
         return await self._transaction(write)

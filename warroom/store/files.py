@@ -15,6 +15,11 @@ class StoreError(Exception):
     """The database cannot be used; the message says why, in one line, for the person."""
 
 
+class Conflict(StoreError):
+    """Someone else's commit came first and the write no longer holds (a hat taken a moment
+    before): nothing of it was written. Catch up and look again."""
+
+
 def describe_sqlite_error(path: Path, error: sqlite3.Error) -> StoreError:
     text = str(error)
     if "locked" in text or "busy" in text:
