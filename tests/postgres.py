@@ -38,13 +38,25 @@ class Cluster:
 
             entry = pwd.getpwnam(USER)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        env = {**os.environ, "LC_ALL": "C.UTF-8"}
         subprocess.run(_as_user([_bin("initdb"), "-D", str(self.data), "-A", "trust", "-E", "UTF8", "--no-sync", "-U", "warroom"]),
-                       check=True, capture_output=True, env=env)
+                       check=True, capture_output=True, env=self._env())
+        self.start()
+        self.databases = 0
+
+    @staticmethod
+    def _env() -> dict:
+        return {**os.environ, "LC_ALL": "C.UTF-8"}
+
+    def start(self) -> None:
+        """Start the server (again, after `halt`), on the same socket."""
         options = f"-k {self.folder} -c listen_addresses='' -c fsync=off -c max_connections=50"
         subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l", str(self.folder / "log"), "start"]),
-                       check=True, capture_output=True, env=env)
-        self.databases = 0
+                       check=True, capture_output=True, env=self._env())
+
+    def halt(self) -> None:
+        """Shut the server down as an administrator would (its clients are cut off); `start` brings it back."""
+        subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]),
+                       check=True, capture_output=True, env=self._env())
 
     def url(self) -> str:
         """A new empty database on the cluster, as a connection string."""

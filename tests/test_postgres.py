@@ -1,7 +1,9 @@
-"""The same warroom on PostgreSQL (issue 15, first steps): every subcommand and the console, with
+"""The same warroom on PostgreSQL (issue 15): every subcommand and the console, with
 `WARROOM_DB` (or `--db`) a postgresql:// address on the tests' throwaway cluster."""
 
 import json
+
+import pytest
 
 from helpers import Clock, at, run_cli
 from test_console import settle
@@ -143,3 +145,81 @@ async def test_four_processes_of_a_hundred_writes_keep_all_four_hundred_and_kill
     assert kept == {f"w{w} {n}" for w in range(4) for n in range(100)} and len(texts) == len(set(texts))
     assert {f"victim {int(line)}" for line in acknowledged} <= set(texts)  # every acknowledged write is there
     assert opened.state.count == 1 + len(texts)  # and the summary agrees with the log
+
+
+async def test_the_server_restarted_under_an_open_console(tmp_path):
+    """The server goes away: the console says so at the top, refuses writes with a clear message
+    (nothing shown as done that was not committed), and when the server is back it catches up on
+    what was written meanwhile and saves again. A cluster of its own, restarted for real."""
+    from postgres import Cluster
+    from test_console import until
+    from warroom.domain.model import Event
+
+    cluster = Cluster()
+    try:
+        url, app = console_on_a_server(cluster)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app._listening and app.state.declared, "the console to listen")
+            strip = app.main_screen.query_one("#strip")
+            cluster.halt()
+            await until(pilot, lambda: app.away, "the console to see the server go", 15)
+            await until(pilot, lambda: "SERVER AWAY" in str(strip.content), "the top to say so")
+            await pilot.press("n")  # a note: refused before anything is asked
+            await settle(pilot)
+            assert len(app.screen_stack) == 1
+            assert any("nothing can be saved until it is back" in n.message for n in app._notifications)
+            saved = await app.commit([Event("INC-1", at(6), "alice", "commander", "note", {"text": "while away"})])
+            await pilot.pause()
+            assert saved is False and any(n.message.startswith("NOT SAVED:") for n in app._notifications)
+            assert all(e.payload.get("text") != "while away" for e in app.state.events)
+
+            cluster.start()
+            other = await open_store(url)
+            try:
+                await other.append([Event("INC-1", at(7), "bob", "investigator", "note", {"text": "written meanwhile"})])
+            finally:
+                await other.close()
+            await until(pilot, lambda: not app.away and app.state.events[-1].payload.get("text") == "written meanwhile",
+                        "the console to reconnect and catch up", 20)
+            assert "SERVER AWAY" not in str(strip.content)
+            await pilot.press("i")
+            await until(pilot, lambda: app.state.hat_of("alice") == "investigator", "a write once it is back")
+        store = await open_store(url)
+        try:
+            kinds = [(e.kind, e.payload.get("text")) for e in await store.events("INC-1")]
+        finally:
+            await store.close()
+        assert ("note", "while away") not in kinds and kinds[-2:] == [("note", "written meanwhile"), ("hat worn", None)]
+    finally:
+        cluster.stop()
+
+
+async def test_a_connection_lost_at_the_commit_is_said_to_be_unsure_and_the_next_write_reconnects(postgres_cluster):
+    """The server cut the connection as COMMIT was sent: the store cannot know whether it was
+    made, says so (never "saved"), and the next write goes through on a new connection."""
+    from warroom.domain.model import Event
+    from warroom.store import CommitUnknown
+
+    url = postgres_cluster.url()
+    assert run_cli("declare", "Login fails", "--impact", "every user", now=at(0), env={"WARROOM_DB": url}).returncode == 0
+    store, killer = await open_store(url), await open_store(url)
+    try:
+        asked = store._ask
+
+        async def cut_at_commit(sql, args):
+            if sql == "COMMIT":
+                pid = store._conn.info.backend_pid
+                await killer._fetch("SELECT pg_terminate_backend(?)", pid)
+            return await asked(sql, args)
+
+        store._ask = cut_at_commit
+        with pytest.raises(CommitUnknown, match="may have been saved"):
+            await store.append([Event("INC-1", at(1), "alice", "commander", "note", {"text": "lost with the line"})])
+        store._ask = asked
+        await store.append([Event("INC-1", at(2), "alice", "commander", "note", {"text": "after"})])
+        texts = [e.payload.get("text") for e in await killer.events("INC-1")]
+        assert texts[-1] == "after" and "lost with the line" not in texts  # here the server had not made it
+    finally:
+        await store.close()
+        await killer.close()

@@ -27,10 +27,11 @@ from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
 from warroom.domain.schema import SchemaError
-from warroom.store import Conflict, EventStore, Opening, StoreError, open_store
+from warroom.store import CommitUnknown, Conflict, EventStore, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
+RECONNECT_SECONDS = 1.0  # while a server is away, how often the console tries it again
 
 
 def _settle_memory() -> None:
@@ -69,6 +70,7 @@ class WarroomApp(App[str | None]):
         self._following = False
         self.read_only = read_only
         self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
+        self.away = ""  # why the server cannot be reached, while it cannot (the console reconnects)
         self.crashed = ""  # the one line for an unforeseen error, once there was one
         self.opened = opened  # the incident read before start-up, for the first frame
         self.investigation: list[Event] = []  # the newest findings and hypotheses (the investigator's pane)
@@ -192,7 +194,7 @@ class WarroomApp(App[str | None]):
         try:
             await self.store.append(drafts)
         except (StoreError, SchemaError) as error:
-            self.warn(f"NOT SAVED: {error}")
+            self.warn(str(error) if isinstance(error, CommitUnknown) else f"NOT SAVED: {error}")
             if isinstance(error, Conflict):
                 await self.catch_up()  # show what came first
             return False
@@ -200,26 +202,39 @@ class WarroomApp(App[str | None]):
         return True
 
     async def _listen(self) -> None:
-        """Catch up each time the server says someone committed. If it stops saying (it went
-        away), ask twice a second again, and say so."""
-        try:
-            async for _ in self.store.notifications():
-                await self.catch_up()
-        except StoreError as error:
-            self.warn(f"{one_line(str(error), 300)}: asking for news twice a second instead")
-        self._listening = False
-        if self._follow_timer is not None:
-            self._follow_timer.resume()
+        """Catch up each time the server says someone committed. When it goes away, say so at
+        the top (writes are refused until it is back), try again every second, and once it
+        answers, catch up on everything missed before saying it is back."""
+        while self.store is not None:
+            try:
+                async for _ in self.store.notifications():
+                    if await self.catch_up() and self.away:
+                        self._back()
+            except StoreError as error:
+                self._went_away(str(error))
+            await asyncio.sleep(RECONNECT_SECONDS)
+
+    def _went_away(self, why: str) -> None:
+        if not self.away:
+            self.away = why
+            self.warn(f"{one_line(why, 300)}: reconnecting; nothing can be saved until it is back")
+            self.main_screen.tick()
+
+    def _back(self) -> None:
+        self.away = ""
+        self.say("the server is back: caught up on everything written meanwhile")
+        self.main_screen.tick()
 
     async def follow(self) -> None:
         """Twice a second: catch up only when the database files show a commit (or are gone)."""
         if self.store is not None and self.store.changed():
             await self.catch_up()
 
-    async def catch_up(self) -> None:
-        """Take in every event after the last one seen, whoever wrote it, in log order."""
+    async def catch_up(self) -> bool:
+        """Take in every event after the last one seen, whoever wrote it, in log order (False:
+        the database could not be read)."""
         if self.store is None or not self.code:
-            return
+            return True
         async with self._catching_up:
             try:
                 self.store.check_file()
@@ -228,12 +243,15 @@ class WarroomApp(App[str | None]):
                     self.trouble = str(error)
                     self.notify(one_line(self.trouble, 500), severity="error", markup=False, timeout=30)
                     self.main_screen.tick()
-                return
+                return False
             try:
                 new = await self.store.events(self.code, after_id=self.state.last_id)
             except StoreError as error:
-                self.warn(str(error))
-                return
+                if self._listening:
+                    self._went_away(str(error))
+                else:
+                    self.warn(str(error))
+                return False
             if new:
                 for event in new:
                     self.state.apply(event)
@@ -242,6 +260,7 @@ class WarroomApp(App[str | None]):
                         self.investigation.append(event)
                 del self.state.events[:-RECENT], self.investigation[:-INVESTIGATION_SHOWN]  # the rest is read when shown
                 self.main_screen.show(new)
+        return True
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""

@@ -132,7 +132,7 @@ class ConsoleScreen(Screen):
         except NoMatches:  # the app is closing and the screen's parts are gone: nothing to draw
             return
         now = app.now()
-        strip.show(views.strip(app.state, now, app.actor, app.read_only, app.trouble))
+        strip.show(views.strip(app.state, now, app.actor, app.read_only, app.trouble, bool(app.away)))
         text, tone = views.countdown(app.state, now, app.book)
         countdown.show(text)
         for name in ("clear", "open", "near", "overdue"):
@@ -149,6 +149,9 @@ class ConsoleScreen(Screen):
     def action_flow(self, name: str, *args: object) -> None:
         if self.app.read_only and name not in READING_FLOWS:
             self.app.warn("read-only: this database can be read, not changed (it was opened read-only)")
+            return
+        if self.app.away and name not in READING_FLOWS:
+            self.app.warn("the server cannot be reached (reconnecting): nothing can be saved until it is back")
             return
         from warroom.console import flows  # not needed for the first frame
 

@@ -23,13 +23,15 @@ HAT_SHORT = {"commander": "CMD", "communicator": "COM", "investigator": "INV"}
 DEADLINE_MARK = {MET: "✔", LATE: "✔", OVERDUE: "⚠", MISSED: "✘", WAIVED: "–"}
 
 
-def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = False, trouble: str = "") -> Content:
+def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = False, trouble: str = "",
+          away: bool = False) -> Content:
     """Two lines: what the incident is and how long it has run; who wears which hat.
-    A read-only database, or one that can no longer be saved to, says so first."""
+    A read-only database, one that can no longer be saved to, or a server away, says so first."""
     elapsed = t_plus(state.clock_end(now), state.detected) if state.detected else ""
     wearing = state.hat_of(actor)
     holders = "  ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 16)}" for hat in HATS)
-    warning = " NOT SAVING: the database file is gone " if trouble else " READ-ONLY " if read_only else ""
+    warning = (" NOT SAVING: the database file is gone " if trouble else
+               " SERVER AWAY: reconnecting, not saving " if away else " READ-ONLY " if read_only else "")
     return Content.assemble(  # what must be seen comes first; a long title is cut at the edge
         (warning, "bold reverse"), " " if warning else "", (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'$text-error' if state.severity in ('P0', 'P1') else ''}"),
         "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ", (one_line(state.title, 300), "bold"),

@@ -11,14 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from warroom.store.base import EventStore, IncidentRow
-from warroom.store.files import Conflict, StoreError
+from warroom.store.files import CommitUnknown, Conflict, StoreError
 from warroom.store.reading import Opening
 from warroom.store.sqlite import SqliteStore, peek as _peek_file
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION
 
 Store = SqliteStore  # the default backend (open_store chooses by the target)
 
-__all__ = ["Conflict", "MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "Opening", "SqliteStore", "Store",
+__all__ = ["CommitUnknown", "Conflict", "MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "Opening", "SqliteStore", "Store",
            "StoreError", "is_server", "open_store", "peek"]
 
 

@@ -15,6 +15,11 @@ class StoreError(Exception):
     """The database cannot be used; the message says why, in one line, for the person."""
 
 
+class CommitUnknown(StoreError):
+    """The commit was sent and the server went away before it answered: it may or may not have
+    been made. The log says which, once the server is back (never shown as done before)."""
+
+
 class Conflict(StoreError):
     """Someone else's commit came first and the write no longer holds (a hat taken a moment
     before): nothing of it was written. Catch up and look again."""

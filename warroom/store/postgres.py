@@ -17,7 +17,7 @@ import psycopg
 from warroom.domain.model import LEVERS
 from warroom.store import reading
 from warroom.store.base import EventStore
-from warroom.store.files import StoreError
+from warroom.store.files import CommitUnknown, StoreError
 from warroom.store.reading import Opening
 
 WRITER_LOCK = 0x57A6_800E  # pg_advisory_xact_lock key: the one writer at a time
@@ -86,6 +86,17 @@ def shown(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+# TCP keepalives: a server cut off (not shut down) is noticed within about 20 s, not hours.
+# (Ignored on a Unix socket, where the kernel says at once.)
+_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
+CONNECT_SECONDS = 10  # the first connection: the person is waiting for the console or the command
+RECONNECT_SECONDS = 3  # later ones: a console asks again every few seconds while the server is away
+
+
+async def _connect(url: str, timeout: int = CONNECT_SECONDS):
+    return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=timeout, **_KEEPALIVE)
+
+
 def _why(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
@@ -94,7 +105,7 @@ def peek(url: str, code: str | None = None, preferred: str | None = None,
          levers: tuple[str, ...] = LEVERS) -> Opening | None:
     """The synchronous read before the console's loop starts (see sqlite.peek), on a server."""
     try:
-        connection = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        connection = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS, **_KEEPALIVE)
     except psycopg.Error as error:
         raise StoreError(f"{shown(url)}: cannot connect ({_why(error)})") from None
 
@@ -121,6 +132,7 @@ class PostgresStore(EventStore):
     def __init__(self, url: str, connection, read_only: bool = False) -> None:  # connection: psycopg.AsyncConnection
         super().__init__(shown(url), read_only)
         self._conn, self._url = connection, url  # (the address with its password: never shown)
+        self._in_transaction = False  # a broken connection is replaced only between transactions
 
     listens = True  # consoles wake on `notifications()` instead of asking twice a second
 
@@ -129,7 +141,7 @@ class PostgresStore(EventStore):
         every commit anyone makes (on a connection of its own), until the server goes away:
         then StoreError."""
         try:
-            listener = await psycopg.AsyncConnection.connect(self._url, autocommit=True, connect_timeout=10)
+            listener = await _connect(self._url, RECONNECT_SECONDS)
         except psycopg.Error as error:
             raise self._told(error) from None
         try:
@@ -145,7 +157,7 @@ class PostgresStore(EventStore):
     @classmethod
     async def open(cls, url: str, read_only: bool = False) -> "PostgresStore":
         try:
-            connection = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=10)
+            connection = await _connect(url)
         except psycopg.Error as error:
             raise StoreError(f"{shown(url)}: cannot connect ({_why(error)})") from None
         store = cls(url, connection, read_only)
@@ -195,11 +207,36 @@ class PostgresStore(EventStore):
         await self._conn.close()
 
     async def _fetch(self, sql: str, *args: object) -> list[tuple]:
+        """Run a query. Between transactions, a connection the server dropped (it restarted, or
+        went away and came back) is replaced and the query asked again, once: nothing was
+        under way on it. Inside a transaction the transaction is lost, and that is said."""
+        if self._conn.closed and not self._in_transaction:
+            await self._reconnect()
         try:
-            cursor = await self._conn.execute(_postgres(sql), args)
-            return await cursor.fetchall() if cursor.description else []
+            return await self._ask(sql, args)
+        except psycopg.OperationalError as error:
+            if self._in_transaction or not self._conn.closed:
+                raise self._told(error) from None
         except psycopg.Error as error:
             raise self._told(error) from None
+        await self._reconnect()
+        try:
+            return await self._ask(sql, args)
+        except psycopg.Error as error:
+            raise self._told(error) from None
+
+    async def _ask(self, sql: str, args: tuple) -> list[tuple]:
+        cursor = await self._conn.execute(_postgres(sql), args)
+        return await cursor.fetchall() if cursor.description else []
+
+    async def _reconnect(self) -> None:
+        try:
+            connection = await _connect(self._url, RECONNECT_SECONDS)
+            if self.read_only:
+                await connection.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as error:
+            raise self._told(psycopg.OperationalError(_why(error))) from None
+        self._conn = connection
 
     async def _insert_row(self, incident_id: int, at: str, actor: str, role: str, kind: str, payload: str) -> int:
         rows = await self._fetch("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?) "
@@ -215,14 +252,24 @@ class PostgresStore(EventStore):
 
     async def _begin(self) -> None:
         await self._fetch("BEGIN")
+        self._in_transaction = True
         await self._fetch("SELECT pg_advisory_xact_lock(?)", WRITER_LOCK)  # writers one at a time
 
     async def _commit(self) -> None:
         touched = ",".join(str(incident_id) for incident_id in sorted(self._touched))
         await self._fetch("SELECT pg_notify(?, ?)", CHANNEL, touched)  # sent when the commit is made
-        await self._fetch("COMMIT")
+        try:
+            await self._ask("COMMIT", ())
+        except psycopg.OperationalError as error:  # sent, but no answer came: it may have been made
+            raise CommitUnknown(f"{self.where}: the server went away as the commit was sent ({_why(error)}); "
+                                "it may have been saved: the timeline shows it once the server is back") from None
+        except psycopg.Error as error:
+            raise self._told(error) from None
+        finally:
+            self._in_transaction = False
 
     async def _rollback(self) -> None:
+        self._in_transaction = False
         try:
             await self._conn.execute("ROLLBACK")
         except psycopg.Error:
