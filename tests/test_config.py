@@ -90,6 +90,32 @@ def test_flag_beats_environment_beats_the_user_folder(tmp_path, user_config, mon
     assert load(str(tmp_path / "flag.toml")).name == "from-flag"
 
 
+def test_the_database_is_the_flag_then_warroom_db_then_the_config(tmp_path, user_config, monkeypatch):
+    """A team puts its server in the config once; WARROOM_DB and --db still win. The address is
+    never printed with its password."""
+    import subprocess
+    from helpers import warroom_exe
+
+    team, env_db, flag_db = tmp_path / "team.db", tmp_path / "env.db", tmp_path / "flag.db"
+    write(user_config, f'database = "{team}"')
+    bare = {k: v for k, v in os.environ.items() if k != "WARROOM_DB"}
+
+    def declare(*extra: str, env: dict = bare) -> None:
+        subprocess.run([warroom_exe(), "declare", "x", *extra], env=env, check=True, capture_output=True)
+
+    declare()
+    declare(env={**bare, "WARROOM_DB": str(env_db)})
+    declare("--db", str(flag_db), env={**bare, "WARROOM_DB": str(env_db)})
+    assert team.exists() and env_db.exists() and flag_db.exists()
+    listed = subprocess.run([warroom_exe(), "list"], env=bare, capture_output=True, text=True)
+    assert listed.stdout.count("INC-") == 1  # the config's file holds one; the others went elsewhere
+    write(user_config, 'database = "postgresql://alice:s3cret@db.internal/warroom"')
+    printed = subprocess.run([warroom_exe(), "config"], env=bare, capture_output=True, text=True)
+    assert printed.returncode == 0 and "s3cret" not in printed.stdout
+    assert 'database = "postgresql://alice:***@db.internal/warroom"' in printed.stdout
+    assert "# database: postgresql://alice:***@db.internal/warroom" in printed.stdout
+
+
 def test_the_name_on_the_timeline_comes_from_the_config_unless_warroom_name_is_set(user_config, db_file):
     write(user_config, 'name = "carol"')
     environment = {k: v for k, v in os.environ.items() if k != "WARROOM_NAME"}
@@ -123,7 +149,7 @@ BROKEN = [
     ("bell = ", "line 1, at the end of the file: not valid TOML: invalid value"),
     ("name = 'x'\nbell = tru\n", "line 2, column 8: not valid TOML: invalid value"),
     ('name = "a"\nname = "b"', "not valid TOML: cannot overwrite a value"),
-    ('colour = "red"', "colour: unknown key; expected one of: name, bell"),
+    ('colour = "red"', "colour: unknown key; expected one of: name, database, bell"),
     ('bell = "yes"', 'bell: expected true or false, got str "yes"'),
     ("theme = 'neon'", "theme: expected one of: textual-dark"),
     ('levers = ["a", "b", "c"]', "levers: expected a list of 4 names"),
@@ -235,5 +261,5 @@ def test_every_top_level_key_and_runbook_lever_key_is_in_the_readme_config_table
     from warroom.domain.playbook import LEVER_KEYS
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    for key in ("`name`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", *LEVER_KEYS):
+    for key in ("`name`", "`database`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", *LEVER_KEYS):
         assert key in readme

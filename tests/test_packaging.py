@@ -49,7 +49,7 @@ def test_the_readme_command_line_examples_run_as_written_on_a_fresh_database(tmp
         assert "Traceback" not in done.stderr
     postmortem = (work / "postmortem-inc-1.md").read_text()
     assert postmortem.startswith("# Postmortem draft: INC-1 Login fails with 401") and "logins for every user" in postmortem
-    assert (Path(env["HOME"]) / "team.db").exists()
+    assert (Path(env["HOME"]) / "team.db").exists() and (Path(env["HOME"]) / "every-incident.db").exists()
     assert (Path(env["XDG_CONFIG_HOME"]) / "warroom" / "config.toml").exists()
 
 

@@ -17,7 +17,7 @@ from warroom.domain.model import HATS
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import actor_name, db_path, system_clock, worked_incident
-from warroom.store import EventStore, StoreError, open_store
+from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
 
@@ -34,6 +34,7 @@ examples:
   warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
   warroom import inc-1.json                 bring an exported incident into this database
+  warroom copy --to postgresql://db/warroom  every incident into another database (or back)
   warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
 
@@ -134,6 +135,13 @@ def _parser() -> Parser:
                        epilog="example: warroom import inc-3.json --db ~/team.db   (importing it again adds nothing)")
     p.add_argument("file", metavar="FILE", help="the JSON export, or - for standard input")
 
+    p = sub.add_parser("copy", parents=[common], help="copy every incident into another database (a file or a server)",
+                       epilog="examples:\n  warroom copy --to postgresql://alice@db.internal/warroom   (from the file in use)\n"
+                              "  warroom --db postgresql://alice@db.internal/warroom copy --to ~/incidents.db\n"
+                              "running it again adds nothing; an incident that went on adds its newer events",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--to", required=True, metavar="TARGET", help="the database to copy into: a file's path or a postgresql:// address")
+
     p = sub.add_parser("config", parents=[common], help="print the config file's path and the settings in effect",
                        epilog="examples:\n  warroom config --init      write the default file where warroom looks (then edit it)\n"
                               "  warroom config --default > team.toml; warroom --config team.toml",
@@ -199,7 +207,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             _write_new(config.path, render(config, default=True))
             print(f"wrote {config.path}: edit it, then 'warroom config' shows what is in effect", file=out)
             return 0
-        notes = (f"database: {_shown(db_path(getattr(args, 'db', None)))}", f"you are: {actor}")
+        notes = (f"database: {shown(_database(args, config))}", f"you are: {actor}")
         out.write(render(config, default=args.default, notes=notes))
         return 0
     if args.command == "import":  # read and check the whole file before the database is touched
@@ -211,9 +219,11 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             impact_started=parse_when(args.impact_started, now) if args.impact_started else None,
             service=args.service, impact=args.impact,
         )
-    path = db_path(getattr(args, "db", None))
+    path = _database(args, config)
     if args.command not in ("declare", "demo", "import"):  # reading never creates a database
         _must_exist(path)
+    if args.command == "copy":
+        return await _copy(path, db_path(args.to), out)
     store = await open_store(path)
     try:
         if args.command == "declare":
@@ -285,13 +295,22 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
     return 0
 
 
-def _shown(target: Path | str) -> str:
-    """A database as messages name it: a file's path, or a server's address without its password."""
-    if isinstance(target, str):
-        from warroom.store.postgres import shown
+async def _copy(source: Path | str, target: Path | str, out) -> int:
+    from warroom.moving import copy_all
 
-        return shown(target)
-    return str(target)
+    if not isinstance(target, str) and target.is_dir():
+        raise StoreError(f"{target}: is a folder, not a database file")
+    done = await copy_all(source, target, lambda line: print(line, file=out))
+    print(f"copied {done.events:,} events of {done.incidents} incidents to {shown(target)}; "
+          f"{done.there} there already", file=out)
+    if done.refused:
+        raise StoreError(f"{len(done.refused)} incidents not copied (see above); first: {done.refused[0]}")
+    return 0
+
+
+def _database(args: argparse.Namespace, config: Config) -> Path | str:
+    """The database: --db, else WARROOM_DB, else the config's `database`, else the default file."""
+    return db_path(getattr(args, "db", None), config.database)
 
 
 def _must_exist(path: Path | str) -> None:
@@ -320,7 +339,7 @@ def _status(args: argparse.Namespace, out, config: Config) -> int:
     from warroom import report
     from warroom.store import peek
 
-    path = db_path(getattr(args, "db", None))
+    path = _database(args, config)
 
     def bar(words: str) -> None:  # the status bar shows stdout: say it there too, not a quiet bar
         if args.tmux:
@@ -346,11 +365,11 @@ def _status(args: argparse.Namespace, out, config: Config) -> int:
     return 0
 
 
-def _demo_code(args: argparse.Namespace) -> str:
+def _demo_code(args: argparse.Namespace, config: Config) -> str:
     import asyncio
 
     async def newest() -> str:
-        store = await open_store(db_path(getattr(args, "db", None)))
+        store = await open_store(_database(args, config))
         try:
             return (await store.incidents())[0].code
         finally:
@@ -372,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from warroom.console.launch import run_console
 
-            return run_console(db_path(getattr(args, "db", None)), config=config, bell=config.bell and not args.no_bell,
+            return run_console(_database(args, config), config=config, bell=config.bell and not args.no_bell,
                                alerts=config.alerts and not args.no_alerts, read_only=args.read_only)
         if args.command == "status":
             return _status(args, sys.stdout, config)
@@ -382,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo" and status == 0 and not args.no_console:
             from warroom.console.launch import run_console
 
-            return run_console(db_path(getattr(args, "db", None)), code=_demo_code(args), config=config,
+            return run_console(_database(args, config), code=_demo_code(args, config), config=config,
                                bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
         return status
     except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError) as error:

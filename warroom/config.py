@@ -54,6 +54,7 @@ class Config:
     path: Path
     found: bool  # False: no file, the defaults
     name: str = ""
+    database: str = ""  # a file's path or a postgresql:// address; WARROOM_DB and --db come first
     bell: bool = True
     alerts: bool = True
     theme: str = "textual-dark"
@@ -173,8 +174,9 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
 
 
 def _config(data: dict, path: Path) -> Config:
-    _table(data, "", ("name", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks"))
+    _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
+    database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
     levers = LEVERS
     if "levers" in data:
         value = data["levers"]
@@ -194,7 +196,7 @@ def _config(data: dict, path: Path) -> Config:
     for service in runbooks:
         _text(service, f"runbooks.{service}", limit=80)
     return Config(
-        path, found=True, name=name,
+        path, found=True, name=name, database=database,
         bell=_bool(data["bell"], "bell") if "bell" in data else True,
         alerts=_bool(data["alerts"], "alerts") if "alerts" in data else True,
         theme=_choice(data["theme"], "theme", THEMES) if "theme" in data else "textual-dark",

@@ -10,6 +10,7 @@ from warroom.config import THEMES, Config, template_key
 from warroom.domain.playbook import LEVER_KEYS
 from warroom.domain.policy import SEND, SeverityPolicy
 from warroom.domain.templates import PLACEHOLDERS
+from warroom.store.address import shown
 
 HEADER = """\
 # warroom config. Put it at {path}
@@ -59,6 +60,10 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         out.append(HEADER.format(path=config.path))
         out.append("# Who you are on the timeline. Default: WARROOM_NAME, else your login name.")
         out.append('# name = "alice"')
+        out.append("# The database: a file, or a PostgreSQL server a team shares (keep its password in")
+        out.append("# ~/.pgpass or PGPASSWORD, not here). --db and WARROOM_DB come first. Default: a file in")
+        out.append("# the user data folder.")
+        out.append('# database = "postgresql://alice@db.internal/warroom"')
         out.append("# The terminal bell, and a notification, when a deadline passes.")
     else:
         state = "" if config.found else "  (not found: the defaults are in effect)"
@@ -66,6 +71,8 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         out += [f"# {note}" for note in notes]
         if config.name:
             out.append(f"name = {toml_string(config.name)}")
+        if config.database:
+            out.append(f"database = {toml_string(shown(config.database))}")
     out.append(f"bell = {str(config.bell).lower()}")
     out.append(f"alerts = {str(config.alerts).lower()}")
     if default:

@@ -17,10 +17,10 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "warroom.db"
 
 
-def db_path(flag: str | None) -> Path | str:
-    """`--db` first, then `WARROOM_DB`, then the user's data folder: a file's path, or a
-    PostgreSQL address (postgresql://…) as it was given."""
-    chosen = flag or os.environ.get("WARROOM_DB")
+def db_path(flag: str | None, configured: str = "") -> Path | str:
+    """`--db` first, then `WARROOM_DB`, then the config's `database`, then the user's data
+    folder: a file's path, or a PostgreSQL address (postgresql://…) as it was given."""
+    chosen = flag or os.environ.get("WARROOM_DB") or configured
     if chosen and chosen.startswith(("postgresql://", "postgres://")):
         return chosen
     return Path(chosen).expanduser() if chosen else default_db_path()

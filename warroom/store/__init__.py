@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from warroom.store.address import is_server, shown
 from warroom.store.base import EventStore, IncidentRow
 from warroom.store.files import CommitUnknown, Conflict, StoreError
 from warroom.store.reading import Opening
@@ -19,12 +20,7 @@ from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION
 Store = SqliteStore  # the default backend (open_store chooses by the target)
 
 __all__ = ["CommitUnknown", "Conflict", "MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "Opening", "SqliteStore", "Store",
-           "StoreError", "is_server", "open_store", "peek"]
-
-
-def is_server(target: str | Path) -> bool:
-    """A postgresql:// (or postgres://) address rather than a file."""
-    return str(target).startswith(("postgresql://", "postgres://"))
+           "StoreError", "is_server", "open_store", "peek", "shown"]
 
 
 def peek(target: str | Path, code: str | None = None, preferred: str | None = None, levers: tuple[str, ...] | None = None):

@@ -127,7 +127,7 @@ class EventStore:
         await self._fetch("INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", number, code, at.isoformat())
         return number, code
 
-    async def import_incident(self, code: str, events: list[Event]) -> tuple[str, int]:
+    async def import_incident(self, code: str, events: list[Event], source: str = "the file") -> tuple[str, int]:
         """Bring in an incident exported elsewhere: (its code here, how many events were added).
         The same incident (the same declaration) is not duplicated: only events it lacks are
         added, and an incident that went another way here is refused. A different incident
@@ -142,7 +142,7 @@ class EventStore:
             number, here = mine
             have = [_identity_key(e) for e in await self.events(here)]
             if [_identity_key(e) for e in events[: len(have)]] != have[: len(events)]:
-                raise StoreError(f"{here} here and {code} in the file went different ways; nothing imported")
+                raise StoreError(f"{here} in {self.where} and {code} in {source} went different ways; nothing imported")
             return [await self._insert(number, _recoded(e, here)) for e in events[len(have):]]
 
         here = code

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from warroom.domain.model import LEVERS
 from warroom.store import reading
+from warroom.store.address import shown
 from warroom.store.base import EventStore
 from warroom.store.files import CommitUnknown, StoreError
 from warroom.store.reading import Opening
@@ -75,15 +75,6 @@ def _postgres(sql: str) -> str:
     for pattern, replacement in _DIALECT:
         sql = pattern.sub(replacement, sql)
     return sql
-
-
-def shown(url: str) -> str:
-    """The address without its password: what messages and the screen say."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 # TCP keepalives: a server cut off (not shut down) is noticed within about 20 s, not hours.
