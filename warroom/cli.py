@@ -20,6 +20,7 @@ from warroom.settings import actor_name, db_path, system_clock, worked_incident
 from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
+from warroom.intake import BadPayload
 
 EXAMPLES = """\
 examples:
@@ -35,6 +36,8 @@ examples:
   warroom status --tmux                     one line for the tmux status bar
   warroom import inc-1.json                 bring an exported incident into this database
   warroom copy --to postgresql://db/warroom  every incident into another database (or back)
+  warroom receive                           receive pages from Alertmanager and PagerDuty on 127.0.0.1:9095
+  warroom alert page.json                   take one page (a webhook body) from a file
   warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
 
@@ -135,6 +138,17 @@ def _parser() -> Parser:
                        epilog="example: warroom import inc-3.json --db ~/team.db   (importing it again adds nothing)")
     p.add_argument("file", metavar="FILE", help="the JSON export, or - for standard input")
 
+    p = sub.add_parser("receive", parents=[common], help="receive pages: Alertmanager and PagerDuty webhooks open or join incidents",
+                       epilog="examples:\n  warroom receive                          on 127.0.0.1:9095 (the config's [receive] listen)\n"
+                              "  WARROOM_RECEIVE_TOKEN=… warroom receive --listen 0.0.0.0:9095\n"
+                              "endpoints: POST /alertmanager, POST /pagerduty, GET /healthz",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--listen", metavar="HOST:PORT", help="where to listen (default: the config's, else 127.0.0.1:9095)")
+
+    p = sub.add_parser("alert", parents=[common], help="take one page from a file: what receive takes over HTTP",
+                       epilog="example: warroom alert page.json   (an Alertmanager or PagerDuty webhook body; - reads stdin)")
+    p.add_argument("file", metavar="FILE", help="the webhook's JSON body, or - for standard input")
+
     p = sub.add_parser("copy", parents=[common], help="copy every incident into another database (a file or a server)",
                        epilog="examples:\n  warroom copy --to postgresql://alice@db.internal/warroom   (from the file in use)\n"
                               "  warroom --db postgresql://alice@db.internal/warroom copy --to ~/incidents.db\n"
@@ -168,13 +182,13 @@ async def _code(store: EventStore, given: str | None, resolved_too: bool = False
     return code
 
 
-def _read_import(name: str) -> tuple[bytes, str]:
+def _read_import(name: str, what: str = "an export") -> tuple[bytes, str]:
     try:
         if name == "-":
             return sys.stdin.buffer.read(), "standard input"
         return Path(name).expanduser().read_bytes(), name
     except IsADirectoryError:
-        raise ImportRefused(f"{name}: is a folder, not an export") from None
+        raise ImportRefused(f"{name}: is a folder, not {what}") from None
     except OSError as error:
         raise ImportRefused(f"{name}: cannot read it: {error.strerror or error}") from None
     except ValueError:  # a NUL in the name: no file can be called that
@@ -212,6 +226,12 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         return 0
     if args.command == "import":  # read and check the whole file before the database is touched
         incoming = read_export(*_read_import(args.file), now=now)
+    if args.command == "alert":
+        from warroom.intake.payloads import either
+
+        page = either(_read_import(args.file, "a page")[0], now, _mapping(config))
+    if args.command == "receive":
+        settings = _receiving(args, config)
     if args.command == "declare":  # validate everything before the database is touched
         draft = actions.declare(
             actor, now, args.title, args.severity,
@@ -220,7 +240,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             service=args.service, impact=args.impact,
         )
     path = _database(args, config)
-    if args.command not in ("declare", "demo", "import"):  # reading never creates a database
+    if args.command not in ("declare", "demo", "import", "alert", "receive"):  # reading never creates a database
         _must_exist(path)
     if args.command == "copy":
         return await _copy(path, db_path(args.to), out)
@@ -239,6 +259,17 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
                 print(f"{code}: {added} newer events added to the {len(incoming.events) - added} already here", file=out)
             else:
                 print(f"{code} imported{moved}: {added} events", file=out)
+            return 0
+        if args.command == "alert":
+            return await _take_page(store, page, out)
+        if args.command == "receive":
+            from warroom.intake.receiver import serve
+
+            def ready(port: int) -> None:
+                print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
+                      f"GET /healthz); database {store.where}", file=sys.stderr, flush=True)
+
+            await serve(store, settings, system_clock, ready)
             return 0
         if args.command == "demo":
             from warroom.demo import write_demo
@@ -292,6 +323,46 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
         print(report.list_row(state, now), file=out)
     if more > 0:
         print(f"… and {more:,} more (--limit {len(chosen)} shows them all)", file=out)
+    return 0
+
+
+def _mapping(config: Config):
+    from warroom.intake.payloads import Mapping
+
+    return Mapping(config.receiving.severity, config.receiving.urgency)
+
+
+def _receiving(args: argparse.Namespace, config: Config):
+    """Where `receive` listens and what it asks of a page, from the flag, the environment and the config."""
+    from warroom.intake.receiver import Settings
+
+    listen = args.listen or config.receiving.listen
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"--listen {one_line(listen, 60)}: expected HOST:PORT, such as 127.0.0.1:9095")
+    token = os.environ.get("WARROOM_RECEIVE_TOKEN", "").strip() or config.receiving.token
+    secret = os.environ.get("WARROOM_PAGERDUTY_SECRET", "").strip() or config.receiving.pagerduty_secret
+    settings = Settings(host.strip("[]"), int(port), token, (secret,) if secret else (), _mapping(config))
+    try:
+        settings.check()
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return settings
+
+
+async def _take_page(store: EventStore, page, out) -> int:
+    if page is None:
+        print("nothing recorded: not an event warroom records", file=out)
+        return 0
+    taken = await store.take_page(page)
+    if taken.code is None:
+        print(f"nothing recorded: the group has no open incident and a {page.source} page that does not fire opens none", file=out)
+    elif taken.opened:
+        print(f"{taken.code} opened by the page: {page.severity} {one_line(page.title, 200)} "
+              f"({len(taken.events) - 1} alert events)", file=out)
+    else:
+        print(f"{taken.code}: {len(taken.events)} alert events recorded" if taken.events
+              else f"{taken.code}: nothing new in the page", file=out)
     return 0
 
 
@@ -404,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(_database(args, config), code=_demo_code(args, config), config=config,
                                bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
         return status
-    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError) as error:
+    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError, BadPayload) as error:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130

@@ -17,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from warroom.domain.model import LEVERS, SEVERITIES
+from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY
 from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
 from warroom.domain.policy import NOTIFY, POLICY, SEND, Rule, SeverityPolicy
 from warroom.domain.templates import PLACEHOLDERS, TEMPLATES, placeholders
@@ -50,6 +51,16 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Receiving:
+    """`warroom receive` and `warroom alert`: the [receive] table."""
+    listen: str = "127.0.0.1:9095"
+    token: str = ""  # WARROOM_RECEIVE_TOKEN wins
+    pagerduty_secret: str = ""  # WARROOM_PAGERDUTY_SECRET wins
+    severity: dict = field(default_factory=lambda: dict(DEFAULT_MAPPING))  # Alertmanager's severity label → P0–P3
+    urgency: dict = field(default_factory=lambda: dict(DEFAULT_URGENCY))  # PagerDuty's urgency → P0–P3
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     found: bool  # False: no file, the defaults
@@ -59,6 +70,7 @@ class Config:
     alerts: bool = True
     theme: str = "textual-dark"
     book: Playbook = field(default_factory=Playbook)
+    receiving: Receiving = field(default_factory=Receiving)
 
 
 def default_path() -> Path:
@@ -174,7 +186,7 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
 
 
 def _config(data: dict, path: Path) -> Config:
-    _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks"))
+    _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks", "receive"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
     database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
     levers = LEVERS
@@ -201,6 +213,28 @@ def _config(data: dict, path: Path) -> Config:
         alerts=_bool(data["alerts"], "alerts") if "alerts" in data else True,
         theme=_choice(data["theme"], "theme", THEMES) if "theme" in data else "textual-dark",
         book=Playbook(policy, templates, levers, runbooks),
+        receiving=_receiving(data.get("receive", {})),
+    )
+
+
+def _receiving(value: Any) -> Receiving:
+    table = _table(value, "receive", ("listen", "token", "pagerduty_secret", "severity", "urgency"))
+    listen = _text(table["listen"], "receive.listen", limit=200).strip() if "listen" in table else Receiving.listen
+    if not re.match(r"^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$", listen):
+        raise _Bad("receive.listen", f"expected HOST:PORT, such as 127.0.0.1:9095, got \"{_short(listen)}\"")
+
+    def mapping(key: str, default: dict) -> dict:
+        found = dict(default)
+        for word, severity in _table(table.get(key, {}), f"receive.{key}").items():
+            found[_text(word, f"receive.{key}", limit=40).strip().lower()] = _choice(severity, f"receive.{key}.{_short(word)}", SEVERITIES)
+        return found
+
+    return Receiving(
+        listen=listen,
+        token=_text(table["token"], "receive.token", limit=400).strip() if "token" in table else "",
+        pagerduty_secret=_text(table["pagerduty_secret"], "receive.pagerduty_secret", limit=400).strip()
+        if "pagerduty_secret" in table else "",
+        severity=mapping("severity", DEFAULT_MAPPING), urgency=mapping("urgency", DEFAULT_URGENCY),
     )
 
 

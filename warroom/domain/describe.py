@@ -31,10 +31,19 @@ def _when(value: str) -> str:
 
 
 def _declared(p: dict) -> str:
-    text = f"declared {p.get('severity', '')}: {p.get('title', '')}"
+    by = f" by the page from {p['paged_by']}" if p.get("paged_by") else ""
+    text = f"declared {p.get('severity', '')}{by}: {p.get('title', '')}"
     if p.get("service"):
         text += f" (service {p['service']})"
     return text
+
+
+def _alert(p: dict) -> str:
+    """An alert, its labels and annotations: the evidence, as the monitoring said it."""
+    text = f"alert {p.get('status', '')}: {p.get('name', '') or p.get('group', '')}"
+    labels = " ".join(f"{k}={v}" for k, v in sorted(dict(p.get("labels", {})).items()))
+    notes = " · ".join(f"{k}: {v}" for k, v in sorted(dict(p.get("annotations", {})).items()))
+    return text + (f" [{labels}]" if labels else "") + (f" · {notes}" if notes else "")
 
 
 _WORDS = {
@@ -59,6 +68,7 @@ _WORDS = {
     + (f" (due {p['due']})" if p.get("due") else ""),
     Kind.RESOLVED: lambda p: "resolved",
     Kind.REOPENED: lambda p: "reopened" + (f" — {p['reason']}" if p.get("reason") else ""),
+    Kind.ALERT: _alert,
 }
 
 

@@ -88,6 +88,19 @@ def _span(start: datetime | None, end: datetime | None) -> timedelta | None:
 
 
 @dataclass
+class AlertSeen:
+    """An alert as the incident last heard of it (by its fingerprint)."""
+    name: str
+    status: str  # firing, resolved, acknowledged
+    since: datetime  # when that was heard
+    source: str = ""
+    group: str = ""
+
+
+MAX_ALERTS = 200  # alerts kept in the state, the most recently heard: a storm is on the timeline
+
+
+@dataclass
 class IncidentState:
     code: str = ""
     title: str = ""
@@ -111,6 +124,9 @@ class IncidentState:
     corrections: dict[str, datetime] = field(default_factory=dict)  # milestone -> corrected time
     base: dict[str, datetime] = field(default_factory=dict)  # milestones the events set directly
     last_id: int = 0
+    paged_by: str = ""  # the alerting that opened the incident, if it was not a person
+    alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
+    heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -217,7 +233,9 @@ def _declared(s: IncidentState, e: Event) -> None:
     s.base[DETECTED] = _time(p.get("detected")) or e.at
     if p.get("impact_started"):
         s.base[IMPACT_STARTED] = _time(p["impact_started"])
-    s.holders[e.role] = e.actor
+    s.paged_by = p.get("paged_by", "")
+    if not s.paged_by:  # a page opens the incident with every hat free: the on-call takes them
+        s.holders[e.role] = e.actor
 
 
 def _time(value: object) -> datetime | None:
@@ -233,6 +251,18 @@ def _hat_worn(s: IncidentState, e: Event) -> None:
         if s.holders.get(hat) == e.actor:
             del s.holders[hat]
     s.holders[e.payload.get("hat", e.role)] = e.actor
+
+
+def _alert(s: IncidentState, e: Event) -> None:
+    p = e.payload
+    s.heard[p.get("group", "")] = e.at
+    if p.get("status") == "still firing":
+        return  # nothing new about any alert: the timeline holds the repeat
+    key = p.get("fingerprint") or f"{p.get('source')}:{p.get('group')}"
+    s.alerts.pop(key, None)
+    s.alerts[key] = AlertSeen(p.get("name", ""), p.get("status", ""), e.at, p.get("source", ""), p.get("group", ""))
+    while len(s.alerts) > MAX_ALERTS:
+        del s.alerts[next(iter(s.alerts))]
 
 
 def _lever(s: IncidentState, e: Event) -> None:
@@ -314,6 +344,7 @@ _HANDLERS = {
     Kind.MILESTONE_SET: _milestone,
     Kind.RESOLVED: _resolved,
     Kind.REOPENED: _reopened,
+    Kind.ALERT: _alert,
     Kind.COMMUNICATION_SENT: _sent,
     Kind.ESCALATION_NOTIFIED: lambda s, e: s.notified.setdefault(e.payload.get("deadline", ""), e.at),
     Kind.FOLLOWUP_ADDED: lambda s, e: s.followups.append(

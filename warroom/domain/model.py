@@ -69,6 +69,7 @@ class Kind:
     RESOLVED = "resolved"
     REOPENED = "reopened"
     RULE_OVERRIDDEN = "rule overridden"  # a rule of the practice set aside, with the reason
+    ALERT = "alert"  # a page from the alerting (Alertmanager, PagerDuty): firing, resolved, …
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
@@ -91,6 +92,7 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.FOLLOWUP_ADDED: COMMANDER,
     Kind.RESOLVED: COMMANDER,
     Kind.REOPENED: COMMANDER,
+    Kind.ALERT: INVESTIGATOR,  # what the monitoring says is evidence, for the investigator
 }
 
 

@@ -60,6 +60,26 @@ class Declared(_Payload):
     impact_started: Time | None = None
     service: Service = ""
     impact: Impact = ""
+    paged_by: Literal["", "alertmanager", "pagerduty"] = ""  # opened by a page, not a person
+
+
+MAX_LABELS = 64
+Label = Annotated[str, Meta(max_length=200)]
+LabelValue = Annotated[str, Meta(max_length=MAX_TEXT)]
+Labels = Annotated[dict[Label, LabelValue], Meta(max_length=MAX_LABELS)]
+
+
+class Alert(_Payload):
+    """One alert of a page as it arrived: untrusted text, bounded here like every other."""
+    source: Literal["alertmanager", "pagerduty"]
+    group: Annotated[str, Meta(min_length=1, max_length=2000)]  # Alertmanager's groupKey; PagerDuty's incident id
+    status: Literal["firing", "resolved", "still firing", "acknowledged"]
+    name: Annotated[str, Meta(max_length=MAX_TITLE)] = ""
+    fingerprint: Annotated[str, Meta(max_length=200)] = ""
+    labels: Labels = {}
+    annotations: Labels = {}
+    starts_at: Time | None = None
+    url: Annotated[str, Meta(max_length=2000)] = ""
 
 
 class SeverityChanged(_Payload):
@@ -167,6 +187,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     Kind.RESOLVED: Resolved,
     Kind.REOPENED: Reopened,
     Kind.RULE_OVERRIDDEN: RuleOverridden,
+    Kind.ALERT: Alert,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 

@@ -5,11 +5,14 @@ its transactions and its dialect through the hooks at the end; everything else i
 
 from __future__ import annotations
 
+import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
+from warroom.domain.paging import Page
 from warroom.domain.model import LEVERS, Event, Kind
 from warroom.domain.schema import check
 from warroom.store import reading, summary
@@ -17,11 +20,22 @@ from warroom.store.files import Conflict, StoreError
 from warroom.store.reading import SELECT as _SELECT, Opening, row_event as _row_event
 from warroom.store.tables import SCHEMA_VERSION
 
+_PAGE_GROUP_VERSION = 4  # the SQLite schema that has page_group (PostgreSQL's own version 2 is reported as it)
+
 
 @dataclass(frozen=True)
 class IncidentRow:
     code: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class PageTaken:
+    """What a page did: the incident it opened or joined (None: its group has no open incident
+    and it opens none, a late "resolved" say), and the events written."""
+    code: str | None
+    opened: bool = False
+    events: list[Event] = field(default_factory=list)
 
 
 def _identity_key(event: Event) -> tuple:
@@ -59,6 +73,7 @@ class EventStore:
         self.version = SCHEMA_VERSION  # the schema the database is at (an older one is read as it is)
         self._touched: set[int] = set()  # incidents a transaction wrote to: their summaries follow
         self._known_fresh = False  # every summary known to be fresh (see _all_fresh)
+        self._one_transaction = asyncio.Lock()  # tasks sharing this store (a receiver's) take turns
 
     async def _refresh_stale(self) -> None:
         """Summaries missing, behind their log or of another fold version (a database written
@@ -159,6 +174,37 @@ class EventStore:
                 return number, code
         return None
 
+    async def take_page(self, page: Page) -> PageTaken:
+        """A page from the alerting, in one transaction under the writers' lock: it joins the
+        open incident of its group or, when none is open and it fires, opens one; then what is
+        new in it is appended (see `paging`). A hundred pages at once open one incident a group."""
+        taken = PageTaken(None)
+
+        async def write() -> list[Event]:
+            nonlocal taken
+            found = await self._fetch("SELECT p.incident_id, i.code FROM page_group p JOIN incident i ON i.id = p.incident_id "
+                                      "WHERE p.source = ? AND p.grp = ? ORDER BY p.incident_id DESC", page.source, page.group)
+            incident_id = code = state = None
+            for number, its_code in found:
+                state = await self._state_now(number)
+                if not state.resolved:
+                    incident_id, code = number, its_code
+                    break
+            written = []
+            if incident_id is None:
+                if not page.firing:
+                    return []
+                incident_id, code = await self._new_incident(None, page.received)
+                written.append(await self._insert(incident_id, _recoded(paging.declaration(page), code)))
+                state = fold(written)
+            for draft in paging.alert_events(state, page):
+                written.append(await self._insert(incident_id, _recoded(draft, code)))
+            taken = PageTaken(code, len(written) > 0 and written[0].kind == Kind.DECLARED, written)
+            return written
+
+        await self._transaction(write)
+        return taken
+
     async def append(self, events: list[Event]) -> list[Event]:
         """Commit events in one transaction; they come back with their ids once on disk."""
         if not events:
@@ -188,6 +234,9 @@ class EventStore:
         self._touched.add(incident_id)
         payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         event_id = await self._insert_row(incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload)
+        if event.kind == Kind.ALERT and self.version >= _PAGE_GROUP_VERSION:  # (also when imported or copied)
+            await self._fetch("INSERT INTO page_group (source, grp, incident_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                              event.payload["source"], event.payload["group"], incident_id)
         return Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, event_id)
 
     async def _transaction(self, write) -> list[Event]:
@@ -195,20 +244,21 @@ class EventStore:
         it wrote to are brought up to date in the same commit."""
         if self.read_only:
             raise StoreError(f"{self.where}: opened read-only: nothing can be written")
-        self.check_file()
-        await self._begin()
-        self._touched.clear()
-        try:
-            written = await write()
-            for incident_id in sorted(self._touched):
-                await self._refresh(incident_id)  # the summary moves with its events, in one commit
-            await self._commit()
-        except BaseException as error:
-            await self._rollback()
-            told = self._told(error)
-            if told is not error:
-                raise told from None
-            raise
+        async with self._one_transaction:
+            self.check_file()
+            await self._begin()
+            self._touched.clear()
+            try:
+                written = await write()
+                for incident_id in sorted(self._touched):
+                    await self._refresh(incident_id)  # the summary moves with its events, in one commit
+                await self._commit()
+            except BaseException as error:
+                await self._rollback()
+                told = self._told(error)
+                if told is not error:
+                    raise told from None
+                raise
         return written
 
     # -- reading -------------------------------------------------------------------------

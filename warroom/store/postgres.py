@@ -14,7 +14,7 @@ from functools import lru_cache
 import psycopg
 
 from warroom.domain.model import LEVERS
-from warroom.store import reading
+from warroom.store import reading, summary
 from warroom.store.address import shown
 from warroom.store.base import EventStore
 from warroom.store.files import CommitUnknown, StoreError
@@ -59,6 +59,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX summary_fold ON summary(fold_version, last_id)
     """,
+    summary.PAGE_GROUP,  # 2: as SQLite's 4
 )
 
 # SQLite's words in the shared queries, and PostgreSQL's for them.

@@ -115,6 +115,7 @@ class SqliteStore(EventStore):
         await db.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             await self._migrate(version)
+            self.version = SCHEMA_VERSION
         await self._refresh_stale()
 
 

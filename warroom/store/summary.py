@@ -150,3 +150,15 @@ def from_columns(code: str, title: str, severity: str, status: str, service: str
                  detected: str | None, resolved: str | None) -> Summary:
     when = lambda text: datetime.fromisoformat(text) if text else None  # noqa: E731
     return Summary(code, title, severity, status, service, impact, when(detected), when(resolved))
+
+
+# Which incident a page's group (Alertmanager's groupKey, PagerDuty's incident id) went to:
+# written with each alert event, so a re-sent group joins its open incident in one lookup.
+PAGE_GROUP = """
+    CREATE TABLE page_group (
+        source TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        incident_id INTEGER NOT NULL REFERENCES incident(id),
+        PRIMARY KEY (source, grp, incident_id)
+    )
+"""

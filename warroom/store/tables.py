@@ -31,6 +31,7 @@ MIGRATIONS: tuple[str, ...] = (
     # 3: the investigator's pane reads the newest findings and hypotheses without a scan of the log,
     f"CREATE INDEX event_investigation ON event(incident_id, id) WHERE {summary.INVESTIGATION.format(e='')}; "
     f"{summary.SEARCHED}",  # and a search column in the summary (filled as fold version 2 rebuilds them)
+    summary.PAGE_GROUP,  # 4: which incident each group of alerts opened or joined (written with its alerts)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

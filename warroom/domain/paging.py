@@ -1,0 +1,95 @@
+"""Detect: a page arrives. What the alerting sent, in the incident's own words, and what it
+adds to the log. Pure: the receiver and `warroom alert` decode the payloads into a `Page`;
+the store, under its writers' lock, finds the open incident of the page's group (or opens one
+with `declaration`) and appends what `alert_events` says is new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import COMMANDER, INVESTIGATOR, SEVERITIES, Event, Kind
+
+STILL_FIRING_EVERY = timedelta(minutes=30)  # a re-sent group that says nothing new: one line at most this often
+DEFAULT_SEVERITY = "P2"
+DEFAULT_MAPPING = {"critical": "P1", "error": "P2", "warning": "P2", "info": "P3"}  # Alertmanager's severity label
+DEFAULT_URGENCY = {"high": "P1", "low": "P3"}  # PagerDuty's urgency
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert of a page."""
+    fingerprint: str
+    name: str
+    status: str  # firing, resolved, acknowledged
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    starts_at: datetime | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One notification from the alerting: a group of alerts (Alertmanager) or an incident
+    (PagerDuty), what it would open, and its alerts."""
+    source: str  # alertmanager, pagerduty
+    group: str  # Alertmanager's groupKey, PagerDuty's incident id: the same group joins one incident
+    firing: bool  # whether it opens an incident when its group has none open
+    title: str
+    severity: str
+    service: str
+    received: datetime
+    alerts: tuple[Alert, ...]
+
+    @property
+    def impact_started(self) -> datetime | None:
+        """The earliest start of any alert: when the impact began, as far as monitoring knows."""
+        starts = [a.starts_at for a in self.alerts if a.starts_at is not None and a.starts_at <= self.received]
+        return min(starts, default=None)
+
+
+def severity_of(labels: dict[str, str], mapping: dict[str, str]) -> str:
+    """An Alertmanager group's severity: its `priority` label when that is P0–P3, else its
+    `severity` label through the mapping (P0 only when mapped), else P2."""
+    priority = labels.get("priority", "").strip().upper()
+    if priority in SEVERITIES:
+        return priority
+    return mapping.get(labels.get("severity", "").strip().lower(), DEFAULT_SEVERITY)
+
+
+def declaration(page: Page) -> Event:
+    """The declared event of an incident the page opens: detected when the page was received,
+    impact from the earliest alert, every hat free for the people on call."""
+    payload = {"title": page.title, "severity": page.severity, "detected": page.received.isoformat(),
+               "paged_by": page.source}
+    if page.impact_started is not None:
+        payload["impact_started"] = page.impact_started.isoformat()
+    if page.service:
+        payload["service"] = page.service
+    return Event("", page.received, page.source, COMMANDER, Kind.DECLARED, payload)
+
+
+def alert_events(state: IncidentState, page: Page) -> list[Event]:
+    """What the page adds to the incident: each alert whose state is new to it; when nothing is
+    new (Alertmanager re-sends a group every repeat_interval) one "still firing" line, at most
+    once every STILL_FIRING_EVERY, never a flood."""
+    events = []
+    for alert in page.alerts:
+        seen = state.alerts.get(alert.fingerprint)
+        if seen is not None and seen.status == alert.status:
+            continue
+        payload = {"source": page.source, "group": page.group, "status": alert.status, "name": alert.name,
+                   "fingerprint": alert.fingerprint, "labels": alert.labels, "annotations": alert.annotations}
+        if alert.starts_at is not None and alert.starts_at <= page.received:
+            payload["starts_at"] = alert.starts_at.isoformat()
+        if alert.url:
+            payload["url"] = alert.url
+        events.append(Event(state.code, page.received, page.source, INVESTIGATOR, Kind.ALERT, payload))
+    if not events and page.firing:
+        last = state.heard.get(page.group)
+        if last is None or page.received - last >= STILL_FIRING_EVERY:
+            events.append(Event(state.code, page.received, page.source, INVESTIGATOR, Kind.ALERT,
+                                {"source": page.source, "group": page.group, "status": "still firing", "name": page.title}))
+    return events

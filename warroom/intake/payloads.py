@@ -1,0 +1,189 @@
+"""What Alertmanager (webhook version 4; Grafana's Alertmanager-compatible contact point sends
+the same) and PagerDuty (V3 webhooks) send, decoded with msgspec into typed structs, then into
+the domain's `Page`. Fields warroom does not use are ignored; the ones it uses are checked, and
+a payload of the wrong shape is refused with one line naming the field. Alert text is untrusted:
+it is bounded here and made harmless wherever it is shown."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import msgspec
+
+from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY, Alert, Page, severity_of
+from warroom.domain.schema import MAX_LABELS
+from warroom.domain.text import clean_input
+from warroom.intake import BadPayload
+
+MAX_BODY = 1 << 20  # a page of more than a megabyte is refused
+MAX_NAME = 300  # an alert's name or an incident's title taken from a page
+MAX_VALUE = 4000  # a label's or an annotation's value
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How a page's words become a severity (the config's [receive] table)."""
+    severity: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MAPPING))
+    urgency: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URGENCY))
+
+
+# -- Alertmanager ---------------------------------------------------------------------------
+class _AmAlert(msgspec.Struct):
+    status: str
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+    startsAt: str = ""
+    generatorURL: str = ""
+    fingerprint: str = ""
+
+
+class _AmPayload(msgspec.Struct):
+    version: str
+    groupKey: str
+    status: str
+    alerts: list[_AmAlert]
+    groupLabels: dict[str, str] = {}
+    commonLabels: dict[str, str] = {}
+    commonAnnotations: dict[str, str] = {}
+    externalURL: str = ""
+
+
+# -- PagerDuty ------------------------------------------------------------------------------
+class _PdReference(msgspec.Struct):
+    summary: str = ""
+    id: str = ""
+
+
+class _PdIncident(msgspec.Struct):
+    id: str
+    title: str = ""
+    status: str = ""
+    urgency: str = ""
+    html_url: str = ""
+    created_at: str = ""
+    service: _PdReference | None = None
+
+
+class _PdEvent(msgspec.Struct):
+    event_type: str
+    data: _PdIncident
+    occurred_at: str = ""
+    resource_type: str = "incident"
+
+
+class _PdPayload(msgspec.Struct):
+    event: _PdEvent
+
+
+def _decoded(raw: bytes, shape: type, what: str):
+    if len(raw) > MAX_BODY:
+        raise BadPayload(f"{len(raw):,} bytes; a page is at most {MAX_BODY:,}")
+    try:
+        return msgspec.json.decode(raw, type=shape)
+    except msgspec.ValidationError as error:
+        text, _, where = str(error).partition(" - at `$")
+        raise BadPayload(f"not {what}: {where.rstrip('`').lstrip('.') or 'the body'}: {text[:200]}") from None
+    except msgspec.DecodeError as error:
+        raise BadPayload(f"not JSON: {str(error)[:200]}") from None
+
+
+_FRACTION = re.compile(r"\.(\d{6})\d+")
+
+
+def _time(text: str) -> datetime | None:
+    """An RFC 3339 time as the alerting writes it (nanoseconds and `Z` included); None for
+    Alertmanager's zero time or what cannot be read."""
+    if not text or text.startswith("0001-"):
+        return None
+    try:
+        moment = datetime.fromisoformat(_FRACTION.sub(r".\1", text.strip()).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _cut(text: str, limit: int) -> str:
+    text = clean_input(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _labels(found: dict[str, str]) -> dict[str, str]:
+    """At most MAX_LABELS of them (in name order), each bounded: a page is never refused for
+    carrying too much, and never carries more than the schema holds."""
+    return {_cut(k, 200): _cut(v, MAX_VALUE) for k, v in sorted(found.items())[:MAX_LABELS]}
+
+
+def alertmanager(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> Page:
+    """An Alertmanager webhook (version 4) as a page: its group, what it would open, its alerts."""
+    body = _decoded(raw, _AmPayload, "an Alertmanager webhook")
+    if body.version != "4":
+        raise BadPayload(f"Alertmanager webhook version {body.version[:20]!r}; warroom reads version 4")
+    if body.status not in ("firing", "resolved") or not body.groupKey.strip():
+        raise BadPayload("not an Alertmanager webhook: status must be firing or resolved, with a groupKey")
+    common = body.commonLabels
+    first = body.alerts[0].labels if body.alerts else {}
+    name = common.get("alertname") or body.groupLabels.get("alertname") or first.get("alertname", "")
+    title = body.commonAnnotations.get("summary") or name or "an alert from Alertmanager"
+    alerts = []
+    for alert in body.alerts:
+        if alert.status not in ("firing", "resolved"):
+            raise BadPayload("alerts: each status must be firing or resolved")
+        key = alert.fingerprint or hashlib.sha256(repr(sorted(alert.labels.items())).encode()).hexdigest()[:16]
+        alerts.append(Alert(_cut(key, 200), _cut(alert.labels.get("alertname", name), MAX_NAME), alert.status,
+                            _labels(alert.labels), _labels(alert.annotations), _time(alert.startsAt),
+                            _cut(alert.generatorURL, 2000)))
+    return Page("alertmanager", _cut(body.groupKey, 2000), body.status == "firing", _cut(" ".join(title.split()), MAX_NAME),
+                severity_of({**first, **common}, mapping.severity), _cut(common.get("service") or common.get("job", ""), 80).strip(),
+                received, tuple(alerts))
+
+
+PAGERDUTY_STATUS = {"incident.triggered": "firing", "incident.acknowledged": "acknowledged", "incident.resolved": "resolved"}
+
+
+def pagerduty(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> Page | None:
+    """A PagerDuty V3 webhook as a page; None for an event type warroom does not record."""
+    body = _decoded(raw, _PdPayload, "a PagerDuty V3 webhook")
+    status = PAGERDUTY_STATUS.get(body.event.event_type)
+    if status is None:
+        return None
+    incident = body.event.data
+    if not incident.id.strip():
+        raise BadPayload("not a PagerDuty V3 webhook: event.data.id is empty")
+    title = " ".join(incident.title.split()) or f"PagerDuty incident {incident.id}"
+    service = incident.service.summary if incident.service else ""
+    alert = Alert(_cut(f"pagerduty:{incident.id}", 200), _cut(title, MAX_NAME), status,
+                  _labels({"urgency": incident.urgency, "service": service, "status": incident.status}),
+                  {}, _time(incident.created_at), _cut(incident.html_url, 2000))
+    severity = mapping.urgency.get(incident.urgency.strip().lower(), "P2")
+    return Page("pagerduty", _cut(incident.id, 2000), status == "firing", _cut(title, MAX_NAME), severity,
+                _cut(" ".join(service.split()), 80), received, (alert,))
+
+
+def signed_by(raw: bytes, header: str, secrets: tuple[str, ...]) -> bool:
+    """PagerDuty's X-PagerDuty-Signature: `v1=` HMAC-SHA256 of the body, hex, with the
+    webhook's secret; several, comma-separated, while a secret is being rotated."""
+    given = [part.strip()[3:] for part in header.split(",") if part.strip().startswith("v1=")]
+    for secret in secrets:
+        expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        if any(hmac.compare_digest(expected, signature) for signature in given):
+            return True
+    return False
+
+
+def either(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> Page | None:
+    """`warroom alert`: a payload of either kind, told apart by its shape."""
+    if len(raw) > MAX_BODY:
+        raise BadPayload(f"{len(raw):,} bytes; a page is at most {MAX_BODY:,}")
+    try:
+        outline = msgspec.json.decode(raw)
+    except msgspec.DecodeError as error:
+        raise BadPayload(f"not JSON: {str(error)[:200]}") from None
+    if isinstance(outline, dict) and "groupKey" in outline:
+        return alertmanager(raw, received, mapping)
+    if isinstance(outline, dict) and isinstance(outline.get("event"), dict):
+        return pagerduty(raw, received, mapping)
+    raise BadPayload("neither an Alertmanager webhook (groupKey, alerts) nor a PagerDuty V3 webhook (event)")
