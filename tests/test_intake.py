@@ -190,3 +190,55 @@ async def test_a_page_opens_one_incident_per_group_on_postgresql_too(postgres_cl
     finally:
         for store in stores:
             await store.close()
+
+
+def test_the_real_alertmanager_pages_warroom(db_file):
+    """Debian's Alertmanager on loopback, its webhook receiver `warroom receive` (with a token):
+    alerts posted to Alertmanager's own API open one incident per group with the right title,
+    severity, service and impact start; a new alert in the group is recorded; the resolution
+    Alertmanager sends is recorded, and the incident stays open for the commander."""
+    from datetime import datetime, timedelta, timezone
+
+    from alerting import Alertmanager
+    from intake import wait_until
+
+    receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_RECEIVE_TOKEN": "am-token"})
+    manager = Alertmanager(f"{receiver.url}/alertmanager", token="am-token")
+    try:
+        started = datetime.now(timezone.utc) - timedelta(minutes=7)
+
+        def sent(name: str, instance: str, ends: datetime | None = None, **labels) -> dict:
+            found = {"labels": {"alertname": name, "instance": instance, **labels},
+                     "annotations": {"summary": f"{name} on checkout"},
+                     "startsAt": started.isoformat(), "generatorURL": "http://prometheus/graph"}
+            if ends:
+                found["endsAt"] = ends.isoformat()
+            return found
+
+        manager.fire([sent("CheckoutErrors", "web-1", severity="critical", service="checkout"),
+                      sent("DiskFull", "db-1", severity="warning", job="postgres")])
+        wait_until(lambda: len(incidents(db_file)) == 2, "two incidents, one per group")
+        declared = {p["title"]: p for _, kind, p in events(db_file) if kind == "declared"}
+        assert set(declared) == {"CheckoutErrors on checkout", "DiskFull on checkout"}
+        checkout, disk = declared["CheckoutErrors on checkout"], declared["DiskFull on checkout"]
+        assert (checkout["severity"], checkout["service"]) == ("P1", "checkout")
+        assert (disk["severity"], disk["service"]) == ("P2", "postgres")  # no service label: the job
+        assert datetime.fromisoformat(checkout["impact_started"]) == started.replace(microsecond=started.microsecond)
+        assert datetime.fromisoformat(checkout["detected"]) > started
+
+        manager.fire([sent("CheckoutErrors", "web-2", severity="critical", service="checkout")])
+        wait_until(lambda: any(p.get("labels", {}).get("instance") == "web-2" for _, _, p in events(db_file)),
+                   "the new alert in the group")
+        assert len(incidents(db_file)) == 2
+
+        now = datetime.now(timezone.utc)
+        manager.fire([sent("CheckoutErrors", "web-1", ends=now, severity="critical", service="checkout"),
+                      sent("CheckoutErrors", "web-2", ends=now, severity="critical", service="checkout")])
+        wait_until(lambda: sum(1 for _, kind, p in events(db_file) if p.get("status") == "resolved") == 2,
+                   "the resolution Alertmanager sends")
+        assert len(incidents(db_file)) == 2
+        assert "resolved" not in [kind for _, kind, _ in events(db_file)]  # the commander resolves, not the alert
+    finally:
+        manager.stop()
+        log = receiver.stop()
+    assert " 401 " not in log  # Alertmanager sent the token
