@@ -242,3 +242,57 @@ def test_the_real_alertmanager_pages_warroom(db_file):
         manager.stop()
         log = receiver.stop()
     assert " 401 " not in log  # Alertmanager sent the token
+
+
+async def _page(db_file, page: dict, minute: int = 6):
+    from warroom.intake.payloads import alertmanager as decode
+
+    store = await open_store(db_file)
+    try:
+        return await store.take_page(decode(json.dumps(page).encode(), at(minute)))
+    finally:
+        await store.close()
+
+
+async def test_a_page_while_a_console_works_another_incident_rings_and_says_so(db_file, monkeypatch):
+    from helpers import Clock, seed
+    from test_console import settle, until
+    from warroom.console.launch import make_app
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rings = []
+        monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+        taken = await _page(db_file, alertmanager())
+        await until(pilot, lambda: rings, "the bell")
+        await pilot.pause()
+        assert any(f"PAGED by alertmanager: {taken.code} P1 Checkout 5xx above 5%" in n.message for n in app._notifications)
+        assert app.code == "INC-1" and len(rings) == 1  # it stays on the incident being worked: p switches
+        await _page(db_file, alertmanager())  # the same group again: no new incident, no second bell
+        await pilot.pause(0.8)
+        assert len(rings) == 1
+
+
+async def test_with_no_incident_open_the_console_opens_the_page_and_shows_its_alerts(db_file):
+    from helpers import Clock
+    from test_console import settle, until
+    from warroom.console.launch import make_app
+
+    app = make_app(db_file, clock=Clock(at(7)), actor="alice", clipboard=[])
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "StartScreen"
+        await _page(db_file, alertmanager(alerts=[alert("CheckoutErrors"), alert("CheckoutErrors", instance="web-2")]))
+        await until(pilot, lambda: app.code == "INC-1", "the console to open the page", 10)
+        await settle(pilot)
+        assert app.state.paged_by == "alertmanager" and app.state.holders == {}
+        pane = str(app.main_screen.query_one("#alerts").content)
+        assert "alerts: 2 firing, 0 not" in pane and "instance=web-1" in pane and "instance=web-2" in pane
+        gone = alertmanager(status="resolved", alerts=[alert("CheckoutErrors", instance="web-2", status="resolved")])
+        await _page(db_file, gone, minute=7)
+        await until(pilot, lambda: "1 firing, 1 not" in str(app.main_screen.query_one("#alerts").content), "the resolution")
+        await pilot.pause()
+        assert any("alert resolved: CheckoutErrors" in n.message for n in app._notifications)
+        assert not app.state.resolved

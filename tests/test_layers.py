@@ -7,14 +7,15 @@ import pytest
 
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
-        "warroom.domain.playbook", "warroom.domain.schema"]
+        "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging"]
 
 
 @pytest.mark.parametrize("module, forbidden", [
     *[(m, ("textual", "aiosqlite", "sqlite3", "rich")) for m in PURE],
     ("warroom.store", ("textual", "rich", "psycopg")),  # psycopg only when a server is opened
     ("warroom.report", ("textual",)),
-    ("warroom.cli", ("textual",)),
+    ("warroom.cli", ("textual", "aiohttp")),  # aiohttp only for `warroom receive`
+    ("warroom.intake.payloads", ("textual", "aiohttp", "aiosqlite")),
     ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read
     ("warroom.config_text", ("textual", "aiosqlite")),
     ("warroom.transfer", ("textual", "aiosqlite")),

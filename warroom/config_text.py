@@ -10,7 +10,6 @@ from warroom.config import THEMES, Config, template_key
 from warroom.domain.playbook import LEVER_KEYS
 from warroom.domain.policy import SEND, SeverityPolicy
 from warroom.domain.templates import PLACEHOLDERS
-from warroom.store.address import shown
 
 HEADER = """\
 # warroom config. Put it at {path}
@@ -72,6 +71,8 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         if config.name:
             out.append(f"name = {toml_string(config.name)}")
         if config.database:
+            from warroom.store.address import shown  # (the store, only when there is an address to show)
+
             out.append(f"database = {toml_string(shown(config.database))}")
     out.append(f"bell = {str(config.bell).lower()}")
     out.append(f"alerts = {str(config.alerts).lower()}")

@@ -78,6 +78,8 @@ class WarroomApp(App[str | None]):
         self._follow_timer = None  # asks the store for news twice a second, unless it listens
         self._listening = False  # the store's notifications wake the console
         self._mounted = asyncio.Event()
+        self._newest_incident = 0  # the highest incident number seen: a higher one is news (a page)
+        self._page_watch = None  # with no incident open, looks for a page once a second
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -109,6 +111,7 @@ class WarroomApp(App[str | None]):
                 if self._follow_timer is not None:
                     self._follow_timer.pause()
                 self.run_worker(self._listen(), group="listen", exit_on_error=False)
+            self._newest_incident = max((n for n, _ in await self.store.incidents_after(0)), default=0)
             await self._mounted.wait()
             if self.state.declared:
                 await self.catch_up()  # whatever was written between the peek and now
@@ -122,10 +125,14 @@ class WarroomApp(App[str | None]):
             from warroom.console.start import StartScreen
 
             self.push_screen(StartScreen(), self._opened)
+            self._page_watch = self.set_interval(1.0, self._look_for_pages, name="page watch")
         else:
             await self.open_incident(code)
 
     async def _opened(self, code: str | None) -> None:
+        if self._page_watch is not None:
+            self._page_watch.stop()
+            self._page_watch = None
         if code is None:
             self.exit()
         else:
@@ -256,11 +263,51 @@ class WarroomApp(App[str | None]):
                 for event in new:
                     self.state.apply(event)
                     self._tell_handoff(event)
+                    self._tell_alert(event)
                     if event.kind == Kind.FINDING_REPORTED or (event.kind == Kind.NOTE and event.role == INVESTIGATOR):
                         self.investigation.append(event)
                 del self.state.events[:-RECENT], self.investigation[:-INVESTIGATION_SHOWN]  # the rest is read when shown
                 self.main_screen.show(new)
+        await self._look_for_pages()
         return True
+
+    async def _look_for_pages(self) -> None:
+        """An incident a page opened since the last look rings the bell and says so (the picker,
+        `p`, offers it); with no incident on screen, it is opened as the page."""
+        if self.store is None:
+            return
+        try:
+            found = await self.store.incidents_after(self._newest_incident)
+            for number, code in found:
+                self._newest_incident = max(self._newest_incident, number)
+                opened = await self.store.opening(code, self.book.levers)
+                if not opened.state.paged_by or opened.state.resolved:
+                    continue
+                if self.bell_on:
+                    self.bell()
+                state = opened.state
+                if not self.code:  # nothing on screen: this is what the person is here for
+                    self.warn(f"PAGED by {state.paged_by}: {code} {state.severity} {state.title}: opened")
+                    start = next((s for s in self.screen_stack if type(s).__name__ == "StartScreen"), None)
+                    if start is not None:
+                        start.dismiss(code)  # (which opens it)
+                    else:
+                        await self.open_incident(code)
+                    return
+                self.warn(f"PAGED by {state.paged_by}: {code} {state.severity} {state.title} (p switches to it)")
+        except StoreError as error:
+            self.warn(str(error))
+
+    def _tell_alert(self, event: Event) -> None:
+        """News from the monitoring about this incident: a new alert firing, or one resolved
+        (which never resolves the incident: the commander does)."""
+        if event.kind != Kind.ALERT or event.id in self.state.unreadable:
+            return
+        status, name = event.payload.get("status"), event.payload.get("name", "")
+        if status == "resolved":
+            self.say(f"alert resolved: {name} (the incident stays open until the commander resolves it)")
+        elif status == "firing":
+            self.warn(f"alert firing: {name}")
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""

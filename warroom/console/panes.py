@@ -79,7 +79,11 @@ class InvestigatorPane(RolePane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield LiveText(id="alerts", markup=False)
             yield LiveText(id="investigation", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
+        paged = self.query_one("#alerts", LiveText)
+        paged.show(views.alerts(state))
+        paged.display = bool(state.alerts)
         self.query_one("#investigation", LiveText).show(views.investigation(state, self.app.investigation))

@@ -129,6 +129,27 @@ def _deadline(deadline: Deadline, now: datetime) -> list:
     return [(f"{mark} {one_line(deadline.label)}", style), (f"  {when}", style), "\n"]
 
 
+ALERT_MARK = {"firing": "▲ firing", "acknowledged": "● acked", "resolved": "✔ resolved"}
+ALERTS_SHOWN = 8
+
+
+def alerts(state: IncidentState) -> Content:
+    """What the monitoring says about this incident: firing alerts first, then the rest, the
+    most recently heard first, each with its labels. Empty when no page came."""
+    if not state.alerts:
+        return Content("")
+    seen = sorted(state.alerts.values(), key=lambda a: (a.status != "firing", -a.since.timestamp()))
+    firing = sum(1 for a in seen if a.status == "firing")
+    parts: list = [(f"alerts: {firing} firing, {len(seen) - firing} not", "bold"), "\n"]
+    for alert in seen[:ALERTS_SHOWN]:
+        parts += [(f"{ALERT_MARK.get(alert.status, alert.status):<11}", "bold" if alert.status == "firing" else "dim"),
+                  one_line(alert.name, 80), (f"  {one_line(alert.labels, 160)}" if alert.labels else "", "dim"),
+                  (f"  {local_time(alert.since)}", "dim"), "\n"]
+    if len(seen) > ALERTS_SHOWN:
+        parts += [(f"… and {len(seen) - ALERTS_SHOWN} more on the timeline", "dim"), "\n"]
+    return Content.assemble(*parts)
+
+
 def investigation(state: IncidentState, events: list[Event]) -> Content:
     """Hypotheses (the investigator's notes) and findings, newest last: `events` are the newest
     of them, read with the incident (the store keeps an index of them)."""

@@ -95,6 +95,7 @@ class AlertSeen:
     since: datetime  # when that was heard
     source: str = ""
     group: str = ""
+    labels: str = ""  # its labels, short, on one line: what tells this alert from the others
 
 
 MAX_ALERTS = 200  # alerts kept in the state, the most recently heard: a storm is on the timeline
@@ -260,7 +261,9 @@ def _alert(s: IncidentState, e: Event) -> None:
         return  # nothing new about any alert: the timeline holds the repeat
     key = p.get("fingerprint") or f"{p.get('source')}:{p.get('group')}"
     s.alerts.pop(key, None)
-    s.alerts[key] = AlertSeen(p.get("name", ""), p.get("status", ""), e.at, p.get("source", ""), p.get("group", ""))
+    labels = " ".join(f"{k}={v}" for k, v in sorted(dict(p.get("labels", {})).items()) if k != "alertname")
+    s.alerts[key] = AlertSeen(p.get("name", ""), p.get("status", ""), e.at, p.get("source", ""), p.get("group", ""),
+                              labels[:200])
     while len(s.alerts) > MAX_ALERTS:
         del s.alerts[next(iter(s.alerts))]
 

@@ -267,6 +267,12 @@ class EventStore:
         rows = await self._fetch("SELECT code, created_at FROM incident ORDER BY id DESC")
         return [IncidentRow(code, datetime.fromisoformat(created)) for code, created in rows]
 
+    async def incidents_after(self, after_id: int) -> list[tuple[int, str]]:
+        """(number, code) of the incidents declared after incident number `after_id`, oldest
+        first: how a console hears of a new one (a page) without reading the others."""
+        return [(number, code) for number, code in
+                await self._fetch("SELECT id, code FROM incident WHERE id > ? ORDER BY id", after_id)]
+
     async def events(self, code: str, after_id: int = 0) -> list[Event]:
         """One incident's events in log order, optionally only those after an id."""
         rows = await self._fetch(f"{_SELECT} WHERE i.code = ? AND e.id > ? ORDER BY e.id", code, after_id)
