@@ -4,6 +4,7 @@ ports with a config whose webhook receiver is warroom, and stopped at the end.""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -28,29 +29,25 @@ def _binary() -> str:
     return found
 
 
+def readme_config(webhook: str, token: str) -> str:
+    """The README's Alertmanager block, as written, with this test's address and token, and
+    the waits short enough for a test."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "webhook_configs" in b)
+    block = block.replace("http://127.0.0.1:9095/alertmanager", webhook)
+    block = re.sub(r"credentials: THE-TOKEN.*", f"credentials: {json.dumps(token)}", block)
+    return ("global:\n  resolve_timeout: 5m\n"
+            + block.replace("route:\n", "route:\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n", 1))
+
+
 class Alertmanager:
     def __init__(self, webhook: str, token: str = "") -> None:
+        """Alertmanager with the README's receiver block, pointed at `webhook`, its waits made
+        short for a test (they default to tens of seconds)."""
         self.folder = Path(tempfile.mkdtemp(prefix="warroom-am-"))
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        auth = f"\n          authorization:\n            credentials: {json.dumps(token)}" if token else ""
-        (self.folder / "alertmanager.yml").write_text(f"""
-global:
-  resolve_timeout: 5m
-route:
-  receiver: warroom
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: warroom
-    webhook_configs:
-      - url: {json.dumps(webhook)}
-        send_resolved: true
-        http_config:
-          follow_redirects: false{auth}
-""")
+        (self.folder / "alertmanager.yml").write_text(readme_config(webhook, token))
         self.log = (self.folder / "log").open("w")
         self.process = subprocess.Popen(
             [_binary(), f"--config.file={self.folder / 'alertmanager.yml'}", f"--storage.path={self.folder / 'data'}",

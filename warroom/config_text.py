@@ -109,4 +109,29 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         for number, runbook in sorted(levers.items()):
             parts = [f"{part} = {toml_string(getattr(runbook, part))}" for part in ("flag", "command", "link") if getattr(runbook, part)]
             out.append(f"{LEVER_KEYS[number - 1]} = {{ " + ", ".join(parts) + " }")
+    out += _receiving(config, default)
     return "\n".join(out) + "\n"
+
+
+def _receiving(config: Config, default: bool) -> list[str]:
+    """The [receive] table: where `warroom receive` listens and how a page's words become a
+    severity. The token and the secret are never printed, only whether they are set."""
+    found = config.receiving
+    out = [""]
+    if default:
+        out += ["# Pages: `warroom receive` (Alertmanager, PagerDuty) and `warroom alert FILE`. A severity",
+                "# comes from an alert's `priority` label when it is P0-P3, else its `severity` label through",
+                "# `severity` below (anything else: P2); PagerDuty's urgency through `urgency`.",
+                "# token: a bearer token Alertmanager must send (required to listen beyond loopback);",
+                "# pagerduty_secret: the webhook subscription's secret (PagerDuty pages are refused without it).",
+                "# WARROOM_RECEIVE_TOKEN and WARROOM_PAGERDUTY_SECRET win over these."]
+    out.append("[receive]")
+    out.append(f"listen = {toml_string(found.listen)}")
+    if default:
+        out += ['# token = "a long random string"', '# pagerduty_secret = "the secret PagerDuty shows"']
+    else:
+        out += [f"# token: {'set (not shown)' if found.token else 'not set'}",
+                f"# pagerduty_secret: {'set (not shown)' if found.pagerduty_secret else 'not set'}"]
+    out.append("severity = { " + ", ".join(f"{_key(k)} = {toml_string(v)}" for k, v in found.severity.items()) + " }")
+    out.append("urgency = { " + ", ".join(f"{_key(k)} = {toml_string(v)}" for k, v in found.urgency.items()) + " }")
+    return out
