@@ -92,6 +92,31 @@ async def shoot_demo(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+async def shoot_page(name: str, size: tuple[int, int]) -> None:
+    """An incident Alertmanager opened: two alerts firing, one resolved, bob investigating."""
+    import json
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from intake import alert, alertmanager
+    from warroom.intake.payloads import alertmanager as decode
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.db"
+        store = await Store.open(path)
+        starts = (T0 - timedelta(minutes=6)).isoformat()
+        firing = [alert("CheckoutErrors", instance=f"web-{n}", starts=starts) for n in (1, 2, 3)]
+        await store.take_page(decode(json.dumps(alertmanager(alerts=firing)).encode(), T0))
+        await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(2), "investigator"))
+        calm = alertmanager(status="resolved", alerts=[alert("CheckoutErrors", instance="web-3", status="resolved")])
+        await store.take_page(decode(json.dumps(calm).encode(), at(6)))
+        await store.close()
+        app = make_app(path, clock=lambda: at(7), actor="bob")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot_demo("demo-resolved-jwt-120x36", (120, 36))
@@ -102,6 +127,7 @@ async def main() -> None:
     await shoot("console-help-80x24", "alice", 10, (80, 24), press=("question_mark",))
     high_contrast = parse(b'theme = "high-contrast"\n' + TEAM_TOML, Path("team.toml"))
     await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
+    await shoot_page("console-paged-by-alertmanager-140x36", (140, 36))
 
 
 if __name__ == "__main__":
