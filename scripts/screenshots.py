@@ -97,8 +97,8 @@ async def shoot_page(name: str, size: tuple[int, int]) -> None:
     import json
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from intake import alert, alertmanager
-    from warroom.intake.payloads import alertmanager as decode
+    from pages import alert, alertmanager
+    from warroom.integrations.alerts import alertmanager as decode
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "page.db"

@@ -15,7 +15,7 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     ("warroom.store", ("textual", "rich", "psycopg")),  # psycopg only when a server is opened
     ("warroom.report", ("textual",)),
     ("warroom.cli", ("textual", "aiohttp")),  # aiohttp only for `warroom receive`
-    ("warroom.intake.payloads", ("textual", "aiohttp", "aiosqlite")),
+    ("warroom.integrations.alerts", ("textual", "aiohttp", "aiosqlite")),
     ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read
     ("warroom.config_text", ("textual", "aiosqlite")),
     ("warroom.transfer", ("textual", "aiosqlite")),

@@ -20,7 +20,7 @@ from warroom.settings import actor_name, db_path, system_clock, worked_incident
 from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
-from warroom.intake import BadPayload
+from warroom.integrations import BadPayload
 
 EXAMPLES = """\
 examples:
@@ -227,7 +227,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
     if args.command == "import":  # read and check the whole file before the database is touched
         incoming = read_export(*_read_import(args.file), now=now)
     if args.command == "alert":
-        from warroom.intake.payloads import either
+        from warroom.integrations.alerts import either
 
         page = either(_read_import(args.file, "a page")[0], now, _mapping(config))
     if args.command == "receive":
@@ -263,7 +263,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         if args.command == "alert":
             return await _take_page(store, page, out)
         if args.command == "receive":
-            from warroom.intake.receiver import serve
+            from warroom.integrations.receiver import serve
 
             def ready(port: int) -> None:
                 print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
@@ -327,14 +327,14 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
 
 
 def _mapping(config: Config):
-    from warroom.intake.payloads import Mapping
+    from warroom.integrations.alerts import Mapping
 
     return Mapping(config.receiving.severity, config.receiving.urgency)
 
 
 def _receiving(args: argparse.Namespace, config: Config):
     """Where `receive` listens and what it asks of a page, from the flag, the environment and the config."""
-    from warroom.intake.receiver import Settings
+    from warroom.integrations.receiver import Settings
 
     listen = args.listen or config.receiving.listen
     host, _, port = listen.rpartition(":")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from helpers import at, db_rows, run_cli
-from intake import Receiver, alert, alertmanager, pagerduty, signature
+from pages import Receiver, alert, alertmanager, pagerduty, signature
 from warroom.store import open_store
 
 SECRET = "whsec-test-4f1c"
@@ -177,7 +177,7 @@ def test_alert_text_is_untrusted_it_is_bounded_and_shown_harmlessly(db_file):
 
 async def test_a_page_opens_one_incident_per_group_on_postgresql_too(postgres_cluster):
     from warroom.domain.paging import Page
-    from warroom.intake.payloads import alertmanager as decode
+    from warroom.integrations.alerts import alertmanager as decode
 
     url = postgres_cluster.url()
     stores = [await open_store(url) for _ in range(4)]
@@ -200,7 +200,7 @@ def test_the_real_alertmanager_pages_warroom(db_file):
     from datetime import datetime, timedelta, timezone
 
     from alerting import Alertmanager
-    from intake import wait_until
+    from pages import wait_until
 
     receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_RECEIVE_TOKEN": "am-token"})
     manager = Alertmanager(f"{receiver.url}/alertmanager", token="am-token")
@@ -245,7 +245,7 @@ def test_the_real_alertmanager_pages_warroom(db_file):
 
 
 async def _page(db_file, page: dict, minute: int = 6):
-    from warroom.intake.payloads import alertmanager as decode
+    from warroom.integrations.alerts import alertmanager as decode
 
     store = await open_store(db_file)
     try:

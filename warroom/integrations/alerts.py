@@ -17,7 +17,7 @@ import msgspec
 from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY, Alert, Page, severity_of
 from warroom.domain.schema import MAX_LABELS
 from warroom.domain.text import clean_input
-from warroom.intake import BadPayload
+from warroom.integrations import BadPayload
 
 MAX_BODY = 1 << 20  # a page of more than a megabyte is refused
 MAX_NAME = 300  # an alert's name or an incident's title taken from a page

@@ -24,7 +24,7 @@ from aiohttp import web
 from warroom.domain.paging import Page
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
-from warroom.intake.payloads import MAX_BODY, BadPayload, Mapping, alertmanager, pagerduty, signed_by
+from warroom.integrations.alerts import MAX_BODY, BadPayload, Mapping, alertmanager, pagerduty, signed_by
 from warroom.store import EventStore, StoreError
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
