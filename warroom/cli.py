@@ -38,6 +38,8 @@ examples:
   warroom copy --to postgresql://db/warroom  every incident into another database (or back)
   warroom receive                           receive pages from Alertmanager and PagerDuty on 127.0.0.1:9095
   warroom alert page.json                   take one page (a webhook body) from a file
+  warroom publish --dir /var/www/status     write the public status page (P0 and P1, public words only)
+  warroom deliver                           send the webhooks' messages that are due (for cron)
   warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
 
@@ -149,6 +151,15 @@ def _parser() -> Parser:
                        epilog="example: warroom alert page.json   (an Alertmanager or PagerDuty webhook body; - reads stdin)")
     p.add_argument("file", metavar="FILE", help="the webhook's JSON body, or - for standard input")
 
+    p = sub.add_parser("publish", parents=[common], help="write the public status page (index.html, status.json, feed.xml)",
+                       epilog="example: warroom publish --dir /var/www/status   (P0 and P1 incidents, in public words only)")
+    p.add_argument("--dir", metavar="FOLDER", help="where to write it (default: the config's [status_page] folder, "
+                                                      "else status/ beside the database in the user data folder)")
+
+    p = sub.add_parser("deliver", parents=[common], help="send the webhooks' messages that are due, once (for cron)",
+                       epilog="example, in a crontab:  * * * * * warroom deliver --quiet")
+    p.add_argument("--quiet", action="store_true", help="print nothing when all went well")
+
     p = sub.add_parser("copy", parents=[common], help="copy every incident into another database (a file or a server)",
                        epilog="examples:\n  warroom copy --to postgresql://alice@db.internal/warroom   (from the file in use)\n"
                               "  warroom --db postgresql://alice@db.internal/warroom copy --to ~/incidents.db\n"
@@ -244,12 +255,29 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         _must_exist(path)
     if args.command == "copy":
         return await _copy(path, db_path(args.to), out)
+    if args.command == "publish" and args.dir:
+        from dataclasses import replace
+
+        config = replace(config, status_page=replace(config.status_page, folder=args.dir))
     store = await open_store(path)
+    if config.webhooks and not store.read_only:
+        from warroom.integrations.webhooks import announcer
+
+        store.announcer = announcer(config.webhooks)  # each write queues its messages in the same commit
     try:
         if args.command == "declare":
             event = await store.declare(draft)
             print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
+            await _outward(store, config, [event], now)
             return 0
+        if args.command == "publish":
+            from warroom.integrations.outward import folder, publish
+
+            on_page = await publish(store, config, now, actor, "by hand", await store.open_codes())
+            print(f"published {len(on_page)} incident(s) to {folder(config) / 'index.html'}", file=out)
+            return 0
+        if args.command == "deliver":
+            return await _deliver(store, config, out, args.quiet)
         if args.command == "import":
             code, added = await store.import_incident(incoming.code, incoming.events)
             moved = f" (as {code}: {incoming.code} here is another incident)" if code != incoming.code else ""
@@ -261,7 +289,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
                 print(f"{code} imported{moved}: {added} events", file=out)
             return 0
         if args.command == "alert":
-            return await _take_page(store, page, out)
+            return await _take_page(store, page, out, config, now)
         if args.command == "receive":
             from warroom.integrations.receiver import serve
 
@@ -269,7 +297,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
                 print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
                       f"GET /healthz); database {store.where}", file=sys.stderr, flush=True)
 
-            await serve(store, settings, system_clock, ready)
+            await serve(store, settings, system_clock, ready, config)
             return 0
         if args.command == "demo":
             from warroom.demo import write_demo
@@ -288,6 +316,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         if args.command == "log":
             written = await store.append(actions.note(state, actor, now, args.text, hat=args.hat))
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
+            await _outward(store, config, written, now)
         elif args.command == "followup":
             written = await store.append(actions.add_followup(state, actor, now, args.text, args.owner, due=args.due, switch=True))
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
@@ -350,11 +379,38 @@ def _receiving(args: argparse.Namespace, config: Config):
     return settings
 
 
-async def _take_page(store: EventStore, page, out) -> int:
+async def _outward(store: EventStore, config: Config, written, now) -> None:
+    """After a write: a P0's status page publishes by itself. A page that cannot be written is
+    said, but the write stands (it is committed): exit status 0."""
+    from warroom.integrations.outward import after_commit
+
+    try:
+        if await after_commit(store, config, written, now):
+            print("status page published by itself (P0)", file=sys.stderr)
+    except StoreError as error:
+        print(f"warroom: warning: the status page was not published: {one_line(str(error), 300)}", file=sys.stderr)
+
+
+async def _deliver(store: EventStore, config: Config, out, quiet: bool) -> int:
+    import aiohttp
+
+    from warroom.integrations.webhooks import deliver_due, standing
+
+    async with aiohttp.ClientSession() as session:
+        tally = await deliver_due(store, config.webhooks, system_clock, session)
+    left = standing(await store.waiting(system_clock()), system_clock())
+    if not quiet or tally.failed or left:
+        print(f"delivered {tally.delivered}, failed {tally.failed} (given up {tally.given_up})"
+              + (f"; {left}" if left else ""), file=out)
+    return 0
+
+
+async def _take_page(store: EventStore, page, out, config: Config, now) -> int:
     if page is None:
         print("nothing recorded: not an event warroom records", file=out)
         return 0
     taken = await store.take_page(page)
+    await _outward(store, config, taken.events, now)
     if taken.code is None:
         print(f"nothing recorded: the group has no open incident and a {page.source} page that does not fire opens none", file=out)
     elif taken.opened:

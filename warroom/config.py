@@ -60,6 +60,26 @@ class Receiving:
     urgency: dict = field(default_factory=lambda: dict(DEFAULT_URGENCY))  # PagerDuty's urgency → P0–P3
 
 
+TOPICS = ("declared", "severity changed", "contained", "message sent", "resolved", "reopened", "published", "alert")
+FORMATS = ("slack", "json")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """One `[[webhooks]]` entry: where messages go, which ones, in which format, signed or not."""
+    name: str
+    url: str
+    topics: tuple[str, ...] = ("declared", "severity changed", "contained", "message sent", "resolved")
+    format: str = "slack"
+    secret: str = ""
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    folder: str = ""  # "" : the default, `status` under the user data folder
+    title: str = "Service status"
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -71,6 +91,8 @@ class Config:
     theme: str = "textual-dark"
     book: Playbook = field(default_factory=Playbook)
     receiving: Receiving = field(default_factory=Receiving)
+    status_page: StatusPage = field(default_factory=StatusPage)
+    webhooks: tuple[Webhook, ...] = ()
 
 
 def default_path() -> Path:
@@ -186,7 +208,8 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
 
 
 def _config(data: dict, path: Path) -> Config:
-    _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks", "receive"))
+    _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks", "receive",
+                    "status_page", "webhooks"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
     database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
     levers = LEVERS
@@ -214,7 +237,49 @@ def _config(data: dict, path: Path) -> Config:
         theme=_choice(data["theme"], "theme", THEMES) if "theme" in data else "textual-dark",
         book=Playbook(policy, templates, levers, runbooks),
         receiving=_receiving(data.get("receive", {})),
+        status_page=_status_page(data.get("status_page", {})),
+        webhooks=_webhooks(data.get("webhooks", [])),
     )
+
+
+def _status_page(value: Any) -> StatusPage:
+    table = _table(value, "status_page", ("folder", "title"))
+    return StatusPage(
+        folder=_text(table["folder"], "status_page.folder", limit=1000).strip() if "folder" in table else "",
+        title=_text(table["title"], "status_page.title", limit=120).strip() if "title" in table else StatusPage.title,
+    )
+
+
+MAX_WEBHOOKS = 20
+
+
+def _webhooks(value: Any) -> tuple[Webhook, ...]:
+    if not isinstance(value, list):
+        raise _Bad("webhooks", f"expected [[webhooks]] tables, {_got(value)}")
+    if len(value) > MAX_WEBHOOKS:
+        raise _Bad("webhooks", f"{len(value)} webhooks; at most {MAX_WEBHOOKS}")
+    found: list[Webhook] = []
+    for n, item in enumerate(value):
+        key = f"webhooks[{n}]"
+        table = _table(item, key, ("name", "url", "events", "format", "secret"))
+        if "url" not in table:
+            raise _Bad(f"{key}.url", "missing; every webhook needs its URL")
+        url = _text(table["url"], f"{key}.url", limit=2000).strip()
+        if not re.match(r"^https?://[^\s/]+", url):
+            raise _Bad(f"{key}.url", f"expected an http:// or https:// URL, got \"{_short(url)}\"")
+        name = _text(table["name"], f"{key}.name", limit=40).strip() if "name" in table else re.sub(r"^https?://([^/:]+).*", r"\1", url)
+        if any(hook.name == name for hook in found):
+            raise _Bad(f"{key}.name", f"expected each webhook's name once; \"{_short(name)}\" is used twice")
+        topics = Webhook.topics
+        if "events" in table:
+            given = table["events"]
+            if not isinstance(given, list) or not given:
+                raise _Bad(f"{key}.events", f"expected a list of events, {_got(given)}")
+            topics = tuple(_choice(t, f"{key}.events[{k}]", TOPICS) for k, t in enumerate(given))
+        found.append(Webhook(name, url, topics,
+                             _choice(table["format"], f"{key}.format", FORMATS) if "format" in table else "slack",
+                             _text(table["secret"], f"{key}.secret", limit=400).strip() if "secret" in table else ""))
+    return tuple(found)
 
 
 def _receiving(value: Any) -> Receiving:

@@ -53,8 +53,10 @@ class WarroomApp(App[str | None]):
 
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
                  clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False,
-                 opened: Opening | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark") -> None:
+                 opened: Opening | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark",
+                 config=None) -> None:
         super().__init__()
+        self.config = config  # the whole config (status page, webhooks); None: the defaults
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = theme_name
         self.book = book  # the team's matrix, templates, lever names and runbooks
@@ -80,6 +82,8 @@ class WarroomApp(App[str | None]):
         self._mounted = asyncio.Event()
         self._newest_incident = 0  # the highest incident number seen: a higher one is news (a page)
         self._page_watch = None  # with no incident open, looks for a page once a second
+        self.delivery = ""  # how the webhooks stand, for the communicator's pane ("" : all sent)
+        self._deliver_now = asyncio.Event()  # wakes the deliverer after a commit
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -105,6 +109,11 @@ class WarroomApp(App[str | None]):
         try:
             self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
+            if self.config is not None and self.config.webhooks and not self.read_only:
+                from warroom.integrations.webhooks import announcer
+
+                self.store.announcer = announcer(self.config.webhooks)  # queued with each commit
+                self.run_worker(self._deliver(), group="deliver", exit_on_error=False)
             self._store_ready.set()
             if self.store.listens:
                 self._listening = True
@@ -199,14 +208,52 @@ class WarroomApp(App[str | None]):
         if self.store is None:
             return False
         try:
-            await self.store.append(drafts)
+            written = await self.store.append(drafts)
         except (StoreError, SchemaError) as error:
             self.warn(str(error) if isinstance(error, CommitUnknown) else f"NOT SAVED: {error}")
             if isinstance(error, Conflict):
                 await self.catch_up()  # show what came first
             return False
         await self.catch_up()
+        self._deliver_now.set()
+        if self.config is not None and self.state.severity == "P0":  # the matrix: a P0's page publishes by itself
+            self.run_worker(self._publish_if_due(written), group="publish", exit_on_error=False)
         return True
+
+    async def _publish_if_due(self, written: list[Event]) -> None:
+        from warroom.integrations.outward import after_commit
+
+        try:
+            if await after_commit(self.store, self.config, written, self.now()):
+                self.say("status page published by itself (P0)")
+        except StoreError as error:
+            self.warn(f"the status page was not published: {error}")
+
+    async def publish_page(self) -> None:
+        """The communicator's key: the status page now, and the publication on the timeline."""
+        from warroom.config import Config
+        from warroom.integrations.outward import folder, publish
+
+        config = self.config or Config(Path("defaults"), found=False)
+        try:
+            shown = await publish(self.store, config, self.now(), self.actor, "by hand", [self.code])
+        except StoreError as error:
+            self.warn(f"NOT PUBLISHED: {error}")
+            return
+        await self.catch_up()
+        self._deliver_now.set()
+        self.say(f"status page published: {len(shown)} incident(s) in {folder(config) / 'index.html'}")
+
+    async def _deliver(self) -> None:
+        """The webhooks' messages, sent in the background: never on a key's path."""
+        from warroom.integrations.webhooks import deliver_forever
+
+        def told(line: str) -> None:
+            if line != self.delivery:
+                self.delivery = line
+                self.main_screen.tick()
+
+        await deliver_forever(self.store, self.config.webhooks, self.now, self._deliver_now, told)
 
     async def _listen(self) -> None:
         """Catch up each time the server says someone committed. When it goes away, say so at

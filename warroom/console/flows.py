@@ -461,3 +461,9 @@ async def copy_runbook(app: WarroomApp) -> None:
         return
     if await _copy(app, runbook[int(picked)].copyable, f"lever {picked}'s command", f"Lever {picked}"):
         app.say(f"pressing {picked} records lever {picked} as pulled")
+
+
+async def publish(app: WarroomApp) -> None:
+    """The status page, now (communicator): what the matrix asks by hand for a P1."""
+    if await do(app, actions.publishing):
+        await app.publish_page()

@@ -19,7 +19,7 @@ def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: 
     config = config or Config(Path("defaults"), found=False)
     opened = peek(db_path, code, worked_incident(db_path), config.book.levers)  # before the loop: the first frame shows it
     return WarroomApp(db_path, clock, actor or actor_name(config.name), opened.code if opened else code, opened=opened,
-                      book=config.book, theme_name=config.theme, **options)
+                      book=config.book, theme_name=config.theme, config=config, **options)
 
 
 def run_console(path: Path, code: str | None = None, **options) -> int:

@@ -61,7 +61,7 @@ class CommanderPane(RolePane):
 
 
 class CommunicatorPane(RolePane):
-    HAT, KEYS = COMMUNICATOR, "t tick · y copy"
+    HAT, KEYS = COMMUNICATOR, "t tick · y copy · P publish"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -70,7 +70,7 @@ class CommunicatorPane(RolePane):
 
     def show(self, state: IncidentState, now: datetime) -> None:
         book = self.app.book
-        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book))
+        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, self.app.delivery))
         self.query_one("#template", LiveText).show(views.due_message(state, now, book, self.app.actor))
 
 

@@ -114,9 +114,16 @@ def unacknowledged(state: IncidentState) -> Content:
     return Content.assemble(*lines)
 
 
-def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> Content:
+def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, delivery: str = "") -> Content:
     found = book.deadlines(state, now)
-    parts: list = [f"status page: {one_line(book.status_page(state))}\n"]
+    page = book.status_page(state)
+    if state.published is not None:
+        page += f", published {local_time(state.published)}"
+    elif page in ("automatic", "manual"):
+        page += ", not yet published" + (" (P)" if page == "manual" else "")
+    parts: list = [f"status page: {one_line(page)}\n"]
+    if delivery:
+        parts += [(f"{one_line(delivery, 300)}\n", "bold")]
     for deadline in found:
         parts += _deadline(deadline, now)
     return Content.assemble(*parts[:-1]) if found else Content("no deadlines at this severity")

@@ -374,3 +374,15 @@ def reopen(state: IncidentState, actor: str, now: datetime, reason: str = "", *,
     before, role = _as(state, actor, now, Kind.REOPENED, switch)
     payload = {"reason": clean_input(reason)} if reason.strip() else {}
     return before + [_event(state, actor, now, Kind.REOPENED, role, **payload)]
+
+
+def publishing(state: IncidentState, actor: str, now: datetime, *, switch: bool = False) -> list[Event]:
+    """Ready to publish the status page by hand (the communicator's; the matrix: P1 by hand, P0
+    by itself too). The hat switch it needs, if any; the page itself is written by the caller,
+    which records the publication once the files are in place."""
+    from warroom.domain.public import PUBLIC_SEVERITIES
+
+    if state.declared and state.severity not in PUBLIC_SEVERITIES:
+        raise RuleBroken(f"a {state.severity} is internal: the status page shows P0 and P1 only "
+                         "(the internal note goes to the team's channel)")
+    return _as(state, actor, now, Kind.PUBLISHED, switch)[0]

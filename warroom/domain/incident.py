@@ -128,6 +128,8 @@ class IncidentState:
     paged_by: str = ""  # the alerting that opened the incident, if it was not a person
     alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
     heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
+    published: datetime | None = None  # when the public status page was last written with it
+    undelivered: int = 0  # webhook messages given up on
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -348,6 +350,8 @@ _HANDLERS = {
     Kind.RESOLVED: _resolved,
     Kind.REOPENED: _reopened,
     Kind.ALERT: _alert,
+    Kind.PUBLISHED: lambda s, e: setattr(s, "published", e.at),
+    Kind.DELIVERY_GIVEN_UP: lambda s, e: setattr(s, "undelivered", s.undelivered + 1),
     Kind.COMMUNICATION_SENT: _sent,
     Kind.ESCALATION_NOTIFIED: lambda s, e: s.notified.setdefault(e.payload.get("deadline", ""), e.at),
     Kind.FOLLOWUP_ADDED: lambda s, e: s.followups.append(

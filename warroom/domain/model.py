@@ -70,6 +70,8 @@ class Kind:
     REOPENED = "reopened"
     RULE_OVERRIDDEN = "rule overridden"  # a rule of the practice set aside, with the reason
     ALERT = "alert"  # a page from the alerting (Alertmanager, PagerDuty): firing, resolved, …
+    PUBLISHED = "status page published"  # the public status page written with this incident on it
+    DELIVERY_GIVEN_UP = "delivery given up"  # a webhook message that could not be delivered, after every retry
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
@@ -93,6 +95,8 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.RESOLVED: COMMANDER,
     Kind.REOPENED: COMMANDER,
     Kind.ALERT: INVESTIGATOR,  # what the monitoring says is evidence, for the investigator
+    Kind.PUBLISHED: COMMUNICATOR,
+    Kind.DELIVERY_GIVEN_UP: COMMUNICATOR,
 }
 
 

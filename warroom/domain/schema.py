@@ -168,6 +168,22 @@ class RuleOverridden(_Payload):
     reason: Text
 
 
+class Published(_Payload):
+    """The status page was written with this incident on it: automatically (P0, the matrix
+    says so) or by the communicator's key (P1) or `warroom publish`."""
+    how: Literal["automatic", "by hand"]
+    folder: Annotated[str, Meta(max_length=4096)] = ""
+
+
+class DeliveryGivenUp(_Payload):
+    """A webhook message about this incident that was never delivered, after every retry."""
+    webhook: Annotated[str, Meta(min_length=1, max_length=200)]
+    topic: Annotated[str, Meta(max_length=80)]
+    tries: Annotated[int, Meta(ge=1)]
+    error: Annotated[str, Meta(max_length=1000)] = ""
+    key: Annotated[str, Meta(max_length=200)] = ""
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     Kind.DECLARED: Declared,
     Kind.SEVERITY_CHANGED: SeverityChanged,
@@ -188,6 +204,8 @@ PAYLOADS: dict[str, type[_Payload]] = {
     Kind.REOPENED: Reopened,
     Kind.RULE_OVERRIDDEN: RuleOverridden,
     Kind.ALERT: Alert,
+    Kind.PUBLISHED: Published,
+    Kind.DELIVERY_GIVEN_UP: DeliveryGivenUp,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 

@@ -1,5 +1,6 @@
 """User text: kept exactly as given in the log, made harmless whenever it is shown. One function
-per medium: `safe`/`one_line` for a terminal, `tmux_text` for tmux's status line; Markdown has
+per medium: `safe`/`one_line` for a terminal, `tmux_text` for tmux's status line, `html_text` for the
+status page and its feed, `slack_text` for a chat message; Markdown has
 `postmortem.cell`, and JSON takes the text as it is."""
 
 from __future__ import annotations
@@ -48,3 +49,17 @@ def tmux_text(text: str, limit: int | None = None) -> str:
     """`one_line` text for tmux's status line, where `#` starts a style or a format: doubled,
     tmux shows it as one `#` and runs nothing."""
     return one_line(text, limit).replace("#", "##")
+
+
+def html_text(text: str) -> str:
+    """`safe` text for HTML and XML (the status page, its Atom feed): `<`, `>`, `&` and quotes
+    as entities, so a title holding `<script>` is shown, never run."""
+    import html
+
+    return html.escape(safe(text), quote=True)
+
+
+def slack_text(text: str, limit: int | None = None) -> str:
+    """`one_line` text for a Slack-compatible `text` field: `&`, `<` and `>` as Slack asks, so
+    text cannot make a link or mention anyone (`<!channel>`)."""
+    return one_line(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -49,7 +49,8 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": one_line(message, 300)}, status=status)
 
 
-def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], log=None) -> web.Application:
+def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], log=None, config=None,
+          wake=None) -> web.Application:
     """The receiver as an aiohttp application, writing through `store`."""
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
 
@@ -78,6 +79,15 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
             return _error(503, str(error))
         if taken.code is None:
             return web.json_response({"recorded": False, "why": "its group has no open incident, and it opens none"})
+        if wake is not None:
+            wake.set()  # the webhooks' messages about it
+        if config is not None:  # a P0's status page publishes by itself
+            from warroom.integrations.outward import after_commit
+
+            try:
+                await after_commit(store, config, taken.events, clock())
+            except StoreError as error:
+                log(f"the status page was not published: {one_line(str(error), 300)}")
         return web.json_response({"recorded": True, "incident": taken.code, "opened": taken.opened, "events": len(taken.events)})
 
     async def body(request: web.Request) -> bytes:
@@ -123,11 +133,18 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
     return app
 
 
-async def serve(store: EventStore, settings: Settings, clock: Callable[[], datetime], ready=None) -> None:
-    """Listen until cancelled (Ctrl-C); `ready(port)` once listening."""
+async def serve(store: EventStore, settings: Settings, clock: Callable[[], datetime], ready=None, config=None) -> None:
+    """Listen until cancelled (Ctrl-C); `ready(port)` once listening. With webhooks in the
+    config, their messages are delivered in the background meanwhile."""
     import asyncio
 
-    runner = web.AppRunner(build(store, settings, clock), access_log=None, handle_signals=False)
+    wake = asyncio.Event()
+    delivering = None
+    if config is not None and config.webhooks:
+        from warroom.integrations.webhooks import deliver_forever
+
+        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, wake))
+    runner = web.AppRunner(build(store, settings, clock, config=config, wake=wake), access_log=None, handle_signals=False)
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
@@ -140,4 +157,6 @@ async def serve(store: EventStore, settings: Settings, clock: Callable[[], datet
             ready(port)
         await asyncio.Event().wait()
     finally:
+        if delivering is not None:
+            delivering.cancel()
         await runner.cleanup()

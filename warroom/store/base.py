@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from warroom.domain.model import LEVERS, Event, Kind
 from warroom.domain.schema import check
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
+from warroom.store.outbox import Message, OutboxStore
 from warroom.store.reading import SELECT as _SELECT, Opening, row_event as _row_event
 from warroom.store.tables import SCHEMA_VERSION
 
@@ -64,7 +66,7 @@ def _fresh(row: tuple) -> bool:
     return row[2] == FOLD_VERSION and row[3] == (row[11] or 0)
 
 
-class EventStore:
+class EventStore(OutboxStore):
     """The log and the summaries beside it. `where` names the database in messages (a file, or
     a server's address without its password)."""
 
@@ -74,6 +76,10 @@ class EventStore:
         self._touched: set[int] = set()  # incidents a transaction wrote to: their summaries follow
         self._known_fresh = False  # every summary known to be fresh (see _all_fresh)
         self._one_transaction = asyncio.Lock()  # tasks sharing this store (a receiver's) take turns
+        self._inserted: list[tuple[int, Event]] = []  # (incident, event) a transaction wrote
+        # what the webhooks are told of an event, given the incident after its commit (set by
+        # whoever opened the store with webhooks in its config): queued in the same transaction
+        self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
 
     async def _refresh_stale(self) -> None:
         """Summaries missing, behind their log or of another fold version (a database written
@@ -97,9 +103,11 @@ class EventStore:
             self._known_fresh = reading.all_fresh(await self._fetch(reading.FRESHNESS, FOLD_VERSION))
         return self._known_fresh
 
-    async def _refresh(self, incident_id: int) -> None:
+    async def _refresh(self, incident_id: int) -> IncidentState:
         """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
-        await self._put_summary(incident_id, summary.row(await self._state_now(incident_id)))
+        state = await self._state_now(incident_id)
+        await self._put_summary(incident_id, summary.row(state))
+        return state
 
     async def _state_now(self, incident_id: int) -> IncidentState:
         """The incident as its log holds it now: its summary and the events after it."""
@@ -161,7 +169,7 @@ class EventStore:
             return [await self._insert(number, _recoded(e, here)) for e in events[len(have):]]
 
         here = code
-        added = await self._transaction(write)
+        added = await self._transaction(write, announce=False)  # old news: no chat message for an import
         return here, len(added)
 
     async def _same_incident(self, declared: Event) -> tuple[int, str] | None:
@@ -234,24 +242,32 @@ class EventStore:
         self._touched.add(incident_id)
         payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         event_id = await self._insert_row(incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload)
+        written = Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, event_id)
+        self._inserted.append((incident_id, written))
         if event.kind == Kind.ALERT and self.version >= _PAGE_GROUP_VERSION:  # (also when imported or copied)
             await self._fetch("INSERT INTO page_group (source, grp, incident_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                               event.payload["source"], event.payload["group"], incident_id)
-        return Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, event_id)
+        return written
 
-    async def _transaction(self, write) -> list[Event]:
+    async def _transaction(self, write, announce: bool = True) -> list[Event]:
         """Run `write` as one transaction, writers one at a time; the summaries of the incidents
-        it wrote to are brought up to date in the same commit."""
+        it wrote to are brought up to date in the same commit, and (`announce`) the webhooks'
+        messages about its events are queued in it too."""
         if self.read_only:
             raise StoreError(f"{self.where}: opened read-only: nothing can be written")
         async with self._one_transaction:
             self.check_file()
             await self._begin()
             self._touched.clear()
+            self._inserted.clear()
             try:
                 written = await write()
+                states = {}
                 for incident_id in sorted(self._touched):
-                    await self._refresh(incident_id)  # the summary moves with its events, in one commit
+                    states[incident_id] = await self._refresh(incident_id)  # the summary moves with its events
+                if announce and self.announcer is not None:
+                    for incident_id, event in self._inserted:
+                        await self._queue(incident_id, event, self.announcer(event, states[incident_id]), event.at)
                 await self._commit()
             except BaseException as error:
                 await self._rollback()

@@ -60,6 +60,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX summary_fold ON summary(fold_version, last_id)
     """,
     summary.PAGE_GROUP,  # 2: as SQLite's 4
+    summary.OUTBOX.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "bigserial PRIMARY KEY"),  # 3: as SQLite's 5
 )
 
 # SQLite's words in the shared queries, and PostgreSQL's for them.

@@ -162,3 +162,26 @@ PAGE_GROUP = """
         PRIMARY KEY (source, grp, incident_id)
     )
 """
+
+
+# Messages for the webhooks, written in the same transaction as the event they tell of, and
+# delivered (at least once, in order per incident and webhook) by whoever delivers.
+OUTBOX = """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER NOT NULL REFERENCES incident(id),
+        event_id INTEGER NOT NULL,
+        webhook TEXT NOT NULL,
+        url TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,
+        delivered_at TEXT,
+        given_up_at TEXT,
+        error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX outbox_waiting ON outbox(webhook, incident_id, id) WHERE delivered_at IS NULL AND given_up_at IS NULL
+"""

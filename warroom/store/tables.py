@@ -32,6 +32,7 @@ MIGRATIONS: tuple[str, ...] = (
     f"CREATE INDEX event_investigation ON event(incident_id, id) WHERE {summary.INVESTIGATION.format(e='')}; "
     f"{summary.SEARCHED}",  # and a search column in the summary (filled as fold version 2 rebuilds them)
     summary.PAGE_GROUP,  # 4: which incident each group of alerts opened or joined (written with its alerts)
+    summary.OUTBOX,  # 5: the webhooks' messages, written with their events, until delivered
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,83 @@
+"""What the public may read about an incident, and when the matrix says to tell them (pure).
+
+The status page shows, for P0 and P1 incidents open or resolved lately, the title, the
+severity in plain words, the state, the impact and the client-facing messages recorded as
+sent, with their times: never notes, findings, names of the people working it, alerts or
+runbooks. P2 and P3 stay internal (their internal note goes to the chat channel). For P0 the
+page is republished by itself on every change of state and every message sent; for P1 it is
+the communicator's key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import CONTAINED, EFFECTIVE, Event, Kind
+from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
+
+PUBLIC_SEVERITIES = ("P0", "P1")
+AUTOMATIC = "P0"  # the matrix: automatic for P0, manual for P1, an internal note for P2
+RECENT = timedelta(days=7)  # a resolved incident stays on the page this long
+PUBLIC_TEMPLATES = (CLIENT_NOTICE, STATUS_UPDATE, RESOLUTION_NOTICE)
+SEVERITY_WORDS = {"P0": "Critical outage", "P1": "Major incident"}
+STATE_WORDS = {"investigating": "Investigating", "contained": "Identified: impact contained, a fix is under way",
+               "monitoring": "Monitoring: a fix is deployed", "resolved": "Resolved"}
+
+
+@dataclass(frozen=True)
+class Update:
+    at: datetime
+    kind: str  # client notice, status update, resolution notice
+    text: str
+
+
+@dataclass(frozen=True)
+class PublicIncident:
+    code: str
+    title: str
+    severity: str
+    severity_words: str
+    state: str
+    state_words: str
+    impact: str
+    started: datetime | None  # detected: when the public's trouble was known
+    resolved: datetime | None
+    updates: tuple[Update, ...]  # newest first
+
+    @property
+    def latest(self) -> Update | None:
+        return self.updates[0] if self.updates else None
+
+
+def public(state: IncidentState) -> PublicIncident | None:
+    """The incident as the status page tells it, or None when it is not for the public."""
+    if not state.declared or state.severity not in PUBLIC_SEVERITIES:
+        return None
+    updates = tuple(Update(c.at, c.template, c.text) for c in reversed(state.communications) if c.template in PUBLIC_TEMPLATES)
+    return PublicIncident(state.code, state.title, state.severity, SEVERITY_WORDS[state.severity], state.status,
+                          STATE_WORDS.get(state.status, state.status), state.impact, state.detected,
+                          state.resolved_at, updates)
+
+
+def on_page(states: list[IncidentState], now: datetime) -> list[PublicIncident]:
+    """The incidents the page shows: open ones first, then those resolved in the last week,
+    newest first."""
+    shown = [p for p in map(public, states) if p is not None and (p.resolved is None or now - p.resolved <= RECENT)]
+    return sorted(shown, key=lambda p: (p.resolved is not None, -(p.started or now).timestamp()))
+
+
+def republish_due(state: IncidentState, events: list[Event]) -> bool:
+    """For a P0, whether these events just committed change what the page says: declared,
+    contained, resolved or reopened, its severity, or a public message recorded as sent."""
+    if state.severity != AUTOMATIC:
+        return False
+    for event in events:
+        if event.kind in (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.SEVERITY_CHANGED, Kind.IMPACT_SET):
+            return True
+        if event.kind == Kind.COMMUNICATION_SENT and event.payload.get("template") in PUBLIC_TEMPLATES:
+            return True
+        if event.kind == Kind.LEVER_CHANGED and event.payload.get("state") == EFFECTIVE and state.milestone(CONTAINED) == event.at:
+            return True
+    return False

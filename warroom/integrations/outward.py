@@ -1,0 +1,49 @@
+"""What leaves warroom on its own, as the matrix says: the status page republished for a P0
+after each change that the page tells of, and each publication on the timeline. Used by every
+process that writes (the console, the command line, `warroom receive`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from warroom.config import Config
+from warroom.domain.model import COMMUNICATOR, Event, Kind
+from warroom.domain.public import republish_due
+from warroom.store import EventStore
+
+AUTOMATIC_ACTOR = "warroom"  # who publishes when the matrix does
+
+
+def folder(config: Config) -> Path:
+    from warroom.settings import default_db_path
+
+    chosen = config.status_page.folder
+    return Path(chosen).expanduser() if chosen else default_db_path().parent / "status"
+
+
+async def publish(store: EventStore, config: Config, now: datetime, actor: str, how: str,
+                  codes: list[str]) -> list[str]:
+    """Write the page, then record the publication on each of `codes` that it shows; the codes
+    of every incident shown."""
+    from warroom.integrations.statuspage import publish as write_page
+
+    where = folder(config)
+    shown = [p.code for p in await write_page(store, where, now, config.status_page.title)]
+    events = [Event(code, now, actor, COMMUNICATOR, Kind.PUBLISHED, {"how": how, "folder": str(where)})
+              for code in codes if code in shown]
+    if events:
+        await store.append(events)
+    return shown
+
+
+async def after_commit(store: EventStore, config: Config, written: list[Event], now: datetime) -> bool:
+    """For a P0 whose page-worthy state just changed, publish by itself. True if it did."""
+    codes = []
+    for code in dict.fromkeys(e.incident for e in written if e.kind != Kind.PUBLISHED):
+        state = (await store.opening(code, config.book.levers)).state
+        if republish_due(state, [e for e in written if e.incident == code]):
+            codes.append(code)
+    if codes:
+        await publish(store, config, now, AUTOMATIC_ACTOR, "automatic", codes)
+    return bool(codes)

@@ -1,0 +1,136 @@
+"""The public status page: `index.html` (readable on a phone, no JavaScript, no external
+assets), `status.json` and an Atom feed (`feed.xml`), written into a folder any web server can
+serve. Each file is replaced atomically (written beside, then renamed), so a reader never gets
+half a page. What is shown is `domain.public`'s: public words only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warroom.domain.public import PUBLIC_SEVERITIES, RECENT, PublicIncident, on_page
+from warroom.domain.text import html_text
+from warroom.store import EventStore, StoreError
+
+FILES = ("index.html", "status.json", "feed.xml")
+
+STYLE = """
+body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1b1f24}
+main{max-width:44rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem;margin:.5rem 0 1rem}
+.banner{padding:.8rem 1rem;border-radius:.4rem;font-weight:600;margin-bottom:1rem}
+.ok{background:#dff3e4;color:#14532d}.bad{background:#fde2e1;color:#7f1d1d}
+article{background:#fff;border:1px solid #d8dde3;border-radius:.4rem;padding:1rem;margin-bottom:1rem}
+article h2{font-size:1.15rem;margin:0 0 .3rem;overflow-wrap:anywhere}
+.meta{color:#4b5563;font-size:.9rem}
+.state{font-weight:600}
+ol{list-style:none;padding:0;margin:.8rem 0 0}
+li{border-top:1px solid #eceff3;padding:.6rem 0}
+time{color:#4b5563;font-size:.85rem;display:block}
+p.text{white-space:pre-wrap;margin:.2rem 0 0;overflow-wrap:anywhere}
+footer{color:#6b7280;font-size:.8rem;margin-top:2rem}
+"""
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
+    open_ones = [p for p in shown if p.resolved is None]
+    banner = (f'<div class="banner bad">{len(open_ones)} incident{"s" if len(open_ones) != 1 else ""} in progress</div>'
+              if open_ones else '<div class="banner ok">All systems operational</div>')
+    parts = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{html_text(title)}</title>", f"<style>{STYLE}</style>",
+             '<link rel="alternate" type="application/atom+xml" href="feed.xml" title="updates">',
+             f"</head><body><main><h1>{html_text(title)}</h1>", banner]
+    for incident in shown:
+        parts.append(f'<article id="{html_text(incident.code)}">')
+        parts.append(f"<h2>{html_text(incident.title)}</h2>")
+        parts.append(f'<div class="meta"><span class="state">{html_text(incident.state_words)}</span> · '
+                     f"{html_text(incident.severity_words)} · since {_when(incident.started)}"
+                     + (f" · resolved {_when(incident.resolved)}" if incident.resolved else "") + "</div>")
+        if incident.impact:
+            parts.append(f'<div class="meta">Affected: {html_text(incident.impact)}</div>')
+        if incident.updates:
+            parts.append("<ol>")
+            for update in incident.updates:
+                parts.append(f'<li><time datetime="{_iso(update.at)}">{_when(update.at)} · {html_text(update.kind)}</time>'
+                             f'<p class="text">{html_text(update.text)}</p></li>')
+            parts.append("</ol>")
+        parts.append("</article>")
+    parts.append(f"<footer>Updated {_when(now)} · <a href=\"status.json\">JSON</a> · "
+                 f"<a href=\"feed.xml\">Atom feed</a></footer></main></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def as_json(shown: list[PublicIncident], now: datetime, title: str) -> str:
+    def moment(value: datetime | None) -> str | None:
+        return _iso(value) if value else None
+
+    return json.dumps({
+        "page": title, "updated": _iso(now),
+        "incidents": [{"code": p.code, "title": p.title, "severity": p.severity, "severity_words": p.severity_words,
+                       "state": p.state, "state_words": p.state_words, "impact": p.impact,
+                       "started": moment(p.started), "resolved": moment(p.resolved),
+                       "updates": [{"at": _iso(u.at), "kind": u.kind, "text": u.text} for u in p.updates]}
+                      for p in shown],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def atom(shown: list[PublicIncident], now: datetime, title: str) -> str:
+    entries = []
+    for incident in shown:
+        for number, update in enumerate(reversed(incident.updates), 1):
+            entries.append((update.at, f"""<entry><id>tag:warroom,{update.at.year}:{html_text(incident.code)}/{number}</id>
+<title>{html_text(incident.title)}: {html_text(update.kind)}</title><updated>{_iso(update.at)}</updated>
+<link href="index.html#{html_text(incident.code)}"/><content type="text">{html_text(update.text)}</content></entry>"""))
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>{html_text(title)}</title><id>tag:warroom,2026:status</id><updated>{_iso(now)}</updated>"
+            f'<link href="index.html"/>\n' + "\n".join(text for _, text in entries) + "\n</feed>\n")
+
+
+def _replace(folder: Path, name: str, text: str) -> None:
+    """Write beside, then rename over: a web server serves the old file or the new, never half."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # a page for the public: the web server must read it
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, render in zip(FILES, (html, as_json, atom)):
+            _replace(folder, name, render(shown, now, title))
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot write the status page: {error.strerror or error}") from None
+
+
+async def publish(store: EventStore, folder: Path, now: datetime, title: str) -> list[PublicIncident]:
+    """Write the page from the store's incidents as they are now; what it shows."""
+    states = []
+    for found in await store.summaries():
+        recent = found.resolved_at is None or now - found.resolved_at <= RECENT
+        if found.severity in PUBLIC_SEVERITIES and recent:  # only those read whole
+            states.append((await store.opening(found.code)).state)
+    shown = on_page(states, now)
+    write(folder, shown, now, title)
+    return shown

@@ -1,0 +1,154 @@
+"""Webhooks to chat: what each `[[webhooks]]` entry is told (queued in the outbox by the store,
+in the same transaction as the event), and the deliverer that sends the outbox: at least once,
+with an idempotency key, retried with backoff, in order per incident, never on a key's path.
+aiohttp is imported by the deliverer alone."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from warroom.config import Webhook
+from warroom.domain.announce import line, topic
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import Event
+from warroom.domain.text import one_line
+from warroom.store import EventStore, StoreError
+from warroom.store.outbox import Delivery, Message
+
+FIRST_RETRY = timedelta(seconds=5)
+LONGEST_WAIT = timedelta(minutes=10)
+MAX_TRIES = 12  # 5 s, 10 s, … then every 10 minutes: given up after about an hour
+SEND_TIMEOUT = 10  # seconds for one try
+LOOK_EVERY = 5.0  # seconds: a deliverer looks at the outbox at least this often
+
+
+def announcer(webhooks: tuple[Webhook, ...]) -> Callable[[Event, IncidentState], list[Message]]:
+    """What the store queues for an event: one message per webhook that wants its news."""
+
+    def messages(event: Event, state: IncidentState) -> list[Message]:
+        news = topic(event, state)
+        if news is None:
+            return []
+        found = []
+        for hook in webhooks:
+            if news in hook.topics:
+                key = f"warroom-{state.code}-{event.id}-{hook.name}"
+                found.append(Message(hook.name, hook.url, news, key, body(hook, event, state, news, key)))
+        return found
+
+    return messages
+
+
+def body(hook: Webhook, event: Event, state: IncidentState, news: str, key: str) -> str:
+    if hook.format == "slack":
+        return json.dumps({"text": line(event, state, news)}, ensure_ascii=False)
+    return json.dumps({
+        "warroom": 1, "topic": news, "idempotency_key": key,
+        "incident": {"code": state.code, "title": state.title, "severity": state.severity, "status": state.status,
+                     "impact": state.impact, "service": state.service},
+        "event": {"id": event.id, "at": event.at.isoformat(), "actor": event.actor, "role": event.role,
+                  "kind": event.kind, "payload": dict(event.payload)},
+    }, ensure_ascii=False)
+
+
+def signature(secret: str, raw: bytes) -> str:
+    """X-Warroom-Signature: `sha256=` HMAC-SHA256 of the body, hex, with the webhook's secret."""
+    return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def retry_at(delivery: Delivery, now: datetime) -> datetime | None:
+    """When to try again after a failed try, or None: given up."""
+    if delivery.tries + 1 >= MAX_TRIES:
+        return None
+    return now + min(FIRST_RETRY * (2 ** delivery.tries), LONGEST_WAIT)
+
+
+@dataclass
+class Tally:
+    delivered: int = 0
+    failed: int = 0
+    given_up: int = 0
+
+
+async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime], session) -> Tally:
+    """Send every message due now (and those its delivery makes next in line), once each."""
+    secrets = {hook.name: hook.secret for hook in webhooks}
+    tally = Tally()
+    while True:
+        batch = await store.claim(clock())
+        if not batch:
+            return tally
+        results = await asyncio.gather(*(_send(session, d, secrets) for d in batch))
+        for delivery, error in zip(batch, results):
+            now = clock()
+            if error is None:
+                await store.delivered(delivery, now)
+                tally.delivered += 1
+            else:
+                again = retry_at(delivery, now)
+                await store.failed(delivery, now, error, again)
+                tally.failed += 1
+                tally.given_up += again is None
+
+
+async def _send(session, delivery: Delivery, secrets: dict[str, str]) -> str | None:
+    """One try; None when delivered, else what went wrong in one line."""
+    import aiohttp
+
+    raw = delivery.body.encode()
+    headers = {"Content-Type": "application/json", "Idempotency-Key": delivery.key, "X-Warroom-Topic": delivery.topic,
+               "User-Agent": "warroom"}
+    secret = secrets.get(delivery.webhook, "")
+    if secret:
+        headers["X-Warroom-Signature"] = signature(secret, raw)
+    try:
+        async with session.post(delivery.url, data=raw, headers=headers, allow_redirects=False,
+                                timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT)) as response:
+            await response.read()
+            if 200 <= response.status < 300:
+                return None
+            return f"HTTP {response.status}"
+    except asyncio.TimeoutError:
+        return f"no answer in {SEND_TIMEOUT} s"
+    except aiohttp.ClientError as error:
+        return one_line(str(error) or type(error).__name__, 300)
+
+
+async def deliver_forever(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime],
+                          wake: asyncio.Event, told: Callable[[str], None] = lambda line: None) -> None:
+    """The background deliverer (console, `warroom receive`): a pass when woken (a commit) and
+    at least every few seconds; `told` gets the line the communicator's pane shows."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                await deliver_due(store, webhooks, clock, session)
+                told(standing(await store.waiting(clock()), clock()))
+            except StoreError as error:
+                told(f"webhooks: {one_line(str(error), 200)}")
+            wake.clear()
+            try:
+                await asyncio.wait_for(wake.wait(), LOOK_EVERY)
+            except asyncio.TimeoutError:
+                pass
+
+
+def standing(waiting, now: datetime) -> str:
+    """One line for the communicator's pane: "chat: 3 failed, next try in 40 s"; "" when all is sent."""
+    parts = []
+    for hook in waiting:
+        if hook.failing:
+            wait = max(0, int((hook.next_at - now).total_seconds())) if hook.next_at else 0
+            parts.append(f"{hook.webhook}: {hook.failing} failed, next try in {wait} s")
+        elif hook.waiting:
+            parts.append(f"{hook.webhook}: {hook.waiting} sending")
+        if hook.given_up:
+            parts.append(f"{hook.webhook}: {hook.given_up} given up (on the timeline)")
+    return "; ".join(parts)

@@ -1,0 +1,128 @@
+"""The outbox: each webhook message written in the same transaction as the event it tells of,
+then delivered at least once, in order per incident and webhook, by whoever delivers (the
+console, `warroom receive`, `warroom deliver`). A message is claimed for a while before it is
+sent (so two deliverers do not both send it), and a claim that is never settled (the process
+was killed mid-send) runs out and the message is sent again, with the same idempotency key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from warroom.domain.model import COMMUNICATOR, Event, Kind
+
+CLAIM = timedelta(seconds=60)  # a message claimed and neither delivered nor failed in this long is free again
+
+_HEADS = ("SELECT o.id, o.incident_id, o.event_id, o.webhook, o.url, o.topic, o.idempotency_key, o.body, o.tries, i.code "
+          "FROM outbox o JOIN incident i ON i.id = o.incident_id "
+          "WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND o.next_at <= ? AND NOT EXISTS ("
+          "SELECT 1 FROM outbox b WHERE b.webhook = o.webhook AND b.incident_id = o.incident_id AND b.id < o.id "
+          "AND b.delivered_at IS NULL AND b.given_up_at IS NULL) ORDER BY o.id LIMIT ?")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A webhook message, as `announce` makes it: where to, what, and its idempotency key."""
+    webhook: str
+    url: str
+    topic: str
+    key: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message claimed for delivery now."""
+    id: int
+    incident_id: int
+    event_id: int
+    webhook: str
+    url: str
+    topic: str
+    key: str
+    body: str
+    tries: int
+    code: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How one webhook stands: messages not yet delivered, how many of them failed at least
+    once, and when the next try is."""
+    webhook: str
+    waiting: int
+    failing: int
+    next_at: datetime | None
+    given_up: int
+
+
+def _text(moment: datetime) -> str:
+    """Times in UTC, in one format, so that their text order is their time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+class OutboxStore:
+    """The outbox half of the store (mixed into EventStore)."""
+
+    async def _queue(self, incident_id: int, event: Event, messages: list[Message], now: datetime) -> None:
+        for message in messages:
+            await self._fetch("INSERT INTO outbox (incident_id, event_id, webhook, url, topic, idempotency_key, body, "
+                              "created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", incident_id, event.id,  # noqa
+                              message.webhook, message.url, message.topic, message.key, message.body, _text(now), _text(now))
+
+    async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        """The messages due now that are first in line for their incident and webhook, claimed
+        for CLAIM (a deliverer elsewhere leaves them alone meanwhile)."""
+        found: list[Delivery] = []
+
+        async def write() -> list[Event]:
+            rows = await self._fetch(_HEADS, _text(now), limit)
+            for row in rows:
+                await self._fetch("UPDATE outbox SET next_at = ? WHERE id = ?", _text(now + CLAIM), row[0])
+                found.append(Delivery(*row))
+            return []
+
+        await self._transaction(write)
+        return found
+
+    async def delivered(self, delivery: Delivery, now: datetime) -> None:
+        async def write() -> list[Event]:
+            await self._fetch("UPDATE outbox SET delivered_at = ?, tries = ?, error = '' WHERE id = ?",
+                              _text(now), delivery.tries + 1, delivery.id)
+            return []
+
+        await self._transaction(write)
+
+    async def failed(self, delivery: Delivery, now: datetime, error: str, retry_at: datetime | None) -> None:
+        """A try that did not deliver: again at `retry_at`, or (None) given up, which goes on the
+        incident's timeline."""
+        async def write() -> list[Event]:
+            if retry_at is not None:
+                await self._fetch("UPDATE outbox SET tries = ?, next_at = ?, error = ? WHERE id = ?",
+                                  delivery.tries + 1, _text(retry_at), error[:1000], delivery.id)
+                return []
+            await self._fetch("UPDATE outbox SET tries = ?, given_up_at = ?, error = ? WHERE id = ?",
+                              delivery.tries + 1, _text(now), error[:1000], delivery.id)
+            given_up = Event(delivery.code, now, "warroom", COMMUNICATOR, Kind.DELIVERY_GIVEN_UP,
+                             {"webhook": delivery.webhook, "topic": delivery.topic, "tries": delivery.tries + 1,
+                              "error": error[:1000], "key": delivery.key})
+            return [await self._insert(delivery.incident_id, given_up)]
+
+        await self._transaction(write, announce=False)
+
+    async def waiting(self, now: datetime) -> list[Waiting]:
+        """Each webhook's messages not yet delivered (and those given up), for the screen."""
+        rows = await self._fetch(
+            "SELECT webhook, sum(CASE WHEN given_up_at IS NULL THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN given_up_at IS NULL AND tries > 0 THEN 1 ELSE 0 END), "
+            "min(CASE WHEN given_up_at IS NULL THEN next_at END), sum(CASE WHEN given_up_at IS NULL THEN 0 ELSE 1 END) "
+            "FROM outbox WHERE delivered_at IS NULL GROUP BY webhook ORDER BY webhook")
+        return [Waiting(name, int(waiting or 0), int(failing or 0), datetime.fromisoformat(next_at) if next_at else None,
+                        int(given_up or 0)) for name, waiting, failing, next_at, given_up in rows]
+
+    async def deliveries(self) -> list[tuple]:
+        """Every message (for tests and `warroom deliver --list`): id, webhook, topic, key,
+        tries, delivered_at, given_up_at, error."""
+        return await self._fetch("SELECT id, webhook, topic, idempotency_key, tries, delivered_at, given_up_at, error "
+                                 "FROM outbox ORDER BY id")
