@@ -117,6 +117,36 @@ async def shoot_page(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+async def shoot_status_page(name: str) -> None:
+    """The public status page of a P0 with a client notice and an update, in headless Chromium
+    at a phone's size (a PNG: the browser's own pixels)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from browser import screenshot
+    from warroom.integrations.statuspage import publish
+
+    with tempfile.TemporaryDirectory() as folder:
+        path, site = Path(folder) / "page.db", Path(folder) / "site"
+        store = await Store.open(path)
+        await store.declare(actions.declare("alice", T0, "Checkout fails for card payments", "P0", detected=T0,
+                                            impact="card payments at checkout, all regions"))
+        for minute, template, text in (
+                (9, "client notice", "We are aware of failed card payments at checkout since 03:00 UTC and are "
+                                     "investigating. Next update by 03:30 UTC."),
+                (24, "status update", "Card payments are working again after a rollback. We are monitoring and will "
+                                      "update by 04:00 UTC.")):
+            state = await store.load("INC-1")
+            await store.append(actions.communicate(state, "carol", at(minute), template, text, sent=True, switch=True,
+                                                   override="leadership told by phone"))
+        state = await store.load("INC-1")
+        await store.append(actions.set_lever(state, "alice", at(20), 1, "pulled"))
+        state = await store.load("INC-1")
+        await store.append(actions.set_lever(state, "alice", at(22), 1, "effective"))
+        await publish(store, site, at(25), "Acme status")
+        await store.close()
+        screenshot(site / "index.html", OUT / f"{name}.png")
+    print(f"wrote screenshots/{name}.png", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot_demo("demo-resolved-jwt-120x36", (120, 36))
@@ -128,6 +158,7 @@ async def main() -> None:
     high_contrast = parse(b'theme = "high-contrast"\n' + TEAM_TOML, Path("team.toml"))
     await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
     await shoot_page("console-paged-by-alertmanager-140x36", (140, 36))
+    await shoot_status_page("status-page-phone-412x915")
 
 
 if __name__ == "__main__":

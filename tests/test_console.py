@@ -204,7 +204,9 @@ async def test_severity_change_asks_to_confirm_and_recomputes(console, db_file):
         assert app.state.severity == "P0"
         countdown = str(app.main_screen.query_one("#countdown").render())
         assert "notify leadership + on-call" in countdown
-    assert last_payload(db_file) == {"severity": "P0", "was": "P1"}
+        await until(pilot, lambda: app.state.published is not None, "a P0's status page to publish itself")
+    assert kinds(db_file)[-2:] == ["severity changed", "status page published"]
+    assert json.loads(db_rows(db_file)[-2][2]) == {"severity": "P0", "was": "P1"}
 
 
 async def test_the_countdown_counts_down_then_up_with_words(console, clock):

@@ -7,7 +7,8 @@ import pytest
 
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
-        "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging"]
+        "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging", "warroom.domain.public",
+        "warroom.domain.announce"]
 
 
 @pytest.mark.parametrize("module, forbidden", [
@@ -16,6 +17,9 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     ("warroom.report", ("textual",)),
     ("warroom.cli", ("textual", "aiohttp")),  # aiohttp only for `warroom receive`
     ("warroom.integrations.alerts", ("textual", "aiohttp", "aiosqlite")),
+    ("warroom.integrations.webhooks", ("textual", "aiohttp")),  # aiohttp only once it delivers
+    ("warroom.integrations.statuspage", ("textual", "aiohttp")),
+    ("warroom.console.app", ("aiohttp", "psycopg")),  # the console pays for neither until it needs them
     ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read
     ("warroom.config_text", ("textual", "aiosqlite")),
     ("warroom.transfer", ("textual", "aiosqlite")),

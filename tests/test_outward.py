@@ -310,3 +310,64 @@ async def test_the_outbox_works_on_postgresql_too(postgres_cluster, tmp_path, ch
         assert tally.delivered == 2 and [t.split(":")[0] for t in chat.texts()] == ["INC-1 P1 declared by alice", "INC-1 P1 resolved"]
     finally:
         await store.close()
+
+
+# -- the page in a real browser -----------------------------------------------------------
+def test_a_reader_in_chromium_sees_the_title_the_state_and_the_latest_update_and_no_script_runs(db_file, tmp_path):
+    from html.parser import HTMLParser
+
+    from browser import dom, screenshot
+
+    config = config_file(tmp_path)
+    env = {"WARROOM_CONFIG": str(config)}
+    hostile = "Checkout <script>document.title='pwned'</script><img src=x onerror=\"document.body.dataset.pwned=1\">"
+    assert run_cli("declare", hostile, "--severity", "P0", "--impact", "every buyer", now=at(0), env=env).returncode == 0
+    seen = dom(tmp_path / "site" / "index.html")
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.text, self.tags, self.attributes = [], [], []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.tags.append(tag)
+            self.attributes += [name for name, _ in attrs]
+
+        def handle_data(self, data) -> None:
+            self.text.append(data)
+
+    reader = Reader()
+    reader.feed(seen)
+    text = " ".join(reader.text)
+    assert hostile in text  # shown literally, as its words
+    assert "script" not in reader.tags and "img" not in reader.tags and "data-pwned" not in reader.attributes
+    assert "<title>Acme status</title>" in seen  # no script changed it
+    assert "Investigating" in text and "Critical outage" in text and "1 incident in progress" in text
+
+    notice = "We are investigating: checkout fails for every buyer. Next update by 10:30 UTC."
+    store_env = {**env}
+    assert run_cli("log", "internal only", now=at(1), env=store_env).returncode == 0
+    asyncio_run_communicate(db_file, notice)
+    run_cli("publish", now=at(3), env=env)
+    reader = Reader()
+    reader.feed(dom(tmp_path / "site" / "index.html"))
+    text = " ".join(reader.text)
+    assert notice in text and "internal only" not in text
+    shot = tmp_path / "page.png"
+    screenshot(tmp_path / "site" / "index.html", shot)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+
+
+def asyncio_run_communicate(db_file, text: str) -> None:
+    import asyncio
+
+    async def send() -> None:
+        store = await Store.open(db_file)
+        try:
+            state = (await store.opening("INC-1")).state
+            await store.append(actions.communicate(state, "carol", at(2), "client notice", text, sent=True, switch=True,
+                                                   override="leadership told by phone"))
+        finally:
+            await store.close()
+
+    asyncio.run(send())

@@ -110,7 +110,33 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
             parts = [f"{part} = {toml_string(getattr(runbook, part))}" for part in ("flag", "command", "link") if getattr(runbook, part)]
             out.append(f"{LEVER_KEYS[number - 1]} = {{ " + ", ".join(parts) + " }")
     out += _receiving(config, default)
+    out += _outward(config, default)
     return "\n".join(out) + "\n"
+
+
+def _outward(config: Config, default: bool) -> list[str]:
+    """[status_page] and [[webhooks]]; a webhook's secret is never printed."""
+    out = [""]
+    if default:
+        out += ["# The public status page (`warroom publish`, `P` in the console; a P0's publishes by itself).",
+                "# folder: where index.html, status.json and feed.xml go. Default: status/ in the user data folder."]
+    out.append("[status_page]")
+    if config.status_page.folder:
+        out.append(f"folder = {toml_string(config.status_page.folder)}")
+    elif default:
+        out.append('# folder = "/var/www/status"')
+    out.append(f"title = {toml_string(config.status_page.title)}")
+    if default:
+        out += ["", "# Chat: one [[webhooks]] table each. events: declared, severity changed, contained, message sent,",
+                "# resolved, reopened, published, alert. format: slack ({\"text\": …}) or json. secret: signs each body.",
+                "# [[webhooks]]", '# name = "incidents-channel"', '# url = "https://hooks.slack.com/services/T000/B000/XXXX"',
+                '# events = ["declared", "severity changed", "contained", "message sent", "resolved"]']
+    for hook in config.webhooks:
+        out += ["", "[[webhooks]]", f"name = {toml_string(hook.name)}", f"url = {toml_string(hook.url)}",
+                "events = [" + ", ".join(toml_string(t) for t in hook.topics) + "]", f"format = {toml_string(hook.format)}"]
+        if hook.secret:
+            out.append("# secret: set (not shown)")
+    return out
 
 
 def _receiving(config: Config, default: bool) -> list[str]:
