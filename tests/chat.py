@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Chat:
     def __init__(self, port: int = 0) -> None:
         self.received: list[dict] = []  # each: path, headers, body (decoded JSON), raw
-        self.mode = "ok"  # ok | fail (503) | hold (wait until released, then 200)
+        self.mode = "ok"  # ok | fail (503) | hold (wait until released, then 200) | flaky (503 for `flaky` of them)
+        self.flaky = 0.0  # in "flaky" mode, the share of requests answered 503, at random
         self.released = threading.Event()
         self.holding = threading.Event()  # set once a request is being held
         self._lock = threading.Lock()
@@ -32,7 +33,9 @@ class Chat:
                 if chat.mode == "hold":
                     chat.holding.set()
                     chat.released.wait(30)
-                if chat.mode == "fail":
+                import random
+
+                if chat.mode == "fail" or (chat.mode == "flaky" and random.random() < chat.flaky):
                     self.send_response(503)
                     self.end_headers()
                     return

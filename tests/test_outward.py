@@ -371,3 +371,35 @@ def asyncio_run_communicate(db_file, text: str) -> None:
             await store.close()
 
     asyncio.run(send())
+
+
+async def test_the_communicators_pane_says_how_chat_stands(db_file, tmp_path, chat):
+    from test_console import settle, until
+
+    from warroom.console.launch import make_app
+
+    await seed(db_file, severity="P1")
+    chat.mode = "fail"
+    config = parse(config_file(tmp_path, chat).read_bytes(), tmp_path / "c.toml")
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=config)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "2")  # severity: news for the chat, which answers 503
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: "chat: 1 failed, next try in 5 s" in str(app.main_screen.query_one("#deadlines").content),
+                    "the pane to say the chat failed")
+
+
+def test_warroom_receive_delivers_the_news_of_a_page_in_the_background(db_file, tmp_path, chat):
+    from pages import Receiver, alertmanager
+    from pages import wait_until
+
+    config = config_file(tmp_path, chat)
+    receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_CONFIG": str(config)})
+    try:
+        assert receiver.post("/alertmanager", alertmanager())[0] == 200
+        wait_until(lambda: chat.texts(), "the chat to hear of it", 15)
+        assert chat.texts()[0] == "INC-1 P1 declared by a page from alertmanager: Checkout 5xx above 5%"
+    finally:
+        receiver.stop()
