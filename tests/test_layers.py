@@ -38,3 +38,47 @@ def test_every_domain_module_is_checked():
 
     found = {f"warroom.domain.{p.stem}" for p in Path(warroom.domain.__file__).parent.glob("*.py") if p.stem != "__init__"}
     assert found == set(PURE)
+
+
+def test_no_import_cycles_among_warroom_modules():
+    """Every import of one warroom module by another (at the top or inside a function; not
+    those for type checkers only) makes a graph without a cycle."""
+    import ast
+    from pathlib import Path
+
+    import warroom
+
+    root = Path(warroom.__file__).parent
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = ("warroom",) + path.relative_to(root).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                       for n in ast.walk(node)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("warroom"):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    graph[name].add(full if full in modules else node.module)
+            elif isinstance(node, ast.Import):
+                graph[name].update(a.name for a in node.names if a.name.startswith("warroom"))
+    on_path: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        on_path.append(name)
+        for target in sorted(graph.get(name, ())):
+            assert target not in on_path, "import cycle: " + " → ".join(on_path[on_path.index(target):] + [target])
+            if target in graph and target not in done:
+                visit(target)
+        on_path.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        if name not in done:
+            visit(name)

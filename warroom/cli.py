@@ -16,7 +16,7 @@ from warroom.domain.actions import RuleBroken
 from warroom.domain.model import HATS
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
-from warroom.settings import actor_name, db_path, system_clock, worked_incident
+from warroom.settings import actor_name, db_path, fail, system_clock, worked_incident
 from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
@@ -503,12 +503,6 @@ def _demo_code(args: argparse.Namespace, config: Config) -> str:
             await store.close()
 
     return asyncio.run(newest())
-
-
-def fail(message: str) -> int:
-    """The one-line error of every bad input: on stderr, control characters made visible; status 2."""
-    print(f"warroom: error: {one_line(message)}", file=sys.stderr)
-    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -114,3 +114,13 @@ def worked_incident(db: Path | str) -> str | None:
         return _worked_file(db).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
+
+
+def fail(message: str) -> int:
+    """The one-line error of every bad input: on stderr, control characters made visible; status 2."""
+    import sys
+
+    from warroom.domain.text import one_line
+
+    print(f"warroom: error: {one_line(message)}", file=sys.stderr)
+    return 2

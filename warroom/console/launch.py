@@ -5,10 +5,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from warroom.cli import fail
 from warroom.config import Config
 from warroom.store import StoreError, peek
-from warroom.settings import actor_name, system_clock, worked_incident
+from warroom.settings import actor_name, fail, system_clock, worked_incident
 
 
 def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None,
