@@ -25,9 +25,10 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     ("warroom.transfer", ("textual", "aiosqlite")),
 ])
 
-def test_module_does_not_pull_in(module, forbidden):
+def test_module_does_not_pull_in(module, forbidden, tmp_path):
     code = f"import sys, {module}; print(','.join(m for m in {forbidden!r} if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # from another folder: the installed package, not the source tree (whose styles are elsewhere)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert done.stdout.strip() == "", f"{module} imported {done.stdout.strip()}"
 
 

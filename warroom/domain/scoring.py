@@ -1,0 +1,131 @@
+"""A drill's scorecard: the practice's rules, what happened, and the points each cost (pure:
+a function of the incident's folded state, so it is tested without a screen).
+
+100 points, less each deduction, never below 0; every deduction says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import (
+    CONTAINED, RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_LEVER_ORDER, RULE_NO_SURPRISES,
+    RULE_STAGING_FIRST,
+)
+from warroom.domain.policy import LATE, MISSED, OVERDUE, Policy, POLICY, history
+from warroom.domain.timefmt import clock_text
+
+# What each breach costs. A breach is counted each time it happens, up to its cap.
+COST = {
+    "contain first": 15,  # root cause named before the impact was contained
+    "lever order": 10,  # each lever pulled out of order
+    "late": 5,  # each deadline met late
+    "missed": 10,  # each deadline missed (or still overdue at the end)
+    "no surprises": 15,  # a client notice before the people the severity names had heard
+    "staging": 10,  # deployed before staging confirmed, or the flag back on before the fix
+    "hats": 2,  # each hat switch beyond HAT_SWITCHES
+    "follow-up": 10,  # no prevention follow-up recorded
+    "target": 5,  # each figure slower than the scenario's target
+    "unresolved": 20,  # the drill ended without the incident resolved
+}
+CAPS = {"lever order": 30, "late": 30, "missed": 40, "hats": 10, "target": 20}
+HAT_SWITCHES = 4  # a person alone wears every hat in turn: this many switches are the job
+
+
+@dataclass(frozen=True)
+class Line:
+    """One rule of the practice, what happened, and what it cost (0: held)."""
+    rule: str
+    what: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    lines: tuple[Line, ...]
+    figures: tuple[tuple[str, timedelta | None, timedelta | None], ...] = field(default=())  # name, figure, target
+
+    @property
+    def score(self) -> int:
+        return max(0, 100 - sum(line.cost for line in self.lines))
+
+    def text(self) -> str:
+        """The scorecard as the console and `drill --score` show it, and the export carries it."""
+        out = [f"score {self.score} / 100"]
+        for line in self.lines:
+            out.append(f"{'−' + str(line.cost) if line.cost else '✔':>4}  {line.rule}: {line.what}")
+        if self.figures:
+            out.append("figures against the scenario's targets:")
+            for name, figure, target in self.figures:
+                shown = clock_text(figure) if figure is not None else "—"
+                out.append(f"      {name} {shown}" + (f" (target {clock_text(target)})" if target is not None else ""))
+        return "\n".join(out)
+
+
+def _capped(rule: str, count: int) -> int:
+    return min(COST[rule] * count, CAPS.get(rule, COST[rule] * count))
+
+
+def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | None = None,
+          policy: Policy = POLICY, switches: int = 0) -> Scorecard:
+    """The scorecard of an incident (a drill) as it stands at `now`. `targets`: the scenario's
+    figures (contain, identify, fix, resolve, total); `switches`: the hat switches the player made."""
+    lines: list[Line] = []
+    overridden = [o.rule for o in state.overrides]
+
+    early = RULE_CONTAIN_FIRST in overridden  # the root cause named before any lever was pulled
+    contained = state.milestone(CONTAINED)
+    lines.append(Line("contain before you diagnose",
+                      "the root cause was named before any lever was pulled" if early else
+                      "a lever first" + ("" if contained else " (the impact was never contained)"),
+                      COST["contain first"] if early else 0))
+
+    out_of_order = overridden.count(RULE_LEVER_ORDER)
+    lines.append(Line("levers in order", f"{out_of_order} lever(s) pulled out of order" if out_of_order else "in order",
+                      _capped("lever order", out_of_order)))
+
+    late = [d for d in history(state, now, policy) if d.status == LATE]
+    missed = [d for d in history(state, now, policy) if d.status in (MISSED, OVERDUE)]
+    for deadline in late:
+        lines.append(Line(f"on time: {deadline.label}", f"late by {clock_text(deadline.late_by)}", COST["late"]))
+    for deadline in missed:
+        lines.append(Line(f"on time: {deadline.label}", "missed" if deadline.status == MISSED else "still overdue",
+                          COST["missed"]))
+    if not late and not missed:
+        lines.append(Line("every notification, notice and update on time", "all on time", 0))
+    if len(late) * COST["late"] > CAPS["late"]:
+        lines.append(Line("(late deadlines, capped)", f"{CAPS['late']} at most", CAPS["late"] - len(late) * COST["late"]))
+    if len(missed) * COST["missed"] > CAPS["missed"]:
+        lines.append(Line("(missed deadlines, capped)", f"{CAPS['missed']} at most", CAPS["missed"] - len(missed) * COST["missed"]))
+
+    surprised = RULE_NO_SURPRISES in overridden
+    lines.append(Line("no surprises", "the client heard before the people the matrix names" if surprised else "held",
+                      COST["no surprises"] if surprised else 0))
+
+    staging = sum(1 for rule in overridden if rule in (RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX))
+    lines.append(Line("staging before the flag comes back", f"{staging} step(s) taken early" if staging else "held",
+                      _capped("staging", staging) if staging else 0))
+
+    extra = max(0, switches - HAT_SWITCHES)
+    lines.append(Line("one hat at a time", f"{switches} hat switches" + (f", {extra} more than {HAT_SWITCHES}" if extra else ""),
+                      _capped("hats", extra)))
+
+    followed = bool(state.followups)
+    lines.append(Line("the prevention follow-up recorded", "recorded" if followed else "none recorded",
+                      0 if followed else COST["follow-up"]))
+
+    figures = []
+    slow = 0
+    for name, figure in state.figures().labelled():
+        target = (targets or {}).get(name)
+        figures.append((name, figure, target))
+        if target is not None and figure is not None and figure > target:
+            slow += 1
+            lines.append(Line(f"target: {name}", f"{clock_text(figure)} against {clock_text(target)}", 0))
+    if slow:
+        lines.append(Line("figures against the targets", f"{slow} slower than the target", _capped("target", slow)))
+    if not state.resolved:
+        lines.append(Line("resolved", "the drill ended before the incident was resolved", COST["unresolved"]))
+    return Scorecard(tuple(lines), tuple(figures))
