@@ -19,6 +19,8 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     ("warroom.integrations.alerts", ("textual", "aiohttp", "aiosqlite")),
     ("warroom.integrations.webhooks", ("textual", "aiohttp")),  # aiohttp only once it delivers
     ("warroom.integrations.statuspage", ("textual", "aiohttp")),
+    ("warroom.drills.injects", ("textual", "aiosqlite")),
+    ("warroom.drills.scenario", ("textual", "aiosqlite")),
     ("warroom.console.app", ("aiohttp", "psycopg")),  # the console pays for neither until it needs them
     ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read
     ("warroom.config_text", ("textual", "aiosqlite")),

@@ -21,6 +21,7 @@ from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
 from warroom.integrations import BadPayload
+from warroom.drills.scenario import ScenarioError
 
 EXAMPLES = """\
 examples:
@@ -106,6 +107,7 @@ def _parser() -> Parser:
     p.add_argument("--limit", metavar="N", type=_count, default=LIST_LIMIT,
                    help=f"at most N rows (default {LIST_LIMIT}); it says how many more there are")
     p.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per incident")
+    p.add_argument("--drills", action="store_true", help="the drills instead (practice incidents, DRILL-n, never listed with real ones)")
 
     p = sub.add_parser("show", parents=[common], help="show an incident in full", epilog="example: warroom show INC-3")
     p.add_argument("code", nargs="?", metavar="CODE")
@@ -159,6 +161,16 @@ def _parser() -> Parser:
     p = sub.add_parser("deliver", parents=[common], help="send the webhooks' messages that are due, once (for cron)",
                        epilog="example, in a crontab:  * * * * * warroom deliver --quiet")
     p.add_argument("--quiet", action="store_true", help="print nothing when all went well")
+
+    p = sub.add_parser("drill", parents=[common], help="practise: a drill incident in the console, on a fast clock, scored",
+                       epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenario", nargs="?", default="jwt-outage", metavar="SCENARIO",
+                   help="a scenario's name (warroom drill --list) or a scenario file (default: jwt-outage)")
+    p.add_argument("--speed", type=float, default=1.0, metavar="N", help="incident minutes per real minute (default 1)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="the scenarios there are")
+    what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
 
     p = sub.add_parser("copy", parents=[common], help="copy every incident into another database (a file or a server)",
                        epilog="examples:\n  warroom copy --to postgresql://alice@db.internal/warroom   (from the file in use)\n"
@@ -340,6 +352,8 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
     from warroom.store.summary import ordered
 
     since = parse_when(args.since, now) if args.since else None
+    drills = [s for s in states if s.code.startswith("DRILL-")]
+    states = drills if args.drills else [s for s in states if not s.code.startswith("DRILL-")]
     chosen = ordered([s for s in states if (not args.open or not s.resolved) and (since is None or (s.detected and s.detected >= since))])
     shown, more = chosen[: args.limit], len(chosen) - args.limit
     if args.format == "json":
@@ -347,11 +361,13 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
         print(file=out)
         return 0
     if not shown:
-        print("no incidents" + (" match" if args.open or since else " yet"), file=out)
+        print(("no drills" if args.drills else "no incidents") + (" match" if args.open or since else " yet"), file=out)
     for state in shown:
         print(report.list_row(state, now), file=out)
     if more > 0:
         print(f"… and {more:,} more (--limit {len(chosen)} shows them all)", file=out)
+    if drills and not args.drills:
+        print(f"({len(drills)} drill{'s' if len(drills) != 1 else ''} not listed: warroom list --drills)", file=out)
     return 0
 
 
@@ -492,6 +508,77 @@ def _status(args: argparse.Namespace, out, config: Config) -> int:
     return 0
 
 
+def _drill(args: argparse.Namespace, config: Config, out) -> int:
+    """`warroom drill`: the scenarios, a drill's scorecard, or a new drill in the console."""
+    import asyncio
+    from dataclasses import replace
+
+    from warroom.drills import scenario as scenarios
+
+    folder = config.path.parent
+    if args.list:
+        for found in scenarios.available(folder):
+            print(f"{found.name:<22} {found.severity}  {one_line(found.summary or found.title, 100)}", file=out)
+        return 0
+    path = _database(args, config)
+    if args.score:
+        _must_exist(path)
+        return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
+    played = scenarios.find(args.scenario, folder)
+    from warroom.domain.playbook import LEVER_KEYS, LeverRunbook
+    from warroom.drills.clock import DrillClock
+
+    try:
+        clock = DrillClock(args.speed)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    detected = clock()
+    draft = actions.declare(actor_name(config.name), detected, played.title, played.severity, detected=detected,
+                            impact_started=detected - played.impact_before, service=played.service,
+                            impact=played.impact, drill=played.name)
+
+    async def start() -> str:
+        store = await open_store(path)
+        try:
+            return (await store.declare(draft)).incident
+        finally:
+            await store.close()
+
+    code = asyncio.run(start())
+    runbook = {LEVER_KEYS.index(key) + 1: LeverRunbook(command=command) for key, command in played.runbook.items()
+               if key in LEVER_KEYS}
+    book = replace(config.book, runbooks={**config.book.runbooks, played.service: runbook}) if runbook else config.book
+    print(f"{code}: the {played.name} drill at {args.speed:g}× (z pauses; resolving it shows the scorecard; "
+          f"later: warroom drill --score {code})", file=out)
+    from warroom.console.launch import run_console
+
+    return run_console(path, code=code, config=replace(config, book=book), clock=clock, drill=played,
+                       bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
+
+
+async def _score(path, code: str, folder, out, policy) -> int:
+    from warroom.domain.model import Kind
+    from warroom.domain.scoring import score
+    from warroom.drills import scenario as scenarios
+
+    store = await open_store(path, read_only=True)
+    try:
+        state = await store.load(code.strip().upper())
+    finally:
+        await store.close()
+    if not state.drill:
+        raise RuleBroken(f"{state.code} is not a drill")
+    try:
+        targets = scenarios.find(state.drill, folder).targets
+    except ScenarioError:
+        targets = {}  # the scenario is gone: the rules still hold
+    switches = sum(1 for e in state.events if e.kind == Kind.HAT_WORN and not e.actor.startswith("drill #"))
+    end = state.resolved_at or max(e.at for e in state.events)
+    print(f"{state.code}: the {state.drill} drill", file=out)
+    print(score(state, end, targets, policy, switches).text(), file=out)
+    return 0
+
+
 def _demo_code(args: argparse.Namespace, config: Config) -> str:
     import asyncio
 
@@ -516,6 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                alerts=config.alerts and not args.no_alerts, read_only=args.read_only)
         if args.command == "status":
             return _status(args, sys.stdout, config)
+        if args.command == "drill":
+            return _drill(args, config, sys.stdout)
         import asyncio
 
         status = asyncio.run(_run(args, sys.stdout, config))
@@ -525,7 +614,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(_database(args, config), code=_demo_code(args, config), config=config,
                                bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
         return status
-    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError, BadPayload) as error:
+    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError, BadPayload,
+            ScenarioError) as error:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130

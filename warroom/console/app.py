@@ -54,8 +54,11 @@ class WarroomApp(App[str | None]):
     def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
                  clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False,
                  opened: Opening | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark",
-                 config=None) -> None:
+                 config=None, drill=None) -> None:
         super().__init__()
+        self.drill = drill  # the scenario of a drill being played (warroom drill), else None
+        self._injected: set[int] | None = None  # the drill's injects already on the timeline
+        self._scored = False  # the drill's scorecard was shown
         self.config = config  # the whole config (status page, webhooks); None: the defaults
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = theme_name
@@ -172,6 +175,8 @@ class WarroomApp(App[str | None]):
             self._following = True
             self.set_interval(1, self.main_screen.tick, name="tick")
             self._follow_timer = self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
+            if self.drill is not None:
+                self.set_interval(0.25, self._run_drill, name="drill")  # injects on time at a fast clock
             if self._listening:
                 self._follow_timer.pause()  # a server says when anyone commits: no asking
 
@@ -355,6 +360,45 @@ class WarroomApp(App[str | None]):
             self.say(f"alert resolved: {name} (the incident stays open until the commander resolves it)")
         elif status == "firing":
             self.warn(f"alert firing: {name}")
+
+    async def _run_drill(self) -> None:
+        """Once a second of a drill: what the scenario injects now, and the scorecard once the
+        incident is resolved."""
+        from warroom.drills import injects
+
+        state = self.state
+        if not state.drill or self.store is None:
+            return
+        if state.resolved:
+            if not self._scored:
+                self._scored = True
+                self.show_scorecard()
+            return
+        if getattr(self.now, "paused", False):
+            return
+        if self._injected is None:
+            self._injected = injects.done(state, state.events)
+        due = injects.due(self.drill, state, self.now(), self._injected)
+        if due:
+            self._injected |= injects.done(state, due)
+            await self.commit(due)
+
+    def show_scorecard(self) -> None:
+        from warroom.console.dialogs import Help
+        from warroom.domain.scoring import score
+
+        switches = sum(1 for e in self.state.events if e.kind == Kind.HAT_WORN and not e.actor.startswith("drill #"))
+        card = score(self.state, self.now(), self.drill.targets if self.drill else {}, self.book.policy, switches)
+        self.push_screen(Help(f"DRILL {self.state.code}: {self.state.drill}\n\n{card.text()}\n\n"
+                              f"(again later: warroom drill --score {self.state.code})"))
+
+    def pause_drill(self) -> None:
+        pause = getattr(self.now, "pause", None)
+        if not self.state.drill or pause is None:
+            self.warn("z pauses a drill's clock; this is not a drill")
+            return
+        self.say("drill paused: its clock stands still (z goes on)" if pause() else "the drill goes on")
+        self.main_screen.tick()
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""

@@ -39,6 +39,7 @@ KEYS = [  # the footer shows them in this order: ? first, so it is there at any 
     Binding("y", "flow('copy_template')", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
     Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
+    Binding("z", "pause_drill", "Pause drill", show=False, tooltip="Pause a drill's clock, or go on (warroom drill)", id="drill.pause"),
     Binding("P", "flow('publish')", "Publish page", show=False, key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
     Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
@@ -157,6 +158,9 @@ class ConsoleScreen(Screen):
         from warroom.console import flows  # not needed for the first frame
 
         self.app.start(getattr(flows, name)(self.app, *args))
+
+    def action_pause_drill(self) -> None:
+        self.app.pause_drill()
 
     def action_help(self) -> None:
         from warroom.console.dialogs import Help

@@ -99,9 +99,10 @@ def _as(state: IncidentState, actor: str, now: datetime, kind: str, switch: bool
 def declare(
     actor: str, now: datetime, title: str, severity: str, *,
     detected: datetime | None = None, impact_started: datetime | None = None,
-    service: str = "", impact: str = "",
+    service: str = "", impact: str = "", drill: str = "",
 ) -> Event:
-    """The first event of an incident; the store gives it its code. The declarer commands."""
+    """The first event of an incident; the store gives it its code. The declarer commands.
+    `drill`: a practice incident, of that scenario."""
     title = _text(title, "title", MAX_TITLE)
     severity = check_severity(severity)
     detected = detected or now
@@ -116,6 +117,8 @@ def declare(
         payload["service"] = check_service(service)
     if impact.strip():
         payload["impact"] = check_impact(impact)
+    if drill:
+        payload["drill"] = drill
     return Event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Kind.DECLARED, payload)
 
 

@@ -126,6 +126,7 @@ class IncidentState:
     base: dict[str, datetime] = field(default_factory=dict)  # milestones the events set directly
     last_id: int = 0
     paged_by: str = ""  # the alerting that opened the incident, if it was not a person
+    drill: str = ""  # a practice incident: the scenario it plays
     alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
     heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
     published: datetime | None = None  # when the public status page was last written with it
@@ -237,6 +238,7 @@ def _declared(s: IncidentState, e: Event) -> None:
     if p.get("impact_started"):
         s.base[IMPACT_STARTED] = _time(p["impact_started"])
     s.paged_by = p.get("paged_by", "")
+    s.drill = p.get("drill", "")
     if not s.paged_by:  # a page opens the incident with every hat free: the on-call takes them
         s.holders[e.role] = e.actor
 

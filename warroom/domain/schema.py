@@ -61,6 +61,7 @@ class Declared(_Payload):
     service: Service = ""
     impact: Impact = ""
     paged_by: Literal["", "alertmanager", "pagerduty"] = ""  # opened by a page, not a person
+    drill: Annotated[str, Meta(max_length=60, pattern=_ONE_LINE)] = ""  # a practice incident: its scenario
 
 
 MAX_LABELS = 64

@@ -130,23 +130,24 @@ class EventStore(OutboxStore):
 
     # -- writing -------------------------------------------------------------------------
     async def declare(self, draft: Event) -> Event:
-        """Give a declared event its incident and code (INC-n), and commit both together."""
+        """Give a declared event its incident and code (INC-n; DRILL-n for a drill), and commit
+        both together."""
 
         async def write() -> list[Event]:
-            number, code = await self._new_incident(None, draft.at)
+            number, code = await self._new_incident(None, draft.at, "DRILL" if draft.payload.get("drill") else "INC")
             event = Event(code, draft.at, draft.actor, draft.role, draft.kind, draft.payload)
             return [await self._insert(number, event)]
 
         return (await self._transaction(write))[0]
 
-    async def _new_incident(self, wanted: str | None, at: datetime) -> tuple[int, str]:
+    async def _new_incident(self, wanted: str | None, at: datetime, prefix: str = "INC") -> tuple[int, str]:
         """A new incident row: the code wanted if it is free, else the next free INC-n."""
         number = await self._scalar("SELECT coalesce(max(id), 0) + 1 FROM incident")
         taken = {code for (code,) in await self._fetch("SELECT code FROM incident")}
-        code = wanted if wanted and wanted not in taken else f"INC-{number}"
+        code = wanted if wanted and wanted not in taken else f"{prefix}-{number}"
         while code in taken:  # an imported incident may hold INC-n already
             number += 1
-            code = f"INC-{number}"
+            code = f"{prefix}-{number}"
         await self._fetch("INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", number, code, at.isoformat())
         return number, code
 
@@ -354,10 +355,7 @@ class EventStore(OutboxStore):
 
     async def current_code(self, preferred: str | None = None) -> str | None:
         """`preferred` if it is an open incident, else the most recent open incident, or None."""
-        codes = await self.open_codes()
-        if preferred in codes:
-            return preferred
-        return codes[0] if codes else None
+        return reading.current(await self.open_codes(), preferred)
 
     # -- what each backend gives ---------------------------------------------------------------
     async def close(self) -> None:

@@ -113,7 +113,7 @@ def peek(url: str, code: str | None = None, preferred: str | None = None,
                 return None  # nothing declared there yet
             if code is None:
                 codes = reading.run(Translated, reading.open_codes())
-                code = preferred if preferred in codes else (codes[0] if codes else None)
+                code = reading.current(codes, preferred)
             return reading.run(Translated, reading.opening(code, levers)) if code else None
     except psycopg.Error as error:
         raise StoreError(f"{shown(url)}: {_why(error)}") from None

@@ -159,3 +159,12 @@ def run(db, plan: Plan):
             query = plan.send(db.execute(*query).fetchall())
     except StopIteration as done:
         return done.value
+
+
+def current(codes: list[str], preferred: str | None = None) -> str | None:
+    """Of the open incidents (newest first): `preferred` if open, else the newest real one,
+    else the newest drill (a drill never hides a real incident)."""
+    if preferred in codes:
+        return preferred
+    real = [code for code in codes if not code.startswith("DRILL-")]
+    return (real or codes or [None])[0]

@@ -45,7 +45,7 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
                 return None  # Store.open makes it first
             if code is None:
                 codes = reading.run(db, reading.open_codes(summaries=version >= 2))
-                code = preferred if preferred in codes else (codes[0] if codes else None)
+                code = reading.current(codes, preferred)
             if code is None:
                 return None
             return reading.run(db, reading.opening(code, levers, summaries=version >= 2))

@@ -1,0 +1,196 @@
+"""Rehearsed, not improvised (issue 18): scenarios, the drill clock, injects, and the
+scorecard, a pure function of the events."""
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from helpers import Clock, at, run_cli
+from warroom.demo import STORY, write_demo
+from warroom.domain import actions
+from warroom.domain.incident import fold
+from warroom.domain.model import Event
+from warroom.domain.scoring import COST, score
+from warroom.drills import injects
+from warroom.drills.clock import DrillClock
+from warroom.drills.scenario import ScenarioError, available, find, parse
+from warroom.store import Store
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+SEED_TARGETS = {"identify": timedelta(minutes=8), "fix": timedelta(minutes=5), "total": timedelta(minutes=44)}
+
+
+async def played(db_file, story=STORY):
+    """The seed's JWT outage played as `story` says (the demo: played well)."""
+    import warroom.demo as demo
+
+    original, demo.STORY = demo.STORY, story
+    try:
+        store = await Store.open(db_file)
+        try:
+            code = await write_demo(store, NOW)
+            return await store.load(code)
+        finally:
+            await store.close()
+    finally:
+        demo.STORY = original
+
+
+def switches(state) -> int:
+    return sum(1 for e in state.events if e.kind == "hat worn")
+
+
+async def test_the_seeds_outage_played_well_scores_at_least_90(db_file):
+    state = await played(db_file)
+    card = score(state, NOW, SEED_TARGETS, switches=switches(state))
+    assert card.score >= 90, card.text()
+    assert [line.cost for line in card.lines if line.cost] == []
+
+
+async def test_a_late_client_notice_and_a_lever_out_of_order_lose_exactly_those_points_and_say_so(db_file):
+    from warroom.domain.model import PULLED
+    from warroom.domain.policy import CLIENT_NOTICE
+
+    story = []
+    for step in STORY:
+        if step[2] is actions.communicate and step[3] == CLIENT_NOTICE:
+            step = (19,) + step[1:]  # the notice 19 minutes after detection: 4 late
+        story.append(step)
+    story.insert(0, (1, "alice", actions.set_lever, 3, PULLED, {"reason": "the migration looked suspicious"}))
+    story.sort(key=lambda step: step[0])
+    well = score(await played(db_file), NOW, SEED_TARGETS, switches=2)
+    other = db_file.with_name("other.db")
+    badly = await played(other, story)
+    card = score(badly, NOW, SEED_TARGETS, switches=switches(badly))
+    assert well.score - card.score == COST["late"] + COST["lever order"], card.text()
+    text = card.text()
+    assert "−5  on time: client notice: late by 04:00" in text
+    assert "−10  levers in order: 1 lever(s) pulled out of order" in text
+
+
+def test_the_drill_clock_runs_n_times_as_fast_and_pauses():
+    real = Clock(NOW)
+    clock = DrillClock(10, real=real)
+    start = clock()
+    assert start == NOW - timedelta(days=1)  # a drill's time is never in the future
+    real.advance(minutes=1)
+    assert clock() - start == timedelta(minutes=10)
+    assert clock.pause() is True
+    real.advance(minutes=5)
+    assert clock() - start == timedelta(minutes=10)  # paused: still
+    assert clock.pause() is False
+    real.advance(seconds=30)
+    assert clock() - start == timedelta(minutes=15)
+    with pytest.raises(ValueError, match="expected from 0.1 to 120"):
+        DrillClock(0)
+
+
+def test_deadlines_move_at_the_drills_speed():
+    from warroom.domain.playbook import Playbook
+
+    real = Clock(NOW)
+    clock = DrillClock(10, real=real)
+    state = fold([Event("DRILL-1", clock(), "alice", "commander", "declared",
+                        {"title": "x", "severity": "P1", "detected": clock().isoformat(), "drill": "jwt-outage"}, 1)])
+    book = Playbook()
+    first = {d.id: d.remaining(clock()) for d in book.deadlines(state, clock())}["manager"]
+    real.advance(seconds=30)  # half a real minute: five incident minutes
+    later = {d.id: d.remaining(clock()) for d in book.deadlines(state, clock())}["manager"]
+    assert first - later == timedelta(minutes=5) and later == timedelta(minutes=10)
+    real.advance(seconds=60)
+    assert {d.id: d.status for d in book.deadlines(state, clock())}["manager"] == "overdue"
+
+
+def test_a_drill_is_coded_drill_and_never_among_real_incidents(db_file):
+    import asyncio
+
+    async def declare() -> None:
+        store = await Store.open(db_file)
+        try:
+            await store.declare(actions.declare("alice", at(0), "Real outage", "P1", impact="x"))
+            await store.declare(actions.declare("alice", at(1), "Practice", "P1", impact="x", drill="jwt-outage"))
+        finally:
+            await store.close()
+
+    asyncio.run(declare())
+    listed = run_cli("list", now=at(2)).stdout
+    assert "INC-1" in listed and "DRILL-2" not in listed and "(1 drill not listed: warroom list --drills)" in listed
+    drills = run_cli("list", "--drills", now=at(2)).stdout
+    assert "DRILL-2" in drills and "INC-1" not in drills
+    assert [row["code"] for row in json.loads(run_cli("list", "--format", "json", now=at(2)).stdout)] == ["INC-1"]
+    assert run_cli("status", now=at(2)).stdout.startswith("INC-1")  # the newer drill never hides it
+    assert "DRILL-2" in run_cli("export", "DRILL-2", now=at(2)).stdout
+
+
+def test_the_shipped_scenarios_read_and_drill_list_shows_them():
+    names = [s.name for s in available()]
+    assert names == ["bad-migration", "jwt-outage", "p0-flag-no-effect"]
+    assert find("jwt-outage").targets == SEED_TARGETS
+    listed = run_cli("drill", "--list")
+    assert listed.returncode == 0 and [line.split()[0] for line in listed.stdout.splitlines()] == names
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('name = "x"\ntitle = "t"\nimpact = "i"\nseverity = "P9"\n', "severity: expected one of P0"),
+    ('name = "x"\ntitle = "t"\nimpact = "i"\n[[inject]]\nat = "5 minutes"\nkind = "alert"\nname = "A"\ntext = "t"\n', "inject[0].at: expected"),
+    ('name = "x"\ntitle = "t"\nimpact = "i"\n[[inject]]\nat = "01:00"\nkind = "meteor"\n', "inject[0].kind: expected one of"),
+    ('name = "x"\ntitle = "t"\nimpact = "i"\n[targets]\nlunch = 5\n', "targets.lunch"),
+    ('name = "x"\ntitle = = "t"\n', "not valid TOML"),
+    ('nmae = "x"\n', "nmae: unknown key"),
+])
+def test_a_broken_scenario_is_one_line_naming_the_key(tmp_path, text, expected):
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match=re.escape(expected)):
+        parse(path.read_bytes(), path)
+    done = run_cli("drill", str(path))
+    assert done.returncode == 2 and expected.split(":")[0] in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_injects_come_at_their_time_once_and_a_levers_outcome_once_it_is_pulled():
+    scenario = find("jwt-outage")
+    detected = NOW
+    state = fold([Event("DRILL-1", NOW, "alice", "commander", "declared",
+                        {"title": scenario.title, "severity": "P1", "detected": NOW.isoformat(), "drill": scenario.name}, 1)])
+    assert injects.due(scenario, state, detected + timedelta(seconds=20), set()) == []
+    first = injects.due(scenario, state, detected + timedelta(seconds=31), set())
+    assert [(e.kind, e.payload.get("name")) for e in first] == [("alert", "LoginFailureRate")]
+    done = injects.done(state, first)
+    assert injects.due(scenario, state, detected + timedelta(seconds=40), done) == []  # once
+    def apply(events, first_id):
+        for number, e in enumerate(events, first_id):
+            state.apply(Event(e.incident, e.at, e.actor, e.role, e.kind, e.payload, number))
+
+    apply(first, 2)
+    apply(actions.set_lever(state, "alice", detected + timedelta(minutes=2), 1, "pulled"), 10)
+    assert injects.due(scenario, state, detected + timedelta(minutes=2, seconds=30), done) == []  # not yet a minute
+    outcome = injects.due(scenario, state, detected + timedelta(minutes=3, seconds=1), done)
+    assert len(outcome) == 1 and "no effect" in outcome[0].payload["text"] and outcome[0].actor.startswith("drill #")
+
+
+async def test_a_drill_in_the_console_injects_on_its_clock_and_shows_the_scorecard_at_resolution(db_file):
+    from test_console import settle, until
+
+    from warroom.console.launch import make_app
+
+    scenario = find("jwt-outage")
+    clock = Clock(NOW)
+    store = await Store.open(db_file)
+    declared = await store.declare(actions.declare("alice", NOW, scenario.title, "P1", detected=NOW, impact="x",
+                                                   drill=scenario.name))
+    await store.close()
+    assert declared.incident == "DRILL-1"
+    app = make_app(db_file, clock=clock, actor="alice", clipboard=[], code="DRILL-1", drill=scenario)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        assert "DRILL: jwt-outage" in str(app.main_screen.query_one("#strip").content)
+        clock.advance(minutes=7)
+        await until(pilot, lambda: app.state.unacknowledged, "the finding at 06:00 to arrive")
+        assert app.state.alerts and app.state.unacknowledged[0].text.startswith("401s begin exactly")
+        app.state.steps.clear()
+        await app.commit(actions.resolve(app.state, "alice", clock(), override="ending the drill early"))
+        await until(pilot, lambda: type(app.screen).__name__ == "Help", "the scorecard")
+        shown = " ".join(str(getattr(w, "content", "")) + str(getattr(w, "text", "")) for w in app.screen.query("*"))
+        assert "score " in shown and "DRILL DRILL-1: jwt-outage" in shown

@@ -1,0 +1,39 @@
+"""The drill's clock: incident time runs `speed` times as fast as real time, from an origin a
+day back (so that what the drill writes is never in the future), and it can be paused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from warroom.settings import system_clock
+
+BACK = timedelta(days=1)  # the drill's time starts this long before real time
+
+
+class DrillClock:
+    def __init__(self, speed: float = 1.0, real: Callable[[], datetime] = system_clock, start: datetime | None = None) -> None:
+        if not 0.1 <= speed <= 120:
+            raise ValueError(f"--speed {speed:g}: expected from 0.1 to 120 (incident minutes per real minute)")
+        self.speed, self._real = speed, real
+        self._real_origin = real()
+        self._origin = start if start is not None else self._real_origin - BACK
+        self._paused_at: datetime | None = None  # the real time the pause began
+        self._paused = timedelta()
+
+    def __call__(self) -> datetime:
+        real = self._paused_at if self._paused_at is not None else self._real()
+        return self._origin + (real - self._real_origin - self._paused) * self.speed
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    def pause(self) -> bool:
+        """Pause, or go on if paused; whether it is paused now."""
+        if self._paused_at is None:
+            self._paused_at = self._real()
+        else:
+            self._paused += self._real() - self._paused_at
+            self._paused_at = None
+        return self.paused

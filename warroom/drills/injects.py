@@ -1,0 +1,62 @@
+"""What a scenario adds to the drill's timeline as its clock runs (pure). Each inject is
+written once: the events it wrote name it (their actor says `drill #n`, an alert's group
+`drill-n`), so a drill reopened after a quit does not inject twice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from warroom.domain.incident import IncidentState
+from warroom.domain.model import COMMUNICATOR, INVESTIGATOR, PULLED, Event, Kind
+from warroom.domain.paging import Alert, Page, alert_events
+from warroom.drills.scenario import Scenario
+
+LEVER_SETTLES = timedelta(minutes=1)  # a lever's outcome shows this long after it is pulled
+WHO = {"finding": "investigator", "exec": "VP Engineering", "customer": "customer report", "lever": "dashboards"}
+
+
+def actor(number: int, kind: str) -> str:
+    return f"drill #{number}: {WHO.get(kind, kind)}"
+
+
+def done(state: IncidentState, events: list[Event]) -> set[int]:
+    """The injects already on the timeline (their numbers)."""
+    found = set()
+    for event in events:
+        if event.actor.startswith("drill #"):
+            found.add(int(event.actor[7:].split(":")[0]))
+        group = str(event.payload.get("group", "")) if event.kind == Kind.ALERT else ""
+        if group.startswith("drill-"):
+            found.add(int(group[6:]))
+    return found
+
+
+def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[int]) -> list[Event]:
+    """The events of every inject due at `now` and not yet written."""
+    detected = state.detected
+    if detected is None or state.resolved:
+        return []
+    events: list[Event] = []
+    for number, inject in enumerate(scenario.injects, 1):
+        if number in already or detected + inject.at > now:
+            continue
+        if inject.kind == "alert":
+            alert = Alert(f"drill-{number}", inject.name, "firing", {"alertname": inject.name, "service": scenario.service},
+                          {"summary": inject.text}, detected - scenario.impact_before)
+            page = Page("alertmanager", f"drill-{number}", True, inject.text, scenario.severity, scenario.service, now, (alert,))
+            events += alert_events(state, page)
+        elif inject.kind == "finding":
+            events.append(Event(state.code, now, actor(number, "finding"), INVESTIGATOR, Kind.FINDING_REPORTED, {"text": inject.text}))
+        elif inject.kind in ("exec", "customer"):
+            words = "asks" if inject.kind == "exec" else "arrives"
+            events.append(Event(state.code, now, actor(number, inject.kind), COMMUNICATOR, Kind.NOTE,
+                                {"text": f"{WHO[inject.kind]} {words}: {inject.text}"}))
+        elif inject.kind == "lever":
+            lever = state.lever(inject.lever)
+            if lever.state != PULLED or lever.changed_at is None or lever.changed_at + LEVER_SETTLES > now:
+                continue  # its outcome shows once it is pulled and has had a minute
+            said = inject.text or (f"since lever {inject.lever} ({lever.name}) was pulled: "
+                                   + ("the errors stopped, it worked (mark it effective)" if inject.outcome == "effective"
+                                      else "no change at all, it had no effect (mark it so, and go on to the next lever)"))
+            events.append(Event(state.code, now, actor(number, "lever"), INVESTIGATOR, Kind.NOTE, {"text": said}))
+    return events

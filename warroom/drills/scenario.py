@@ -1,0 +1,144 @@
+"""A drill's scenario, from a TOML file: the incident (title, severity, service, impact, a
+runbook), the targets to beat (minutes), and the injects at T+mm:ss. A broken file is one
+line naming the file and the key or line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from warroom.domain.model import SEVERITIES
+
+SHIPPED = Path(__file__).with_name("scenarios")
+KINDS = ("alert", "finding", "lever", "exec", "customer")
+TARGETS = ("detect", "contain", "identify", "fix", "resolve", "total")
+LEVER_OUTCOMES = ("effective", "no effect")
+_AT = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+
+
+class ScenarioError(ValueError):
+    """One line: the file, the key or line, what was expected."""
+
+
+@dataclass(frozen=True)
+class Inject:
+    at: timedelta  # after detection, on the drill's clock
+    kind: str
+    text: str = ""
+    name: str = ""  # an alert's name
+    lever: int = 0  # a lever's outcome: which lever, once pulled
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    severity: str
+    service: str
+    impact: str
+    impact_before: timedelta  # impact started this long before the page
+    targets: dict[str, timedelta] = field(default_factory=dict)
+    runbook: dict[str, str] = field(default_factory=dict)
+    injects: tuple[Inject, ...] = ()
+    summary: str = ""
+    path: Path | None = None
+
+
+def _at(value, key: str, path: Path) -> timedelta:
+    found = _AT.match(value) if isinstance(value, str) else None
+    if not found:
+        raise ScenarioError(f"{path}: {key}: expected a time after detection as mm:ss, such as \"04:30\"")
+    return timedelta(minutes=int(found.group(1)), seconds=int(found.group(2)))
+
+
+def _text(table: dict, key: str, where: str, path: Path, limit: int = 2000, needed: bool = True) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str) or (needed and not value.strip()) or len(value) > limit or "\x1b" in value:
+        raise ScenarioError(f"{path}: {where}{key}: expected text of 1 to {limit} characters")
+    return value.strip()
+
+
+def parse(raw: bytes, path: Path) -> Scenario:
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: expected UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML: {str(error)[:200]}") from None
+    known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject"}
+    for key in data:
+        if key not in known:
+            raise ScenarioError(f"{path}: {key[:40]}: unknown key; expected one of: {', '.join(sorted(known))}")
+    severity = data.get("severity", "P1")
+    if severity not in SEVERITIES:
+        raise ScenarioError(f"{path}: severity: expected one of {', '.join(SEVERITIES)}")
+    targets = {}
+    table = data.get("targets", {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{path}: targets: expected a table of minutes")
+    for key, minutes in table.items():
+        if key not in TARGETS or isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 1440:
+            raise ScenarioError(f"{path}: targets.{key[:40]}: expected one of {', '.join(TARGETS)} = whole minutes (1 to 1440)")
+        targets[key] = timedelta(minutes=minutes)
+    runbook = data.get("runbook", {})
+    if not isinstance(runbook, dict) or not all(isinstance(v, str) for v in runbook.values()):
+        raise ScenarioError(f"{path}: runbook: expected a table of lever = \"command\"")
+    injects = []
+    items = data.get("inject", [])
+    if not isinstance(items, list):
+        raise ScenarioError(f"{path}: inject: expected [[inject]] tables")
+    for n, item in enumerate(items):
+        where = f"inject[{n}]."
+        if not isinstance(item, dict):
+            raise ScenarioError(f"{path}: inject[{n}]: expected a table")
+        kind = item.get("kind")
+        if kind not in KINDS:
+            raise ScenarioError(f"{path}: {where}kind: expected one of {', '.join(KINDS)}")
+        lever = item.get("lever", 0)
+        outcome = item.get("outcome", "")
+        if kind == "lever" and (not isinstance(lever, int) or not 1 <= lever <= 4 or outcome not in LEVER_OUTCOMES):
+            raise ScenarioError(f"{path}: {where}lever: expected lever = 1 to 4 and outcome = \"effective\" or \"no effect\"")
+        injects.append(Inject(_at(item.get("at"), f"{where}at", path), kind,
+                              _text(item, "text", where, path, needed=kind != "lever"),
+                              _text(item, "name", where, path, 200, needed=kind == "alert"), lever, outcome))
+    return Scenario(
+        name=_text(data, "name", "", path, 60), title=_text(data, "title", "", path, 300), severity=severity,
+        service=_text(data, "service", "", path, 80, needed=False), impact=_text(data, "impact", "", path, 300),
+        impact_before=_at(data.get("impact_before", "00:00"), "impact_before", path), targets=targets,
+        runbook=dict(runbook), injects=tuple(sorted(injects, key=lambda i: i.at)),
+        summary=_text(data, "summary", "", path, 300, needed=False), path=path)
+
+
+def folders(config_folder: Path | None) -> list[Path]:
+    """Where scenarios are found: the team's (`drills/` beside the config file) first, then shipped."""
+    return ([config_folder / "drills"] if config_folder else []) + [SHIPPED]
+
+
+def available(config_folder: Path | None = None) -> list[Scenario]:
+    """Every scenario by name (a team's file shadows a shipped one of the same name)."""
+    found: dict[str, Scenario] = {}
+    for folder in folders(config_folder):
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+            scenario = parse(path.read_bytes(), path)
+            found.setdefault(scenario.name, scenario)
+    return list(found.values())
+
+
+def find(name: str, config_folder: Path | None = None) -> Scenario:
+    """A scenario by its name, or a file's path."""
+    candidate = Path(name).expanduser()
+    if name.endswith(".toml") or candidate.is_file():
+        try:
+            return parse(candidate.read_bytes(), candidate)
+        except OSError as error:
+            raise ScenarioError(f"{name}: cannot read it: {error.strerror or error}") from None
+    for scenario in available(config_folder):
+        if scenario.name == name:
+            return scenario
+    names = ", ".join(s.name for s in available(config_folder))
+    raise ScenarioError(f"no scenario called {name[:60]!r}; there are: {names} (warroom drill --list)")
