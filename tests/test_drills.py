@@ -194,3 +194,136 @@ async def test_a_drill_in_the_console_injects_on_its_clock_and_shows_the_scoreca
         await until(pilot, lambda: type(app.screen).__name__ == "Help", "the scorecard")
         shown = " ".join(str(getattr(w, "content", "")) + str(getattr(w, "text", "")) for w in app.screen.query("*"))
         assert "score " in shown and "DRILL DRILL-1: jwt-outage" in shown
+
+
+def _gone(pane, text: str, seconds: float = 15) -> None:
+    """A bounded wait for a dialog to close (the screen, not a timer)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while text in pane.screen():
+        assert time.monotonic() < end, f"{text!r} never went away"
+        time.sleep(0.1)
+
+
+def _client_notice(pane, switch: bool = False) -> None:
+    pane.keys("y")
+    if switch:
+        pane.wait_for("Switch to the communicator hat first?")
+        pane.keys("Enter")
+    pane.wait_for("Was the client notice sent?")
+    pane.keys("Enter")
+    pane.wait_for("✔ client notice")
+
+
+def _play_jwt_outage(pane, late_notice: bool = False, out_of_order: bool = False) -> int:
+    """The seed's JWT outage, played in the installed console with real keys: what the
+    scorecard says at the end. `late_notice`: the client notice waits until after its
+    deadline; `out_of_order`: the migration rollback is pulled first (with a reason)."""
+    import re as pattern
+
+    pane.wait_for("DRILL: jwt-outage")
+    if out_of_order:
+        pane.keys("3")
+        pane.wait_for("Contain in order unless there is a reason")
+        pane.type("the migration looked suspicious")
+        pane.keys("Enter")
+        pane.wait_for("[3] ▶ migration rollback")
+    pane.keys("1")
+    pane.wait_for("[1] ▶ feature flag off   pulled")
+    pane.keys("t")
+    pane.wait_for("Switch to the communicator hat first?")
+    pane.keys("Enter")
+    pane.wait_for("Tick which notification as done?")
+    pane.keys("1")
+    pane.wait_for("Who was notified?")
+    pane.type("Dana (EM) and Sam (PM) on the incident channel")
+    pane.keys("Enter")
+    pane.wait_for("✔ notify engineering manager + PM")
+    if not late_notice:
+        _client_notice(pane)
+    pane.wait_for("since lever 1 (feature flag off)", 60)
+    pane.keys("1")
+    pane.wait_for("Switch to the commander hat first?")
+    pane.keys("Enter")
+    pane.wait_for("Did it work?")
+    pane.keys("x")
+    pane.wait_for("[1] ✘ feature flag off")
+    pane.keys("2")
+    pane.wait_for("[2] ▶ deploy rollback")
+    pane.wait_for("since lever 2 (deploy rollback)", 60)
+    pane.keys("2")
+    pane.wait_for("Did it work?")
+    pane.keys("e")
+    pane.wait_for("[2] ✔ deploy rollback")
+    pane.wait_for("finding: 401s begin exactly", 120)
+    pane.keys("a")
+    pane.wait_for("acknowledged finding #1")
+    pane.keys("r")
+    pane.wait_for("Resolution path")
+    pane.keys("1")
+    pane.wait_for("Root cause identified: what is it?")
+    pane.keys("Enter")
+    for key, step in (("2", "fix tested in staging"), ("3", "deployed through the pipeline"), ("4", "flag re-enabled"),
+                      ("5", "soak and verification")):
+        pane.wait_for(f"{int(key) - 1}  ✔")
+        pane.keys(key)
+        pane.wait_for(f"✔ {step}")
+    pane.keys("Escape")
+    _gone(pane, "Resolution path")
+    if late_notice:  # the notice forgotten until the countdown turned: late, and only that
+        pane.wait_for("⚠ OVERDUE  client notice", 120)
+        _client_notice(pane, switch=True)
+    pane.keys("o")
+    if late_notice:
+        pane.wait_for("Switch to the commander hat first?")
+        pane.keys("Enter")
+    pane.wait_for("Follow-up: what should change?")
+    pane.type("add a token-compatibility smoke test to the deploy pipeline")
+    pane.keys("Enter")
+    pane.wait_for("Who owns it?")
+    pane.type("bob")
+    pane.keys("Enter")
+    pane.wait_for("Due by?")
+    pane.keys("Enter")
+    pane.wait_for("1 follow-up")
+    pane.keys("r")
+    pane.wait_for("Resolution path")
+    pane.keys("z")
+    pane.wait_for("Resolve DRILL-1?")
+    pane.keys("Enter")
+    card = pane.wait_for("score ")
+    return int(pattern.search(r"score (\d+) / 100", card).group(1))
+
+
+@pytest.mark.e2e
+def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file):
+    from tmux import Pane
+
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC"}, size=(140, 44), unset=("WARROOM_NOW",))
+    try:
+        pane.start("drill", "jwt-outage", "--speed", "10")
+        played = _play_jwt_outage(pane)
+    finally:
+        pane.close()
+    assert played >= 90
+    again = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": ""})
+    assert again.returncode == 0 and f"score {played} / 100" in again.stdout
+
+
+@pytest.mark.e2e
+def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactly_those_points(db_file):
+    from tmux import Pane
+    from warroom.domain.scoring import COST
+
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC"}, size=(140, 44), unset=("WARROOM_NOW",))
+    try:
+        pane.start("drill", "jwt-outage", "--speed", "10")
+        played = _play_jwt_outage(pane, late_notice=True, out_of_order=True)
+    finally:
+        pane.close()
+    card = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": ""}).stdout
+    assert f"score {played} / 100" in card
+    assert "−10  levers in order: 1 lever(s) pulled out of order" in card
+    assert "−5  on time: client notice: late by" in card
+    assert played == 100 - COST["lever order"] - COST["late"], card
