@@ -147,6 +147,42 @@ async def shoot_status_page(name: str) -> None:
     print(f"wrote screenshots/{name}.png", file=sys.stderr)
 
 
+async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
+    """The scorecard of the seed's JWT outage played as a drill (the demo's moves, one of them
+    late), as it shows when the drill is resolved."""
+    import warroom.demo as demo
+    from warroom.drills.scenario import find
+
+    scenario = find("jwt-outage")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "drill.db"
+        store = await Store.open(path)
+        detected = at(-41)
+        code = (await store.declare(actions.declare("alice", detected, scenario.title, "P1", detected=detected,
+                                                    impact_started=detected - scenario.impact_before,
+                                                    service=scenario.service, impact=scenario.impact,
+                                                    drill=scenario.name))).incident
+        for minutes, actor, action, *args in demo.STORY:
+            state = await store.load(code)
+            moment = detected + timedelta(minutes=minutes + (9 if action is actions.communicate and minutes == 10 else 0))
+            options = args.pop() if args and isinstance(args[-1], dict) else {}
+            if action is actions.acknowledge:
+                args = [state.unacknowledged[0].id]
+            if action is actions.communicate:
+                template, text, sent = args
+                await store.append(action(state, actor, moment, template, text, sent=sent))
+                continue
+            await store.append(action(state, actor, moment, *args, **options))
+        await store.close()
+        app = make_app(path, clock=lambda: at(0), actor="alice", code=code, drill=scenario)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            app.show_scorecard()
+            await pilot.pause(0.5)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot_demo("demo-resolved-jwt-120x36", (120, 36))
@@ -159,6 +195,7 @@ async def main() -> None:
     await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
     await shoot_page("console-paged-by-alertmanager-140x36", (140, 36))
     await shoot_status_page("status-page-phone-412x915")
+    await shoot_scorecard("drill-scorecard-100x36", (100, 36))
 
 
 if __name__ == "__main__":

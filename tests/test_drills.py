@@ -3,6 +3,7 @@ scorecard, a pure function of the events."""
 
 import json
 import re
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -327,3 +328,24 @@ def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactl
     assert "−10  levers in order: 1 lever(s) pulled out of order" in card
     assert "−5  on time: client notice: late by" in card
     assert played == 100 - COST["lever order"] - COST["late"], card
+
+
+def test_the_readme_scenario_example_reads_and_a_drills_export_carries_its_scorecard(db_file):
+    import asyncio
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[[inject]]" in b)
+    assert parse(block.encode(), Path("readme.toml")).name == "cache-stampede"
+
+    async def declare() -> None:
+        store = await Store.open(db_file)
+        try:
+            await store.declare(actions.declare("alice", at(0), "Practice", "P1", impact="x", drill="jwt-outage"))
+        finally:
+            await store.close()
+
+    asyncio.run(declare())
+    exported = run_cli("export", "DRILL-1", now=at(20)).stdout
+    assert exported.startswith("# DRILL: a practice incident: DRILL-1 Practice")
+    assert "## Drill scorecard (jwt-outage): " in exported
+    assert "−20  resolved: the drill ended before the incident was resolved" in exported

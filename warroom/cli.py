@@ -41,6 +41,7 @@ examples:
   warroom alert page.json                   take one page (a webhook body) from a file
   warroom publish --dir /var/www/status     write the public status page (P0 and P1, public words only)
   warroom deliver                           send the webhooks' messages that are due (for cron)
+  warroom drill jwt-outage --speed 10       practise: a drill in the console on a fast clock, scored
   warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
 

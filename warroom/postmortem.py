@@ -93,13 +93,29 @@ def _overrides(state: IncidentState, multi_day: bool) -> list[str]:
     return out
 
 
+def _scorecard(state: IncidentState, now: datetime, book: Playbook) -> list[str]:
+    """A drill's export opens with its scorecard: never taken for a real incident's postmortem."""
+    if not state.drill:
+        return []
+    from warroom.domain.scoring import score
+    from warroom.drills.scenario import ScenarioError, find
+
+    try:
+        targets = find(state.drill).targets
+    except ScenarioError:
+        targets = {}
+    switches = sum(1 for e in state.events if e.kind == "hat worn" and not e.actor.startswith("drill #"))
+    card = score(state, state.resolved_at or now, targets, book.policy, switches)
+    return [f"## Drill scorecard ({cell(state.drill)}): {card.score} / 100", "", "```text", card.text(), "```", ""]
+
+
 def markdown(state: IncidentState, now: datetime | None = None, book: Playbook = DEFAULT) -> str:
     origin = state.detected
     now = now or max((e.at for e in state.events), default=datetime.now().astimezone())
     times = [e.at for e in state.events]
     multi_day = bool(times) and min(times).date() != max(times).date()
-    out = [f"# Postmortem draft: {state.code} {cell(state.title)}", "",
-           "## Summary", "",
+    title = f"# {'DRILL: a practice incident' if state.drill else 'Postmortem draft'}: {state.code} {cell(state.title)}"
+    out = [title, "", *_scorecard(state, now, book), "## Summary", "",
            f"- Severity: {cell(state.severity)}",
            f"- Status: {cell(state.status)}",
            f"- Service: {cell(state.service) or '—'}",
