@@ -349,3 +349,47 @@ def test_the_readme_scenario_example_reads_and_a_drills_export_carries_its_score
     assert exported.startswith("# DRILL: a practice incident: DRILL-1 Practice")
     assert "## Drill scorecard (jwt-outage): " in exported
     assert "−20  resolved: the drill ended before the incident was resolved" in exported
+
+
+def test_a_drill_never_reaches_the_public_page_or_the_chat(db_file, tmp_path):
+    """A P0 drill's page publishes by itself as the matrix says, but as practice: recorded on
+    its timeline, with no file written and no message queued for the chat."""
+    from chat import Chat
+    from helpers import db_rows
+
+    chat = Chat()
+    try:
+        config = tmp_path / "team.toml"
+        config.write_text(f'[status_page]\nfolder = "{tmp_path / "site"}"\n[[webhooks]]\nname = "chat"\nurl = "{chat.url}"\n')
+        env = {"WARROOM_CONFIG": str(config)}
+        assert run_cli("declare", "Real and small", "--severity", "P1", now=at(0), env=env).returncode == 0
+        drill = run_cli("drill", "p0-flag-no-effect", "--score", "DRILL-9", env=env)  # (no such drill: refused, nothing written)
+        assert drill.returncode == 2
+
+        import asyncio
+
+        from warroom.config import load
+        from warroom.integrations.outward import after_commit
+        from warroom.integrations.webhooks import announcer
+
+        async def practise() -> None:
+            settings = load(str(config))
+            store = await Store.open(db_file)
+            store.announcer = announcer(settings.webhooks)
+            try:
+                declared = await store.declare(actions.declare("alice", at(1), "Practice P0", "P0", impact="x",
+                                                               drill="p0-flag-no-effect"))
+                assert await after_commit(store, settings, [declared], at(1))
+            finally:
+                await store.close()
+
+        asyncio.run(practise())
+        assert not (tmp_path / "site").exists()
+        kinds = [(k, json.loads(p)) for k, p in db_rows(db_file, "SELECT kind, payload FROM event ORDER BY id")]
+        assert kinds[-1] == ("status page published", {"how": "automatic"})
+        topics = [r[0] for r in db_rows(db_file, "SELECT topic FROM outbox ORDER BY id")]
+        assert topics == ["declared"]  # the real incident's only
+        assert run_cli("publish", now=at(2), env=env).returncode == 0
+        assert "Practice P0" not in (tmp_path / "site" / "index.html").read_text()
+    finally:
+        chat.stop()

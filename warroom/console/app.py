@@ -247,7 +247,10 @@ class WarroomApp(App[str | None]):
             return
         await self.catch_up()
         self._deliver_now.set()
-        self.say(f"status page published: {len(shown)} incident(s) in {folder(config) / 'index.html'}")
+        if self.state.drill:
+            self.say("drill: publishing practised and recorded; the public page is never written for a drill")
+        else:
+            self.say(f"status page published: {len(shown)} incident(s) in {folder(config) / 'index.html'}")
 
     async def _deliver(self) -> None:
         """The webhooks' messages, sent in the background: never on a key's path."""

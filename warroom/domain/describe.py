@@ -69,7 +69,8 @@ _WORDS = {
     Kind.RESOLVED: lambda p: "resolved",
     Kind.REOPENED: lambda p: "reopened" + (f" — {p['reason']}" if p.get("reason") else ""),
     Kind.ALERT: _alert,
-    Kind.PUBLISHED: lambda p: f"status page published ({p.get('how', '')})" + (f" in {p['folder']}" if p.get("folder") else ""),
+    Kind.PUBLISHED: lambda p: f"status page published ({p.get('how', '')})" + (f" in {p['folder']}" if p.get("folder")
+                                                                             else " (practised: nothing written)"),
     Kind.DELIVERY_GIVEN_UP: lambda p: f"gave up delivering the {p.get('topic', '')} message to {p.get('webhook', '')} "
     f"after {p.get('tries')} tries" + (f": {p['error']}" if p.get("error") else ""),
 }

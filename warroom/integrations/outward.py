@@ -25,13 +25,20 @@ def folder(config: Config) -> Path:
 async def publish(store: EventStore, config: Config, now: datetime, actor: str, how: str,
                   codes: list[str]) -> list[str]:
     """Write the page, then record the publication on each of `codes` that it shows; the codes
-    of every incident shown."""
+    of every incident shown. A drill is never on the public page: its publication is practised
+    (recorded, with no folder) and no file is written for it."""
     from warroom.integrations.statuspage import publish as write_page
 
-    where = folder(config)
-    shown = [p.code for p in await write_page(store, where, now, config.status_page.title)]
-    events = [Event(code, now, actor, COMMUNICATOR, Kind.PUBLISHED, {"how": how, "folder": str(where)})
-              for code in codes if code in shown]
+    drills = [code for code in codes if code.startswith("DRILL-")]
+    real = [code for code in codes if code not in drills]
+    shown: list[str] = []
+    events = []
+    if real or not drills:
+        where = folder(config)
+        shown = [p.code for p in await write_page(store, where, now, config.status_page.title)]
+        events += [Event(code, now, actor, COMMUNICATOR, Kind.PUBLISHED, {"how": how, "folder": str(where)})
+                   for code in real if code in shown]
+    events += [Event(code, now, actor, COMMUNICATOR, Kind.PUBLISHED, {"how": how}) for code in drills]
     if events:
         await store.append(events)
     return shown

@@ -129,7 +129,7 @@ async def publish(store: EventStore, folder: Path, now: datetime, title: str) ->
     states = []
     for found in await store.summaries():
         recent = found.resolved_at is None or now - found.resolved_at <= RECENT
-        if found.severity in PUBLIC_SEVERITIES and recent:  # only those read whole
+        if found.severity in PUBLIC_SEVERITIES and recent and not found.code.startswith("DRILL-"):  # (never a drill)
             states.append((await store.opening(found.code)).state)
     shown = on_page(states, now)
     write(folder, shown, now, title)

@@ -33,7 +33,7 @@ def announcer(webhooks: tuple[Webhook, ...]) -> Callable[[Event, IncidentState],
 
     def messages(event: Event, state: IncidentState) -> list[Message]:
         news = topic(event, state)
-        if news is None:
+        if news is None or state.drill:  # a drill is practice: nothing leaves for the chat
             return []
         found = []
         for hook in webhooks:
