@@ -162,17 +162,8 @@ async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
                                                     impact_started=detected - scenario.impact_before,
                                                     service=scenario.service, impact=scenario.impact,
                                                     drill=scenario.name))).incident
-        for minutes, actor, action, *args in demo.STORY:
-            state = await store.load(code)
-            moment = detected + timedelta(minutes=minutes + (9 if action is actions.communicate and minutes == 10 else 0))
-            options = args.pop() if args and isinstance(args[-1], dict) else {}
-            if action is actions.acknowledge:
-                args = [state.unacknowledged[0].id]
-            if action is actions.communicate:
-                template, text, sent = args
-                await store.append(action(state, actor, moment, template, text, sent=sent))
-                continue
-            await store.append(action(state, actor, moment, *args, **options))
+        late = [(step[0] + 9, *step[1:]) if step[2] is actions.communicate and step[0] == 10 else step for step in demo.STORY]
+        await demo.replay(store, code, detected, sorted(late, key=lambda step: step[0]))
         await store.close()
         app = make_app(path, clock=lambda: at(0), actor="alice", code=code, drill=scenario)
         async with app.run_test(size=size) as pilot:

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from helpers import T0, at, db_rows, run_cli, warroom_exe
-from tmux import Pane
+from tmux import Pane, two_consoles_see_each_other
 
 pytestmark = pytest.mark.e2e
 
@@ -92,24 +92,9 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
 
 def test_two_consoles_and_a_script_see_each_other(db_file):
     run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
-    env = {"WARROOM_DB": str(db_file), "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC"}
-    alice, bob = Pane({**env, "WARROOM_NAME": "alice"}), Pane({**env, "WARROOM_NAME": "bob"})
-    try:
-        alice.start()
-        bob.start()
-        alice.wait_for("INC-1")
-        bob.wait_for("INC-1")
-        alice.keys("1")
-        bob.wait_for("[1] ▶ feature flag off   pulled")
-        bob.keys("i")
-        alice.wait_for("investigator bob")
-        # alice's own script, from her shell: it writes as her, in the hat she wears
-        assert run_cli("log", "deploy 143 is out", env={"WARROOM_NAME": "alice"}).returncode == 0
-        alice.wait_for("CMD alice: deploy 143 is out")
-        bob.wait_for("CMD alice: deploy 143 is out")
-    finally:
-        alice.close()
-        bob.close()
+    alice, bob = two_consoles_see_each_other(str(db_file), at(5).isoformat())
+    alice.close()
+    bob.close()
 
 
 def test_kill_9_loses_nothing_the_screen_showed(pane, db_file):

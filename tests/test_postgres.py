@@ -296,24 +296,12 @@ def test_two_installed_consoles_in_tmux_on_a_server_see_each_other(postgres_clus
     """alice and bob, each in a tmux pane of their own, on the same server: real keys, and what
     the other did shows up (woken by NOTIFY, not by a shared file)."""
     from helpers import T0
-    from tmux import Pane
+    from tmux import two_consoles_see_each_other
 
     url = postgres_cluster.url()
-    env = {"WARROOM_DB": url, "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC"}
     assert run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0, env={"WARROOM_DB": url}).returncode == 0
-    alice, bob = Pane({**env, "WARROOM_NAME": "alice"}), Pane({**env, "WARROOM_NAME": "bob"})
+    alice, bob = two_consoles_see_each_other(url, at(5).isoformat())
     try:
-        alice.start()
-        bob.start()
-        alice.wait_for("INC-1")
-        bob.wait_for("INC-1")
-        alice.keys("1")
-        bob.wait_for("[1] ▶ feature flag off   pulled")
-        bob.keys("i")
-        alice.wait_for("investigator bob")
-        assert run_cli("log", "deploy 143 is out", env={"WARROOM_DB": url, "WARROOM_NAME": "alice"}).returncode == 0
-        alice.wait_for("CMD alice: deploy 143 is out")
-        bob.wait_for("CMD alice: deploy 143 is out")
         bob.keys("c")  # alice holds the commander hat: bob is asked first, and says yes
         bob.wait_for("alice wears the commander hat")
         bob.keys("Enter")

@@ -85,3 +85,31 @@ class Pane:
         if not children:
             raise AssertionError("warroom is not running in the pane")
         return int(children[0])
+
+
+def two_consoles_see_each_other(database: str, now: str) -> tuple[Pane, Pane]:
+    """alice's and bob's installed consoles on one database (a file or a server), each in its
+    own tmux server: a lever, a hat and a script's note seen by the other. The panes are left
+    open for more (the caller closes them)."""
+    from helpers import run_cli
+
+    env = {"WARROOM_DB": database, "WARROOM_NOW": now, "TZ": "UTC"}
+    alice, bob = Pane({**env, "WARROOM_NAME": "alice"}), Pane({**env, "WARROOM_NAME": "bob"})
+    try:
+        alice.start()
+        bob.start()
+        alice.wait_for("INC-1")
+        bob.wait_for("INC-1")
+        alice.keys("1")
+        bob.wait_for("[1] ▶ feature flag off   pulled")
+        bob.keys("i")
+        alice.wait_for("investigator bob")
+        # alice's own script, from her shell: it writes as her, in the hat she wears
+        assert run_cli("log", "deploy 143 is out", env={"WARROOM_DB": database, "WARROOM_NAME": "alice"}).returncode == 0
+        alice.wait_for("CMD alice: deploy 143 is out")
+        bob.wait_for("CMD alice: deploy 143 is out")
+    except BaseException:
+        alice.close()
+        bob.close()
+        raise
+    return alice, bob

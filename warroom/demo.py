@@ -53,7 +53,14 @@ async def write_demo(store: Store, now: datetime) -> str:
                             impact_started=detected - timedelta(minutes=4), service="auth-service",
                             impact="logins for users holding tokens issued before auth-service 142")
     code = (await store.declare(draft)).incident
-    for minutes, actor, action, *args in STORY:
+    await replay(store, code, detected, STORY)
+    return code
+
+
+async def replay(store: Store, code: str, detected: datetime, story: list) -> None:
+    """Each (minutes after detection, actor, action, arguments...) of `story`, in turn, as the
+    console would write it."""
+    for minutes, actor, action, *args in story:
         state = await store.load(code)
         moment = detected + timedelta(minutes=minutes)
         options = args.pop() if args and isinstance(args[-1], dict) else {}
@@ -64,4 +71,3 @@ async def write_demo(store: Store, now: datetime) -> str:
             await store.append(action(state, actor, moment, template, text, sent=sent))
             continue
         await store.append(action(state, actor, moment, *args, **options))
-    return code
