@@ -192,9 +192,11 @@ async def test_a_drill_in_the_console_injects_on_its_clock_and_shows_the_scoreca
         assert app.state.alerts and app.state.unacknowledged[0].text.startswith("401s begin exactly")
         app.state.steps.clear()
         await app.commit(actions.resolve(app.state, "alice", clock(), override="ending the drill early"))
-        await until(pilot, lambda: type(app.screen).__name__ == "Help", "the scorecard")
-        shown = " ".join(str(getattr(w, "content", "")) + str(getattr(w, "text", "")) for w in app.screen.query("*"))
-        assert "score " in shown and "DRILL DRILL-1: jwt-outage" in shown
+        def shown() -> str:
+            return " ".join(str(getattr(w, "content", "")) + str(getattr(w, "text", "")) for w in app.screen.query("*"))
+
+        await until(pilot, lambda: type(app.screen).__name__ == "Help" and "score " in shown(), "the scorecard on screen")
+        assert "DRILL DRILL-1: jwt-outage" in shown()
 
 
 def _gone(pane, text: str, seconds: float = 15) -> None:
