@@ -13,7 +13,7 @@ from warroom import __version__
 from warroom.config import Config, ConfigError, load as load_config
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
-from warroom.domain.model import HATS
+from warroom.domain.model import HATS, is_drill
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import actor_name, db_path, fail, system_clock, worked_incident
@@ -353,8 +353,8 @@ def _list(args: argparse.Namespace, states, now, out) -> int:
     from warroom.store.summary import ordered
 
     since = parse_when(args.since, now) if args.since else None
-    drills = [s for s in states if s.code.startswith("DRILL-")]
-    states = drills if args.drills else [s for s in states if not s.code.startswith("DRILL-")]
+    drills = [s for s in states if is_drill(s.code)]
+    states = drills if args.drills else [s for s in states if not is_drill(s.code)]
     chosen = ordered([s for s in states if (not args.open or not s.resolved) and (since is None or (s.detected and s.detected >= since))])
     shown, more = chosen[: args.limit], len(chosen) - args.limit
     if args.format == "json":

@@ -76,6 +76,13 @@ class Kind:
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 
+DRILL_PREFIX = "DRILL"  # a drill's incident is DRILL-n, never INC-n: marked as practice wherever its code shows
+
+
+def is_drill(code: str) -> bool:
+    """A practice incident's code: never listed, published or counted with real ones."""
+    return code.startswith(f"{DRILL_PREFIX}-")
+
 # The hat each kind of action belongs to. Notes belong to whichever hat wrote them, and a rule
 # overridden to the hat of the action that overrode it.
 ROLE_OF_KIND: dict[str, str] = {

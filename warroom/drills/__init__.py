@@ -3,6 +3,4 @@ ones in `scenarios/`, the team's in the config folder's `drills/`), `clock` is t
 clock, `injects` says what the scenario adds to the timeline as the drill goes on.
 
 A drill's incident is coded DRILL-n (not INC-n), so it is marked as one on the screen, in the
-status line and in every export, and it never counts among real incidents."""
-
-DRILL_PREFIX = "DRILL"
+status line and in every export, and it never counts among real incidents (`model.is_drill`)."""

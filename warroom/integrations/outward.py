@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warroom.config import Config
-from warroom.domain.model import COMMUNICATOR, Event, Kind
+from warroom.domain.model import COMMUNICATOR, Event, Kind, is_drill
 from warroom.domain.public import republish_due
 from warroom.store import EventStore
 
@@ -29,7 +29,7 @@ async def publish(store: EventStore, config: Config, now: datetime, actor: str, 
     (recorded, with no folder) and no file is written for it."""
     from warroom.integrations.statuspage import publish as write_page
 
-    drills = [code for code in codes if code.startswith("DRILL-")]
+    drills = [code for code in codes if is_drill(code)]
     real = [code for code in codes if code not in drills]
     shown: list[str] = []
     events = []

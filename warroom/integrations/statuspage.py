@@ -12,6 +12,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from warroom.domain.model import is_drill
 from warroom.domain.public import PUBLIC_SEVERITIES, RECENT, PublicIncident, on_page
 from warroom.domain.text import html_text
 from warroom.store import EventStore, StoreError
@@ -129,7 +130,7 @@ async def publish(store: EventStore, folder: Path, now: datetime, title: str) ->
     states = []
     for found in await store.summaries():
         recent = found.resolved_at is None or now - found.resolved_at <= RECENT
-        if found.severity in PUBLIC_SEVERITIES and recent and not found.code.startswith("DRILL-"):  # (never a drill)
+        if found.severity in PUBLIC_SEVERITIES and recent and not is_drill(found.code):
             states.append((await store.opening(found.code)).state)
     shown = on_page(states, now)
     write(folder, shown, now, title)

@@ -14,7 +14,7 @@ from datetime import datetime
 from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.paging import Page
-from warroom.domain.model import LEVERS, Event, Kind
+from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
 from warroom.domain.schema import check
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
@@ -134,7 +134,7 @@ class EventStore(OutboxStore):
         both together."""
 
         async def write() -> list[Event]:
-            number, code = await self._new_incident(None, draft.at, "DRILL" if draft.payload.get("drill") else "INC")
+            number, code = await self._new_incident(None, draft.at, DRILL_PREFIX if draft.payload.get("drill") else "INC")
             event = Event(code, draft.at, draft.actor, draft.role, draft.kind, draft.payload)
             return [await self._insert(number, event)]
 

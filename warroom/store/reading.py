@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
-from warroom.domain.model import LEVERS, Event, JsonPayload
+from warroom.domain.model import LEVERS, Event, JsonPayload, is_drill
 from warroom.store import summary
 
 RECENT = 200  # the newest events read with an incident: the timeline's first screens
@@ -166,5 +166,5 @@ def current(codes: list[str], preferred: str | None = None) -> str | None:
     else the newest drill (a drill never hides a real incident)."""
     if preferred in codes:
         return preferred
-    real = [code for code in codes if not code.startswith("DRILL-")]
+    real = [code for code in codes if not is_drill(code)]
     return (real or codes or [None])[0]
