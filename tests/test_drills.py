@@ -39,13 +39,9 @@ async def played(db_file, story=STORY):
         demo.STORY = original
 
 
-def switches(state) -> int:
-    return sum(1 for e in state.events if e.kind == "hat worn")
-
-
 async def test_the_seeds_outage_played_well_scores_at_least_90(db_file):
     state = await played(db_file)
-    card = score(state, NOW, SEED_TARGETS, switches=switches(state))
+    card = score(state, NOW, SEED_TARGETS)
     assert card.score >= 90, card.text()
     assert [line.cost for line in card.lines if line.cost] == []
 
@@ -61,10 +57,10 @@ async def test_a_late_client_notice_and_a_lever_out_of_order_lose_exactly_those_
         story.append(step)
     story.insert(0, (1, "alice", actions.set_lever, 3, PULLED, {"reason": "the migration looked suspicious"}))
     story.sort(key=lambda step: step[0])
-    well = score(await played(db_file), NOW, SEED_TARGETS, switches=2)
+    well = score(await played(db_file), NOW, SEED_TARGETS)
     other = db_file.with_name("other.db")
     badly = await played(other, story)
-    card = score(badly, NOW, SEED_TARGETS, switches=switches(badly))
+    card = score(badly, NOW, SEED_TARGETS)
     assert well.score - card.score == COST["late"] + COST["lever order"], card.text()
     text = card.text()
     assert "−5  on time: client notice: late by 04:00" in text

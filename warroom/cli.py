@@ -558,9 +558,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
 
 
 async def _score(path, code: str, folder, out, policy) -> int:
-    from warroom.domain.model import Kind
-    from warroom.domain.scoring import score
-    from warroom.drills import scenario as scenarios
+    from warroom.drills import scorecard
 
     store = await open_store(path, read_only=True)
     try:
@@ -569,14 +567,9 @@ async def _score(path, code: str, folder, out, policy) -> int:
         await store.close()
     if not state.drill:
         raise RuleBroken(f"{state.code} is not a drill")
-    try:
-        targets = scenarios.find(state.drill, folder).targets
-    except ScenarioError:
-        targets = {}  # the scenario is gone: the rules still hold
-    switches = sum(1 for e in state.events if e.kind == Kind.HAT_WORN and not e.actor.startswith("drill #"))
     end = state.resolved_at or max(e.at for e in state.events)
     print(f"{state.code}: the {state.drill} drill", file=out)
-    print(score(state, end, targets, policy, switches).text(), file=out)
+    print(scorecard(state, end, policy, folder).text(), file=out)
     return 0
 
 

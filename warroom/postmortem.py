@@ -97,15 +97,9 @@ def _scorecard(state: IncidentState, now: datetime, book: Playbook) -> list[str]
     """A drill's export opens with its scorecard: never taken for a real incident's postmortem."""
     if not state.drill:
         return []
-    from warroom.domain.scoring import score
-    from warroom.drills.scenario import ScenarioError, find
+    from warroom.drills import scorecard
 
-    try:
-        targets = find(state.drill).targets
-    except ScenarioError:
-        targets = {}
-    switches = sum(1 for e in state.events if e.kind == "hat worn" and not e.actor.startswith("drill #"))
-    card = score(state, state.resolved_at or now, targets, book.policy, switches)
+    card = scorecard(state, state.resolved_at or now, book.policy)
     return [f"## Drill scorecard ({cell(state.drill)}): {card.score} / 100", "", "```text", card.text(), "```", ""]
 
 

@@ -390,8 +390,7 @@ class WarroomApp(App[str | None]):
         from warroom.console.dialogs import Help
         from warroom.domain.scoring import score
 
-        switches = sum(1 for e in self.state.events if e.kind == Kind.HAT_WORN and not e.actor.startswith("drill #"))
-        card = score(self.state, self.now(), self.drill.targets if self.drill else {}, self.book.policy, switches)
+        card = score(self.state, self.now(), self.drill.targets if self.drill else {}, self.book.policy)
         self.push_screen(Help(f"DRILL {self.state.code}: {self.state.drill}\n\n{card.text()}\n\n"
                               f"(again later: warroom drill --score {self.state.code})"))
 

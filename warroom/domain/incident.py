@@ -14,7 +14,7 @@ from warroom.domain.model import (
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
-FOLD_VERSION = 2  # 2: the state counts its events (`count`)
+FOLD_VERSION = 3  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`)
 
 
 @dataclass
@@ -127,6 +127,7 @@ class IncidentState:
     last_id: int = 0
     paged_by: str = ""  # the alerting that opened the incident, if it was not a person
     drill: str = ""  # a practice incident: the scenario it plays
+    hats_worn: int = 0  # hat switches made (a drill's scorecard counts them)
     alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
     heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
     published: datetime | None = None  # when the public status page was last written with it
@@ -252,6 +253,7 @@ def _time(value: object) -> datetime | None:
 
 
 def _hat_worn(s: IncidentState, e: Event) -> None:
+    s.hats_worn += 1
     for hat in HATS:
         if s.holders.get(hat) == e.actor:
             del s.holders[hat]

@@ -69,9 +69,9 @@ def _capped(rule: str, count: int) -> int:
 
 
 def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | None = None,
-          policy: Policy = POLICY, switches: int = 0) -> Scorecard:
+          policy: Policy = POLICY) -> Scorecard:
     """The scorecard of an incident (a drill) as it stands at `now`. `targets`: the scenario's
-    figures (contain, identify, fix, resolve, total); `switches`: the hat switches the player made."""
+    figures (contain, identify, fix, resolve, total)."""
     lines: list[Line] = []
     overridden = [o.rule for o in state.overrides]
 
@@ -86,8 +86,9 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     lines.append(Line("levers in order", f"{out_of_order} lever(s) pulled out of order" if out_of_order else "in order",
                       _capped("lever order", out_of_order)))
 
-    late = [d for d in history(state, now, policy) if d.status == LATE]
-    missed = [d for d in history(state, now, policy) if d.status in (MISSED, OVERDUE)]
+    owed = history(state, now, policy)
+    late = [d for d in owed if d.status == LATE]
+    missed = [d for d in owed if d.status in (MISSED, OVERDUE)]
     for deadline in late:
         lines.append(Line(f"on time: {deadline.label}", f"late by {clock_text(deadline.late_by)}", COST["late"]))
     for deadline in missed:
@@ -108,6 +109,7 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     lines.append(Line("staging before the flag comes back", f"{staging} step(s) taken early" if staging else "held",
                       _capped("staging", staging) if staging else 0))
 
+    switches = state.hats_worn  # (a drill's injects never wear a hat: these are the player's)
     extra = max(0, switches - HAT_SWITCHES)
     lines.append(Line("one hat at a time", f"{switches} hat switches" + (f", {extra} more than {HAT_SWITCHES}" if extra else ""),
                       _capped("hats", extra)))

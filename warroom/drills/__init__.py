@@ -4,3 +4,17 @@ clock, `injects` says what the scenario adds to the timeline as the drill goes o
 
 A drill's incident is coded DRILL-n (not INC-n), so it is marked as one on the screen, in the
 status line and in every export, and it never counts among real incidents (`model.is_drill`)."""
+
+
+def scorecard(state, now, policy, config_folder=None):
+    """A drill's scorecard as it stands at `now`, against its scenario's targets (none if the
+    scenario is gone: the rules still hold). The console, `drill --score` and the export all
+    show this one."""
+    from warroom.domain.scoring import score
+    from warroom.drills.scenario import ScenarioError, find
+
+    try:
+        targets = find(state.drill, config_folder).targets
+    except ScenarioError:
+        targets = {}
+    return score(state, now, targets, policy)
