@@ -20,7 +20,9 @@ from warroom import styles
 from warroom.clipboard import copy, default_ways
 from warroom.console.screen import KEYS, ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
+from warroom.config import Config
 from warroom.domain.playbook import DEFAULT, Playbook
+from warroom.domain.public import AUTOMATIC
 from warroom.domain.policy import OVERDUE
 from warroom.domain.incident import fold
 from warroom.domain.model import INVESTIGATOR, Event, Kind
@@ -59,7 +61,7 @@ class WarroomApp(App[str | None]):
         self.drill = drill  # the scenario of a drill being played (warroom drill), else None
         self._injected: set[int] | None = None  # the drill's injects already on the timeline
         self._scored = False  # the drill's scorecard was shown
-        self.config = config  # the whole config (status page, webhooks); None: the defaults
+        self.config = config or Config(Path("defaults"), found=False)  # the whole config: status page, webhooks
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = theme_name
         self.book = book  # the team's matrix, templates, lever names and runbooks
@@ -112,7 +114,7 @@ class WarroomApp(App[str | None]):
         try:
             self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
-            if self.config is not None and self.config.webhooks and not self.read_only:
+            if self.config.webhooks and not self.read_only:
                 from warroom.integrations.webhooks import announcer
 
                 self.store.announcer = announcer(self.config.webhooks)  # queued with each commit
@@ -221,7 +223,7 @@ class WarroomApp(App[str | None]):
             return False
         await self.catch_up()
         self._deliver_now.set()
-        if self.config is not None and self.state.severity == "P0":  # the matrix: a P0's page publishes by itself
+        if self.state.severity == AUTOMATIC:  # the matrix: a P0's page publishes by itself
             self.run_worker(self._publish_if_due(written), group="publish", exit_on_error=False)
         return True
 
@@ -236,10 +238,9 @@ class WarroomApp(App[str | None]):
 
     async def publish_page(self) -> None:
         """The communicator's key: the status page now, and the publication on the timeline."""
-        from warroom.config import Config
         from warroom.integrations.outward import folder, publish
 
-        config = self.config or Config(Path("defaults"), found=False)
+        config = self.config
         try:
             shown = await publish(self.store, config, self.now(), self.actor, "by hand", [self.code])
         except StoreError as error:
@@ -272,6 +273,7 @@ class WarroomApp(App[str | None]):
                 async for _ in self.store.notifications():
                     if await self.catch_up() and self.away:
                         self._back()
+                    await self._look_for_pages()
             except StoreError as error:
                 self._went_away(str(error))
             await asyncio.sleep(RECONNECT_SECONDS)
@@ -291,6 +293,7 @@ class WarroomApp(App[str | None]):
         """Twice a second: catch up only when the database files show a commit (or are gone)."""
         if self.store is not None and self.store.changed():
             await self.catch_up()
+            await self._look_for_pages()  # (another process's news: not on a key's own path)
 
     async def catch_up(self) -> bool:
         """Take in every event after the last one seen, whoever wrote it, in log order (False:
@@ -323,7 +326,6 @@ class WarroomApp(App[str | None]):
                         self.investigation.append(event)
                 del self.state.events[:-RECENT], self.investigation[:-INVESTIGATION_SHOWN]  # the rest is read when shown
                 self.main_screen.show(new)
-        await self._look_for_pages()
         return True
 
     async def _look_for_pages(self) -> None:
