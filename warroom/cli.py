@@ -452,6 +452,11 @@ async def _copy(source: Path | str, target: Path | str, out) -> int:
     return 0
 
 
+def _alarms(args: argparse.Namespace, config: Config) -> dict:
+    """The console's bell and notifications when a deadline passes: the config's, less the flags'."""
+    return {"bell": config.bell and not args.no_bell, "alerts": config.alerts and not args.no_alerts}
+
+
 def _database(args: argparse.Namespace, config: Config) -> Path | str:
     """The database: --db, else WARROOM_DB, else the config's `database`, else the default file."""
     return db_path(getattr(args, "db", None), config.database)
@@ -554,7 +559,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
     from warroom.console.launch import run_console
 
     return run_console(path, code=code, config=replace(config, book=book), clock=clock, drill=played,
-                       bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
+                       **_alarms(args, config))
 
 
 async def _score(path, code: str, folder, out, policy) -> int:
@@ -593,8 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from warroom.console.launch import run_console
 
-            return run_console(_database(args, config), config=config, bell=config.bell and not args.no_bell,
-                               alerts=config.alerts and not args.no_alerts, read_only=args.read_only)
+            return run_console(_database(args, config), config=config, **_alarms(args, config), read_only=args.read_only)
         if args.command == "status":
             return _status(args, sys.stdout, config)
         if args.command == "drill":
@@ -606,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from warroom.console.launch import run_console
 
             return run_console(_database(args, config), code=_demo_code(args, config), config=config,
-                               bell=config.bell and not args.no_bell, alerts=config.alerts and not args.no_alerts)
+                               **_alarms(args, config))
         return status
     except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError, BadPayload,
             ScenarioError) as error:

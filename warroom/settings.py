@@ -20,8 +20,10 @@ def default_db_path() -> Path:
 def db_path(flag: str | None, configured: str = "") -> Path | str:
     """`--db` first, then `WARROOM_DB`, then the config's `database`, then the user's data
     folder: a file's path, or a PostgreSQL address (postgresql://…) as it was given."""
+    from warroom.store.address import is_server
+
     chosen = flag or os.environ.get("WARROOM_DB") or configured
-    if chosen and chosen.startswith(("postgresql://", "postgres://")):
+    if chosen and is_server(chosen):
         return chosen
     return Path(chosen).expanduser() if chosen else default_db_path()
 
