@@ -380,7 +380,7 @@ def _mapping(config: Config):
 
 def _receiving(args: argparse.Namespace, config: Config):
     """Where `receive` listens and what it asks of a page, from the flag, the environment and the config."""
-    from warroom.integrations.receiver import Settings
+    from warroom.integrations.receiver import MAX_CONNECTIONS, Settings
 
     listen = args.listen or config.receiving.listen
     host, _, port = listen.rpartition(":")
@@ -388,7 +388,11 @@ def _receiving(args: argparse.Namespace, config: Config):
         raise UsageError(f"--listen {one_line(listen, 60)}: expected HOST:PORT, such as 127.0.0.1:9095")
     token = os.environ.get("WARROOM_RECEIVE_TOKEN", "").strip() or config.receiving.token
     secret = os.environ.get("WARROOM_PAGERDUTY_SECRET", "").strip() or config.receiving.pagerduty_secret
-    settings = Settings(host.strip("[]"), int(port), token, (secret,) if secret else (), _mapping(config))
+    ceiling = os.environ.get("WARROOM_RECEIVE_MAX_CONNECTIONS", "").strip()
+    if ceiling and not ceiling.isdigit():
+        raise UsageError(f"WARROOM_RECEIVE_MAX_CONNECTIONS={one_line(ceiling, 30)}: expected a whole number")
+    settings = Settings(host.strip("[]"), int(port), token, (secret,) if secret else (), _mapping(config),
+                        int(ceiling) if ceiling else MAX_CONNECTIONS)
     try:
         settings.check()
     except ValueError as error:
@@ -538,6 +542,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
         clock = DrillClock(args.speed)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    _needs_terminal()  # before the drill's incident is written
     detected = clock()
     draft = actions.declare(actor_name(config.name), detected, played.title, played.severity, detected=detected,
                             impact_started=detected - played.impact_before, service=played.service,
@@ -591,10 +596,21 @@ def _demo_code(args: argparse.Namespace, config: Config) -> str:
     return asyncio.run(newest())
 
 
+def _needs_terminal() -> None:
+    """The console draws a full screen: with its output going to a file or a pipe (a script,
+    cron) it would write escape codes there and wait for keys forever. Refused, naming the
+    commands that work without a terminal."""
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        raise UsageError("the console needs a terminal (standard input and output are not both one); "
+                         "without one use 'warroom status', 'warroom show' or 'warroom list'")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         config = _config(args)
+        if args.command is None or (args.command == "demo" and not args.no_console):
+            _needs_terminal()
         if args.command is None:
             from warroom.console.launch import run_console
 

@@ -7,7 +7,7 @@ start a heading, open HTML, or reach a terminal as a control sequence.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
@@ -31,6 +31,7 @@ def cell(text: str) -> str:
 def _when(moment: datetime | None, multi_day: bool) -> str:
     if moment is None:
         return "—"
+    moment = moment.astimezone(timezone.utc)  # an alert's own offset (+08:00) is not UTC
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if multi_day else "%H:%M:%S UTC")
 
 

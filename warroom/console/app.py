@@ -425,12 +425,14 @@ class WarroomApp(App[str | None]):
         questions_before = self._questions_asked
 
         async def in_turn() -> None:
-            async with self._one_flow:
-                if self._questions_asked != questions_before:
-                    flow.close()
-                    self.warn("a key typed while a question was opening was not used; press it again if you meant it")
-                    return
-                await flow
+            try:
+                async with self._one_flow:
+                    if self._questions_asked != questions_before:
+                        self.warn("a key typed while a question was opening was not used; press it again if you meant it")
+                        return
+                    await flow
+            finally:
+                flow.close()  # a flow never started (dropped, or the console closing) is closed, not left
 
         self.run_worker(in_turn(), group="flow", exit_on_error=False)
 

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
+Answer = TypeVar("Answer")
 
-class Ask(ModalScreen[str | None]):
+
+async def _nothing() -> None:
+    return None
+
+
+class AnsweredOnce:
+    """A screen that is answered once. A key pressed twice faster than the screen closes
+    reaches it again after it was answered (its keys were already queued): answering again
+    would pop the screen below it, the console's own at last, and close the app. So a
+    second answer, or one from a screen that is no longer on top, is dropped."""
+
+    _answered = False
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
+        if self._answered or not screen.is_active:
+            return AwaitComplete(_nothing())
+        self._answered = True
+        return Screen.dismiss(screen, result)
+
+
+class Question(AnsweredOnce, ModalScreen[Answer]):
+    """A modal question, answered once."""
+
+
+class Ask(Question[str | None]):
     """Asks for one line of text. Enter answers, Escape cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything")]
@@ -32,7 +61,7 @@ class Ask(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Question[bool]):
     """Asks yes or no, with the whole `text` it is about when there is one (it scrolls).
     Enter or y says yes; Escape or n says no."""
 
@@ -59,7 +88,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class Choose(ModalScreen[str | None]):
+class Choose(Question[str | None]):
     """One of a few choices, each on its own key. Escape cancels."""
 
     def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
@@ -85,7 +114,7 @@ class Choose(ModalScreen[str | None]):
                 return
 
 
-class Help(ModalScreen[None]):
+class Help(Question[None]):
     """Every key of the console. It scrolls (arrows, PageUp/PageDown, Home/End, the mouse) so
     all of it can be read at 80×24."""
 
@@ -108,7 +137,7 @@ class Help(ModalScreen[None]):
         self.dismiss(None)
 
 
-class TextPanel(ModalScreen):
+class TextPanel(Question[str | None]):
     """A message in a text area: shown whole to copy by hand, or to edit before copying."""
 
     EDITABLE, HINT = False, ""
@@ -157,7 +186,7 @@ class EditText(TextPanel):
         self.dismiss(self.query_one("#text", TextArea).text)
 
 
-class PickIncident(ModalScreen[str | None]):
+class PickIncident(Question[str | None]):
     """Any incident in the database: type to filter by code, title or service; ↑↓ move; Enter
     opens the one highlighted (the first, if none is); Esc cancels. Open incidents come first.
     Each text typed is one query on the summaries: the list never holds the whole database."""

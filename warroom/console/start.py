@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from warroom.console.dialogs import AnsweredOnce
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
 from warroom.domain.text import one_line
@@ -18,10 +19,18 @@ from warroom.domain.timefmt import TimeError, parse_when
 from warroom.store import StoreError
 
 
-class StartScreen(Screen[str | None]):
+class StartScreen(AnsweredOnce, Screen[str | None]):
     """Dismisses with the code of the incident to open, or None to quit."""
 
-    BINDINGS = [Binding("escape", "leave", "Quit", tooltip="Leave without declaring", id="start.quit")]
+    BINDINGS = [
+        Binding("escape", "leave", "Quit", tooltip="Leave without declaring (asks first when a field holds text)", id="start.quit"),
+        # priority: focus moves as the Tab is taken, so keys typed ahead of it (a paste, a fast
+        # typist) land in the next field, never in the one before
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
+    FIELDS = ("title", "impact", "severity", "detected", "service")
+    TYPED_DEFAULTS = {"severity": "P1", "detected": "now"}  # what the fields hold before anything is typed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
@@ -62,7 +71,7 @@ class StartScreen(Screen[str | None]):
     @on(Input.Submitted)
     async def declare(self) -> None:
         app = self.app
-        value = {name: self.query_one(f"#{name}", Input).value for name in ("title", "impact", "severity", "detected", "service")}
+        value = {name: self.query_one(f"#{name}", Input).value for name in self.FIELDS}
         now = app.now()
         try:
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
@@ -79,4 +88,18 @@ class StartScreen(Screen[str | None]):
         self.dismiss(event.option.id)
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Esc: leave. With something typed, ask first: a half-typed title is not thrown away
+        by one key."""
+        typed = [name for name in self.FIELDS
+                 if self.query_one(f"#{name}", Input).value.strip() not in ("", self.TYPED_DEFAULTS.get(name, ""))]
+        if not typed:
+            self.dismiss(None)
+            return
+        from warroom.console.dialogs import Confirm
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm(f"Leave without declaring? What you typed ({', '.join(typed)}) is lost.",
+                                     yes="Enter/y: leave", no="Esc/n: stay and go on typing"), answered)

@@ -14,7 +14,7 @@ from warroom.domain.model import (
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
-FOLD_VERSION = 3  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`)
+FOLD_VERSION = 4  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status
 
 
 @dataclass
@@ -130,6 +130,9 @@ class IncidentState:
     hats_worn: int = 0  # hat switches made (a drill's scorecard counts them)
     alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
     heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
+    # every alert's status as last heard (fingerprint -> status), however many: what a re-sent
+    # page adds is judged on all of them, while `alerts` keeps the newest MAX_ALERTS to show
+    alert_status: dict[str, str] = field(default_factory=dict)
     published: datetime | None = None  # when the public status page was last written with it
     undelivered: int = 0  # webhook messages given up on
 
@@ -267,6 +270,7 @@ def _alert(s: IncidentState, e: Event) -> None:
         return  # nothing new about any alert: the timeline holds the repeat
     key = p.get("fingerprint") or f"{p.get('source')}:{p.get('group')}"
     s.alerts.pop(key, None)
+    s.alert_status[key] = p.get("status", "")
     labels = " ".join(f"{k}={v}" for k, v in sorted(dict(p.get("labels", {})).items()) if k != "alertname")
     s.alerts[key] = AlertSeen(p.get("name", ""), p.get("status", ""), e.at, p.get("source", ""), p.get("group", ""),
                               labels[:200])

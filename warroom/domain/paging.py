@@ -77,8 +77,7 @@ def alert_events(state: IncidentState, page: Page) -> list[Event]:
     once every STILL_FIRING_EVERY, never a flood."""
     events = []
     for alert in page.alerts:
-        seen = state.alerts.get(alert.fingerprint)
-        if seen is not None and seen.status == alert.status:
+        if state.alert_status.get(alert.fingerprint) == alert.status:
             continue
         payload = {"source": page.source, "group": page.group, "status": alert.status, "name": alert.name,
                    "fingerprint": alert.fingerprint, "labels": alert.labels, "annotations": alert.annotations}

@@ -10,6 +10,7 @@ the communicator's key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,20 +52,30 @@ class PublicIncident:
         return self.updates[0] if self.updates else None
 
 
-def public(state: IncidentState) -> PublicIncident | None:
-    """The incident as the status page tells it, or None when it is not for the public."""
+def signed_by(text: str, person: str, organisation: str) -> str:
+    """A message as the public reads it: signed by the organisation, not by the person who sent
+    it (the client's copy, on the timeline, keeps their name)."""
+    if not person.strip() or not organisation.strip():
+        return text
+    return re.sub(rf"(?<![\w.-]){re.escape(person)}(?![\w-]|\.\w)", lambda _: organisation, text)
+
+
+def public(state: IncidentState, organisation: str = "") -> PublicIncident | None:
+    """The incident as the status page tells it, or None when it is not for the public. Each
+    message is signed by `organisation` (the page's title) instead of its sender."""
     if not state.declared or state.severity not in PUBLIC_SEVERITIES:
         return None
-    updates = tuple(Update(c.at, c.template, c.text) for c in reversed(state.communications) if c.template in PUBLIC_TEMPLATES)
+    updates = tuple(Update(c.at, c.template, signed_by(c.text, c.actor, organisation))
+                    for c in reversed(state.communications) if c.template in PUBLIC_TEMPLATES)
     return PublicIncident(state.code, state.title, state.severity, SEVERITY_WORDS[state.severity], state.status,
                           STATE_WORDS.get(state.status, state.status), state.impact, state.detected,
                           state.resolved_at, updates)
 
 
-def on_page(states: list[IncidentState], now: datetime) -> list[PublicIncident]:
+def on_page(states: list[IncidentState], now: datetime, organisation: str = "") -> list[PublicIncident]:
     """The incidents the page shows: open ones first, then those resolved in the last week,
-    newest first."""
-    shown = [p for p in map(public, states) if p is not None and (p.resolved is None or now - p.resolved <= RECENT)]
+    newest first; their messages signed by `organisation`."""
+    shown = [p for p in (public(state, organisation) for state in states) if p is not None and (p.resolved is None or now - p.resolved <= RECENT)]
     return sorted(shown, key=lambda p: (p.resolved is not None, -(p.started or now).timestamp()))
 
 

@@ -51,12 +51,17 @@ def tmux_text(text: str, limit: int | None = None) -> str:
     return one_line(text, limit).replace("#", "##")
 
 
+# what XML 1.0 forbids even escaped (U+FFFE, U+FFFF, lone surrogates, C0 controls): a feed
+# holding one is not well-formed, so each becomes U+FFFD
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def html_text(text: str) -> str:
     """`safe` text for HTML and XML (the status page, its Atom feed): `<`, `>`, `&` and quotes
     as entities, so a title holding `<script>` is shown, never run."""
     import html
 
-    return html.escape(safe(text), quote=True)
+    return _NOT_XML.sub("\ufffd", html.escape(safe(text), quote=True))
 
 
 def slack_text(text: str, limit: int | None = None) -> str:

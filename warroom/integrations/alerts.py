@@ -22,6 +22,7 @@ from warroom.integrations import BadPayload
 MAX_BODY = 1 << 20  # a page of more than a megabyte is refused
 MAX_NAME = 300  # an alert's name or an incident's title taken from a page
 MAX_VALUE = 4000  # a label's or an annotation's value
+TOO_DEEP = "not a page: JSON nested too deeply"
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,22 @@ class _PdPayload(msgspec.Struct):
     event: _PdEvent
 
 
+class _PdKind(msgspec.Struct):
+    event_type: str
+    id: str = ""  # the webhook event's own id
+
+
+class _PdOutline(msgspec.Struct):
+    """Just what tells whether warroom records an event: its type. Other types (say
+    `incident.responder.added`) have other shapes and are answered "not recorded"."""
+    event: _PdKind
+
+
+def pagerduty_kind(raw: bytes) -> str:
+    """The event type of a PagerDuty V3 webhook (to say what was not recorded)."""
+    return _decoded(raw, _PdOutline, "a PagerDuty V3 webhook").event.event_type
+
+
 def _decoded(raw: bytes, shape: type, what: str):
     if len(raw) > MAX_BODY:
         raise BadPayload(f"{len(raw):,} bytes; a page is at most {MAX_BODY:,}")
@@ -89,6 +106,8 @@ def _decoded(raw: bytes, shape: type, what: str):
         raise BadPayload(f"not {what}: {where.rstrip('`').lstrip('.') or 'the body'}: {text[:200]}") from None
     except msgspec.DecodeError as error:
         raise BadPayload(f"not JSON: {str(error)[:200]}") from None
+    except RecursionError:
+        raise BadPayload(TOO_DEEP) from None
 
 
 _FRACTION = re.compile(r"\.(\d{6})\d+")
@@ -111,6 +130,12 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _line(text: str, limit: int) -> str:
+    """A name shown on one line (a title, a service): a newline in a label is folded to a
+    space, never a reason to refuse the page (the alerting does not send a refused one again)."""
+    return _cut(" ".join(clean_input(text).split()), limit)
+
+
 def _labels(found: dict[str, str]) -> dict[str, str]:
     """At most MAX_LABELS of them (in name order), each bounded: a page is never refused for
     carrying too much, and never carries more than the schema holds."""
@@ -127,17 +152,19 @@ def alertmanager(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -
     common = body.commonLabels
     first = body.alerts[0].labels if body.alerts else {}
     name = common.get("alertname") or body.groupLabels.get("alertname") or first.get("alertname", "")
+    if body.status == "firing" and not body.alerts:
+        raise BadPayload("a firing group with no alerts: nothing to page about")
     title = body.commonAnnotations.get("summary") or name or "an alert from Alertmanager"
     alerts = []
     for alert in body.alerts:
         if alert.status not in ("firing", "resolved"):
             raise BadPayload("alerts: each status must be firing or resolved")
         key = alert.fingerprint or hashlib.sha256(repr(sorted(alert.labels.items())).encode()).hexdigest()[:16]
-        alerts.append(Alert(_cut(key, 200), _cut(alert.labels.get("alertname", name), MAX_NAME), alert.status,
+        alerts.append(Alert(_cut(key, 200), _line(alert.labels.get("alertname", name), MAX_NAME), alert.status,
                             _labels(alert.labels), _labels(alert.annotations), _time(alert.startsAt),
                             _cut(alert.generatorURL, 2000)))
-    return Page("alertmanager", _cut(body.groupKey, 2000), body.status == "firing", _cut(" ".join(title.split()), MAX_NAME),
-                severity_of({**first, **common}, mapping.severity), _cut(common.get("service") or common.get("job", ""), 80).strip(),
+    return Page("alertmanager", _cut(body.groupKey, 2000), body.status == "firing", _line(title, MAX_NAME),
+                severity_of({**first, **common}, mapping.severity), _line(common.get("service") or common.get("job", ""), 80),
                 received, tuple(alerts))
 
 
@@ -146,29 +173,30 @@ PAGERDUTY_STATUS = {"incident.triggered": "firing", "incident.acknowledged": "ac
 
 def pagerduty(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> Page | None:
     """A PagerDuty V3 webhook as a page; None for an event type warroom does not record."""
-    body = _decoded(raw, _PdPayload, "a PagerDuty V3 webhook")
-    status = PAGERDUTY_STATUS.get(body.event.event_type)
-    if status is None:
+    if pagerduty_kind(raw) not in PAGERDUTY_STATUS:
         return None
+    body = _decoded(raw, _PdPayload, "a PagerDuty V3 webhook")
+    status = PAGERDUTY_STATUS[body.event.event_type]
     incident = body.event.data
     if not incident.id.strip():
         raise BadPayload("not a PagerDuty V3 webhook: event.data.id is empty")
-    title = " ".join(incident.title.split()) or f"PagerDuty incident {incident.id}"
+    title = _line(incident.title, MAX_NAME) or f"PagerDuty incident {_line(incident.id, 100)}"
     service = incident.service.summary if incident.service else ""
     alert = Alert(_cut(f"pagerduty:{incident.id}", 200), _cut(title, MAX_NAME), status,
                   _labels({"urgency": incident.urgency, "service": service, "status": incident.status}),
                   {}, _time(incident.created_at), _cut(incident.html_url, 2000))
     severity = mapping.urgency.get(incident.urgency.strip().lower(), "P2")
     return Page("pagerduty", _cut(incident.id, 2000), status == "firing", _cut(title, MAX_NAME), severity,
-                _cut(" ".join(service.split()), 80), received, (alert,))
+                _line(service, 80), received, (alert,))
 
 
 def signed_by(raw: bytes, header: str, secrets: tuple[str, ...]) -> bool:
     """PagerDuty's X-PagerDuty-Signature: `v1=` HMAC-SHA256 of the body, hex, with the
     webhook's secret; several, comma-separated, while a secret is being rotated."""
-    given = [part.strip()[3:] for part in header.split(",") if part.strip().startswith("v1=")]
+    given = [part.strip()[3:].encode("utf-8", "surrogateescape") for part in header.split(",")
+             if part.strip().startswith("v1=")]  # bytes: a header of any bytes compares, never raises
     for secret in secrets:
-        expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest().encode()
         if any(hmac.compare_digest(expected, signature) for signature in given):
             return True
     return False
@@ -182,6 +210,8 @@ def either(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> Page
         outline = msgspec.json.decode(raw)
     except msgspec.DecodeError as error:
         raise BadPayload(f"not JSON: {str(error)[:200]}") from None
+    except RecursionError:
+        raise BadPayload(TOO_DEEP) from None
     if isinstance(outline, dict) and "groupKey" in outline:
         return alertmanager(raw, received, mapping)
     if isinstance(outline, dict) and isinstance(outline.get("event"), dict):

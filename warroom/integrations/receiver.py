@@ -11,8 +11,8 @@ written. Each request is one line on stderr.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -24,10 +24,17 @@ from aiohttp import web
 from warroom.domain.paging import Page
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
-from warroom.integrations.alerts import MAX_BODY, BadPayload, Mapping, alertmanager, pagerduty, signed_by
+from warroom.integrations.alerts import MAX_BODY, BadPayload, Mapping, alertmanager, pagerduty, pagerduty_kind, signed_by
 from warroom.store import EventStore, StoreError
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+# What the internet may send is bounded in time as well as in size (a slow client holds a file
+# descriptor for as long as it is let): the headers and an idle keep-alive connection get a few
+# seconds, a body a few more; connections past MAX_CONNECTIONS (kept below the file limit) are
+# answered 503 at once.
+HEADER_SECONDS = 5.0
+BODY_SECONDS = 10.0
+MAX_CONNECTIONS = 2000
 
 
 @dataclass(frozen=True)
@@ -37,9 +44,12 @@ class Settings:
     token: str = ""  # required on /alertmanager when set
     secrets: tuple[str, ...] = ()  # PagerDuty webhook secrets; without one /pagerduty refuses all
     mapping: Mapping = Mapping()
+    max_connections: int = MAX_CONNECTIONS  # at once; kept below the open-files limit too
 
     def check(self) -> None:
         """Refuse to listen beyond this machine with nothing to tell a page from anyone's POST."""
+        if self.max_connections < 1:
+            raise ValueError(f"at most {self.max_connections} connections: expected a whole number of 1 or more")
         if self.host not in LOOPBACK and not self.token:
             raise ValueError(f"--listen {self.host}:{self.port} is beyond loopback: set a token first "
                              "([receive] token in the config, or WARROOM_RECEIVE_TOKEN)")
@@ -47,6 +57,37 @@ class Settings:
 
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": one_line(message, 300)}, status=status)
+
+
+class _Gone(Exception):
+    """The client went away (or stalled) before its whole body arrived: nobody to answer."""
+
+
+async def _body(request: web.Request) -> bytes:
+    """The request's body, within BODY_SECONDS (a body dripped a byte at a time is cut off)
+    and no larger than the app's client_max_size (413)."""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            return await request.read()
+    except TimeoutError:
+        raise web.HTTPRequestTimeout() from None
+    except (ConnectionError, asyncio.IncompleteReadError) as error:
+        raise _Gone(str(error) or type(error).__name__) from None
+    except web.HTTPException:
+        raise
+    except Exception as error:  # aiohttp's payload errors: the body broke off
+        if type(error).__module__.startswith("aiohttp"):
+            raise _Gone(str(error) or type(error).__name__) from None
+        raise
+
+
+async def _refuse_large(request: web.Request) -> web.StreamResponse | None:
+    """`Expect: 100-continue`: a body announced over the limit is refused before it is sent."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return _error(413, f"the body is over {MAX_BODY:,} bytes")
+    if request.version >= (1, 1) and request.headers.get("Expect", "").lower() == "100-continue":
+        request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # as aiohttp's own handler does
+    return None
 
 
 def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], log=None, config=None,
@@ -61,8 +102,15 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
             response = await handler(request)
         except web.HTTPRequestEntityTooLarge:
             response = _error(413, f"the body is over {MAX_BODY:,} bytes")
+        except web.HTTPRequestTimeout:
+            response = _error(408, f"the body did not arrive within {BODY_SECONDS:g} s")
         except web.HTTPException as error:  # no route, wrong method: JSON like the rest
             response = _error(error.status, error.reason)
+        except _Gone as gone:  # likely nobody left to answer: the one line below says so, no traceback
+            response = _error(400, f"the body broke off before it was whole ({gone})")
+        except Exception as error:  # unforeseen: one line and a JSON 500, never a traceback to the sender
+            response = _error(500, f"internal error: {type(error).__name__}")
+            log(f"internal error on {request.method} {one_line(request.path, 100)}: {one_line(repr(error), 300)}")
         said = response.text if isinstance(response, web.Response) and response.text else ""
         log(f"{clock().isoformat(timespec='seconds')} {request.method} {one_line(request.path, 100)} {response.status} "
             f"{one_line(said, 200)} {1000 * (time.perf_counter() - started):.1f} ms")
@@ -77,6 +125,10 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
             return _error(422, f"the page does not fit the event schema: {error}")
         except StoreError as error:
             return _error(503, str(error))
+        if taken.replay:
+            log(f"a replay: {page.source} {one_line(page.group, 100)} was {taken.replay}, resolved; nothing opened")
+            return web.json_response({"recorded": False, "why": f"a replay: this PagerDuty incident was {taken.replay}, "
+                                                                "resolved since; nothing was opened"})
         if taken.code is None:
             return web.json_response({"recorded": False, "why": "its group has no open incident, and it opens none"})
         if wake is not None:
@@ -93,9 +145,10 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
     async def from_alertmanager(request: web.Request) -> web.Response:
         if settings.token:
             given = request.headers.get("Authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {settings.token}".encode()):
+            # bytes as they came (aiohttp keeps undecodable ones as surrogates): any header compares
+            if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), f"Bearer {settings.token}".encode()):
                 return _error(401, "a bearer token is required (Authorization: Bearer …), and this is not it")
-        raw = await request.read()  # (aiohttp refuses a body over client_max_size: 413)
+        raw = await _body(request)
         try:
             page = alertmanager(raw, clock(), settings.mapping)
         except BadPayload as error:
@@ -103,7 +156,7 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
         return await take(page, "alertmanager")
 
     async def from_pagerduty(request: web.Request) -> web.Response:
-        raw = await request.read()  # (aiohttp refuses a body over client_max_size: 413)
+        raw = await _body(request)
         if not settings.secrets:
             return _error(403, "no PagerDuty webhook secret is set ([receive] pagerduty_secret): every request is refused")
         if not signed_by(raw, request.headers.get("X-PagerDuty-Signature", ""), settings.secrets):
@@ -112,7 +165,7 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
             page = pagerduty(raw, clock(), settings.mapping)
         except BadPayload as error:
             return _error(400, str(error))
-        return await take(page, json.loads(raw)["event"]["event_type"][:60] if page is None else "pagerduty")
+        return await take(page, one_line(pagerduty_kind(raw), 60) if page is None else "pagerduty")
 
     async def healthz(request: web.Request) -> web.Response:
         try:
@@ -122,26 +175,125 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
         return web.json_response({"ok": True, "database": store.where})
 
     app = web.Application(middlewares=[one_line_per_request], client_max_size=MAX_BODY)
-    app.add_routes([web.post("/alertmanager", from_alertmanager), web.post("/pagerduty", from_pagerduty),
+    app.add_routes([web.post("/alertmanager", from_alertmanager, expect_handler=_refuse_large),
+                    web.post("/pagerduty", from_pagerduty, expect_handler=_refuse_large),
                     web.get("/healthz", healthz)])
     return app
 
 
-async def serve(store: EventStore, settings: Settings, clock: Callable[[], datetime], ready=None, config=None) -> None:
-    """Listen until cancelled (Ctrl-C); `ready(port)` once listening. With webhooks in the
-    config, their messages are delivered in the background meanwhile."""
-    import asyncio
+class _Refusals:
+    """One line on stderr per kind of refusal, at most once every `every` seconds, with how
+    many there were since: a flood of connections never floods the log."""
 
+    def __init__(self, log, every: float = 10.0) -> None:
+        self.log, self.every = log, every
+        self.last: dict[str, float] = {}
+        self.count: dict[str, int] = {}
+
+    def __call__(self, kind: str, line: str) -> None:
+        now = time.monotonic()
+        self.count[kind] = self.count.get(kind, 0) + 1
+        if now - self.last.get(kind, -1e9) >= self.every:
+            self.log(f"{line} ({self.count[kind]} since the last such line)")
+            self.last[kind], self.count[kind] = now, 0
+
+
+def _open_files_limit() -> int:
+    """Raise this process's soft limit on open files to the hard one (a receiver's connections
+    are files) and return it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+    except (ValueError, OSError):
+        pass
+    return soft if soft != resource.RLIM_INFINITY else 1 << 20
+
+
+class _GuardedServer(web.Server):
+    """aiohttp's server with a ceiling on connections: past it, a new connection is answered
+    503 and closed before any of it is read."""
+
+    ceiling = MAX_CONNECTIONS
+    refused = None
+    _live: list | None = None  # handlers made and not yet lost (a burst is accepted before any is counted)
+
+    def __call__(self):  # a protocol for each new connection
+        live = [handler for handler in self._live or [] if handler._manager is not None]
+        if len(live) >= self.ceiling:
+            self._live = live
+            return _Full(self.refused)
+        handler = super().__call__()
+        self._live = [*live, handler]
+        return handler
+
+
+class _Full(asyncio.Protocol):
+    BODY = b'{"error": "too many connections; try again in a moment"}'
+
+    def __init__(self, refused) -> None:
+        self.refused = refused
+
+    def connection_made(self, transport) -> None:
+        transport.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+                        b"Connection: close\r\nContent-Length: " + str(len(self.BODY)).encode() + b"\r\n\r\n" + self.BODY)
+        if transport.can_write_eof():
+            transport.write_eof()  # the answer is whole; closed a moment later, once the request is in
+        asyncio.get_running_loop().call_later(0.2, transport.close)  # (closed with it unread, the answer is reset)
+        if self.refused is not None:
+            self.refused("full", "503: too many connections at once; a new one was refused")
+
+
+class _GuardedRunner(web.AppRunner):
+    def __init__(self, app: web.Application, ceiling: int, refused, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.ceiling, self.refused = ceiling, refused
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.__class__ = _GuardedServer
+        server.ceiling, server.refused = self.ceiling, self.refused  # type: ignore[attr-defined]
+        return server
+
+
+def _quiet_loop(refused):
+    """The event loop's own errors (an accept that failed, a transport that broke) as one
+    rate-limited line each instead of a traceback each."""
+    def handle(loop, context) -> None:
+        error = context.get("exception")
+        what = one_line(context.get("message", "") + (f": {type(error).__name__}: {error}" if error else ""), 300)
+        refused(f"loop:{type(error).__name__ if error else what[:40]}", f"network: {what}")
+    return handle
+
+
+async def serve(store: EventStore, settings: Settings, clock: Callable[[], datetime], ready=None, config=None,
+                log=None) -> None:
+    """Listen until cancelled (Ctrl-C); `ready(port)` once listening. With webhooks in the
+    config, their messages are delivered in the background meanwhile. Connections are bounded
+    in number (below the open-files limit) and in time (HEADER_SECONDS for the headers and an
+    idle keep-alive, BODY_SECONDS for a body)."""
+    import logging
+
+    log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    refused = _Refusals(log)
+    ceiling = min(settings.max_connections, max(16, _open_files_limit() - 64))
+    asyncio.get_running_loop().set_exception_handler(_quiet_loop(refused))
+    for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal"):
+        logging.getLogger(name).disabled = True  # their tracebacks: the middleware says one line instead
     wake = asyncio.Event()
     delivering = None
     if config is not None and config.webhooks:
         from warroom.integrations.webhooks import deliver_forever
 
         delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, wake))
-    runner = web.AppRunner(build(store, settings, clock, config=config, wake=wake), access_log=None, handle_signals=False)
+    runner = _GuardedRunner(build(store, settings, clock, log=log, config=config, wake=wake), ceiling, refused,
+                            access_log=None, handle_signals=False, keepalive_timeout=HEADER_SECONDS)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+        site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True, backlog=512)
         try:
             await site.start()
         except OSError as error:

@@ -132,6 +132,6 @@ async def publish(store: EventStore, folder: Path, now: datetime, title: str) ->
         recent = found.resolved_at is None or now - found.resolved_at <= RECENT
         if found.severity in PUBLIC_SEVERITIES and recent and not is_drill(found.code):
             states.append((await store.opening(found.code)).state)
-    shown = on_page(states, now)
+    shown = on_page(states, now, title)  # signed by the organisation, never by a person
     write(folder, shown, now, title)
     return shown

@@ -38,6 +38,7 @@ class PageTaken:
     code: str | None
     opened: bool = False
     events: list[Event] = field(default_factory=list)
+    replay: str = ""  # a PagerDuty incident seen before and resolved since: the code it was (nothing opened)
 
 
 def _identity_key(event: Event) -> tuple:
@@ -200,6 +201,11 @@ class EventStore(OutboxStore):
                     incident_id, code = number, its_code
                     break
             written = []
+            if incident_id is None and found and page.source == "pagerduty":
+                # PagerDuty never fires a resolved incident again (a new one has a new id): the
+                # same body sent again is a replay, recorded as such by the receiver, opening nothing
+                taken = PageTaken(None, replay=found[0][1])
+                return []
             if incident_id is None:
                 if not page.firing:
                     return []

@@ -15,7 +15,7 @@ import psycopg
 
 from warroom.domain.model import LEVERS
 from warroom.store import reading, summary
-from warroom.store.address import shown
+from warroom.store.address import hidden, shown
 from warroom.store.base import EventStore
 from warroom.store.files import CommitUnknown, StoreError
 from warroom.store.reading import Opening
@@ -100,7 +100,7 @@ def peek(url: str, code: str | None = None, preferred: str | None = None,
     try:
         connection = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS, **_KEEPALIVE)
     except psycopg.Error as error:
-        raise StoreError(f"{shown(url)}: cannot connect ({_why(error)})") from None
+        raise StoreError(f"{shown(url)}: cannot connect ({hidden(_why(error), url)})") from None
 
     class Translated:  # what reading.run asks of a connection, in PostgreSQL's words
         @staticmethod
@@ -116,7 +116,7 @@ def peek(url: str, code: str | None = None, preferred: str | None = None,
                 code = reading.current(codes, preferred)
             return reading.run(Translated, reading.opening(code, levers)) if code else None
     except psycopg.Error as error:
-        raise StoreError(f"{shown(url)}: {_why(error)}") from None
+        raise StoreError(f"{shown(url)}: {hidden(_why(error), url)}") from None
 
 
 class PostgresStore(EventStore):
@@ -152,7 +152,7 @@ class PostgresStore(EventStore):
         try:
             connection = await _connect(url)
         except psycopg.Error as error:
-            raise StoreError(f"{shown(url)}: cannot connect ({_why(error)})") from None
+            raise StoreError(f"{shown(url)}: cannot connect ({hidden(_why(error), url)})") from None
         store = cls(url, connection, read_only)
         try:
             await store._setup()
@@ -254,7 +254,7 @@ class PostgresStore(EventStore):
         try:
             await self._ask("COMMIT", ())
         except psycopg.OperationalError as error:  # sent, but no answer came: it may have been made
-            raise CommitUnknown(f"{self.where}: the server went away as the commit was sent ({_why(error)}); "
+            raise CommitUnknown(f"{self.where}: the server went away as the commit was sent ({hidden(_why(error), self._url)}); "
                                 "it may have been saved: the timeline shows it once the server is back") from None
         except psycopg.Error as error:
             raise self._told(error) from None
@@ -270,9 +270,9 @@ class PostgresStore(EventStore):
 
     def _told(self, error: BaseException) -> BaseException:
         if isinstance(error, psycopg.OperationalError):
-            return StoreError(f"{self.where}: the server cannot be reached ({_why(error)})")
+            return StoreError(f"{self.where}: the server cannot be reached ({hidden(_why(error), self._url)})")
         if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
             return StoreError(f"{self.where}: opened read-only: nothing can be written")
         if isinstance(error, psycopg.Error):
-            return StoreError(f"{self.where}: {_why(error)}")
+            return StoreError(f"{self.where}: {hidden(_why(error), self._url)}")
         return error
