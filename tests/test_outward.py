@@ -144,7 +144,7 @@ async def write(db_file, config, *steps, severity="P1"):
     from warroom.integrations.webhooks import announcer
 
     store = await Store.open(db_file)
-    store.announcer = announcer(config.webhooks)
+    store.announcer = announcer(config.webhooks, store.database_id)
     try:
         for step in steps:
             await step(store)
@@ -180,7 +180,9 @@ async def test_each_event_is_delivered_once_signed_with_its_key_in_the_chosen_fo
                             "INC-1 P1 contained (feature flag off worked): Checkout &lt;!channel&gt; fails"]
     for request in chat.received:
         assert request["headers"]["X-Warroom-Signature"] == signature("s3cret", request["raw"])
-    assert len(set(chat.keys())) == 2 and all(k.startswith("warroom-INC-1-") for k in chat.keys())
+    [database_id] = db_rows(db_file, "SELECT value FROM warroom_meta WHERE key = 'database_id'")[0]
+    assert len(database_id) == 16
+    assert len(set(chat.keys())) == 2 and all(k.startswith(f"warroom-{database_id}-INC-1-") for k in chat.keys())
     assert (await deliver(db_file, config, Clock(at(5)))).delivered == 0  # nothing twice
     assert len(chat.received) == 2
 
@@ -262,7 +264,8 @@ def test_kill_9_mid_delivery_then_delivered_after_restart_duplicates_only_with_t
     after = run_cli("deliver", now=at(3), env=env)  # the claims ran out a minute after at(1)
     assert after.returncode == 0 and "failed 0" in after.stdout
     keys = chat.keys()
-    assert set(keys) == {f"warroom-INC-{n}-{n}-chat" for n in (1, 2, 3)}  # all delivered
+    [database_id] = db_rows(db_file, "SELECT value FROM warroom_meta WHERE key = 'database_id'")[0]
+    assert set(keys) == {f"warroom-{database_id}-INC-{n}-{n}-chat" for n in (1, 2, 3)}  # all delivered
     duplicates = {k for k in keys if keys.count(k) > 1}
     assert all(keys.count(k) == 2 for k in duplicates)  # a duplicate carries the same key, at most twice
     again = run_cli("deliver", now=at(4), env=env)
@@ -300,7 +303,7 @@ async def test_the_outbox_works_on_postgresql_too(postgres_cluster, tmp_path, ch
     url = postgres_cluster.url()
     config = parse(config_file(tmp_path, chat).read_bytes(), tmp_path / "c.toml")
     store = await open_store(url)
-    store.announcer = announcer(config.webhooks)
+    store.announcer = announcer(config.webhooks, store.database_id)
     try:
         await store.declare(actions.declare("alice", at(0), "On the server", "P1", impact="x"))
         state = (await store.opening("INC-1")).state

@@ -16,7 +16,7 @@ from warroom.domain.actions import RuleBroken
 from warroom.domain.model import HATS, is_drill
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
-from warroom.settings import actor_name, db_path, fail, system_clock, worked_incident
+from warroom.settings import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
 from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
@@ -58,10 +58,6 @@ def _count(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1,000,000, got {one_line(text, 20)!r}")
     return int(text)
-
-
-class UsageError(Exception):
-    """The command line itself is wrong."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -276,7 +272,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
     if config.webhooks and not store.read_only:
         from warroom.integrations.webhooks import announcer
 
-        store.announcer = announcer(config.webhooks)  # each write queues its messages in the same commit
+        store.announcer = announcer(config.webhooks, store.database_id)  # each write queues its messages in the same commit
     try:
         if args.command == "declare":
             event = await store.declare(draft)
@@ -287,7 +283,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
             from warroom.integrations.outward import folder, publish
 
             on_page = await publish(store, config, now, actor, "by hand", await store.open_codes())
-            print(f"published {len(on_page)} incident(s) to {folder(config) / 'index.html'}", file=out)
+            print(f"published {len(on_page)} incident(s) to {one_line(str(folder(config) / 'index.html'))}", file=out)
             return 0
         if args.command == "deliver":
             return await _deliver(store, config, out, args.quiet)
@@ -528,7 +524,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
     folder = config.path.parent
     if args.list:
         for found in scenarios.available(folder):
-            print(f"{found.name:<22} {found.severity}  {one_line(found.summary or found.title, 100)}", file=out)
+            print(f"{one_line(found.name, 60):<22} {found.severity}  {one_line(found.summary or found.title, 100)}", file=out)
         return 0
     path = _database(args, config)
     if args.score:
@@ -542,7 +538,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
         clock = DrillClock(args.speed)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    _needs_terminal()  # before the drill's incident is written
+    needs_terminal()  # before the drill's incident is written
     detected = clock()
     draft = actions.declare(actor_name(config.name), detected, played.title, played.severity, detected=detected,
                             impact_started=detected - played.impact_before, service=played.service,
@@ -559,7 +555,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
     runbook = {LEVER_KEYS.index(key) + 1: LeverRunbook(command=command) for key, command in played.runbook.items()
                if key in LEVER_KEYS}
     book = replace(config.book, runbooks={**config.book.runbooks, played.service: runbook}) if runbook else config.book
-    print(f"{code}: the {played.name} drill at {args.speed:g}× (z pauses; resolving it shows the scorecard; "
+    print(f"{code}: the {one_line(played.name, 60)} drill at {args.speed:g}× (z pauses; resolving it shows the scorecard; "
           f"later: warroom drill --score {code})", file=out)
     from warroom.console.launch import run_console
 
@@ -578,7 +574,7 @@ async def _score(path, code: str, folder, out, policy) -> int:
     if not state.drill:
         raise RuleBroken(f"{state.code} is not a drill")
     end = state.resolved_at or max(e.at for e in state.events)
-    print(f"{state.code}: the {state.drill} drill", file=out)
+    print(f"{state.code}: the {one_line(state.drill, 60)} drill", file=out)
     print(scorecard(state, end, policy, folder).text(), file=out)
     return 0
 
@@ -596,21 +592,12 @@ def _demo_code(args: argparse.Namespace, config: Config) -> str:
     return asyncio.run(newest())
 
 
-def _needs_terminal() -> None:
-    """The console draws a full screen: with its output going to a file or a pipe (a script,
-    cron) it would write escape codes there and wait for keys forever. Refused, naming the
-    commands that work without a terminal."""
-    if not (sys.stdout.isatty() and sys.stdin.isatty()):
-        raise UsageError("the console needs a terminal (standard input and output are not both one); "
-                         "without one use 'warroom status', 'warroom show' or 'warroom list'")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         config = _config(args)
-        if args.command is None or (args.command == "demo" and not args.no_console):
-            _needs_terminal()
+        if args.command == "demo" and not args.no_console:
+            needs_terminal()  # before the demo is written
         if args.command is None:
             from warroom.console.launch import run_console
 

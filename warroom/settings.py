@@ -118,6 +118,10 @@ def worked_incident(db: Path | str) -> str | None:
         return None
 
 
+class UsageError(Exception):
+    """The command line itself is wrong (or the console was started where it cannot run)."""
+
+
 def fail(message: str) -> int:
     """The one-line error of every bad input: on stderr, control characters made visible; status 2."""
     import sys
@@ -126,3 +130,14 @@ def fail(message: str) -> int:
 
     print(f"warroom: error: {one_line(message)}", file=sys.stderr)
     return 2
+
+
+def needs_terminal() -> None:
+    """The console draws a full screen: with its output going to a file or a pipe (a script,
+    cron) it would write escape codes there and wait for keys forever. Refused (UsageError),
+    naming the commands that work without a terminal."""
+    import sys
+
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        raise UsageError("the console needs a terminal (standard input and output are not both one); "
+                         "without one use 'warroom status', 'warroom show' or 'warroom list'")

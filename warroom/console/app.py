@@ -117,7 +117,7 @@ class WarroomApp(App[str | None]):
             if self.config.webhooks and not self.read_only:
                 from warroom.integrations.webhooks import announcer
 
-                self.store.announcer = announcer(self.config.webhooks)  # queued with each commit
+                self.store.announcer = announcer(self.config.webhooks, self.store.database_id)  # queued with each commit
                 self.run_worker(self._deliver(), group="deliver", exit_on_error=False)
             self._store_ready.set()
             if self.store.listens:

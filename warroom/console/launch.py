@@ -7,7 +7,7 @@ from pathlib import Path
 
 from warroom.config import Config
 from warroom.store import StoreError, peek
-from warroom.settings import actor_name, fail, system_clock, worked_incident
+from warroom.settings import UsageError, actor_name, fail, needs_terminal, system_clock, worked_incident
 
 
 def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None,
@@ -26,8 +26,9 @@ def run_console(path: Path, code: str | None = None, **options) -> int:
     # cyclic collector is off until the first frame is drawn (the app turns it back on).
     gc.disable()
     try:
-        app = make_app(path, code=code, **options)
-    except StoreError as error:
+        app = make_app(path, code=code, **options)  # (a database it cannot use is said first)
+        needs_terminal()
+    except (StoreError, UsageError) as error:
         return fail(str(error))
     problem = app.run()  # a database the app finds it cannot use ends it with the one-line reason
     if app.crashed:

@@ -16,6 +16,10 @@ KINDS = ("alert", "finding", "lever", "exec", "customer")
 TARGETS = ("detect", "contain", "identify", "fix", "resolve", "total")
 LEVER_OUTCOMES = ("effective", "no effect")
 _AT = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+_NAME = re.compile(r"^\w[\w .-]{0,59}$")  # a scenario's name: a word, no path, no control character
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # newline and tab aside
+MAX_FILE = 256 * 1024  # a scenario is a page of TOML; a larger file is refused before it is parsed
+MAX_INJECTS = 500
 
 
 class ScenarioError(ValueError):
@@ -54,22 +58,30 @@ def _at(value, key: str, path: Path) -> timedelta:
     return timedelta(minutes=int(found.group(1)), seconds=int(found.group(2)))
 
 
-def _text(table: dict, key: str, where: str, path: Path, limit: int = 2000, needed: bool = True) -> str:
+def _text(table: dict, key: str, where: str, path: Path, limit: int = 2000, needed: bool = True,
+          one_line: bool = False) -> str:
     value = table.get(key, "")
-    if not isinstance(value, str) or (needed and not value.strip()) or len(value) > limit or "\x1b" in value:
-        raise ScenarioError(f"{path}: {where}{key}: expected text of 1 to {limit} characters")
+    if not isinstance(value, str) or (needed and not value.strip()) or len(value) > limit or _CONTROL.search(value) \
+            or (one_line and ("\n" in value or "\t" in value)):
+        kind = "one line" if one_line else "text"
+        raise ScenarioError(f"{path}: {where}{key}: expected {kind} of 1 to {limit} characters, no control characters")
     return value.strip()
 
 
 def parse(raw: bytes, path: Path) -> Scenario:
+    """A scenario, wholly checked before anything is written for it."""
     import tomllib
 
+    if len(raw) > MAX_FILE:
+        raise ScenarioError(f"{path}: {len(raw):,} bytes; a scenario is at most {MAX_FILE:,}")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: expected UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path}: not valid TOML: {str(error)[:200]}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
     known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject"}
     for key in data:
         if key not in known:
@@ -86,12 +98,15 @@ def parse(raw: bytes, path: Path) -> Scenario:
             raise ScenarioError(f"{path}: targets.{key[:40]}: expected one of {', '.join(TARGETS)} = whole minutes (1 to 1440)")
         targets[key] = timedelta(minutes=minutes)
     runbook = data.get("runbook", {})
-    if not isinstance(runbook, dict) or not all(isinstance(v, str) for v in runbook.values()):
-        raise ScenarioError(f"{path}: runbook: expected a table of lever = \"command\"")
+    if not isinstance(runbook, dict) or len(runbook) > 8 or not all(
+            isinstance(v, str) and len(v) <= 2000 and not _CONTROL.search(v) for v in runbook.values()):
+        raise ScenarioError(f"{path}: runbook: expected a table of lever = \"command\" (one line each, at most 2000 characters)")
     injects = []
     items = data.get("inject", [])
     if not isinstance(items, list):
         raise ScenarioError(f"{path}: inject: expected [[inject]] tables")
+    if len(items) > MAX_INJECTS:
+        raise ScenarioError(f"{path}: inject: {len(items):,} injects; a scenario has at most {MAX_INJECTS}")
     for n, item in enumerate(items):
         where = f"inject[{n}]."
         if not isinstance(item, dict):
@@ -105,13 +120,17 @@ def parse(raw: bytes, path: Path) -> Scenario:
             raise ScenarioError(f"{path}: {where}lever: expected lever = 1 to 4 and outcome = \"effective\" or \"no effect\"")
         injects.append(Inject(_at(item.get("at"), f"{where}at", path), kind,
                               _text(item, "text", where, path, needed=kind != "lever"),
-                              _text(item, "name", where, path, 200, needed=kind == "alert"), lever, outcome))
+                              _text(item, "name", where, path, 200, needed=kind == "alert", one_line=True), lever, outcome))
+    name = _text(data, "name", "", path, 60, one_line=True)
+    if not _NAME.match(name):
+        raise ScenarioError(f"{path}: name: expected a word of letters, digits, '-', '_', '.' or spaces (at most 60)")
     return Scenario(
-        name=_text(data, "name", "", path, 60), title=_text(data, "title", "", path, 300), severity=severity,
-        service=_text(data, "service", "", path, 80, needed=False), impact=_text(data, "impact", "", path, 300),
+        name=name, title=_text(data, "title", "", path, 300, one_line=True), severity=severity,
+        service=_text(data, "service", "", path, 80, needed=False, one_line=True),
+        impact=_text(data, "impact", "", path, 300, one_line=True),
         impact_before=_at(data.get("impact_before", "00:00"), "impact_before", path), targets=targets,
         runbook=dict(runbook), injects=tuple(sorted(injects, key=lambda i: i.at)),
-        summary=_text(data, "summary", "", path, 300, needed=False), path=path)
+        summary=_text(data, "summary", "", path, 300, needed=False, one_line=True), path=path)
 
 
 def folders(config_folder: Path | None) -> list[Path]:

@@ -118,7 +118,9 @@ def _replace(folder: Path, name: str, text: str) -> None:
 
 def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            os.chmod(folder, 0o755)  # made here for a public page: readable by the web server, whatever the umask
         for name, render in zip(FILES, (html, as_json, atom)):
             _replace(folder, name, render(shown, now, title))
     except OSError as error:

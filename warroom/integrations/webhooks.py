@@ -28,8 +28,10 @@ SEND_TIMEOUT = 10  # seconds for one try
 LOOK_EVERY = 5.0  # seconds: a deliverer looks at the outbox at least this often
 
 
-def announcer(webhooks: tuple[Webhook, ...]) -> Callable[[Event, IncidentState], list[Message]]:
-    """What the store queues for an event: one message per webhook that wants its news."""
+def announcer(webhooks: tuple[Webhook, ...], database_id: str = "") -> Callable[[Event, IncidentState], list[Message]]:
+    """What the store queues for an event: one message per webhook that wants its news. Its
+    idempotency key names the database (its own random id), so the same incident code and
+    event number in another database is never taken for a message sent twice."""
 
     def messages(event: Event, state: IncidentState) -> list[Message]:
         news = topic(event, state)
@@ -38,7 +40,7 @@ def announcer(webhooks: tuple[Webhook, ...]) -> Callable[[Event, IncidentState],
         found = []
         for hook in webhooks:
             if news in hook.topics:
-                key = f"warroom-{state.code}-{event.id}-{hook.name}"
+                key = f"warroom-{database_id or 'db'}-{state.code}-{event.id}-{hook.name}"
                 found.append(Message(hook.name, hook.url, news, key, body(hook, event, state, news, key)))
         return found
 

@@ -82,6 +82,12 @@ class EventStore(OutboxStore):
         # whoever opened the store with webhooks in its config): queued in the same transaction
         self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
 
+    database_id = ""  # the database's own random id (warroom_meta), once opened for writing
+
+    async def _read_database_id(self) -> None:
+        found = await self._fetch("SELECT value FROM warroom_meta WHERE key = 'database_id'")
+        self.database_id = found[0][0] if found else ""
+
     async def _refresh_stale(self) -> None:
         """Summaries missing, behind their log or of another fold version (a database written
         before summaries, or by an older warroom) are rebuilt from the log, once."""

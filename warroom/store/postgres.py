@@ -61,6 +61,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     summary.PAGE_GROUP,  # 2: as SQLite's 4
     summary.OUTBOX.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "bigserial PRIMARY KEY"),  # 3: as SQLite's 5
+    summary.META.format(random_id="substr(md5(random()::text || clock_timestamp()::text), 1, 16)"),  # 4: as SQLite's 6
 )
 
 # SQLite's words in the shared queries, and PostgreSQL's for them.
@@ -175,6 +176,7 @@ class PostgresStore(EventStore):
                              "upgrade warroom")
         if not self.read_only:
             await self._refresh_stale()
+            await self._read_database_id()
 
     async def _migrate(self) -> int:
         async with self._conn.transaction():

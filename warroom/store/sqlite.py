@@ -117,6 +117,7 @@ class SqliteStore(EventStore):
             await self._migrate(version)
             self.version = SCHEMA_VERSION
         await self._refresh_stale()
+        await self._read_database_id()
 
 
 

@@ -185,3 +185,14 @@ OUTBOX = """
     );
     CREATE INDEX outbox_waiting ON outbox(webhook, incident_id, id) WHERE delivered_at IS NULL AND given_up_at IS NULL
 """
+
+
+# The database's own random id: it tells this database's webhook messages (their idempotency
+# keys) from another's that holds an incident of the same code.
+META = """
+    CREATE TABLE warroom_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO warroom_meta VALUES ('database_id', {random_id})
+"""

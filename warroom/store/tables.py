@@ -33,6 +33,7 @@ MIGRATIONS: tuple[str, ...] = (
     f"{summary.SEARCHED}",  # and a search column in the summary (filled as fold version 2 rebuilds them)
     summary.PAGE_GROUP,  # 4: which incident each group of alerts opened or joined (written with its alerts)
     summary.OUTBOX,  # 5: the webhooks' messages, written with their events, until delivered
+    summary.META.format(random_id="lower(hex(randomblob(8)))"),  # 6: the database's own random id
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

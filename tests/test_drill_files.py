@@ -1,0 +1,70 @@
+"""Drill scenario files are untrusted input (issue 23, failure 14): limits, the file and key
+named in one line, nothing written before the scenario is valid, names printed safely."""
+
+import pytest
+
+from helpers import run_cli
+
+GOOD = '''name = "cache-stampede"
+title = "Product pages time out"
+severity = "P1"
+impact = "product pages for every shopper"
+'''
+
+
+def scenario(tmp_path, text: str | bytes):
+    path = tmp_path / "scenario.toml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def refused(path, db_file, *words: str) -> str:
+    done = run_cli("drill", str(path))
+    assert done.returncode == 2, done.stderr
+    line = done.stderr.strip()
+    assert len(line.splitlines()) == 1 and "internal error" not in line
+    assert str(path) in line
+    for word in words:
+        assert word in line
+    assert "\x1b" not in line and "\r" not in line
+    assert not db_file.exists()  # nothing written, not even an empty database
+    return line
+
+
+def test_a_deeply_nested_scenario_is_one_line_naming_the_file(tmp_path, db_file):
+    refused(scenario(tmp_path, GOOD + "x = " + "[" * 2000 + "]" * 2000 + "\n"), db_file, "nested too deeply")
+
+
+def test_a_name_with_a_carriage_return_names_the_file_and_key_and_writes_nothing(tmp_path, db_file):
+    refused(scenario(tmp_path, GOOD.replace('"cache-stampede"', '"cache\\rstampede"')), db_file, "name")
+
+
+def test_a_name_with_an_escape_or_a_path_is_refused(tmp_path, db_file):
+    refused(scenario(tmp_path, GOOD.replace('"cache-stampede"', '"\\u001b[31mred"')), db_file, "name")
+    refused(scenario(tmp_path, GOOD.replace('"cache-stampede"', '"../../etc/passwd"')), db_file, "name")
+
+
+def test_too_many_injects_or_too_large_a_file_is_refused_before_parsing(tmp_path, db_file):
+    many = GOOD + '[[inject]]\nat = "00:30"\nkind = "exec"\ntext = "status?"\n' * 100_000
+    refused(scenario(tmp_path, many), db_file, "at most")
+    few_but_many = GOOD + '[[inject]]\nat = "00:30"\nkind = "exec"\ntext = "?"\n' * 501
+    refused(scenario(tmp_path, few_but_many), db_file, "inject", "at most 500")
+
+
+def test_names_printed_by_drill_list_are_terminal_safe(tmp_path):
+    config = tmp_path / "home" / "config" / "warroom"
+    (config / "drills").mkdir(parents=True)
+    (config / "drills" / "mine.toml").write_text(GOOD.replace("Product pages time out", "Pages \u202e time out"))
+    done = run_cli("drill", "--list")  # a bidi override in a team's file: that file is named, nothing raw printed
+    assert done.returncode == 2 and "mine.toml: title" in done.stderr
+    assert "\u202e" not in done.stdout + done.stderr
+    (config / "drills" / "mine.toml").write_text(GOOD)
+    done = run_cli("drill", "--list")
+    assert done.returncode == 0 and "cache-stampede" in done.stdout
+
+
+@pytest.mark.parametrize("field", ["title", "impact"])
+def test_a_control_character_in_a_one_line_field_is_refused(tmp_path, db_file, field):
+    text = GOOD.replace('title = "Product pages time out"', 'title = "Product\\u0007 pages"') if field == "title" else \
+        GOOD.replace('"product pages for every shopper"', '"shoppers\\nand more"')
+    refused(scenario(tmp_path, text), db_file, field)
