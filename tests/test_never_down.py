@@ -42,6 +42,19 @@ burst = st.one_of(
 )
 
 
+def console(db_file):
+    return make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], bell=False)
+
+
+async def until(pilot, condition, seconds: float = 5.0) -> None:
+    """A bounded wait for the console to get somewhere (not a timer)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the console did not get there")
+
+
 def post(app, name: str) -> None:
     character = CHARACTER.get(name, name if len(name) == 1 else None)
     app.post_message(events.Key(name, character))
@@ -117,7 +130,7 @@ def test_no_key_sequence_closes_the_console(tmp_path_factory, bursts):
 async def test_a_key_pressed_twice_on_the_resolution_path_leaves_the_console_running(db_file, keys):
     """The reproduction: r, then a step's key twice, faster than the path's list closes."""
     await seed(db_file)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], bell=False)
+    app = console(db_file)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.1)
         await pilot.press("r")
@@ -170,18 +183,12 @@ async def test_keys_typed_ahead_on_the_start_screen_land_in_the_field_they_were_
     """Title, Tab, impact, Enter in one burst (a paste, a fast typist): each field keeps its own text."""
     from warroom.console.start import StartScreen
 
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], bell=False)
+    app = console(db_file)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            if isinstance(app.screen, StartScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
         for name in [*"Login fails", "tab", *"logins", "enter"]:
             post(app, name)
-        for _ in range(100):
-            if app.code:
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: bool(app.code))
     rows = db_rows(db_file)
     assert rows[0][1] == "declared"
     payload = json.loads(rows[0][2])
@@ -192,12 +199,9 @@ async def test_escape_on_the_start_screen_asks_before_a_half_typed_title_is_lost
     from warroom.console.dialogs import Confirm
     from warroom.console.start import StartScreen
 
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], bell=False)
+    app = console(db_file)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            if isinstance(app.screen, StartScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
         await pilot.press(*"Checkout down")
         await pilot.press("escape")
         await pilot.pause(0.1)

@@ -33,7 +33,7 @@ def test_the_postmortem_gives_an_alerts_time_in_utc_like_show(db_file, tmp_path)
 async def test_the_feed_and_page_are_well_formed_whatever_the_characters(db_file, tmp_path):
     hostile = "Checkout \uffff down \ufffe <b>&"
     await seed(db_file, (actions.communicate, "alice", 4, "client notice", f"We see {hostile}", {"sent": True, "switch": True}),
-               title=hostile, impact=f"buyers \uffff")
+               title=hostile, impact="buyers \uffff")
     done = run_cli("--config", str(config_file(tmp_path, title="Acme \uffff status")), "publish", now=at(5))
     assert done.returncode == 0, done.stderr
     feed = (tmp_path / "site" / "feed.xml").read_text(encoding="utf-8")
