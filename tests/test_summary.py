@@ -83,6 +83,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
         raw.execute("DROP INDEX event_investigation")
         raw.execute("DROP TABLE page_group")
         raw.execute("DROP TABLE outbox")
+        raw.execute("DROP TABLE warroom_meta")
         raw.execute("PRAGMA user_version = 1")
     read_only = await Store.open(db_file, read_only=True)
     assert [s.code for s in await read_only.summaries()] == ["INC-2", "INC-1"]
@@ -91,9 +92,11 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
     await store.close()
     assert set(stored(db_file)) == {"INC-1", "INC-2"}
     with sqlite3.connect(db_file) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 6
         assert raw.execute("SELECT count(*) FROM page_group").fetchone()[0] == 0  # (made by migration 4)
         assert raw.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0  # (and 5)
+        [(database_id,)] = raw.execute("SELECT value FROM warroom_meta WHERE key = 'database_id'").fetchall()  # (and 6)
+        assert len(database_id) == 16
 
 
 def test_list_reads_summaries_not_logs(db_file):
@@ -142,6 +145,7 @@ async def test_a_database_of_schema_2_gains_the_search_column_and_its_summaries_
         raw.execute("ALTER TABLE summary DROP COLUMN searched")
         raw.execute("DROP TABLE page_group")
         raw.execute("DROP TABLE outbox")
+        raw.execute("DROP TABLE warroom_meta")
         raw.execute("UPDATE summary SET fold_version = 1")
         raw.execute("PRAGMA user_version = 2")
     store = await Store.open(db_file)
