@@ -20,6 +20,7 @@ from warroom.config import parse  # noqa: E402
 from warroom.console.launch import make_app  # noqa: E402
 from warroom.domain import actions  # noqa: E402
 from warroom.store import Store  # noqa: E402
+from warroom.service import Service  # noqa: E402
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -83,7 +84,7 @@ async def shoot_demo(name: str, size: tuple[int, int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.db"
         store = await Store.open(path)
-        code = await write_demo(store, at(45))
+        code = await write_demo(Service(store, None, lambda: at(45)), at(45))
         await store.close()
         app = make_app(path, clock=lambda: at(46), actor="alice", code=code)
         async with app.run_test(size=size) as pilot:
@@ -163,7 +164,7 @@ async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
                                                     service=scenario.service, impact=scenario.impact,
                                                     drill=scenario.name))).incident
         late = [(step[0] + 9, *step[1:]) if step[2] is actions.communicate and step[0] == 10 else step for step in demo.STORY]
-        await demo.replay(store, code, detected, sorted(late, key=lambda step: step[0]))
+        await demo.replay(Service(store, None, lambda: at(0)), code, detected, sorted(late, key=lambda step: step[0]))
         await store.close()
         app = make_app(path, clock=lambda: at(0), actor="alice", code=code, drill=scenario)
         async with app.run_test(size=size) as pilot:

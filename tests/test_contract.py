@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from helpers import at
+from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -52,7 +53,7 @@ async def test_a_bad_event_or_an_unknown_incident_writes_nothing(backend):
 
 async def test_summaries_openings_and_pages_equal_the_fold_of_the_log(backend):
     async with store_at(backend) as store:
-        code = await write_demo(store, at(60))
+        code = await write_demo(Service(store, None, lambda: at(60)), at(60))
         await store.declare(actions.declare("bob", at(61), "Ärger beim Login", "P2", impact="some", service="auth"))
         events = await store.events(code)
         full = fold(events)
@@ -72,7 +73,7 @@ async def test_summaries_openings_and_pages_equal_the_fold_of_the_log(backend):
 
 async def test_an_import_twice_adds_nothing_the_second_time(backend):
     async with store_at(backend) as store:
-        code = await write_demo(store, at(60))
+        code = await write_demo(Service(store, None, lambda: at(60)), at(60))
         events = await store.events(code)
         assert await store.import_incident(code, events) == (code, 0)
         assert len(await store.events(code)) == len(events)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from helpers import Clock, at, run_cli
+from warroom.service import Service
 from warroom.demo import STORY, write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -31,7 +32,7 @@ async def played(db_file, story=STORY):
     try:
         store = await Store.open(db_file)
         try:
-            code = await write_demo(store, NOW)
+            code = await write_demo(Service(store, None, lambda: NOW), NOW)
             return await store.load(code)
         finally:
             await store.close()

@@ -249,8 +249,11 @@ async def test_a_message_given_up_goes_on_the_timeline_and_the_pane_says_how_cha
 def test_kill_9_mid_delivery_then_delivered_after_restart_duplicates_only_with_the_same_key(db_file, tmp_path, chat):
     config = config_file(tmp_path, chat)
     env = {"WARROOM_CONFIG": str(config)}
+    chat.mode = "fail"  # each declare tries to send before it exits: here the chat is down, so all three wait
     for title in ("First", "Second", "Third"):
-        assert run_cli("declare", title, "--severity", "P1", now=at(0), env=env).returncode == 0
+        done = run_cli("declare", title, "--severity", "P1", now=at(0), env=env)
+        assert done.returncode == 0 and "not delivered yet: kept in the outbox" in done.stderr
+    chat.received.clear()
     chat.mode = "hold"
     delivering = subprocess.Popen([warroom_exe(), "deliver"], env={**os.environ, **env, "WARROOM_NOW": at(1).isoformat()},
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)

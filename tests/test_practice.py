@@ -11,6 +11,7 @@ from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
 from test_console import act, settle
 from warroom.console.dialogs import Ask, Confirm, Help, ShowText
 from warroom.console.launch import make_app
+from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason
@@ -127,7 +128,7 @@ def asyncio_run(coro):
 
 async def test_the_strip_stops_its_clock_at_resolution(db_file):
     store = await Store.open(db_file)
-    code = await write_demo(store, at(60))
+    code = await write_demo(Service(store, None, lambda: at(60)), at(60))
     await store.close()
     app = make_app(db_file, clock=Clock(at(60 + 36)), actor="alice", code=code, clipboard=[])
     async with app.run_test(size=(120, 36)) as pilot:
@@ -202,7 +203,7 @@ def test_findings_are_numbered_within_the_incident():
 
 def test_the_demo_obeys_the_rules_and_its_export_has_deadlines_and_the_root_cause(db_file):
     store = asyncio_run(Store.open(db_file))
-    code = asyncio_run(write_demo(store, at(60)))
+    code = asyncio_run(write_demo(Service(store, None, lambda: at(60)), at(60)))
     state = asyncio_run(store.load(code))
     asyncio_run(store.close())
     assert state.overrides == [] and STEP_SOAK in state.steps

@@ -9,6 +9,7 @@ from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
 from test_console import act, settle
 from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
+from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.model import (
@@ -22,7 +23,7 @@ GOLDEN = Path(__file__).parent / "golden" / "postmortem.md"
 
 async def test_the_jwt_replay_takes_4_8_5_and_44_minutes(db_file):
     store = await Store.open(db_file)
-    code = await write_demo(store, at(60))
+    code = await write_demo(Service(store, None, lambda: at(60)), at(60))
     state = await store.load(code)
     await store.close()
     fig = state.figures()

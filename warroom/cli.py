@@ -17,6 +17,7 @@ from warroom.domain.model import HATS, is_drill
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.settings import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
+from warroom.service import Service
 from warroom.store import EventStore, StoreError, open_store, shown
 from warroom.domain.schema import SchemaError
 from warroom.transfer import ImportRefused, read_export
@@ -229,11 +230,10 @@ def _write_new(path: Path, text: str) -> None:
 
 
 async def _run(args: argparse.Namespace, out, config: Config) -> int:
-    from warroom import report
 
     now = system_clock()
     actor = actor_name(config.name)
-    book = config.book
+    draft = incoming = page = settings = None  # what a command checked before the database is touched
     if args.command == "config":
         from warroom.config_text import render
 
@@ -273,74 +273,96 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
         from warroom.integrations.webhooks import announcer
 
         store.announcer = announcer(config.webhooks, store.database_id)  # each write queues its messages in the same commit
+    service = Service(store, config, lambda: now, tell=_tell)
     try:
-        if args.command == "declare":
-            event = await store.declare(draft)
-            print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
-            await _outward(store, config, [event], now)
-            return 0
-        if args.command == "publish":
-            from warroom.integrations.outward import folder, publish
-
-            on_page = await publish(store, config, now, actor, "by hand", await store.open_codes())
-            print(f"published {len(on_page)} incident(s) to {one_line(str(folder(config) / 'index.html'))}", file=out)
-            return 0
-        if args.command == "deliver":
-            return await _deliver(store, config, out, args.quiet)
-        if args.command == "import":
-            code, added = await store.import_incident(incoming.code, incoming.events)
-            moved = f" (as {code}: {incoming.code} here is another incident)" if code != incoming.code else ""
-            if added == 0:
-                print(f"{code} is here already with all {len(incoming.events)} events: nothing imported", file=out)
-            elif added < len(incoming.events):
-                print(f"{code}: {added} newer events added to the {len(incoming.events) - added} already here", file=out)
-            else:
-                print(f"{code} imported{moved}: {added} events", file=out)
-            return 0
-        if args.command == "alert":
-            return await _take_page(store, page, out, config, now)
-        if args.command == "receive":
-            from warroom.integrations.receiver import serve
-
-            def ready(port: int) -> None:
-                print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
-                      f"GET /healthz); database {store.where}", file=sys.stderr, flush=True)
-
-            await serve(store, settings, system_clock, ready, config)
-            return 0
-        if args.command == "demo":
-            from warroom.demo import write_demo
-
-            code = await write_demo(store, now)
-            print(f"{code} written: the JWT outage replay", file=out)
-            return 0
-        if args.command == "list":
-            return _list(args, await store.summaries(book.levers), now, out)
-        given = getattr(args, "code", None) or getattr(args, "incident", None)
-        code = await _code(store, given, resolved_too=args.command in ("show", "export"))
-        if args.command in ("log", "followup"):  # the state alone: from the summary, not the whole log
-            state = (await store.opening(code, book.levers)).state
-        else:  # show and export print every event
-            state = await store.load(code, book.levers)
-        if args.command == "log":
-            written = await store.append(actions.note(state, actor, now, args.text, hat=args.hat))
-            print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
-            await _outward(store, config, written, now)
-        elif args.command == "followup":
-            written = await store.append(actions.add_followup(state, actor, now, args.text, args.owner, due=args.due, switch=True))
-            print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
-        elif args.command == "show":
-            print(report.show(state, now, book), file=out)
-        elif args.command == "export" and args.format == "json":
-            json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
-            print(file=out)
-        elif args.command == "export":
-            from warroom.postmortem import markdown
-
-            out.write(markdown(state, now, book))
-        return 0
+        status = await _command(args, service, out, now, actor, draft=draft, incoming=incoming, page=page, settings=settings)
+        left = await service.deliver_queued()  # a command that writes also tells the team's channel
+        if left:
+            print(f"warroom: {left} chat message{'s' if left != 1 else ''} not delivered yet: kept in the outbox "
+                  "(a console, warroom receive or warroom deliver sends them)", file=sys.stderr)
+        return status
     finally:
         await store.close()
+
+
+def _tell(line: str, warning: bool = False) -> None:
+    """What the service tells a command's user: on stderr, warnings marked."""
+    print(f"warroom: warning: {line}" if warning else line, file=sys.stderr)
+
+
+async def _command(args: argparse.Namespace, service: Service, out, now, actor: str, draft=None, incoming=None,
+                   page=None, settings=None) -> int:
+    """The command itself, on an open store; every write through `service`. `draft`,
+    `incoming`, `page`, `settings`: what was read and checked before the store was opened."""
+    from warroom import report
+
+    store, config = service.store, service.config
+    book = config.book
+    if args.command == "declare":
+        event = await service.declare(draft)
+        print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
+        return 0
+    if args.command == "publish":
+        from warroom.integrations.outward import folder
+
+        on_page = await service.publish(actor, "by hand", await store.open_codes())
+        print(f"published {len(on_page)} incident(s) to {one_line(str(folder(config) / 'index.html'))}", file=out)
+        return 0
+    if args.command == "deliver":
+        return await _deliver(store, config, out, args.quiet)
+    if args.command == "import":
+        code, added = await service.import_incident(incoming.code, incoming.events)
+        moved = f" (as {code}: {incoming.code} here is another incident)" if code != incoming.code else ""
+        if added == 0:
+            print(f"{code} is here already with all {len(incoming.events)} events: nothing imported", file=out)
+        elif added < len(incoming.events):
+            print(f"{code}: {added} newer events added to the {len(incoming.events) - added} already here", file=out)
+        else:
+            print(f"{code} imported{moved}: {added} events", file=out)
+        return 0
+    if args.command == "alert":
+        return await _take_page(service, page, out)
+    if args.command == "receive":
+        from warroom.integrations.receiver import serve
+
+        def ready(port: int) -> None:
+            print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
+                  f"GET /healthz); database {store.where}", file=sys.stderr, flush=True)
+
+        await serve(Service(store, config, system_clock), settings, ready)
+        return 0
+    if args.command == "demo":
+        from warroom.demo import write_demo
+
+        code = await write_demo(service, now)
+        args.demo_code = code  # the console opens this one (not the newest: on a shared database it may be another's)
+        print(f"{code} written: the JWT outage replay", file=out)
+        return 0
+    if args.command == "list":
+        return _list(args, await store.summaries(book.levers), now, out)
+    given = getattr(args, "code", None) or getattr(args, "incident", None)
+    code = await _code(store, given, resolved_too=args.command in ("show", "export"))
+    if args.command in ("log", "followup"):  # the state alone: from the summary, not the whole log
+        state = (await store.opening(code, book.levers)).state
+    else:  # show and export print every event
+        state = await store.load(code, book.levers)
+    if args.command == "log":
+        written = await service.append(actions.note(state, actor, now, args.text, hat=args.hat), state.severity)
+        print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
+    elif args.command == "followup":
+        written = await service.append(actions.add_followup(state, actor, now, args.text, args.owner, due=args.due, switch=True),
+                                       state.severity)
+        print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
+    elif args.command == "show":
+        print(report.show(state, now, book), file=out)
+    elif args.command == "export" and args.format == "json":
+        json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
+        print(file=out)
+    elif args.command == "export":
+        from warroom.postmortem import markdown
+
+        out.write(markdown(state, now, book))
+    return 0
 
 
 def _list(args: argparse.Namespace, states, now, out) -> int:
@@ -396,18 +418,6 @@ def _receiving(args: argparse.Namespace, config: Config):
     return settings
 
 
-async def _outward(store: EventStore, config: Config, written, now) -> None:
-    """After a write: a P0's status page publishes by itself. A page that cannot be written is
-    said, but the write stands (it is committed): exit status 0."""
-    from warroom.integrations.outward import after_commit
-
-    try:
-        if await after_commit(store, config, written, now):
-            print("status page published by itself (P0)", file=sys.stderr)
-    except StoreError as error:
-        print(f"warroom: warning: the status page was not published: {one_line(str(error), 300)}", file=sys.stderr)
-
-
 async def _deliver(store: EventStore, config: Config, out, quiet: bool) -> int:
     import aiohttp
 
@@ -422,13 +432,14 @@ async def _deliver(store: EventStore, config: Config, out, quiet: bool) -> int:
     return 0
 
 
-async def _take_page(store: EventStore, page, out, config: Config, now) -> int:
+async def _take_page(service: Service, page, out) -> int:
     if page is None:
         print("nothing recorded: not an event warroom records", file=out)
         return 0
-    taken = await store.take_page(page)
-    await _outward(store, config, taken.events, now)
-    if taken.code is None:
+    taken = await service.take_page(page)
+    if taken.replay:
+        print(f"nothing recorded: a replay: this PagerDuty incident was {taken.replay}, resolved since; nothing opened", file=out)
+    elif taken.code is None:
         print(f"nothing recorded: the group has no open incident and a {page.source} page that does not fire opens none", file=out)
     elif taken.opened:
         print(f"{taken.code} opened by the page: {page.severity} {one_line(page.title, 200)} "
@@ -547,7 +558,7 @@ def _drill(args: argparse.Namespace, config: Config, out) -> int:
     async def start() -> str:
         store = await open_store(path)
         try:
-            return (await store.declare(draft)).incident
+            return (await Service(store, config, clock).declare(draft)).incident
         finally:
             await store.close()
 
@@ -579,19 +590,6 @@ async def _score(path, code: str, folder, out, policy) -> int:
     return 0
 
 
-def _demo_code(args: argparse.Namespace, config: Config) -> str:
-    import asyncio
-
-    async def newest() -> str:
-        store = await open_store(_database(args, config))
-        try:
-            return (await store.incidents())[0].code
-        finally:
-            await store.close()
-
-    return asyncio.run(newest())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -612,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo" and status == 0 and not args.no_console:
             from warroom.console.launch import run_console
 
-            return run_console(_database(args, config), code=_demo_code(args, config), config=config,
+            return run_console(_database(args, config), code=args.demo_code, config=config,
                                **_alarms(args, config))
         return status
     except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError, BadPayload,

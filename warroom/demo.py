@@ -14,7 +14,7 @@ from warroom.domain.model import (
     EFFECTIVE, NO_EFFECT, PULLED, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_SOAK, STEP_STAGING,
 )
 from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE
-from warroom.store import Store
+from warroom.service import Service
 
 TITLE = "[demo] JWT outage: logins rejected after auth-service 142"
 
@@ -46,28 +46,28 @@ STORY = [
 ]
 
 
-async def write_demo(store: Store, now: datetime) -> str:
+async def write_demo(service: Service, now: datetime) -> str:
     """Write the replay so that it was resolved a minute ago; returns its code."""
     detected = now - timedelta(minutes=41)
     draft = actions.declare("alice", detected + timedelta(minutes=1), TITLE, "P1", detected=detected,
                             impact_started=detected - timedelta(minutes=4), service="auth-service",
                             impact="logins for users holding tokens issued before auth-service 142")
-    code = (await store.declare(draft)).incident
-    await replay(store, code, detected, STORY)
+    code = (await service.declare(draft)).incident
+    await replay(service, code, detected, STORY)
     return code
 
 
-async def replay(store: Store, code: str, detected: datetime, story: list) -> None:
+async def replay(service: Service, code: str, detected: datetime, story: list) -> None:
     """Each (minutes after detection, actor, action, arguments...) of `story`, in turn, as the
-    console would write it."""
+    console would write it (through the service, as every write)."""
     for minutes, actor, action, *args in story:
-        state = await store.load(code)
+        state = await service.store.load(code)
         moment = detected + timedelta(minutes=minutes)
         options = args.pop() if args and isinstance(args[-1], dict) else {}
         if action is actions.acknowledge:
             args = [state.unacknowledged[0].id]
         if action is actions.communicate:
             template, text, sent = args
-            await store.append(action(state, actor, moment, template, text, sent=sent))
+            await service.append(action(state, actor, moment, template, text, sent=sent), state.severity)
             continue
-        await store.append(action(state, actor, moment, *args, **options))
+        await service.append(action(state, actor, moment, *args, **options), state.severity)

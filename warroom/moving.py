@@ -10,10 +10,12 @@ since the last run gets only its newer events. The source is opened read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
+from warroom.service import Service
 from warroom.store import StoreError, open_store, shown
 
 
@@ -34,11 +36,12 @@ async def copy_all(source: Path | str, target: Path | str, say) -> Copied:
     reader = await open_store(source, read_only=True)
     try:
         writer = await open_store(target)
+        into = Service(writer, None, lambda: datetime.now(timezone.utc))  # the one way in, as every write
         try:
             for row in reversed(await reader.incidents()):
                 events = await reader.events(row.code)
                 try:
-                    code, added = await writer.import_incident(row.code, events, shown(source))
+                    code, added = await into.import_incident(row.code, events, shown(source))
                 except (StoreError, SchemaError) as error:
                     done.refused.append(f"{row.code}: {one_line(str(error), 300)}")
                     say(f"{row.code}: not copied: {one_line(str(error), 300)}")

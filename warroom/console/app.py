@@ -22,13 +22,13 @@ from warroom.console.screen import KEYS, ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
 from warroom.config import Config
 from warroom.domain.playbook import DEFAULT, Playbook
-from warroom.domain.public import AUTOMATIC
 from warroom.domain.policy import OVERDUE
 from warroom.domain.incident import fold
 from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.text import one_line
 from warroom.settings import remember_worked
 from warroom.domain.schema import SchemaError
+from warroom.service import Service
 from warroom.store import CommitUnknown, Conflict, EventStore, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
@@ -88,7 +88,7 @@ class WarroomApp(App[str | None]):
         self._newest_incident = 0  # the highest incident number seen: a higher one is news (a page)
         self._page_watch = None  # with no incident open, looks for a page once a second
         self.delivery = ""  # how the webhooks stand, for the communicator's pane ("" : all sent)
-        self._deliver_now = asyncio.Event()  # wakes the deliverer after a commit
+        self.service: Service | None = None  # every write goes through it, once the store is open
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -114,6 +114,8 @@ class WarroomApp(App[str | None]):
         try:
             self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
+            self.service = Service(self.store, self.config, self.now, tell=self._told,
+                                   later=lambda effect: self.run_worker(effect, group="after", exit_on_error=False))
             if self.config.webhooks and not self.read_only:
                 from warroom.integrations.webhooks import announcer
 
@@ -212,42 +214,33 @@ class WarroomApp(App[str | None]):
         if not drafts:
             return True
         await self.store_ready()
-        if self.store is None:
+        if self.service is None:
             return False
-        try:
-            written = await self.store.append(drafts)
+        try:  # through the service: it commits, then wakes the deliverer and, for a P0, publishes (off this path)
+            await self.service.append(drafts, self.state.severity if self.state.code == drafts[0].incident else None)
         except (StoreError, SchemaError) as error:
             self.warn(str(error) if isinstance(error, CommitUnknown) else f"NOT SAVED: {error}")
             if isinstance(error, Conflict):
                 await self.catch_up()  # show what came first
             return False
         await self.catch_up()
-        self._deliver_now.set()
-        if self.state.severity == AUTOMATIC:  # the matrix: a P0's page publishes by itself
-            self.run_worker(self._publish_if_due(written), group="publish", exit_on_error=False)
         return True
 
-    async def _publish_if_due(self, written: list[Event]) -> None:
-        from warroom.integrations.outward import after_commit
-
-        try:
-            if await after_commit(self.store, self.config, written, self.now()):
-                self.say("status page published by itself (P0)")
-        except StoreError as error:
-            self.warn(f"the status page was not published: {error}")
+    def _told(self, line: str, warning: bool = False) -> None:
+        """What the service says after a commit (a P0's page published, or not)."""
+        (self.warn if warning else self.say)(line)
 
     async def publish_page(self) -> None:
         """The communicator's key: the status page now, and the publication on the timeline."""
-        from warroom.integrations.outward import folder, publish
+        from warroom.integrations.outward import folder
 
         config = self.config
         try:
-            shown = await publish(self.store, config, self.now(), self.actor, "by hand", [self.code])
+            shown = await self.service.publish(self.actor, "by hand", [self.code])
         except StoreError as error:
             self.warn(f"NOT PUBLISHED: {error}")
             return
         await self.catch_up()
-        self._deliver_now.set()
         if self.state.drill:
             self.say("drill: publishing practised and recorded; the public page is never written for a drill")
         else:
@@ -262,7 +255,7 @@ class WarroomApp(App[str | None]):
                 self.delivery = line
                 self.main_screen.tick()
 
-        await deliver_forever(self.store, self.config.webhooks, self.now, self._deliver_now, told)
+        await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told)
 
     async def _listen(self) -> None:
         """Catch up each time the server says someone committed. When it goes away, say so at
@@ -390,9 +383,9 @@ class WarroomApp(App[str | None]):
 
     def show_scorecard(self) -> None:
         from warroom.console.dialogs import Help
-        from warroom.domain.scoring import score
+        from warroom.drills import scorecard
 
-        card = score(self.state, self.now(), self.drill.targets if self.drill else {}, self.book.policy)
+        card = scorecard(self.state, self.now(), self.book.policy, self.config.path.parent, scenario=self.drill)
         self.push_screen(Help(f"DRILL {self.state.code}: {self.state.drill}\n\n{card.text()}\n\n"
                               f"(again later: warroom drill --score {self.state.code})"))
 

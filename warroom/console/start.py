@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from warroom.console.dialogs import AnsweredOnce
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
+from warroom.domain.model import is_drill
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.store import StoreError
@@ -57,16 +58,35 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
         known = sorted(self.app.book.runbooks)
         return ("e.g. " + ", ".join(known[:5])) if known else "e.g. checkout"
 
+    SHOWN = 50  # past incidents listed: the newest real ones (drills apart); typing a title narrows them
+
     async def on_mount(self) -> None:
-        store = self.app.store
+        self.query_one("#title", Input).focus()
+        await self._list_past("")
+
+    async def _list_past(self, text: str) -> None:
+        """The newest real incidents whose code, title or service holds `text`: one bounded,
+        indexed query (the picker's), never every summary."""
+        try:
+            found, _ = await self.app.store.find(text, self.SHOWN + 20, self.app.book.levers)
+        except StoreError as error:
+            self.app.warn(str(error))
+            return
+        if self.query_one("#title", Input).value != text:
+            return  # typed on meanwhile: that text's list comes next
+        real = [s for s in found if not is_drill(s.code)][: self.SHOWN]
         past = self.query_one("#past", OptionList)
-        states = await store.summaries()
-        if not states:
-            past.add_option(Option("no past incidents in this database", disabled=True))
-        for state in states:
+        past.clear_options()
+        if not real:
+            past.add_option(Option("no past incidents like this" if text.strip() else "no past incidents in this database",
+                                   disabled=True))
+        for state in real:
             label = one_line(f"{state.code}  {state.severity}  {state.status:<13}  {state.title}", 200)
             past.add_option(Option(Content(label), id=state.code))  # Content: a title is never markup
-        self.query_one("#title", Input).focus()
+
+    @on(Input.Changed, "#title")
+    def _title_typed(self, event: Input.Changed) -> None:
+        self.run_worker(self._list_past(event.value), group="past", exclusive=True, exit_on_error=False)
 
     @on(Input.Submitted)
     async def declare(self) -> None:
@@ -77,7 +97,7 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
             draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected,
                                     service=value["service"], impact=value["impact"])
-            event = await app.store.declare(draft)
+            event = await app.service.declare(draft)  # the one way in: a P0's page publishes by itself
         except (RuleBroken, TimeError, StoreError) as error:
             app.warn(str(error))
             return

@@ -6,13 +6,15 @@ A drill's incident is coded DRILL-n (not INC-n), so it is marked as one on the s
 status line and in every export, and it never counts among real incidents (`model.is_drill`)."""
 
 
-def scorecard(state, now, policy, config_folder=None):
+def scorecard(state, now, policy, config_folder=None, scenario=None):
     """A drill's scorecard as it stands at `now`, against its scenario's targets (none if the
-    scenario is gone: the rules still hold). The console, `drill --score` and the export all
-    show this one."""
+    scenario is gone: the rules still hold). The console (which has its `scenario` at hand,
+    perhaps from a file's path), `drill --score` and the export all show this one."""
     from warroom.domain.scoring import score
     from warroom.drills.scenario import ScenarioError, find
 
+    if scenario is not None:
+        return score(state, now, scenario.targets, policy)
     try:
         targets = find(state.drill, config_folder).targets
     except ScenarioError:

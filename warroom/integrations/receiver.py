@@ -15,9 +15,7 @@ import asyncio
 import hmac
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from aiohttp import web
 
@@ -25,7 +23,8 @@ from warroom.domain.paging import Page
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
 from warroom.integrations.alerts import MAX_BODY, BadPayload, Mapping, alertmanager, pagerduty, pagerduty_kind, signed_by
-from warroom.store import EventStore, StoreError
+from warroom.service import Service
+from warroom.store import StoreError
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 # What the internet may send is bounded in time as well as in size (a slow client holds a file
@@ -90,10 +89,11 @@ async def _refuse_large(request: web.Request) -> web.StreamResponse | None:
     return None
 
 
-def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], log=None, config=None,
-          wake=None) -> web.Application:
-    """The receiver as an aiohttp application, writing through `store`."""
+def build(service: Service, settings: Settings, log=None) -> web.Application:
+    """The receiver as an aiohttp application, writing through `service` (which wakes the
+    deliverer and publishes a P0's page after each page taken)."""
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    store, clock = service.store, service.now
 
     @web.middleware
     async def one_line_per_request(request: web.Request, handler) -> web.StreamResponse:
@@ -120,7 +120,7 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
         if page is None:
             return web.json_response({"recorded": False, "why": f"{what}: not an event warroom records"})
         try:
-            taken = await store.take_page(page)
+            taken = await service.take_page(page)
         except SchemaError as error:
             return _error(422, f"the page does not fit the event schema: {error}")
         except StoreError as error:
@@ -131,15 +131,6 @@ def build(store: EventStore, settings: Settings, clock: Callable[[], datetime], 
                                                                 "resolved since; nothing was opened"})
         if taken.code is None:
             return web.json_response({"recorded": False, "why": "its group has no open incident, and it opens none"})
-        if wake is not None:
-            wake.set()  # the webhooks' messages about it
-        if config is not None:  # a P0's status page publishes by itself
-            from warroom.integrations.outward import after_commit
-
-            try:
-                await after_commit(store, config, taken.events, clock())
-            except StoreError as error:
-                log(f"the status page was not published: {one_line(str(error), 300)}")
         return web.json_response({"recorded": True, "incident": taken.code, "opened": taken.opened, "events": len(taken.events)})
 
     async def from_alertmanager(request: web.Request) -> web.Response:
@@ -269,8 +260,7 @@ def _quiet_loop(refused):
     return handle
 
 
-async def serve(store: EventStore, settings: Settings, clock: Callable[[], datetime], ready=None, config=None,
-                log=None) -> None:
+async def serve(service: Service, settings: Settings, ready=None, log=None) -> None:
     """Listen until cancelled (Ctrl-C); `ready(port)` once listening. With webhooks in the
     config, their messages are delivered in the background meanwhile. Connections are bounded
     in number (below the open-files limit) and in time (HEADER_SECONDS for the headers and an
@@ -278,18 +268,19 @@ async def serve(store: EventStore, settings: Settings, clock: Callable[[], datet
     import logging
 
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    service.tell = lambda line, warning=False: log(line)  # a P0's page published, or not: the log says
+    store, config, clock = service.store, service.config, service.now
     refused = _Refusals(log)
     ceiling = min(settings.max_connections, max(16, _open_files_limit() - 64))
     asyncio.get_running_loop().set_exception_handler(_quiet_loop(refused))
     for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal"):
         logging.getLogger(name).disabled = True  # their tracebacks: the middleware says one line instead
-    wake = asyncio.Event()
     delivering = None
     if config is not None and config.webhooks:
         from warroom.integrations.webhooks import deliver_forever
 
-        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, wake))
-    runner = _GuardedRunner(build(store, settings, clock, log=log, config=config, wake=wake), ceiling, refused,
+        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken))
+    runner = _GuardedRunner(build(service, settings, log=log), ceiling, refused,
                             access_log=None, handle_signals=False, keepalive_timeout=HEADER_SECONDS)
     await runner.setup()
     try:

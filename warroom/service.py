@@ -1,0 +1,140 @@
+"""The one way in for every write.
+
+Every door — the console and its start screen, each command, `warroom receive`, a drill's
+injects, `warroom copy` — writes through a `Service`: it commits through the store, and then
+runs every after-commit effect in one place, so no door can forget one:
+
+- the outbox's deliverer is woken (the webhooks' messages were queued in the same commit);
+- a P0 whose page-worthy state changed republishes the status page by itself (the matrix);
+- what happened is told to the person once, in one line (`tell`).
+
+The console runs the effects off the key's path (`later`: a worker); a command awaits them,
+and before it exits sends what it queued (`deliver_queued`, bounded in time). Neither the
+domain nor the store imports this module; it imports no Textual and no aiohttp at load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+from warroom.config import Config
+from warroom.domain.model import Event, Kind
+from warroom.domain.public import AUTOMATIC
+from warroom.domain.text import one_line
+from warroom.store import EventStore, StoreError
+from warroom.store.base import PageTaken
+
+DELIVER_BEFORE_EXIT = 3.0  # seconds a command may spend sending what it queued before it exits
+
+
+def _quiet(line: str, warning: bool = False) -> None:
+    return None
+
+
+class Service:
+    """Writes through `store` and runs the after-commit effects for `config`'s team."""
+
+    def __init__(self, store: EventStore, config: Config | None, clock: Callable[[], datetime],
+                 tell: Callable[..., None] = _quiet, later: Callable[[Coroutine[Any, Any, None]], None] | None = None) -> None:
+        """`tell(line, warning=False)`: a line for the person (the console's notification, a
+        command's stderr, the receiver's log). `later(effect)`: run an effect off the caller's
+        path (the console: a worker); without it, effects are awaited before a write returns."""
+        self.store, self.config, self.now = store, config, clock
+        self.tell, self.later = tell, later
+        self.woken = asyncio.Event()  # set after each commit: the outbox's deliverer waits on it
+
+    # -- the writes ------------------------------------------------------------------------
+    async def declare(self, draft: Event) -> Event:
+        """A new incident: its code is given by the store."""
+        event = await self.store.declare(draft)
+        await self._after([event])
+        return event
+
+    async def append(self, drafts: list[Event], severity: str | None = None) -> list[Event]:
+        """Actions on incidents, in one transaction. `severity`: the incident's before these
+        (when the caller knows it), so the page is looked at only when it may change."""
+        written = await self.store.append(drafts)
+        await self._after(written, severity)
+        return written
+
+    async def take_page(self, page) -> PageTaken:
+        """A page from the alerting (see `store.take_page`)."""
+        taken = await self.store.take_page(page)
+        await self._after(taken.events)
+        return taken
+
+    async def import_incident(self, code: str, events: list[Event], source: str = "") -> tuple[str, int]:
+        """An incident from an export or another database: (its code here, events added). An
+        import tells nobody and publishes nothing: it is history, not news."""
+        return await self.store.import_incident(code, events, source)
+
+    async def publish(self, actor: str, how: str, codes: list[str]) -> list[str]:
+        """The status page now, and each publication on its incident's timeline (see
+        `integrations.outward.publish`); the codes of the incidents the page shows."""
+        from warroom.integrations.outward import publish
+
+        shown = await publish(self.store, self._config(), self.now(), actor, how, codes)
+        self.woken.set()
+        return shown
+
+    # -- after each commit -----------------------------------------------------------------
+    async def _after(self, written: list[Event], severity: str | None = None) -> None:
+        if not written:
+            return
+        self.woken.set()
+        if self.config is None or not _may_change_a_p0(written, severity):
+            return
+        if self.later is not None:
+            self.later(self._publish_if_due(written))
+        else:
+            await self._publish_if_due(written)
+
+    async def _publish_if_due(self, written: list[Event]) -> None:
+        from warroom.integrations.outward import after_commit
+
+        try:
+            if await after_commit(self.store, self._config(), written, self.now()):
+                self.tell("status page published by itself (P0)")
+        except StoreError as error:
+            self.tell(f"the status page was not published: {one_line(str(error), 300)}", warning=True)
+
+    def _config(self) -> Config:
+        if self.config is None:
+            from pathlib import Path
+
+            return Config(Path("defaults"), found=False)
+        return self.config
+
+    async def deliver_queued(self, seconds: float = DELIVER_BEFORE_EXIT) -> int:
+        """Send what the writes queued for the webhooks, for at most `seconds` (a command does
+        this before it exits, so a script at 3 a.m. tells the team's channel). Never raises;
+        the number of messages still waiting, which a later run, a console or `warroom deliver`
+        sends."""
+        webhooks = self._config().webhooks
+        if not webhooks or not self.woken.is_set():
+            return 0
+        from warroom.integrations.webhooks import deliver_due
+
+        try:
+            import aiohttp
+
+            async with asyncio.timeout(seconds):
+                async with aiohttp.ClientSession() as session:
+                    await deliver_due(self.store, webhooks, self.now, session)
+        except (TimeoutError, StoreError, OSError):
+            pass
+        try:
+            return sum(hook.waiting for hook in await self.store.waiting(self.now()))
+        except StoreError:
+            return -1
+
+
+def _may_change_a_p0(written: list[Event], severity: str | None) -> bool:
+    """Whether these events could change a P0's public page: unknown severity (look), a P0, or
+    an event that makes one."""
+    if severity is None or severity == AUTOMATIC:
+        return True
+    return any(e.kind in (Kind.DECLARED, Kind.SEVERITY_CHANGED) and e.payload.get("severity") == AUTOMATIC for e in written)
