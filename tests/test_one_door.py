@@ -3,7 +3,6 @@ which commits and then runs every after-commit effect; the defects that came fro
 each through the real path."""
 
 import ast
-import asyncio
 import json
 from pathlib import Path
 
