@@ -182,14 +182,14 @@ async def test_a_passing_deadline_rings_once_and_says_so(console, monkeypatch):
         monkeypatch.setattr(app, "bell", lambda: rings.append(1))
         await settle(pilot)
         console.clock.advance(minutes=11)
-        app.main_screen.tick()
-        app.main_screen.tick()
+        app.tick()
+        app.tick()
         await pilot.pause()
         assert len(rings) == 1  # two deadlines passed at 15 minutes: one bell, two notices
         messages = [n.message for n in app._notifications]
         assert "⚠ OVERDUE: notify engineering manager + PM" in messages and "⚠ OVERDUE: client notice" in messages
         console.clock.advance(minutes=15)
-        app.main_screen.tick()
+        app.tick()
         assert len(rings) == 2
 
 
@@ -225,7 +225,7 @@ async def test_bell_and_alerts_can_be_turned_off(db_file, monkeypatch):
         monkeypatch.setattr(app, "bell", lambda: rings.append(1))
         await settle(pilot)
         clock.advance(minutes=11)
-        app.main_screen.tick()
+        app.tick()
         await pilot.pause()
         assert rings == [] and not any("OVERDUE" in n.message for n in app._notifications)
         assert "OVERDUE" in str(app.main_screen.query_one("#countdown").render())

@@ -306,8 +306,6 @@ async def test_d_reads_the_due_message_whole(console):
 
 
 async def test_help_scrolls_at_80x24_and_lists_every_key(console):
-    from warroom.console.screen import KEYS
-
     app, running = await console(size=(80, 24))
     async with running as pilot:
         await act(pilot, "question_mark")
@@ -317,7 +315,11 @@ async def test_help_scrolls_at_80x24_and_lists_every_key(console):
         await act(pilot, "end")
         assert keys.scroll_y == keys.max_scroll_y
         text = app.screen.query_one("#keys Static").render().plain
-        for binding in KEYS:
+        from test_console import screen_bindings
+
+        bound = screen_bindings(app)
+        assert len(bound) >= 25  # the keys the console really has
+        for binding in bound:
             assert binding.tooltip in text
 
 

@@ -6,6 +6,7 @@ import sqlite3
 
 from helpers import T0, at, run_cli
 from warroom.store import summary
+from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -28,7 +29,7 @@ async def folded_from_the_log(db_file) -> dict:
 
 async def a_few_incidents(db_file):
     store = await Store.open(db_file)
-    await write_demo(store, at(60))
+    await write_demo(Service(store, None, lambda: at(60)), at(60))
     await store.declare(actions.declare("alice", at(61), "second [fire]", "P0", service="checkout", impact="all buyers"))
     state = await store.load("INC-2")
     await store.append(actions.set_lever(state, "alice", at(62), 1, "pulled"))

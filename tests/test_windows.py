@@ -15,6 +15,7 @@ from test_properties import incidents
 from warroom.console import timeline as timeline_module
 from warroom.console.launch import make_app
 from warroom.console.views import timeline_row
+from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -72,7 +73,7 @@ def test_a_snapshot_plus_its_tail_is_the_fold_of_the_whole_log(tmp_path, book, c
 
 async def test_the_demo_incident_opens_the_same_from_a_snapshot_at_every_event(db_file):
     store = await Store.open(db_file)
-    code = await write_demo(store, at(60))
+    code = await write_demo(Service(store, None, lambda: at(60)), at(60))
     await store.close()
     events = await stored_events(db_file, code)
     full = whole(fold(events))

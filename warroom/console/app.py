@@ -18,7 +18,8 @@ from textual.binding import Binding
 
 from warroom import styles
 from warroom.clipboard import copy, default_ways
-from warroom.console.screen import KEYS, ConsoleScreen
+from warroom.console.keys import KEYS
+from warroom.console.screen import ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
 from warroom.config import Config
 from warroom.domain.playbook import DEFAULT, Playbook
@@ -73,7 +74,7 @@ class WarroomApp(App[str | None]):
         self.state = fold([], book.levers)  # nothing yet; the levers carry the team's names
         self._catching_up = asyncio.Lock()
         self._one_flow = asyncio.Lock()
-        self._questions_asked = 0  # dialogs the flows opened: keys typed before one are not console keys
+        self.questions_asked = 0  # questions the flows asked: keys typed before one opened are not console keys
         self._following = False
         self.read_only = read_only
         self.trouble = ""  # why nothing more can be saved (file removed or replaced), once known
@@ -103,7 +104,7 @@ class WarroomApp(App[str | None]):
         self.run_worker(self._open_store(), group="store", exit_on_error=False)
         self.call_after_refresh(_settle_memory)
 
-    async def console_mounted(self) -> None:
+    async def on_console_screen_ready(self, _: ConsoleScreen.Ready) -> None:
         """The console screen is composed: show the incident read before start-up, if any."""
         if self.opened is not None:
             await self._show_incident(self.opened, first_frame=True)
@@ -168,6 +169,7 @@ class WarroomApp(App[str | None]):
         levers) is drawn first and the panes right after it."""
         async with self._catching_up:
             self.code, self.state, self.alerted = opened.code, opened.state, None
+            self.alert_overdue()  # what is overdue as it opens is the baseline: only deadlines passing from now ring
             self.investigation = opened.investigation
             screen = self.main_screen
             screen.show([], reset=True, panes=not first_frame)
@@ -177,12 +179,17 @@ class WarroomApp(App[str | None]):
         remember_worked(self.db_path, opened.code)
         if not self._following:
             self._following = True
-            self.set_interval(1, self.main_screen.tick, name="tick")
+            self.set_interval(1, self.tick, name="tick")
             self._follow_timer = self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
             if self.drill is not None:
                 self.set_interval(0.25, self._run_drill, name="drill")  # injects on time at a fast clock
             if self._listening:
                 self._follow_timer.pause()  # a server says when anyone commits: no asking
+
+    def tick(self) -> None:
+        """Once a second: the screen's time-driven parts, and a bell for a deadline just passed."""
+        self.main_screen.tick()
+        self.alert_overdue()
 
     async def page(self, code: str, **where) -> list[Event]:
         """A window of an incident's timeline, for the timeline as it scrolls."""
@@ -200,10 +207,30 @@ class WarroomApp(App[str | None]):
             await self.store.close()
 
     # -- writing and following --------------------------------------------------------------
-    async def push_screen_wait(self, screen):  # type: ignore[override]
-        """Every question a flow asks comes through here, so `start` can tell type-ahead."""
-        self._questions_asked += 1
-        return await super().push_screen_wait(screen)
+    async def ask(self, question):
+        """Every question a flow asks comes through here (a modal screen, and its answer), so
+        `start` can tell type-ahead."""
+        self.questions_asked += 1
+        return await self.push_screen_wait(question)
+
+    async def find(self, text: str, limit: int):
+        """The picker's search: incidents whose code, title or service holds `text`."""
+        await self.store_ready()
+        if self.store is None:
+            return [], 0
+        try:
+            return await self.store.find(text, limit, self.book.levers)
+        except StoreError as error:
+            self.warn(str(error))
+            return [], 0
+
+    def on_console_screen_flow_asked(self, asked: ConsoleScreen.FlowAsked) -> None:
+        from warroom.console.flows import FLOWS  # not needed for the first frame
+
+        self.start(FLOWS[asked.name](self, *asked.args), asked.questions_before)
+
+    def on_console_screen_pause_asked(self, _: ConsoleScreen.PauseAsked) -> None:
+        self.pause_drill()
 
     async def store_ready(self) -> None:
         """Wait until the store, opened behind the first frame, can be used."""
@@ -407,7 +434,7 @@ class WarroomApp(App[str | None]):
         elif given_by == self.actor:
             self.warn(f"{event.actor} is now the {hat}: you no longer wear that hat")
 
-    def start(self, flow: Coroutine) -> None:
+    def start(self, flow: Coroutine, questions_before: int | None = None) -> None:
         """Run a key's flow as a worker, so it can wait on questions without blocking the screen.
 
         Flows run one at a time, in the order of their keys, so a fast `i` `f` reports the
@@ -415,12 +442,13 @@ class WarroomApp(App[str | None]):
         question (say `t` `1` faster than the list of notifications appears) was meant for
         that question, not the console: it would pull a lever nobody meant to pull. Such a
         key is dropped, and the person is told."""
-        questions_before = self._questions_asked
+        if questions_before is None:
+            questions_before = self.questions_asked
 
         async def in_turn() -> None:
             try:
                 async with self._one_flow:
-                    if self._questions_asked != questions_before:
+                    if self.questions_asked != questions_before:
                         self.warn("a key typed while a question was opening was not used; press it again if you meant it")
                         return
                     await flow
@@ -428,6 +456,12 @@ class WarroomApp(App[str | None]):
                 flow.close()  # a flow never started (dropped, or the console closing) is closed, not left
 
         self.run_worker(in_turn(), group="flow", exit_on_error=False)
+
+    async def _on_key(self, event) -> None:
+        """A key that no screen took. While the console closes there is no screen left to ask
+        about it: it is dropped, not an error."""
+        if not self._screen_stack:
+            event.prevent_default()  # (Textual's own handler, next in line, would ask for a screen)
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nobody foresaw ends the console as Textual would, but the traceback (with its

@@ -26,6 +26,19 @@ class AnsweredOnce:
 
     _answered = False
 
+    async def _on_message(self, message) -> None:
+        """A message that reaches the screen once it is answered or gone from the stack (its
+        `on_mount` after a key closed it, say) finds its parts removed: that is the end of it,
+        not an error that closes the console."""
+        from textual.css.query import NoMatches
+
+        try:
+            await super()._on_message(message)  # type: ignore[misc]
+        except NoMatches:
+            screen: Screen = self  # type: ignore[assignment]
+            if not (self._answered or screen not in screen.app.screen_stack):
+                raise
+
     def dismiss(self, result: Any = None) -> AwaitComplete:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
         if self._answered or not screen.is_active:

@@ -1,39 +1,35 @@
 """What each key does, step by step: ask what the rules need, then commit through the app.
 
-A flow never shows an action as done: the app does, after the store has committed it.
+A flow never shows an action as done: the app does, after the store has committed it. Flows
+are typed against `protocol.Console` (what they may ask of the console), and reached through
+`FLOWS`, the table the keys name.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from warroom.console.dialogs import Ask, Choose, Confirm
+from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
 from warroom.domain.model import (
     EFFECTIVE, HATS, LEVER_STATES, NO_EFFECT, PULLED, ROLE_OF_KIND, SEVERITIES, SKIPPED, UNTRIED, Kind,
 )
 from warroom.domain.text import one_line
-from warroom.store import StoreError
 
-if TYPE_CHECKING:
-    from warroom.console.app import WarroomApp
-
-
-async def _take_over(app: WarroomApp, held: RoleHeld) -> bool:
+async def _take_over(app: Console, held: RoleHeld) -> bool:
     question = f"{one_line(held.holder, 40)} wears the {held.hat} hat. Take it over? The handoff goes on the timeline."
-    if not await app.push_screen_wait(Confirm(question)):
+    if not await app.ask(Confirm(question)):
         return False
     return await app.commit(actions.wear_hat(app.state, app.actor, app.now(), held.hat, take_over=True))
 
 
-async def do(app: WarroomApp, make, *args, **kwargs) -> bool:
+async def do(app: Console, make, *args, **kwargs) -> bool:
     """Run a domain action. Another hat's action asks to switch hats first (one commit for both);
     a rule of the practice that may be set aside asks for the reason, which goes on the timeline."""
     try:
         return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
     except NeedsReason as needs:
-        reason = await app.push_screen_wait(Ask(
+        reason = await app.ask(Ask(
             f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: it goes on the "
             "timeline and into the postmortem as a rule overridden.",
             placeholder="why, in a line", hint="Enter: go ahead with this reason · Esc: hold off"))
@@ -54,13 +50,13 @@ async def do(app: WarroomApp, make, *args, **kwargs) -> bool:
     return False
 
 
-async def _switch(app: WarroomApp, needed: str, wearing: str | None) -> bool:
+async def _switch(app: Console, needed: str, wearing: str | None) -> bool:
     question = (f"That is the {needed}'s action, and you wear "
                 f"{'the ' + wearing + ' hat' if wearing else 'no hat'}.\nSwitch to the {needed} hat first?")
-    return bool(await app.push_screen_wait(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
+    return bool(await app.ask(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
 
 
-async def hat_first(app: WarroomApp, kind: str) -> bool | None:
+async def hat_first(app: Console, kind: str) -> bool | None:
     """Before a flow asks for anything, the hat its action needs: True to switch with the action
     (one commit), False when it is worn already (or was just taken over), None when cancelled.
     So nothing typed is lost to a hat question at the end."""
@@ -76,7 +72,7 @@ async def hat_first(app: WarroomApp, kind: str) -> bool | None:
     return True
 
 
-async def wear(app: WarroomApp, hat: str) -> None:
+async def wear(app: Console, hat: str) -> None:
     try:
         await app.commit(actions.wear_hat(app.state, app.actor, app.now(), hat))
     except RoleHeld as held:
@@ -85,7 +81,7 @@ async def wear(app: WarroomApp, hat: str) -> None:
         app.warn(str(broken))
 
 
-async def advance_lever(app: WarroomApp, number: int) -> None:
+async def advance_lever(app: Console, number: int) -> None:
     lever = app.state.lever(number)
     if lever.state not in (UNTRIED, PULLED):
         app.warn(f"lever {number} {lever.name} is {lever.state}; u corrects a mistaken press")
@@ -98,7 +94,7 @@ async def advance_lever(app: WarroomApp, number: int) -> None:
         reason = ""
         if untried:
             names = ", ".join(f"{lev.number} {lev.name}" for lev in untried)
-            reason = await app.push_screen_wait(Ask(
+            reason = await app.ask(Ask(
                 f"Lever {number} {lever.name} before {names}.\nContain in order unless there is a reason: why this one first?",
                 placeholder="e.g. no flag guards this code path"))
             if not reason or not reason.strip():
@@ -107,37 +103,37 @@ async def advance_lever(app: WarroomApp, number: int) -> None:
         runbook = app.book.runbook(app.state.service).get(number)
         await do(app, actions.set_lever, number, PULLED, reason=reason, runbook=runbook.copyable if runbook else "", switch=switch)
     else:
-        outcome = await app.push_screen_wait(Choose(
+        outcome = await app.ask(Choose(
             f"Lever {number} {lever.name} is pulled. Did it work?",
             [("e", "effective — impact stopped (sets contained)", EFFECTIVE), ("x", "no effect", NO_EFFECT)]))
         if outcome:
             await do(app, actions.set_lever, number, outcome, switch=switch)
 
 
-async def _pick_lever(app: WarroomApp, question: str, allowed) -> int | None:
+async def _pick_lever(app: Console, question: str, allowed) -> int | None:
     choices = [(str(lev.number), f"{lev.name} ({lev.state})", str(lev.number)) for lev in app.state.levers if allowed(lev)]
     if not choices:
         app.warn("no lever can be chosen for that")
         return None
-    picked = await app.push_screen_wait(Choose(question, choices))
+    picked = await app.ask(Choose(question, choices))
     return int(picked) if picked else None
 
 
-async def skip_lever(app: WarroomApp) -> None:
+async def skip_lever(app: Console) -> None:
     switch = await hat_first(app, Kind.LEVER_CHANGED)
     if switch is None:
         return
     number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED)
     if number is None:
         return
-    reason = await app.push_screen_wait(Ask(f"Why skip lever {number}?", placeholder="e.g. no migration in this release"))
+    reason = await app.ask(Ask(f"Why skip lever {number}?", placeholder="e.g. no migration in this release"))
     if reason and reason.strip():
         await do(app, actions.set_lever, number, SKIPPED, reason=reason, switch=switch)
     elif reason is not None:
         app.warn("not skipped: skipping needs a reason")
 
 
-async def correct_lever(app: WarroomApp) -> None:
+async def correct_lever(app: Console) -> None:
     switch = await hat_first(app, Kind.LEVER_CHANGED)
     if switch is None:
         return
@@ -146,40 +142,40 @@ async def correct_lever(app: WarroomApp) -> None:
         return
     lever = app.state.lever(number)
     keys = {UNTRIED: "u", PULLED: "p", EFFECTIVE: "e", NO_EFFECT: "x", SKIPPED: "s"}
-    to = await app.push_screen_wait(Choose(
+    to = await app.ask(Choose(
         f"Lever {number} {lever.name} is {lever.state}. What should it be?",
         [(keys[s], s, s) for s in LEVER_STATES if s != lever.state]))
     if not to:
         return
-    reason = await app.push_screen_wait(Ask("What was wrong? (kept on the timeline)", placeholder="e.g. pressed 1 instead of 2"))
+    reason = await app.ask(Ask("What was wrong? (kept on the timeline)", placeholder="e.g. pressed 1 instead of 2"))
     if reason is None:
         return
     await do(app, actions.set_lever, number, to, reason=reason, correction=True, switch=switch)
 
 
-async def note(app: WarroomApp) -> None:
+async def note(app: Console) -> None:
     wearing = app.state.hat_of(app.actor)
     if wearing is None:
-        hat = await app.push_screen_wait(Choose("You wear no hat. Write as:", [(h[0], h, h) for h in HATS]))
+        hat = await app.ask(Choose("You wear no hat. Write as:", [(h[0], h, h) for h in HATS]))
         if not hat:
             return
         wearing = hat
     hint = "Enter to save · Esc to cancel" + (" · f (not n) reports a finding to the commander" if wearing == "investigator" else "")
-    text = await app.push_screen_wait(Ask(f"Note as the {wearing}", hint=hint))
+    text = await app.ask(Ask(f"Note as the {wearing}", hint=hint))
     if text is not None:
         await do(app, actions.note, text, hat=wearing)
 
 
-async def finding(app: WarroomApp) -> None:
+async def finding(app: Console) -> None:
     switch = await hat_first(app, Kind.FINDING_REPORTED)
     if switch is None:
         return
-    text = await app.push_screen_wait(Ask("Finding to report to the commander", placeholder="what the data shows"))
+    text = await app.ask(Ask("Finding to report to the commander", placeholder="what the data shows"))
     if text is not None:
         await do(app, actions.report_finding, text, switch=switch)
 
 
-async def acknowledge(app: WarroomApp) -> None:
+async def acknowledge(app: Console) -> None:
     waiting = app.state.unacknowledged
     if not waiting:
         app.warn("no finding is waiting")
@@ -188,21 +184,21 @@ async def acknowledge(app: WarroomApp) -> None:
         app.say(f"acknowledged finding #{waiting[0].number}: r 1 takes it as the root cause")
 
 
-async def severity(app: WarroomApp) -> None:
+async def severity(app: Console) -> None:
     switch = await hat_first(app, Kind.SEVERITY_CHANGED)
     if switch is None:
         return
     current = app.state.severity
-    picked = await app.push_screen_wait(Choose(
+    picked = await app.ask(Choose(
         f"Severity is {current}. Change it to:", [(s[1], s, s) for s in SEVERITIES if s != current]))
     if not picked:
         return
     question = f"Change severity {current} → {picked}? Every deadline is recomputed from detection."
-    if await app.push_screen_wait(Confirm(question)):
+    if await app.ask(Confirm(question)):
         await do(app, actions.change_severity, picked, switch=switch)
 
 
-async def _message(app: WarroomApp):
+async def _message(app: Console):
     """The due message, signed by who copies it; a placeholder the incident has no value for is
     asked for first (one field each), so nothing goes out with a {placeholder} in it. None when
     the person cancels."""
@@ -212,7 +208,7 @@ async def _message(app: WarroomApp):
     given: dict[str, str] = {}
     for name in found.missing:
         tip = " · w (commander) records the impact for every message" if name == "impact" else ""
-        answer = await app.push_screen_wait(Ask(
+        answer = await app.ask(Ask(
             f"The {found.name} needs {{{name}}}: {PLACEHOLDERS[name]}. What should it say?",
             hint=f"Enter fills it in · Esc: nothing is copied{tip}"))
         if not answer or not answer.strip():
@@ -222,7 +218,7 @@ async def _message(app: WarroomApp):
     return app.book.message(app.state, app.now(), app.actor, given) if given else found
 
 
-async def copy_template(app: WarroomApp) -> None:
+async def copy_template(app: Console) -> None:
     """y: copy the message that is due, then ask whether it went out; Enter records it as sent."""
     switch = await hat_first(app, Kind.COMMUNICATION_COPIED)
     if switch is None:
@@ -232,7 +228,7 @@ async def copy_template(app: WarroomApp) -> None:
         await _copy_and_record(app, found, found.text, switch)
 
 
-async def edit_template(app: WarroomApp) -> None:
+async def edit_template(app: Console) -> None:
     """e: edit the filled message first; the edited text is what is copied and recorded."""
     from warroom.console.dialogs import EditText
     from warroom.domain.templates import PLACEHOLDERS, placeholders
@@ -243,7 +239,7 @@ async def edit_template(app: WarroomApp) -> None:
     found = await _message(app)
     if found is None:
         return
-    edited = await app.push_screen_wait(EditText(f"Edit the {found.name}", found.text))
+    edited = await app.ask(EditText(f"Edit the {found.name}", found.text))
     if edited is None:
         return
     left = sorted(placeholders(edited) & set(PLACEHOLDERS))
@@ -253,16 +249,16 @@ async def edit_template(app: WarroomApp) -> None:
     await _copy_and_record(app, found, edited, switch)
 
 
-async def read_message(app: WarroomApp) -> None:
+async def read_message(app: Console) -> None:
     """d: the due message whole, as it would be copied now (any hat; nothing is recorded)."""
     from warroom.console.dialogs import ShowText
 
     found = app.book.message(app.state, app.now(), app.actor)
     unfilled = ("\n\nStill to fill in when you copy it: " + ", ".join(f"{{{n}}}" for n in found.missing)) if found.missing else ""
-    await app.push_screen_wait(ShowText(f"Due: the {found.name} (y copies it, e edits it first)", found.text + unfilled))
+    await app.ask(ShowText(f"Due: the {found.name} (y copies it, e edits it first)", found.text + unfilled))
 
 
-async def _copy(app: WarroomApp, text: str, what: str, title: str) -> bool:
+async def _copy(app: Console, text: str, what: str, title: str) -> bool:
     """Copy through the clipboard chain and say which way took it; when none could, show the
     text in a panel to copy by hand. True when a clipboard took it."""
     from warroom.console.dialogs import ShowText
@@ -272,11 +268,11 @@ async def _copy(app: WarroomApp, text: str, what: str, title: str) -> bool:
         app.say(f"copied {what} to {way}")
         return True
     app.warn("no clipboard took the text: select it in the panel and copy it by hand")
-    await app.push_screen_wait(ShowText(title, text))
+    await app.ask(ShowText(title, text))
     return False
 
 
-async def _copy_and_record(app: WarroomApp, found, text: str, switch: bool) -> None:
+async def _copy_and_record(app: Console, found, text: str, switch: bool) -> None:
     """Record the copy (no surprises is asked here, before anything reaches the clipboard), copy,
     then ask whether it went out, showing the exact text; Enter records it as sent."""
     from warroom.domain.policy import CLIENT_NOTICE
@@ -287,14 +283,14 @@ async def _copy_and_record(app: WarroomApp, found, text: str, switch: bool) -> N
     if not await do(app, actions.communicate, name, text, sent=False, switch=switch, surprise=surprise):
         return
     await _copy(app, text, f"the {name}", f"The {name}")
-    sent = await app.push_screen_wait(Confirm(
+    sent = await app.ask(Confirm(
         f"Was the {name} sent? This is the text that was copied:", yes="Enter: record it as sent",
         no="Esc: not yet, leave it due", text=text))
     if sent and await do(app, actions.communicate, name, text, sent=True, surprise=surprise, next_update=found.next_update):
         app.say(f"the {name} is on the timeline as sent")
 
 
-async def tick_notification(app: WarroomApp) -> None:
+async def tick_notification(app: Console) -> None:
     """t: tick an escalation as done, with who was told."""
     from warroom.domain.policy import DONE, NOTIFY
 
@@ -306,16 +302,16 @@ async def tick_notification(app: WarroomApp) -> None:
     if switch is None:
         return
     keys = "123456789"
-    picked = await app.push_screen_wait(Choose("Tick which notification as done?",
+    picked = await app.ask(Choose("Tick which notification as done?",
                                                [(keys[n], d.label, d.id) for n, d in enumerate(open_ones)]))
     if not picked:
         return
-    whom = await app.push_screen_wait(Ask("Who was notified? (names, and how if it matters)", placeholder="e.g. Dana (EM) by phone"))
+    whom = await app.ask(Ask("Who was notified? (names, and how if it matters)", placeholder="e.g. Dana (EM) by phone"))
     if whom is not None:
         await do(app, actions.notify, picked, whom, switch=switch)
 
 
-async def resolution(app: WarroomApp) -> None:
+async def resolution(app: Console) -> None:
     """r: the resolution path. The list stays open across steps (Esc closes it); z resolves,
     with confirmation. On a resolved incident: reopen."""
     from warroom.domain.model import RESOLUTION_STEPS, STEP_ROOT_CAUSE
@@ -325,8 +321,8 @@ async def resolution(app: WarroomApp) -> None:
     if switch is None:
         return
     if app.state.resolved:
-        if await app.push_screen_wait(Confirm(f"{app.state.code} is resolved. Reopen it?")):
-            reason = await app.push_screen_wait(Ask("Why reopen? (kept on the timeline)", placeholder="e.g. errors are back"))
+        if await app.ask(Confirm(f"{app.state.code} is resolved. Reopen it?")):
+            reason = await app.ask(Ask("Why reopen? (kept on the timeline)", placeholder="e.g. errors are back"))
             if reason is not None:
                 await do(app, actions.reopen, reason, switch=switch)
         return
@@ -334,19 +330,19 @@ async def resolution(app: WarroomApp) -> None:
         state = app.state
         choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}", step) for n, step in enumerate(RESOLUTION_STEPS, start=1)]
         choices.append(("z", "resolve the incident", "resolve"))
-        picked = await app.push_screen_wait(Choose("Resolution path: which step is done? (this stays open; Esc closes it)", choices))
+        picked = await app.ask(Choose("Resolution path: which step is done? (this stays open; Esc closes it)", choices))
         if not picked:
             return
         if picked == "resolve":
             fig = state.figures()
-            if await app.push_screen_wait(Confirm(f"Resolve {state.code}? Deadlines still due are waived; it can be reopened."
+            if await app.ask(Confirm(f"Resolve {state.code}? Deadlines still due are waived; it can be reopened."
                                                   + ("" if fig.to_contain else "\nNothing was marked contained."))):
                 await do(app, actions.resolve, switch=switch)
             return
         note_text = ""
         if picked == STEP_ROOT_CAUSE and picked not in state.steps:
             found = state.latest_acknowledged
-            note_text = await app.push_screen_wait(Ask(
+            note_text = await app.ask(Ask(
                 "Root cause identified: what is it?", placeholder="one line for the timeline",
                 value=found.text if found else "",
                 hint=(f"from finding #{found.number}: edit it or Enter · " if found else "") + "Esc: back to the path"))
@@ -355,7 +351,7 @@ async def resolution(app: WarroomApp) -> None:
         await do(app, actions.resolution_step, picked, note_text=note_text, switch=switch)
 
 
-async def correct_milestone(app: WarroomApp) -> None:
+async def correct_milestone(app: Console) -> None:
     """k: put a milestone right afterwards (a back-dated impact start, the page's time)."""
     from warroom.domain.model import MILESTONES
     from warroom.domain.timefmt import TimeError, parse_when
@@ -364,10 +360,10 @@ async def correct_milestone(app: WarroomApp) -> None:
     if switch is None:
         return
     keys = "1234567"
-    picked = await app.push_screen_wait(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)]))
+    picked = await app.ask(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)]))
     if not picked:
         return
-    when = await app.push_screen_wait(Ask(f"When was '{picked}'? A span ago (25m) or a time (2026-11-27T03:12)"))
+    when = await app.ask(Ask(f"When was '{picked}'? A span ago (25m) or a time (2026-11-27T03:12)"))
     if not when:
         return
     try:
@@ -375,51 +371,42 @@ async def correct_milestone(app: WarroomApp) -> None:
     except TimeError as error:
         app.warn(str(error))
         return
-    reason = await app.push_screen_wait(Ask("Why the correction? (kept on the timeline)", placeholder="e.g. the graph shows errors from 02:56"))
+    reason = await app.ask(Ask("Why the correction? (kept on the timeline)", placeholder="e.g. the graph shows errors from 02:56"))
     if reason is not None:
         await do(app, actions.correct_milestone, picked, moment, reason=reason, switch=switch)
 
 
-async def followup(app: WarroomApp) -> None:
+async def followup(app: Console) -> None:
     """o: a follow-up with an owner (a prevention gap, a corrective action). The hat is asked
     for first, so Esc at the hat question loses nothing typed."""
     switch = await hat_first(app, Kind.FOLLOWUP_ADDED)
     if switch is None:
         return
-    text = await app.push_screen_wait(Ask("Follow-up: what should change?", placeholder="e.g. add a token-compatibility smoke test"))
+    text = await app.ask(Ask("Follow-up: what should change?", placeholder="e.g. add a token-compatibility smoke test"))
     if not text:
         return
-    owner = await app.push_screen_wait(Ask("Who owns it?"))
+    owner = await app.ask(Ask("Who owns it?"))
     if not owner:
         return
-    due = await app.push_screen_wait(Ask("Due by? (optional, Enter to skip)", placeholder="e.g. 2026-12-04"))
+    due = await app.ask(Ask("Due by? (optional, Enter to skip)", placeholder="e.g. 2026-12-04"))
     if due is not None:
         await do(app, actions.add_followup, text, owner, due=due, switch=switch)
 
 
-async def switch_incident(app: WarroomApp) -> None:
+async def switch_incident(app: Console) -> None:
     """p: pick another incident to work, any in the database (type to filter); the one being
     worked is what `warroom status` shows."""
     from warroom.console.dialogs import PickIncident
 
-    await app.store_ready()
-
     def line(s) -> str:
         return one_line(f"{s.code:<8} {s.severity} {s.status:<13} {s.title}" + (f"  · {s.service}" if s.service else ""), 200)
 
-    async def search(text: str, limit: int):
-        try:
-            return await app.store.find(text, limit, app.book.levers)
-        except StoreError as error:
-            app.warn(str(error))
-            return [], 0
-
-    picked = await app.push_screen_wait(PickIncident(search, line))
+    picked = await app.ask(PickIncident(app.find, line))
     if picked and picked != app.code:
         await app.open_incident(picked)
 
 
-async def name_service(app: WarroomApp) -> None:
+async def name_service(app: Console) -> None:
     """v: name the affected service (commander); its runbook then shows behind the levers."""
     switch = await hat_first(app, Kind.SERVICE_NAMED)
     if switch is None:
@@ -427,26 +414,26 @@ async def name_service(app: WarroomApp) -> None:
     known = sorted(app.book.runbooks)
     hint = ("services with a runbook: " + ", ".join(one_line(s, 30) for s in known[:12])) if known else \
         "no runbooks in the config yet (see 'warroom config --default')"
-    name = await app.push_screen_wait(Ask("Which service is affected?", placeholder="e.g. checkout",
+    name = await app.ask(Ask("Which service is affected?", placeholder="e.g. checkout",
                                           value=app.state.service, hint=f"{hint} · Enter saves · Esc cancels"))
     if name is not None and await do(app, actions.name_service, name, switch=switch):
         found = "its runbook is beside the levers (l copies)" if app.book.runbook(name) else "no runbook for it in the config"
         app.say(f"service: {name}; {found}")
 
 
-async def set_impact(app: WarroomApp) -> None:
+async def set_impact(app: Console) -> None:
     """w: say who or what is affected (commander); every message's {impact} says it from then on."""
     switch = await hat_first(app, Kind.IMPACT_SET)
     if switch is None:
         return
-    impact = await app.push_screen_wait(Ask("Who or what is affected? (the client notice says \"an issue affecting …\")",
+    impact = await app.ask(Ask("Who or what is affected? (the client notice says \"an issue affecting …\")",
                                             placeholder="e.g. logins for users with tokens issued before 03:00",
                                             value=app.state.impact))
     if impact is not None and await do(app, actions.set_impact, impact, switch=switch):
         app.say("impact recorded: the messages say it now")
 
 
-async def copy_runbook(app: WarroomApp) -> None:
+async def copy_runbook(app: Console) -> None:
     """l: copy the command (or link) behind a lever, from the service's runbook. Any hat may."""
     runbook = app.book.runbook(app.state.service)
     if not runbook:
@@ -456,14 +443,26 @@ async def copy_runbook(app: WarroomApp) -> None:
     levers = [lev for lev in app.state.levers if lev.number in runbook]
     choices = [(str(lev.number), f"{lev.name} ({lev.state}): {one_line(runbook[lev.number].copyable, 80)}", str(lev.number))
                for lev in levers]
-    picked = await app.push_screen_wait(Choose("Copy the command behind which lever?", choices))
+    picked = await app.ask(Choose("Copy the command behind which lever?", choices))
     if not picked:
         return
     if await _copy(app, runbook[int(picked)].copyable, f"lever {picked}'s command", f"Lever {picked}"):
         app.say(f"pressing {picked} records lever {picked} as pulled")
 
 
-async def publish(app: WarroomApp) -> None:
+async def publish(app: Console) -> None:
     """The status page, now (communicator): what the matrix asks by hand for a P1."""
     if await do(app, actions.publishing):
         await app.publish_page()
+
+
+# The flows the keys name (`flow('name', ...)` in keys.KEYS), by name: no flow is found by
+# looking up an attribute, and a test checks every key's flow is here.
+FLOWS = {
+    "wear": wear, "advance_lever": advance_lever, "skip_lever": skip_lever, "correct_lever": correct_lever,
+    "copy_runbook": copy_runbook, "set_impact": set_impact, "name_service": name_service, "note": note,
+    "finding": finding, "acknowledge": acknowledge, "copy_template": copy_template, "read_message": read_message,
+    "edit_template": edit_template, "publish": publish, "tick_notification": tick_notification,
+    "resolution": resolution, "correct_milestone": correct_milestone, "followup": followup,
+    "switch_incident": switch_incident, "severity": severity,
+}

@@ -1,66 +1,56 @@
-"""The console screen: the strip, the countdown, the levers, three role panes, and the keys."""
+"""The console screen: the strip, the countdown, the levers, three role panes, and the keys.
+
+It reads the console (`protocol.Drawn`) to draw, and tells the app what the person asked for
+by posting messages up (`FlowAsked`, `PauseAsked`, `Ready`): it never calls the app, and it
+imports neither the app nor the flows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
+from typing import cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from warroom.console import views
+from warroom.console.keys import KEYS, READING_FLOWS, help_text
 from warroom.console.live import LiveText
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
+from warroom.console.protocol import Drawn
 from warroom.domain.model import Event
 
-READING_FLOWS = {"switch_incident", "copy_runbook", "read_message"}  # what a read-only console may still do
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
-
-KEYS = [  # the footer shows them in this order: ? first, so it is there at any width
-    Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
-    Binding("c", "flow('wear', 'commander')", "Commander", tooltip="Wear the commander hat: decide, hold the timeline", id="hat.commander"),
-    Binding("m", "flow('wear', 'communicator')", "Communicator", tooltip="Wear the communicator hat: status page, client and internal comms", id="hat.communicator"),
-    Binding("i", "flow('wear', 'investigator')", "Investigator", tooltip="Wear the investigator hat: look at the data, report findings", id="hat.investigator"),
-    Binding("1", "flow('advance_lever', 1)", "Levers", key_display="1-4", tooltip="Advance lever 1, feature flag off: untried → pulled → effective / no effect", id="lever.1"),
-    Binding("2", "flow('advance_lever', 2)", "Lever 2", show=False, tooltip="Advance lever 2, deploy rollback", id="lever.2"),
-    Binding("3", "flow('advance_lever', 3)", "Lever 3", show=False, tooltip="Advance lever 3, migration rollback", id="lever.3"),
-    Binding("4", "flow('advance_lever', 4)", "Lever 4", show=False, tooltip="Advance lever 4, data correction", id="lever.4"),
-    Binding("x", "flow('skip_lever')", "Skip lever", show=False, tooltip="Skip a lever, with the reason", id="lever.skip"),
-    Binding("l", "flow('copy_runbook')", "Copy lever cmd", show=False, tooltip="Copy the command behind a lever, from the service's runbook in the config", id="lever.runbook"),
-    Binding("w", "flow('set_impact')", "Impact", show=False, tooltip="Say who or what is affected (commander); messages say it as {impact}", id="impact"),
-    Binding("v", "flow('name_service')", "Service", show=False, tooltip="Name the affected service (commander); its runbook shows beside the levers", id="service"),
-    Binding("u", "flow('correct_lever')", "Correct lever", show=False, tooltip="Put a mistaken lever press right (a new event; the old stays)", id="lever.correct"),
-    Binding("n", "flow('note')", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),
-    Binding("f", "flow('finding')", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),
-    Binding("a", "flow('acknowledge')", "Ack finding", tooltip="Acknowledge the oldest finding waiting (commander)", id="finding.ack"),
-    Binding("y", "flow('copy_template')", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
-    Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
-    Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
-    Binding("z", "pause_drill", "Pause drill", show=False, tooltip="Pause a drill's clock, or go on (warroom drill)", id="drill.pause"),
-    Binding("P", "flow('publish')", "Publish page", show=False, key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
-    Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
-    Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
-    Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
-    Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
-    Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
-    Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
-]
-
-
-def help_text() -> str:
-    rows = [f"  {'?' if b.key == 'question_mark' else b.key:<4} {b.tooltip}" for b in KEYS]
-    return "\n".join(["warroom keys", "", *rows, "  ^q   Quit (every action is already saved)",
-                      "", "  ctrl+p opens the command palette: every action is there too."])
-
 
 class ConsoleScreen(Screen):
     BINDINGS = KEYS
     _ack_shown = False
     _lower_hat = False
     _rows: str | None = None  # the medium layout's grid rows, as last set
+
+    class Ready(Message):
+        """The screen is composed: the app shows the incident read before start-up."""
+
+    @dataclass
+    class FlowAsked(Message):
+        """A key asked for a flow (`flows.FLOWS[name]`). `questions_before`: how many questions
+        the console had asked when the key was pressed (a key typed while one was opening was
+        meant for it, not the console)."""
+        name: str
+        args: tuple
+        questions_before: int
+
+    class PauseAsked(Message):
+        """z: pause a drill's clock, or go on."""
+
+    @property
+    def console(self) -> Drawn:
+        """The console this screen draws, as the protocol says it may read it."""
+        return cast(Drawn, self.app)
 
     def compose(self) -> ComposeResult:
         yield LiveText("opening the incident…", id="strip", markup=False)
@@ -73,8 +63,8 @@ class ConsoleScreen(Screen):
             yield InvestigatorPane(id="investigator", classes="pane")
         yield Footer()
 
-    async def on_mount(self) -> None:
-        await self.app.console_mounted()
+    def on_mount(self) -> None:
+        self.post_message(self.Ready())
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
@@ -94,7 +84,7 @@ class ConsoleScreen(Screen):
         """Redraw after the state changed; the timeline only gets the new rows (all anew with
         `reset`: another incident). With
         `panes=False` only the top (strip, countdown, levers) is drawn: the first frame."""
-        app = self.app
+        app = self.console
         state = app.state
         self.query_one("#levers", LiveText).show(views.levers(state, app.book))
         self.query_one("#path", LiveText).show(views.resolution_path(state))
@@ -103,7 +93,7 @@ class ConsoleScreen(Screen):
             self.show_panes(new_events, reset)
 
     def show_panes(self, new_events: list[Event], reset: bool = False) -> None:
-        app = self.app
+        app = self.console
         state, now = app.state, app.now()
         commander = self.query_one(CommanderPane)
         if reset:  # the newest events read with the state; the rest is read as the person scrolls
@@ -126,7 +116,7 @@ class ConsoleScreen(Screen):
 
     def tick(self) -> None:
         """Once a second: what depends on the time alone."""
-        app = self.app
+        app = self.console
         if not app.state.declared:
             return
         try:
@@ -140,27 +130,25 @@ class ConsoleScreen(Screen):
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)
         self.query_one(CommunicatorPane).show(app.state, now)
-        app.alert_overdue()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "flow" and parameters[:1] == ("acknowledge",):
-            return bool(self.app.state.unacknowledged)
+            return bool(self.console.state.unacknowledged)
         return True
 
-    # -- actions: each key starts a flow, which asks what it must and then commits -----------
+    # -- actions: each key asks the app for a flow, which asks what it must and then commits --
     def action_flow(self, name: str, *args: object) -> None:
-        if self.app.read_only and name not in READING_FLOWS:
-            self.app.warn("read-only: this database can be read, not changed (it was opened read-only)")
+        console = self.console
+        if console.read_only and name not in READING_FLOWS:
+            console.warn("read-only: this database can be read, not changed (it was opened read-only)")
             return
-        if self.app.away and name not in READING_FLOWS:
-            self.app.warn("the server cannot be reached (reconnecting): nothing can be saved until it is back")
+        if console.away and name not in READING_FLOWS:
+            console.warn("the server cannot be reached (reconnecting): nothing can be saved until it is back")
             return
-        from warroom.console import flows  # not needed for the first frame
-
-        self.app.start(getattr(flows, name)(self.app, *args))
+        self.post_message(self.FlowAsked(name, args, console.questions_asked))
 
     def action_pause_drill(self) -> None:
-        self.app.pause_drill()
+        self.post_message(self.PauseAsked())
 
     def action_help(self) -> None:
         from warroom.console.dialogs import Help

@@ -1,0 +1,45 @@
+"""The console's keys, in one table: the screen binds them, the footer and the help show them,
+the command palette offers them. Each writing key's action is `flow('name', ...)`: a flow in
+`flows.FLOWS` (a test checks every one is there)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+READING_FLOWS = {"switch_incident", "copy_runbook", "read_message"}  # what a read-only console may still do
+
+KEYS = [  # the footer shows them in this order: ? first, so it is there at any width
+    Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
+    Binding("c", "flow('wear', 'commander')", "Commander", tooltip="Wear the commander hat: decide, hold the timeline", id="hat.commander"),
+    Binding("m", "flow('wear', 'communicator')", "Communicator", tooltip="Wear the communicator hat: status page, client and internal comms", id="hat.communicator"),
+    Binding("i", "flow('wear', 'investigator')", "Investigator", tooltip="Wear the investigator hat: look at the data, report findings", id="hat.investigator"),
+    Binding("1", "flow('advance_lever', 1)", "Levers", key_display="1-4", tooltip="Advance lever 1, feature flag off: untried → pulled → effective / no effect", id="lever.1"),
+    Binding("2", "flow('advance_lever', 2)", "Lever 2", show=False, tooltip="Advance lever 2, deploy rollback", id="lever.2"),
+    Binding("3", "flow('advance_lever', 3)", "Lever 3", show=False, tooltip="Advance lever 3, migration rollback", id="lever.3"),
+    Binding("4", "flow('advance_lever', 4)", "Lever 4", show=False, tooltip="Advance lever 4, data correction", id="lever.4"),
+    Binding("x", "flow('skip_lever')", "Skip lever", show=False, tooltip="Skip a lever, with the reason", id="lever.skip"),
+    Binding("l", "flow('copy_runbook')", "Copy lever cmd", show=False, tooltip="Copy the command behind a lever, from the service's runbook in the config", id="lever.runbook"),
+    Binding("w", "flow('set_impact')", "Impact", show=False, tooltip="Say who or what is affected (commander); messages say it as {impact}", id="impact"),
+    Binding("v", "flow('name_service')", "Service", show=False, tooltip="Name the affected service (commander); its runbook shows beside the levers", id="service"),
+    Binding("u", "flow('correct_lever')", "Correct lever", show=False, tooltip="Put a mistaken lever press right (a new event; the old stays)", id="lever.correct"),
+    Binding("n", "flow('note')", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),
+    Binding("f", "flow('finding')", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),
+    Binding("a", "flow('acknowledge')", "Ack finding", tooltip="Acknowledge the oldest finding waiting (commander)", id="finding.ack"),
+    Binding("y", "flow('copy_template')", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
+    Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
+    Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
+    Binding("z", "pause_drill", "Pause drill", show=False, tooltip="Pause a drill's clock, or go on (warroom drill)", id="drill.pause"),
+    Binding("P", "flow('publish')", "Publish page", show=False, key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
+    Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
+    Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
+    Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
+    Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
+    Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
+    Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
+]
+
+
+def help_text() -> str:
+    rows = [f"  {'?' if b.key == 'question_mark' else b.key:<4} {b.tooltip}" for b in KEYS]
+    return "\n".join(["warroom keys", "", *rows, "  ^q   Quit (every action is already saved)",
+                      "", "  ctrl+p opens the command palette: every action is there too."])
