@@ -14,18 +14,19 @@ import asyncio
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from chat import Chat  # noqa: E402
-from warroom.config import Webhook  # noqa: E402
-from warroom.domain import actions  # noqa: E402
-from warroom.integrations.webhooks import announcer, deliver_due  # noqa: E402
-from warroom.store import Store  # noqa: E402
+from chat import Chat
 
-T0 = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+from warroom.config import Webhook
+from warroom.domain import actions
+from warroom.integrations.webhooks import announcer, deliver_due
+from warroom.store import Store
+
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 class Clock:

@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import events
@@ -36,7 +36,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         path = Path(folder) / "keys.db"
         store = await Store.open(path)
-        await store.declare(actions.declare("bench", datetime.now(timezone.utc), "Key benchmark", "P1"))
+        await store.declare(actions.declare("bench", datetime.now(UTC), "Key benchmark", "P1"))
         await store.close()
         reader = sqlite3.connect(path)
         app = make_app(path, actor="bench", clipboard=[])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from pages import Receiver, alertmanager  # noqa: E402  (the tests' pages and receiver)
+from pages import Receiver, alertmanager
 
 
 def p(values: list[float], q: float) -> float:

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from helpers import warroom_exe  # noqa: E402
-from pages import alertmanager  # noqa: E402
+from helpers import warroom_exe
+from pages import alertmanager
 
 
 def rss_mb(pid: int) -> float:
@@ -68,7 +68,7 @@ class Slow:
                     try:
                         if await asyncio.wait_for(reader.read(1024), 1.0) == b"":
                             break  # closed by the receiver
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
             except OSError:
                 pass
@@ -92,7 +92,7 @@ async def page_every_second(port: int, until: float, latencies: list[float], sta
             head = await asyncio.wait_for(reader.readline(), 5)
             writer.close()
             statuses.append(int(head.split()[1]) if head else 0)
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+        except (TimeoutError, OSError, ValueError, IndexError):
             statuses.append(0)
         latencies.append(1000 * (time.perf_counter() - started))
         n += 1

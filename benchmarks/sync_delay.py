@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from _tmux import Pane, warroom_exe
@@ -49,7 +49,7 @@ async def notes_seen(target: str, pane: Pane, runs: int) -> list[float]:
     delays = []
     try:
         for n in range(runs):
-            await store.append([Event("INC-1", datetime.now(timezone.utc), "bench", "commander", "note",
+            await store.append([Event("INC-1", datetime.now(UTC), "bench", "commander", "note",
                                       {"text": f"marker {n} from a script"})])
             committed = time.perf_counter()
             end = committed + 10

@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ["TZ"] = "UTC"
@@ -19,10 +19,10 @@ time.tzset()
 from warroom.config import parse  # noqa: E402
 from warroom.console.launch import make_app  # noqa: E402
 from warroom.domain import actions  # noqa: E402
-from warroom.store import Store  # noqa: E402
 from warroom.service import Service  # noqa: E402
+from warroom.store import Store  # noqa: E402
 
-T0 = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
@@ -99,6 +99,7 @@ async def shoot_page(name: str, size: tuple[int, int]) -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from pages import alert, alertmanager
+
     from warroom.integrations.alerts import alertmanager as decode
 
     with tempfile.TemporaryDirectory() as folder:
@@ -123,6 +124,7 @@ async def shoot_status_page(name: str) -> None:
     at a phone's size (a PNG: the browser's own pixels)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from browser import screenshot
+
     from warroom.integrations.statuspage import publish
 
     with tempfile.TemporaryDirectory() as folder:

@@ -28,7 +28,7 @@ class Chat:
         chat = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if chat.mode == "hold":
                     chat.holding.set()

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     home = tmp_path / "home"

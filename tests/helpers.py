@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,7 @@ from warroom.domain import actions
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import Event
 
-
-T0 = datetime(2026, 11, 27, 3, 0, 0, tzinfo=timezone.utc)  # the page arrives at 03:00 UTC
+T0 = datetime(2026, 11, 27, 3, 0, 0, tzinfo=UTC)  # the page arrives at 03:00 UTC
 
 
 def at(minutes: float = 0, seconds: float = 0) -> datetime:

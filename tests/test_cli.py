@@ -4,8 +4,8 @@ import json
 import sqlite3
 
 import pytest
+from helpers import T0, at, db_rows, run_cli
 
-from helpers import T0, at, run_cli, db_rows
 from warroom.domain import actions
 from warroom.store import Store
 

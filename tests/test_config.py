@@ -7,9 +7,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from helpers import at, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from warroom.config import THEMES, Config, ConfigError, load, parse
 from warroom.config_text import render
 from warroom.domain.playbook import Playbook
@@ -94,6 +95,7 @@ def test_the_database_is_the_flag_then_warroom_db_then_the_config(tmp_path, user
     """A team puts its server in the config once; WARROOM_DB and --db still win. The address is
     never printed with its password."""
     import subprocess
+
     from helpers import warroom_exe
 
     team, env_db, flag_db = tmp_path / "team.db", tmp_path / "env.db", tmp_path / "flag.db"
@@ -120,6 +122,7 @@ def test_the_name_on_the_timeline_comes_from_the_config_unless_warroom_name_is_s
     write(user_config, 'name = "carol"')
     environment = {k: v for k, v in os.environ.items() if k != "WARROOM_NAME"}
     import subprocess
+
     from helpers import warroom_exe
 
     subprocess.run([warroom_exe(), "declare", "x", "--severity", "P2"], env=environment, check=True, capture_output=True)

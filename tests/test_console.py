@@ -1,10 +1,11 @@
 """The console driven with keys through Textual's pilot; assertions on the state and the database."""
 
 import json
+from datetime import UTC
 
 import pytest
-
 from helpers import Clock, at, db_rows, seed
+
 from warroom.console.dialogs import Ask, Choose, Confirm, Help
 from warroom.console.launch import make_app
 from warroom.console.start import StartScreen
@@ -416,9 +417,9 @@ async def test_the_garbage_collector_is_back_on_after_the_first_frame(console):
 async def test_the_countdown_ticks_on_its_own_in_real_time(db_file):
     """No clock moved by hand: the console's own 1 s timer and the real clock."""
     import re
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    await seed(db_file, detected=datetime.now(timezone.utc) - timedelta(minutes=1))
+    await seed(db_file, detected=datetime.now(UTC) - timedelta(minutes=1))
     app = make_app(db_file, actor="alice", clipboard=[])  # the system clock
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -6,14 +6,14 @@ import dataclasses
 from contextlib import asynccontextmanager
 
 import pytest
-
 from helpers import at
-from warroom.service import Service
+
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
 from warroom.domain.model import Event
 from warroom.domain.schema import SchemaError
+from warroom.service import Service
 from warroom.store import StoreError, open_store
 
 
@@ -126,7 +126,7 @@ async def test_two_people_taking_the_same_hat_at_once_end_with_one_holder_and_on
             seen = await alice.load(code)
             drafts = {who: actions.wear_hat(seen, who, at(1), hat, take_over=True) for who in ("alice", "bob")}
             outcome = await asyncio.gather(alice.append(drafts["alice"]), bob.append(drafts["bob"]), return_exceptions=True)
-            won = [who for who, done in zip(("alice", "bob"), outcome) if not isinstance(done, BaseException)]
+            won = [who for who, done in zip(("alice", "bob"), outcome, strict=False) if not isinstance(done, BaseException)]
             refused = [done for done in outcome if isinstance(done, BaseException)]
             assert len(won) == 1 and len(refused) == 1, (race, outcome)
             assert isinstance(refused[0], Conflict) and f"{won[0]} took the {hat} hat" in str(refused[0])

@@ -5,8 +5,8 @@ import json
 import sqlite3
 
 import pytest
-
 from helpers import T0, at, db_rows, run_cli, seed
+
 from warroom.domain.model import Event
 from warroom.domain.schema import SchemaError
 
@@ -140,6 +140,7 @@ def test_an_incident_whose_declaration_is_unreadable_is_listed_not_a_crash(db_fi
 async def test_the_console_opens_on_a_database_with_a_bad_event(db_file):
     from helpers import Clock
     from test_console import settle
+
     from warroom.console.launch import make_app
 
     await seed(db_file, (lambda *a, **k: [], "alice", 1))

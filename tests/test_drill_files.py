@@ -2,7 +2,6 @@
 named in one line, nothing written before the scenario is valid, names printed safely."""
 
 import pytest
-
 from helpers import run_cli
 
 GOOD = '''name = "cache-stampede"

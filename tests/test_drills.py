@@ -3,13 +3,12 @@ scorecard, a pure function of the events."""
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from helpers import Clock, at, run_cli
-from warroom.service import Service
+
 from warroom.demo import STORY, write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -18,9 +17,10 @@ from warroom.domain.scoring import COST, score
 from warroom.drills import injects
 from warroom.drills.clock import DrillClock
 from warroom.drills.scenario import ScenarioError, available, find, parse
+from warroom.service import Service
 from warroom.store import Store
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 SEED_TARGETS = {"identify": timedelta(minutes=8), "fix": timedelta(minutes=5), "total": timedelta(minutes=44)}
 
 
@@ -314,6 +314,7 @@ def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file
 @pytest.mark.e2e
 def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactly_those_points(db_file):
     from tmux import Pane
+
     from warroom.domain.scoring import COST
 
     pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC"}, size=(140, 44), unset=("WARROOM_NOW",))

@@ -8,7 +8,6 @@ import subprocess
 import time
 
 import pytest
-
 from helpers import T0, at, db_rows, run_cli, warroom_exe
 from tmux import Pane, two_consoles_see_each_other
 

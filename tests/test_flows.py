@@ -4,6 +4,7 @@ app: the questions it asks are answered from a script, its commits recorded."""
 import asyncio
 
 from helpers import Book, at
+
 from warroom.console import flows
 from warroom.console.dialogs import Ask, Choose, Confirm
 from warroom.domain.model import COMMUNICATOR, PULLED

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
+from helpers import T0, Book, at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import T0, Book, at
 from warroom.domain import actions
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import HATS, LEVER_STATES, RESOLUTION_STEPS, Event, Kind

@@ -7,7 +7,6 @@ import json
 import sqlite3
 
 import pytest
-
 from helpers import at, db_rows, run_cli
 
 

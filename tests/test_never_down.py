@@ -14,13 +14,13 @@ import time
 from datetime import datetime
 
 import pytest
+from helpers import Clock, at, db_rows, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
 
-from helpers import Clock, at, db_rows, seed
-from warroom.console.launch import make_app
 from warroom.console.keys import KEYS
+from warroom.console.launch import make_app
 from warroom.domain.incident import fold
 from warroom.domain.model import Event
 from warroom.domain.schema import SchemaError, check
@@ -233,6 +233,9 @@ def test_the_console_with_no_terminal_is_refused_in_one_line_and_writes_nothing(
     [["a", "a"], ["a", "a"], ("wait", 0.03), ("clock", 1), ["1", "1"], ["1", "1"], ["question_mark", "question_mark"],
      ["1", "1"], ("clock", 1)],
     [["question_mark", "question_mark", "question_mark"], ["escape", "escape"], ["p", "p"], ["escape", "enter"]],
+    # a P0 (s s, enter) publishes by itself after the commit: the console shows that event too
+    [["s", "s"], ["enter", "enter"], ["1"], ["up", "1", "k", "x"], ["1", "2"], ["1", "P"], ["0", "0"], ["r", "r"],
+     ["d", "d"], ["t", "t"], ("clock", 31), ["p", "tab", "u"], ["y"], ["w", "w"], ("wait", 0.02)],
 ])
 async def test_bursts_the_property_test_found(db_file, bursts):
     await seed(db_file)

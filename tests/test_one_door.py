@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from chat import Chat
 from helpers import at, db_rows, run_cli
+
 from warroom.console.launch import make_app
 
 WRITES = {"declare", "append", "take_page", "import_incident"}
@@ -46,6 +46,7 @@ def test_the_console_makes_no_scorecard_of_its_own():
 
 async def test_a_p0_declared_on_the_start_screen_publishes_the_status_page(db_file, tmp_path):
     from helpers import Clock
+
     from warroom.config import parse
     from warroom.console.start import StartScreen
 
@@ -127,10 +128,11 @@ def test_a_command_never_waits_long_on_a_chat_that_hangs(db_file, tmp_path, chat
 
 async def test_the_start_screen_lists_the_newest_50_real_incidents_and_typing_filters(db_file):
     from helpers import Clock
+    from textual.widgets import OptionList
+
     from warroom.console.start import StartScreen
     from warroom.domain import actions
     from warroom.store import Store
-    from textual.widgets import OptionList
 
     store = await Store.open(db_file)
     try:

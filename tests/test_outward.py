@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from chat import Chat
 from helpers import Clock, at, db_rows, run_cli, seed, warroom_exe
+
 from warroom.config import parse
 from warroom.domain import actions
 from warroom.store import Store, open_store
@@ -398,8 +398,7 @@ async def test_the_communicators_pane_says_how_chat_stands(db_file, tmp_path, ch
 
 
 def test_warroom_receive_delivers_the_news_of_a_page_in_the_background(db_file, tmp_path, chat):
-    from pages import Receiver, alertmanager
-    from pages import wait_until
+    from pages import Receiver, alertmanager, wait_until
 
     config = config_file(tmp_path, chat)
     receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_CONFIG": str(config)})

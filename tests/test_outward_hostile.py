@@ -7,9 +7,9 @@ import os
 import xml.dom.minidom
 
 import pytest
-
 from helpers import T0, at, db_rows, run_cli, seed
 from pages import alertmanager
+
 from warroom.domain import actions
 
 
@@ -84,8 +84,8 @@ def test_publish_echoes_no_raw_escape_and_makes_a_readable_folder(db_file, tmp_p
 
 
 async def test_idempotency_keys_differ_between_two_databases_with_the_same_incident(tmp_path):
-    from warroom.integrations.webhooks import announcer
     from warroom.config import parse
+    from warroom.integrations.webhooks import announcer
     from warroom.store import Store
 
     config = parse(b'[[webhooks]]\nname = "chat"\nurl = "http://127.0.0.1:9/x"\n', tmp_path / "c.toml")

@@ -3,11 +3,12 @@ installed `warroom receive` on loopback and `warroom alert`, on a real database.
 
 import asyncio
 import json
+from datetime import UTC
 
 import pytest
-
 from helpers import at, db_rows, run_cli
 from pages import Receiver, alert, alertmanager, pagerduty, signature
+
 from warroom.store import open_store
 
 SECRET = "whsec-test-4f1c"
@@ -197,7 +198,7 @@ def test_the_real_alertmanager_pages_warroom(db_file):
     alerts posted to Alertmanager's own API open one incident per group with the right title,
     severity, service and impact start; a new alert in the group is recorded; the resolution
     Alertmanager sends is recorded, and the incident stays open for the commander."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from alerting import Alertmanager
     from pages import wait_until
@@ -205,7 +206,7 @@ def test_the_real_alertmanager_pages_warroom(db_file):
     receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_RECEIVE_TOKEN": "am-token"})
     manager = Alertmanager(f"{receiver.url}/alertmanager", token="am-token")
     try:
-        started = datetime.now(timezone.utc) - timedelta(minutes=7)
+        started = datetime.now(UTC) - timedelta(minutes=7)
 
         def sent(name: str, instance: str, ends: datetime | None = None, **labels) -> dict:
             found = {"labels": {"alertname": name, "instance": instance, **labels},
@@ -231,7 +232,7 @@ def test_the_real_alertmanager_pages_warroom(db_file):
                    "the new alert in the group")
         assert len(incidents(db_file)) == 2
 
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         manager.fire([sent("CheckoutErrors", "web-1", ends=now, severity="critical", service="checkout"),
                       sent("CheckoutErrors", "web-2", ends=now, severity="critical", service="checkout")])
         wait_until(lambda: sum(1 for _, kind, p in events(db_file) if p.get("status") == "resolved") == 2,
@@ -257,6 +258,7 @@ async def _page(db_file, page: dict, minute: int = 6):
 async def test_a_page_while_a_console_works_another_incident_rings_and_says_so(db_file, monkeypatch):
     from helpers import Clock, seed
     from test_console import settle, until
+
     from warroom.console.launch import make_app
 
     await seed(db_file)
@@ -278,6 +280,7 @@ async def test_a_page_while_a_console_works_another_incident_rings_and_says_so(d
 async def test_with_no_incident_open_the_console_opens_the_page_and_shows_its_alerts(db_file):
     from helpers import Clock
     from test_console import settle, until
+
     from warroom.console.launch import make_app
 
     app = make_app(db_file, clock=Clock(at(7)), actor="alice", clipboard=[])

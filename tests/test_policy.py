@@ -3,12 +3,22 @@
 from datetime import timedelta
 
 import pytest
-
 from helpers import Book, at
+
 from warroom.domain import actions
 from warroom.domain.model import COMMUNICATOR
 from warroom.domain.policy import (
-    CLIENT_NOTICE, LATE, MET, MISSED, OPEN, OVERDUE, STATUS_UPDATE, WAIVED, deadlines, next_deadline, surprise_warning,
+    CLIENT_NOTICE,
+    LATE,
+    MET,
+    MISSED,
+    OPEN,
+    OVERDUE,
+    STATUS_UPDATE,
+    WAIVED,
+    deadlines,
+    next_deadline,
+    surprise_warning,
 )
 
 

@@ -4,9 +4,9 @@
 import json
 
 import pytest
-
 from helpers import Clock, at, run_cli
 from test_console import settle
+
 from warroom.console.launch import make_app
 from warroom.store import open_store
 
@@ -65,6 +65,7 @@ async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
 async def test_a_commit_on_the_server_wakes_a_listening_console(postgres_cluster):
     """LISTEN/NOTIFY: the console stops asking twice a second and is woken by the commit."""
     from test_console import until
+
     from warroom.domain.model import Event
 
     url, app = console_on_a_server(postgres_cluster)
@@ -153,6 +154,7 @@ async def test_the_server_restarted_under_an_open_console(tmp_path):
     what was written meanwhile and saves again. A cluster of its own, restarted for real."""
     from postgres import Cluster
     from test_console import until
+
     from warroom.domain.model import Event
 
     cluster = Cluster()

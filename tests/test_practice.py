@@ -6,21 +6,27 @@ import re
 import time
 
 import pytest
-
-from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
+from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
 from test_console import act, settle
+
 from warroom.console.dialogs import Ask, Confirm, Help, ShowText
 from warroom.console.launch import make_app
-from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason
 from warroom.domain.model import (
-    RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE,
-    STEP_SOAK, STEP_STAGING,
+    RULE_CONTAIN_FIRST,
+    RULE_FLAG_AFTER_FIX,
+    RULE_PATH_DONE,
+    STEP_DEPLOYED,
+    STEP_FLAG_REENABLED,
+    STEP_ROOT_CAUSE,
+    STEP_SOAK,
+    STEP_STAGING,
 )
 from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE, deadlines
 from warroom.domain.templates import TEMPLATES, message
+from warroom.service import Service
 from warroom.store import Store
 
 

@@ -6,10 +6,10 @@ import asyncio
 import json
 import re
 
+from helpers import Book, at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Book, at
 from warroom import cli
 from warroom.domain import actions
 
@@ -113,6 +113,7 @@ def test_whatever_import_accepts_every_command_shows_safely_and_export_is_the_id
 def test_the_console_draws_any_importable_incident_without_a_raw_control_character(tmp_path, book):
     from helpers import Clock
     from test_console import settle
+
     from warroom.console.launch import make_app
     from warroom.store import Store
 

@@ -7,7 +7,6 @@ import socket
 import time
 
 import pytest
-
 from helpers import db_rows, run_cli
 from pages import Receiver, alertmanager, pagerduty, signature, wait_until
 
@@ -119,6 +118,20 @@ def test_a_client_gone_mid_body_is_one_line_and_a_huge_expected_body_is_413(rece
     log = receiver.stop()
     assert "Traceback" not in log and "ConnectionResetError" not in log.replace("(ConnectionResetError", "")
     assert nothing_written(db_file)
+
+
+def test_a_page_sent_with_expect_100_continue_is_told_to_continue_and_taken(receiver, db_file):
+    body = json.dumps(alertmanager()).encode()
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=10) as conn:
+        conn.sendall(b"POST /alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN.encode() +
+                     b"\r\nExpect: 100-continue\r\nConnection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        assert conn.recv(100).startswith(b"HTTP/1.1 100 Continue")  # before any of the body is sent
+        conn.sendall(body)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert db_rows(db_file, "SELECT code FROM incident") == [("INC-1",)]
 
 
 def test_a_resent_storm_of_10000_alerts_adds_nothing_the_second_time(receiver, db_file):

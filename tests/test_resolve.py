@@ -4,18 +4,24 @@ import json
 from pathlib import Path
 
 import pytest
-
-from helpers import Book, Clock, T0, at, db_rows, run_cli, seed
+from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
 from test_console import act, settle
+
 from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
-from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.model import (
-    RULE_FLAG_AFTER_FIX, RULE_PATH_DONE, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_SOAK, STEP_STAGING,
+    RULE_FLAG_AFTER_FIX,
+    RULE_PATH_DONE,
+    STEP_DEPLOYED,
+    STEP_FLAG_REENABLED,
+    STEP_ROOT_CAUSE,
+    STEP_SOAK,
+    STEP_STAGING,
 )
 from warroom.postmortem import cell, markdown
+from warroom.service import Service
 from warroom.store import Store
 
 GOLDEN = Path(__file__).parent / "golden" / "postmortem.md"

@@ -1,13 +1,25 @@
 """The seed's rules, enforced by the domain: levers in order, contained, staging gate, hats."""
 
 import pytest
-
 from helpers import Book, at
+
 from warroom.domain import actions
 from warroom.domain.actions import OutOfOrder, RoleHeld, RuleBroken, WrongHat
 from warroom.domain.model import (
-    COMMANDER, COMMUNICATOR, CONTAINED, EFFECTIVE, INVESTIGATOR, NO_EFFECT, PULLED, SKIPPED,
-    STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_STAGING, UNTRIED, Kind,
+    COMMANDER,
+    COMMUNICATOR,
+    CONTAINED,
+    EFFECTIVE,
+    INVESTIGATOR,
+    NO_EFFECT,
+    PULLED,
+    SKIPPED,
+    STEP_DEPLOYED,
+    STEP_FLAG_REENABLED,
+    STEP_ROOT_CAUSE,
+    STEP_STAGING,
+    UNTRIED,
+    Kind,
 )
 
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import Clock, at, db_rows, seed
 from test_console import act, settle
+
 from warroom.config import parse
 from warroom.console.dialogs import Ask, Choose
 from warroom.console.launch import make_app

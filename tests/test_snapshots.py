@@ -3,8 +3,8 @@
 import asyncio
 
 import pytest
-
 from helpers import Clock, at, seed
+
 from warroom.console.launch import make_app
 from warroom.domain import actions
 from warroom.domain.model import EFFECTIVE, PULLED

@@ -1,12 +1,12 @@
 """The store against a real SQLite file in a temp folder."""
 
 import sqlite3
-from pathlib import Path
 import stat
+from pathlib import Path
 
 import pytest
-
 from helpers import T0, at
+
 from warroom.domain import actions
 from warroom.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 

@@ -5,12 +5,12 @@ import dataclasses
 import sqlite3
 
 from helpers import T0, at, run_cli
-from warroom.store import summary
-from warroom.service import Service
+
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
-from warroom.store import Store
+from warroom.service import Service
+from warroom.store import Store, summary
 
 
 def stored(db_file) -> dict[str, tuple]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import Clock, at, seed
 from test_console import settle
+
 from warroom.config import parse
 from warroom.console.launch import make_app
 

@@ -6,20 +6,20 @@ import asyncio
 import dataclasses
 import sqlite3
 
+from helpers import Clock, at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from helpers import Clock, at
 from test_console import settle, until
 from test_properties import incidents
+
 from warroom.console import timeline as timeline_module
 from warroom.console.launch import make_app
 from warroom.console.views import timeline_row
-from warroom.service import Service
 from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
 from warroom.domain.model import Event
+from warroom.service import Service
 from warroom.store import Store, peek, summary
 from warroom.store.reading import RECENT
 
@@ -125,7 +125,7 @@ async def scrolled(pilot, timeline, *keys: str) -> list[str]:
     for key in keys:
         await pilot.press(key)
     await settle(pilot)
-    await until(pilot, lambda: not timeline.loading and timeline_module.PENDING not in shown(timeline), "the rows to be read")
+    await until(pilot, lambda: not timeline.fetching and timeline_module.PENDING not in shown(timeline), "the rows to be read")
     return shown(timeline)
 
 

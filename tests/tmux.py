@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import pytest
-
 from helpers import warroom_exe
 
 
@@ -76,7 +77,9 @@ class Pane:
         return self.tmux("show-buffer", check=False)
 
     def close(self) -> None:
+        """Stop the server and remove its socket (a killed server can leave the file behind)."""
         self.tmux("kill-server", check=False)
+        Path(f"/tmp/tmux-{os.getuid()}/{self.socket}").unlink(missing_ok=True)
 
     def app_pid(self) -> int:
         """The warroom process running in the pane (the pane's shell's child)."""

@@ -8,21 +8,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from warroom import __version__
-from warroom.config import Config, ConfigError, load as load_config
+from warroom.config import Config, ConfigError
+from warroom.config import load as load_config
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
 from warroom.domain.model import HATS, is_drill
+from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
-from warroom.settings import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
-from warroom.service import Service
-from warroom.store import EventStore, StoreError, open_store, shown
-from warroom.domain.schema import SchemaError
-from warroom.transfer import ImportRefused, read_export
-from warroom.integrations import BadPayload
 from warroom.drills.scenario import ScenarioError
+from warroom.integrations import BadPayload
+from warroom.service import Service
+from warroom.settings import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
+from warroom.store import EventStore, StoreError, open_store, shown
+from warroom.transfer import ImportRefused, read_export
 
 EXAMPLES = """\
 examples:
@@ -62,7 +64,7 @@ def _count(text: str) -> int:
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, status 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, status 2, no usage dump
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
@@ -194,13 +196,13 @@ async def _code(store: EventStore, given: str | None, resolved_too: bool = False
         if code not in {row.code for row in await store.incidents()}:
             raise RuleBroken(f"there is no incident {one_line(given, 60)}")
         return code
-    code = await store.current_code()
-    if code is None and resolved_too:
-        newest = await store.incidents()
-        code = newest[0].code if newest else None
-    if code is None:
+    found = await store.current_code()
+    if found is not None:
+        return found
+    newest = await store.incidents() if resolved_too else []
+    if not newest:
         raise RuleBroken("no open incident: declare one with 'warroom declare TITLE --severity P1'")
-    return code
+    return newest[0].code
 
 
 def _read_import(name: str, what: str = "an export") -> tuple[bytes, str]:
@@ -297,6 +299,7 @@ async def _command(args: argparse.Namespace, service: Service, out, now, actor: 
     from warroom import report
 
     store, config = service.store, service.config
+    assert config is not None  # (a command always has one: the defaults when no file is found)
     book = config.book
     if args.command == "declare":
         event = await service.declare(draft)

@@ -212,7 +212,7 @@ def _config(data: dict, path: Path) -> Config:
                     "status_page", "webhooks"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
     database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
-    levers = LEVERS
+    levers: tuple[str, ...] = LEVERS
     if "levers" in data:
         value = data["levers"]
         if not isinstance(value, list) or len(value) != len(LEVERS):

@@ -11,7 +11,14 @@ from datetime import datetime, timedelta
 
 from warroom.domain import actions
 from warroom.domain.model import (
-    EFFECTIVE, NO_EFFECT, PULLED, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_SOAK, STEP_STAGING,
+    EFFECTIVE,
+    NO_EFFECT,
+    PULLED,
+    STEP_DEPLOYED,
+    STEP_FLAG_REENABLED,
+    STEP_ROOT_CAUSE,
+    STEP_SOAK,
+    STEP_STAGING,
 )
 from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE
 from warroom.service import Service

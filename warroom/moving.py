@@ -10,7 +10,7 @@ since the last run gets only its newer events. The source is opened read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warroom.domain.schema import SchemaError
@@ -36,7 +36,7 @@ async def copy_all(source: Path | str, target: Path | str, say) -> Copied:
     reader = await open_store(source, read_only=True)
     try:
         writer = await open_store(target)
-        into = Service(writer, None, lambda: datetime.now(timezone.utc))  # the one way in, as every write
+        into = Service(writer, None, lambda: datetime.now(UTC))  # the one way in, as every write
         try:
             for row in reversed(await reader.incidents()):
                 events = await reader.events(row.code)

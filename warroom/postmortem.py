@@ -7,15 +7,23 @@ start a heading, open HTML, or reach a terminal as a control sequence.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warroom.domain.describe import describe
 from warroom.domain.incident import IncidentState
+from warroom.domain.model import (
+    CONTAINED,
+    DETECTED,
+    HATS,
+    IMPACT_STARTED,
+    MILESTONES,
+    RESOLVED,
+    ROOT_CAUSE,
+    UNTRIED,
+    Kind,
+)
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OPEN, OVERDUE, WAIVED, history
-from warroom.domain.model import (
-    CONTAINED, DETECTED, HATS, IMPACT_STARTED, MILESTONES, RESOLVED, ROOT_CAUSE, UNTRIED, Kind,
-)
 from warroom.domain.text import safe
 from warroom.domain.timefmt import clock_text, minutes_text, t_plus
 
@@ -31,7 +39,7 @@ def cell(text: str) -> str:
 def _when(moment: datetime | None, multi_day: bool) -> str:
     if moment is None:
         return "—"
-    moment = moment.astimezone(timezone.utc)  # an alert's own offset (+08:00) is not UTC
+    moment = moment.astimezone(UTC)  # an alert's own offset (+08:00) is not UTC
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if multi_day else "%H:%M:%S UTC")
 
 

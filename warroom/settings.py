@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -45,8 +45,8 @@ def system_clock() -> datetime:
     frozen = os.environ.get("WARROOM_NOW")
     if frozen:
         moment = datetime.fromisoformat(frozen)
-        return (moment if moment.tzinfo else moment.astimezone()).astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+        return (moment if moment.tzinfo else moment.astimezone()).astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def state_dir() -> Path:
@@ -92,7 +92,7 @@ def record_crash(error: BaseException) -> Path | None:
 
     from warroom import __version__
 
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     path = state_dir() / f"crash-{moment:%Y%m%d-%H%M%S}-{os.getpid()}.log"
     text = f"warroom {__version__} at {moment.isoformat()}\n" + "".join(traceback.format_exception(error))
     try:

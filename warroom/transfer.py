@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from warroom.domain.model import HATS, KINDS, Event, Kind
@@ -34,7 +34,7 @@ class Incoming:
 def read_export(raw: bytes, source: str, now: datetime | None = None) -> Incoming:
     """The incident in an export, every event checked against its kind's schema (the same check
     the store makes on every write), and none later than `now`."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if len(raw) > MAX_BYTES:
         raise ImportRefused(f"{source}: {len(raw):,} bytes is more than an export can be")
     try:
@@ -76,7 +76,7 @@ def _event(item: Any, n: int, code: str, source: str, now: datetime) -> Event:
         raise ImportRefused(f"{where}.at: expected an ISO 8601 time") from None
     if at.tzinfo is None:
         raise ImportRefused(f"{where}.at: expected a time with its UTC offset")
-    at = at.astimezone(timezone.utc)
+    at = at.astimezone(UTC)
     if item["role"] not in HATS:
         raise ImportRefused(f"{where}.role: expected one of: {', '.join(HATS)}")
     if item["kind"] not in KINDS:

@@ -15,21 +15,22 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.timer import Timer
 
-from warroom import styles
+from warroom import styles  # type: ignore[attr-defined]  # (the top-level styles/ folder, mapped in by the build)
 from warroom.clipboard import copy, default_ways
+from warroom.config import Config
 from warroom.console.keys import KEYS
 from warroom.console.screen import ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
-from warroom.config import Config
-from warroom.domain.playbook import DEFAULT, Playbook
-from warroom.domain.policy import OVERDUE
 from warroom.domain.incident import fold
 from warroom.domain.model import INVESTIGATOR, Event, Kind
-from warroom.domain.text import one_line
-from warroom.settings import remember_worked
+from warroom.domain.playbook import DEFAULT, Playbook
+from warroom.domain.policy import OVERDUE
 from warroom.domain.schema import SchemaError
+from warroom.domain.text import one_line
 from warroom.service import Service
+from warroom.settings import remember_worked
 from warroom.store import CommitUnknown, Conflict, EventStore, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
@@ -54,7 +55,7 @@ class WarroomApp(App[str | None]):
     TITLE = "warroom"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", tooltip="Quit; every action is already saved", id="quit", priority=True)]
 
-    def __init__(self, db_path: Path, clock: Callable[[], datetime], actor: str, code: str | None = None,
+    def __init__(self, db_path: Path | str, clock: Callable[[], datetime], actor: str, code: str | None = None,
                  clipboard: list | None = None, bell: bool = True, alerts: bool = True, read_only: bool = False,
                  opened: Opening | None = None, book: Playbook = DEFAULT, theme_name: str = "textual-dark",
                  config=None, drill=None) -> None:
@@ -83,11 +84,11 @@ class WarroomApp(App[str | None]):
         self.opened = opened  # the incident read before start-up, for the first frame
         self.investigation: list[Event] = []  # the newest findings and hypotheses (the investigator's pane)
         self._store_ready = asyncio.Event()
-        self._follow_timer = None  # asks the store for news twice a second, unless it listens
+        self._follow_timer: Timer | None = None  # asks the store for news twice a second, unless it listens
         self._listening = False  # the store's notifications wake the console
         self._mounted = asyncio.Event()
         self._newest_incident = 0  # the highest incident number seen: a higher one is news (a page)
-        self._page_watch = None  # with no incident open, looks for a page once a second
+        self._page_watch: Timer | None = None  # with no incident open, looks for a page once a second
         self.delivery = ""  # how the webhooks stand, for the communicator's pane ("" : all sent)
         self.service: Service | None = None  # every write goes through it, once the store is open
 
@@ -97,7 +98,7 @@ class WarroomApp(App[str | None]):
     @property
     def main_screen(self) -> ConsoleScreen:
         """The console screen is always at the bottom of the stack."""
-        return self.screen_stack[0]  # type: ignore[return-value]
+        return self.screen_stack[0]  # type: ignore[return-value]  # (the default screen, pushed first, is a ConsoleScreen)
 
     async def on_mount(self) -> None:
         """Open the store behind the first frame (the console shows what was read before start-up)."""
@@ -116,7 +117,7 @@ class WarroomApp(App[str | None]):
             self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
             self.service = Service(self.store, self.config, self.now, tell=self._told,
-                                   later=lambda effect: self.run_worker(effect, group="after", exit_on_error=False))
+                                   later=self._after_commit)
             if self.config.webhooks and not self.read_only:
                 from warroom.integrations.webhooks import announcer
 
@@ -213,6 +214,13 @@ class WarroomApp(App[str | None]):
         self.questions_asked += 1
         return await self.push_screen_wait(question)
 
+    async def declare(self, draft: Event) -> str:
+        """The start screen's declaration, through the service (a P0's page publishes by itself)."""
+        await self.store_ready()
+        if self.service is None:
+            raise StoreError("the database is not open")
+        return (await self.service.declare(draft)).incident
+
     async def find(self, text: str, limit: int):
         """The picker's search: incidents whose code, title or service holds `text`."""
         await self.store_ready()
@@ -253,6 +261,15 @@ class WarroomApp(App[str | None]):
         await self.catch_up()
         return True
 
+    def _after_commit(self, effect: Coroutine) -> None:
+        """The service's after-commit effects, off a key's path; what they wrote (a P0's
+        publication) is on the screen as soon as they are done."""
+        async def then_catch_up() -> None:
+            await effect
+            await self.catch_up()
+
+        self.run_worker(then_catch_up(), group="after", exit_on_error=False)
+
     def _told(self, line: str, warning: bool = False) -> None:
         """What the service says after a commit (a P0's page published, or not)."""
         (self.warn if warning else self.say)(line)
@@ -262,6 +279,8 @@ class WarroomApp(App[str | None]):
         from warroom.integrations.outward import folder
 
         config = self.config
+        if self.service is None or not self.code:
+            return
         try:
             shown = await self.service.publish(self.actor, "by hand", [self.code])
         except StoreError as error:
@@ -282,6 +301,7 @@ class WarroomApp(App[str | None]):
                 self.delivery = line
                 self.main_screen.tick()
 
+        assert self.store is not None and self.service is not None  # (started once they are)
         await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told)
 
     async def _listen(self) -> None:

@@ -33,9 +33,9 @@ class AnsweredOnce:
         from textual.css.query import NoMatches
 
         try:
-            await super()._on_message(message)  # type: ignore[misc]
+            await super()._on_message(message)  # type: ignore[misc]  # (a mixin: the Screen after it in the MRO has it)
         except NoMatches:
-            screen: Screen = self  # type: ignore[assignment]
+            screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
             if not (self._answered or screen not in screen.app.screen_stack):
                 raise
 
@@ -168,7 +168,9 @@ class TextPanel(Question[str | None]):
             yield Static(self.HINT, markup=False, classes="hint")
 
     def on_mount(self) -> None:
-        area = self.query_one("#text")
+        from textual.widgets import TextArea
+
+        area = self.query_one("#text", TextArea)
         area.focus()
         if not self.EDITABLE:
             area.select_all()

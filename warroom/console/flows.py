@@ -7,14 +7,27 @@ are typed against `protocol.Console` (what they may ask of the console), and rea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from warroom.console.dialogs import Ask, Choose, Confirm
 from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
 from warroom.domain.model import (
-    EFFECTIVE, HATS, LEVER_STATES, NO_EFFECT, PULLED, ROLE_OF_KIND, SEVERITIES, SKIPPED, UNTRIED, Kind,
+    EFFECTIVE,
+    HATS,
+    LEVER_STATES,
+    NO_EFFECT,
+    PULLED,
+    ROLE_OF_KIND,
+    SEVERITIES,
+    SKIPPED,
+    UNTRIED,
+    Kind,
 )
 from warroom.domain.text import one_line
+
 
 async def _take_over(app: Console, held: RoleHeld) -> bool:
     question = f"{one_line(held.holder, 40)} wears the {held.hat} hat. Take it over? The handoff goes on the timeline."
@@ -458,7 +471,7 @@ async def publish(app: Console) -> None:
 
 # The flows the keys name (`flow('name', ...)` in keys.KEYS), by name: no flow is found by
 # looking up an attribute, and a test checks every key's flow is here.
-FLOWS = {
+FLOWS: dict[str, Callable[..., Coroutine[Any, Any, None]]] = {
     "wear": wear, "advance_lever": advance_lever, "skip_lever": skip_lever, "correct_lever": correct_lever,
     "copy_runbook": copy_runbook, "set_impact": set_impact, "name_service": name_service, "note": note,
     "finding": finding, "acknowledge": acknowledge, "copy_template": copy_template, "read_message": read_message,

@@ -4,11 +4,11 @@ the command palette offers them. Each writing key's action is `flow('name', ...)
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 READING_FLOWS = {"switch_incident", "copy_runbook", "read_message"}  # what a read-only console may still do
 
-KEYS = [  # the footer shows them in this order: ? first, so it is there at any width
+KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so it is there at any width
     Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
     Binding("c", "flow('wear', 'commander')", "Commander", tooltip="Wear the commander hat: decide, hold the timeline", id="hat.commander"),
     Binding("m", "flow('wear', 'communicator')", "Communicator", tooltip="Wear the communicator hat: status page, client and internal comms", id="hat.communicator"),
@@ -40,6 +40,6 @@ KEYS = [  # the footer shows them in this order: ? first, so it is there at any 
 
 
 def help_text() -> str:
-    rows = [f"  {'?' if b.key == 'question_mark' else b.key:<4} {b.tooltip}" for b in KEYS]
+    rows = [f"  {'?' if b.key == 'question_mark' else b.key:<4} {b.tooltip}" for b in KEYS if isinstance(b, Binding)]
     return "\n".join(["warroom keys", "", *rows, "  ^q   Quit (every action is already saved)",
                       "", "  ctrl+p opens the command palette: every action is there too."])

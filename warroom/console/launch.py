@@ -6,11 +6,11 @@ import gc
 from pathlib import Path
 
 from warroom.config import Config
-from warroom.store import StoreError, peek
 from warroom.settings import UsageError, actor_name, fail, needs_terminal, system_clock, worked_incident
+from warroom.store import StoreError, peek
 
 
-def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: str | None = None,
+def make_app(db_path: Path | str, clock=system_clock, actor: str | None = None, code: str | None = None,
              config: Config | None = None, **options):
     """The one way to build the console, for the CLI, the tests and the screenshot script."""
     from warroom.console.app import WarroomApp
@@ -21,7 +21,7 @@ def make_app(db_path: Path, clock=system_clock, actor: str | None = None, code: 
                       book=config.book, theme_name=config.theme, config=config, **options)
 
 
-def run_console(path: Path, code: str | None = None, **options) -> int:
+def run_console(path: Path | str, code: str | None = None, **options) -> int:
     # Textual's import and the first frame make many objects and no garbage worth chasing: the
     # cyclic collector is off until the first frame is drawn (the app turns it back on).
     gc.disable()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 
 from warroom.console import views
 from warroom.console.live import LiveText
+from warroom.console.protocol import Drawn
 from warroom.console.timeline import Fetch, Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
@@ -69,9 +71,10 @@ class CommunicatorPane(RolePane):
             yield LiveText(id="template", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        book = self.app.book
-        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, self.app.delivery))
-        self.query_one("#template", LiveText).show(views.due_message(state, now, book, self.app.actor))
+        console = cast(Drawn, self.app)
+        book = console.book
+        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, console.delivery))
+        self.query_one("#template", LiveText).show(views.due_message(state, now, book, console.actor))
 
 
 class InvestigatorPane(RolePane):
@@ -86,4 +89,4 @@ class InvestigatorPane(RolePane):
         paged = self.query_one("#alerts", LiveText)
         paged.show(views.alerts(state))
         paged.display = bool(state.alerts)
-        self.query_one("#investigation", LiveText).show(views.investigation(state, self.app.investigation))
+        self.query_one("#investigation", LiveText).show(views.investigation(state, cast(Drawn, self.app).investigation))

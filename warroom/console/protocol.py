@@ -47,6 +47,10 @@ class Console(Protocol):
 
     async def open_incident(self, code: str) -> None: ...
 
+    async def declare(self, draft: Event) -> str:
+        """Declare an incident (the start screen): its code."""
+        ...
+
     async def publish_page(self) -> None: ...
 
 

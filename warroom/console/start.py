@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from warroom.console.dialogs import AnsweredOnce
+from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
 from warroom.domain.model import is_drill
@@ -54,8 +57,12 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
             yield OptionList(id="past")
         yield Footer()
 
+    @property
+    def console(self) -> Console:
+        return cast(Console, self.app)
+
     def _services(self) -> str:
-        known = sorted(self.app.book.runbooks)
+        known = sorted(self.console.book.runbooks)
         return ("e.g. " + ", ".join(known[:5])) if known else "e.g. checkout"
 
     SHOWN = 50  # past incidents listed: the newest real ones (drills apart); typing a title narrows them
@@ -67,11 +74,7 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
     async def _list_past(self, text: str) -> None:
         """The newest real incidents whose code, title or service holds `text`: one bounded,
         indexed query (the picker's), never every summary."""
-        try:
-            found, _ = await self.app.store.find(text, self.SHOWN + 20, self.app.book.levers)
-        except StoreError as error:
-            self.app.warn(str(error))
-            return
+        found, _ = await self.console.find(text, self.SHOWN + 20)
         if self.query_one("#title", Input).value != text:
             return  # typed on meanwhile: that text's list comes next
         real = [s for s in found if not is_drill(s.code)][: self.SHOWN]
@@ -90,18 +93,18 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
 
     @on(Input.Submitted)
     async def declare(self) -> None:
-        app = self.app
+        app = self.console
         value = {name: self.query_one(f"#{name}", Input).value for name in self.FIELDS}
         now = app.now()
         try:
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
             draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected,
                                     service=value["service"], impact=value["impact"])
-            event = await app.service.declare(draft)  # the one way in: a P0's page publishes by itself
+            code = await app.declare(draft)  # the one way in: a P0's page publishes by itself
         except (RuleBroken, TimeError, StoreError) as error:
             app.warn(str(error))
             return
-        self.dismiss(event.incident)
+        self.dismiss(code)
 
     @on(OptionList.OptionSelected)
     def pick(self, event: OptionList.OptionSelected) -> None:

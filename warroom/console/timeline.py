@@ -39,7 +39,7 @@ class Timeline(ScrollView, can_focus=True):
         self._last_id = 0  # the newest event known: a jump counts positions up to it
         self._origin: datetime | None = None
         self._fetch: Fetch | None = None
-        self._loading = False
+        self._fetching = False
         self._rows: LRUCache[int, str] = LRUCache(1024)
         self._known: dict[int, int] = {}  # position -> event id, for windows read before: where jumps count from
 
@@ -58,8 +58,9 @@ class Timeline(ScrollView, can_focus=True):
         return [self.row(index) for index in range(*self.held)]
 
     @property
-    def loading(self) -> bool:
-        return self._loading
+    def fetching(self) -> bool:
+        """Rows are being read (not Textual's `loading`, which would cover the timeline)."""
+        return self._fetching
 
     def row(self, index: int) -> str:
         text = self._rows.get(index)
@@ -147,8 +148,8 @@ class Timeline(ScrollView, can_focus=True):
 
     def _look(self) -> None:
         """Start reading rows when the screen comes near the window's edge."""
-        if not self._loading and self._fetch is not None and not self._covered():
-            self._loading = True
+        if not self._fetching and self._fetch is not None and not self._covered():
+            self._fetching = True
             self.run_worker(self._load(), group="timeline", exit_on_error=False)
 
     async def _load(self) -> None:
@@ -180,7 +181,7 @@ class Timeline(ScrollView, can_focus=True):
                 self._trim()
                 self.refresh()
         finally:
-            self._loading = False
+            self._fetching = False
 
     def _remember(self) -> None:
         """Note where the held rows' ends are in the log, to count later jumps from."""

@@ -10,9 +10,28 @@ from datetime import datetime
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
-    EFFECTIVE, HATS, LEVERS, MILESTONES, NO_EFFECT, PULLED, RESOLUTION_STEPS, ROLE_OF_KIND,
-    RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_NO_SURPRISES, RULE_PATH_DONE, RULE_STAGING_FIRST,
-    SEVERITIES, SKIPPED, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_STAGING, UNTRIED, Event, Kind,
+    EFFECTIVE,
+    HATS,
+    LEVERS,
+    MILESTONES,
+    NO_EFFECT,
+    PULLED,
+    RESOLUTION_STEPS,
+    ROLE_OF_KIND,
+    RULE_CONTAIN_FIRST,
+    RULE_FLAG_AFTER_FIX,
+    RULE_NO_SURPRISES,
+    RULE_PATH_DONE,
+    RULE_STAGING_FIRST,
+    SEVERITIES,
+    SKIPPED,
+    STEP_DEPLOYED,
+    STEP_FLAG_REENABLED,
+    STEP_ROOT_CAUSE,
+    STEP_STAGING,
+    UNTRIED,
+    Event,
+    Kind,
 )
 from warroom.domain.text import MAX_TEXT, clean_input
 
@@ -47,8 +66,8 @@ class OutOfOrder(RuleBroken):
 
     def __init__(self, lever: int, untried: list[int], names: tuple[str, ...] = LEVERS) -> None:
         self.lever, self.untried = lever, untried
-        names = ", ".join(f"{n} {names[n - 1]}" for n in untried)
-        super().__init__(f"lever {lever} before {names}: give the reason for the order")
+        before = ", ".join(f"{n} {names[n - 1]}" for n in untried)
+        super().__init__(f"lever {lever} before {before}: give the reason for the order")
 
 
 class NeedsReason(RuleBroken):

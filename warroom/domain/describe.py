@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from warroom.domain.model import Event, Kind
-from warroom.domain.schema import readable
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline
+from warroom.domain.schema import readable
 from warroom.domain.timefmt import clock_text, local_time
 
 
@@ -99,7 +99,7 @@ def deadline_words(deadline: Deadline, now: datetime) -> str:
     if deadline.status == MET and deadline.met_at:
         return f"met {local_time(deadline.met_at)}"
     if deadline.status == LATE and deadline.late_by is not None:
-        return f"late +{clock_text(deadline.late_by)} (met {local_time(deadline.met_at)})"  # type: ignore[arg-type]
+        return f"late +{clock_text(deadline.late_by)} (met {local_time(deadline.met_at)})"  # type: ignore[arg-type]  # (a late deadline has late_by and met_at)
     if deadline.status == MISSED:
         return "missed"
     if deadline.due is None:

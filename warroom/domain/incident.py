@@ -5,12 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from warroom.domain.schema import readable
 from warroom.domain.model import (
-    CONTAINED, DECLARED, DETECTED, EFFECTIVE, FIX_DEPLOYED, HATS, IMPACT_STARTED, LEVERS,
-    MILESTONES, RESOLVED, ROOT_CAUSE, RULE_LEVER_ORDER, STEP_MILESTONE, STEP_ROOT_CAUSE, UNTRIED, Event, Kind,
+    CONTAINED,
+    DECLARED,
+    DETECTED,
+    EFFECTIVE,
+    FIX_DEPLOYED,
+    HATS,
+    IMPACT_STARTED,
+    LEVERS,
+    MILESTONES,
+    RESOLVED,
+    ROOT_CAUSE,
+    RULE_LEVER_ORDER,
+    STEP_MILESTONE,
+    STEP_ROOT_CAUSE,
+    UNTRIED,
+    Event,
+    Kind,
 )
-
+from warroom.domain.schema import readable
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
@@ -185,7 +199,7 @@ class IncidentState:
     def latest_acknowledged(self) -> Finding | None:
         """The finding the commander took in last: most often what the root cause is."""
         done = [f for f in self.findings if f.acknowledged_at is not None]
-        return max(done, key=lambda f: f.acknowledged_at, default=None)  # type: ignore[arg-type, return-value]
+        return max(done, key=lambda f: f.acknowledged_at, default=None)  # type: ignore[arg-type, return-value]  # (only acknowledged findings: acknowledged_at is set)
 
     def hat_of(self, actor: str) -> str | None:
         for hat in HATS:
@@ -239,8 +253,9 @@ def _declared(s: IncidentState, e: Event) -> None:
     s.service, s.impact = p.get("service", ""), p.get("impact", "")
     s.base[DECLARED] = e.at
     s.base[DETECTED] = _time(p.get("detected")) or e.at
-    if p.get("impact_started"):
-        s.base[IMPACT_STARTED] = _time(p["impact_started"])
+    started = _time(p.get("impact_started"))
+    if started is not None:
+        s.base[IMPACT_STARTED] = started
     s.paged_by = p.get("paged_by", "")
     s.drill = p.get("drill", "")
     if not s.paged_by:  # a page opens the incident with every hat free: the on-call takes them

@@ -119,7 +119,7 @@ class JsonPayload(Mapping):
     def _decoded(self) -> dict[str, Any]:
         if self._data is None:
             self._data = json.loads(self._raw)
-        return self._data
+        return self._data  # type: ignore[return-value]  # (set just above when it was not)
 
     def __getitem__(self, key: str) -> Any:
         return self._decoded()[key]

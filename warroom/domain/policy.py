@@ -166,7 +166,7 @@ def history(state: IncidentState, now: datetime, policy: Policy = POLICY) -> lis
     if rounds and rounds[-1].status == WAIVED:
         rounds = rounds[:-1]
     far = datetime.max.replace(tzinfo=state.detected.tzinfo) if state.detected else None
-    return sorted(rules + rounds, key=lambda d: d.due or far)  # type: ignore[arg-type, return-value]
+    return sorted(rules + rounds, key=lambda d: d.due or far)  # type: ignore[arg-type, return-value]  # (due is never None past `or far`)
 
 
 def _cadence_text(cadence: timedelta) -> str:
@@ -182,7 +182,7 @@ def is_near(deadline: Deadline | None, now: datetime) -> bool:
 def next_deadline(found: list[Deadline]) -> Deadline | None:
     """The one the countdown shows: the nearest open or overdue deadline that has a clock."""
     live = [d for d in found if d.status in (OPEN, OVERDUE) and d.due is not None]
-    return min(live, key=lambda d: d.due, default=None)  # type: ignore[arg-type, return-value]
+    return min(live, key=lambda d: d.due, default=None)  # type: ignore[arg-type, return-value]  # (live ones all have a due time)
 
 
 def surprise_warning(state: IncidentState, policy: Policy = POLICY) -> str | None:
@@ -192,7 +192,7 @@ def surprise_warning(state: IncidentState, policy: Policy = POLICY) -> str | Non
     needed = rules.no_surprises if rules else ""
     if not needed or needed in state.notified or state.resolved:
         return None
-    rule = next((r for r in rules.rules if r.id == needed), None)  # type: ignore[union-attr]
+    rule = next((r for r in rules.rules if r.id == needed), None)  # type: ignore[union-attr]  # (the rules of a policy with a matrix)
     who = rule.label.removeprefix("notify ") if rule else needed
     return f"no surprises: {who} not notified yet, and the client would hear first"
 

@@ -17,8 +17,20 @@ import msgspec
 from msgspec import Meta, Struct, field
 
 from warroom.domain.model import (
-    HATS, KINDS, LEVER_STATES, MILESTONES, RESOLUTION_STEPS, RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX,
-    RULE_LEVER_ORDER, RULE_NO_SURPRISES, RULE_PATH_DONE, RULE_STAGING_FIRST, SEVERITIES, Event, Kind,
+    HATS,
+    KINDS,
+    LEVER_STATES,
+    MILESTONES,
+    RESOLUTION_STEPS,
+    RULE_CONTAIN_FIRST,
+    RULE_FLAG_AFTER_FIX,
+    RULE_LEVER_ORDER,
+    RULE_NO_SURPRISES,
+    RULE_PATH_DONE,
+    RULE_STAGING_FIRST,
+    SEVERITIES,
+    Event,
+    Kind,
 )
 from warroom.domain.text import MAX_TEXT
 
@@ -39,13 +51,13 @@ Who = Annotated[str, Meta(min_length=1, max_length=MAX_WHO)]
 Due = Annotated[str, Meta(max_length=100, pattern=_ONE_LINE)]
 DeadlineId = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 Time = Annotated[datetime, Meta(tz=True)]  # always with its UTC offset
-Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
-Hat = Literal[HATS]  # type: ignore[valid-type]
-LeverState = Literal[LEVER_STATES]  # type: ignore[valid-type]
-Milestone = Literal[MILESTONES]  # type: ignore[valid-type]
-Step = Literal[RESOLUTION_STEPS]  # type: ignore[valid-type]
+Severity = Literal[SEVERITIES]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
+Hat = Literal[HATS]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
+LeverState = Literal[LEVER_STATES]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
+Milestone = Literal[MILESTONES]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
+Step = Literal[RESOLUTION_STEPS]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
 Template = Literal["client notice", "status update", "internal note", "resolution notice"]
-Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE,  # type: ignore[valid-type]
+Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE,  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
                RULE_NO_SURPRISES]
 
 

@@ -11,10 +11,14 @@ from datetime import datetime, timedelta
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
-    CONTAINED, RULE_CONTAIN_FIRST, RULE_FLAG_AFTER_FIX, RULE_LEVER_ORDER, RULE_NO_SURPRISES,
+    CONTAINED,
+    RULE_CONTAIN_FIRST,
+    RULE_FLAG_AFTER_FIX,
+    RULE_LEVER_ORDER,
+    RULE_NO_SURPRISES,
     RULE_STAGING_FIRST,
 )
-from warroom.domain.policy import LATE, MISSED, OVERDUE, Policy, POLICY, history
+from warroom.domain.policy import LATE, MISSED, OVERDUE, POLICY, Policy, history
 from warroom.domain.timefmt import clock_text
 
 # What each breach costs. A breach is counted each time it happens, up to its cap.
@@ -90,7 +94,7 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     late = [d for d in owed if d.status == LATE]
     missed = [d for d in owed if d.status in (MISSED, OVERDUE)]
     for deadline in late:
-        lines.append(Line(f"on time: {deadline.label}", f"late by {clock_text(deadline.late_by)}", COST["late"]))
+        lines.append(Line(f"on time: {deadline.label}", f"late by {clock_text(deadline.late_by or timedelta(0))}", COST["late"]))
     for deadline in missed:
         lines.append(Line(f"on time: {deadline.label}", "missed" if deadline.status == MISSED else "still overdue",
                           COST["missed"]))

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, NO_EFFECT, PULLED, STEP_FLAG_REENABLED
 from warroom.domain.policy import (
-    CLIENT_NOTICE, DONE, INTERNAL_NOTE, POLICY, RESOLUTION_NOTICE, SEND, STATUS_UPDATE, Policy, deadlines,
+    CLIENT_NOTICE,
+    DONE,
+    INTERNAL_NOTE,
+    POLICY,
+    RESOLUTION_NOTICE,
+    SEND,
+    STATUS_UPDATE,
+    Policy,
+    deadlines,
     promised_update,
 )
 from warroom.domain.timefmt import t_plus
@@ -92,8 +100,8 @@ def unfilled(template: str, values: dict[str, str]) -> tuple[str, ...]:
 def moment_text(moment: datetime) -> str:
     """A time of day as a client reads it: local, with UTC beside it only when they differ."""
     local = moment.astimezone()
-    in_utc = moment.astimezone(timezone.utc).strftime("%H:%M UTC")
-    if local.utcoffset() == moment.astimezone(timezone.utc).utcoffset():
+    in_utc = moment.astimezone(UTC).strftime("%H:%M UTC")
+    if local.utcoffset() == moment.astimezone(UTC).utcoffset():
         return in_utc
     return f"{local.strftime('%H:%M %Z')} ({in_utc})"
 

@@ -85,7 +85,7 @@ async def _refuse_large(request: web.Request) -> web.StreamResponse | None:
     if request.content_length is not None and request.content_length > MAX_BODY:
         return _error(413, f"the body is over {MAX_BODY:,} bytes")
     if request.version >= (1, 1) and request.headers.get("Expect", "").lower() == "100-continue":
-        request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # as aiohttp's own handler does
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # as aiohttp's own handler does
     return None
 
 
@@ -246,7 +246,7 @@ class _GuardedRunner(web.AppRunner):
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.__class__ = _GuardedServer
-        server.ceiling, server.refused = self.ceiling, self.refused  # type: ignore[attr-defined]
+        server.ceiling, server.refused = self.ceiling, self.refused  # type: ignore[attr-defined]  # (set on the server made by aiohttp, whose class was swapped above)
         return server
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warroom.domain.model import is_drill
@@ -38,11 +38,11 @@ footer{color:#6b7280;font-size:.8rem;margin-top:2rem}
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
@@ -121,7 +121,7 @@ def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str) 
         if not folder.is_dir():
             folder.mkdir(parents=True)
             os.chmod(folder, 0o755)  # made here for a public page: readable by the web server, whatever the umask
-        for name, render in zip(FILES, (html, as_json, atom)):
+        for name, render in zip(FILES, (html, as_json, atom), strict=False):
             _replace(folder, name, render(shown, now, title))
     except OSError as error:
         raise StoreError(f"{folder}: cannot write the status page: {error.strerror or error}") from None

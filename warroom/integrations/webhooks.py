@@ -87,7 +87,7 @@ async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: C
         if not batch:
             return tally
         results = await asyncio.gather(*(_send(session, d, secrets) for d in batch))
-        for delivery, error in zip(batch, results):
+        for delivery, error in zip(batch, results, strict=False):
             now = clock()
             if error is None:
                 await store.delivered(delivery, now)
@@ -116,7 +116,7 @@ async def _send(session, delivery: Delivery, secrets: dict[str, str]) -> str | N
             if 200 <= response.status < 300:
                 return None
             return f"HTTP {response.status}"
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return f"no answer in {SEND_TIMEOUT} s"
     except aiohttp.ClientError as error:
         return one_line(str(error) or type(error).__name__, 300)
@@ -138,7 +138,7 @@ async def deliver_forever(store: EventStore, webhooks: tuple[Webhook, ...], cloc
             wake.clear()
             try:
                 await asyncio.wait_for(wake.wait(), LOOK_EVERY)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 

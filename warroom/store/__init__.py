@@ -14,7 +14,8 @@ from warroom.store.address import is_server, shown
 from warroom.store.base import EventStore, IncidentRow
 from warroom.store.files import CommitUnknown, Conflict, StoreError
 from warroom.store.reading import Opening
-from warroom.store.sqlite import SqliteStore, peek as _peek_file
+from warroom.store.sqlite import SqliteStore
+from warroom.store.sqlite import peek as _peek_file
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION
 
 Store = SqliteStore  # the default backend (open_store chooses by the target)
@@ -31,7 +32,7 @@ def peek(target: str | Path, code: str | None = None, preferred: str | None = No
         from warroom.store.postgres import peek as peek_server
 
         return peek_server(str(target), code, preferred, levers or LEVERS)
-    return _peek_file(target, code, preferred, levers or LEVERS)
+    return _peek_file(Path(target), code, preferred, levers or LEVERS)
 
 
 async def open_store(target: str | Path, read_only: bool = False) -> EventStore:

@@ -13,13 +13,15 @@ from datetime import datetime
 
 from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
-from warroom.domain.paging import Page
 from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
+from warroom.domain.paging import Page
 from warroom.domain.schema import check
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
 from warroom.store.outbox import Message, OutboxStore
-from warroom.store.reading import SELECT as _SELECT, Opening, row_event as _row_event
+from warroom.store.reading import SELECT as _SELECT
+from warroom.store.reading import Opening
+from warroom.store.reading import row_event as _row_event
 from warroom.store.tables import SCHEMA_VERSION
 
 _PAGE_GROUP_VERSION = 4  # the SQLite schema that has page_group (PostgreSQL's own version 2 is reported as it)
@@ -122,7 +124,7 @@ class EventStore(OutboxStore):
         version, last_id, raw = found[0] if found else (None, 0, None)
         return await self._run(reading.tail_fold(incident_id, raw, version, last_id))
 
-    async def _run(self, plan: reading.Plan):
+    async def _run(self, plan: reading.Plan[reading.Result]) -> reading.Result:
         """Carry out one of `reading`'s plans."""
         try:
             query = next(plan)
@@ -163,6 +165,7 @@ class EventStore(OutboxStore):
         The same incident (the same declaration) is not duplicated: only events it lacks are
         added, and an incident that went another way here is refused. A different incident
         holding the code gets the import a new code."""
+        here = code
 
         async def write() -> list[Event]:
             nonlocal here
@@ -176,7 +179,6 @@ class EventStore(OutboxStore):
                 raise StoreError(f"{here} in {self.where} and {code} in {source} went different ways; nothing imported")
             return [await self._insert(number, _recoded(e, here)) for e in events[len(have):]]
 
-        here = code
         added = await self._transaction(write, announce=False)  # old news: no chat message for an import
         return here, len(added)
 
@@ -200,7 +202,9 @@ class EventStore(OutboxStore):
             nonlocal taken
             found = await self._fetch("SELECT p.incident_id, i.code FROM page_group p JOIN incident i ON i.id = p.incident_id "
                                       "WHERE p.source = ? AND p.grp = ? ORDER BY p.incident_id DESC", page.source, page.group)
-            incident_id = code = state = None
+            incident_id: int | None = None
+            code: str = ""
+            state: IncidentState | None = None
             for number, its_code in found:
                 state = await self._state_now(number)
                 if not state.resolved:
@@ -218,6 +222,7 @@ class EventStore(OutboxStore):
                 incident_id, code = await self._new_incident(None, page.received)
                 written.append(await self._insert(incident_id, _recoded(paging.declaration(page), code)))
                 state = fold(written)
+            assert state is not None  # (the open incident's, or the new one's)
             for draft in paging.alert_events(state, page):
                 written.append(await self._insert(incident_id, _recoded(draft, code)))
             taken = PageTaken(code, len(written) > 0 and written[0].kind == Kind.DECLARED, written)

@@ -7,8 +7,10 @@ was killed mid-send) runs out and the message is sent again, with the same idemp
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from warroom.domain.model import COMMUNICATOR, Event, Kind
 
@@ -59,16 +61,24 @@ class Waiting:
 
 def _text(moment: datetime) -> str:
     """Times in UTC, in one format, so that their text order is their time order."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class OutboxStore:
-    """The outbox half of the store (mixed into EventStore)."""
+    """The outbox half of the store (mixed into EventStore). What it uses of the store is
+    declared for the type checker below; EventStore and its backends give them."""
+
+    if TYPE_CHECKING:
+        async def _fetch(self, sql: str, *args: object) -> list[tuple]: ...
+
+        async def _transaction(self, write: Callable[[], Awaitable[list[Event]]], announce: bool = True) -> list[Event]: ...
+
+        async def _insert(self, incident_id: int, event: Event) -> Event: ...
 
     async def _queue(self, incident_id: int, event: Event, messages: list[Message], now: datetime) -> None:
         for message in messages:
             await self._fetch("INSERT INTO outbox (incident_id, event_id, webhook, url, topic, idempotency_key, body, "
-                              "created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", incident_id, event.id,  # noqa
+                              "created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", incident_id, event.id,
                               message.webhook, message.url, message.topic, message.key, message.body, _text(now), _text(now))
 
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:

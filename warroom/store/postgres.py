@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import psycopg
 
@@ -82,7 +83,7 @@ def _postgres(sql: str) -> str:
 
 # TCP keepalives: a server cut off (not shut down) is noticed within about 20 s, not hours.
 # (Ignored on a Unix socket, where the kernel says at once.)
-_KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
+_KEEPALIVE: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
 CONNECT_SECONDS = 10  # the first connection: the person is waiting for the console or the command
 RECONNECT_SECONDS = 3  # later ones: a console asks again every few seconds while the server is away
 
@@ -110,7 +111,7 @@ def peek(url: str, code: str | None = None, preferred: str | None = None,
 
     try:
         with connection:
-            if not connection.execute("SELECT to_regclass('warroom_schema') IS NOT NULL").fetchone()[0]:
+            if not (connection.execute("SELECT to_regclass('warroom_schema') IS NOT NULL").fetchone() or [False])[0]:
                 return None  # nothing declared there yet
             if code is None:
                 codes = reading.run(Translated, reading.open_codes())
@@ -149,7 +150,7 @@ class PostgresStore(EventStore):
             await listener.close()
 
     @classmethod
-    async def open(cls, url: str, read_only: bool = False) -> "PostgresStore":
+    async def open(cls, url: str, read_only: bool = False) -> PostgresStore:
         try:
             connection = await _connect(url)
         except psycopg.Error as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import LEVERS, Event, JsonPayload, is_drill
@@ -22,7 +23,8 @@ CHUNK = 5000  # events folded at a time when a summary is rebuilt from a long lo
 
 SELECT = "SELECT e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e JOIN incident i ON i.id = e.incident_id"
 
-Plan = Generator[tuple[str, tuple], list, object]
+Result = TypeVar("Result")
+Plan = Generator[tuple[str, tuple], list, Result]  # yields (query, arguments), is sent the rows, returns the result
 
 
 def row_event(row: tuple) -> Event:
@@ -44,11 +46,11 @@ class Opening:
 
 
 def tail_fold(incident_id: int, raw: bytes | None, version: int | None, last_id: int,
-              levers: tuple[str, ...] = LEVERS) -> Plan:
+              levers: tuple[str, ...] = LEVERS) -> Plan[IncidentState]:
     """The state after every event: the stored one (when it is of this fold) plus what came after
     it, read CHUNK events at a time and not kept (a rebuild of a long log stays small)."""
     usable = raw is not None and version == FOLD_VERSION
-    state = summary.decode(raw, levers) if usable else fold([], levers)
+    state = summary.decode(raw, levers) if raw is not None and usable else fold([], levers)
     after = last_id if usable else 0
     while True:
         rows = yield (f"{SELECT} WHERE e.incident_id = ? AND e.id > ? ORDER BY e.id LIMIT ?", (incident_id, after, CHUNK))
@@ -60,7 +62,7 @@ def tail_fold(incident_id: int, raw: bytes | None, version: int | None, last_id:
         after = rows[-1][0]
 
 
-def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True) -> Plan:
+def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True) -> Plan[Opening | None]:
     """An incident to show: None when there is no such incident. `summaries` is False for a
     database from before them (read-only): its log is folded whole."""
     found = yield ("SELECT id FROM incident WHERE code = ?", (code,))
@@ -83,7 +85,7 @@ def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True)
 
 
 def page(code: str, *, after: int | None = None, before: int | None = None, index: int | None = None,
-         near: tuple[int, int] = (-1, 0), limit: int = RECENT) -> Plan:
+         near: tuple[int, int] = (-1, 0), limit: int = RECENT) -> Plan[list[Event]]:
     """A window of the timeline, in log order: the events after an id or before one (keyset, as
     the person scrolls on), or from a position (a jump: home, end, the scroll bar). A jump counts
     from `near`, an event whose position and id are known ((-1, 0): before the first), in the
@@ -140,7 +142,7 @@ ORDER BY i.id DESC
 """
 
 
-def open_codes(summaries: bool = True) -> Plan:
+def open_codes(summaries: bool = True) -> Plan[list[str]]:
     """The open incidents' codes, newest first: from the summaries when they are all fresh (a
     log of a million events is not read to find it has no resolve in it)."""
     if summaries and all_fresh((yield (FRESHNESS, (FOLD_VERSION,)))):
@@ -151,7 +153,7 @@ def open_codes(summaries: bool = True) -> Plan:
     return [code for (code,) in rows]
 
 
-def run(db, plan: Plan):
+def run(db, plan: Plan[Result]) -> Result:
     """Carry a plan out on a sqlite3 connection."""
     try:
         query = next(plan)
@@ -167,4 +169,5 @@ def current(codes: list[str], preferred: str | None = None) -> str | None:
     if preferred in codes:
         return preferred
     real = [code for code in codes if not is_drill(code)]
-    return (real or codes or [None])[0]
+    found = real or codes
+    return found[0] if found else None

@@ -14,7 +14,14 @@ from warroom.domain.model import LEVERS
 from warroom.store import reading
 from warroom.store.base import EventStore
 from warroom.store.files import (
-    BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, describe_sqlite_error, identity, prepare_file, read_uri, writable,
+    BUSY_TIMEOUT_MS,
+    SQLITE_HEADER,
+    StoreError,
+    describe_sqlite_error,
+    identity,
+    prepare_file,
+    read_uri,
+    writable,
 )
 from warroom.store.reading import Opening
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION, TABLE_COLUMNS, check_version
@@ -70,10 +77,10 @@ class SqliteStore(EventStore):
         super().__init__(str(path), read_only)
         self.path, self._db = path, db
         self._identity = identity(path)
-        self._signature: list | None = None
+        self._signature: list[int | None] | None = None
 
     @classmethod
-    async def open(cls, path: Path | str, read_only: bool = False) -> "SqliteStore":
+    async def open(cls, path: Path | str, read_only: bool = False) -> SqliteStore:
         """Open (creating it if need be) the database. Read-only when asked, or when the file
         cannot be written: then it can be read and reviewed, and every append is refused."""
         path = Path(path).expanduser()
@@ -151,7 +158,7 @@ class SqliteStore(EventStore):
         """Cheap change detection for followers: has any process committed since the last call?
         A commit in WAL mode always touches the -wal file (or the file itself after a
         checkpoint), so two stat calls answer without a query or a thread hop."""
-        signature = []
+        signature: list[int | None] = []
         for suffix in ("", "-wal"):
             try:
                 found = Path(f"{self.path}{suffix}").stat()

@@ -78,12 +78,12 @@ LIMIT ?
 FIND_COUNT = "SELECT count(*) FROM summary WHERE instr(searched, ?) > 0"
 
 
-def searched(summary: "Summary | IncidentState") -> str:
+def searched(summary: Summary | IncidentState) -> str:
     """What a search looks in: the code, title and service, case-folded."""
     return f"{summary.code} {summary.title} {summary.service}".casefold()
 
 
-def ordered(summaries: list["Summary"]) -> list["Summary"]:
+def ordered(summaries: list[Summary]) -> list[Summary]:
     """Open ones first, then by detection, newest first: FIND's order."""
     return sorted(summaries, key=lambda s: (s.resolved, -(s.detected.timestamp() if s.detected else 0)))
 
@@ -113,7 +113,7 @@ class Summary:
         return self.resolved_at if self.resolved_at is not None and self.resolved_at <= now else now
 
     @classmethod
-    def of(cls, state: IncidentState) -> "Summary":
+    def of(cls, state: IncidentState) -> Summary:
         return cls(state.code, state.title, state.severity, state.status, state.service, state.impact,
                    state.detected, state.milestone(RESOLVED))
 
@@ -125,7 +125,7 @@ def encode(state: IncidentState) -> bytes:
 
 def decode(raw: bytes, levers: tuple[str, ...] = LEVERS) -> IncidentState:
     state = _DECODER.decode(raw)
-    for lever, name in zip(state.levers, levers):
+    for lever, name in zip(state.levers, levers, strict=False):
         lever.name = name  # the team's names for the levers, from its config
     return state
 

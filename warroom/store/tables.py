@@ -44,7 +44,7 @@ TABLE_COLUMNS = ("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_i
                  "WHERE m.type = 'table' AND m.name IN ('incident', 'event')")
 
 
-def check_version(path: Path, version: int, tables: int, columns: list[tuple[str, str]] = ()) -> None:
+def check_version(path: Path, version: int, tables: int, columns: list[tuple[str, str]] | tuple[()] = ()) -> None:
     """Refuse, before anything is changed in it, a file that is not a warroom database of a
     version this warroom knows (another program's tables, even named like ours, included)."""
     if version > SCHEMA_VERSION:
