@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
+from helpers import missing
 
 
 def _free_port() -> int:
@@ -25,7 +25,7 @@ def _free_port() -> int:
 def _binary() -> str:
     found = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
     if not found:
-        pytest.fail("Alertmanager is not installed: Debian's prometheus-alertmanager (.ci/run installs it)")
+        missing("Alertmanager", "Debian's prometheus-alertmanager")
     return found
 
 

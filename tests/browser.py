@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from helpers import missing
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -18,7 +18,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        pytest.fail("Chromium is not installed: Debian's chromium (.ci/run installs it)")
+        missing("Chromium", "Debian's chromium")
     return found
 
 

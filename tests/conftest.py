@@ -24,6 +24,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("WARROOM_NAME", "alice")
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("WARROOM_NOW", raising=False)
+    monkeypatch.delenv("WARROOM_NOW_FILE", raising=False)
     monkeypatch.delenv("WARROOM_CONFIG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TMUX", raising=False)

@@ -111,3 +111,34 @@ def db_rows(path: Path, sql: str = "SELECT role, kind, payload FROM event ORDER 
 
     with sqlite3.connect(path) as raw:
         return raw.execute(sql).fetchall()
+
+
+class MovingTime:
+    """The time an installed console runs on, moved by the test (`WARROOM_NOW_FILE`), so a
+    test never waits on the real clock for a deadline or an inject."""
+
+    def __init__(self, folder: Path, start: datetime | None = None) -> None:
+        self.path = folder / "now"
+        self.moment = start or datetime.now(UTC)
+        self._write()
+
+    def env(self) -> dict[str, str]:
+        return {"WARROOM_NOW_FILE": str(self.path)}
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+        self._write()
+
+    def _write(self) -> None:
+        beside = self.path.with_suffix(".new")
+        beside.write_text(self.moment.isoformat())
+        beside.replace(self.path)  # whole or not at all: the console never reads half a time
+
+
+def missing(program: str, how: str) -> None:
+    """A system program a test needs is not installed: on a developer's machine the test is
+    skipped with the reason; under CI (CI=true) the run fails, since .ci/run installs it."""
+    why = f"{program} is not installed: {how} (.ci/run installs it)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(why)
+    pytest.skip(why)

@@ -10,13 +10,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from helpers import missing
+
 USER = "nobody"  # PostgreSQL refuses to run as root; the tests may be root (CI is)
 
 
 def _bin(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None)
     if not found:
-        raise RuntimeError(f"{name} not found: install Debian's postgresql package (.ci/run does)")
+        missing(f"PostgreSQL's {name}", "Debian's postgresql")
     return str(found)
 
 

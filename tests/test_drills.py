@@ -216,10 +216,24 @@ def _client_notice(pane, switch: bool = False) -> None:
     pane.wait_for("✔ client notice")
 
 
-def _play_jwt_outage(pane, late_notice: bool = False, out_of_order: bool = False) -> int:
+def _until(pane, moving, text: str, step: float = 3.0, seconds: float = 120) -> str:
+    """Move the drill's time on (`step` real seconds a go, each 10 × as much drill time at
+    --speed 10) until `text` is on screen: the time is moved, never waited for."""
+    import time
+
+    end = time.monotonic() + seconds
+    while text not in (screen := pane.screen()):
+        assert time.monotonic() < end, f"{text!r} never showed; the pane shows:\n{screen}"
+        moving.advance(seconds=step)
+        time.sleep(0.3)  # (the console looks at its clock four times a second)
+    return screen
+
+
+def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool = False) -> int:
     """The seed's JWT outage, played in the installed console with real keys: what the
-    scorecard says at the end. `late_notice`: the client notice waits until after its
-    deadline; `out_of_order`: the migration rollback is pulled first (with a reason)."""
+    scorecard says at the end. `moving`: the time the console runs on, which this moves on
+    when it waits for an inject or a deadline. `late_notice`: the client notice waits until
+    after its deadline; `out_of_order`: the migration rollback is pulled first (with a reason)."""
     import re as pattern
 
     pane.wait_for("DRILL: jwt-outage")
@@ -242,7 +256,7 @@ def _play_jwt_outage(pane, late_notice: bool = False, out_of_order: bool = False
     pane.wait_for("✔ notify engineering manager + PM")
     if not late_notice:
         _client_notice(pane)
-    pane.wait_for("since lever 1 (feature flag off)", 60)
+    _until(pane, moving, "since lever 1 (feature flag off)")
     pane.keys("1")
     pane.wait_for("Switch to the commander hat first?")
     pane.keys("Enter")
@@ -251,12 +265,12 @@ def _play_jwt_outage(pane, late_notice: bool = False, out_of_order: bool = False
     pane.wait_for("[1] ✘ feature flag off")
     pane.keys("2")
     pane.wait_for("[2] ▶ deploy rollback")
-    pane.wait_for("since lever 2 (deploy rollback)", 60)
+    _until(pane, moving, "since lever 2 (deploy rollback)")
     pane.keys("2")
     pane.wait_for("Did it work?")
     pane.keys("e")
     pane.wait_for("[2] ✔ deploy rollback")
-    pane.wait_for("finding: 401s begin exactly", 120)
+    _until(pane, moving, "finding: 401s begin exactly")
     pane.keys("a")
     pane.wait_for("acknowledged finding #1")
     pane.keys("r")
@@ -272,7 +286,7 @@ def _play_jwt_outage(pane, late_notice: bool = False, out_of_order: bool = False
     pane.keys("Escape")
     _gone(pane, "Resolution path")
     if late_notice:  # the notice forgotten until the countdown turned: late, and only that
-        pane.wait_for("⚠ OVERDUE  client notice", 120)
+        _until(pane, moving, "⚠ OVERDUE  client notice")
         _client_notice(pane, switch=True)
     pane.keys("o")
     if late_notice:
@@ -297,33 +311,39 @@ def _play_jwt_outage(pane, late_notice: bool = False, out_of_order: bool = False
 
 
 @pytest.mark.e2e
-def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file):
+def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file, tmp_path):
+    from helpers import MovingTime
     from tmux import Pane
 
-    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC"}, size=(140, 44), unset=("WARROOM_NOW",))
+    moving = MovingTime(tmp_path)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", **moving.env()}, size=(140, 44),
+                unset=("WARROOM_NOW",))
     try:
         pane.start("drill", "jwt-outage", "--speed", "10")
-        played = _play_jwt_outage(pane)
+        played = _play_jwt_outage(pane, moving)
     finally:
         pane.close()
     assert played >= 90
-    again = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": ""})
+    again = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": "", **moving.env()})
     assert again.returncode == 0 and f"score {played} / 100" in again.stdout
 
 
 @pytest.mark.e2e
-def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactly_those_points(db_file):
+def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactly_those_points(db_file, tmp_path):
+    from helpers import MovingTime
     from tmux import Pane
 
     from warroom.domain.scoring import COST
 
-    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC"}, size=(140, 44), unset=("WARROOM_NOW",))
+    moving = MovingTime(tmp_path)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", **moving.env()}, size=(140, 44),
+                unset=("WARROOM_NOW",))
     try:
         pane.start("drill", "jwt-outage", "--speed", "10")
-        played = _play_jwt_outage(pane, late_notice=True, out_of_order=True)
+        played = _play_jwt_outage(pane, moving, late_notice=True, out_of_order=True)
     finally:
         pane.close()
-    card = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": ""}).stdout
+    card = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": "", **moving.env()}).stdout
     assert f"score {played} / 100" in card
     assert "−10  levers in order: 1 lever(s) pulled out of order" in card
     assert "−5  on time: client notice: late by" in card

@@ -61,3 +61,16 @@ def test_every_package_folder_is_listed_for_the_install():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "warroom").rglob("__init__.py")}
     assert found <= listed, f"not in pyproject.toml's packages: {sorted(found - listed)}"
+
+
+def test_a_missing_system_program_skips_with_its_reason_but_fails_under_ci(monkeypatch):
+    import pytest
+    from _pytest.outcomes import Failed, Skipped
+    from helpers import missing
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(Skipped, match="tmux is not installed: Debian's tmux"):
+        missing("tmux", "Debian's tmux")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(Failed, match="tmux is not installed"):
+        missing("tmux", "Debian's tmux")

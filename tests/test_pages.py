@@ -200,9 +200,10 @@ def test_the_real_alertmanager_pages_warroom(db_file):
     Alertmanager sends is recorded, and the incident stays open for the commander."""
     from datetime import datetime, timedelta
 
-    from alerting import Alertmanager
+    from alerting import Alertmanager, _binary
     from pages import wait_until
 
+    _binary()  # before anything starts: a missing Alertmanager leaves no receiver behind
     receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_RECEIVE_TOKEN": "am-token"})
     manager = Alertmanager(f"{receiver.url}/alertmanager", token="am-token")
     try:

@@ -207,16 +207,18 @@ def test_connections_past_the_ceiling_are_answered_503_and_pages_still_get_in(db
     started = Receiver({"WARROOM_DB": str(db_file), "WARROOM_RECEIVE_TOKEN": TOKEN, "WARROOM_RECEIVE_MAX_CONNECTIONS": "20"})
     held = []
     try:
-        for _ in range(20):
-            held.append(socket.create_connection(("127.0.0.1", started.port)))
-        answers = [raw_request(started.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=5)
-                   for _ in range(30)]
-        assert any(a.startswith(b"HTTP/1.1 503") for a in answers)
+        try:
+            for _ in range(20):
+                held.append(socket.create_connection(("127.0.0.1", started.port)))
+            answers = [raw_request(started.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=5)
+                       for _ in range(30)]
+            assert any(a.startswith(b"HTTP/1.1 503") for a in answers)
+        finally:
+            for conn in held:
+                conn.close()
+        wait_until(lambda: started.post("/alertmanager", alertmanager(), bearer())[0] == 200, "a page taken again")
     finally:
-        for conn in held:
-            conn.close()
-    wait_until(lambda: started.post("/alertmanager", alertmanager(), bearer())[0] == 200, "a page taken again")
-    log = started.stop()
+        log = started.stop()  # stopped on every path
     assert "too many connections" in log
     assert log.count("too many connections") < 5  # rate-limited: one line for many refusals
     assert "Traceback" not in log

@@ -10,14 +10,13 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-from helpers import warroom_exe
+from helpers import missing, warroom_exe
 
 
 class Pane:
     def __init__(self, env: dict[str, str], size: tuple[int, int] = (100, 30), unset: tuple[str, ...] = ()) -> None:
         if shutil.which("tmux") is None:
-            pytest.fail("tmux is not installed (.ci/run installs it)")
+            missing("tmux", "Debian's tmux")
         self.socket = f"warroom-test-{uuid.uuid4().hex[:8]}"
         self.env = env
         self.size = size

@@ -41,8 +41,16 @@ def actor_name(configured: str = "") -> str:
 
 def system_clock() -> datetime:
     """The one clock every component takes its time from. `WARROOM_NOW` (ISO 8601) freezes it,
-    for tests and rehearsals."""
-    frozen = os.environ.get("WARROOM_NOW")
+    for tests and rehearsals; `WARROOM_NOW_FILE` names a file holding that time, read at each
+    call, so a test can move the time of a running console (a drill's clock runs on it too)."""
+    moving = os.environ.get("WARROOM_NOW_FILE")
+    if moving:
+        try:
+            frozen = Path(moving).read_text().strip()
+        except OSError:
+            frozen = ""
+    else:
+        frozen = os.environ.get("WARROOM_NOW", "")
     if frozen:
         moment = datetime.fromisoformat(frozen)
         return (moment if moment.tzinfo else moment.astimezone()).astimezone(UTC)
