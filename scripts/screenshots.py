@@ -79,7 +79,7 @@ async def shoot(name: str, actor: str, minute: float, size: tuple[int, int], sto
 
 
 async def shoot_demo(name: str, size: tuple[int, int]) -> None:
-    from warroom.demo import write_demo
+    from warroom.drills.demo import write_demo
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.db"
@@ -153,7 +153,7 @@ async def shoot_status_page(name: str) -> None:
 async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
     """The scorecard of the seed's JWT outage played as a drill (the demo's moves, one of them
     late), as it shows when the drill is resolved."""
-    import warroom.demo as demo
+    import warroom.drills.demo as demo
     from warroom.drills.scenario import find
 
     scenario = find("jwt-outage")

@@ -8,7 +8,7 @@ import pytest
 from helpers import Book, Clock, at, db_rows, seed
 from test_console import act, settle
 
-from warroom import clipboard
+from warroom.console import clipboard
 from warroom.console.dialogs import Ask, Confirm, ShowText
 from warroom.console.launch import make_app
 from warroom.domain import actions

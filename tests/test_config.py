@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warroom.config import THEMES, Config, ConfigError, load, parse
-from warroom.config_text import render
+from warroom.config.text import render
 from warroom.domain.playbook import Playbook
 
 
@@ -245,7 +245,7 @@ def test_any_text_gives_a_config_or_a_config_error_never_a_crash(text):
 
 
 def test_render_escapes_what_a_toml_string_cannot_hold_raw():
-    from warroom.config_text import toml_string
+    from warroom.config.text import toml_string
 
     for text in ['say "hi"', "back\\slash", "tab\there", "two\nlines", 'ends with "', "del\x7f", "emoji 🔥 and ‮rtl"]:
         assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 import pytest
 from helpers import at
 
-from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
 from warroom.domain.model import Event
 from warroom.domain.schema import SchemaError
+from warroom.drills.demo import write_demo
 from warroom.service import Service
 from warroom.store import StoreError, open_store
 

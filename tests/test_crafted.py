@@ -199,7 +199,8 @@ def _crash_log(line: str):
 
 
 def test_an_unforeseen_cli_error_is_one_line_and_a_private_crash_log(db_file, capsys, monkeypatch):
-    from warroom import cli, report
+    from warroom import cli
+    from warroom.reports import terminal as report
 
     assert run_cli("declare", "x", now=T0).returncode == 0
     monkeypatch.setattr(report, "list_row", lambda *a: (_ for _ in ()).throw(RuntimeError("injected [red]x\x1b[0m")))
@@ -244,7 +245,7 @@ def test_config_and_state_files_are_private(tmp_path):
     assert done.returncode == 0, done.stderr
     config = home / "config" / "warroom" / "config.toml"
     assert (config.stat().st_mode & 0o777, config.parent.stat().st_mode & 0o777) == (0o600, 0o700)
-    from warroom.settings import remember_worked, state_dir
+    from warroom.config.environment import remember_worked, state_dir
     remember_worked(tmp_path / "x.db", "INC-1")
     [worked] = list(state_dir().glob("worked-*"))
     assert (worked.stat().st_mode & 0o777, worked.parent.stat().st_mode & 0o777) == (0o600, 0o700)

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from helpers import Clock, at, run_cli
 
-from warroom.demo import STORY, write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
 from warroom.domain.model import Event
 from warroom.domain.scoring import COST, score
 from warroom.drills import injects
 from warroom.drills.clock import DrillClock
+from warroom.drills.demo import STORY, write_demo
 from warroom.drills.scenario import ScenarioError, available, find, parse
 from warroom.service import Service
 from warroom.store import Store
@@ -26,7 +26,7 @@ SEED_TARGETS = {"identify": timedelta(minutes=8), "fix": timedelta(minutes=5), "
 
 async def played(db_file, story=STORY):
     """The seed's JWT outage played as `story` says (the demo: played well)."""
-    import warroom.demo as demo
+    import warroom.drills.demo as demo
 
     original, demo.STORY = demo.STORY, story
     try:
@@ -287,6 +287,7 @@ def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool
     _gone(pane, "Resolution path")
     if late_notice:  # the notice forgotten until the countdown turned: late, and only that
         _until(pane, moving, "⚠ OVERDUE  client notice")
+        moving.advance(seconds=6)  # a minute past it on the drill's clock: late, not at the very second
         _client_notice(pane, switch=True)
     pane.keys("o")
     if late_notice:

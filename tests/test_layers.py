@@ -14,7 +14,7 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
 @pytest.mark.parametrize("module, forbidden", [
     *[(m, ("textual", "aiosqlite", "sqlite3", "rich")) for m in PURE],
     ("warroom.store", ("textual", "rich", "psycopg")),  # psycopg only when a server is opened
-    ("warroom.report", ("textual",)),
+    ("warroom.reports.terminal", ("textual",)),
     ("warroom.cli", ("textual", "aiohttp")),  # aiohttp only for `warroom receive`
     ("warroom.integrations.alerts", ("textual", "aiohttp", "aiosqlite")),
     ("warroom.integrations.webhooks", ("textual", "aiohttp")),  # aiohttp only once it delivers
@@ -23,8 +23,8 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     ("warroom.drills.scenario", ("textual", "aiosqlite")),
     ("warroom.console.app", ("aiohttp", "psycopg")),  # the console pays for neither until it needs them
     ("warroom.config", ("textual", "aiosqlite", "tomllib")),  # tomllib only once there is a file to read
-    ("warroom.config_text", ("textual", "aiosqlite")),
-    ("warroom.transfer", ("textual", "aiosqlite")),
+    ("warroom.config.text", ("textual", "aiosqlite")),
+    ("warroom.moving.exports", ("textual", "aiosqlite")),
 ])
 
 def test_module_does_not_pull_in(module, forbidden, tmp_path):

@@ -61,16 +61,21 @@ def post(app, name: str) -> None:
 
 
 async def quiet(pilot) -> None:
-    """Close every question and let each flow finish: then the state can be compared."""
+    """Close every question and let each flow finish: then the state can be compared. Quiet
+    means three looks in a row with no question open, no worker running and no message waiting
+    (a key's flow reaches the app as a message: it may still be on its way)."""
     app = pilot.app
-    for _ in range(60):
+    calm = 0
+    for _ in range(200):
         while len(app.screen_stack) > 1:
             app.screen.dismiss(None)
             await pilot.pause(0.01)
+        await pilot.pause()  # every message waiting is handled
         busy = [w for w in app.workers if not w.is_finished]
-        if not busy and len(app.screen_stack) == 1:
+        calm = calm + 1 if not busy and len(app.screen_stack) == 1 else 0
+        if calm == 3:
             break
-        await pilot.pause(0.02)
+        await pilot.pause(0.03)
     await pilot.pause(0.05)
 
 

@@ -165,9 +165,10 @@ async def test_the_start_screen_lists_the_newest_50_real_incidents_and_typing_fi
 def test_demo_opens_the_incident_it_wrote_not_the_newest(monkeypatch, db_file):
     """On a shared database another incident may be declared between the demo's writing and
     its console opening: the console opens the demo's own code."""
-    from warroom import cli, demo
+    from warroom import cli
     from warroom.console import launch
     from warroom.domain import actions
+    from warroom.drills import demo
 
     written = demo.write_demo
 

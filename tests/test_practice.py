@@ -11,7 +11,6 @@ from test_console import act, settle
 
 from warroom.console.dialogs import Ask, Confirm, Help, ShowText
 from warroom.console.launch import make_app
-from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason
 from warroom.domain.model import (
@@ -26,6 +25,7 @@ from warroom.domain.model import (
 )
 from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE, deadlines
 from warroom.domain.templates import TEMPLATES, message
+from warroom.drills.demo import write_demo
 from warroom.service import Service
 from warroom.store import Store
 
@@ -121,7 +121,7 @@ def test_a_late_client_notice_reads_late_in_the_pane_show_and_export(db_file):
 def test_a_deadline_never_met_reads_missed_once_resolved():
     book = Book(impact="logins")
     book.do(actions.resolve, "alice", at(20), override="false alarm")
-    from warroom.postmortem import markdown
+    from warroom.reports.postmortem import markdown
     md = markdown(book.state, at(21))
     assert "| notify engineering manager + PM | 03:15:00 UTC (T+15:00) | — | missed |" in md
     assert "| team assembled if unresolved | 03:30:00 UTC (T+30:00) | — | not needed (resolved before it) |" in md

@@ -75,7 +75,7 @@ def incidents(draw):
 
 
 def export_of(book) -> dict:
-    from warroom.report import export_json
+    from warroom.reports.terminal import export_json
 
     return export_json(book.state)
 
@@ -122,7 +122,7 @@ def test_the_console_draws_any_importable_incident_without_a_raw_control_charact
     async def show():
         store = await Store.open(db)
         exported = export_of(book)
-        from warroom.transfer import read_export
+        from warroom.moving.exports import read_export
         incoming = read_export(json.dumps(exported).encode(), "generated")
         await store.import_incident(incoming.code, incoming.events)
         await store.close()

@@ -9,7 +9,6 @@ from test_console import act, settle
 
 from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
-from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.model import (
     RULE_FLAG_AFTER_FIX,
@@ -20,7 +19,8 @@ from warroom.domain.model import (
     STEP_SOAK,
     STEP_STAGING,
 )
-from warroom.postmortem import cell, markdown
+from warroom.drills.demo import write_demo
+from warroom.reports.postmortem import cell, markdown
 from warroom.service import Service
 from warroom.store import Store
 

@@ -6,9 +6,9 @@ import sqlite3
 
 from helpers import T0, at, run_cli
 
-from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
+from warroom.drills.demo import write_demo
 from warroom.service import Service
 from warroom.store import Store, summary
 

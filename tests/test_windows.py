@@ -15,10 +15,10 @@ from test_properties import incidents
 from warroom.console import timeline as timeline_module
 from warroom.console.launch import make_app
 from warroom.console.views import timeline_row
-from warroom.demo import write_demo
 from warroom.domain import actions
 from warroom.domain.incident import fold
 from warroom.domain.model import Event
+from warroom.drills.demo import write_demo
 from warroom.service import Service
 from warroom.store import Store, peek, summary
 from warroom.store.reading import RECENT

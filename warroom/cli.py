@@ -13,6 +13,7 @@ from typing import NoReturn
 from warroom import __version__
 from warroom.config import Config, ConfigError
 from warroom.config import load as load_config
+from warroom.config.environment import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
 from warroom.domain.model import HATS, is_drill
@@ -21,10 +22,9 @@ from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.drills.scenario import ScenarioError
 from warroom.integrations import BadPayload
+from warroom.moving.exports import ImportRefused, read_export
 from warroom.service import Service
-from warroom.settings import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
 from warroom.store import EventStore, StoreError, open_store, shown
-from warroom.transfer import ImportRefused, read_export
 
 EXAMPLES = """\
 examples:
@@ -221,7 +221,7 @@ def _read_import(name: str, what: str = "an export") -> tuple[bytes, str]:
 def _write_new(path: Path, text: str) -> None:
     """Create a file that is not there yet, with its folder; never over an existing one. Only
     its owner can read it (runbook commands and names can be sensitive)."""
-    from warroom.settings import write_private
+    from warroom.config.environment import write_private
 
     try:
         write_private(path, text, new=True)
@@ -237,7 +237,7 @@ async def _run(args: argparse.Namespace, out, config: Config) -> int:
     actor = actor_name(config.name)
     draft = incoming = page = settings = None  # what a command checked before the database is touched
     if args.command == "config":
-        from warroom.config_text import render
+        from warroom.config.text import render
 
         if args.init:
             _write_new(config.path, render(config, default=True))
@@ -296,7 +296,7 @@ async def _command(args: argparse.Namespace, service: Service, out, now, actor: 
                    page=None, settings=None) -> int:
     """The command itself, on an open store; every write through `service`. `draft`,
     `incoming`, `page`, `settings`: what was read and checked before the store was opened."""
-    from warroom import report
+    from warroom.reports import terminal as report
 
     store, config = service.store, service.config
     assert config is not None  # (a command always has one: the defaults when no file is found)
@@ -335,7 +335,7 @@ async def _command(args: argparse.Namespace, service: Service, out, now, actor: 
         await serve(Service(store, config, system_clock), settings, ready)
         return 0
     if args.command == "demo":
-        from warroom.demo import write_demo
+        from warroom.drills.demo import write_demo
 
         code = await write_demo(service, now)
         args.demo_code = code  # the console opens this one (not the newest: on a shared database it may be another's)
@@ -362,7 +362,7 @@ async def _command(args: argparse.Namespace, service: Service, out, now, actor: 
         json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
         print(file=out)
     elif args.command == "export":
-        from warroom.postmortem import markdown
+        from warroom.reports.postmortem import markdown
 
         out.write(markdown(state, now, book))
     return 0
@@ -370,7 +370,7 @@ async def _command(args: argparse.Namespace, service: Service, out, now, actor: 
 
 def _list(args: argparse.Namespace, states, now, out) -> int:
     """Open incidents first, then by detection, newest first; filtered, then cut at --limit."""
-    from warroom import report
+    from warroom.reports import terminal as report
     from warroom.store.summary import ordered
 
     since = parse_when(args.since, now) if args.since else None
@@ -454,7 +454,7 @@ async def _take_page(service: Service, page, out) -> int:
 
 
 async def _copy(source: Path | str, target: Path | str, out) -> int:
-    from warroom.moving import copy_all
+    from warroom.moving.copying import copy_all
 
     if not isinstance(target, str) and target.is_dir():
         raise StoreError(f"{target}: is a folder, not a database file")
@@ -499,7 +499,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _status(args: argparse.Namespace, out, config: Config) -> int:
     """`warroom status`, read synchronously: a tmux status bar runs it every few seconds."""
-    from warroom import report
+    from warroom.reports import terminal as report
     from warroom.store import peek
 
     path = _database(args, config)
@@ -624,7 +624,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as error:  # never a traceback: one line, and the details in a crash log
-        from warroom.settings import crash_line
+        from warroom.config.environment import crash_line
 
         print(crash_line(error), file=sys.stderr)
         return 1

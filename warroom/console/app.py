@@ -18,8 +18,9 @@ from textual.binding import Binding
 from textual.timer import Timer
 
 from warroom import styles  # type: ignore[attr-defined]  # (the top-level styles/ folder, mapped in by the build)
-from warroom.clipboard import copy, default_ways
 from warroom.config import Config
+from warroom.config.environment import remember_worked
+from warroom.console.clipboard import copy, default_ways
 from warroom.console.keys import KEYS
 from warroom.console.screen import ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
@@ -30,7 +31,6 @@ from warroom.domain.policy import OVERDUE
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
 from warroom.service import Service
-from warroom.settings import remember_worked
 from warroom.store import CommitUnknown, Conflict, EventStore, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
@@ -487,7 +487,7 @@ class WarroomApp(App[str | None]):
         """An error nobody foresaw ends the console as Textual would, but the traceback (with its
         local variables: incident text, names) goes to a crash log only its owner can read, and
         the person gets one line naming it (`run_console` prints it; exit status 1)."""
-        from warroom.settings import crash_line
+        from warroom.config.environment import crash_line
 
         self._return_code = 1
         if self._exception is None:  # the test pilot re-raises it, so tests still see it

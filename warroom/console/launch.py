@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 from warroom.config import Config
-from warroom.settings import UsageError, actor_name, fail, needs_terminal, system_clock, worked_incident
+from warroom.config.environment import UsageError, actor_name, fail, needs_terminal, system_clock, worked_incident
 from warroom.store import StoreError, peek
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from warroom.settings import system_clock
+from warroom.config.environment import system_clock
 
 BACK = timedelta(days=1)  # the drill's time starts this long before real time
 

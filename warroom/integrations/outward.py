@@ -16,7 +16,7 @@ AUTOMATIC_ACTOR = "warroom"  # who publishes when the matrix does
 
 
 def folder(config: Config) -> Path:
-    from warroom.settings import default_db_path
+    from warroom.config.environment import default_db_path
 
     chosen = config.status_page.folder
     return Path(chosen).expanduser() if chosen else default_db_path().parent / "status"
