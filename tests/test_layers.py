@@ -8,7 +8,7 @@ import pytest
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
         "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging", "warroom.domain.public",
-        "warroom.domain.announce", "warroom.domain.scoring"]
+        "warroom.domain.announce", "warroom.domain.scoring", "warroom.domain.errors"]
 
 
 @pytest.mark.parametrize("module, forbidden", [
@@ -81,3 +81,22 @@ def test_no_import_cycles_among_warroom_modules():
     for name in sorted(graph):
         if name not in done:
             visit(name)
+
+
+def test_every_error_warroom_refuses_with_is_one_root_the_cli_catches():
+    """The command line catches one type (and prints one line): each error warroom raises for
+    bad input, a rule or a database is a WarroomError."""
+    from warroom.config import ConfigError
+    from warroom.config.environment import UsageError
+    from warroom.domain.actions import RuleBroken
+    from warroom.domain.errors import WarroomError
+    from warroom.domain.schema import SchemaError
+    from warroom.domain.timefmt import TimeError
+    from warroom.drills.scenario import ScenarioError
+    from warroom.integrations import BadPayload
+    from warroom.moving.exports import ImportRefused
+    from warroom.store import CommitUnknown, Conflict, StoreError
+
+    for error in (ConfigError, UsageError, RuleBroken, SchemaError, TimeError, ScenarioError, BadPayload, ImportRefused,
+                  StoreError, CommitUnknown, Conflict):
+        assert issubclass(error, WarroomError), error

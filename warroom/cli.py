@@ -16,12 +16,10 @@ from warroom.config import load as load_config
 from warroom.config.environment import UsageError, actor_name, db_path, fail, needs_terminal, system_clock, worked_incident
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import HATS, is_drill
-from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
-from warroom.domain.timefmt import TimeError, parse_when
-from warroom.drills.scenario import ScenarioError
-from warroom.integrations import BadPayload
+from warroom.domain.timefmt import parse_when
 from warroom.moving.exports import ImportRefused, read_export
 from warroom.service import Service
 from warroom.store import EventStore, StoreError, open_store, shown
@@ -616,8 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(_database(args, config), code=args.demo_code, config=config,
                                **_alarms(args, config))
         return status
-    except (UsageError, RuleBroken, TimeError, StoreError, ConfigError, ImportRefused, SchemaError, BadPayload,
-            ScenarioError) as error:
+    except WarroomError as error:  # everything warroom refuses: one line, exit 2
         return fail(str(error))
     except KeyboardInterrupt:
         return 130

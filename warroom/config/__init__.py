@@ -16,6 +16,7 @@ from typing import Any
 
 import platformdirs
 
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import LEVERS, SEVERITIES
 from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY
 from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
@@ -46,7 +47,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-class ConfigError(Exception):
+class ConfigError(WarroomError):
     """One line: the file, the line or key, what was expected."""
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import platformdirs
 
+from warroom.domain.errors import WarroomError
+
 APP = "warroom"
 
 
@@ -126,7 +128,7 @@ def worked_incident(db: Path | str) -> str | None:
         return None
 
 
-class UsageError(Exception):
+class UsageError(WarroomError):
     """The command line itself is wrong (or the console was started where it cannot run)."""
 
 

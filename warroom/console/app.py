@@ -83,6 +83,8 @@ class WarroomApp(App[str | None]):
         self.crashed = ""  # the one line for an unforeseen error, once there was one
         self.opened = opened  # the incident read before start-up, for the first frame
         self.investigation: list[Event] = []  # the newest findings and hypotheses (the investigator's pane)
+        if opened is not None:  # held from the start, so the screen draws it in its very first frame
+            self.code, self.state, self.investigation = opened.code, opened.state, opened.investigation
         self._store_ready = asyncio.Event()
         self._follow_timer: Timer | None = None  # asks the store for news twice a second, unless it listens
         self._listening = False  # the store's notifications wake the console

@@ -64,7 +64,9 @@ class ConsoleScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.post_message(self.Ready())
+        if self.console.state.declared:  # the incident read before start-up: its top in the first frame
+            self.show([], reset=True, panes=False)
+        self.post_message(self.Ready())  # the app does the rest (the panes, the timers) right after
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < NARROW, "narrow")

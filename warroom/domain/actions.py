@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from warroom.domain.errors import WarroomError
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
     EFFECTIVE,
@@ -40,7 +41,7 @@ MAX_SERVICE = 80
 MAX_IMPACT = 1_000
 
 
-class RuleBroken(ValueError):
+class RuleBroken(WarroomError, ValueError):
     """The action breaks a rule of the practice; the message says which, for the person."""
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import (
     HATS,
     KINDS,
@@ -226,7 +227,7 @@ assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 _MOMENTS = {Kind.DECLARED: ("detected", "impact_started"), Kind.MILESTONE_SET: ("at",)}
 
 
-class SchemaError(ValueError):
+class SchemaError(WarroomError, ValueError):
     """An event that does not fit its kind's schema; the message names the field."""
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from warroom.domain.errors import WarroomError
+
 _RELATIVE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*(?:ago)?\s*$", re.I)
 
 
-class TimeError(ValueError):
+class TimeError(WarroomError, ValueError):
     """A time the person typed could not be understood."""
 
 

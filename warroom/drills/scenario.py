@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import SEVERITIES
 
 SHIPPED = Path(__file__).with_name("scenarios")
@@ -22,7 +23,7 @@ MAX_FILE = 256 * 1024  # a scenario is a page of TOML; a larger file is refused 
 MAX_INJECTS = 500
 
 
-class ScenarioError(ValueError):
+class ScenarioError(WarroomError, ValueError):
     """One line: the file, the key or line, what was expected."""
 
 

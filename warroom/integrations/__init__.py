@@ -2,6 +2,8 @@
 the domain's `Page`; `receiver` is `warroom receive`, the HTTP endpoint the alerting pages
 (aiohttp, imported by that command alone); `warroom alert FILE` takes the same from a file."""
 
+from warroom.domain.errors import WarroomError
 
-class BadPayload(ValueError):
+
+class BadPayload(WarroomError, ValueError):
     """Not a payload warroom reads: one line, for the sender's log and the person."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import HATS, KINDS, Event, Kind
 from warroom.domain.schema import SchemaError, check
 from warroom.domain.text import MAX_TEXT, clean_input
@@ -21,7 +22,7 @@ MAX_DEPTH = 6  # a payload nested deeper than any warroom writes
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}$")
 
 
-class ImportRefused(Exception):
+class ImportRefused(WarroomError):
     """The file cannot be imported; nothing was written."""
 
 

@@ -7,11 +7,13 @@ import os
 import sqlite3
 from pathlib import Path
 
+from warroom.domain.errors import WarroomError
+
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class StoreError(Exception):
+class StoreError(WarroomError):
     """The database cannot be used; the message says why, in one line, for the person."""
 
 
