@@ -74,7 +74,9 @@ def test_a_real_tmux_server_buffer_takes_the_text(monkeypatch):
         shown = subprocess.run(["tmux", "-L", socket, "show-buffer"], capture_output=True, text=True, check=True)
         assert shown.stdout == text
     finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        from tmux import kill_server
+
+        kill_server(socket)
 
 
 @pytest.fixture

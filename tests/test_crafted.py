@@ -169,7 +169,9 @@ def test_a_tmux_format_in_a_deadline_label_is_shown_not_run(db_file, tmp_path):
     try:
         shown = subprocess.run(["tmux", "-L", socket, "display-message", "-p", line], capture_output=True, text=True, check=True).stdout
     finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        from tmux import kill_server
+
+        kill_server(socket)
     assert "#[fg=red,bg=blue,blink]#{pane_current_path} #(id)" in shown  # literally, nothing expanded or run
 
 

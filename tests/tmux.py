@@ -13,6 +13,12 @@ from pathlib import Path
 from helpers import missing, warroom_exe
 
 
+def kill_server(socket: str) -> None:
+    """Stop a test's tmux server and remove its socket (a killed server can leave the file behind)."""
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=20)
+    Path(f"/tmp/tmux-{os.getuid()}/{socket}").unlink(missing_ok=True)
+
+
 class Pane:
     def __init__(self, env: dict[str, str], size: tuple[int, int] = (100, 30), unset: tuple[str, ...] = ()) -> None:
         if shutil.which("tmux") is None:
@@ -76,9 +82,7 @@ class Pane:
         return self.tmux("show-buffer", check=False)
 
     def close(self) -> None:
-        """Stop the server and remove its socket (a killed server can leave the file behind)."""
-        self.tmux("kill-server", check=False)
-        Path(f"/tmp/tmux-{os.getuid()}/{self.socket}").unlink(missing_ok=True)
+        kill_server(self.socket)
 
     def app_pid(self) -> int:
         """The warroom process running in the pane (the pane's shell's child)."""
