@@ -15,7 +15,9 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
     *[(m, ("textual", "aiosqlite", "sqlite3", "rich")) for m in PURE],
     ("warroom.store", ("textual", "rich", "psycopg")),  # psycopg only when a server is opened
     ("warroom.reports.terminal", ("textual",)),
-    ("warroom.cli", ("textual", "aiohttp")),  # aiohttp only for `warroom receive`
+    ("warroom.cli", ("textual", "aiohttp", "warroom.cli.commands.drill", "warroom.service")),  # a command's module when it runs
+    ("warroom.cli.commands.status", ("textual", "aiohttp", "psycopg", "warroom.service", "warroom.console.app",
+                                     "warroom.integrations")),  # the status line: what its line needs, no more
     ("warroom.integrations.alerts", ("textual", "aiohttp", "aiosqlite")),
     ("warroom.integrations.webhooks", ("textual", "aiohttp")),  # aiohttp only once it delivers
     ("warroom.integrations.statuspage", ("textual", "aiohttp")),

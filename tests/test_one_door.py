@@ -180,7 +180,9 @@ def test_demo_opens_the_incident_it_wrote_not_the_newest(monkeypatch, db_file):
     opened = []
     monkeypatch.setattr(demo, "write_demo", and_another_meanwhile)
     monkeypatch.setattr(launch, "run_console", lambda path, code=None, **options: opened.append(code) or 0)
-    monkeypatch.setattr(cli, "needs_terminal", lambda: None)
+    from warroom.cli.commands import demo as demo_command
+
+    monkeypatch.setattr(demo_command, "needs_terminal", lambda: None)
     assert cli.main(["demo"]) == 0
     assert opened == ["INC-1"]
     assert [c for (c,) in db_rows(db_file, "SELECT code FROM incident ORDER BY id")] == ["INC-1", "INC-2"]

@@ -1,0 +1,174 @@
+"""The command line's arguments: every subcommand's, in one parser that imports nothing heavy
+(a command's own module is imported only when it runs)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from warroom import __version__
+from warroom.config.environment import UsageError
+from warroom.domain.model import HATS
+from warroom.domain.text import one_line
+
+EXAMPLES = """\
+examples:
+  warroom                                   open the console on the open incident
+  warroom declare "Login fails with 401" --detected 5m --impact "logins for all users"
+  warroom log "rolled back web to v142" --as commander
+  warroom list
+  warroom show INC-1
+  warroom export INC-1 > postmortem.md        a postmortem draft in Markdown
+  warroom export INC-1 --format json > inc-1.json
+  warroom followup INC-1 "add a smoke test" --owner bob
+  warroom demo                              replay the seed's JWT outage and open it
+  warroom status --tmux                     one line for the tmux status bar
+  warroom import inc-1.json                 bring an exported incident into this database
+  warroom copy --to postgresql://db/warroom  every incident into another database (or back)
+  warroom receive                           receive pages from Alertmanager and PagerDuty on 127.0.0.1:9095
+  warroom alert page.json                   take one page (a webhook body) from a file
+  warroom publish --dir /var/www/status     write the public status page (P0 and P1, public words only)
+  warroom deliver                           send the webhooks' messages that are due (for cron)
+  warroom drill jwt-outage --speed 10       practise: a drill in the console on a fast clock, scored
+  warroom config --init                     write a commented config file to start from
+  warroom config                            where the config is, and what is in effect
+
+files: the database is WARROOM_DB or --db (default: the user data folder); the config is
+WARROOM_CONFIG or --config (default: config.toml in the user config folder); your name on
+the timeline is WARROOM_NAME, else the config's name, else your login name.
+"""
+
+
+LIST_LIMIT = 50
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1,000,000, got {one_line(text, 20)!r}")
+    return int(text)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, status 2, no usage dump
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def parser() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the database file (env WARROOM_DB; default in the user data folder)")
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the config file (env WARROOM_CONFIG; default config.toml in the user config folder)")
+    parser = Parser(prog="warroom", description="A war-room console for the person on call.",
+                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+    parser.add_argument("--version", action="version", version=f"warroom {__version__}")
+    parser.add_argument("--read-only", action="store_true", help="console: open the database read-only (a review or a copy)")
+    parser.add_argument("--no-bell", action="store_true", help="console: no terminal bell when a deadline passes")
+    parser.add_argument("--no-alerts", action="store_true", help="console: no notification when a deadline passes")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("declare", parents=[common], help="declare an incident",
+                       epilog='example: warroom declare "Checkout 500s" --severity P0 --detected 2m --impact-started 6m '
+                              '--impact "checkout for every shopper"')
+    p.add_argument("title")
+    p.add_argument("--severity", default="P1", metavar="P0..P3", help="default P1, as on the start screen")
+    p.add_argument("--impact", default="", metavar="TEXT", help="who or what is affected, as the client notice will say it")
+    p.add_argument("--detected", metavar="WHEN", help="when the page arrived: ISO 8601 or a span ago (5m, 90s); default now")
+    p.add_argument("--impact-started", metavar="WHEN", help="when impact began, if known (back-dated)")
+    p.add_argument("--service", default="", help="the service affected")
+
+    p = sub.add_parser("log", parents=[common], help="add a note to the timeline",
+                       epilog='example: warroom log "error rate back to baseline" --as investigator')
+    p.add_argument("text")
+    p.add_argument("--as", dest="hat", metavar="HAT", help=f"the hat to write as: {', '.join(HATS)} (default: the one you wear)")
+    p.add_argument("--incident", metavar="CODE", help="default: the most recent open incident")
+
+    p = sub.add_parser("list", parents=[common], help="list incidents: open ones first, then newest first",
+                       epilog="examples:\n  warroom list --open\n  warroom list --since 7d --limit 100\n"
+                              "  warroom list --format json > incidents.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--open", action="store_true", help="only incidents not resolved")
+    p.add_argument("--since", metavar="WHEN", help="only incidents detected since then: a span ago (7d, 12h, 90m) or a time")
+    p.add_argument("--limit", metavar="N", type=_count, default=LIST_LIMIT,
+                   help=f"at most N rows (default {LIST_LIMIT}); it says how many more there are")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per incident")
+    p.add_argument("--drills", action="store_true", help="the drills instead (practice incidents, DRILL-n, never listed with real ones)")
+
+    p = sub.add_parser("show", parents=[common], help="show an incident in full", epilog="example: warroom show INC-3")
+    p.add_argument("code", nargs="?", metavar="CODE")
+
+    p = sub.add_parser("export", parents=[common], help="export an incident",
+                       epilog="examples:\n  warroom export INC-3 > postmortem-inc-3.md\n  warroom export INC-3 --format json > inc-3.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("code", nargs="?", metavar="CODE")
+    p.add_argument("--format", choices=("md", "json"), default="md",
+                   help="md: a postmortem draft (default); json: every event, exactly")
+
+    p = sub.add_parser("followup", parents=[common], help="add a follow-up (a prevention gap, a corrective action)",
+                       epilog='example: warroom followup INC-3 "add a token-compatibility smoke test" --owner bob --due 2026-12-04')
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("text")
+    p.add_argument("--owner", required=True, metavar="NAME")
+    p.add_argument("--due", default="", metavar="DATE")
+
+    p = sub.add_parser("demo", parents=[common], help="replay the seed's JWT outage into the database and open it",
+                       epilog="example: warroom demo --db /tmp/demo.db")
+    p.add_argument("--no-console", action="store_true", help="write the replay and print its code; do not open the console")
+
+    p = sub.add_parser("status", parents=[common], help="one line for a status bar",
+                       epilog="example, in ~/.tmux.conf (tmux needs the full path of the warroom you installed):\n"
+                              "  set -g status-right '#(~/warroom/.venv/bin/warroom status --tmux) %H:%M'\n"
+                              "  set -g status-interval 5",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--tmux", action="store_true",
+                   help="with tmux colour codes (none under NO_COLOR); prints nothing when no incident is open")
+
+    p = sub.add_parser("import", parents=[common], help="bring in an incident that 'export --format json' wrote",
+                       epilog="example: warroom import inc-3.json --db ~/team.db   (importing it again adds nothing)")
+    p.add_argument("file", metavar="FILE", help="the JSON export, or - for standard input")
+
+    p = sub.add_parser("receive", parents=[common], help="receive pages: Alertmanager and PagerDuty webhooks open or join incidents",
+                       epilog="examples:\n  warroom receive                          on 127.0.0.1:9095 (the config's [receive] listen)\n"
+                              "  WARROOM_RECEIVE_TOKEN=… warroom receive --listen 0.0.0.0:9095\n"
+                              "endpoints: POST /alertmanager, POST /pagerduty, GET /healthz",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--listen", metavar="HOST:PORT", help="where to listen (default: the config's, else 127.0.0.1:9095)")
+
+    p = sub.add_parser("alert", parents=[common], help="take one page from a file: what receive takes over HTTP",
+                       epilog="example: warroom alert page.json   (an Alertmanager or PagerDuty webhook body; - reads stdin)")
+    p.add_argument("file", metavar="FILE", help="the webhook's JSON body, or - for standard input")
+
+    p = sub.add_parser("publish", parents=[common], help="write the public status page (index.html, status.json, feed.xml)",
+                       epilog="example: warroom publish --dir /var/www/status   (P0 and P1 incidents, in public words only)")
+    p.add_argument("--dir", metavar="FOLDER", help="where to write it (default: the config's [status_page] folder, "
+                                                      "else status/ beside the database in the user data folder)")
+
+    p = sub.add_parser("deliver", parents=[common], help="send the webhooks' messages that are due, once (for cron)",
+                       epilog="example, in a crontab:  * * * * * warroom deliver --quiet")
+    p.add_argument("--quiet", action="store_true", help="print nothing when all went well")
+
+    p = sub.add_parser("drill", parents=[common], help="practise: a drill incident in the console, on a fast clock, scored",
+                       epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenario", nargs="?", default="jwt-outage", metavar="SCENARIO",
+                   help="a scenario's name (warroom drill --list) or a scenario file (default: jwt-outage)")
+    p.add_argument("--speed", type=float, default=1.0, metavar="N", help="incident minutes per real minute (default 1)")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="the scenarios there are")
+    what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
+
+    p = sub.add_parser("copy", parents=[common], help="copy every incident into another database (a file or a server)",
+                       epilog="examples:\n  warroom copy --to postgresql://alice@db.internal/warroom   (from the file in use)\n"
+                              "  warroom --db postgresql://alice@db.internal/warroom copy --to ~/incidents.db\n"
+                              "running it again adds nothing; an incident that went on adds its newer events",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--to", required=True, metavar="TARGET", help="the database to copy into: a file's path or a postgresql:// address")
+
+    p = sub.add_parser("config", parents=[common], help="print the config file's path and the settings in effect",
+                       epilog="examples:\n  warroom config --init      write the default file where warroom looks (then edit it)\n"
+                              "  warroom config --default > team.toml; warroom --config team.toml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--default", action="store_true", help="print a commented default config file to start from")
+    what.add_argument("--init", action="store_true", help="write that default file where warroom looks for it (never over a file)")
+    return parser

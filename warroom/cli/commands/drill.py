@@ -1,0 +1,77 @@
+"""`warroom drill`: the scenarios there are, a drill's scorecard, or a new drill in the console
+on a scaled clock (its incident declared through the service, once the scenario is valid)."""
+
+from __future__ import annotations
+
+from warroom.cli.common import alarms, database, must_exist
+from warroom.config.environment import UsageError, actor_name, needs_terminal
+from warroom.domain import actions
+from warroom.domain.actions import RuleBroken
+from warroom.domain.text import one_line
+from warroom.service import Service
+from warroom.store import open_store
+
+
+def run(args, config, out) -> int:
+    """`warroom drill`: the scenarios, a drill's scorecard, or a new drill in the console."""
+    import asyncio
+    from dataclasses import replace
+
+    from warroom.drills import scenario as scenarios
+
+    folder = config.path.parent
+    if args.list:
+        for found in scenarios.available(folder):
+            print(f"{one_line(found.name, 60):<22} {found.severity}  {one_line(found.summary or found.title, 100)}", file=out)
+        return 0
+    path = database(args, config)
+    if args.score:
+        must_exist(path)
+        return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
+    played = scenarios.find(args.scenario, folder)
+    from warroom.domain.playbook import LEVER_KEYS, LeverRunbook
+    from warroom.drills.clock import DrillClock
+
+    try:
+        clock = DrillClock(args.speed)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    needs_terminal()  # before the drill's incident is written
+    detected = clock()
+    draft = actions.declare(actor_name(config.name), detected, played.title, played.severity, detected=detected,
+                            impact_started=detected - played.impact_before, service=played.service,
+                            impact=played.impact, drill=played.name)
+
+    async def start() -> str:
+        store = await open_store(path)
+        try:
+            return (await Service(store, config, clock).declare(draft)).incident
+        finally:
+            await store.close()
+
+    code = asyncio.run(start())
+    runbook = {LEVER_KEYS.index(key) + 1: LeverRunbook(command=command) for key, command in played.runbook.items()
+               if key in LEVER_KEYS}
+    book = replace(config.book, runbooks={**config.book.runbooks, played.service: runbook}) if runbook else config.book
+    print(f"{code}: the {one_line(played.name, 60)} drill at {args.speed:g}× (z pauses; resolving it shows the scorecard; "
+          f"later: warroom drill --score {code})", file=out)
+    from warroom.console.launch import run_console
+
+    return run_console(path, code=code, config=replace(config, book=book), clock=clock, drill=played,
+                       **alarms(args, config))
+
+
+async def _score(path, code: str, folder, out, policy) -> int:
+    from warroom.drills import scorecard
+
+    store = await open_store(path, read_only=True)
+    try:
+        state = await store.load(code.strip().upper())
+    finally:
+        await store.close()
+    if not state.drill:
+        raise RuleBroken(f"{state.code} is not a drill")
+    end = state.resolved_at or max(e.at for e in state.events)
+    print(f"{state.code}: the {one_line(state.drill, 60)} drill", file=out)
+    print(scorecard(state, end, policy, folder).text(), file=out)
+    return 0

@@ -1,0 +1,40 @@
+"""`warroom status [--tmux]`, read synchronously: a tmux status bar runs it every few seconds,
+so it imports no more than the line needs."""
+
+from __future__ import annotations
+
+import os
+
+from warroom.cli.common import database, must_exist
+from warroom.config.environment import system_clock, worked_incident
+from warroom.store import StoreError
+
+
+def run(args, config, out) -> int:
+    from warroom.reports import terminal as report
+    from warroom.store import peek
+
+    path = database(args, config)
+
+    def bar(words: str) -> None:  # the status bar shows stdout: say it there too, not a quiet bar
+        if args.tmux:
+            print(f"#[fg=black,bg=yellow]⚠ warroom: {words}#[default]" if os.environ.get("NO_COLOR") in (None, "")
+                  else f"⚠ warroom: {words}", file=out)
+
+    try:
+        must_exist(path)
+    except StoreError:
+        bar("no database")
+        raise
+    try:
+        opened = peek(path, None, worked_incident(path), config.book.levers)
+    except StoreError:
+        bar("database unreadable" if not isinstance(path, str) else "server unreachable")
+        raise
+    if opened is None:
+        if not args.tmux:
+            print("no open incident", file=out)
+        return 0
+    colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
+    print(report.status_line(opened.state, system_clock(), tmux=args.tmux, colour=colour, book=config.book), file=out)
+    return 0
