@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -91,9 +91,11 @@ def tell(line: str, warning: bool = False) -> None:
 
 
 @asynccontextmanager
-async def service_for(args: argparse.Namespace, config: Config, now: datetime, existing: bool = True) -> AsyncIterator[Service]:
-    """The database opened for a command, and the service its writes go through. `existing`:
-    a command that only reads never creates a database. After the command, what it queued for
+async def service_for(args: argparse.Namespace, config: Config, now: datetime, existing: bool = True,
+                      clock: Callable[[], datetime] | None = None) -> AsyncIterator[Service]:
+    """The database opened for a command, and the service its writes go through: its time is
+    `now`, the command's, unless a `clock` runs on (`warroom receive`). `existing`: a command
+    that only reads never creates a database. After the command, what it queued for
     the chat is sent before it exits (bounded); what is left is one line on stderr."""
     from warroom.service import Service
 
@@ -105,7 +107,7 @@ async def service_for(args: argparse.Namespace, config: Config, now: datetime, e
         from warroom.integrations.webhooks import announcer
 
         store.announcer = announcer(config.webhooks, store.database_id)  # each write queues its messages in the same commit
-    service = Service(store, config, lambda: now, tell=tell)
+    service = Service(store, config, clock or (lambda: now), tell=tell)
     try:
         yield service
         left = await service.deliver_queued()  # a command that writes also tells the team's channel

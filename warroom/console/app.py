@@ -168,16 +168,17 @@ class WarroomApp(App[str | None]):
         await self._show_incident(opened)
 
     async def _show_incident(self, opened: Opening, first_frame: bool = False) -> None:
-        """Show an incident. For the first frame, the top of the screen (what is due, the
-        levers) is drawn first and the panes right after it."""
+        """Show an incident. For the first frame the app holds it since start-up and the screen
+        drew its top in its own on_mount: only the panes are drawn, right after that frame."""
         async with self._catching_up:
-            self.code, self.state, self.alerted = opened.code, opened.state, None
-            self.alert_overdue()  # what is overdue as it opens is the baseline: only deadlines passing from now ring
-            self.investigation = opened.investigation
             screen = self.main_screen
-            screen.show([], reset=True, panes=not first_frame)
-            if first_frame:  # the panes right after: with every event by then (a key may have added one)
+            if first_frame:  # the state stays as it is (a key may have added an event to it since)
                 self.call_after_refresh(lambda: screen.show_panes([], True))
+            else:
+                self.code, self.state, self.investigation = opened.code, opened.state, opened.investigation
+                screen.show([], reset=True)
+            self.alerted = None
+            self.alert_overdue()  # what is overdue as it opens is the baseline: only deadlines passing from now ring
             self.call_after_refresh(_settle_memory)
         remember_worked(self.db_path, opened.code)
         if not self._following:

@@ -82,7 +82,6 @@ class _PdPayload(msgspec.Struct):
 
 class _PdKind(msgspec.Struct):
     event_type: str
-    id: str = ""  # the webhook event's own id
 
 
 class _PdOutline(msgspec.Struct):

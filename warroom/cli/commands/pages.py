@@ -11,7 +11,6 @@ from warroom.cli.common import read_file, service_for
 from warroom.config import Config
 from warroom.config.environment import UsageError, system_clock
 from warroom.domain.text import one_line
-from warroom.service import Service
 
 
 def mapping(config: Config):
@@ -27,12 +26,12 @@ def receive(args, config, out) -> int:
     now = system_clock()
 
     async def listen() -> int:
-        async with service_for(args, config, now, existing=False) as service:
+        async with service_for(args, config, now, existing=False, clock=system_clock) as service:
             def ready(port: int) -> None:
                 print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
                       f"GET /healthz); database {service.store.where}", file=sys.stderr, flush=True)
 
-            await serve(Service(service.store, config, system_clock), settings, ready)
+            await serve(service, settings, ready)
         return 0
 
     return asyncio.run(listen())
