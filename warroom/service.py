@@ -21,8 +21,10 @@ from datetime import datetime
 from typing import Any
 
 from warroom.config import Config
-from warroom.domain.model import Event, Kind
+from warroom.domain import schema
+from warroom.domain.model import Event
 from warroom.domain.public import AUTOMATIC
+from warroom.domain.schema import PublishedHow
 from warroom.domain.text import one_line
 from warroom.store import EventStore, StoreError
 from warroom.store.base import PageTaken
@@ -71,7 +73,7 @@ class Service:
         import tells nobody and publishes nothing: it is history, not news."""
         return await self.store.import_incident(code, events, source)
 
-    async def publish(self, actor: str, how: str, codes: list[str]) -> list[str]:
+    async def publish(self, actor: str, how: PublishedHow, codes: list[str]) -> list[str]:
         """The status page now, and each publication on its incident's timeline (see
         `integrations.outward.publish`); the codes of the incidents the page shows."""
         from warroom.integrations.outward import publish
@@ -142,4 +144,5 @@ def _may_change_a_p0(written: list[Event], severity: str | None) -> bool:
     an event that makes one."""
     if severity is None or severity == AUTOMATIC:
         return True
-    return any(e.kind in (Kind.DECLARED, Kind.SEVERITY_CHANGED) and e.payload.get("severity") == AUTOMATIC for e in written)
+    return any(isinstance(said := schema.read(e), schema.Declared | schema.SeverityChanged) and said.severity == AUTOMATIC
+               for e in written)

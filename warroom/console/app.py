@@ -24,6 +24,7 @@ from warroom.console.clipboard import copy, default_ways
 from warroom.console.keys import KEYS
 from warroom.console.screen import ConsoleScreen
 from warroom.console.themes import HIGH_CONTRAST_THEME
+from warroom.domain import schema
 from warroom.domain.incident import fold
 from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.playbook import DEFAULT, Playbook
@@ -401,9 +402,10 @@ class WarroomApp(App[str | None]):
     def _tell_alert(self, event: Event) -> None:
         """News from the monitoring about this incident: a new alert firing, or one resolved
         (which never resolves the incident: the commander does)."""
-        if event.kind != Kind.ALERT or event.id in self.state.unreadable:
+        alert = schema.read(event)
+        if not isinstance(alert, schema.Alert):
             return
-        status, name = event.payload.get("status"), event.payload.get("name", "")
+        status, name = alert.status, alert.name
         if status == "resolved":
             self.say(f"alert resolved: {name} (the incident stays open until the commander resolves it)")
         elif status == "firing":
@@ -449,9 +451,10 @@ class WarroomApp(App[str | None]):
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""
-        if event.kind != Kind.HAT_WORN or event.id in self.state.unreadable or not event.payload.get("from"):
+        worn = schema.read(event)
+        if not isinstance(worn, schema.HatWorn) or not worn.taken_from:
             return
-        hat, given_by = event.payload.get("hat", ""), event.payload["from"]
+        hat, given_by = worn.hat, worn.taken_from
         if event.actor == self.actor:
             self.say(f"You are now the {hat} (handed over from {given_by})")
         elif given_by == self.actor:

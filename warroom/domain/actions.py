@@ -7,6 +7,7 @@ events to append, or raises `RuleBroken` with a sentence for the person.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast, get_args
 
 from warroom.domain.errors import WarroomError
 from warroom.domain.incident import IncidentState
@@ -34,11 +35,35 @@ from warroom.domain.model import (
     Event,
     Kind,
 )
+from warroom.domain.schema import (
+    KIND_OF,
+    MAX_IMPACT,
+    MAX_SERVICE,
+    MAX_TITLE,
+    MAX_WHO,
+    CommunicationCopied,
+    CommunicationSent,
+    Declared,
+    EscalationNotified,
+    FindingAcknowledged,
+    FindingReported,
+    FollowupAdded,
+    HatWorn,
+    ImpactSet,
+    LeverChanged,
+    MilestoneSet,
+    Note,
+    Payload,
+    Reopened,
+    ResolutionStep,
+    Resolved,
+    RuleOverridden,
+    ServiceNamed,
+    SeverityChanged,
+    Template,
+    event,
+)
 from warroom.domain.text import MAX_TEXT, clean_input
-
-MAX_TITLE = 10_000
-MAX_SERVICE = 80
-MAX_IMPACT = 1_000
 
 
 class RuleBroken(WarroomError, ValueError):
@@ -87,7 +112,7 @@ def _overridden(state: IncidentState, actor: str, now: datetime, role: str, rule
         raise NeedsReason(rule, why)
     if len(reason) > MAX_TEXT:
         raise RuleBroken(f"the reason is {len(reason):,} characters; at most {MAX_TEXT:,}")
-    return [_event(state, actor, now, Kind.RULE_OVERRIDDEN, role, rule=rule, reason=reason)]
+    return [_event(state, actor, now, role, RuleOverridden(rule=rule, reason=reason))]
 
 
 def _text(value: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -99,8 +124,8 @@ def _text(value: str, what: str, limit: int = MAX_TEXT) -> str:
     return value
 
 
-def _event(state: IncidentState, actor: str, now: datetime, kind: str, role: str, /, **payload) -> Event:
-    return Event(state.code, now, actor, role, kind, payload)
+def _event(state: IncidentState, actor: str, now: datetime, role: str, payload: Payload) -> Event:
+    return event(state.code, now, actor, role, payload)
 
 
 def _as(state: IncidentState, actor: str, now: datetime, kind: str, switch: bool) -> tuple[list[Event], str]:
@@ -130,16 +155,9 @@ def declare(
         raise RuleBroken("the detection time is in the future")
     if impact_started is not None and impact_started > detected:
         raise RuleBroken("impact cannot start after it was detected")
-    payload = {"title": title, "severity": severity, "detected": detected.isoformat()}
-    if impact_started is not None:
-        payload["impact_started"] = impact_started.isoformat()
-    if service.strip():
-        payload["service"] = check_service(service)
-    if impact.strip():
-        payload["impact"] = check_impact(impact)
-    if drill:
-        payload["drill"] = drill
-    return Event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Kind.DECLARED, payload)
+    return event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Declared(
+        title=title, severity=severity, detected=detected, impact_started=impact_started, drill=drill,
+        service=check_service(service) if service.strip() else "", impact=check_impact(impact) if impact.strip() else ""))
 
 
 def _line(value: str, what: str, limit: int) -> str:
@@ -150,14 +168,14 @@ def _line(value: str, what: str, limit: int) -> str:
     return text
 
 
-def _renamed(state: IncidentState, actor: str, now: datetime, kind: str, key: str, value: str, switch: bool) -> list[Event]:
+def _renamed(state: IncidentState, actor: str, now: datetime, said: type[ServiceNamed | ImpactSet], key: str, value: str,
+             switch: bool) -> list[Event]:
     """An incident's field said again: the new value, and what it was."""
-    before, role = _as(state, actor, now, kind, switch)
+    before, role = _as(state, actor, now, KIND_OF[said], switch)
     was = getattr(state, key)
     if value == was:
         raise RuleBroken(f"the {key} is {value} already")
-    payload = {key: value, "was": was} if was else {key: value}
-    return before + [_event(state, actor, now, kind, role, **payload)]
+    return before + [_event(state, actor, now, role, said(**{key: value, "was": was}))]
 
 
 def check_impact(impact: str) -> str:
@@ -167,7 +185,7 @@ def check_impact(impact: str) -> str:
 
 def set_impact(state: IncidentState, actor: str, now: datetime, impact: str, *, switch: bool = False) -> list[Event]:
     """Say (or correct) who or what is affected; every message after it says so."""
-    return _renamed(state, actor, now, Kind.IMPACT_SET, "impact", check_impact(impact), switch)
+    return _renamed(state, actor, now, ImpactSet, "impact", check_impact(impact), switch)
 
 
 def check_service(service: str) -> str:
@@ -177,7 +195,7 @@ def check_service(service: str) -> str:
 
 def name_service(state: IncidentState, actor: str, now: datetime, service: str, *, switch: bool = False) -> list[Event]:
     """Name (or rename) the affected service; its runbook then shows behind the levers."""
-    return _renamed(state, actor, now, Kind.SERVICE_NAMED, "service", check_service(service), switch)
+    return _renamed(state, actor, now, ServiceNamed, "service", check_service(service), switch)
 
 
 def check_severity(severity: str) -> str:
@@ -204,8 +222,7 @@ def wear_hat(state: IncidentState, actor: str, now: datetime, hat: str, *, take_
         return []
     if holder and not take_over:
         raise RoleHeld(hat, holder)
-    payload = {"hat": hat, "from": holder} if holder else {"hat": hat}
-    return [_event(state, actor, now, Kind.HAT_WORN, hat, **payload)]
+    return [_event(state, actor, now, hat, HatWorn(hat=hat, taken_from=holder or ""))]
 
 
 def note(state: IncidentState, actor: str, now: datetime, text: str, *, hat: str | None = None) -> list[Event]:
@@ -220,7 +237,7 @@ def note(state: IncidentState, actor: str, now: datetime, text: str, *, hat: str
         wearing = check_hat(hat)
     if wearing is None:
         raise WrongHat("commander, communicator or investigator", None)
-    return before + [_event(state, actor, now, Kind.NOTE, wearing, text=text)]
+    return before + [_event(state, actor, now, wearing, Note(text=text))]
 
 
 def change_severity(state: IncidentState, actor: str, now: datetime, severity: str, *, switch: bool = False) -> list[Event]:
@@ -228,13 +245,13 @@ def change_severity(state: IncidentState, actor: str, now: datetime, severity: s
     before, role = _as(state, actor, now, Kind.SEVERITY_CHANGED, switch)
     if severity == state.severity:
         raise RuleBroken(f"the severity is {severity} already")
-    return before + [_event(state, actor, now, Kind.SEVERITY_CHANGED, role, severity=severity, was=state.severity)]
+    return before + [_event(state, actor, now, role, SeverityChanged(severity=severity, was=state.severity))]
 
 
 def report_finding(state: IncidentState, actor: str, now: datetime, text: str, *, switch: bool = False) -> list[Event]:
     text = _text(text, "finding")
     before, role = _as(state, actor, now, Kind.FINDING_REPORTED, switch)
-    return before + [_event(state, actor, now, Kind.FINDING_REPORTED, role, text=text)]
+    return before + [_event(state, actor, now, role, FindingReported(text=text))]
 
 
 def acknowledge(state: IncidentState, actor: str, now: datetime, finding_id: int, *, switch: bool = False) -> list[Event]:
@@ -244,7 +261,7 @@ def acknowledge(state: IncidentState, actor: str, now: datetime, finding_id: int
     if found.acknowledged_at is not None:
         raise RuleBroken("that finding is acknowledged already")
     before, role = _as(state, actor, now, Kind.FINDING_ACKNOWLEDGED, switch)
-    return before + [_event(state, actor, now, Kind.FINDING_ACKNOWLEDGED, role, finding=finding_id, number=found.number)]
+    return before + [_event(state, actor, now, role, FindingAcknowledged(finding=finding_id, number=found.number))]
 
 
 # Where a lever may go from each state; the last entry of a list is where `advance` goes.
@@ -278,28 +295,19 @@ def set_lever(
     if to == PULLED and untried and not reason and not correction:
         raise OutOfOrder(number, untried, tuple(lev.name for lev in state.levers))
     before, role = _as(state, actor, now, Kind.LEVER_CHANGED, switch)
-    payload: dict = {"lever": number, "name": lever.name, "state": to, "was": lever.state}
-    if reason:
-        payload["reason"] = reason
-    if to == PULLED and untried:
-        payload["out_of_order"] = True
-    if to == PULLED and runbook.strip():
-        payload["runbook"] = clean_input(runbook.strip())
-    if correction:
-        payload["correction"] = True
-    return before + [_event(state, actor, now, Kind.LEVER_CHANGED, role, **payload)]
+    return before + [_event(state, actor, now, role, LeverChanged(
+        lever=number, name=lever.name, state=to, was=lever.state, reason=reason, correction=correction,
+        out_of_order=to == PULLED and bool(untried), runbook=clean_input(runbook.strip()) if to == PULLED else ""))]
 
 
 def notify(state: IncidentState, actor: str, now: datetime, deadline: str, whom: str, *, note_text: str = "", switch: bool = False) -> list[Event]:
     """Tick an escalation as done: who was told, optionally how."""
-    whom = _text(whom, "name of who was notified", 500)
+    whom = _text(whom, "name of who was notified", MAX_WHO)
     if deadline in state.notified:
         raise RuleBroken(f"{deadline} is ticked already")
     before, role = _as(state, actor, now, Kind.ESCALATION_NOTIFIED, switch)
-    payload = {"deadline": deadline, "whom": whom}
-    if note_text.strip():
-        payload["note"] = clean_input(note_text)
-    return before + [_event(state, actor, now, Kind.ESCALATION_NOTIFIED, role, **payload)]
+    note = clean_input(note_text) if note_text.strip() else ""
+    return before + [_event(state, actor, now, role, EscalationNotified(deadline=deadline, whom=whom, note=note))]
 
 
 def communicate(state: IncidentState, actor: str, now: datetime, template: str, text: str, *, sent: bool,
@@ -308,14 +316,16 @@ def communicate(state: IncidentState, actor: str, now: datetime, template: str, 
     warning that holds for it (the playbook says), set aside only with a reason, once.
     `next_update`: the time the message promised, which the next update is then due by."""
     text = _text(text, "message")
+    if template not in get_args(Template):
+        raise RuleBroken(f"unknown message {template!r}: one of {', '.join(get_args(Template))}")
+    name = cast(Template, template)
     kind = Kind.COMMUNICATION_SENT if sent else Kind.COMMUNICATION_COPIED
     before, role = _as(state, actor, now, kind, switch)
     if surprise and not any(o.rule == RULE_NO_SURPRISES for o in state.overrides):
         before += _overridden(state, actor, now, role, RULE_NO_SURPRISES, surprise, override)
-    payload: dict = {"template": template, "text": text}
-    if next_update is not None and sent:
-        payload["next_update"] = next_update.isoformat()
-    return before + [_event(state, actor, now, kind, role, **payload)]
+    said = CommunicationSent(template=name, text=text, next_update=next_update) if sent \
+        else CommunicationCopied(template=name, text=text)
+    return before + [_event(state, actor, now, role, said)]
 
 
 def _path_rule(state: IncidentState, step: str) -> tuple[str, str] | None:
@@ -351,10 +361,8 @@ def resolution_step(state: IncidentState, actor: str, now: datetime, step: str, 
     before, role = _as(state, actor, now, Kind.RESOLUTION_STEP, switch)
     if broken:
         before += _overridden(state, actor, now, role, *broken, override)
-    payload = {"step": step}
-    if note_text.strip():
-        payload["note"] = clean_input(note_text)
-    return before + [_event(state, actor, now, Kind.RESOLUTION_STEP, role, **payload)]
+    note = clean_input(note_text) if note_text.strip() else ""
+    return before + [_event(state, actor, now, role, ResolutionStep(step=step, note=note))]
 
 
 def correct_milestone(state: IncidentState, actor: str, now: datetime, milestone: str, at: datetime, *, reason: str = "", switch: bool = False) -> list[Event]:
@@ -364,20 +372,16 @@ def correct_milestone(state: IncidentState, actor: str, now: datetime, milestone
     if at > now:
         raise RuleBroken("a milestone cannot be in the future")
     before, role = _as(state, actor, now, Kind.MILESTONE_SET, switch)
-    payload = {"milestone": milestone, "at": at.isoformat()}
-    if reason.strip():
-        payload["reason"] = clean_input(reason)
-    return before + [_event(state, actor, now, Kind.MILESTONE_SET, role, **payload)]
+    reason = clean_input(reason) if reason.strip() else ""
+    return before + [_event(state, actor, now, role, MilestoneSet(milestone=milestone, at=at, reason=reason))]
 
 
 def add_followup(state: IncidentState, actor: str, now: datetime, text: str, owner: str, *, due: str = "", switch: bool = False) -> list[Event]:
     text = _text(text, "follow-up")
-    owner = _text(owner, "owner", 500)
+    owner = _text(owner, "owner", MAX_WHO)
     before, role = _as(state, actor, now, Kind.FOLLOWUP_ADDED, switch)
-    payload = {"text": text, "owner": owner}
-    if due.strip():
-        payload["due"] = clean_input(due.strip())
-    return before + [_event(state, actor, now, Kind.FOLLOWUP_ADDED, role, **payload)]
+    due = clean_input(due.strip()) if due.strip() else ""
+    return before + [_event(state, actor, now, role, FollowupAdded(text=text, owner=owner, due=due))]
 
 
 def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = False, override: str = "") -> list[Event]:
@@ -388,15 +392,15 @@ def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = F
     left = [step for step in RESOLUTION_STEPS if step not in state.steps]
     if left:
         before += _overridden(state, actor, now, role, RULE_PATH_DONE, "not done yet: " + ", ".join(left), override)
-    return before + [_event(state, actor, now, Kind.RESOLVED, role)]
+    return before + [_event(state, actor, now, role, Resolved())]
 
 
 def reopen(state: IncidentState, actor: str, now: datetime, reason: str = "", *, switch: bool = False) -> list[Event]:
     if not state.resolved:
         raise RuleBroken(f"{state.code} is open")
     before, role = _as(state, actor, now, Kind.REOPENED, switch)
-    payload = {"reason": clean_input(reason)} if reason.strip() else {}
-    return before + [_event(state, actor, now, Kind.REOPENED, role, **payload)]
+    reason = clean_input(reason) if reason.strip() else ""
+    return before + [_event(state, actor, now, role, Reopened(reason=reason))]
 
 
 def publishing(state: IncidentState, actor: str, now: datetime, *, switch: bool = False) -> list[Event]:

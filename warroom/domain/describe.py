@@ -2,78 +2,80 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+from warroom.domain import schema
 from warroom.domain.model import Event, Kind
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline
-from warroom.domain.schema import readable
 from warroom.domain.timefmt import clock_text, local_time
 
 
-def _lever(p: dict) -> str:
-    text = f"lever {p.get('lever')} {p.get('name', '')}: {p.get('was', '?')} → {p.get('state', '?')}"
-    if p.get("correction"):
+def _lever(p: schema.LeverChanged) -> str:
+    text = f"lever {p.lever} {p.name}: {p.was} → {p.state}"
+    if p.correction:
         text += " (correction)"
-    if p.get("out_of_order"):
+    if p.out_of_order:
         text += " (out of order)"
-    if p.get("reason"):
-        text += f" — {p['reason']}"
-    if p.get("runbook"):
-        text += f" ($ {p['runbook']})"
+    if p.reason:
+        text += f" — {p.reason}"
+    if p.runbook:
+        text += f" ($ {p.runbook})"
     return text
 
 
-def _when(value: str) -> str:
-    try:
-        return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _declared(p: dict) -> str:
-    by = f" by the page from {p['paged_by']}" if p.get("paged_by") else ""
-    text = f"declared {p.get('severity', '')}{by}: {p.get('title', '')}"
-    if p.get("service"):
-        text += f" (service {p['service']})"
+def _declared(p: schema.Declared) -> str:
+    by = f" by the page from {p.paged_by}" if p.paged_by else ""
+    text = f"declared {p.severity}{by}: {p.title}"
+    if p.service:
+        text += f" (service {p.service})"
     return text
 
 
-def _alert(p: dict) -> str:
+def _alert(p: schema.Alert) -> str:
     """An alert, its labels and annotations: the evidence, as the monitoring said it."""
-    text = f"alert {p.get('status', '')}: {p.get('name', '') or p.get('group', '')}"
-    labels = " ".join(f"{k}={v}" for k, v in sorted(dict(p.get("labels", {})).items()))
-    notes = " · ".join(f"{k}: {v}" for k, v in sorted(dict(p.get("annotations", {})).items()))
+    text = f"alert {p.status}: {p.name or p.group}"
+    labels = " ".join(f"{k}={v}" for k, v in sorted(p.labels.items()))
+    notes = " · ".join(f"{k}: {v}" for k, v in sorted(p.annotations.items()))
     return text + (f" [{labels}]" if labels else "") + (f" · {notes}" if notes else "")
 
 
-_WORDS = {
+def _was(p: schema.ServiceNamed | schema.ImpactSet) -> str:
+    return f" (was {p.was})" if p.was else ""
+
+
+def _then(text: str) -> str:
+    return f" — {text}" if text else ""
+
+
+# Each kind's words, read from the kind's own Struct (schema.PAYLOADS).
+_WORDS: dict[str, Callable[[Any], str]] = {
     Kind.DECLARED: _declared,
-    Kind.SEVERITY_CHANGED: lambda p: f"severity {p.get('was', '?')} → {p.get('severity', '?')}",
-    Kind.SERVICE_NAMED: lambda p: f"service: {p.get('service', '')}" + (f" (was {p['was']})" if p.get("was") else ""),
-    Kind.HAT_WORN: lambda p: f"wears the {p.get('hat')} hat" + (f" (taken from {p['from']})" if p.get("from") else ""),
-    Kind.NOTE: lambda p: p.get("text", ""),
-    Kind.FINDING_REPORTED: lambda p: f"finding: {p.get('text', '')}",
-    Kind.IMPACT_SET: lambda p: f"impact: {p.get('impact', '')}" + (f" (was {p['was']})" if p.get("was") else ""),
-    Kind.RULE_OVERRIDDEN: lambda p: f"rule overridden, {p.get('rule', '')}: {p.get('reason', '')}",
-    Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.get('number') or p.get('finding')}",
+    Kind.SEVERITY_CHANGED: lambda p: f"severity {p.was} → {p.severity}",
+    Kind.SERVICE_NAMED: lambda p: f"service: {p.service}{_was(p)}",
+    Kind.HAT_WORN: lambda p: f"wears the {p.hat} hat" + (f" (taken from {p.taken_from})" if p.taken_from else ""),
+    Kind.NOTE: lambda p: p.text,
+    Kind.FINDING_REPORTED: lambda p: f"finding: {p.text}",
+    Kind.IMPACT_SET: lambda p: f"impact: {p.impact}{_was(p)}",
+    Kind.RULE_OVERRIDDEN: lambda p: f"rule overridden, {p.rule}: {p.reason}",
+    Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.number or p.finding}",
     Kind.LEVER_CHANGED: _lever,
-    Kind.ESCALATION_NOTIFIED: lambda p: f"notified {p.get('whom', '')} ({p.get('deadline', '')})"
-    + (f" — {p['note']}" if p.get("note") else ""),
-    Kind.COMMUNICATION_COPIED: lambda p: f"copied the {p.get('template', '')}",
-    Kind.COMMUNICATION_SENT: lambda p: f"sent the {p.get('template', '')}: {p.get('text', '')}",
-    Kind.MILESTONE_SET: lambda p: f"{p.get('milestone')} set to {_when(p.get('at', ''))}"
-    + (f" — {p['reason']}" if p.get("reason") else ""),
-    Kind.RESOLUTION_STEP: lambda p: f"{p.get('step')}" + (f" — {p['note']}" if p.get("note") else ""),
-    Kind.FOLLOWUP_ADDED: lambda p: f"follow-up for {p.get('owner', '')}: {p.get('text', '')}"
-    + (f" (due {p['due']})" if p.get("due") else ""),
+    Kind.ESCALATION_NOTIFIED: lambda p: f"notified {p.whom} ({p.deadline}){_then(p.note)}",
+    Kind.COMMUNICATION_COPIED: lambda p: f"copied the {p.template}",
+    Kind.COMMUNICATION_SENT: lambda p: f"sent the {p.template}: {p.text}",
+    Kind.MILESTONE_SET: lambda p: f"{p.milestone} set to {p.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}{_then(p.reason)}",
+    Kind.RESOLUTION_STEP: lambda p: f"{p.step}{_then(p.note)}",
+    Kind.FOLLOWUP_ADDED: lambda p: f"follow-up for {p.owner}: {p.text}" + (f" (due {p.due})" if p.due else ""),
     Kind.RESOLVED: lambda p: "resolved",
-    Kind.REOPENED: lambda p: "reopened" + (f" — {p['reason']}" if p.get("reason") else ""),
+    Kind.REOPENED: lambda p: f"reopened{_then(p.reason)}",
     Kind.ALERT: _alert,
-    Kind.PUBLISHED: lambda p: f"status page published ({p.get('how', '')})" + (f" in {p['folder']}" if p.get("folder")
-                                                                             else " (practised: nothing written)"),
-    Kind.DELIVERY_GIVEN_UP: lambda p: f"gave up delivering the {p.get('topic', '')} message to {p.get('webhook', '')} "
-    f"after {p.get('tries')} tries" + (f": {p['error']}" if p.get("error") else ""),
+    Kind.PUBLISHED: lambda p: f"status page published ({p.how})" + (f" in {p.folder}" if p.folder
+                                                                    else " (practised: nothing written)"),
+    Kind.DELIVERY_GIVEN_UP: lambda p: f"gave up delivering the {p.topic} message to {p.webhook} "
+    f"after {p.tries} tries" + (f": {p.error}" if p.error else ""),
 }
+assert set(_WORDS) == set(schema.PAYLOADS), "every kind of event has its words"
 
 
 def unreadable_words(event: Event) -> str:
@@ -83,15 +85,14 @@ def unreadable_words(event: Event) -> str:
 def describe(event: Event) -> str:
     """What happened, in words; the raw text of the person, not yet made safe for a terminal.
     An event that fits no schema (an older or hand-made database) is named, never read."""
-    words = _WORDS.get(event.kind)
-    if words is None or not readable(event):
-        return unreadable_words(event)
-    return words(event.payload)
+    payload = schema.read(event)
+    return unreadable_words(event) if payload is None else _WORDS[event.kind](payload)
 
 
 def text_of(event: Event) -> str:
     """A note's or a finding's text, or what stands for it when the event is unreadable."""
-    return event.payload["text"] if readable(event) else unreadable_words(event)
+    payload = schema.read(event)
+    return payload.text if isinstance(payload, schema.Note | schema.FindingReported) else unreadable_words(event)
 
 
 def deadline_words(deadline: Deadline, now: datetime) -> str:

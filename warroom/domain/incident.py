@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from warroom.domain import schema
 from warroom.domain.model import (
     CONTAINED,
     DECLARED,
@@ -24,7 +27,6 @@ from warroom.domain.model import (
     Event,
     Kind,
 )
-from warroom.domain.schema import readable
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
@@ -239,130 +241,132 @@ class IncidentState:
         handler = _HANDLERS.get(event.kind)
         if handler is None:
             return  # a note: nothing to fold (its text is checked when it is shown)
-        if not readable(event):  # written by an older warroom, or by hand: skipped, never a crash
+        payload = schema.read(event)
+        if payload is None:  # written by an older warroom, or by hand: skipped, never a crash
             self.unreadable.add(event.id or 0)
             if event.kind == Kind.DECLARED and not self.code:  # still an incident, that says what is wrong
                 self.code, self.title = event.incident, f"(unreadable declaration, event #{event.id})"
             return
-        handler(self, event)
+        handler(self, event, payload)
 
 
-def _declared(s: IncidentState, e: Event) -> None:
-    p = e.payload
-    s.code, s.title, s.severity = e.incident, p.get("title", ""), p.get("severity", "")
-    s.service, s.impact = p.get("service", ""), p.get("impact", "")
+def _declared(s: IncidentState, e: Event, p: schema.Declared) -> None:
+    s.code, s.title, s.severity, s.service, s.impact = e.incident, p.title, p.severity, p.service, p.impact
     s.base[DECLARED] = e.at
-    s.base[DETECTED] = _time(p.get("detected")) or e.at
-    started = _time(p.get("impact_started"))
-    if started is not None:
-        s.base[IMPACT_STARTED] = started
-    s.paged_by = p.get("paged_by", "")
-    s.drill = p.get("drill", "")
+    s.base[DETECTED] = p.detected
+    if p.impact_started is not None:
+        s.base[IMPACT_STARTED] = p.impact_started
+    s.paged_by, s.drill = p.paged_by, p.drill
     if not s.paged_by:  # a page opens the incident with every hat free: the on-call takes them
         s.holders[e.role] = e.actor
 
 
-def _time(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value:
-        return datetime.fromisoformat(value)
-    return None
-
-
-def _hat_worn(s: IncidentState, e: Event) -> None:
+def _hat_worn(s: IncidentState, e: Event, p: schema.HatWorn) -> None:
     s.hats_worn += 1
     for hat in HATS:
         if s.holders.get(hat) == e.actor:
             del s.holders[hat]
-    s.holders[e.payload.get("hat", e.role)] = e.actor
+    s.holders[p.hat] = e.actor
 
 
-def _alert(s: IncidentState, e: Event) -> None:
-    p = e.payload
-    s.heard[p.get("group", "")] = e.at
-    if p.get("status") == "still firing":
+def _alert(s: IncidentState, e: Event, p: schema.Alert) -> None:
+    s.heard[p.group] = e.at
+    if p.status == "still firing":
         return  # nothing new about any alert: the timeline holds the repeat
-    key = p.get("fingerprint") or f"{p.get('source')}:{p.get('group')}"
+    key = p.fingerprint or f"{p.source}:{p.group}"
     s.alerts.pop(key, None)
-    s.alert_status[key] = p.get("status", "")
-    labels = " ".join(f"{k}={v}" for k, v in sorted(dict(p.get("labels", {})).items()) if k != "alertname")
-    s.alerts[key] = AlertSeen(p.get("name", ""), p.get("status", ""), e.at, p.get("source", ""), p.get("group", ""),
-                              labels[:200])
+    s.alert_status[key] = p.status
+    labels = " ".join(f"{k}={v}" for k, v in sorted(p.labels.items()) if k != "alertname")
+    s.alerts[key] = AlertSeen(p.name, p.status, e.at, p.source, p.group, labels[:200])
     while len(s.alerts) > MAX_ALERTS:
         del s.alerts[next(iter(s.alerts))]
 
 
-def _lever(s: IncidentState, e: Event) -> None:
-    number = int(e.payload.get("lever", 0))
-    if not 1 <= number <= len(s.levers):
+def _lever(s: IncidentState, e: Event, p: schema.LeverChanged) -> None:
+    if p.lever > len(s.levers):
         return
-    lever = s.levers[number - 1]
-    lever.state = e.payload.get("state", lever.state)
-    lever.changed_at = e.at
-    lever.reason = e.payload.get("reason", "")
+    lever = s.levers[p.lever - 1]
+    lever.state, lever.changed_at, lever.reason = p.state, e.at, p.reason
     lever.effective_at = e.at if lever.state == EFFECTIVE else None
-    if e.payload.get("out_of_order"):
-        s.overrides.append(Override(e.at, e.actor, e.role, RULE_LEVER_ORDER, f"lever {number} first: {lever.reason}"))
+    if p.out_of_order:
+        s.overrides.append(Override(e.at, e.actor, e.role, RULE_LEVER_ORDER, f"lever {p.lever} first: {lever.reason}"))
 
 
-def _finding(s: IncidentState, e: Event) -> None:
-    s.findings.append(Finding(e.id or 0, e.payload.get("text", ""), e.actor, e.at, number=len(s.findings) + 1))
+def _finding(s: IncidentState, e: Event, p: schema.FindingReported) -> None:
+    s.findings.append(Finding(e.id or 0, p.text, e.actor, e.at, number=len(s.findings) + 1))
 
 
-def _acknowledged(s: IncidentState, e: Event) -> None:
-    found = s.finding(int(e.payload.get("finding", 0)))
+def _acknowledged(s: IncidentState, e: Event, p: schema.FindingAcknowledged) -> None:
+    found = s.finding(p.finding)
     if found is not None and found.acknowledged_at is None:
         found.acknowledged_at, found.acknowledged_by = e.at, e.actor
 
 
-def _step(s: IncidentState, e: Event) -> None:
-    step = e.payload.get("step", "")
-    if step == STEP_ROOT_CAUSE and step not in s.steps:
-        s.root_cause = e.payload.get("note", "")
-    s.steps.setdefault(step, e.at)
-    if step in STEP_MILESTONE:
-        s.base.setdefault(STEP_MILESTONE[step], e.at)
+def _step(s: IncidentState, e: Event, p: schema.ResolutionStep) -> None:
+    if p.step == STEP_ROOT_CAUSE and p.step not in s.steps:
+        s.root_cause = p.note
+    s.steps.setdefault(p.step, e.at)
+    if p.step in STEP_MILESTONE:
+        s.base.setdefault(STEP_MILESTONE[p.step], e.at)
 
 
-def _milestone(s: IncidentState, e: Event) -> None:
-    moment = _time(e.payload.get("at"))
-    if moment is not None:
-        s.corrections[e.payload.get("milestone", "")] = moment
+def _milestone(s: IncidentState, e: Event, p: schema.MilestoneSet) -> None:
+    s.corrections[p.milestone] = p.at
 
 
-def _resolved(s: IncidentState, e: Event) -> None:
+def _resolved(s: IncidentState, e: Event, p: schema.Resolved) -> None:
     s.base[RESOLVED] = e.at
     s.corrections.pop(RESOLVED, None)
 
 
-def _reopened(s: IncidentState, e: Event) -> None:
+def _reopened(s: IncidentState, e: Event, p: schema.Reopened) -> None:
     s.base.pop(RESOLVED, None)
     s.corrections.pop(RESOLVED, None)
 
 
-def _sent(s: IncidentState, e: Event) -> None:
-    p = e.payload
-    s.communications.append(Communication(e.at, p.get("template", ""), p.get("text", ""), e.actor,
-                                          _time(p.get("next_update"))))
+def _sent(s: IncidentState, e: Event, p: schema.CommunicationSent) -> None:
+    s.communications.append(Communication(e.at, p.template, p.text, e.actor, p.next_update))
 
 
-def _overridden(s: IncidentState, e: Event) -> None:
-    s.overrides.append(Override(e.at, e.actor, e.role, e.payload.get("rule", ""), e.payload.get("reason", "")))
+def _overridden(s: IncidentState, e: Event, p: schema.RuleOverridden) -> None:
+    s.overrides.append(Override(e.at, e.actor, e.role, p.rule, p.reason))
 
 
-def _set(attr: str, key: str):
-    def handler(s: IncidentState, e: Event) -> None:
-        setattr(s, attr, e.payload.get(key, getattr(s, attr)))
-
-    return handler
+def _severity(s: IncidentState, e: Event, p: schema.SeverityChanged) -> None:
+    s.severity = p.severity
 
 
-_HANDLERS = {
+def _service(s: IncidentState, e: Event, p: schema.ServiceNamed) -> None:
+    s.service = p.service
+
+
+def _impact(s: IncidentState, e: Event, p: schema.ImpactSet) -> None:
+    s.impact = p.impact
+
+
+def _published(s: IncidentState, e: Event, p: schema.Published) -> None:
+    s.published = e.at
+
+
+def _given_up(s: IncidentState, e: Event, p: schema.DeliveryGivenUp) -> None:
+    s.undelivered += 1
+
+
+def _notified(s: IncidentState, e: Event, p: schema.EscalationNotified) -> None:
+    s.notified.setdefault(p.deadline, e.at)
+
+
+def _followup(s: IncidentState, e: Event, p: schema.FollowupAdded) -> None:
+    s.followups.append(FollowUp(p.text, p.owner, p.due, e.at))
+
+
+# Each kind's handler reads the kind's own Struct (schema.PAYLOADS); a kind with none (a note, a
+# message copied) changes nothing but the count.
+_HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.DECLARED: _declared,
-    Kind.SEVERITY_CHANGED: _set("severity", "severity"),
-    Kind.SERVICE_NAMED: _set("service", "service"),
-    Kind.IMPACT_SET: _set("impact", "impact"),
+    Kind.SEVERITY_CHANGED: _severity,
+    Kind.SERVICE_NAMED: _service,
+    Kind.IMPACT_SET: _impact,
     Kind.RULE_OVERRIDDEN: _overridden,
     Kind.HAT_WORN: _hat_worn,
     Kind.LEVER_CHANGED: _lever,
@@ -373,13 +377,11 @@ _HANDLERS = {
     Kind.RESOLVED: _resolved,
     Kind.REOPENED: _reopened,
     Kind.ALERT: _alert,
-    Kind.PUBLISHED: lambda s, e: setattr(s, "published", e.at),
-    Kind.DELIVERY_GIVEN_UP: lambda s, e: setattr(s, "undelivered", s.undelivered + 1),
+    Kind.PUBLISHED: _published,
+    Kind.DELIVERY_GIVEN_UP: _given_up,
     Kind.COMMUNICATION_SENT: _sent,
-    Kind.ESCALATION_NOTIFIED: lambda s, e: s.notified.setdefault(e.payload.get("deadline", ""), e.at),
-    Kind.FOLLOWUP_ADDED: lambda s, e: s.followups.append(
-        FollowUp(e.payload.get("text", ""), e.payload.get("owner", ""), e.payload.get("due", ""), e.at)
-    ),
+    Kind.ESCALATION_NOTIFIED: _notified,
+    Kind.FOLLOWUP_ADDED: _followup,
 }
 
 

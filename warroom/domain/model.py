@@ -111,14 +111,15 @@ class JsonPayload(Mapping):
     """An event's payload as the store keeps it, decoded on first use: an incident of 100,000
     notes opens without decoding a note nobody looks at."""
 
-    __slots__ = ("_raw", "_data")
+    __slots__ = ("raw", "_data")
 
     def __init__(self, raw: str) -> None:
-        self._raw, self._data = raw, None
+        self.raw: str = raw  # the JSON text as stored (the schema decodes it straight to its Struct)
+        self._data = None
 
     def _decoded(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = json.loads(self._raw)
+            self._data = json.loads(self.raw)
         return self._data  # type: ignore[return-value]  # (set just above when it was not)
 
     def __getitem__(self, key: str) -> Any:

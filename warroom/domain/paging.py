@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from warroom.domain import schema
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import COMMANDER, INVESTIGATOR, SEVERITIES, Event, Kind
+from warroom.domain.model import COMMANDER, INVESTIGATOR, SEVERITIES, Event
+from warroom.domain.schema import AlertStatus, PageSource
 
 STILL_FIRING_EVERY = timedelta(minutes=30)  # a re-sent group that says nothing new: one line at most this often
 DEFAULT_SEVERITY = "P2"
@@ -23,7 +25,7 @@ class Alert:
     """One alert of a page."""
     fingerprint: str
     name: str
-    status: str  # firing, resolved, acknowledged
+    status: AlertStatus  # firing, resolved, acknowledged
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     starts_at: datetime | None = None
@@ -34,7 +36,7 @@ class Alert:
 class Page:
     """One notification from the alerting: a group of alerts (Alertmanager) or an incident
     (PagerDuty), what it would open, and its alerts."""
-    source: str  # alertmanager, pagerduty
+    source: PageSource
     group: str  # Alertmanager's groupKey, PagerDuty's incident id: the same group joins one incident
     firing: bool  # whether it opens an incident when its group has none open
     title: str
@@ -62,13 +64,9 @@ def severity_of(labels: dict[str, str], mapping: dict[str, str]) -> str:
 def declaration(page: Page) -> Event:
     """The declared event of an incident the page opens: detected when the page was received,
     impact from the earliest alert, every hat free for the people on call."""
-    payload = {"title": page.title, "severity": page.severity, "detected": page.received.isoformat(),
-               "paged_by": page.source}
-    if page.impact_started is not None:
-        payload["impact_started"] = page.impact_started.isoformat()
-    if page.service:
-        payload["service"] = page.service
-    return Event("", page.received, page.source, COMMANDER, Kind.DECLARED, payload)
+    return schema.event("", page.received, page.source, COMMANDER, schema.Declared(
+        title=page.title, severity=page.severity, detected=page.received, paged_by=page.source,
+        impact_started=page.impact_started, service=page.service))
 
 
 def alert_events(state: IncidentState, page: Page) -> list[Event]:
@@ -79,16 +77,13 @@ def alert_events(state: IncidentState, page: Page) -> list[Event]:
     for alert in page.alerts:
         if state.alert_status.get(alert.fingerprint) == alert.status:
             continue
-        payload = {"source": page.source, "group": page.group, "status": alert.status, "name": alert.name,
-                   "fingerprint": alert.fingerprint, "labels": alert.labels, "annotations": alert.annotations}
-        if alert.starts_at is not None and alert.starts_at <= page.received:
-            payload["starts_at"] = alert.starts_at.isoformat()
-        if alert.url:
-            payload["url"] = alert.url
-        events.append(Event(state.code, page.received, page.source, INVESTIGATOR, Kind.ALERT, payload))
+        starts_at = alert.starts_at if alert.starts_at is not None and alert.starts_at <= page.received else None
+        events.append(schema.event(state.code, page.received, page.source, INVESTIGATOR, schema.Alert(
+            source=page.source, group=page.group, status=alert.status, name=alert.name, fingerprint=alert.fingerprint,
+            labels=alert.labels, annotations=alert.annotations, starts_at=starts_at, url=alert.url)))
     if not events and page.firing:
         last = state.heard.get(page.group)
         if last is None or page.received - last >= STILL_FIRING_EVERY:
-            events.append(Event(state.code, page.received, page.source, INVESTIGATOR, Kind.ALERT,
-                                {"source": page.source, "group": page.group, "status": "still firing", "name": page.title}))
+            events.append(schema.event(state.code, page.received, page.source, INVESTIGATOR, schema.Alert(
+                source=page.source, group=page.group, status="still firing", name=page.title)))
     return events

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from warroom.domain import schema
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import CONTAINED, EFFECTIVE, Event, Kind
 from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
@@ -87,8 +88,9 @@ def republish_due(state: IncidentState, events: list[Event]) -> bool:
     for event in events:
         if event.kind in (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.SEVERITY_CHANGED, Kind.IMPACT_SET):
             return True
-        if event.kind == Kind.COMMUNICATION_SENT and event.payload.get("template") in PUBLIC_TEMPLATES:
+        said = schema.read(event)
+        if isinstance(said, schema.CommunicationSent) and said.template in PUBLIC_TEMPLATES:
             return True
-        if event.kind == Kind.LEVER_CHANGED and event.payload.get("state") == EFFECTIVE and state.milestone(CONTAINED) == event.at:
+        if isinstance(said, schema.LeverChanged) and said.state == EFFECTIVE and state.milestone(CONTAINED) == event.at:
             return True
     return False

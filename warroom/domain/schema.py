@@ -1,6 +1,9 @@
 """One schema for every kind of event: field names, types, limits and allowed values.
 
-The same check runs when an event is written (the store), when it is folded (a bad event in an
+Each kind's payload is one Struct here, its only definition: the actions build it (`event`
+gives the Event, its kind following from the Struct's class), the store writes it as JSON
+(`stored`: times as ISO text, defaults left out), the fold and every reader get it back typed
+(`typed`, `read`), and an import is checked against it. The same check runs when an event is written (the store), when it is folded (a bad event in an
 older database is skipped and shown as unreadable, never crashes), and when an export is
 imported; so the store can never hold an event the fold cannot read, and whatever warroom
 writes it can import again. msgspec decodes strictly: a wrong type, an unknown field, a
@@ -31,6 +34,7 @@ from warroom.domain.model import (
     RULE_STAGING_FIRST,
     SEVERITIES,
     Event,
+    JsonPayload,
     Kind,
 )
 from warroom.domain.text import MAX_TEXT
@@ -62,18 +66,25 @@ Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FL
                RULE_NO_SURPRISES]
 
 
-class _Payload(Struct, forbid_unknown_fields=True, kw_only=True):
-    pass
+PageSource = Literal["alertmanager", "pagerduty"]  # the alerting a page came from
+AlertStatus = Literal["firing", "resolved", "still firing", "acknowledged"]
 
 
-class Declared(_Payload):
+PublishedHow = Literal["automatic", "by hand"]  # the matrix's own (a P0) or a person's
+
+
+class Payload(Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    """What one event says, by kind; a field left at its default is not written."""
+
+
+class Declared(Payload):
     title: Title
     severity: Severity
     detected: Time
     impact_started: Time | None = None
     service: Service = ""
     impact: Impact = ""
-    paged_by: Literal["", "alertmanager", "pagerduty"] = ""  # opened by a page, not a person
+    paged_by: PageSource | Literal[""] = ""  # opened by a page, not a person
     drill: Annotated[str, Meta(max_length=60, pattern=_ONE_LINE)] = ""  # a practice incident: its scenario
 
 
@@ -83,11 +94,11 @@ LabelValue = Annotated[str, Meta(max_length=MAX_TEXT)]
 Labels = Annotated[dict[Label, LabelValue], Meta(max_length=MAX_LABELS)]
 
 
-class Alert(_Payload):
+class Alert(Payload):
     """One alert of a page as it arrived: untrusted text, bounded here like every other."""
-    source: Literal["alertmanager", "pagerduty"]
+    source: PageSource
     group: Annotated[str, Meta(min_length=1, max_length=2000)]  # Alertmanager's groupKey; PagerDuty's incident id
-    status: Literal["firing", "resolved", "still firing", "acknowledged"]
+    status: AlertStatus
     name: Annotated[str, Meta(max_length=MAX_TITLE)] = ""
     fingerprint: Annotated[str, Meta(max_length=200)] = ""
     labels: Labels = {}
@@ -96,40 +107,40 @@ class Alert(_Payload):
     url: Annotated[str, Meta(max_length=2000)] = ""
 
 
-class SeverityChanged(_Payload):
+class SeverityChanged(Payload):
     severity: Severity
     was: Severity
 
 
-class ServiceNamed(_Payload):
+class ServiceNamed(Payload):
     service: Annotated[str, Meta(min_length=1, max_length=MAX_SERVICE, pattern=_ONE_LINE)]
     was: Service = ""
 
 
-class ImpactSet(_Payload):
+class ImpactSet(Payload):
     impact: Annotated[str, Meta(min_length=1, max_length=MAX_IMPACT, pattern=_ONE_LINE)]
     was: Impact = ""
 
 
-class HatWorn(_Payload):
+class HatWorn(Payload):
     hat: Hat
     taken_from: Name = field(default="", name="from")
 
 
-class Note(_Payload):
+class Note(Payload):
     text: Text
 
 
-class FindingReported(_Payload):
+class FindingReported(Payload):
     text: Text
 
 
-class FindingAcknowledged(_Payload):
+class FindingAcknowledged(Payload):
     finding: Annotated[int, Meta(ge=1)]
     number: Annotated[int, Meta(ge=1)] | None = None
 
 
-class LeverChanged(_Payload):
+class LeverChanged(Payload):
     lever: Annotated[int, Meta(ge=1, le=4)]
     name: Annotated[str, Meta(max_length=MAX_NAME)]
     state: LeverState
@@ -140,56 +151,64 @@ class LeverChanged(_Payload):
     correction: bool = False
 
 
-class EscalationNotified(_Payload):
+class EscalationNotified(Payload):
     deadline: DeadlineId
     whom: Who
     note: MaybeText = ""
 
 
-class Communication(_Payload):
+class Communication(Payload):
     template: Template
     text: Text
-    next_update: Time | None = None
+    next_update: Time | None = None  # the "next update by" a sent message promised
 
 
-class MilestoneSet(_Payload):
+class CommunicationCopied(Communication):
+    """A message copied to send, with its exact text."""
+
+
+class CommunicationSent(Communication):
+    """A message sent (or marked sent), with its exact text."""
+
+
+class MilestoneSet(Payload):
     milestone: Milestone
     at: Time
     reason: MaybeText = ""
 
 
-class ResolutionStep(_Payload):
+class ResolutionStep(Payload):
     step: Step
     note: MaybeText = ""
 
 
-class FollowupAdded(_Payload):
+class FollowupAdded(Payload):
     text: Text
     owner: Who
     due: Due = ""
 
 
-class Resolved(_Payload):
+class Resolved(Payload):
     pass
 
 
-class Reopened(_Payload):
+class Reopened(Payload):
     reason: MaybeText = ""
 
 
-class RuleOverridden(_Payload):
+class RuleOverridden(Payload):
     rule: Rule
     reason: Text
 
 
-class Published(_Payload):
+class Published(Payload):
     """The status page was written with this incident on it: automatically (P0, the matrix
     says so) or by the communicator's key (P1) or `warroom publish`."""
-    how: Literal["automatic", "by hand"]
+    how: PublishedHow
     folder: Annotated[str, Meta(max_length=4096)] = ""
 
 
-class DeliveryGivenUp(_Payload):
+class DeliveryGivenUp(Payload):
     """A webhook message about this incident that was never delivered, after every retry."""
     webhook: Annotated[str, Meta(min_length=1, max_length=200)]
     topic: Annotated[str, Meta(max_length=80)]
@@ -198,7 +217,7 @@ class DeliveryGivenUp(_Payload):
     key: Annotated[str, Meta(max_length=200)] = ""
 
 
-PAYLOADS: dict[str, type[_Payload]] = {
+PAYLOADS: dict[str, type[Payload]] = {
     Kind.DECLARED: Declared,
     Kind.SEVERITY_CHANGED: SeverityChanged,
     Kind.SERVICE_NAMED: ServiceNamed,
@@ -209,8 +228,8 @@ PAYLOADS: dict[str, type[_Payload]] = {
     Kind.FINDING_ACKNOWLEDGED: FindingAcknowledged,
     Kind.LEVER_CHANGED: LeverChanged,
     Kind.ESCALATION_NOTIFIED: EscalationNotified,
-    Kind.COMMUNICATION_COPIED: Communication,
-    Kind.COMMUNICATION_SENT: Communication,
+    Kind.COMMUNICATION_COPIED: CommunicationCopied,
+    Kind.COMMUNICATION_SENT: CommunicationSent,
     Kind.MILESTONE_SET: MilestoneSet,
     Kind.RESOLUTION_STEP: ResolutionStep,
     Kind.FOLLOWUP_ADDED: FollowupAdded,
@@ -222,6 +241,8 @@ PAYLOADS: dict[str, type[_Payload]] = {
     Kind.DELIVERY_GIVEN_UP: DeliveryGivenUp,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
+KIND_OF: dict[type[Payload], str] = {payload: kind for kind, payload in PAYLOADS.items()}
+assert len(KIND_OF) == len(PAYLOADS), "each schema is one kind's"
 
 # the moments a payload names, which cannot come after the event that records them
 _MOMENTS = {Kind.DECLARED: ("detected", "impact_started"), Kind.MILESTONE_SET: ("at",)}
@@ -241,8 +262,9 @@ def _one_line_name(actor: Any) -> str | None:
     return None
 
 
-def check(event: Event) -> None:
-    """Raise SchemaError unless the event fits its kind's schema exactly."""
+def typed(event: Event) -> Payload:
+    """The event's payload as its kind's Struct; SchemaError unless it fits the schema exactly.
+    A payload as the store read it is decoded from its JSON text at once, never twice."""
     if event.kind not in PAYLOADS:
         raise SchemaError("kind: not a kind of event this warroom knows")
     if event.role not in HATS:
@@ -253,26 +275,52 @@ def check(event: Event) -> None:
     if problem:
         raise SchemaError(f"actor: {problem}")
     payload = event.payload
-    if not isinstance(payload, Mapping):
-        raise SchemaError("payload: expected an object")
+    schema = PAYLOADS[event.kind]
     try:
-        decoded = msgspec.convert(dict(payload), PAYLOADS[event.kind])
+        if isinstance(payload, JsonPayload):
+            decoded = msgspec.json.decode(payload.raw, type=schema)
+        elif isinstance(payload, Mapping):
+            decoded = msgspec.convert(dict(payload), schema)
+        else:
+            raise SchemaError("payload: expected an object")
     except msgspec.ValidationError as error:
         raise SchemaError(f"payload: {_plain(str(error))}") from None
-    except (TypeError, ValueError) as error:  # the stored JSON itself is broken
+    except (msgspec.DecodeError, TypeError, ValueError) as error:  # the stored JSON itself is broken
         raise SchemaError(f"payload: not readable ({type(error).__name__})") from None
     for name in _MOMENTS.get(event.kind, ()):
         moment = getattr(decoded, name)
         if moment is not None and moment > event.at:
             raise SchemaError(f"payload.{name}: after the event itself (in the future)")
+    return decoded
+
+
+def check(event: Event) -> None:
+    """Raise SchemaError unless the event fits its kind's schema exactly."""
+    typed(event)
+
+
+def read(event: Event) -> Payload | None:
+    """The typed payload, or None for an event that fits no schema (written by an older
+    warroom, or by hand): its readers skip it and say so, never crash."""
+    try:
+        return typed(event)
+    except SchemaError:
+        return None
 
 
 def readable(event: Event) -> bool:
-    try:
-        check(event)
-    except SchemaError:
-        return False
-    return True
+    return read(event) is not None
+
+
+def stored(payload: Payload) -> dict[str, Any]:
+    """The payload as the store keeps it: JSON-shaped, times as ISO text, defaults left out."""
+    fields = msgspec.to_builtins(payload, builtin_types=(datetime,))
+    return {name: value.isoformat() if isinstance(value, datetime) else value for name, value in fields.items()}
+
+
+def event(incident: str, at: datetime, actor: str, role: str, payload: Payload) -> Event:
+    """An event saying `payload`, of the kind its Struct is (not yet checked: the store checks)."""
+    return Event(incident, at, actor, role, KIND_OF[type(payload)], stored(payload))
 
 
 def _plain(message: str) -> str:

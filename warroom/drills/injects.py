@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from warroom.domain import schema
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMUNICATOR, INVESTIGATOR, PULLED, Event, Kind
 from warroom.domain.paging import Alert, Page, alert_events
@@ -25,9 +26,9 @@ def done(state: IncidentState, events: list[Event]) -> set[int]:
     for event in events:
         if event.actor.startswith("drill #"):
             found.add(int(event.actor[7:].split(":")[0]))
-        group = str(event.payload.get("group", "")) if event.kind == Kind.ALERT else ""
-        if group.startswith("drill-"):
-            found.add(int(group[6:]))
+        said = schema.read(event) if event.kind == Kind.ALERT else None
+        if isinstance(said, schema.Alert) and said.group.startswith("drill-"):
+            found.add(int(said.group[6:]))
     return found
 
 
@@ -46,11 +47,11 @@ def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[in
             page = Page("alertmanager", f"drill-{number}", True, inject.text, scenario.severity, scenario.service, now, (alert,))
             events += alert_events(state, page)
         elif inject.kind == "finding":
-            events.append(Event(state.code, now, actor(number, "finding"), INVESTIGATOR, Kind.FINDING_REPORTED, {"text": inject.text}))
+            events.append(schema.event(state.code, now, actor(number, "finding"), INVESTIGATOR, schema.FindingReported(text=inject.text)))
         elif inject.kind in ("exec", "customer"):
             words = "asks" if inject.kind == "exec" else "arrives"
-            events.append(Event(state.code, now, actor(number, inject.kind), COMMUNICATOR, Kind.NOTE,
-                                {"text": f"{WHO[inject.kind]} {words}: {inject.text}"}))
+            events.append(schema.event(state.code, now, actor(number, inject.kind), COMMUNICATOR,
+                                       schema.Note(text=f"{WHO[inject.kind]} {words}: {inject.text}")))
         elif inject.kind == "lever":
             lever = state.lever(inject.lever)
             if lever.state != PULLED or lever.changed_at is None or lever.changed_at + LEVER_SETTLES > now:
@@ -58,5 +59,5 @@ def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[in
             said = inject.text or (f"since lever {inject.lever} ({lever.name}) was pulled: "
                                    + ("the errors stopped, it worked (mark it effective)" if inject.outcome == "effective"
                                       else "no change at all, it had no effect (mark it so, and go on to the next lever)"))
-            events.append(Event(state.code, now, actor(number, "lever"), INVESTIGATOR, Kind.NOTE, {"text": said}))
+            events.append(schema.event(state.code, now, actor(number, "lever"), INVESTIGATOR, schema.Note(text=said)))
     return events

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import msgspec
 
 from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY, Alert, Page, severity_of
-from warroom.domain.schema import MAX_LABELS
+from warroom.domain.schema import MAX_LABELS, AlertStatus
 from warroom.domain.text import clean_input
 from warroom.integrations import BadPayload
 
@@ -167,7 +167,7 @@ def alertmanager(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -
                 received, tuple(alerts))
 
 
-PAGERDUTY_STATUS = {"incident.triggered": "firing", "incident.acknowledged": "acknowledged", "incident.resolved": "resolved"}
+PAGERDUTY_STATUS: dict[str, AlertStatus] = {"incident.triggered": "firing", "incident.acknowledged": "acknowledged", "incident.resolved": "resolved"}
 
 
 def pagerduty(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> Page | None:

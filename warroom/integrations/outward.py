@@ -10,6 +10,7 @@ from pathlib import Path
 from warroom.config import Config
 from warroom.domain.model import COMMUNICATOR, Event, Kind, is_drill
 from warroom.domain.public import republish_due
+from warroom.domain.schema import Published, PublishedHow, event
 from warroom.store import EventStore
 
 AUTOMATIC_ACTOR = "warroom"  # who publishes when the matrix does
@@ -22,7 +23,7 @@ def folder(config: Config) -> Path:
     return Path(chosen).expanduser() if chosen else default_db_path().parent / "status"
 
 
-async def publish(store: EventStore, config: Config, now: datetime, actor: str, how: str,
+async def publish(store: EventStore, config: Config, now: datetime, actor: str, how: PublishedHow,
                   codes: list[str]) -> list[str]:
     """Write the page, then record the publication on each of `codes` that it shows; the codes
     of every incident shown. A drill is never on the public page: its publication is practised
@@ -36,9 +37,8 @@ async def publish(store: EventStore, config: Config, now: datetime, actor: str, 
     if real or not drills:
         where = folder(config)
         shown = [p.code for p in await write_page(store, where, now, config.status_page.title)]
-        events += [Event(code, now, actor, COMMUNICATOR, Kind.PUBLISHED, {"how": how, "folder": str(where)})
-                   for code in real if code in shown]
-    events += [Event(code, now, actor, COMMUNICATOR, Kind.PUBLISHED, {"how": how}) for code in drills]
+        events += [event(code, now, actor, COMMUNICATOR, Published(how=how, folder=str(where))) for code in real if code in shown]
+    events += [event(code, now, actor, COMMUNICATOR, Published(how=how)) for code in drills]
     if events:
         await store.append(events)
     return shown

@@ -20,7 +20,6 @@ from warroom.domain.model import (
     RESOLVED,
     ROOT_CAUSE,
     UNTRIED,
-    Kind,
 )
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OPEN, OVERDUE, WAIVED, history
@@ -141,12 +140,10 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
         outcome = "not tried" if lever.state == UNTRIED else lever.state
         out.append(f"| {lever.number} {cell(lever.name)} | {outcome} | {when} | {cell(lever.reason) or '—'} |")
     out += ["", "## Communications sent", ""]
-    sent = [e for e in state.events if e.kind == Kind.COMMUNICATION_SENT and e.id not in state.unreadable]
-    if not sent:
+    if not state.communications:
         out.append("None were recorded as sent.")
-    for event in sent:
-        out += [f"### {cell(event.payload.get('template', ''))}, {_when(event.at, multi_day)} by {cell(event.actor)}", "",
-                *_block(event.payload.get("text", "")), ""]
+    for sent in state.communications:
+        out += [f"### {cell(sent.template)}, {_when(sent.at, multi_day)} by {cell(sent.actor)}", "", *_block(sent.text), ""]
     out += ["", "## Findings", ""]
     out += [f"- #{f.number} {cell(f.actor)}: {cell(f.text)}" + (" (acknowledged)" if f.acknowledged_at else " (not acknowledged)")
             for f in state.findings] or ["None were reported."]

@@ -15,7 +15,7 @@ from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
 from warroom.domain.paging import Page
-from warroom.domain.schema import check
+from warroom.domain.schema import Alert, Declared, HatWorn, read, typed
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
 from warroom.store.outbox import Message, OutboxStore
@@ -56,12 +56,18 @@ def _hat_still_free(state: IncidentState, event: Event) -> None:
     """Each hat has one holder, held by the database: a hat is taken from whoever the taker saw
     wearing it (its "from", or nobody). If someone else took it in between, the taker's commit
     is refused, not silently made over theirs (two people pressing `c` at the same moment)."""
-    if event.kind != Kind.HAT_WORN:
+    worn = read(event)
+    if not isinstance(worn, HatWorn):
         return
-    hat = event.payload.get("hat", event.role)
-    holder, expected = state.holders.get(hat), event.payload.get("from")
-    if holder not in (expected, event.actor):
-        raise Conflict(f"{holder} took the {hat} hat a moment before you; nothing was written")
+    holder = state.holders.get(worn.hat)
+    if holder not in (worn.taken_from or None, event.actor):
+        raise Conflict(f"{holder} took the {worn.hat} hat a moment before you; nothing was written")
+
+
+def _drill(draft: Event) -> bool:
+    """Whether a declaration opens a practice incident (a drill's), checked as any event is."""
+    said = typed(draft)
+    return isinstance(said, Declared) and bool(said.drill)
 
 
 def _fresh(row: tuple) -> bool:
@@ -143,7 +149,7 @@ class EventStore(OutboxStore):
         both together."""
 
         async def write() -> list[Event]:
-            number, code = await self._new_incident(None, draft.at, DRILL_PREFIX if draft.payload.get("drill") else "INC")
+            number, code = await self._new_incident(None, draft.at, DRILL_PREFIX if _drill(draft) else "INC")
             event = Event(code, draft.at, draft.actor, draft.role, draft.kind, draft.payload)
             return [await self._insert(number, event)]
 
@@ -256,15 +262,15 @@ class EventStore(OutboxStore):
         return await self._transaction(write)
 
     async def _insert(self, incident_id: int, event: Event) -> Event:
-        check(event)  # the store never holds an event the fold cannot read (SchemaError rolls back)
+        said = typed(event)  # the store never holds an event the fold cannot read (SchemaError rolls back)
         self._touched.add(incident_id)
         payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         event_id = await self._insert_row(incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload)
         written = Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, event_id)
         self._inserted.append((incident_id, written))
-        if event.kind == Kind.ALERT and self.version >= _PAGE_GROUP_VERSION:  # (also when imported or copied)
+        if isinstance(said, Alert) and self.version >= _PAGE_GROUP_VERSION:  # (also when imported or copied)
             await self._fetch("INSERT INTO page_group (source, grp, incident_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                              event.payload["source"], event.payload["group"], incident_id)
+                              said.source, said.group, incident_id)
         return written
 
     async def _transaction(self, write, announce: bool = True) -> list[Event]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from warroom.domain.model import COMMUNICATOR, Event, Kind
+from warroom.domain.model import COMMUNICATOR, Event
+from warroom.domain.schema import DeliveryGivenUp, event
 
 CLAIM = timedelta(seconds=60)  # a message claimed and neither delivered nor failed in this long is free again
 
@@ -114,9 +115,8 @@ class OutboxStore:
                 return []
             await self._fetch("UPDATE outbox SET tries = ?, given_up_at = ?, error = ? WHERE id = ?",
                               delivery.tries + 1, _text(now), error[:1000], delivery.id)
-            given_up = Event(delivery.code, now, "warroom", COMMUNICATOR, Kind.DELIVERY_GIVEN_UP,
-                             {"webhook": delivery.webhook, "topic": delivery.topic, "tries": delivery.tries + 1,
-                              "error": error[:1000], "key": delivery.key})
+            given_up = event(delivery.code, now, "warroom", COMMUNICATOR, DeliveryGivenUp(
+                webhook=delivery.webhook, topic=delivery.topic, tries=delivery.tries + 1, error=error[:1000], key=delivery.key))
             return [await self._insert(delivery.incident_id, given_up)]
 
         await self._transaction(write, announce=False)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 from warroom.cli.common import service_for
 from warroom.config.environment import actor_name, system_clock
 from warroom.domain import actions
+from warroom.domain.schema import Declared, typed
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import parse_when
 
@@ -23,7 +25,8 @@ def run(args, config, out) -> int:
     async def declare() -> int:
         async with service_for(args, config, now, existing=False) as service:
             event = await service.declare(draft)
-            print(f"{event.incident} declared: {event.payload['severity']} {one_line(event.payload['title'], 200)}", file=out)
+            said = cast(Declared, typed(event))
+            print(f"{event.incident} declared: {said.severity} {one_line(said.title, 200)}", file=out)
         return 0
 
     return asyncio.run(declare())
