@@ -2,7 +2,7 @@
 a share of requests at random, then is down for a while; and how fast a pass delivers.
 
 10 incidents × (declared + 20 severity changes) = 210 messages to a local HTTP endpoint
-(tests/chat.py), through the outbox of a SQLite file, delivered by `deliver_due` passes on an
+(tests/helpers/chat.py), through the outbox of a SQLite file, delivered by `deliver_due` passes on an
 injected clock (retries come due without waiting).
 
 Run:  .venv/bin/python benchmarks/delivery.py [FAILURE_SHARE]   (default 0.3)
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from chat import Chat
+from helpers.chat import Chat
 
 from warroom.config import Webhook
 from warroom.domain import actions

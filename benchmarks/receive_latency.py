@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from pages import Receiver, alertmanager
+from helpers.pages import Receiver, alertmanager
 
 
 def p(values: list[float], q: float) -> float:
@@ -56,7 +56,7 @@ def main() -> None:
     n = int(numbers[0]) if numbers else 200
     cluster = None
     if "--postgres" in sys.argv:
-        from postgres import Cluster
+        from helpers.postgres import Cluster
 
         cluster = Cluster()
         target = cluster.url()

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from helpers import warroom_exe
-from pages import alertmanager
+from helpers.pages import alertmanager
 
 
 def rss_mb(pid: int) -> float:

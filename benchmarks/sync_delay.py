@@ -1,7 +1,7 @@
 """Live sync: from `warroom log` committing in another process to the note on a running console's
 screen (the installed console in a tmux pane), and four parallel writers of 50 notes each.
 
-With `--postgres`, the same on a throwaway PostgreSQL cluster (tests/postgres.py: initdb in a
+With `--postgres`, the same on a throwaway PostgreSQL cluster (tests/helpers/postgres.py: initdb in a
 temporary folder, a socket there, stopped at the end): the console is woken by LISTEN/NOTIFY.
 
 Run:  .venv/bin/python benchmarks/sync_delay.py [RUNS] [--postgres]   (default 10)
@@ -28,7 +28,7 @@ def main() -> None:
     cluster = None
     if "--postgres" in sys.argv:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-        from postgres import Cluster
+        from helpers.postgres import Cluster
 
         cluster = Cluster()
     try:

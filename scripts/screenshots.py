@@ -98,7 +98,7 @@ async def shoot_page(name: str, size: tuple[int, int]) -> None:
     import json
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from pages import alert, alertmanager
+    from helpers.pages import alert, alertmanager
 
     from warroom.integrations.alerts import alertmanager as decode
 
@@ -123,7 +123,7 @@ async def shoot_status_page(name: str) -> None:
     """The public status page of a P0 with a client notice and an update, in headless Chromium
     at a phone's size (a PNG: the browser's own pixels)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from browser import screenshot
+    from helpers.browser import screenshot
 
     from warroom.integrations.statuspage import publish
 

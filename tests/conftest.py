@@ -44,8 +44,8 @@ def db_file(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    """One throwaway PostgreSQL cluster for the whole run (tests/postgres.py), stopped at the end."""
-    from postgres import Cluster
+    """One throwaway PostgreSQL cluster for the whole run (tests/helpers/postgres.py), stopped at the end."""
+    from helpers.postgres import Cluster
 
     cluster = Cluster()
     yield cluster

@@ -139,7 +139,7 @@ def test_an_incident_whose_declaration_is_unreadable_is_listed_not_a_crash(db_fi
 
 async def test_the_console_opens_on_a_database_with_a_bad_event(db_file):
     from helpers import Clock
-    from test_console import settle
+    from helpers.console import settle
 
     from warroom.console.launch import make_app
 
@@ -169,7 +169,7 @@ def test_a_tmux_format_in_a_deadline_label_is_shown_not_run(db_file, tmp_path):
     try:
         shown = subprocess.run(["tmux", "-L", socket, "display-message", "-p", line], capture_output=True, text=True, check=True).stdout
     finally:
-        from tmux import kill_server
+        from helpers.tmux import kill_server
 
         kill_server(socket)
     assert "#[fg=red,bg=blue,blink]#{pane_current_path} #(id)" in shown  # literally, nothing expanded or run
@@ -219,7 +219,7 @@ def test_an_unforeseen_console_error_is_one_line_in_the_terminal_never_a_traceba
     """The installed console in tmux, with a drawing function made to fail after the first frames."""
     import sys
 
-    from tmux import Pane
+    from helpers.tmux import Pane
 
     assert run_cli("declare", "x", now=T0).returncode == 0
     script = tmp_path / "crashing.py"

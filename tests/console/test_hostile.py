@@ -1,9 +1,9 @@
 """Hostile and odd input everywhere: fuzzed command lines, and text that tries to drive the terminal."""
 
 from helpers import Clock, at, seed
+from helpers.console import settle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_console import settle
 
 from warroom import cli
 from warroom.console.launch import make_app

@@ -7,7 +7,7 @@ from datetime import UTC
 
 import pytest
 from helpers import at, db_rows, run_cli
-from pages import Receiver, alert, alertmanager, pagerduty, signature
+from helpers.pages import Receiver, alert, alertmanager, pagerduty, signature
 
 from warroom.store import open_store
 
@@ -200,8 +200,8 @@ def test_the_real_alertmanager_pages_warroom(db_file):
     Alertmanager sends is recorded, and the incident stays open for the commander."""
     from datetime import datetime, timedelta
 
-    from alerting import Alertmanager, _binary
-    from pages import wait_until
+    from helpers.alerting import Alertmanager, _binary
+    from helpers.pages import wait_until
 
     _binary()  # before anything starts: a missing Alertmanager leaves no receiver behind
     receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_RECEIVE_TOKEN": "am-token"})
@@ -258,7 +258,7 @@ async def _page(db_file, page: dict, minute: int = 6):
 
 async def test_a_page_while_a_console_works_another_incident_rings_and_says_so(db_file, monkeypatch):
     from helpers import Clock, seed
-    from test_console import settle, until
+    from helpers.console import settle, until
 
     from warroom.console.launch import make_app
 
@@ -280,7 +280,7 @@ async def test_a_page_while_a_console_works_another_incident_rings_and_says_so(d
 
 async def test_with_no_incident_open_the_console_opens_the_page_and_shows_its_alerts(db_file):
     from helpers import Clock
-    from test_console import settle, until
+    from helpers.console import settle, until
 
     from warroom.console.launch import make_app
 

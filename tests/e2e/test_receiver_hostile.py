@@ -8,7 +8,7 @@ import time
 
 import pytest
 from helpers import db_rows, run_cli
-from pages import Receiver, alertmanager, pagerduty, signature, wait_until
+from helpers.pages import Receiver, alertmanager, pagerduty, signature, wait_until
 
 SECRET = "whsec-test-4f1c"
 TOKEN = "t0ken-for-tests"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import Clock, at, seed
-from test_console import settle
+from helpers.console import settle
 
 from warroom.config import parse
 from warroom.console.launch import make_app

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
-from test_console import act, settle
+from helpers.console import act, settle
 
 from warroom.console.dialogs import Ask, Confirm, Help, ShowText
 from warroom.console.launch import make_app
@@ -321,7 +321,7 @@ async def test_help_scrolls_at_80x24_and_lists_every_key(console):
         await act(pilot, "end")
         assert keys.scroll_y == keys.max_scroll_y
         text = app.screen.query_one("#keys Static").render().plain
-        from test_console import screen_bindings
+        from helpers.console import screen_bindings
 
         bound = screen_bindings(app)
         assert len(bound) >= 25  # the keys the console really has

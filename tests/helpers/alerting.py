@@ -32,7 +32,7 @@ def _binary() -> str:
 def readme_config(webhook: str, token: str) -> str:
     """The README's Alertmanager block, as written, with this test's address and token, and
     the waits short enough for a test."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "webhook_configs" in b)
     block = block.replace("http://127.0.0.1:9095/alertmanager", webhook)
     block = re.sub(r"credentials: THE-TOKEN.*", f"credentials: {json.dumps(token)}", block)

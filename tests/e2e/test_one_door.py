@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from chat import Chat
 from helpers import at, db_rows, run_cli
+from helpers.chat import Chat
 
 from warroom.console.launch import make_app
 
@@ -89,7 +89,7 @@ def test_commands_that_write_tell_the_chat_before_they_exit(db_file, tmp_path, c
     done = run_cli("declare", "Checkout fails", "--severity", "P1", now=at(0), env=env)
     assert done.returncode == 0 and done.stderr == ""
     assert chat.texts() == ["INC-1 P1 declared by alice: Checkout fails"]
-    from pages import alertmanager
+    from helpers.pages import alertmanager
 
     (tmp_path / "page.json").write_text(json.dumps(alertmanager("Other")))
     assert run_cli("alert", str(tmp_path / "page.json"), now=at(1), env=env).returncode == 0

@@ -169,7 +169,7 @@ def test_injects_come_at_their_time_once_and_a_levers_outcome_once_it_is_pulled(
 
 
 async def test_a_drill_in_the_console_injects_on_its_clock_and_shows_the_scorecard_at_resolution(db_file):
-    from test_console import settle, until
+    from helpers.console import settle, until
 
     from warroom.console.launch import make_app
 
@@ -314,7 +314,7 @@ def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool
 @pytest.mark.e2e
 def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file, tmp_path):
     from helpers import MovingTime
-    from tmux import Pane
+    from helpers.tmux import Pane
 
     moving = MovingTime(tmp_path)
     pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", **moving.env()}, size=(140, 44),
@@ -332,7 +332,7 @@ def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file
 @pytest.mark.e2e
 def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactly_those_points(db_file, tmp_path):
     from helpers import MovingTime
-    from tmux import Pane
+    from helpers.tmux import Pane
 
     from warroom.domain.scoring import COST
 
@@ -354,7 +354,7 @@ def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactl
 def test_the_readme_scenario_example_reads_and_a_drills_export_carries_its_scorecard(db_file):
     import asyncio
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     block = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "[[inject]]" in b)
     assert parse(block.encode(), Path("readme.toml")).name == "cache-stampede"
 
@@ -375,8 +375,8 @@ def test_the_readme_scenario_example_reads_and_a_drills_export_carries_its_score
 def test_a_drill_never_reaches_the_public_page_or_the_chat(db_file, tmp_path):
     """A P0 drill's page publishes by itself as the matrix says, but as practice: recorded on
     its timeline, with no file written and no message queued for the chat."""
-    from chat import Chat
     from helpers import db_rows
+    from helpers.chat import Chat
 
     chat = Chat()
     try:

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from helpers import Book, Clock, at, db_rows, seed
-from test_console import act, settle
+from helpers.console import act, settle
 
 from warroom.console import clipboard
 from warroom.console.dialogs import Ask, Confirm, ShowText
@@ -74,7 +74,7 @@ def test_a_real_tmux_server_buffer_takes_the_text(monkeypatch):
         shown = subprocess.run(["tmux", "-L", socket, "show-buffer"], capture_output=True, text=True, check=True)
         assert shown.stdout == text
     finally:
-        from tmux import kill_server
+        from helpers.tmux import kill_server
 
         kill_server(socket)
 

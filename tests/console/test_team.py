@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from helpers import Clock, at, db_rows, run_cli, seed, warroom_exe
-from test_console import act, settle, until
+from helpers.console import act, settle, until
 
 from warroom.console.dialogs import Choose, Confirm
 from warroom.console.launch import make_app

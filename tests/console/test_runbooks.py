@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import Clock, at, db_rows, seed
-from test_console import act, settle
+from helpers.console import act, settle
 
 from warroom.config import parse
 from warroom.console.dialogs import Ask, Choose

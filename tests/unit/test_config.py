@@ -254,7 +254,7 @@ def test_render_escapes_what_a_toml_string_cannot_hold_raw():
 def test_the_readme_shows_the_default_file_as_it_is():
     import re
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     shown = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
     expected = render(Config(Path("~/.config/warroom/config.toml"), False), default=True)
     assert shown == expected
@@ -263,6 +263,6 @@ def test_the_readme_shows_the_default_file_as_it_is():
 def test_every_top_level_key_and_runbook_lever_key_is_in_the_readme_config_table():
     from warroom.domain.playbook import LEVER_KEYS
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for key in ("`name`", "`database`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", "[receive]", "[status_page]", "[[webhooks]]", *LEVER_KEYS):
         assert key in readme

@@ -155,7 +155,7 @@ def test_in_tmux_a_key_pressed_twice_on_the_path_leaves_the_installed_console_ru
     """The reproduction as the attack ran it: the installed console in tmux, r, then a step's
     key twice in one send (faster than any person), then the console must still answer."""
     from helpers import run_cli
-    from tmux import Pane
+    from helpers.tmux import Pane
 
     run_cli("declare", "Login fails with 401", "--severity", "P1", "--impact", "logins for every user", now=at(0))
     pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC"},

@@ -8,7 +8,7 @@ import xml.dom.minidom
 
 import pytest
 from helpers import T0, at, db_rows, run_cli, seed
-from pages import alertmanager
+from helpers.pages import alertmanager
 
 from warroom.domain import actions
 

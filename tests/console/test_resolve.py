@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
-from test_console import act, settle
+from helpers.console import act, settle
 
 from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
@@ -51,7 +51,7 @@ def test_export_md_matches_the_golden_postmortem(db_file):
     run_cli("demo", "--no-console", now=T0)
     done = run_cli("export", "--format", "md")
     assert done.returncode == 0
-    assert done.stdout == GOLDEN.read_text(), "postmortem changed: review it, then rewrite tests/golden/postmortem.md"
+    assert done.stdout == GOLDEN.read_text(), "postmortem changed: review it, then rewrite tests/console/golden/postmortem.md"
 
 
 def test_hostile_text_cannot_break_the_markdown():

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from helpers import T0, at, db_rows, run_cli, warroom_exe
-from tmux import Pane, two_consoles_see_each_other
+from helpers.tmux import Pane, two_consoles_see_each_other
 
 pytestmark = pytest.mark.e2e
 

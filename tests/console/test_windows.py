@@ -7,10 +7,10 @@ import dataclasses
 import sqlite3
 
 from helpers import Clock, at
+from helpers.console import settle, until
+from helpers.incidents import incidents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_console import settle, until
-from test_properties import incidents
 
 from warroom.console import timeline as timeline_module
 from warroom.console.launch import make_app

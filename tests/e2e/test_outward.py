@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from chat import Chat
 from helpers import Clock, at, db_rows, run_cli, seed, warroom_exe
+from helpers.chat import Chat
 
 from warroom.config import parse
 from warroom.domain import actions
@@ -97,7 +97,7 @@ def test_a_p0_publishes_by_itself_and_a_p1_waits_for_the_key(db_file, tmp_path):
 
 
 async def test_the_p_key_publishes_a_p1_as_the_communicator_and_the_pane_says_when(db_file, tmp_path):
-    from test_console import act, settle
+    from helpers.console import act, settle
 
     from warroom.console.dialogs import Confirm
     from warroom.console.launch import make_app
@@ -276,7 +276,7 @@ def test_kill_9_mid_delivery_then_delivered_after_restart_duplicates_only_with_t
 
 
 async def test_a_key_press_never_waits_for_a_webhook(db_file, tmp_path, chat):
-    from test_console import act, settle
+    from helpers.console import act, settle
 
     from warroom.console.launch import make_app
 
@@ -322,7 +322,7 @@ async def test_the_outbox_works_on_postgresql_too(postgres_cluster, tmp_path, ch
 def test_a_reader_in_chromium_sees_the_title_the_state_and_the_latest_update_and_no_script_runs(db_file, tmp_path):
     from html.parser import HTMLParser
 
-    from browser import dom, screenshot
+    from helpers.browser import dom, screenshot
 
     config = config_file(tmp_path)
     env = {"WARROOM_CONFIG": str(config)}
@@ -380,7 +380,7 @@ def asyncio_run_communicate(db_file, text: str) -> None:
 
 
 async def test_the_communicators_pane_says_how_chat_stands(db_file, tmp_path, chat):
-    from test_console import settle, until
+    from helpers.console import settle, until
 
     from warroom.console.launch import make_app
 
@@ -398,7 +398,7 @@ async def test_the_communicators_pane_says_how_chat_stands(db_file, tmp_path, ch
 
 
 def test_warroom_receive_delivers_the_news_of_a_page_in_the_background(db_file, tmp_path, chat):
-    from pages import Receiver, alertmanager, wait_until
+    from helpers.pages import Receiver, alertmanager, wait_until
 
     config = config_file(tmp_path, chat)
     receiver = Receiver({"WARROOM_DB": str(db_file), "WARROOM_CONFIG": str(config)})

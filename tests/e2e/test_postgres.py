@@ -5,7 +5,7 @@ import json
 
 import pytest
 from helpers import Clock, at, run_cli
-from test_console import settle
+from helpers.console import settle
 
 from warroom.console.launch import make_app
 from warroom.store import open_store
@@ -64,7 +64,7 @@ async def test_the_console_works_an_incident_on_a_server(postgres_cluster):
 
 async def test_a_commit_on_the_server_wakes_a_listening_console(postgres_cluster):
     """LISTEN/NOTIFY: the console stops asking twice a second and is woken by the commit."""
-    from test_console import until
+    from helpers.console import until
 
     from warroom.domain.model import Event
 
@@ -152,8 +152,8 @@ async def test_the_server_restarted_under_an_open_console(tmp_path):
     """The server goes away: the console says so at the top, refuses writes with a clear message
     (nothing shown as done that was not committed), and when the server is back it catches up on
     what was written meanwhile and saves again. A cluster of its own, restarted for real."""
-    from postgres import Cluster
-    from test_console import until
+    from helpers.console import until
+    from helpers.postgres import Cluster
 
     from warroom.domain.model import Event
 
@@ -298,7 +298,7 @@ def test_two_installed_consoles_in_tmux_on_a_server_see_each_other(postgres_clus
     """alice and bob, each in a tmux pane of their own, on the same server: real keys, and what
     the other did shows up (woken by NOTIFY, not by a shared file)."""
     from helpers import T0
-    from tmux import two_consoles_see_each_other
+    from helpers.tmux import two_consoles_see_each_other
 
     url = postgres_cluster.url()
     assert run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0, env={"WARROOM_DB": url}).returncode == 0

@@ -5,47 +5,13 @@ from datetime import UTC
 
 import pytest
 from helpers import Clock, at, db_rows, seed
+from helpers.console import act, kinds, last_payload, screen_bindings, settle, until
 
 from warroom.console.dialogs import Ask, Choose, Confirm, Help
 from warroom.console.launch import make_app
 from warroom.console.start import StartScreen
 from warroom.domain import actions
 from warroom.domain.model import COMMANDER, COMMUNICATOR, EFFECTIVE, INVESTIGATOR, NO_EFFECT, PULLED, SKIPPED, UNTRIED
-
-
-def kinds(path):
-    return [kind for _, kind, _ in db_rows(path)]
-
-
-def last_payload(path):
-    return json.loads(db_rows(path)[-1][2])
-
-
-async def settle(pilot):
-    """Let the console finish what it was doing: until no flow runs or one waits on a question."""
-    app = pilot.app
-    for _ in range(200):
-        await pilot.pause(0.005)
-        busy = [w for w in app.workers if not w.is_finished]
-        if not busy or len(app.screen_stack) > 1:
-            break
-    await pilot.pause()
-
-
-async def until(pilot, condition, what: str = "the condition", seconds: float = 10.0) -> None:
-    """A bounded wait for the console to reach a state (a loaded machine can be slow), not a timer."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"{what} did not happen within {seconds} s")
-
-
-async def act(pilot, *keys: str):
-    """Press keys as the person would: each one once the console has finished with the last."""
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 @pytest.fixture
@@ -327,16 +293,6 @@ async def test_the_start_screen_opens_a_past_incident(db_file, clock):
         await settle(pilot)
         assert app.code == "INC-1" and app.state.resolved
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(3,)]
-
-
-def screen_bindings(app) -> list:
-    """Every key the console screen really answers (its active bindings, read off the running
-    app), less Textual's own for every screen (Tab, copy)."""
-    from textual.screen import Screen
-
-    textual_own = {b.action for b in Screen.BINDINGS}
-    return [active.binding for active in app.main_screen.active_bindings.values()
-            if active.node is app.main_screen and active.binding.action not in textual_own]
 
 
 async def test_every_key_is_in_the_command_palette_and_runs_a_flow_that_exists(console):
