@@ -83,7 +83,7 @@ async def scroll(db: Path) -> tuple[list[float], list[float], int]:
         async def drawn() -> None:
             await pilot.pause(0)
             height = timeline.scrollable_content_region.height
-            while timeline.loading or any(timeline.render_line(y).text.startswith(timeline_module.PENDING)
+            while timeline.fetching or any(timeline.render_line(y).text.startswith(timeline_module.PENDING)
                                           for y in range(height)):
                 await asyncio.sleep(0.0005)
 

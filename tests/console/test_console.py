@@ -1,7 +1,7 @@
 """The console driven with keys through Textual's pilot; assertions on the state and the database."""
 
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from helpers import Clock, at, db_rows, seed
@@ -241,21 +241,33 @@ async def test_with_no_open_incident_the_start_screen_declares_one(db_file, cloc
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
         await pilot.press(*"Checkout 500s", "tab")
-        await pilot.press(*"every shopper at checkout", "tab")
+        await pilot.press(*"every shopper at checkout", "tab", "tab")
         await pilot.press("backspace", "backspace", *"P0", "tab")
         await pilot.press(*["backspace"] * 3, *"3m", "tab")
-        await act(pilot, *"checkout", "enter")
+        await act(pilot, "tab", *"checkout", "enter")
         assert app.code == "INC-1" and app.state.severity == "P0"
         assert app.state.detected == at(2) and app.state.service == "checkout"
         assert app.state.impact == "every shopper at checkout"
         assert app.state.hat_of("bob") == COMMANDER
 
 
+async def test_the_start_screen_takes_the_public_title_and_when_the_impact_began(db_file, clock):
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Login fails with 401", "tab", *"logins for every user", "tab", *"Login problems", "tab")
+        await act(pilot, "tab", "tab", *"4m", "enter")  # severity P1, detected now, the impact began 4m before
+        assert app.code == "INC-1" and app.state.public_title == "Login problems"
+        assert app.state.milestone("impact started") == app.state.detected - timedelta(minutes=4)
+    payload = json.loads(db_rows(db_file)[0][2])
+    assert payload["public_title"] == "Login problems" and payload["impact_started"] == (clock() - timedelta(minutes=4)).isoformat()
+
+
 async def test_a_bad_declaration_writes_nothing_and_says_why(db_file, clock):
     app = make_app(db_file, clock=clock, actor="bob")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await act(pilot, *"x", "tab", "tab", "backspace", "backspace", *"P9", "enter")
+        await act(pilot, *"x", "tab", "tab", "tab", "backspace", "backspace", *"P9", "enter")
         assert isinstance(app.screen, StartScreen)
         assert any("unknown severity" in n.message for n in app._notifications)
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
@@ -289,10 +301,10 @@ async def test_the_start_screen_opens_a_past_incident(db_file, clock):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-        await pilot.press("tab", "tab", "tab", "tab", "tab", "down", "enter")  # title, impact, severity, detected, service, the list
+        await pilot.press(*["tab"] * 7, "down", "enter")  # title, impact, public title, severity, detected, impact began, service, the list
         await settle(pilot)
         assert app.code == "INC-1" and app.state.resolved
-    assert db_rows(db_file, "SELECT count(*) FROM event") == [(3,)]
+    assert db_rows(db_file, "SELECT count(*) FROM event") == [(4,)]  # declared, two rules set aside, resolved
 
 
 async def test_every_key_is_in_the_command_palette_and_runs_a_flow_that_exists(console):

@@ -15,6 +15,7 @@ from warroom.domain import actions
 from warroom.domain.actions import NeedsReason
 from warroom.domain.model import (
     RULE_CONTAIN_FIRST,
+    RULE_CONTAINED_FIRST,
     RULE_FLAG_AFTER_FIX,
     RULE_PATH_DONE,
     STEP_DEPLOYED,
@@ -23,7 +24,7 @@ from warroom.domain.model import (
     STEP_SOAK,
     STEP_STAGING,
 )
-from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE, deadlines
+from warroom.domain.policy import CLIENT_NOTICE, INTERNAL_NOTE, RESOLUTION_NOTICE, STATUS_UPDATE, deadlines
 from warroom.domain.templates import TEMPLATES, message
 from warroom.drills.demo import write_demo
 from warroom.service import Service
@@ -38,7 +39,10 @@ def as_communicator(book, minute=1):
 def test_impact_declared_fills_every_message_and_w_changes_it():
     book = Book(impact="logins for every user")
     for name in TEMPLATES:
-        assert "{" not in message(book.state, at(5), name, actor="carol").text
+        found = message(book.state, at(5), name, actor="carol")
+        # the resolution notice says when it was resolved: before that, those are asked for
+        assert found.missing == (("resolved", "duration") if name == RESOLUTION_NOTICE else ())
+        assert "{" not in found.text or name == RESOLUTION_NOTICE
     book.do(actions.set_impact, "alice", at(6), "logins for users with old tokens")
     notice = message(book.state, at(7), CLIENT_NOTICE, actor="carol").text
     assert "an issue affecting logins for users with old tokens since" in notice
@@ -57,12 +61,12 @@ def test_a_missing_value_is_named_so_the_console_can_ask_for_it():
 
 def test_the_message_is_signed_by_whoever_copies_it():
     book = Book(impact="logins")
-    assert message(book.state, at(5), CLIENT_NOTICE, actor="dana").text.endswith("— dana, incident INC-1")
+    assert message(book.state, at(5), CLIENT_NOTICE, actor="dana").text.endswith("— dana")
 
 
 def test_each_time_appears_once_when_local_time_is_utc():
     notice = message(Book(impact="logins").state, at(5), CLIENT_NOTICE, actor="carol").text
-    assert "since 03:00 UTC. Current status" in notice
+    assert "since 03:00 UTC. We are investigating" in notice
     assert "(03:00 UTC)" not in notice
 
 
@@ -85,20 +89,24 @@ def test_next_update_by_is_exactly_what_the_countdown_then_tracks():
     book.do(actions.communicate, "carol", at(10), CLIENT_NOTICE, "notice", sent=True, next_update=at(40))
     copied_at = at(30, 42)  # 03:30:42
     found = message(book.state, copied_at, actor="carol")
-    assert found.name == STATUS_UPDATE and "Next update by 04:00 UTC." in found.text
+    assert found.name == STATUS_UPDATE and "update you again by 04:00 UTC." in found.text
     book.do(actions.communicate, "carol", at(31, 10), STATUS_UPDATE, found.text, sent=True, next_update=found.next_update)
     update = {d.id: d for d in deadlines(book.state, at(32))}["update"]
     assert update.due == at(60)  # 04:00:00, what the message promised, not 04:01:10
 
 
 def test_containment_text_follows_the_levers_as_they_stand_now():
+    """The internal note (the team's) says how each lever stands; the status update (the
+    customers') says the impact is contained, never a lever's name."""
     book = Book(impact="logins")
     book.do(actions.set_lever, "alice", at(2), 1, "pulled")
     book.do(actions.set_lever, "alice", at(3), 1, "effective")
-    assert "Containment so far: feature flag off (effective)." in message(book.state, at(4), STATUS_UPDATE).text
+    assert "Levers: feature flag off (effective)." in message(book.state, at(4), INTERNAL_NOTE).text
+    update = message(book.state, at(4), STATUS_UPDATE).text
+    assert "The impact is contained" in update and "feature flag" not in update
     for minute, step in ((8, STEP_ROOT_CAUSE), (10, STEP_STAGING), (12, STEP_DEPLOYED), (13, STEP_FLAG_REENABLED)):
         book.do(actions.resolution_step, "alice", at(minute), step)
-    text = message(book.state, at(14), STATUS_UPDATE).text
+    text = message(book.state, at(14), INTERNAL_NOTE).text
     assert "feature flag off (effective, flag back on after the fix)" in text
 
 
@@ -164,7 +172,7 @@ def test_root_cause_before_any_lever_needs_a_reason_and_keeps_it():
 
 def test_flag_back_on_needs_lever_1_tried_and_the_fix_deployed():
     book = Book()
-    book.do(actions.resolution_step, "alice", at(3), STEP_ROOT_CAUSE, override="x")
+    book.do(actions.resolution_step, "alice", at(3), STEP_ROOT_CAUSE, override="the cause was plain at once")
     book.do(actions.resolution_step, "alice", at(4), STEP_STAGING)
     with pytest.raises(NeedsReason) as needs:
         book.do(actions.resolution_step, "alice", at(5), STEP_FLAG_REENABLED)
@@ -181,7 +189,7 @@ def test_resolving_needs_the_path_done_or_a_reason():
     with pytest.raises(NeedsReason, match="not done yet: root cause identified, fix tested in staging"):
         book.do(actions.resolve, "alice", at(5))
     book.do(actions.resolve, "alice", at(5), override="false alarm")
-    assert book.state.resolved and book.state.overrides[-1].rule == RULE_PATH_DONE
+    assert book.state.resolved and [o.rule for o in book.state.overrides] == [RULE_PATH_DONE, RULE_CONTAINED_FIRST]
 
 
 def test_overrides_are_listed_in_show_and_the_postmortem(db_file):
@@ -266,7 +274,7 @@ async def test_commander_y_then_switch_signs_with_the_copiers_name(console, db_f
         assert isinstance(app.screen, Confirm) and "Switch to the communicator hat" in app.screen.question
         await act(pilot, "enter", "enter")
     [text] = console.copied
-    assert text.endswith("— alice, incident INC-1") and "{communicator}" not in text
+    assert text.endswith("— alice") and "{communicator}" not in text
 
 
 async def test_w_sets_the_impact_as_the_commander(console, db_file):
@@ -275,6 +283,8 @@ async def test_w_sets_the_impact_as_the_commander(console, db_file):
         await act(pilot, "w")
         await act(pilot, "ctrl+u", *"logins for old tokens", "enter")
         assert app.state.impact == "logins for old tokens"
+        assert isinstance(app.screen, Ask) and app.screen.value == "Issue affecting logins for old tokens"
+        await act(pilot, "enter")  # the public title as shown: nothing more is written
     assert db_rows(db_file)[-1][:2] == ("commander", "impact set")
 
 
@@ -350,7 +360,7 @@ async def test_the_picker_finds_any_incident_by_code_title_or_service(console, d
         draft = actions.declare("alice", at(n), f"fire number {n}", "P2", service="checkout" if n == 3 else "")
         await store.declare(draft)
     state = await store.load("INC-2")
-    await store.append(actions.resolve(state, "alice", at(30), override="duplicate"))
+    await store.append(actions.resolve(state, "alice", at(30), override="a duplicate incident"))
     await store.close()
     async with running as pilot:
         await settle(pilot)
@@ -373,7 +383,7 @@ def test_list_flags_open_since_limit_and_json(db_file):
     for n, detected in enumerate(["3d", "2h", "30m", "5m"], start=1):
         assert run_cli("declare", f"fire {n}", "--detected", detected, now=at(600)).returncode == 0
     store = asyncio_run(Store.open(db_file))
-    asyncio_run(store.append(actions.resolve(asyncio_run(store.load("INC-4")), "alice", at(600), override="dup")))
+    asyncio_run(store.append(actions.resolve(asyncio_run(store.load("INC-4")), "alice", at(600), override="a duplicate of another")))
     asyncio_run(store.close())
     rows = lambda *a: run_cli("list", *a, now=at(601)).stdout.splitlines()  # noqa: E731
     assert [r.split()[0] for r in rows()] == ["INC-3", "INC-2", "INC-1", "INC-4"]  # open first, then newest first

@@ -11,6 +11,7 @@ from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
 from warroom.domain import actions
 from warroom.domain.model import (
+    RULE_CONTAINED_FIRST,
     RULE_FLAG_AFTER_FIX,
     RULE_PATH_DONE,
     STEP_DEPLOYED,
@@ -97,7 +98,7 @@ async def console(db_file):
 
 
 PULLED_1 = (actions.set_lever, "alice", 2, 1, "pulled")
-FULL_PATH = (PULLED_1, (actions.resolution_step, "alice", 8, STEP_ROOT_CAUSE), (actions.resolution_step, "alice", 10, STEP_STAGING),
+FULL_PATH = (PULLED_1, (actions.set_lever, "alice", 3, 1, "effective"), (actions.resolution_step, "alice", 8, STEP_ROOT_CAUSE), (actions.resolution_step, "alice", 10, STEP_STAGING),
              (actions.resolution_step, "alice", 12, STEP_DEPLOYED), (actions.resolution_step, "alice", 13, STEP_FLAG_REENABLED),
              (actions.resolution_step, "alice", 18, STEP_SOAK))
 
@@ -184,14 +185,43 @@ async def test_resolving_asks_first_and_a_resolved_incident_can_be_reopened(cons
 async def test_resolving_before_the_path_is_done_needs_a_reason(console, db_file):
     app, running = await console(PULLED_1)
     async with running as pilot:
-        await act(pilot, "r", "z", "enter")
+        await act(pilot, "r", "z")  # a rule unmet: the question for the reason is the confirmation
         assert isinstance(app.screen, Ask) and "not done yet: root cause identified" in app.screen.question
         await act(pilot, *"false alarm: the monitor misfired", "enter")
         assert app.state.resolved
     rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
-    assert rows[-2] == ("rule overridden", {"rule": RULE_PATH_DONE, "reason": "false alarm: the monitor misfired"})
+    assert rows[-3:-1] == [("rule overridden", {"rule": RULE_PATH_DONE, "reason": "false alarm: the monitor misfired"}),
+                           ("rule overridden", {"rule": RULE_CONTAINED_FIRST, "reason": "false alarm: the monitor misfired"})]
     md = run_cli("export").stdout
     assert "## Rules overridden" in md and "| resolve after the resolution path | false alarm: the monitor misfired |" in md
+
+
+async def test_escape_on_the_reason_to_resolve_goes_back_to_the_path_which_stays_open(console, db_file):
+    app, running = await console(PULLED_1)
+    async with running as pilot:
+        await act(pilot, "r", "z")
+        assert isinstance(app.screen, Ask) and "no lever was marked effective" in app.screen.question
+        await act(pilot, "escape")
+        assert isinstance(app.screen, Choose) and not app.state.resolved  # back on the path, as it says
+        await act(pilot, "z", *"x", "enter")  # not a reason: asked again, what was typed kept
+        assert isinstance(app.screen, Ask) and "a few words" in app.screen.question
+        assert app.screen.query_one("Input").value == "x"
+        await act(pilot, "escape", "escape")
+        assert app.screen is app.main_screen and not app.state.resolved
+    assert "resolved" not in [k for _, k, _ in db_rows(db_file)]
+
+
+async def test_a_long_prefill_is_shown_whole_and_read_from_its_start(console, db_file):
+    cause = "auth-service 142 changed the JWT claim format, so tokens issued before it fail validation on every login"
+    app, running = await console(PULLED_1, (actions.report_finding, "alice", 5, cause, {"switch": True}),
+                                 (actions.acknowledge, "alice", 6, 4, {"switch": True}))
+    async with running as pilot:
+        await act(pilot, "r", "1")
+        assert str(app.screen.query_one("#prefill").render()) == cause  # the whole text, wrapped
+        field = app.screen.query_one("Input")
+        assert field.value == cause and field.cursor_position == 0  # the field opens at its start
+        await act(pilot, "enter")
+        assert app.state.root_cause == cause
 
 
 async def test_a_milestone_is_corrected_by_a_new_event(console, db_file):

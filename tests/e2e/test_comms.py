@@ -22,13 +22,14 @@ def test_fill_leaves_missing_placeholders_visible_and_never_rescans_values():
 
 
 def test_every_template_fills_from_an_incident():
-    book = Book(title="Login fails [0] [/", severity="P1")
+    book = Book(title="Login fails (internal)", severity="P1", public_title="Login fails [0] [/")
     book.do(actions.wear_hat, "carol", at(1), "communicator")
     for name in TEMPLATES:
         _, text = filled(book.state, at(5), name)
         assert "{code}" not in text and "{title}" not in text
     _, notice = filled(book.state, at(5), CLIENT_NOTICE)
     assert "Login fails [0] [/" in notice and "carol" in notice and "03:35 UTC" in notice  # a cadence from now
+    assert "(internal)" not in notice  # the internal title stays internal
     assert "{impact}" in notice  # nobody said what the impact is: the person sees the gap
 
 
@@ -164,7 +165,7 @@ async def test_with_no_clipboard_the_text_is_shown_to_copy_by_hand(console):
         await settle(pilot)
         await act(pilot, "y")
         assert isinstance(app.screen, ShowText)
-        assert "Login fails with 401" in app.screen.query_one("#text").text
+        assert "Issue affecting logins for every user" in app.screen.query_one("#text").text
 
 
 async def test_t_ticks_a_notification_with_who_was_told(console, db_file):
@@ -206,7 +207,7 @@ async def test_e_edits_the_message_and_the_edited_text_is_copied_and_recorded(co
         await act(pilot, "pagedown", "pagedown", "end", *" Call us: 555-0100", "ctrl+g")
         await act(pilot, "enter")
     [text] = copied
-    assert text.endswith("incident INC-1 Call us: 555-0100")
+    assert text.endswith("— carol Call us: 555-0100")
     assert ("communication sent", {"template": CLIENT_NOTICE, "text": text, "next_update": at(35).isoformat()}) == (
         db_rows(db_file)[-1][1], json.loads(db_rows(db_file)[-1][2]))
 

@@ -66,7 +66,7 @@ async def test_a_p0_declared_on_the_start_screen_publishes_the_status_page(db_fi
                 break
             await pilot.pause(0.02)
     page = json.loads((site / "status.json").read_text())
-    assert [i["title"] for i in page["incidents"]] == ["Everything is down"]
+    assert [i["title"] for i in page["incidents"]] == ["Issue affecting every customer"]  # the public title, from the impact
     kinds = [k for _, k, _ in db_rows(db_file)]
     assert kinds[0] == "declared" and "status page published" in kinds
 

@@ -44,10 +44,11 @@ async def test_the_page_shows_public_words_only(db_file, tmp_path):
     page = json.loads((tmp_path / "site" / "status.json").read_text())
     incident = page["incidents"][0]
     assert (incident["title"], incident["severity_words"], incident["state"], incident["impact"]) == \
-        ("Login fails with 401", "Major incident", "investigating", "logins for all users")
+        ("Issue affecting logins for all users", "Major incident", "investigating", "logins for all users")
     assert [u["text"] for u in incident["updates"]] == ["We are investigating failed logins."]
     everything = "".join((tmp_path / "site" / name).read_text() for name in ("index.html", "status.json", "feed.xml"))
-    for secret in ("password rotation", "secret-token-xyz", "bob", "investigator", "auth"):
+    # nor the internal title, the code or the severity code
+    for secret in ("password rotation", "secret-token-xyz", "bob", "investigator", "auth", "Login fails", "INC-", "P1"):
         assert secret not in everything, secret
     assert published(db_file) == [{"how": "by hand", "folder": str(tmp_path / "site")}]
     assert not [p for p in (tmp_path / "site").iterdir() if p.name.startswith(".")]  # no half-written file left
@@ -91,7 +92,7 @@ def test_a_p0_publishes_by_itself_and_a_p1_waits_for_the_key(db_file, tmp_path):
     p0 = run_cli("declare", "Everything is down", "--severity", "P0", "--impact", "every customer", now=at(1), env=env)
     assert p0.returncode == 0 and "status page published by itself" in p0.stderr
     page = json.loads((tmp_path / "site" / "status.json").read_text())
-    assert [i["title"] for i in page["incidents"]] == ["Everything is down", "Checkout fails"]
+    assert [i["title"] for i in page["incidents"]] == ["Issue affecting every customer", "Service disruption"]
     assert published(db_file) == [{"how": "automatic", "folder": str(tmp_path / "site")}]
     assert run_cli("log", "just a note", now=at(2), env=env).stderr == ""  # a note changes nothing public
 
@@ -310,7 +311,7 @@ async def test_the_outbox_works_on_postgresql_too(postgres_cluster, tmp_path, ch
     try:
         await store.declare(actions.declare("alice", at(0), "On the server", "P1", impact="x"))
         state = (await store.opening("INC-1")).state
-        await store.append(actions.resolve(state, "alice", at(1), override="tested"))
+        await store.append(actions.resolve(state, "alice", at(1), override="tested the page by hand"))
         async with aiohttp.ClientSession() as session:
             tally = await deliver_due(store, config.webhooks, Clock(at(2)), session)
         assert tally.delivered == 2 and [t.split(":")[0] for t in chat.texts()] == ["INC-1 P1 declared by alice", "INC-1 P1 resolved"]
@@ -327,7 +328,8 @@ def test_a_reader_in_chromium_sees_the_title_the_state_and_the_latest_update_and
     config = config_file(tmp_path)
     env = {"WARROOM_CONFIG": str(config)}
     hostile = "Checkout <script>document.title='pwned'</script><img src=x onerror=\"document.body.dataset.pwned=1\">"
-    assert run_cli("declare", hostile, "--severity", "P0", "--impact", "every buyer", now=at(0), env=env).returncode == 0
+    assert run_cli("declare", "Checkout broken", "--severity", "P0", "--impact", "every buyer", "--public-title", hostile,
+                   now=at(0), env=env).returncode == 0
     seen = dom(tmp_path / "site" / "index.html")
 
     class Reader(HTMLParser):

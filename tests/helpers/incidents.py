@@ -45,13 +45,13 @@ def incidents(draw):
             elif step == "followup":
                 book.do(actions.add_followup, "alice", when, draw(texts), draw(texts), switch=True)
             elif step == "resolve" and not state.resolved:
-                book.do(actions.resolve, "alice", when, switch=True, override=draw(texts))
+                book.do(actions.resolve, "alice", when, switch=True, override="because of " + draw(texts))
             elif step == "reopen" and state.resolved:
                 book.do(actions.reopen, "alice", when, draw(texts), switch=True)
             elif step == "ack" and state.unacknowledged:
                 book.do(actions.acknowledge, "alice", when, state.unacknowledged[0].id, switch=True)
             elif step == "skip":
-                book.do(actions.set_lever, "alice", when, draw(st.integers(1, 4)), "skipped", reason=draw(texts), switch=True)
+                book.do(actions.set_lever, "alice", when, draw(st.integers(1, 4)), "skipped", reason="because of " + draw(texts), switch=True)
             elif step == "copy":
                 book.do(actions.communicate, "alice", when, "client notice", draw(texts), sent=False, switch=True)
             elif step == "service":
@@ -65,7 +65,7 @@ def incidents(draw):
             elif step == "step":
                 book.do(actions.resolution_step, "alice", when, draw(st.sampled_from(
                     ["root cause identified", "fix tested in staging", "deployed through the pipeline", "soak and verification"])),
-                    note_text=draw(texts), override=draw(texts), switch=True)
+                    note_text=draw(texts), override="because of " + draw(texts), switch=True)
         except actions.RuleBroken:
             pass  # an action the rules refuse (an empty text, say) is not part of the incident
     return book

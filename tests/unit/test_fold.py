@@ -67,6 +67,7 @@ def test_the_fold_gathers_every_part_of_the_state():
     book.do(actions.set_lever, "alice", at(3), 1, "effective")
     book.do(actions.wear_hat, "bob", at(4), "investigator")
     book.do(actions.report_finding, "bob", at(6), "token format changed in 142")
+    book.do(actions.acknowledge, "alice", at(7), book.state.findings[0].id)
     book.do(actions.resolution_step, "alice", at(8), "root cause identified")
     book.do(actions.resolution_step, "alice", at(10), "fix tested in staging")
     book.do(actions.resolution_step, "alice", at(13), "deployed through the pipeline")

@@ -135,8 +135,8 @@ async def test_open_codes_in_sql_agree_with_the_fold(db_file):
     store, _ = await declared(db_file)
     for title in ("two", "three", "four"):
         await store.declare(actions.declare("alice", at(1), title, "P2"))
-    await store.append(actions.resolve(await store.load("INC-2"), "alice", at(5), override="duplicate"))
-    await store.append(actions.resolve(await store.load("INC-3"), "alice", at(5), override="duplicate"))
+    await store.append(actions.resolve(await store.load("INC-2"), "alice", at(5), override="a duplicate incident"))
+    await store.append(actions.resolve(await store.load("INC-3"), "alice", at(5), override="a duplicate incident"))
     await store.append(actions.reopen(await store.load("INC-3"), "alice", at(6)))
     await store.append(actions.correct_milestone(await store.load("INC-4"), "alice", at(7), "resolved", at(6)))
     folded = [s.code for s in await store.states() if not s.resolved]

@@ -121,7 +121,7 @@ async def test_find_in_sql_gives_what_a_fold_of_every_log_gives(db_file):
     titles = ["Ärger beim Login", "checkout down", "Login fails", "payments slow", "LOGIN again"]
     for n, title in enumerate(titles):
         await store.declare(actions.declare("alice", at(n), title, "P2", service="auth" if n % 2 else "shop"))
-    await store.append(actions.resolve(await store.load("INC-3"), "alice", at(30), override="dup"))
+    await store.append(actions.resolve(await store.load("INC-3"), "alice", at(30), override="a duplicate of another"))
     asked = ["", "login", "ÄRGER", "inc-2", "AUTH", "nothing like it", "  shop "]
     fresh = {text: await store.find(text, limit=3) for text in asked}
     await store.close()

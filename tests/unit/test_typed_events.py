@@ -34,7 +34,7 @@ def _story():
 
     do(actions.change_severity, "P0", minutes=1)
     do(actions.set_lever, 2, PULLED, reason="the deploy is the suspect", runbook="deploy rollback auth", minutes=2)
-    do(actions.set_lever, 1, SKIPPED, reason="no flag", minutes=2.5)
+    do(actions.set_lever, 1, SKIPPED, reason="no flag guards it", minutes=2.5)
     do(actions.set_lever, 2, EFFECTIVE, minutes=3)
     do(actions.wear_hat, "investigator", actor="bob", minutes=4)
     do(actions.report_finding, "the claim format changed", actor="bob", minutes=5)
@@ -67,7 +67,7 @@ def test_every_action_builds_its_kinds_struct_and_the_store_keeps_the_shape_it_a
         (Kind.SEVERITY_CHANGED, {"severity": "P0", "was": "P1"}),
         (Kind.LEVER_CHANGED, {"lever": 2, "name": "deploy rollback", "state": "pulled", "was": "untried",
                               "reason": "the deploy is the suspect", "out_of_order": True, "runbook": "deploy rollback auth"}),
-        (Kind.LEVER_CHANGED, {"lever": 1, "name": "feature flag off", "state": "skipped", "was": "untried", "reason": "no flag"}),
+        (Kind.LEVER_CHANGED, {"lever": 1, "name": "feature flag off", "state": "skipped", "was": "untried", "reason": "no flag guards it"}),
         (Kind.LEVER_CHANGED, {"lever": 2, "name": "deploy rollback", "state": "effective", "was": "pulled"}),
         (Kind.HAT_WORN, {"hat": "investigator"}),
         (Kind.FINDING_REPORTED, {"text": "the claim format changed"}),

@@ -73,6 +73,8 @@ def parser() -> Parser:
     p.add_argument("title")
     p.add_argument("--severity", default="P1", metavar="P0..P3", help="default P1, as on the start screen")
     p.add_argument("--impact", default="", metavar="TEXT", help="who or what is affected, as the client notice will say it")
+    p.add_argument("--public-title", default="", metavar="TEXT",
+                   help="what customers read as its title (default: the impact in plain words; the title stays internal)")
     p.add_argument("--detected", metavar="WHEN", help="when the page arrived: ISO 8601 or a span ago (5m, 90s); default now")
     p.add_argument("--impact-started", metavar="WHEN", help="when impact began, if known (back-dated)")
     p.add_argument("--service", default="", help="the service affected")

@@ -60,11 +60,22 @@ class Ask(Question[str | None]):
         super().__init__()
         self.question, self.placeholder, self.value, self.hint = question, placeholder, value, hint
 
+    LONG = 50  # a prefilled answer longer than this is shown whole above the field, read from its start
+
     def compose(self) -> ComposeResult:
+        from warroom.domain.text import safe
+
+        long = len(self.value) > self.LONG
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+            if long:
+                yield Static(safe(self.value), markup=False, classes="quoted", id="prefill")
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer", select_on_focus=not long)
             yield Static(self.hint or "Enter to save · Esc to cancel", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        if len(self.value) > self.LONG:
+            self.query_one("#answer", Input).cursor_position = 0  # the field shows its start, not its end
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -36,17 +36,30 @@ async def _take_over(app: Console, held: RoleHeld) -> bool:
     return await app.commit(actions.wear_hat(app.state, app.actor, app.now(), held.hat, take_over=True))
 
 
+async def ask_reason(app: Console, question: str, placeholder: str, hint: str = "") -> str | None:
+    """A reason for setting a rule of the practice aside: asked again while it is not one (a few
+    words the postmortem can read); None when the person holds off (Esc, or nothing typed)."""
+    asked, typed = question, ""
+    while True:
+        reason = await app.ask(Ask(asked, placeholder=placeholder, value=typed, hint=hint))
+        if not reason or not reason.strip():
+            return None
+        problem = actions.thin_reason(reason)
+        if problem is None:
+            return reason
+        asked, typed = f"{question}\n✗ {problem}.", reason  # asked again, with what was typed to go on from
+
+
 async def do(app: Console, make, *args, **kwargs) -> bool:
     """Run a domain action. Another hat's action asks to switch hats first (one commit for both);
     a rule of the practice that may be set aside asks for the reason, which goes on the timeline."""
     try:
         return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
     except NeedsReason as needs:
-        reason = await app.ask(Ask(
-            f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: it goes on the "
-            "timeline and into the postmortem as a rule overridden.",
-            placeholder="why, in a line", hint="Enter: go ahead with this reason · Esc: hold off"))
-        if not reason or not reason.strip():
+        reason = await ask_reason(app, f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: "
+                                  "it goes on the timeline and into the postmortem as a rule overridden.",
+                                  "why, in a few words", "Enter: go ahead with this reason · Esc: hold off")
+        if reason is None:
             app.warn(f"not done: {needs.rule}")
             return False
         return await do(app, make, *args, **{**kwargs, "override": reason})
@@ -104,13 +117,13 @@ async def advance_lever(app: Console, number: int) -> None:
         return
     if lever.state == UNTRIED:
         untried = [lev for lev in app.state.levers[: number - 1] if lev.state == UNTRIED]
-        reason = ""
+        reason: str | None = ""
         if untried:
             names = ", ".join(f"{lev.number} {lev.name}" for lev in untried)
-            reason = await app.ask(Ask(
-                f"Lever {number} {lever.name} before {names}.\nContain in order unless there is a reason: why this one first?",
-                placeholder="e.g. no flag guards this code path"))
-            if not reason or not reason.strip():
+            reason = await ask_reason(
+                app, f"Lever {number} {lever.name} before {names}.\nContain in order unless there is a reason: why this one first?",
+                "e.g. no flag guards this code path")
+            if reason is None:
                 app.warn("not pulled: pulling out of order needs a reason")
                 return
         runbook = app.book.runbook(app.state.service).get(number)
@@ -139,10 +152,10 @@ async def skip_lever(app: Console) -> None:
     number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED)
     if number is None:
         return
-    reason = await app.ask(Ask(f"Why skip lever {number}?", placeholder="e.g. no migration in this release"))
-    if reason and reason.strip():
+    reason = await ask_reason(app, f"Why skip lever {number}?", "e.g. no migration in this release")
+    if reason is not None:
         await do(app, actions.set_lever, number, SKIPPED, reason=reason, switch=switch)
-    elif reason is not None:
+    else:
         app.warn("not skipped: skipping needs a reason")
 
 
@@ -319,7 +332,12 @@ async def tick_notification(app: Console) -> None:
                                                [(keys[n], d.label, d.id) for n, d in enumerate(open_ones)]))
     if not picked:
         return
-    whom = await app.ask(Ask("Who was notified? (names, and how if it matters)", placeholder="e.g. Dana (EM) by phone"))
+    from warroom.domain.policy import ticked_words
+
+    done = ticked_words(picked)
+    question = ("Who was notified? (names, and how if it matters)" if done == "notified"
+                else f"{done.capitalize()}: who, and where? (names, the channel or room)")
+    whom = await app.ask(Ask(question, placeholder="e.g. Dana (EM) by phone" if done == "notified" else "e.g. bob, carol in #inc-auth"))
     if whom is not None:
         await do(app, actions.notify, picked, whom, switch=switch)
 
@@ -347,11 +365,14 @@ async def resolution(app: Console) -> None:
         if not picked:
             return
         if picked == "resolve":
-            fig = state.figures()
-            if await app.ask(Confirm(f"Resolve {state.code}? Deadlines still due are waived; it can be reopened."
-                                                  + ("" if fig.to_contain else "\nNothing was marked contained."))):
-                await do(app, actions.resolve, switch=switch)
-            return
+            # with a rule unmet, the question for the reason is the confirmation; Esc on either
+            # goes back to the path, which stays open
+            if not actions.unresolved_rules(state) and not await app.ask(Confirm(
+                    f"Resolve {state.code}? Deadlines still due are waived; it can be reopened.")):
+                continue
+            if await do(app, actions.resolve, switch=switch):
+                return
+            continue
         note_text = ""
         if picked == STEP_ROOT_CAUSE and picked not in state.steps:
             found = state.latest_acknowledged
@@ -376,7 +397,7 @@ async def correct_milestone(app: Console) -> None:
     picked = await app.ask(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)]))
     if not picked:
         return
-    when = await app.ask(Ask(f"When was '{picked}'? A span ago (25m) or a time (2026-11-27T03:12)"))
+    when = await app.ask(Ask(f"When was '{picked}'? A span before now (25m: 25 minutes ago) or a time (2026-11-27T03:12)"))
     if not when:
         return
     try:
@@ -435,15 +456,30 @@ async def name_service(app: Console) -> None:
 
 
 async def set_impact(app: Console) -> None:
-    """w: say who or what is affected (commander); every message's {impact} says it from then on."""
+    """w: say who or what is affected, then the title customers read (commander's, both); every
+    message says them from then on. Enter on what is shown keeps it."""
+    from warroom.domain.public import customer_title
+
     switch = await hat_first(app, Kind.IMPACT_SET)
     if switch is None:
         return
     impact = await app.ask(Ask("Who or what is affected? (the client notice says \"an issue affecting …\")",
-                                            placeholder="e.g. logins for users with tokens issued before 03:00",
-                                            value=app.state.impact))
-    if impact is not None and await do(app, actions.set_impact, impact, switch=switch):
-        app.say("impact recorded: the messages say it now")
+                               placeholder="e.g. logins for users with tokens issued before 03:00", value=app.state.impact))
+    if impact is None:
+        return
+    said = []
+    if impact.strip() != app.state.impact:
+        if not await do(app, actions.set_impact, impact, switch=switch):
+            return
+        said, switch = ["impact"], False
+    shown = customer_title(app.state)  # the one given, else from the impact just said
+    title = await app.ask(Ask("The public title: what customers read (the messages and the status page; the title "
+                              "stays internal)", placeholder="e.g. Login problems", value=shown))
+    if title is not None and title.strip() and title.strip() != shown:
+        if await do(app, actions.set_public_title, title, switch=switch):
+            said.append("public title")
+    if said:
+        app.say(f"{' and '.join(said)} recorded: the messages say it now")
 
 
 async def copy_runbook(app: Console) -> None:

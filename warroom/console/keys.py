@@ -19,7 +19,7 @@ KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so 
     Binding("4", "flow('advance_lever', 4)", "Lever 4", show=False, tooltip="Advance lever 4, data correction", id="lever.4"),
     Binding("x", "flow('skip_lever')", "Skip lever", show=False, tooltip="Skip a lever, with the reason", id="lever.skip"),
     Binding("l", "flow('copy_runbook')", "Copy lever cmd", show=False, tooltip="Copy the command behind a lever, from the service's runbook in the config", id="lever.runbook"),
-    Binding("w", "flow('set_impact')", "Impact", show=False, tooltip="Say who or what is affected (commander); messages say it as {impact}", id="impact"),
+    Binding("w", "flow('set_impact')", "Impact", show=False, tooltip="Say who or what is affected and the public title customers read (commander); messages say them", id="impact"),
     Binding("v", "flow('name_service')", "Service", show=False, tooltip="Name the affected service (commander); its runbook shows beside the levers", id="service"),
     Binding("u", "flow('correct_lever')", "Correct lever", show=False, tooltip="Put a mistaken lever press right (a new event; the old stays)", id="lever.correct"),
     Binding("n", "flow('note')", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),

@@ -34,27 +34,36 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
-    FIELDS = ("title", "impact", "severity", "detected", "service")
+    FIELDS = ("title", "impact", "public_title", "severity", "detected", "impact_began", "service")
     TYPED_DEFAULTS = {"severity": "P1", "detected": "now"}  # what the fields hold before anything is typed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
             yield Static("No incident is open. Declare one:", classes="question", markup=False)
-            yield Static("Title", classes="label", markup=False)
+            yield Static("Title (internal: the team's words)", classes="label", markup=False)
             yield Input(placeholder="what is broken, as the page said it", id="title")
-            yield Static("Impact: who or what is affected (the client notice says it)", classes="label", markup=False)
-            yield Input(placeholder="e.g. logins for users with tokens issued before 03:00", id="impact")
-            with Horizontal(id="fields"):
+            with Horizontal(classes="fields"):
                 with Vertical():
-                    yield Static("Severity (P0 to P3)", classes="label", markup=False)
-                    yield Input(value="P1", placeholder="P0, P1, P2 or P3", id="severity")
+                    yield Static("Impact: who or what is affected", classes="label", markup=False)
+                    yield Input(placeholder="e.g. logins for every user", id="impact")
                 with Vertical():
-                    yield Static("Detected (now, 5m ago)", classes="label", markup=False)
-                    yield Input(value="now", placeholder="now, 5m, 90s, 2026-11-27T03:12", id="detected")
+                    yield Static("Public title: what customers read", classes="label", markup=False)
+                    yield Input(placeholder="empty: from the impact", id="public_title")
+            with Horizontal(classes="fields"):
+                with Vertical(classes="narrow"):
+                    yield Static("Severity", classes="label", markup=False)
+                    yield Input(value="P1", placeholder="P0 to P3", id="severity")
                 with Vertical():
-                    yield Static("Service (for its runbook)", classes="label", markup=False)
+                    yield Static("Detected", classes="label", markup=False)
+                    yield Input(value="now", placeholder="now, or 5m ago", id="detected")
+                with Vertical():
+                    yield Static("Impact began", classes="label", markup=False)
+                    yield Input(placeholder="4m, or a time", id="impact_began")
+                with Vertical():
+                    yield Static("Service", classes="label", markup=False)
                     yield Input(placeholder=self._services(), id="service")
-            yield Static("Enter declares · Tab moves between fields · or pick a past incident below", classes="hint", markup=False)
+            yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
+                         "or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
         yield Footer()
 
@@ -101,8 +110,10 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
         now = app.now()
         try:
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
-            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected,
-                                    service=value["service"], impact=value["impact"])
+            # the impact's start: a span before the detection (4m), or a time
+            began = parse_when(value["impact_began"], detected or now) if value["impact_began"].strip() else None
+            draft = actions.declare(app.actor, now, value["title"], value["severity"], detected=detected, impact_started=began,
+                                    service=value["service"], impact=value["impact"], public_title=value["public_title"])
             code = await app.declare(draft)  # the one way in: a P0's page publishes by itself
         except (RuleBroken, TimeError, StoreError) as error:
             app.warn(str(error))

@@ -116,7 +116,7 @@ def unacknowledged(state: IncidentState) -> Content:
 
 
 def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, delivery: str = "") -> Content:
-    found = book.deadlines(state, now)
+    found = book.record(state, now)
     page = book.status_page(state)
     if state.published is not None:
         page += f", published {local_time(state.published)}"

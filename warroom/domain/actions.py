@@ -21,6 +21,8 @@ from warroom.domain.model import (
     RESOLUTION_STEPS,
     ROLE_OF_KIND,
     RULE_CONTAIN_FIRST,
+    RULE_CONTAINED_FIRST,
+    RULE_FINDINGS_TAKEN,
     RULE_FLAG_AFTER_FIX,
     RULE_NO_SURPRISES,
     RULE_PATH_DONE,
@@ -38,6 +40,7 @@ from warroom.domain.model import (
 from warroom.domain.schema import (
     KIND_OF,
     MAX_IMPACT,
+    MAX_PUBLIC_TITLE,
     MAX_SERVICE,
     MAX_TITLE,
     MAX_WHO,
@@ -54,6 +57,7 @@ from warroom.domain.schema import (
     MilestoneSet,
     Note,
     Payload,
+    PublicTitleSet,
     Reopened,
     ResolutionStep,
     Resolved,
@@ -105,14 +109,33 @@ class NeedsReason(RuleBroken):
         super().__init__(f"{rule}: {why}")
 
 
+# A reason is a few words the postmortem can read: "." or "x" sets no rule aside.
+MIN_REASON = 10  # characters
+MIN_REASON_WORDS = 2
+
+
+def thin_reason(reason: str) -> str | None:
+    """What is missing from a reason, in words for the person; None when it is one."""
+    reason = clean_input(reason).strip()
+    if len(reason) > MAX_TEXT:
+        return f"the reason is {len(reason):,} characters; at most {MAX_TEXT:,}"
+    if len(reason) < MIN_REASON or len(reason.split()) < MIN_REASON_WORDS:
+        return f"a reason is a few words the postmortem can read (at least {MIN_REASON} characters, {MIN_REASON_WORDS} words)"
+    return None
+
+
+def check_reason(reason: str) -> str:
+    problem = thin_reason(reason)
+    if problem:
+        raise RuleBroken(problem)
+    return clean_input(reason).strip()
+
+
 def _overridden(state: IncidentState, actor: str, now: datetime, role: str, rule: str, why: str, reason: str) -> list[Event]:
     """Nothing when the rule holds; else the override event, or NeedsReason when none is given."""
-    reason = clean_input(reason).strip()
-    if not reason:
+    if not clean_input(reason).strip():
         raise NeedsReason(rule, why)
-    if len(reason) > MAX_TEXT:
-        raise RuleBroken(f"the reason is {len(reason):,} characters; at most {MAX_TEXT:,}")
-    return [_event(state, actor, now, role, RuleOverridden(rule=rule, reason=reason))]
+    return [_event(state, actor, now, role, RuleOverridden(rule=rule, reason=check_reason(reason)))]
 
 
 def _text(value: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -144,7 +167,7 @@ def _as(state: IncidentState, actor: str, now: datetime, kind: str, switch: bool
 def declare(
     actor: str, now: datetime, title: str, severity: str, *,
     detected: datetime | None = None, impact_started: datetime | None = None,
-    service: str = "", impact: str = "", drill: str = "",
+    service: str = "", impact: str = "", drill: str = "", public_title: str = "",
 ) -> Event:
     """The first event of an incident; the store gives it its code. The declarer commands.
     `drill`: a practice incident, of that scenario."""
@@ -157,7 +180,8 @@ def declare(
         raise RuleBroken("impact cannot start after it was detected")
     return event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Declared(
         title=title, severity=severity, detected=detected, impact_started=impact_started, drill=drill,
-        service=check_service(service) if service.strip() else "", impact=check_impact(impact) if impact.strip() else ""))
+        service=check_service(service) if service.strip() else "", impact=check_impact(impact) if impact.strip() else "",
+        public_title=check_public_title(public_title) if public_title.strip() else ""))
 
 
 def _line(value: str, what: str, limit: int) -> str:
@@ -168,13 +192,13 @@ def _line(value: str, what: str, limit: int) -> str:
     return text
 
 
-def _renamed(state: IncidentState, actor: str, now: datetime, said: type[ServiceNamed | ImpactSet], key: str, value: str,
+def _renamed(state: IncidentState, actor: str, now: datetime, said: type[ServiceNamed | ImpactSet | PublicTitleSet], key: str, value: str,
              switch: bool) -> list[Event]:
     """An incident's field said again: the new value, and what it was."""
     before, role = _as(state, actor, now, KIND_OF[said], switch)
     was = getattr(state, key)
     if value == was:
-        raise RuleBroken(f"the {key} is {value} already")
+        raise RuleBroken(f"the {key.replace('_', ' ')} is {value} already")
     return before + [_event(state, actor, now, role, said(**{key: value, "was": was}))]
 
 
@@ -186,6 +210,17 @@ def check_impact(impact: str) -> str:
 def set_impact(state: IncidentState, actor: str, now: datetime, impact: str, *, switch: bool = False) -> list[Event]:
     """Say (or correct) who or what is affected; every message after it says so."""
     return _renamed(state, actor, now, ImpactSet, "impact", check_impact(impact), switch)
+
+
+def check_public_title(title: str) -> str:
+    """What customers read as the incident's title: one line, a heading's length."""
+    return _line(title, "public title", MAX_PUBLIC_TITLE)
+
+
+def set_public_title(state: IncidentState, actor: str, now: datetime, title: str, *, switch: bool = False) -> list[Event]:
+    """Say (or correct) the title customers read: the client notice, the updates and the status
+    page use it, never the internal title."""
+    return _renamed(state, actor, now, PublicTitleSet, "public_title", check_public_title(title), switch)
 
 
 def check_service(service: str) -> str:
@@ -294,6 +329,8 @@ def set_lever(
     untried = [lev.number for lev in state.levers[: number - 1] if lev.state == UNTRIED]
     if to == PULLED and untried and not reason and not correction:
         raise OutOfOrder(number, untried, tuple(lev.name for lev in state.levers))
+    if not correction and (to == SKIPPED or (to == PULLED and untried)):
+        reason = check_reason(reason)  # a rule of the practice set aside: a real reason
     before, role = _as(state, actor, now, Kind.LEVER_CHANGED, switch)
     return before + [_event(state, actor, now, role, LeverChanged(
         lever=number, name=lever.name, state=to, was=lever.state, reason=reason, correction=correction,
@@ -384,14 +421,32 @@ def add_followup(state: IncidentState, actor: str, now: datetime, text: str, own
     return before + [_event(state, actor, now, role, FollowupAdded(text=text, owner=owner, due=due))]
 
 
+def unresolved_rules(state: IncidentState) -> list[tuple[str, str]]:
+    """The rules of the practice that resolving now would set aside, each with why."""
+    broken = []
+    left = [step for step in RESOLUTION_STEPS if step not in state.steps]
+    if left:
+        broken.append((RULE_PATH_DONE, "not done yet: " + ", ".join(left)))
+    if not any(lever.state == EFFECTIVE for lever in state.levers):
+        broken.append((RULE_CONTAINED_FIRST, "no lever was marked effective: nothing contained the impact"))
+    waiting = state.unacknowledged
+    if waiting:
+        numbers = ", ".join(f"#{f.number}" for f in waiting)
+        broken.append((RULE_FINDINGS_TAKEN, f"finding {numbers} not acknowledged by the commander"))
+    return broken
+
+
 def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = False, override: str = "") -> list[Event]:
-    """Resolved once the resolution path is done; before that, only with a reason."""
+    """Resolved once the resolution path is done, the impact contained and every finding taken
+    in; otherwise only with a reason, one for all that is set aside (each goes on the timeline)."""
     if state.resolved:
         raise RuleBroken(f"{state.code} is resolved already")
     before, role = _as(state, actor, now, Kind.RESOLVED, switch)
-    left = [step for step in RESOLUTION_STEPS if step not in state.steps]
-    if left:
-        before += _overridden(state, actor, now, role, RULE_PATH_DONE, "not done yet: " + ", ".join(left), override)
+    broken = unresolved_rules(state)
+    if broken and not clean_input(override).strip():
+        raise NeedsReason(" and ".join(rule for rule, _ in broken), "; ".join(why for _, why in broken))
+    for rule, why in broken:
+        before += _overridden(state, actor, now, role, rule, why, override)
     return before + [_event(state, actor, now, role, Resolved())]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from warroom.domain import schema
 from warroom.domain.model import Event, Kind
-from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline
+from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, ticked_words
 from warroom.domain.timefmt import clock_text, local_time
 
 
@@ -30,6 +30,8 @@ def _declared(p: schema.Declared) -> str:
     text = f"declared {p.severity}{by}: {p.title}"
     if p.service:
         text += f" (service {p.service})"
+    if p.public_title:
+        text += f" (public title: {p.public_title})"
     return text
 
 
@@ -41,7 +43,7 @@ def _alert(p: schema.Alert) -> str:
     return text + (f" [{labels}]" if labels else "") + (f" · {notes}" if notes else "")
 
 
-def _was(p: schema.ServiceNamed | schema.ImpactSet) -> str:
+def _was(p: schema.ServiceNamed | schema.ImpactSet | schema.PublicTitleSet) -> str:
     return f" (was {p.was})" if p.was else ""
 
 
@@ -58,10 +60,12 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.NOTE: lambda p: p.text,
     Kind.FINDING_REPORTED: lambda p: f"finding: {p.text}",
     Kind.IMPACT_SET: lambda p: f"impact: {p.impact}{_was(p)}",
+    Kind.PUBLIC_TITLE_SET: lambda p: f"public title: {p.public_title}{_was(p)}",
     Kind.RULE_OVERRIDDEN: lambda p: f"rule overridden, {p.rule}: {p.reason}",
     Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.number or p.finding}",
     Kind.LEVER_CHANGED: _lever,
-    Kind.ESCALATION_NOTIFIED: lambda p: f"notified {p.whom} ({p.deadline}){_then(p.note)}",
+    Kind.ESCALATION_NOTIFIED: lambda p: (f"notified {p.whom} ({p.deadline})" if ticked_words(p.deadline) == "notified"
+                                         else f"{ticked_words(p.deadline)}: {p.whom}") + _then(p.note),
     Kind.COMMUNICATION_COPIED: lambda p: f"copied the {p.template}",
     Kind.COMMUNICATION_SENT: lambda p: f"sent the {p.template}: {p.text}",
     Kind.MILESTONE_SET: lambda p: f"{p.milestone} set to {p.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}{_then(p.reason)}",

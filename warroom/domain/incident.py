@@ -30,7 +30,8 @@ from warroom.domain.model import (
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
-FOLD_VERSION = 4  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status
+FOLD_VERSION = 5  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status;
+# 5: the public title, and who wore each hat when (`hat_spans`)
 
 
 @dataclass
@@ -114,6 +115,15 @@ class AlertSeen:
     labels: str = ""  # its labels, short, on one line: what tells this alert from the others
 
 
+@dataclass
+class HatSpan:
+    """One person wearing one hat, from when to when (None: still)."""
+    hat: str
+    who: str
+    start: datetime
+    end: datetime | None = None
+
+
 MAX_ALERTS = 200  # alerts kept in the state, the most recently heard: a storm is on the timeline
 
 
@@ -124,6 +134,7 @@ class IncidentState:
     severity: str = ""
     service: str = ""
     impact: str = ""
+    public_title: str = ""  # what customers read, when one was given (domain.public.customer_title says it)
     # the events folded in; a state opened from a snapshot holds only the newest of them (the
     # console reads the rest of the timeline in windows), and `count` says how many there are
     events: list[Event] = field(default_factory=list)
@@ -144,6 +155,7 @@ class IncidentState:
     paged_by: str = ""  # the alerting that opened the incident, if it was not a person
     drill: str = ""  # a practice incident: the scenario it plays
     hats_worn: int = 0  # hat switches made (a drill's scorecard counts them)
+    hat_spans: list[HatSpan] = field(default_factory=list)  # who wore each hat, when: the postmortem's roles
     alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
     heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
     # every alert's status as last heard (fingerprint -> status), however many: what a re-sent
@@ -252,6 +264,7 @@ class IncidentState:
 
 def _declared(s: IncidentState, e: Event, p: schema.Declared) -> None:
     s.code, s.title, s.severity, s.service, s.impact = e.incident, p.title, p.severity, p.service, p.impact
+    s.public_title = p.public_title
     s.base[DECLARED] = e.at
     s.base[DETECTED] = p.detected
     if p.impact_started is not None:
@@ -259,6 +272,7 @@ def _declared(s: IncidentState, e: Event, p: schema.Declared) -> None:
     s.paged_by, s.drill = p.paged_by, p.drill
     if not s.paged_by:  # a page opens the incident with every hat free: the on-call takes them
         s.holders[e.role] = e.actor
+        s.hat_spans.append(HatSpan(e.role, e.actor, e.at))
 
 
 def _hat_worn(s: IncidentState, e: Event, p: schema.HatWorn) -> None:
@@ -267,6 +281,10 @@ def _hat_worn(s: IncidentState, e: Event, p: schema.HatWorn) -> None:
         if s.holders.get(hat) == e.actor:
             del s.holders[hat]
     s.holders[p.hat] = e.actor
+    for span in s.hat_spans:  # the hat the wearer took off, and the one taken from someone
+        if span.end is None and (span.who == e.actor or span.hat == p.hat):
+            span.end = e.at
+    s.hat_spans.append(HatSpan(p.hat, e.actor, e.at))
 
 
 def _alert(s: IncidentState, e: Event, p: schema.Alert) -> None:
@@ -344,6 +362,10 @@ def _impact(s: IncidentState, e: Event, p: schema.ImpactSet) -> None:
     s.impact = p.impact
 
 
+def _public_title(s: IncidentState, e: Event, p: schema.PublicTitleSet) -> None:
+    s.public_title = p.public_title
+
+
 def _published(s: IncidentState, e: Event, p: schema.Published) -> None:
     s.published = e.at
 
@@ -378,6 +400,7 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.REOPENED: _reopened,
     Kind.ALERT: _alert,
     Kind.PUBLISHED: _published,
+    Kind.PUBLIC_TITLE_SET: _public_title,
     Kind.DELIVERY_GIVEN_UP: _given_up,
     Kind.COMMUNICATION_SENT: _sent,
     Kind.ESCALATION_NOTIFIED: _notified,

@@ -46,6 +46,8 @@ RULE_STAGING_FIRST = "deploy after staging confirms"
 RULE_FLAG_AFTER_FIX = "flag back on only after the fix is deployed"
 RULE_PATH_DONE = "resolve after the resolution path"
 RULE_NO_SURPRISES = "no surprises"
+RULE_CONTAINED_FIRST = "resolve once contained"  # a lever marked effective before the incident is closed
+RULE_FINDINGS_TAKEN = "every finding acknowledged"  # the commander took in what the investigator found
 
 
 class Kind:
@@ -72,6 +74,7 @@ class Kind:
     ALERT = "alert"  # a page from the alerting (Alertmanager, PagerDuty): firing, resolved, …
     PUBLISHED = "status page published"  # the public status page written with this incident on it
     DELIVERY_GIVEN_UP = "delivery given up"  # a webhook message that could not be delivered, after every retry
+    PUBLIC_TITLE_SET = "public title set"  # what customers read as the incident's title (the title stays internal)
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
@@ -104,6 +107,7 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.ALERT: INVESTIGATOR,  # what the monitoring says is evidence, for the investigator
     Kind.PUBLISHED: COMMUNICATOR,
     Kind.DELIVERY_GIVEN_UP: COMMUNICATOR,
+    Kind.PUBLIC_TITLE_SET: COMMANDER,  # declared with the title, the impact and the service
 }
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import LEVERS
-from warroom.domain.policy import POLICY, Deadline, Policy, deadlines, status_page, surprise_warning
+from warroom.domain.policy import POLICY, Deadline, Policy, deadlines, record, status_page, surprise_warning
 from warroom.domain.templates import TEMPLATES, Message, due_template, filled, message
 
 # Each lever's key in a runbook, in lever order: positions, so renamed levers keep their keys.
@@ -40,7 +40,12 @@ class Playbook:
     runbooks: dict[str, dict[int, LeverRunbook]] = field(default_factory=dict)  # service -> lever number -> runbook
 
     def deadlines(self, state: IncidentState, now: datetime) -> list[Deadline]:
+        """Each deadline as it stands now (the update round due now): what is next, overdue."""
         return deadlines(state, now, self.policy)
+
+    def record(self, state: IncidentState, now: datetime) -> list[Deadline]:
+        """Every deadline owed, met or open, the update rounds included: what lists show."""
+        return record(state, now, self.policy)
 
     def filled(self, state: IncidentState, now: datetime, name: str | None = None, actor: str = "") -> tuple[str, str]:
         return filled(state, now, name, self.policy, self.templates, actor)

@@ -68,6 +68,14 @@ POLICY: dict[str, SeverityPolicy] = {
     ), "none", None, INTERNAL_NOTE),
 }
 Policy = dict[str, SeverityPolicy]
+# What ticking a deadline of the matrix says happened, where it is not a person told (by its id,
+# as a team's own matrix names them too)
+_DONE = {"team": "team assembled", "war-room": "war room open", "client-contact": "client contacted"}
+
+
+def ticked_words(deadline_id: str) -> str:
+    """What ticking a deadline says happened: "team assembled", or "notified" for a person told."""
+    return _DONE.get(deadline_id, "notified")
 
 
 @dataclass(frozen=True)
@@ -159,8 +167,11 @@ def promised_update(state: IncidentState, now: datetime, policy: Policy = POLICY
     return (now + rules.cadence).replace(second=0, microsecond=0)
 
 
-def history(state: IncidentState, now: datetime, policy: Policy = POLICY) -> list[Deadline]:
-    """For the postmortem: every deadline of the matrix and every regular update, in due order."""
+def record(state: IncidentState, now: datetime, policy: Policy = POLICY) -> list[Deadline]:
+    """The one list of an incident's deadlines: every deadline of the matrix and every regular
+    update owed (each sent, and the one due now; not one the resolution made unneeded), in due
+    order. `warroom show`, the export, the postmortem, the scorecard and the console's pane all
+    read it, so they agree row for row."""
     rules = [d for d in deadlines(state, now, policy) if d.id != "update"]
     rounds = update_rounds(state, now, policy)
     if rounds and rounds[-1].status == WAIVED:

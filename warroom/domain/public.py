@@ -10,13 +10,14 @@ the communicator's key.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from warroom.domain import schema
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import CONTAINED, EFFECTIVE, Event, Kind
+from warroom.domain.model import CONTAINED, EFFECTIVE, IMPACT_STARTED, ROOT_CAUSE, Event, Kind
 from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
 
 PUBLIC_SEVERITIES = ("P0", "P1")
@@ -24,8 +25,35 @@ AUTOMATIC = "P0"  # the matrix: automatic for P0, manual for P1, an internal not
 RECENT = timedelta(days=7)  # a resolved incident stays on the page this long
 PUBLIC_TEMPLATES = (CLIENT_NOTICE, STATUS_UPDATE, RESOLUTION_NOTICE)
 SEVERITY_WORDS = {"P0": "Critical outage", "P1": "Major incident"}
-STATE_WORDS = {"investigating": "Investigating", "contained": "Identified: impact contained, a fix is under way",
+# The page's state, as status pages say it: Investigating → Identified (the cause is known) →
+# Monitoring (a fix is deployed) → Resolved; contained before the cause is known is still
+# investigating, with the impact stopped.
+STATE_WORDS = {"investigating": "Investigating", "contained": "Investigating: the impact is contained",
+               "identified": "Identified: the cause is known and a fix is under way",
                "monitoring": "Monitoring: a fix is deployed", "resolved": "Resolved"}
+
+
+def public_state(state: IncidentState) -> str:
+    """investigating, contained, identified, monitoring or resolved: how far the public's
+    trouble has come (a root cause named after containment is "identified")."""
+    if state.status in ("investigating", "contained") and state.milestone(ROOT_CAUSE) is not None:
+        return "identified"
+    return state.status
+
+
+def customer_title(state: IncidentState) -> str:
+    """The title customers read: the one given, else the impact in plain words; never the
+    internal title, the code or the severity."""
+    if state.public_title:
+        return state.public_title
+    if state.impact:
+        return f"Issue affecting {state.impact}"
+    return f"{state.service} disruption".capitalize() if state.service else "Service disruption"
+
+
+def impact_began(state: IncidentState) -> datetime | None:
+    """Since when the public has had trouble: the recorded impact start, else the detection."""
+    return state.milestone(IMPACT_STARTED) or state.detected
 
 
 @dataclass(frozen=True)
@@ -44,13 +72,19 @@ class PublicIncident:
     state: str
     state_words: str
     impact: str
-    started: datetime | None  # detected: when the public's trouble was known
+    started: datetime | None  # when the public's trouble began: the impact start, else the detection
     resolved: datetime | None
     updates: tuple[Update, ...]  # newest first
 
     @property
     def latest(self) -> Update | None:
         return self.updates[0] if self.updates else None
+
+    @property
+    def anchor(self) -> str:
+        """What names it on the page, its feed and its JSON: stable, and not the internal code
+        (customers never read INC-7, nor count incidents by it)."""
+        return "incident-" + hashlib.sha256(self.code.encode()).hexdigest()[:12]
 
 
 def signed_by(text: str, person: str, organisation: str) -> str:
@@ -68,9 +102,9 @@ def public(state: IncidentState, organisation: str = "") -> PublicIncident | Non
         return None
     updates = tuple(Update(c.at, c.template, signed_by(c.text, c.actor, organisation))
                     for c in reversed(state.communications) if c.template in PUBLIC_TEMPLATES)
-    return PublicIncident(state.code, state.title, state.severity, SEVERITY_WORDS[state.severity], state.status,
-                          STATE_WORDS.get(state.status, state.status), state.impact, state.detected,
-                          state.resolved_at, updates)
+    stage = public_state(state)
+    return PublicIncident(state.code, customer_title(state), state.severity, SEVERITY_WORDS[state.severity], stage,
+                          STATE_WORDS.get(stage, stage), state.impact, impact_began(state), state.resolved_at, updates)
 
 
 def on_page(states: list[IncidentState], now: datetime, organisation: str = "") -> list[PublicIncident]:
@@ -86,7 +120,8 @@ def republish_due(state: IncidentState, events: list[Event]) -> bool:
     if state.severity != AUTOMATIC:
         return False
     for event in events:
-        if event.kind in (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.SEVERITY_CHANGED, Kind.IMPACT_SET):
+        if event.kind in (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.SEVERITY_CHANGED, Kind.IMPACT_SET,
+                          Kind.PUBLIC_TITLE_SET, Kind.MILESTONE_SET):
             return True
         said = schema.read(event)
         if isinstance(said, schema.CommunicationSent) and said.template in PUBLIC_TEMPLATES:

@@ -27,6 +27,8 @@ from warroom.domain.model import (
     MILESTONES,
     RESOLUTION_STEPS,
     RULE_CONTAIN_FIRST,
+    RULE_CONTAINED_FIRST,
+    RULE_FINDINGS_TAKEN,
     RULE_FLAG_AFTER_FIX,
     RULE_LEVER_ORDER,
     RULE_NO_SURPRISES,
@@ -42,6 +44,7 @@ from warroom.domain.text import MAX_TEXT
 MAX_TITLE = 10_000
 MAX_SERVICE = 80
 MAX_IMPACT = 1_000
+MAX_PUBLIC_TITLE = 200  # a heading a customer reads
 MAX_NAME = 200  # an actor, a hat's holder
 MAX_WHO = 500  # who was notified, a follow-up's owner
 
@@ -51,6 +54,7 @@ Text = Annotated[str, Meta(min_length=1, max_length=MAX_TEXT)]
 MaybeText = Annotated[str, Meta(max_length=MAX_TEXT)]
 Service = Annotated[str, Meta(max_length=MAX_SERVICE, pattern=_ONE_LINE)]
 Impact = Annotated[str, Meta(max_length=MAX_IMPACT, pattern=_ONE_LINE)]
+PublicTitle = Annotated[str, Meta(max_length=MAX_PUBLIC_TITLE, pattern=_ONE_LINE)]
 Name = Annotated[str, Meta(max_length=MAX_NAME, pattern=_ONE_LINE)]
 Who = Annotated[str, Meta(min_length=1, max_length=MAX_WHO)]
 Due = Annotated[str, Meta(max_length=100, pattern=_ONE_LINE)]
@@ -63,7 +67,7 @@ Milestone = Literal[MILESTONES]  # type: ignore[valid-type]  # (a Literal of the
 Step = Literal[RESOLUTION_STEPS]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
 Template = Literal["client notice", "status update", "internal note", "resolution notice"]
 Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE,  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
-               RULE_NO_SURPRISES]
+               RULE_NO_SURPRISES, RULE_CONTAINED_FIRST, RULE_FINDINGS_TAKEN]
 
 
 PageSource = Literal["alertmanager", "pagerduty"]  # the alerting a page came from
@@ -86,6 +90,7 @@ class Declared(Payload):
     impact: Impact = ""
     paged_by: PageSource | Literal[""] = ""  # opened by a page, not a person
     drill: Annotated[str, Meta(max_length=60, pattern=_ONE_LINE)] = ""  # a practice incident: its scenario
+    public_title: PublicTitle = ""  # what customers read (the title stays internal); "": from the impact
 
 
 MAX_LABELS = 64
@@ -120,6 +125,11 @@ class ServiceNamed(Payload):
 class ImpactSet(Payload):
     impact: Annotated[str, Meta(min_length=1, max_length=MAX_IMPACT, pattern=_ONE_LINE)]
     was: Impact = ""
+
+
+class PublicTitleSet(Payload):
+    public_title: Annotated[str, Meta(min_length=1, max_length=MAX_PUBLIC_TITLE, pattern=_ONE_LINE)]
+    was: PublicTitle = ""
 
 
 class HatWorn(Payload):
@@ -239,6 +249,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     Kind.ALERT: Alert,
     Kind.PUBLISHED: Published,
     Kind.DELIVERY_GIVEN_UP: DeliveryGivenUp,
+    Kind.PUBLIC_TITLE_SET: PublicTitleSet,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 KIND_OF: dict[type[Payload], str] = {payload: kind for kind, payload in PAYLOADS.items()}

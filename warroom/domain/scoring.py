@@ -18,7 +18,7 @@ from warroom.domain.model import (
     RULE_NO_SURPRISES,
     RULE_STAGING_FIRST,
 )
-from warroom.domain.policy import LATE, MISSED, OVERDUE, POLICY, Policy, history
+from warroom.domain.policy import LATE, MISSED, OVERDUE, POLICY, Policy, record
 from warroom.domain.timefmt import clock_text
 
 # What each breach costs. A breach is counted each time it happens, up to its cap.
@@ -90,7 +90,7 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     lines.append(Line("levers in order", f"{out_of_order} lever(s) pulled out of order" if out_of_order else "in order",
                       _capped("lever order", out_of_order)))
 
-    owed = history(state, now, policy)
+    owed = record(state, now, policy)
     late = [d for d in owed if d.status == LATE]
     missed = [d for d in owed if d.status in (MISSED, OVERDUE)]
     for deadline in late:

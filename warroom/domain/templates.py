@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import EFFECTIVE, NO_EFFECT, PULLED, STEP_FLAG_REENABLED
+from warroom.domain.model import CONTAINED, EFFECTIVE, NO_EFFECT, PULLED, STEP_FLAG_REENABLED
 from warroom.domain.policy import (
     CLIENT_NOTICE,
     DONE,
@@ -25,26 +25,31 @@ from warroom.domain.policy import (
     deadlines,
     promised_update,
 )
-from warroom.domain.timefmt import t_plus
+from warroom.domain.public import customer_title, impact_began, public_state
+from warroom.domain.timefmt import duration_words, t_plus
 
+# What goes to customers (the client notice, the status update, the resolution notice) speaks
+# their words: the public title, never the internal title, the code, the severity code, T+ or a
+# lever's name (a team's own template may still ask for those). The internal note is for the team.
 TEMPLATES: dict[str, str] = {
     CLIENT_NOTICE: (
-        "[{severity}] {title}\n"
-        "We are aware of an issue affecting {impact} since {detected}. "
-        "Current status: {state}. We will update you by {next_update}.\n"
-        "— {communicator}, incident {code}"
+        "{public_title}\n"
+        "We are aware of an issue affecting {impact} since {since}. "
+        "{progress} We will update you by {next_update}.\n"
+        "— {communicator}"
     ),
     STATUS_UPDATE: (
-        "Update on {code} [{severity}] {title}. Status: {state}, {elapsed} since detection. "
-        "Containment so far: {levers_pulled}. Next update by {next_update}.\n— {communicator}"
+        "Update: {public_title}\n"
+        "{progress} We will update you again by {next_update}.\n— {communicator}"
     ),
     INTERNAL_NOTE: (
         "{code} [{severity}] {title} — {state}, {elapsed} since detection ({detected}). "
         "Levers: {levers_pulled}. Next update by {next_update}. Comms: {communicator}."
     ),
     RESOLUTION_NOTICE: (
-        "Resolved: {title} ({code}). The issue affecting {impact} is resolved; we will share what "
-        "we learned and what we are changing.\n— {communicator}"
+        "Resolved: {public_title}\n"
+        "The issue affecting {impact} was resolved at {resolved}, {duration} after it began. We will share "
+        "what we learned and what we are changing.\n— {communicator}"
     ),
 }
 
@@ -52,7 +57,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 # Every placeholder a template may use (what `values` fills), with what it stands for.
 PLACEHOLDERS = {
-    "title": "the incident's title",
+    "title": "the incident's title (internal: customers read the public title)",
+    "public_title": "what customers read as its title: the one given, else the impact in plain words",
     "code": "the incident's code, e.g. INC-7",
     "severity": "P0 to P3",
     "service": "the service affected, as declared",
@@ -61,6 +67,10 @@ PLACEHOLDERS = {
     "detected": "when it was detected: local time, and UTC when the two differ",
     "detected_local": "when it was detected, local time",
     "detected_utc": "when it was detected, UTC",
+    "since": "when the impact began (the recorded start, else the detection): local time, and UTC when they differ",
+    "progress": "where the work stands, in plain words: investigating, contained, cause identified, fix deployed",
+    "resolved": "when it was resolved: local time, and UTC when they differ",
+    "duration": "how long it lasted, from the impact's start to resolution, e.g. 44 minutes",
     "elapsed": "T+mm:ss since detection (stops at resolution)",
     "levers_pulled": "the levers pulled so far and how they stand now",
     "next_update": "when the next update is due once this message is sent (what the countdown then tracks)",
@@ -120,11 +130,31 @@ def containment(state: IncidentState) -> str:
     return ", ".join(parts) or "none yet"
 
 
+def progress(state: IncidentState) -> str:
+    """Where the work stands, as a customer reads it: what changed, never a lever's name."""
+    stage = public_state(state)
+    if stage == "resolved":
+        return "The issue is resolved."
+    if stage == "monitoring":
+        return "A fix is deployed and we are monitoring."
+    if stage == "identified":
+        contained = "The impact is contained and we" if state.milestone(CONTAINED) is not None else "We"
+        return f"{contained} have found the cause; a fix is under way."
+    if stage == "contained":
+        return "The impact is contained; we are working on the cause."
+    return "We are investigating and working to restore service."
+
+
 def values(state: IncidentState, now: datetime, policy: Policy = POLICY, actor: str = "") -> dict[str, str]:
     """What each placeholder says now. `actor`: who copies the message, who signs it."""
-    detected = state.detected
+    detected, began, resolved = state.detected, impact_began(state), state.resolved_at
     promised = promised_update(state, now, policy)
     return {
+        "public_title": customer_title(state),
+        "since": moment_text(began) if began else "",
+        "progress": progress(state),
+        "resolved": moment_text(resolved) if resolved else "",
+        "duration": duration_words(resolved - began) if resolved and began else "",
         "title": state.title,
         "code": state.code,
         "severity": state.severity,

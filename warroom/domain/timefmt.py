@@ -78,6 +78,24 @@ def minutes_text(span: timedelta | None) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
+
+
+def duration_words(span: timedelta) -> str:
+    """A span as a customer reads it: `44 minutes`, `1 hour 12 minutes`, `2 days 3 hours`."""
+    minutes = max(int(span.total_seconds()) // 60, 0)
+    if minutes < 1:
+        return "under a minute"
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _count(days, "day") + (f" {_count(hours, 'hour')}" if hours else "")
+    if hours:
+        return _count(hours, "hour") + (f" {_count(minutes, 'minute')}" if minutes else "")
+    return _count(minutes, "minute")
+
+
 def local_time(moment: datetime) -> str:
     """Time of day in local time, as the on-call's wall clock shows it."""
     return moment.astimezone().strftime("%H:%M:%S")

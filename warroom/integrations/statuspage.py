@@ -55,7 +55,7 @@ def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
              '<link rel="alternate" type="application/atom+xml" href="feed.xml" title="updates">',
              f"</head><body><main><h1>{html_text(title)}</h1>", banner]
     for incident in shown:
-        parts.append(f'<article id="{html_text(incident.code)}">')
+        parts.append(f'<article id="{incident.anchor}">')
         parts.append(f"<h2>{html_text(incident.title)}</h2>")
         parts.append(f'<div class="meta"><span class="state">{html_text(incident.state_words)}</span> · '
                      f"{html_text(incident.severity_words)} · since {_when(incident.started)}"
@@ -80,7 +80,7 @@ def as_json(shown: list[PublicIncident], now: datetime, title: str) -> str:
 
     return json.dumps({
         "page": title, "updated": _iso(now),
-        "incidents": [{"code": p.code, "title": p.title, "severity": p.severity, "severity_words": p.severity_words,
+        "incidents": [{"id": p.anchor, "title": p.title, "severity_words": p.severity_words,
                        "state": p.state, "state_words": p.state_words, "impact": p.impact,
                        "started": moment(p.started), "resolved": moment(p.resolved),
                        "updates": [{"at": _iso(u.at), "kind": u.kind, "text": u.text} for u in p.updates]}
@@ -92,9 +92,9 @@ def atom(shown: list[PublicIncident], now: datetime, title: str) -> str:
     entries = []
     for incident in shown:
         for number, update in enumerate(reversed(incident.updates), 1):
-            entries.append((update.at, f"""<entry><id>tag:warroom,{update.at.year}:{html_text(incident.code)}/{number}</id>
+            entries.append((update.at, f"""<entry><id>tag:warroom,{update.at.year}:{incident.anchor}/{number}</id>
 <title>{html_text(incident.title)}: {html_text(update.kind)}</title><updated>{_iso(update.at)}</updated>
-<link href="index.html#{html_text(incident.code)}"/><content type="text">{html_text(update.text)}</content></entry>"""))
+<link href="index.html#{incident.anchor}"/><content type="text">{html_text(update.text)}</content></entry>"""))
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>{html_text(title)}</title><id>tag:warroom,2026:status</id><updated>{_iso(now)}</updated>"

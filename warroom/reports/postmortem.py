@@ -14,6 +14,7 @@ from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
     CONTAINED,
     DETECTED,
+    FIX_DEPLOYED,
     HATS,
     IMPACT_STARTED,
     MILESTONES,
@@ -22,7 +23,7 @@ from warroom.domain.model import (
     UNTRIED,
 )
 from warroom.domain.playbook import DEFAULT, Playbook
-from warroom.domain.policy import LATE, MET, MISSED, OPEN, OVERDUE, WAIVED, history
+from warroom.domain.policy import LATE, MET, MISSED, OPEN, OVERDUE, WAIVED, record
 from warroom.domain.text import safe
 from warroom.domain.timefmt import clock_text, minutes_text, t_plus
 
@@ -47,10 +48,28 @@ def _block(text: str) -> list[str]:
     return ["> " + cell(line) if line else ">" for line in safe(text).split("\n")]
 
 
+def _wearers(state: IncidentState, hat: str) -> str:
+    """Who wore a hat, in order (`alice, then carol`), or a dash when nobody did."""
+    people = list(dict.fromkeys(cell(span.who) for span in state.hat_spans if span.hat == hat))
+    return ", then ".join(people) or "—"
+
+
+def _hats(state: IncidentState, multi_day: bool) -> list[str]:
+    """Who wore each hat, from when until when: who played the roles, not who holds them now."""
+    if not state.hat_spans:
+        return []
+    out = ["## Who wore each hat", "", "| hat | who | from | until |", "|---|---|---|---|"]
+    for span in sorted(state.hat_spans, key=lambda s: (HATS.index(s.hat) if s.hat in HATS else 9, s.start)):
+        until = _when(span.end, multi_day) if span.end else ("resolution" if state.resolved else "now")
+        out.append(f"| {span.hat} | {cell(span.who)} | {_when(span.start, multi_day)} | {until} |")
+    return out + [""]
+
+
 def _phases(state: IncidentState) -> list[str]:
     m = state.milestone
     spans = [("detect", m(IMPACT_STARTED), m(DETECTED)), ("contain", m(DETECTED), m(CONTAINED)),
-             ("identify", m(DETECTED), m(ROOT_CAUSE)), ("resolve", m(DETECTED), m(RESOLVED))]
+             ("identify", m(DETECTED), m(ROOT_CAUSE)), ("fix", m(ROOT_CAUSE), m(FIX_DEPLOYED)),
+             ("resolve", m(DETECTED), m(RESOLVED))]
     rows = [f"    {name} : {start.strftime('%Y-%m-%dT%H:%M:%S')}, {max(int((end - start).total_seconds()), 1)}s"
             for name, start, end in spans if start is not None and end is not None]
     if not rows:
@@ -74,7 +93,7 @@ def _outcome(deadline) -> str:
 
 def _deadlines(state: IncidentState, now: datetime, book: Playbook, multi_day: bool) -> list[str]:
     out = ["## Deadlines", "", "| deadline | due | met at | outcome |", "|---|---|---|---|"]
-    for deadline in history(state, now, book.policy):
+    for deadline in record(state, now, book.policy):
         due = f"{_when(deadline.due, multi_day)} ({t_plus(deadline.due, state.detected)})" if deadline.due and state.detected else "—"
         out.append(f"| {cell(deadline.label)} | {due} | {_when(deadline.met_at, multi_day)} | "
                    f"{_outcome(deadline)} |")
@@ -122,8 +141,9 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
            f"- Status: {cell(state.status)}",
            f"- Service: {cell(state.service) or '—'}",
            f"- Impact: {cell(state.impact) or '—'}",
-           "- Roles: " + ", ".join(f"{hat} {cell(state.holders.get(hat, '—'))}" for hat in HATS),
+           "- Roles: " + "; ".join(f"{hat} {_wearers(state, hat)}" for hat in HATS),
            "- People: " + ", ".join(sorted({cell(e.actor) for e in state.events})), ""]
+    out += _hats(state, multi_day)
     out += ["## Milestones", "", "| milestone | time |", "|---|---|"]
     out += [f"| {name} | {_when(state.milestone(name), True)} |" for name in MILESTONES]
     out += ["", "## Figures", "", "| figure | value |", "|---|---|"]

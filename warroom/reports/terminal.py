@@ -93,7 +93,7 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     if state.root_cause:
         lines += ["", f"root cause: {one_line(state.root_cause, 500)}"]
     lines += ["", "deadlines:"]
-    for deadline in book.deadlines(state, now):
+    for deadline in book.record(state, now):
         due = local_time(deadline.due) if deadline.due else "next standup"
         lines.append(f"  {one_line(deadline.label, 40):<40} due {due:<12} {deadline_words(deadline, now)}")
     if state.overrides:

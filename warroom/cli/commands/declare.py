@@ -19,7 +19,7 @@ def run(args, config, out) -> int:
         actor_name(config.name), now, args.title, args.severity,
         detected=parse_when(args.detected, now) if args.detected else None,
         impact_started=parse_when(args.impact_started, now) if args.impact_started else None,
-        service=args.service, impact=args.impact,
+        service=args.service, impact=args.impact, public_title=args.public_title,
     )
 
     async def declare() -> int:
