@@ -417,3 +417,61 @@ async def test_an_event_arriving_before_the_panes_are_drawn_stays_on_the_timelin
         await pilot.pause()
         lines = app.main_screen.query_one("#timeline").lines
         assert len(lines) == 2 and "arrived in between" in lines[-1]
+
+
+def _footer(app) -> str:
+    from textual.widgets._footer import FooterKey, FooterLabel
+
+    from warroom.console.footer import HatFooter
+
+    parts = []
+    for widget in app.main_screen.query_one(HatFooter).query("*"):
+        if isinstance(widget, FooterKey):
+            parts.append(f"{widget.key_display} {widget.description}".strip())
+        elif isinstance(widget, FooterLabel):
+            parts.append(str(widget.render()))
+    return "  ".join(parts)
+
+
+def _fits(app) -> bool:
+    from textual.widgets._footer import FooterKey
+
+    from warroom.console.footer import HatFooter
+
+    footer = app.main_screen.query_one(HatFooter)
+    keys = [w for w in footer.query(FooterKey) if "-command-palette" not in w.classes]
+    palette = next(w for w in footer.query(FooterKey) if "-command-palette" in w.classes)
+    return max(w.region.right for w in keys) <= palette.region.x and palette.region.right <= footer.region.right
+
+
+@pytest.mark.parametrize("key, hat, shown, hidden", [
+    (None, "commander", ["1-4 Levers", "r Resolve", "s Severity"], ["y Copy message", "f Finding", "n Note"]),
+    ("m", "communicator", ["y Copy message", "t Tick notified", "P Publish page"], ["1-4 Levers", "f Finding"]),
+    ("i", "investigator", ["n Note", "f Finding"], ["1-4 Levers", "y Copy message"]),
+])
+async def test_the_footer_at_80x24_shows_help_the_hats_and_the_keys_of_the_hat_worn(console, key, hat, shown, hidden):
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        if key:
+            await act(pilot, key)
+        assert app.state.hat_of("alice") == hat
+        footer = _footer(app)
+        assert footer.startswith("? Keys") and "Hats" in footer and "^p palette" in footer
+        for part in shown:
+            assert part in footer, (part, footer)
+        for part in hidden:
+            assert part not in footer, (part, footer)
+        assert _fits(app)  # every key shown whole, none under the palette's key
+        if key:
+            await act(pilot, "1")  # another hat's key still works: it asks to switch first
+            assert isinstance(app.screen, Confirm)
+
+
+async def test_the_strip_names_the_service_before_the_title(db_file, clock):
+    await seed(db_file, title="Login fails with 401 after auth deploy 142 " + "and more words " * 10, service="auth")
+    app = make_app(db_file, clock=clock, actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = str(app.main_screen.query_one("#strip").render()).splitlines()[0]
+        assert first.index("auth · ") < first.index("Login fails") and "INVESTIGATING" in first

@@ -7,12 +7,13 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 READING_FLOWS = {"switch_incident", "copy_runbook", "read_message"}  # what a read-only console may still do
+HATS_GROUP = Binding.Group("Hats", compact=True)  # c m i: one entry in the footer
 
 KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so it is there at any width
     Binding("question_mark", "help", "Keys", key_display="?", tooltip="Show every key", id="help"),
-    Binding("c", "flow('wear', 'commander')", "Commander", tooltip="Wear the commander hat: decide, hold the timeline", id="hat.commander"),
-    Binding("m", "flow('wear', 'communicator')", "Communicator", tooltip="Wear the communicator hat: status page, client and internal comms", id="hat.communicator"),
-    Binding("i", "flow('wear', 'investigator')", "Investigator", tooltip="Wear the investigator hat: look at the data, report findings", id="hat.investigator"),
+    Binding("c", "flow('wear', 'commander')", "Commander", tooltip="Wear the commander hat: decide, hold the timeline", id="hat.commander", group=HATS_GROUP),
+    Binding("m", "flow('wear', 'communicator')", "Communicator", tooltip="Wear the communicator hat: status page, client and internal comms", id="hat.communicator", group=HATS_GROUP),
+    Binding("i", "flow('wear', 'investigator')", "Investigator", tooltip="Wear the investigator hat: look at the data, report findings", id="hat.investigator", group=HATS_GROUP),
     Binding("1", "flow('advance_lever', 1)", "Levers", key_display="1-4", tooltip="Advance lever 1, feature flag off: untried → pulled → effective / no effect", id="lever.1"),
     Binding("2", "flow('advance_lever', 2)", "Lever 2", show=False, tooltip="Advance lever 2, deploy rollback", id="lever.2"),
     Binding("3", "flow('advance_lever', 3)", "Lever 3", show=False, tooltip="Advance lever 3, migration rollback", id="lever.3"),
@@ -25,18 +26,30 @@ KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so 
     Binding("n", "flow('note')", "Note", tooltip="Write a note on the timeline as the hat you wear", id="note"),
     Binding("f", "flow('finding')", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),
     Binding("a", "flow('acknowledge')", "Ack finding", tooltip="Acknowledge the oldest finding waiting (commander)", id="finding.ack"),
-    Binding("y", "flow('copy_template')", "Copy due message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
+    Binding("y", "flow('copy_template')", "Copy message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
+    Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
     Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
     Binding("z", "pause_drill", "Pause drill", show=False, tooltip="Pause a drill's clock, or go on (warroom drill)", id="drill.pause"),
-    Binding("P", "flow('publish')", "Publish page", show=False, key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
-    Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
+    Binding("P", "flow('publish')", "Publish page", key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
     Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
     Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
     Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
     Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
 ]
+
+
+# The footer shows ?, the hats, and the keys of the hat worn (by binding id); the others' keys
+# still work (they ask to switch hats first) and ? lists every key.
+FOOTER_OF_HAT: dict[str | None, tuple[str, ...]] = {
+    "commander": ("lever.1", "finding.ack", "resolve", "severity"),
+    "communicator": ("comms.copy", "comms.tick", "comms.publish"),  # d reads a message too long for the pane
+    "investigator": ("note", "finding"),
+    None: (),
+}
+FOOTER_ACTIONS = {hat: {b.action for b in KEYS if isinstance(b, Binding) and b.id in ids} for hat, ids in FOOTER_OF_HAT.items()}
+ALWAYS_IN_FOOTER = {b.action for b in KEYS if isinstance(b, Binding) and (b.id == "help" or b.group is HATS_GROUP)}
 
 
 def help_text() -> str:

@@ -15,9 +15,9 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from warroom.console import views
+from warroom.console.footer import HatFooter
 from warroom.console.keys import KEYS, READING_FLOWS, help_text
 from warroom.console.live import LiveText
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
@@ -61,7 +61,7 @@ class ConsoleScreen(Screen):
             yield CommanderPane(id="commander", classes="pane")
             yield CommunicatorPane(id="communicator", classes="pane")
             yield InvestigatorPane(id="investigator", classes="pane")
-        yield Footer()
+        yield HatFooter()
 
     def on_mount(self) -> None:
         if self.console.state.declared:  # the incident read before start-up: its top in the first frame
@@ -103,6 +103,7 @@ class ConsoleScreen(Screen):
         else:
             commander.add_events(new_events, state.detected)
         wearing = state.hat_of(app.actor)
+        self.query_one(HatFooter).wear(wearing)
         # the communicator's and investigator's panes sit below the timeline under 120 columns:
         # wearing one of those hats gives that row the room (the due message, the findings)
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)

@@ -33,10 +33,10 @@ def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = Fal
     warning = (" NOT SAVING: the database file is gone " if trouble else
                " SERVER AWAY: reconnecting, not saving " if away else " READ-ONLY " if read_only else
                f" DRILL: {one_line(state.drill, 30)} " if state.drill else "")
-    return Content.assemble(  # what must be seen comes first; a long title is cut at the edge
+    return Content.assemble(  # what must be seen comes first, the service too; a long title is cut at the edge
         (warning, "bold reverse"), " " if warning else "", (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'$text-error' if state.severity in ('P0', 'P1') else ''}"),
-        "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ", (one_line(state.title, 300), "bold"),
-        f"  · {one_line(state.service, 40)}" if state.service else "",
+        "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ",
+        (f"{one_line(state.service, 40)} · ", "underline") if state.service else "", (one_line(state.title, 300), "bold"),
         "\n ", (one_line(actor, 20), "bold"), " ▸ ",
         ((wearing or "no hat").upper(), "bold reverse" if wearing else "dim"),
         "  │ ", holders,
