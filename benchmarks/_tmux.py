@@ -49,7 +49,9 @@ class Pane:
         subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "b", *keys], check=True)
 
     def close(self) -> None:
+        """Stop the pane's tmux server and remove its socket (a killed server leaves the file)."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        Path(f"/tmp/tmux-{os.getuid()}/{self.socket}").unlink(missing_ok=True)
 
 
 def cpu_seconds(pid: int) -> float:
