@@ -475,3 +475,32 @@ async def test_the_strip_names_the_service_before_the_title(db_file, clock):
         await settle(pilot)
         first = str(app.main_screen.query_one("#strip").render()).splitlines()[0]
         assert first.index("auth · ") < first.index("Login fails") and "INVESTIGATING" in first
+
+
+def _screen_text(app) -> str:
+    """What the terminal shows, row by row (read off the app's own screenshot)."""
+    import html
+    import re
+
+    rows: dict[float, list] = {}
+    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
+        rows.setdefault(float(match.group(2)), []).append((float(match.group(1)), html.unescape(match.group(3))))
+    return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items()))
+
+
+@pytest.mark.parametrize("key", [None, "m", "i"])
+async def test_at_80x24_every_hat_sees_the_due_message_every_open_deadline_and_the_strip(db_file, key):
+    await seed(db_file, title="Login fails with 401 after auth deploy 142", service="auth")
+    app = make_app(db_file, clock=Clock(at(16)), actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if key:
+            await act(pilot, key)
+        screen = _screen_text(app)
+        strip = screen.splitlines()[0]
+        assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails"))
+        assert "due: client notice (y copies it)" in screen
+        for deadline in ("OVERDUE +01:00  notify engineerin", "OVERDUE +01:00  client notice", "in 14:00  team assembled",
+                         "in 14:00  status update"):
+            assert deadline in screen, (deadline, screen)
+        assert screen.splitlines()[-1].startswith(" ? Keys")

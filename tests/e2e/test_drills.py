@@ -213,7 +213,7 @@ def _client_notice(pane, switch: bool = False) -> None:
         pane.keys("Enter")
     pane.wait_for("Was the client notice sent?")
     pane.keys("Enter")
-    pane.wait_for("✔ client notice")
+    pane.wait_for("sent the client notice")
 
 
 def _until(pane, moving, text: str, step: float = 3.0, seconds: float = 120) -> str:
@@ -253,10 +253,10 @@ def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool
     pane.wait_for("Who was notified?")
     pane.type("Dana (EM) and Sam (PM) on the incident channel")
     pane.keys("Enter")
-    pane.wait_for("✔ notify engineering manager + PM")
+    pane.wait_for("notified Dana (EM) and Sam")
     if not late_notice:
         _client_notice(pane)
-    _until(pane, moving, "since lever 1 (feature flag off)")
+    _until(pane, moving, "since lever 1 (feature flag")
     pane.keys("1")
     pane.wait_for("Switch to the commander hat first?")
     pane.keys("Enter")
@@ -265,7 +265,7 @@ def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool
     pane.wait_for("[1] ✘ feature flag off")
     pane.keys("2")
     pane.wait_for("[2] ▶ deploy rollback")
-    _until(pane, moving, "since lever 2 (deploy rollback)")
+    _until(pane, moving, "since lever 2 (deploy rollbac")
     pane.keys("2")
     pane.wait_for("Did it work?")
     pane.keys("e")

@@ -66,7 +66,7 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
                  "TZ": "UTC", "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(120, 40))
     try:
         pane.start()
-        pane.wait_for("⚠ client notice  OVERDUE")
+        pane.wait_for("⚠ OVERDUE +01:00  client no")
         pane.wait_for("⚠ OVERDUE")
         pane.keys("m")
         pane.wait_for("carol ▸ COMMUNICATOR")
@@ -216,9 +216,9 @@ def test_the_jwt_replay_by_hand_at_80x24_in_at_most_35_keys(db_file):
         key("t", "Tick which notification")
         key("1", "Who was notified?")
         typed("Dana (EM), Sam (PM)")
-        key("Enter", "✔ notify engineering manager")
+        key("Enter", "notified Dana (EM), Sam (PM)")
         key("y", "Was the client notice sent?")
-        key("Enter", "✔ client notice")
+        key("Enter", "sent the client notice")
         key("i", "alice ▸ INVESTIGATOR")
         key("f", "Finding to report")
         typed("142 changed the JWT claim format; old tokens fail")
@@ -283,7 +283,7 @@ def test_osc52_is_a_real_terminal_write_that_tmux_takes_as_the_clipboard(db_file
             time.sleep(0.05)
         assert buffer.startswith("Issue affecting logins\n") and buffer.endswith("— alice")
         pane.keys("Enter")
-        pane.wait_for("✔ client notice")
+        pane.wait_for("sent the client notice")
         sent = [json.loads(p) for _, k, p in db_rows(db_file) if k == "communication sent"]
         assert [s["text"] for s in sent] == [buffer]
         pane.keys("C-q")

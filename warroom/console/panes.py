@@ -73,8 +73,9 @@ class CommunicatorPane(RolePane):
     def show(self, state: IncidentState, now: datetime) -> None:
         console = cast(Drawn, self.app)
         book = console.book
-        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, console.delivery))
-        self.query_one("#template", LiveText).show(views.due_message(state, now, book, console.actor))
+        due, message = views.due_message(state, now, book, console.actor)
+        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, console.delivery, due))
+        self.query_one("#template", LiveText).show(message)
 
 
 class InvestigatorPane(RolePane):

@@ -25,6 +25,7 @@ from warroom.console.protocol import Drawn
 from warroom.domain.model import Event
 
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
+SHORT = 26  # at most these many rows (a 24-row tmux pane, a status bar or two): the lower panes get as much room as the timeline
 
 class ConsoleScreen(Screen):
     BINDINGS = KEYS
@@ -76,7 +77,10 @@ class ConsoleScreen(Screen):
     def _arrange_rows(self) -> None:
         """In the medium layout, give the lower row the room when its hat is worn (only there:
         the rows mean nothing in the others, and setting them costs a layout of the screen)."""
-        rows = ("2fr 3fr" if self._lower_hat else "3fr 2fr") if self.has_class("medium") else None
+        # a short terminal (a tmux pane of 24 rows) splits evenly in the commander's hat, so the
+        # communicator's pane still shows the message due and every open deadline
+        upper = "1fr 1fr" if self.size.height <= SHORT else "3fr 2fr"
+        rows = ("2fr 3fr" if self._lower_hat else upper) if self.has_class("medium") else None
         if rows is not None and rows != self._rows:
             self._rows = rows
             self.query_one("#panes").styles.grid_rows = rows

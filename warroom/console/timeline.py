@@ -26,6 +26,7 @@ WIDTH = 1  # no sideways scrolling: a row wider than the pane is cut at its edge
 MARGIN = 100  # rows read beyond either edge of the screen
 KEEP = 1000  # rows held at most
 PENDING = "  …"  # a row being read
+CUT = "…"  # the end of a row too wide for the pane
 
 Fetch = Callable[..., Awaitable[list[Event]]]  # reading.page's keywords: after=, before=, index=
 
@@ -133,6 +134,8 @@ class Timeline(ScrollView, can_focus=True):
         else:
             return Strip.blank(width, self.rich_style)
         strip = Strip([Segment(text, self.rich_style)])
+        if strip.cell_length > scroll_x + width > 1:  # cut at the edge: never mid-word without a mark
+            return Strip.join([strip.crop(scroll_x, scroll_x + width - 1), Strip([Segment(CUT, self.rich_style)])])
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     # -- reading windows -------------------------------------------------------------------

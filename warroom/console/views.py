@@ -115,26 +115,33 @@ def unacknowledged(state: IncidentState) -> Content:
     return Content.assemble(*lines)
 
 
-def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, delivery: str = "") -> Content:
+def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, delivery: str = "", due: str = "") -> Content:
+    """The communicator's pane, most pressing first, a line each (it is short at 80×24): the
+    message due, the deadlines still open, those done, then the status page and the chat."""
     found = book.record(state, now)
+    done = [d for d in found if d.status in (MET, LATE, WAIVED)]
     page = book.status_page(state)
     if state.published is not None:
         page += f", published {local_time(state.published)}"
     elif page in ("automatic", "manual"):
         page += ", not yet published" + (" (P)" if page == "manual" else "")
-    parts: list = [f"status page: {one_line(page)}\n"]
-    if delivery:
-        parts += [(f"{one_line(delivery, 300)}\n", "bold")]
-    for deadline in found:
+    parts: list = [(f"due: {due} (y copies it)\n", "bold")] if due else []
+    for deadline in [d for d in found if d not in done] + done:
         parts += _deadline(deadline, now)
-    return Content.assemble(*parts[:-1]) if found else Content("no deadlines at this severity")
+    if not found:
+        parts.append("no deadlines at this severity\n")
+    parts.append(f"status page: {one_line(page)}")
+    if delivery:
+        parts += ["\n", (one_line(delivery, 300), "bold")]
+    return Content.assemble(*parts)
 
 
 def _deadline(deadline: Deadline, now: datetime) -> list:
+    """One line: how it stands first (the words a tired eye looks for), then which deadline."""
     mark = DEADLINE_MARK.get(deadline.status, "○")
     when = deadline_words(deadline, now)
     style = "bold" if deadline.status in (OVERDUE, LATE, MISSED) else "dim" if deadline.status in (MET, WAIVED) else ""
-    return [(f"{mark} {one_line(deadline.label)}", style), (f"  {when}", style), "\n"]
+    return [(f"{mark} {when}", style), (f"  {one_line(deadline.label)}", style), "\n"]
 
 
 ALERT_MARK = {"firing": "▲ firing", "acknowledged": "● acked", "resolved": "✔ resolved"}
@@ -175,10 +182,11 @@ def investigation(state: IncidentState, events: list[Event]) -> Content:
     return Content.assemble(*parts[:-1])
 
 
-def due_message(state: IncidentState, now: datetime, book: Playbook = DEFAULT, actor: str = "") -> Content:
-    """The message that is due, already filled in and signed by `actor`; y copies exactly this."""
+def due_message(state: IncidentState, now: datetime, book: Playbook = DEFAULT, actor: str = "") -> tuple[str, Content]:
+    """The name of the message that is due, and its text, filled in and signed by `actor`: y
+    copies exactly this."""
     name, text = book.filled(state, now, actor=actor)
-    return Content.assemble((f"\ndue: {name} (y copies, d reads it whole)\n", "bold"), (safe(text), "italic"))
+    return name, Content.assemble(("\n", ""), (safe(text), "italic"))
 
 
 STEP_SHORT = {"root cause identified": "root cause", "fix tested in staging": "staged",
