@@ -344,9 +344,11 @@ async def test_the_footer_shows_question_mark_first_at_any_width(console, width)
     app, running = await console(size=(width, 30))
     async with running as pilot:
         await settle(pilot)
-        keys = [k for k in app.main_screen.query("FooterKey")]
-        assert keys and keys[0].key_display == "?"
-        assert keys[0].region.right <= width  # on screen, not cut off
+        from warroom.console.footer import KeysLine
+
+        line = app.main_screen.query_one(KeysLine)
+        assert str(line.render()).strip().startswith("? Keys")
+        assert line.region.y == 29 and line.region.width == width  # the bottom row, on screen whole
 
 
 # -- finding any incident (issue 14's first step) ---------------------------------------------

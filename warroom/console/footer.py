@@ -1,28 +1,45 @@
-"""The console's footer: `?` and the hats always, then the keys of the hat worn, so they fit
-at 80 columns. The other hats' keys still work (they ask to switch hats first); `?` lists
-every key and the command palette offers every action."""
+"""The console's footer: `?` and the hats always, then the keys of the hat worn, so it fits
+80 columns. The other hats' keys still work (they ask to switch hats first); `?` lists every
+key and the command palette offers every action.
+
+One line of text in a box of fixed size (a `LiveText`), not Textual's footer of widgets: a hat
+switch only redraws the line, where rebuilding a footer's widgets cost a layout of the screen
+on the key that needs to be fastest (a hat key's frame went from 38 to 66 ms)."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # (Textual's own footer key, to leave out the other hats' keys)
+from textual.binding import Binding
+from textual.content import Content
 
-from warroom.console.keys import ALWAYS_IN_FOOTER, FOOTER_ACTIONS
+from warroom.console.keys import FOOTER_OF_HAT, HATS_GROUP, KEYS
+from warroom.console.live import LiveText
 
 
-class HatFooter(Footer):
-    hat: str | None = None
+def keys_line(hat: str | None, finding_waiting: bool) -> Content:
+    """`? Keys  c m i Hats  <the hat's keys>  ^p palette`; the ack key only when a finding waits."""
+    ids = FOOTER_OF_HAT.get(hat, ())
+    parts: list = [" "]
+    hats_shown = False
+    for binding in KEYS:
+        if not isinstance(binding, Binding):
+            continue
+        if binding.group is HATS_GROUP:
+            if not hats_shown:
+                hats_shown = True
+                keys = " ".join(b.key for b in KEYS if isinstance(b, Binding) and b.group is HATS_GROUP)
+                parts += [(keys, "bold reverse"), f" {HATS_GROUP.description}  "]
+            continue
+        if binding.id != "help" and binding.id not in ids:
+            continue
+        if binding.id == "finding.ack" and not finding_waiting:
+            continue
+        shown = binding.key_display or binding.key
+        parts += [(shown, "bold reverse"), f" {binding.description}  "]
+    parts += [("^p", "bold reverse"), " palette"]
+    return Content.assemble(*parts)
 
-    def wear(self, hat: str | None) -> None:
-        """The hat worn now: its keys in the footer (rebuilt only when the hat changes)."""
-        if hat != self.hat:
-            self.hat = hat
-            self.refresh(recompose=True)
 
-    def compose(self) -> ComposeResult:
-        shown = ALWAYS_IN_FOOTER | FOOTER_ACTIONS[self.hat if self.hat in FOOTER_ACTIONS else None]
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and "-command-palette" not in widget.classes and widget.action not in shown:
-                continue
-            yield widget
+class KeysLine(LiveText):
+    def wear(self, hat: str | None, finding_waiting: bool) -> None:
+        """The hat worn now: its keys (redrawn only when the line changes)."""
+        self.show(keys_line(hat, finding_waiting))

@@ -31,7 +31,7 @@ KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so 
     Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
     Binding("z", "pause_drill", "Pause drill", show=False, tooltip="Pause a drill's clock, or go on (warroom drill)", id="drill.pause"),
-    Binding("P", "flow('publish')", "Publish page", key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
+    Binding("P", "flow('publish')", "Publish", key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
     Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
     Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
@@ -48,8 +48,6 @@ FOOTER_OF_HAT: dict[str | None, tuple[str, ...]] = {
     "investigator": ("note", "finding"),
     None: (),
 }
-FOOTER_ACTIONS = {hat: {b.action for b in KEYS if isinstance(b, Binding) and b.id in ids} for hat, ids in FOOTER_OF_HAT.items()}
-ALWAYS_IN_FOOTER = {b.action for b in KEYS if isinstance(b, Binding) and (b.id == "help" or b.group is HATS_GROUP)}
 
 
 def help_text() -> str:

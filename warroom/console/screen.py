@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from warroom.console import views
-from warroom.console.footer import HatFooter
+from warroom.console.footer import KeysLine
 from warroom.console.keys import KEYS, READING_FLOWS, help_text
 from warroom.console.live import LiveText
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
@@ -62,7 +62,7 @@ class ConsoleScreen(Screen):
             yield CommanderPane(id="commander", classes="pane")
             yield CommunicatorPane(id="communicator", classes="pane")
             yield InvestigatorPane(id="investigator", classes="pane")
-        yield HatFooter()
+        yield KeysLine(id="keysline", markup=False)
 
     def on_mount(self) -> None:
         if self.console.state.declared:  # the incident read before start-up: its top in the first frame
@@ -94,6 +94,7 @@ class ConsoleScreen(Screen):
         state = app.state
         self.query_one("#levers", LiveText).show(views.levers(state, app.book))
         self.query_one("#path", LiveText).show(views.resolution_path(state))
+        self.query_one(KeysLine).wear(state.hat_of(app.actor), bool(state.unacknowledged))
         self.tick()
         if panes:
             self.show_panes(new_events, reset)
@@ -107,7 +108,6 @@ class ConsoleScreen(Screen):
         else:
             commander.add_events(new_events, state.detected)
         wearing = state.hat_of(app.actor)
-        self.query_one(HatFooter).wear(wearing)
         # the communicator's and investigator's panes sit below the timeline under 120 columns:
         # wearing one of those hats gives that row the room (the due message, the findings)
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
@@ -117,7 +117,8 @@ class ConsoleScreen(Screen):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)
         waiting = bool(state.unacknowledged)
-        if waiting != self._ack_shown:  # the footer is rebuilt only when a key comes or goes
+        self.query_one(KeysLine).wear(wearing, waiting)
+        if waiting != self._ack_shown:  # the palette's bindings change only when a key comes or goes
             self._ack_shown = waiting
             self.refresh_bindings()
 
