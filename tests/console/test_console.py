@@ -492,3 +492,25 @@ async def test_at_80x24_every_hat_sees_the_due_message_every_open_deadline_and_t
                          "in 14:00  status update"):
             assert deadline in screen, (deadline, screen)
         assert screen.splitlines()[-1].strip().startswith("? Keys")
+
+
+@pytest.mark.parametrize("key, pane, expected", [
+    (None, "COMMANDER", "declared P1: Login fails"),
+    ("m", "COMMUNICATOR", "OVERDUE +01:00  client notice"),
+    ("i", "INVESTIGATOR", "no findings or hypotheses yet"),
+])
+async def test_at_60x20_the_worn_hats_pane_takes_the_room_and_reads_whole(db_file, key, pane, expected):
+    await seed(db_file, title="Login fails with 401 after auth deploy 142", service="auth")
+    app = make_app(db_file, clock=Clock(at(16)), actor="alice")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        if key:
+            await act(pilot, key)
+        screen = _screen_text(app)
+        panes = [name for name in ("COMMANDER", "COMMUNICATOR", "INVESTIGATOR") if f"═ {name} ═" in screen or f"─ {name} ─" in screen]
+        assert panes == [pane] and expected in screen, screen
+        assert "OVERDUE" in screen.splitlines()[2]  # the countdown still names what is due
+        assert all(len(line) <= 60 for line in screen.splitlines())
+        assert screen.splitlines()[-1].strip().startswith("? Keys")
+        if pane == "COMMUNICATOR":
+            assert "due: client notice (y copies it)" in screen and "in 14:00  team assembled" in screen

@@ -35,6 +35,10 @@ def test_overdue_countdown(snap_compare, db_file):
 
 
 def test_narrow_terminal_stacks_the_panes(snap_compare, db_file):
+    assert snap_compare(console(db_file, 9), terminal_size=(60, 36))
+
+
+def test_a_short_narrow_terminal_gives_the_worn_hats_pane_the_room(snap_compare, db_file):
     assert snap_compare(console(db_file, 9), terminal_size=(60, 20))
 
 

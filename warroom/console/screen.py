@@ -31,6 +31,7 @@ class ConsoleScreen(Screen):
     BINDINGS = KEYS
     _ack_shown = False
     _lower_hat = False
+    _hat: str | None = None  # the hat worn, as the panes were last arranged for it
     _rows: str | None = None  # the medium layout's grid rows, as last set
 
     class Ready(Message):
@@ -84,7 +85,19 @@ class ConsoleScreen(Screen):
         if rows is not None and rows != self._rows:
             self._rows = rows
             self.query_one("#panes").styles.grid_rows = rows
+        self._stack_one()
 
+    def _stack_one(self) -> None:
+        """Stacked in a short, narrow terminal (60×20) three panes leave none a row of text: the
+        worn hat's pane takes the room (the commander's when no hat is worn) and the others are
+        left out, the countdown above still naming what is due. Set only when it changes: it
+        costs a layout."""
+        only = self.has_class("narrow") and self.size.height <= SHORT
+        shown = self._hat if self._hat in ("communicator", "investigator") else "commander"
+        for pane in self.query(RolePane):
+            wanted = not only or pane.HAT == shown
+            if pane.display != wanted:
+                pane.display = wanted
     # -- drawing ---------------------------------------------------------------------------
     def show(self, new_events: list[Event], reset: bool = False, panes: bool = True) -> None:
         """Redraw after the state changed; the timeline only gets the new rows (all anew with
@@ -112,6 +125,7 @@ class ConsoleScreen(Screen):
         # wearing one of those hats gives that row the room (the due message, the findings)
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
         self._lower_hat = wearing in ("communicator", "investigator")
+        self._hat = wearing
         self._arrange_rows()
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
