@@ -8,6 +8,8 @@ on the key that needs to be fastest (a hat key's frame went from 38 to 66 ms).""
 
 from __future__ import annotations
 
+from functools import cache
+
 from textual.binding import Binding
 from textual.content import Content
 
@@ -15,6 +17,7 @@ from warroom.console.keys import FOOTER_OF_HAT, HATS_GROUP, KEYS
 from warroom.console.live import LiveText
 
 
+@cache  # six lines at most: built once each, not on every key
 def keys_line(hat: str | None, finding_waiting: bool) -> Content:
     """`? Keys  c m i Hats  <the hat's keys>  ^p palette`; the ack key only when a finding waits."""
     ids = FOOTER_OF_HAT.get(hat, ())

@@ -32,6 +32,7 @@ class ConsoleScreen(Screen):
     _ack_shown = False
     _lower_hat = False
     _hat: str | None = None  # the hat worn, as the panes were last arranged for it
+    _one: str | None = None  # the one pane shown in a short, narrow terminal (None: all of them)
     _rows: str | None = None  # the medium layout's grid rows, as last set
 
     class Ready(Message):
@@ -94,6 +95,10 @@ class ConsoleScreen(Screen):
         costs a layout."""
         only = self.has_class("narrow") and self.size.height <= SHORT
         shown = self._hat if self._hat in ("communicator", "investigator") else "commander"
+        arrangement = shown if only else None
+        if arrangement == self._one:
+            return  # as they are: no query on a key's path
+        self._one = arrangement
         for pane in self.query(RolePane):
             wanted = not only or pane.HAT == shown
             if pane.display != wanted:
