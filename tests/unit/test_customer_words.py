@@ -135,3 +135,13 @@ def test_a_teams_own_template_may_still_ask_for_the_code_and_severity():
     book = _jwt()
     found = message(book.state, at(5), CLIENT_NOTICE, templates={CLIENT_NOTICE: "[{severity}] {code} {title}: {public_title}"})
     assert found.text == f"[P1] INC-1 {INTERNAL}: Issue affecting {IMPACT}" and not found.missing
+
+
+def test_the_page_names_the_impact_once():
+    from warroom.integrations.statuspage import html
+
+    default, given = _jwt(), _jwt(public_title="Login problems")
+    page = html([public(default.state)], at(5), "Acme status")
+    assert page.count(IMPACT) == 1 and "Affected:" not in page  # the title says it already
+    page = html([public(given.state)], at(5), "Acme status")
+    assert f"Affected: {IMPACT}" in page and "<h2>Login problems</h2>" in page

@@ -60,7 +60,7 @@ def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
         parts.append(f'<div class="meta"><span class="state">{html_text(incident.state_words)}</span> · '
                      f"{html_text(incident.severity_words)} · since {_when(incident.started)}"
                      + (f" · resolved {_when(incident.resolved)}" if incident.resolved else "") + "</div>")
-        if incident.impact:
+        if incident.impact and incident.impact not in incident.title:  # a title from the impact says it already
             parts.append(f'<div class="meta">Affected: {html_text(incident.impact)}</div>')
         if incident.updates:
             parts.append("<ol>")
