@@ -42,10 +42,13 @@ class Chat:
                 with chat._lock:
                     chat.received.append({"path": self.path, "headers": dict(self.headers), "raw": raw,
                                           "body": json.loads(raw)})
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"ok": true}')
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(b'{"ok": true}')
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up waiting (its timeout, a test's slow answer): received all the same
 
             def log_message(self, *args) -> None:
                 pass
