@@ -476,22 +476,27 @@ def _screen_text(app) -> str:
     return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items()))
 
 
-@pytest.mark.parametrize("key", [None, "m", "i"])
-async def test_at_80x24_every_hat_sees_the_due_message_every_open_deadline_and_the_strip(db_file, key):
+async def _screen_in_hat(db_file, size: tuple[int, int], key: str | None) -> str:
+    """The screen of an incident 16 minutes in (two deadlines overdue), after the hat key."""
     await seed(db_file, title="Login fails with 401 after auth deploy 142", service="auth")
     app = make_app(db_file, clock=Clock(at(16)), actor="alice")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         if key:
             await act(pilot, key)
-        screen = _screen_text(app)
-        strip = screen.splitlines()[0]
-        assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails"))
-        assert "due: client notice (y copies it)" in screen
-        for deadline in ("OVERDUE +01:00  notify engineerin", "OVERDUE +01:00  client notice", "in 14:00  team assembled",
-                         "in 14:00  status update"):
-            assert deadline in screen, (deadline, screen)
-        assert screen.splitlines()[-1].strip().startswith("? Keys")
+        return _screen_text(app)
+
+
+@pytest.mark.parametrize("key", [None, "m", "i"])
+async def test_at_80x24_every_hat_sees_the_due_message_every_open_deadline_and_the_strip(db_file, key):
+    screen = await _screen_in_hat(db_file, (80, 24), key)
+    strip = screen.splitlines()[0]
+    assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails"))
+    assert "due: client notice (y copies it)" in screen
+    for deadline in ("OVERDUE +01:00  notify engineerin", "OVERDUE +01:00  client notice", "in 14:00  team assembled",
+                     "in 14:00  status update"):
+        assert deadline in screen, (deadline, screen)
+    assert screen.splitlines()[-1].strip().startswith("? Keys")
 
 
 @pytest.mark.parametrize("key, pane, expected", [
@@ -500,17 +505,11 @@ async def test_at_80x24_every_hat_sees_the_due_message_every_open_deadline_and_t
     ("i", "INVESTIGATOR", "no findings or hypotheses yet"),
 ])
 async def test_at_60x20_the_worn_hats_pane_takes_the_room_and_reads_whole(db_file, key, pane, expected):
-    await seed(db_file, title="Login fails with 401 after auth deploy 142", service="auth")
-    app = make_app(db_file, clock=Clock(at(16)), actor="alice")
-    async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
-        if key:
-            await act(pilot, key)
-        screen = _screen_text(app)
-        panes = [name for name in ("COMMANDER", "COMMUNICATOR", "INVESTIGATOR") if f"═ {name} ═" in screen or f"─ {name} ─" in screen]
-        assert panes == [pane] and expected in screen, screen
-        assert "OVERDUE" in screen.splitlines()[2]  # the countdown still names what is due
-        assert all(len(line) <= 60 for line in screen.splitlines())
-        assert screen.splitlines()[-1].strip().startswith("? Keys")
-        if pane == "COMMUNICATOR":
-            assert "due: client notice (y copies it)" in screen and "in 14:00  team assembled" in screen
+    screen = await _screen_in_hat(db_file, (60, 20), key)
+    panes = [name for name in ("COMMANDER", "COMMUNICATOR", "INVESTIGATOR") if f"═ {name} ═" in screen or f"─ {name} ─" in screen]
+    assert panes == [pane] and expected in screen, screen
+    assert "OVERDUE" in screen.splitlines()[2]  # the countdown still names what is due
+    assert all(len(line) <= 60 for line in screen.splitlines())
+    assert screen.splitlines()[-1].strip().startswith("? Keys")
+    if pane == "COMMUNICATOR":
+        assert "due: client notice (y copies it)" in screen and "in 14:00  team assembled" in screen

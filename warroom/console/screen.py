@@ -30,7 +30,6 @@ SHORT = 26  # at most these many rows (a 24-row tmux pane, a status bar or two):
 class ConsoleScreen(Screen):
     BINDINGS = KEYS
     _ack_shown = False
-    _lower_hat = False
     _hat: str | None = None  # the hat worn, as the panes were last arranged for it
     _one: str | None = None  # the one pane shown in a short, narrow terminal (None: all of them)
     _rows: str | None = None  # the medium layout's grid rows, as last set
@@ -82,7 +81,8 @@ class ConsoleScreen(Screen):
         # a short terminal (a tmux pane of 24 rows) splits evenly in the commander's hat, so the
         # communicator's pane still shows the message due and every open deadline
         upper = "1fr 1fr" if self.size.height <= SHORT else "3fr 2fr"
-        rows = ("2fr 3fr" if self._lower_hat else upper) if self.has_class("medium") else None
+        lower_hat = self._hat in ("communicator", "investigator")
+        rows = ("2fr 3fr" if lower_hat else upper) if self.has_class("medium") else None
         if rows is not None and rows != self._rows:
             self._rows = rows
             self.query_one("#panes").styles.grid_rows = rows
@@ -129,14 +129,12 @@ class ConsoleScreen(Screen):
         # the communicator's and investigator's panes sit below the timeline under 120 columns:
         # wearing one of those hats gives that row the room (the due message, the findings)
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
-        self._lower_hat = wearing in ("communicator", "investigator")
         self._hat = wearing
         self._arrange_rows()
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)
-        waiting = bool(state.unacknowledged)
-        self.query_one(KeysLine).wear(wearing, waiting)
+        waiting = bool(state.unacknowledged)  # (the footer's line was drawn by `show`, which comes first)
         if waiting != self._ack_shown:  # the palette's bindings change only when a key comes or goes
             self._ack_shown = waiting
             self.refresh_bindings()

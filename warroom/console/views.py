@@ -118,15 +118,14 @@ def unacknowledged(state: IncidentState) -> Content:
 def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, delivery: str = "", due: str = "") -> Content:
     """The communicator's pane, most pressing first, a line each (it is short at 80×24): the
     message due, the deadlines still open, those done, then the status page and the chat."""
-    found = book.record(state, now)
-    done = [d for d in found if d.status in (MET, LATE, WAIVED)]
+    found = sorted(book.record(state, now), key=lambda d: d.status in (MET, LATE, WAIVED))  # open first, in due order
     page = book.status_page(state)
     if state.published is not None:
         page += f", published {local_time(state.published)}"
     elif page in ("automatic", "manual"):
         page += ", not yet published" + (" (P)" if page == "manual" else "")
     parts: list = [(f"due: {due} (y copies it)\n", "bold")] if due else []
-    for deadline in [d for d in found if d not in done] + done:
+    for deadline in found:
         parts += _deadline(deadline, now)
     if not found:
         parts.append("no deadlines at this severity\n")

@@ -43,6 +43,11 @@ def _alert(p: schema.Alert) -> str:
     return text + (f" [{labels}]" if labels else "") + (f" · {notes}" if notes else "")
 
 
+def _ticked(p: schema.EscalationNotified) -> str:
+    done = ticked_words(p.deadline)
+    return f"notified {p.whom} ({p.deadline})" if done == "notified" else f"{done}: {p.whom}"
+
+
 def _was(p: schema.ServiceNamed | schema.ImpactSet | schema.PublicTitleSet) -> str:
     return f" (was {p.was})" if p.was else ""
 
@@ -64,8 +69,7 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.RULE_OVERRIDDEN: lambda p: f"rule overridden, {p.rule}: {p.reason}",
     Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.number or p.finding}",
     Kind.LEVER_CHANGED: _lever,
-    Kind.ESCALATION_NOTIFIED: lambda p: (f"notified {p.whom} ({p.deadline})" if ticked_words(p.deadline) == "notified"
-                                         else f"{ticked_words(p.deadline)}: {p.whom}") + _then(p.note),
+    Kind.ESCALATION_NOTIFIED: lambda p: _ticked(p) + _then(p.note),
     Kind.COMMUNICATION_COPIED: lambda p: f"copied the {p.template}",
     Kind.COMMUNICATION_SENT: lambda p: f"sent the {p.template}: {p.text}",
     Kind.MILESTONE_SET: lambda p: f"{p.milestone} set to {p.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}{_then(p.reason)}",

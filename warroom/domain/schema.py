@@ -319,10 +319,6 @@ def read(event: Event) -> Payload | None:
         return None
 
 
-def readable(event: Event) -> bool:
-    return read(event) is not None
-
-
 def stored(payload: Payload) -> dict[str, Any]:
     """The payload as the store keeps it: JSON-shaped, times as ISO text, defaults left out."""
     fields = msgspec.to_builtins(payload, builtin_types=(datetime,))
