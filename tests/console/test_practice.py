@@ -288,17 +288,28 @@ async def test_w_sets_the_impact_as_the_commander(console, db_file):
     assert db_rows(db_file)[-1][:2] == ("commander", "impact set")
 
 
-async def test_o_asks_to_switch_hats_before_the_fields(console, db_file):
+async def test_o_in_another_hat_asks_its_fields_at_once_and_answering_them_is_the_switch(console, db_file):
+    from warroom.console.dialogs import Form
+
     app, running = await console((actions.wear_hat, "alice", 1, "investigator"), actor="alice")
     async with running as pilot:
         await act(pilot, "o")
-        assert isinstance(app.screen, Confirm) and "commander" in app.screen.question
-        await act(pilot, "escape")
-        assert app.screen is app.main_screen  # nothing was typed, so nothing is lost
-        await act(pilot, "o", "enter")
-        assert isinstance(app.screen, Ask) and "Follow-up" in app.screen.question
-        await act(pilot, *"add a smoke test", "enter", *"bob", "enter", "enter")
-    assert [k for _, k, _ in db_rows(db_file)][-2:] == ["hat worn", "follow-up added"]
+        assert isinstance(app.screen, Form) and "As the commander" in app.screen.hint  # no separate hat question
+        await act(pilot, *"half typed", "escape")
+        assert app.screen is app.main_screen and app.state.hat_of("alice") == "investigator"  # Esc keeps the hat
+        await act(pilot, "o", *"add a smoke test", "tab", "ctrl+u", *"bob", "enter")
+    rows = db_rows(db_file)
+    assert [k for _, k, _ in rows][-2:] == ["hat worn", "follow-up added"]  # one commit: the switch and the follow-up
+    added = json.loads(rows[-1][2])
+    assert (added["text"], added["owner"]) == ("add a smoke test", "bob") and "due" not in added
+
+
+async def test_a_followup_is_owned_by_whoever_adds_it_unless_another_name_is_typed(console, db_file):
+    app, running = await console(actor="alice")
+    async with running as pilot:
+        await act(pilot, "o", *"rotate the signing key yearly", "enter")
+    added = json.loads(db_rows(db_file)[-1][2])
+    assert (added["text"], added["owner"]) == ("rotate the signing key yearly", "alice")
 
 
 async def test_the_sent_question_shows_the_whole_text_copied(console):

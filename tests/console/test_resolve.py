@@ -88,12 +88,14 @@ def test_followup_from_the_command_line(db_file):
 @pytest.fixture
 async def console(db_file):
     clock = Clock(at(20))
+    copied: list[str] = []
 
     async def run(*steps):
         await seed(db_file, *steps)
-        app = make_app(db_file, clock=clock, actor="alice", clipboard=[])
+        app = make_app(db_file, clock=clock, actor="alice", clipboard=[("the test board", lambda t: copied.append(t) or True)])
         return app, app.run_test(size=(120, 40))
 
+    run.copied = copied  # type: ignore[attr-defined]
     return run
 
 
@@ -174,12 +176,17 @@ async def test_resolving_asks_first_and_a_resolved_incident_can_be_reopened(cons
         assert not app.state.resolved
         await act(pilot, "r", "z", "enter")
         assert app.state.resolved
+        # then the resolution notice, copied as the communicator (no one else wears that hat)
+        assert isinstance(app.screen, Confirm) and app.screen.question.startswith("Was the resolution notice sent?")
+        assert console.copied[-1].startswith("Resolved: ") and " was resolved at " in console.copied[-1]
+        await act(pilot, "escape")  # not sent yet: it stays due
         assert "resolved" in str(app.main_screen.query_one("#countdown").render())
         assert "total 20m" in str(app.main_screen.query_one("#figures").render())
-        await act(pilot, "r", "enter")
+        await act(pilot, "r", "enter", "enter")  # the communicator switches back to reopen
         await act(pilot, *"errors are back", "enter")
         assert not app.state.resolved
-    assert [k for _, k, _ in db_rows(db_file)][-2:] == ["resolved", "reopened"]
+    kinds = [k for _, k, _ in db_rows(db_file)]
+    assert kinds[kinds.index("resolved"):] == ["resolved", "hat worn", "communication copied", "hat worn", "reopened"]
 
 
 async def test_resolving_before_the_path_is_done_needs_a_reason(console, db_file):
@@ -189,7 +196,9 @@ async def test_resolving_before_the_path_is_done_needs_a_reason(console, db_file
         assert isinstance(app.screen, Ask) and "not done yet: root cause identified" in app.screen.question
         await act(pilot, *"false alarm: the monitor misfired", "enter")
         assert app.state.resolved
+        await act(pilot, "escape")  # the resolution notice copied, not sent yet
     rows = [(k, json.loads(p)) for _, k, p in db_rows(db_file)]
+    rows = rows[:[k for k, _ in rows].index("resolved") + 1]
     assert rows[-3:-1] == [("rule overridden", {"rule": RULE_PATH_DONE, "reason": "false alarm: the monitor misfired"}),
                            ("rule overridden", {"rule": RULE_CONTAINED_FIRST, "reason": "false alarm: the monitor misfired"})]
     md = run_cli("export").stdout
@@ -240,10 +249,8 @@ async def test_a_followup_from_the_console_is_listed(console, db_file):
     app, running = await console()
     async with running as pilot:
         await act(pilot, "o")
-        await act(pilot, *"add a smoke test", "enter")
-        await act(pilot, *"bob", "enter")
-        await act(pilot, "enter")
-        assert [(f.text, f.owner) for f in app.state.followups] == [("add a smoke test", "bob")]
+        await act(pilot, *"add a smoke test", "tab", "ctrl+u", *"bob", "tab", *"2026-12-04", "enter")
+        assert [(f.text, f.owner, f.due) for f in app.state.followups] == [("add a smoke test", "bob", "2026-12-04")]
         assert "bob: add a smoke test" in str(app.main_screen.query_one("#followups").render())
 
 

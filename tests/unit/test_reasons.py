@@ -114,7 +114,9 @@ def test_a_tick_says_what_happened():
 
 
 def test_the_team_tick_asks_who_joined_not_who_was_notified():
-    console = Scripted(Book(), [True, "team", None])
+    from warroom.console.dialogs import OTHER
+
+    console = Scripted(Book(), [OTHER, "team", None])  # Tab on the first (the manager's), then the team's
     asyncio.run(flows.FLOWS["tick_notification"](console))
     asked = console.asked[-1]
     assert isinstance(asked, Ask) and asked.question.startswith("Team assembled") and "notified" not in asked.question

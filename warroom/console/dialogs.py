@@ -51,14 +51,21 @@ class Question(AnsweredOnce, ModalScreen[Answer]):
     """A modal question, answered once."""
 
 
+OTHER = "\x00other"  # what Ask answers for Tab when it offers another choice (no typed text holds a NUL)
+
+
 class Ask(Question[str | None]):
-    """Asks for one line of text. Enter answers, Escape cancels (None)."""
+    """Asks for one line of text. Enter answers, Escape cancels (None). With `other`, Tab
+    answers OTHER: the question offers something else instead (another notification, say)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything"),
+        Binding("tab", "other", "Other", show=False, priority=True),
+    ]
 
-    def __init__(self, question: str, placeholder: str = "", value: str = "", hint: str = "") -> None:
+    def __init__(self, question: str, placeholder: str = "", value: str = "", hint: str = "", other: bool = False) -> None:
         super().__init__()
-        self.question, self.placeholder, self.value, self.hint = question, placeholder, value, hint
+        self.question, self.placeholder, self.value, self.hint, self.other = question, placeholder, value, hint, other
 
     LONG = 50  # a prefilled answer longer than this is shown whole above the field, read from its start
 
@@ -83,6 +90,10 @@ class Ask(Question[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_other(self) -> None:
+        if self.other:
+            self.dismiss(OTHER)
 
 
 class Confirm(Question[bool]):
@@ -115,17 +126,17 @@ class Confirm(Question[bool]):
 class Choose(Question[str | None]):
     """One of a few choices, each on its own key. Escape cancels."""
 
-    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+    def __init__(self, question: str, choices: list[tuple[str, str, str]], hint: str = "Esc to cancel") -> None:
         """`choices` are (key, label, value)."""
         super().__init__()
-        self.question, self.choices = question, choices
+        self.question, self.choices, self.hint = question, choices, hint
 
     def compose(self) -> ComposeResult:
         lines = "\n".join(f"  {key}  {label}" for key, label, _ in self.choices)
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
             yield Static(lines, markup=False)
-            yield Static("Esc to cancel", markup=False, classes="hint")
+            yield Static(self.hint, markup=False, classes="hint")
 
     def on_key(self, event) -> None:
         event.stop()
@@ -136,6 +147,45 @@ class Choose(Question[str | None]):
             if event.key == key:
                 self.dismiss(value)
                 return
+
+
+class Form(Question[dict[str, str] | None]):
+    """A few lines of text at once, one field each: Tab moves between them, Enter in any field
+    answers with all of them (when the first holds text), Escape cancels (None)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything"),
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
+
+    def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "") -> None:
+        """`fields` are (name, label, value, placeholder); the first is the one that must be filled."""
+        super().__init__()
+        self.question, self.fields, self.hint = question, fields, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False, classes="question")
+            for name, label, value, placeholder in self.fields:
+                yield Static(label, markup=False, classes="label")
+                yield Input(value=value, placeholder=placeholder, id=f"field-{name}")
+            yield Static(self.hint or "Enter to save · Tab: next field · Esc to cancel", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#field-{self.fields[0][0]}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        answers = {name: self.query_one(f"#field-{name}", Input).value for name, *_ in self.fields}
+        first = self.fields[0][0]
+        if not answers[first].strip():
+            self.query_one(f"#field-{first}", Input).focus()
+            return
+        self.dismiss(answers)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class Help(Question[None]):

@@ -15,6 +15,8 @@ from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
 from warroom.domain.model import (
+    COMMANDER,
+    COMMUNICATOR,
     EFFECTIVE,
     HATS,
     LEVER_STATES,
@@ -82,20 +84,35 @@ async def _switch(app: Console, needed: str, wearing: str | None) -> bool:
     return bool(await app.ask(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
 
 
-async def hat_first(app: Console, kind: str) -> bool | None:
+async def hat_first(app: Console, kind: str, asks: bool = False) -> bool | None:
     """Before a flow asks for anything, the hat its action needs: True to switch with the action
     (one commit), False when it is worn already (or was just taken over), None when cancelled.
-    So nothing typed is lost to a hat question at the end."""
+    So nothing typed is lost to a hat question at the end. `asks`: the flow asks a question of
+    its own next, which says the hat changes (`as_hat`): answering it is the switch, Esc keeps
+    the hat worn, so no separate question is asked, unless someone else wears the hat."""
     needed = ROLE_OF_KIND[kind]
     wearing = app.state.hat_of(app.actor)
     if wearing == needed:
         return False
+    holder = app.state.holders.get(needed)
+    taken = bool(holder and holder != app.actor)
+    if asks and not taken:
+        return True
     if not await _switch(app, needed, wearing):
         return None
-    holder = app.state.holders.get(needed)
-    if holder and holder != app.actor:
-        return False if await _take_over(app, RoleHeld(needed, holder)) else None
+    if taken:
+        return False if await _take_over(app, RoleHeld(needed, holder)) else None  # type: ignore[arg-type]  # (taken: a holder)
     return True
+
+
+def as_hat(app: Console, kind: str, switch: bool) -> str:
+    """What a flow's question says when answering it switches hats: "as the investigator (you
+    wear the commander hat; answering puts this one on, Esc keeps yours)"; nothing otherwise."""
+    if not switch:
+        return ""
+    wearing = app.state.hat_of(app.actor)
+    now = f"the {wearing} hat" if wearing else "no hat"
+    return f"As the {ROLE_OF_KIND[kind]} (you wear {now}: answering puts this one on, Esc keeps yours) · "
 
 
 async def wear(app: Console, hat: str) -> None:
@@ -136,20 +153,20 @@ async def advance_lever(app: Console, number: int) -> None:
             await do(app, actions.set_lever, number, outcome, switch=switch)
 
 
-async def _pick_lever(app: Console, question: str, allowed) -> int | None:
+async def _pick_lever(app: Console, question: str, allowed, switch: bool) -> int | None:
     choices = [(str(lev.number), f"{lev.name} ({lev.state})", str(lev.number)) for lev in app.state.levers if allowed(lev)]
     if not choices:
         app.warn("no lever can be chosen for that")
         return None
-    picked = await app.ask(Choose(question, choices))
+    picked = await app.ask(Choose(question, choices, hint=as_hat(app, Kind.LEVER_CHANGED, switch) + "Esc to cancel"))
     return int(picked) if picked else None
 
 
 async def skip_lever(app: Console) -> None:
-    switch = await hat_first(app, Kind.LEVER_CHANGED)
+    switch = await hat_first(app, Kind.LEVER_CHANGED, asks=True)
     if switch is None:
         return
-    number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED)
+    number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED, switch)
     if number is None:
         return
     reason = await ask_reason(app, f"Why skip lever {number}?", "e.g. no migration in this release")
@@ -160,10 +177,10 @@ async def skip_lever(app: Console) -> None:
 
 
 async def correct_lever(app: Console) -> None:
-    switch = await hat_first(app, Kind.LEVER_CHANGED)
+    switch = await hat_first(app, Kind.LEVER_CHANGED, asks=True)
     if switch is None:
         return
-    number = await _pick_lever(app, "Correct which lever?", lambda lev: lev.state != UNTRIED)
+    number = await _pick_lever(app, "Correct which lever?", lambda lev: lev.state != UNTRIED, switch)
     if number is None:
         return
     lever = app.state.lever(number)
@@ -193,30 +210,65 @@ async def note(app: Console) -> None:
 
 
 async def finding(app: Console) -> None:
-    switch = await hat_first(app, Kind.FINDING_REPORTED)
+    """f: report a finding to the commander. Where no one else wears the commander's hat (you
+    are alone), acknowledging it is offered at once, and then taking it as the root cause."""
+    switch = await hat_first(app, Kind.FINDING_REPORTED, asks=True)
     if switch is None:
         return
-    text = await app.ask(Ask("Finding to report to the commander", placeholder="what the data shows"))
-    if text is not None:
-        await do(app, actions.report_finding, text, switch=switch)
+    text = await app.ask(Ask("Finding to report to the commander", placeholder="what the data shows",
+                             hint=as_hat(app, Kind.FINDING_REPORTED, switch) + "Enter reports it · Esc to cancel"))
+    if text is None or not await do(app, actions.report_finding, text, switch=switch):
+        return
+    commander = app.state.holders.get(COMMANDER)
+    if commander and commander != app.actor:
+        return  # the commander acknowledges it, on their console
+    reported = app.state.unacknowledged[-1]
+    if await app.ask(Confirm(f"No one else is the commander. Acknowledge finding #{reported.number} yourself, as the commander?",
+                             yes="Enter/y: acknowledge (puts on the commander hat)", no="Esc/n: leave it waiting")):
+        await _acknowledged(app, reported.id, switch=True)
 
 
 async def acknowledge(app: Console) -> None:
+    """a: acknowledge the oldest finding waiting; while no root cause is named, offer it as one."""
     waiting = app.state.unacknowledged
     if not waiting:
         app.warn("no finding is waiting")
         return
-    if await do(app, actions.acknowledge, waiting[0].id):
-        app.say(f"acknowledged finding #{waiting[0].number}: r 1 takes it as the root cause")
+    await _acknowledged(app, waiting[0].id)
+
+
+async def _acknowledged(app: Console, finding_id: int, switch: bool = False) -> None:
+    from warroom.domain.model import STEP_ROOT_CAUSE
+
+    if not await do(app, actions.acknowledge, finding_id, switch=switch):
+        return
+    found = next(f for f in app.state.findings if f.id == finding_id)
+    app.say(f"acknowledged finding #{found.number}")
+    if STEP_ROOT_CAUSE not in app.state.steps:
+        await _root_cause(app, found.text, f"finding #{found.number} as the root cause? Edit it or Enter · Esc: not yet",
+                          switch=False)
+
+
+async def _root_cause(app: Console, value: str, hint: str, switch: bool) -> bool | None:
+    """The first step of the resolution path: asks what the root cause is (prefilled); None when
+    the person holds off (Esc), else whether it was recorded."""
+    from warroom.domain.model import STEP_ROOT_CAUSE
+
+    text = await app.ask(Ask("Root cause identified: what is it?", placeholder="one line for the timeline",
+                             value=value, hint=hint))
+    if text is None:
+        return None
+    return await do(app, actions.resolution_step, STEP_ROOT_CAUSE, note_text=text, switch=switch)
 
 
 async def severity(app: Console) -> None:
-    switch = await hat_first(app, Kind.SEVERITY_CHANGED)
+    switch = await hat_first(app, Kind.SEVERITY_CHANGED, asks=True)
     if switch is None:
         return
     current = app.state.severity
     picked = await app.ask(Choose(
-        f"Severity is {current}. Change it to:", [(s[1], s, s) for s in SEVERITIES if s != current]))
+        f"Severity is {current}. Change it to:", [(s[1], s, s) for s in SEVERITIES if s != current],
+        hint=as_hat(app, Kind.SEVERITY_CHANGED, switch) + "Esc to cancel"))
     if not picked:
         return
     question = f"Change severity {current} → {picked}? Every deadline is recomputed from detection."
@@ -317,38 +369,47 @@ async def _copy_and_record(app: Console, found, text: str, switch: bool) -> None
 
 
 async def tick_notification(app: Console) -> None:
-    """t: tick an escalation as done, with who was told."""
-    from warroom.domain.policy import DONE, NOTIFY
+    """t: tick an escalation as done, with who was told: the one due first is asked at once
+    (Tab picks another when more are waiting)."""
+    from warroom.console.dialogs import OTHER
+    from warroom.domain.policy import DONE, NOTIFY, ticked_words
 
     open_ones = [d for d in app.book.deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status not in DONE][:9]
     if not open_ones:
         app.warn("no notification is waiting to be ticked")
         return
-    switch = await hat_first(app, Kind.ESCALATION_NOTIFIED)
+    switch = await hat_first(app, Kind.ESCALATION_NOTIFIED, asks=True)
     if switch is None:
         return
-    keys = "123456789"
-    picked = await app.ask(Choose("Tick which notification as done?",
-                                               [(keys[n], d.label, d.id) for n, d in enumerate(open_ones)]))
-    if not picked:
-        return
-    from warroom.domain.policy import ticked_words
-
-    done = ticked_words(picked)
-    question = ("Who was notified? (names, and how if it matters)" if done == "notified"
-                else f"{done.capitalize()}: who, and where? (names, the channel or room)")
-    whom = await app.ask(Ask(question, placeholder="e.g. Dana (EM) by phone" if done == "notified" else "e.g. bob, carol in #inc-auth"))
+    picked = open_ones[0]
+    while True:
+        done = ticked_words(picked.id)
+        told = picked.label.removeprefix("notify ")
+        question = (f"{told[:1].upper()}{told[1:]}: who was notified? (names, and how if it matters)" if done == "notified"
+                    else f"{done.capitalize()}: who, and where? (names, the channel or room)")
+        others = " · Tab: tick another" if len(open_ones) > 1 else ""
+        whom = await app.ask(Ask(question, placeholder="e.g. Dana (EM) by phone" if done == "notified" else "e.g. bob, carol in #inc-auth",
+                                 hint=as_hat(app, Kind.ESCALATION_NOTIFIED, switch) + "Enter ticks it · Esc to cancel" + others,
+                                 other=len(open_ones) > 1))
+        if whom != OTHER:
+            break
+        keys = "123456789"
+        chosen = await app.ask(Choose("Tick which notification as done?", [(keys[n], d.label, d.id) for n, d in enumerate(open_ones)]))
+        if not chosen:
+            return
+        picked = next(d for d in open_ones if d.id == chosen)
     if whom is not None:
-        await do(app, actions.notify, picked, whom, switch=switch)
+        await do(app, actions.notify, picked.id, whom, switch=switch)
 
 
 async def resolution(app: Console) -> None:
     """r: the resolution path. The list stays open across steps (Esc closes it); z resolves,
-    with confirmation. On a resolved incident: reopen."""
+    with confirmation, and then copies the resolution notice (the communicator's, when no one
+    else wears that hat). On a resolved incident: reopen."""
     from warroom.domain.model import RESOLUTION_STEPS, STEP_ROOT_CAUSE
 
     kind = Kind.REOPENED if app.state.resolved else Kind.RESOLUTION_STEP
-    switch = await hat_first(app, kind)
+    switch = await hat_first(app, kind, asks=not app.state.resolved)
     if switch is None:
         return
     if app.state.resolved:
@@ -361,28 +422,43 @@ async def resolution(app: Console) -> None:
         state = app.state
         choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}", step) for n, step in enumerate(RESOLUTION_STEPS, start=1)]
         choices.append(("z", "resolve the incident", "resolve"))
-        picked = await app.ask(Choose("Resolution path: which step is done? (this stays open; Esc closes it)", choices))
+        picked = await app.ask(Choose("Resolution path: which step is done? (this stays open; Esc closes it)", choices,
+                                      hint=as_hat(app, kind, switch) + "Esc closes it"))
         if not picked:
             return
         if picked == "resolve":
             # with a rule unmet, the question for the reason is the confirmation; Esc on either
             # goes back to the path, which stays open
             if not actions.unresolved_rules(state) and not await app.ask(Confirm(
-                    f"Resolve {state.code}? Deadlines still due are waived; it can be reopened.")):
+                    f"Resolve {state.code}? Deadlines still due are waived; it can be reopened. "
+                    "Then the resolution notice is copied for you to send.")):
                 continue
             if await do(app, actions.resolve, switch=switch):
+                await _resolution_notice(app)
                 return
             continue
-        note_text = ""
         if picked == STEP_ROOT_CAUSE and picked not in state.steps:
             found = state.latest_acknowledged
-            note_text = await app.ask(Ask(
-                "Root cause identified: what is it?", placeholder="one line for the timeline",
-                value=found.text if found else "",
-                hint=(f"from finding #{found.number}: edit it or Enter · " if found else "") + "Esc: back to the path"))
-            if note_text is None:
-                continue
-        await do(app, actions.resolution_step, picked, note_text=note_text, switch=switch)
+            hint = (f"from finding #{found.number}: edit it or Enter · " if found else "") + "Esc: back to the path"
+            if await _root_cause(app, found.text if found else "", hint, switch) is not None:
+                switch = False
+            continue
+        if await do(app, actions.resolution_step, picked, switch=switch):
+            switch = False
+
+
+async def _resolution_notice(app: Console) -> None:
+    """Once resolved: the resolution notice, copied as the communicator where no one else wears
+    that hat (the switch goes on the timeline with it); otherwise the communicator is told."""
+    from warroom.domain.policy import RESOLUTION_NOTICE
+
+    holder = app.state.holders.get(COMMUNICATOR)
+    if holder and holder != app.actor:
+        app.say(f"resolved: the resolution notice is due, for {one_line(holder, 40)} (the communicator) to send")
+        return
+    found = await _message(app)
+    if found is not None and found.name == RESOLUTION_NOTICE:
+        await _copy_and_record(app, found, found.text, switch=app.state.hat_of(app.actor) != COMMUNICATOR)
 
 
 async def correct_milestone(app: Console) -> None:
@@ -390,11 +466,12 @@ async def correct_milestone(app: Console) -> None:
     from warroom.domain.model import MILESTONES
     from warroom.domain.timefmt import TimeError, parse_when
 
-    switch = await hat_first(app, Kind.MILESTONE_SET)
+    switch = await hat_first(app, Kind.MILESTONE_SET, asks=True)
     if switch is None:
         return
     keys = "1234567"
-    picked = await app.ask(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)]))
+    picked = await app.ask(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)],
+                                  hint=as_hat(app, Kind.MILESTONE_SET, switch) + "Esc to cancel"))
     if not picked:
         return
     when = await app.ask(Ask(f"When was '{picked}'? A span before now (25m: 25 minutes ago) or a time (2026-11-27T03:12)"))
@@ -411,20 +488,22 @@ async def correct_milestone(app: Console) -> None:
 
 
 async def followup(app: Console) -> None:
-    """o: a follow-up with an owner (a prevention gap, a corrective action). The hat is asked
-    for first, so Esc at the hat question loses nothing typed."""
-    switch = await hat_first(app, Kind.FOLLOWUP_ADDED)
+    """o: a follow-up (a prevention gap, a corrective action): what, its owner (you, unless
+    another name is typed) and an optional due date, in one form."""
+    from warroom.console.dialogs import Form
+
+    switch = await hat_first(app, Kind.FOLLOWUP_ADDED, asks=True)
     if switch is None:
         return
-    text = await app.ask(Ask("Follow-up: what should change?", placeholder="e.g. add a token-compatibility smoke test"))
-    if not text:
+    answers = await app.ask(Form("Follow-up: what should change?", [
+        ("text", "What should change", "", "e.g. add a token-compatibility smoke test"),
+        ("owner", "Who owns it", app.actor, "a name"),
+        ("due", "Due by (optional)", "", "e.g. 2026-12-04"),
+    ], hint=as_hat(app, Kind.FOLLOWUP_ADDED, switch) + "Enter saves · Tab: next field · Esc to cancel"))
+    if not answers:
         return
-    owner = await app.ask(Ask("Who owns it?"))
-    if not owner:
-        return
-    due = await app.ask(Ask("Due by? (optional, Enter to skip)", placeholder="e.g. 2026-12-04"))
-    if due is not None:
-        await do(app, actions.add_followup, text, owner, due=due, switch=switch)
+    owner = answers["owner"].strip() or app.actor
+    await do(app, actions.add_followup, answers["text"], owner, due=answers["due"], switch=switch)
 
 
 async def switch_incident(app: Console) -> None:
@@ -442,14 +521,15 @@ async def switch_incident(app: Console) -> None:
 
 async def name_service(app: Console) -> None:
     """v: name the affected service (commander); its runbook then shows behind the levers."""
-    switch = await hat_first(app, Kind.SERVICE_NAMED)
+    switch = await hat_first(app, Kind.SERVICE_NAMED, asks=True)
     if switch is None:
         return
     known = sorted(app.book.runbooks)
     hint = ("services with a runbook: " + ", ".join(one_line(s, 30) for s in known[:12])) if known else \
         "no runbooks in the config yet (see 'warroom config --default')"
     name = await app.ask(Ask("Which service is affected?", placeholder="e.g. checkout",
-                                          value=app.state.service, hint=f"{hint} · Enter saves · Esc cancels"))
+                                          value=app.state.service,
+                             hint=f"{as_hat(app, Kind.SERVICE_NAMED, switch)}{hint} · Enter saves · Esc cancels"))
     if name is not None and await do(app, actions.name_service, name, switch=switch):
         found = "its runbook is beside the levers (l copies)" if app.book.runbook(name) else "no runbook for it in the config"
         app.say(f"service: {name}; {found}")
@@ -460,11 +540,12 @@ async def set_impact(app: Console) -> None:
     message says them from then on. Enter on what is shown keeps it."""
     from warroom.domain.public import customer_title
 
-    switch = await hat_first(app, Kind.IMPACT_SET)
+    switch = await hat_first(app, Kind.IMPACT_SET, asks=True)
     if switch is None:
         return
     impact = await app.ask(Ask("Who or what is affected? (the client notice says \"an issue affecting …\")",
-                               placeholder="e.g. logins for users with tokens issued before 03:00", value=app.state.impact))
+                               placeholder="e.g. logins for users with tokens issued before 03:00", value=app.state.impact,
+                               hint=as_hat(app, Kind.IMPACT_SET, switch) + "Enter to save · Esc to cancel"))
     if impact is None:
         return
     said = []

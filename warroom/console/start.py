@@ -34,7 +34,7 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
-    FIELDS = ("title", "impact", "public_title", "severity", "detected", "impact_began", "service")
+    FIELDS = ("title", "impact", "impact_began", "public_title", "severity", "detected", "service")
     TYPED_DEFAULTS = {"severity": "P1", "detected": "now"}  # what the fields hold before anything is typed
 
     def compose(self) -> ComposeResult:
@@ -46,23 +46,23 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
                 with Vertical():
                     yield Static("Impact: who or what is affected", classes="label", markup=False)
                     yield Input(placeholder="e.g. logins for every user", id="impact")
+                with Vertical(classes="began"):
+                    yield Static("Impact began", classes="label", markup=False)
+                    yield Input(placeholder="4m before, or a time", id="impact_began")
+            with Horizontal(classes="fields"):
                 with Vertical():
                     yield Static("Public title: what customers read", classes="label", markup=False)
                     yield Input(placeholder="empty: from the impact", id="public_title")
-            with Horizontal(classes="fields"):
                 with Vertical(classes="narrow"):
                     yield Static("Severity", classes="label", markup=False)
                     yield Input(value="P1", placeholder="P0 to P3", id="severity")
-                with Vertical():
+                with Vertical(classes="narrow"):
                     yield Static("Detected", classes="label", markup=False)
                     yield Input(value="now", placeholder="now, or 5m ago", id="detected")
                 with Vertical():
-                    yield Static("Impact began", classes="label", markup=False)
-                    yield Input(placeholder="4m, or a time", id="impact_began")
-                with Vertical():
                     yield Static("Service", classes="label", markup=False)
                     yield Input(placeholder=self._services(), id="service")
-            yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
+            yield Static("Enter declares · Tab: next field · Impact began 4m: 4 minutes before detection\n"
                          "or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
         yield Footer()
