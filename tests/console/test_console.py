@@ -1,6 +1,7 @@
 """The console driven with keys through Textual's pilot; assertions on the state and the database."""
 
 import json
+import re
 from datetime import UTC, timedelta
 
 import pytest
@@ -384,7 +385,6 @@ async def test_the_garbage_collector_is_back_on_after_the_first_frame(console):
 
 async def test_the_countdown_ticks_on_its_own_in_real_time(db_file):
     """No clock moved by hand: the console's own 1 s timer and the real clock."""
-    import re
     from datetime import datetime, timedelta
 
     await seed(db_file, detected=datetime.now(UTC) - timedelta(minutes=1))
@@ -468,7 +468,6 @@ async def test_the_strip_names_the_service_before_the_title(db_file, clock):
 def _screen_text(app) -> str:
     """What the terminal shows, row by row (read off the app's own screenshot)."""
     import html
-    import re
 
     rows: dict[float, list] = {}
     for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
@@ -487,29 +486,27 @@ async def _screen_in_hat(db_file, size: tuple[int, int], key: str | None) -> str
         return _screen_text(app)
 
 
-@pytest.mark.parametrize("key", [None, "m", "i"])
-async def test_at_80x24_every_hat_sees_the_due_message_every_open_deadline_and_the_strip(db_file, key):
-    screen = await _screen_in_hat(db_file, (80, 24), key)
-    strip = screen.splitlines()[0]
-    assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails"))
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+@pytest.mark.parametrize("key, upper", [(None, "COMMANDER"), ("c", "COMMANDER"), ("m", "COMMANDER"), ("i", "INVESTIGATOR")])
+async def test_a_short_screen_shows_in_every_hat_the_due_message_every_deadline_the_strip_and_the_keys(db_file, size, key, upper):
+    """80×24 (and 60×20): whatever the hat, the strip whole, the message due and its text, every
+    deadline a line each (two of them overdue), and the footer from `?`; the worn hat's pane
+    (the commander's for the communicator) above the communicator's, the third left out."""
+    screen = await _screen_in_hat(db_file, size, key)
+    lines = screen.splitlines()
+    width, _ = size
+    strip = lines[0]
+    assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails")), strip
+    assert "OVERDUE" in lines[2]  # the countdown names what is due
     assert "due: client notice (y copies it)" in screen
-    for deadline in ("OVERDUE +01:00  notify engineerin", "OVERDUE +01:00  client notice", "in 14:00  team assembled",
-                     "in 14:00  status update"):
+    for deadline in ("OVERDUE +01:00  notify engineering manager + PM", "OVERDUE +01:00  client notice",
+                     "in 14:00  team assembled if unresolved", "in 14:00  status update (every 30 min)"):
         assert deadline in screen, (deadline, screen)
-    assert screen.splitlines()[-1].strip().startswith("? Keys")
-
-
-@pytest.mark.parametrize("key, pane, expected", [
-    (None, "COMMANDER", "declared P1: Login fails"),
-    ("m", "COMMUNICATOR", "OVERDUE +01:00  client notice"),
-    ("i", "INVESTIGATOR", "no findings or hypotheses yet"),
-])
-async def test_at_60x20_the_worn_hats_pane_takes_the_room_and_reads_whole(db_file, key, pane, expected):
-    screen = await _screen_in_hat(db_file, (60, 20), key)
-    panes = [name for name in ("COMMANDER", "COMMUNICATOR", "INVESTIGATOR") if f"═ {name} ═" in screen or f"─ {name} ─" in screen]
-    assert panes == [pane] and expected in screen, screen
-    assert "OVERDUE" in screen.splitlines()[2]  # the countdown still names what is due
-    assert all(len(line) <= 60 for line in screen.splitlines())
-    assert screen.splitlines()[-1].strip().startswith("? Keys")
-    if pane == "COMMUNICATOR":
-        assert "due: client notice (y copies it)" in screen and "in 14:00  team assembled" in screen
+    assert "▌Issue affecting logins for every user" in screen  # the message's text (set apart): its public title first
+    if width == 80:  # at 80×24 the whole message, down to its signature, and the status page under it
+        assert "▌— alice" in screen and "status page: manual" in screen, screen
+    titles = {name: re.search(f"[═─]{name}[═─]", screen) for name in ("COMMANDER", "COMMUNICATOR", "INVESTIGATOR")}
+    panes = sorted((found.start(), name) for name, found in titles.items() if found)
+    assert [name for _, name in panes] == [upper, "COMMUNICATOR"], screen  # top to bottom
+    assert lines[-1].startswith("? Keys c m i Hats") and not lines[-1].endswith("…")  # the hat's keys, whole
+    assert all(len(line) <= width for line in lines)

@@ -24,22 +24,16 @@ def console(db_file, minute: float, actor: str = "alice", story=STORY):
     return make_app(db_file, clock=Clock(at(minute)), actor=actor)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (160, 48)])
 @pytest.mark.parametrize("actor", ["alice", "bob", "carol"])  # commander, investigator, communicator
-def test_layout_for_each_hat(snap_compare, db_file, size, actor):
-    assert snap_compare(console(db_file, 9, actor), terminal_size=size)
-
-
-def test_overdue_countdown(snap_compare, db_file):
-    assert snap_compare(console(db_file, 17, story=()), terminal_size=(80, 24))
+def test_layout_for_each_hat_with_a_message_due_and_deadlines_overdue(snap_compare, db_file, size, actor):
+    """17 minutes in: the client notice and the manager's call are overdue. What each shows is
+    asserted as text by tests/console/test_console.py (the short-screen test); this is the picture."""
+    assert snap_compare(console(db_file, 17, actor), terminal_size=size)
 
 
 def test_narrow_terminal_stacks_the_panes(snap_compare, db_file):
     assert snap_compare(console(db_file, 9), terminal_size=(60, 36))
-
-
-def test_a_short_narrow_terminal_gives_the_worn_hats_pane_the_room(snap_compare, db_file):
-    assert snap_compare(console(db_file, 9), terminal_size=(60, 20))
 
 
 def test_runbook_beside_the_levers_in_the_high_contrast_theme(snap_compare, db_file):

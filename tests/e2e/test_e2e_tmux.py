@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import time
+from datetime import timedelta
 
 import pytest
 from helpers import T0, at, db_rows, run_cli, warroom_exe
@@ -180,15 +181,26 @@ def test_the_status_line_in_a_real_tmux_status_bar(db_file, tmp_path):
         pane.close()
 
 
-def test_the_jwt_replay_by_hand_at_80x24_in_at_most_35_keys(db_file):
-    """The seed's JWT outage played by a lone P1 on-call in the installed console: declare with
-    the impact, flag off and effective, notify the EM + PM, the client notice, a finding, its
-    acknowledgement, the root cause (taken from the finding), staging, deploy, flag back on,
-    soak, resolve, and the prevention follow-up. A typed field counts as one key; every key
-    waits for the screen, as a person reads before pressing."""
-    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(4).isoformat(), "TZ": "UTC",
+def test_the_jwt_outage_by_the_rules_at_80x24_in_at_most_35_keys(db_file, tmp_path):
+    """The seed's JWT outage played by a lone P1 on-call in the installed console, by the rules:
+    declared with the impact and when it began (4 minutes before the page), the flag off and
+    effective, the EM + PM notified and the client notice sent, a finding reported, acknowledged
+    and taken as the root cause, the team assembled, the status update, staging, deploy, the
+    flag back on, soak, resolved with the resolution notice, and the prevention follow-up. The
+    clock moves as the outage did (a file the console reads). A typed field counts as one key;
+    every key waits for the screen, as a person reads before pressing; every message is read
+    from the tmux buffer the console copied it into."""
+    clock = tmp_path / "now"
+    detected = at(4)  # the page; the impact began at T0, 4 minutes before
+
+    def minute(m: float) -> None:
+        clock.write_text((detected + timedelta(minutes=m)).isoformat())
+
+    minute(0)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW_FILE": str(clock), "TZ": "UTC",
                  "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(80, 24))
     count = 0
+    copied: dict[str, str] = {}
 
     def key(name: str, then: str | None = None) -> None:
         nonlocal count
@@ -202,43 +214,57 @@ def test_the_jwt_replay_by_hand_at_80x24_in_at_most_35_keys(db_file):
         count += 1
         pane.type(text)
 
+    def sent(name: str) -> None:
+        """The copy is in the tmux buffer: keep it, and Enter records it as sent."""
+        copied[name] = pane.buffer()
+        key("Enter", f"sent the {name}")
+
     try:
         pane.start()
         pane.wait_for("No incident is open")
         typed("JWT outage: logins rejected after auth 142")
         key("Tab")  # no pause: keys typed ahead of the focus land in the field they were aimed at
         typed("logins for users with tokens issued before 142")
+        key("Tab")
+        typed("4m")  # the impact began 4 minutes before the page
         key("Enter", "alice ▸ COMMANDER")
+        minute(1)
         key("1", "▶ feature flag off")
+        minute(3)
         key("1", "Did it work?")
         key("e", "✔ feature flag off")
-        key("m", "alice ▸ COMMUNICATOR")
-        key("t", "Tick which notification")
-        key("1", "Who was notified?")
+        minute(8)
+        key("t", "Engineering manager + PM: who was notified?")  # the one due first; answering puts on the communicator hat
         typed("Dana (EM), Sam (PM)")
-        key("Enter", "notified Dana (EM), Sam (PM)")
+        key("Enter", "alice ▸ COMMUNICATOR")
         key("y", "Was the client notice sent?")
-        key("Enter", "sent the client notice")
-        key("i", "alice ▸ INVESTIGATOR")
+        sent("client notice")
+        minute(12)
         key("f", "Finding to report")
         typed("142 changed the JWT claim format; old tokens fail")
-        key("Enter", "waiting for the commander")
-        key("c", "alice ▸ COMMANDER")
-        key("a", "acknowledged finding #1")
+        key("Enter", "Acknowledge finding #1")
+        key("Enter", "Root cause identified: what is it?")
+        key("Enter", "alice ▸ COMMANDER")
+        minute(30)
+        key("t", "Team assembled: who, and where?")
+        typed("alice, bob in #inc-auth")
+        key("Enter", "alice ▸ COMMUNICATOR")
+        minute(36)
+        key("y", "Was the status update sent?")
+        sent("status update")
+        minute(37)
         key("r", "Resolution path")
-        key("1", "Root cause identified: what is it?")
-        key("Enter", "✔ root cause identified")
         key("2", "✔ fix tested in staging")
+        minute(38)
         key("3", "✔ deployed through the pipeline")
         key("4", "✔ flag re-enabled")
+        minute(40)
         key("5", "✔ soak and verification")
         key("z", "Resolve INC-1?")
-        key("Enter", "RESOLVED")
+        key("Enter", "Was the resolution notice sent?")
+        sent("resolution notice")
         key("o", "Follow-up: what should change?")
         typed("add a token-compatibility smoke test to the pipeline")
-        key("Enter", "Who owns it?")
-        typed("bob")
-        key("Enter", "Due by?")
         key("Enter", "1 follow-up")
         assert count <= 35, count
         pane.keys("C-q")
@@ -250,13 +276,23 @@ def test_the_jwt_replay_by_hand_at_80x24_in_at_most_35_keys(db_file):
     declared = rows[0][1]  # typed ahead without a pause, each field kept its own text
     assert (declared["title"], declared["impact"]) == ("JWT outage: logins rejected after auth 142",
                                                        "logins for users with tokens issued before 142")
+    assert declared["impact_started"] == at(0).isoformat()
     assert "rule overridden" not in kinds  # played by the rules, nothing set aside
-    assert kinds.count("resolution step") == 5 and kinds[-2:] == ["resolved", "follow-up added"]
-    [sent] = [p for k, p in rows if k == "communication sent"]
-    assert sent["template"] == "client notice" and sent["text"].endswith("— alice") and "INC-" not in sent["text"]
-    assert "logins for users with tokens issued before 142" in sent["text"] and "{" not in sent["text"]
+    assert kinds.count("resolution step") == 5 and "resolved" in kinds and kinds[-1] == "follow-up added"
+    assert {p["deadline"] for k, p in rows if k == "escalation notified"} == {"manager", "team"}
+    followup = rows[-1][1]
+    assert (followup["text"], followup["owner"]) == ("add a token-compatibility smoke test to the pipeline", "alice")
     root = next(p for k, p in rows if k == "resolution step" and p["step"] == "root cause identified")
     assert root["note"] == "142 changed the JWT claim format; old tokens fail"
+    # every message as the tmux buffer took it is the text recorded as sent, in the customer's words
+    recorded = {p["template"]: p["text"] for k, p in rows if k == "communication sent"}
+    assert recorded == copied, (recorded, copied)
+    for name, text in copied.items():
+        assert not re.search(r"INC-|\[P\d\]|T\+", text), (name, text)
+        assert text.rstrip().endswith("— alice") and "{" not in text, (name, text)
+    assert "logins for users with tokens issued before 142" in copied["client notice"]
+    assert "since 03:00" in copied["client notice"]  # the recorded impact start (T0), not the page at 03:04
+    assert "resolved at 03:44" in copied["resolution notice"] and "44 minutes" in copied["resolution notice"]
 
 
 def test_osc52_is_a_real_terminal_write_that_tmux_takes_as_the_clipboard(db_file):

@@ -81,8 +81,24 @@ class Ask(Question[str | None]):
             yield Static(self.hint or "Enter to save · Esc to cancel", markup=False, classes="hint")
 
     def on_mount(self) -> None:
+        field = self.query_one("#answer", Input)
+        field.focus()  # now, not when the screen resumes: a key typed as the question shows is the field's
         if len(self.value) > self.LONG:
-            self.query_one("#answer", Input).cursor_position = 0  # the field shows its start, not its end
+            field.cursor_position = 0  # the field shows its start, not its end
+
+    def on_key(self, event) -> None:
+        """A key that reached the question before its field had the focus (typed as it opened)
+        is the field's: Enter answers with what the field holds, a character goes into it."""
+        field = self.query_one("#answer", Input)
+        if field.has_focus:
+            return
+        if event.key == "enter":
+            event.stop()
+            self.dismiss(field.value)
+        elif event.is_printable and event.character:
+            event.stop()
+            field.focus()
+            field.insert_text_at_cursor(event.character)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -185,6 +201,26 @@ class Form(Question[dict[str, str] | None]):
         self.dismiss(answers)
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Row(Question[None]):
+    """One row of the timeline, whole and wrapped (the pane cuts a long one with …)."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", tooltip="Back to the console")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, markup=False, classes="question")
+            with VerticalScroll(classes="quoted"):
+                yield Static(self.text, markup=False, id="row")
+            yield Static("Esc or Enter to close", markup=False, classes="hint")
+
+    def action_close(self) -> None:
         self.dismiss(None)
 
 

@@ -31,7 +31,7 @@ class RolePane(Vertical):
 
 
 class CommanderPane(RolePane):
-    HAT, KEYS = COMMANDER, "1-4 levers · l lever cmd · a ack · r resolve · s severity"
+    HAT, KEYS = COMMANDER, "1-4 levers · l cmd · a ack · r resolve · s severity · ↑↓⏎ a row"
 
     def compose(self) -> ComposeResult:
         yield LiveText(id="figures", markup=False)
@@ -69,13 +69,15 @@ class CommunicatorPane(RolePane):
         with VerticalScroll():
             yield LiveText(id="deadlines", markup=False)
             yield LiveText(id="template", markup=False)
+            yield LiveText(id="page", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
         console = cast(Drawn, self.app)
         book = console.book
         due, message = views.due_message(state, now, book, console.actor)
-        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, console.delivery, due))
+        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due))
         self.query_one("#template", LiveText).show(message)
+        self.query_one("#page", LiveText).show(views.page_lines(state, book, console.delivery))
 
 
 class InvestigatorPane(RolePane):

@@ -25,13 +25,13 @@ from warroom.console.protocol import Drawn
 from warroom.domain.model import Event
 
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
-SHORT = 26  # at most these many rows (a 24-row tmux pane, a status bar or two): the lower panes get as much room as the timeline
+SHORT = 26  # at most these many rows (a 24-row tmux pane, a status bar or two) under MEDIUM columns: the short arrangement
 
 class ConsoleScreen(Screen):
     BINDINGS = KEYS
     _ack_shown = False
     _hat: str | None = None  # the hat worn, as the panes were last arranged for it
-    _one: str | None = None  # the one pane shown in a short, narrow terminal (None: all of them)
+    _one: str | None = None  # in a short terminal, the pane above the communicator's (None: all three shown)
     _rows: str | None = None  # the medium layout's grid rows, as last set
 
     class Ready(Message):
@@ -71,38 +71,49 @@ class ConsoleScreen(Screen):
         self.post_message(self.Ready())  # the app does the rest (the panes, the timers) right after
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < NARROW, "narrow")
-        self.set_class(NARROW <= event.size.width < MEDIUM, "medium")
-        self._arrange_rows()
+        width, height = event.size
+        self.set_class(width < NARROW, "narrow")
+        self.set_class(NARROW <= width < MEDIUM, "medium")
+        short = height <= SHORT and width < MEDIUM
+        if short != self.has_class("short"):
+            self.set_class(short, "short")
+            if self.console.state.declared:
+                self._draw_levers()
+        self._arrange()
 
-    def _arrange_rows(self) -> None:
-        """In the medium layout, give the lower row the room when its hat is worn (only there:
-        the rows mean nothing in the others, and setting them costs a layout of the screen)."""
-        # a short terminal (a tmux pane of 24 rows) splits evenly in the commander's hat, so the
-        # communicator's pane still shows the message due and every open deadline
-        upper = "1fr 1fr" if self.size.height <= SHORT else "3fr 2fr"
-        lower_hat = self._hat in ("communicator", "investigator")
-        rows = ("2fr 3fr" if lower_hat else upper) if self.has_class("medium") else None
+    def _draw_levers(self) -> None:
+        app = self.console
+        self.query_one("#levers", LiveText).show(views.levers(app.state, app.book, compact=self.has_class("short")))
+
+    def _arrange(self) -> None:
+        """Where the panes go, for the hat worn; set only when it changes (it costs a layout).
+        Medium (80 columns, tall): the timeline spans the top, the other two below, and wearing
+        one of those hats gives their row the room. Short (a 24-row tmux pane, or 60×20): the
+        communicator's pane is always there, under the worn hat's (the commander's when the
+        communicator or no hat is worn), sized to what it says: the message due, every deadline
+        and the message's text; the third pane is left out."""
+        short = self.has_class("short")
+        rows = None
+        if self.has_class("medium") and not short:
+            rows = "2fr 3fr" if self._hat in ("communicator", "investigator") else "3fr 2fr"
         if rows is not None and rows != self._rows:
             self._rows = rows
             self.query_one("#panes").styles.grid_rows = rows
-        self._stack_one()
-
-    def _stack_one(self) -> None:
-        """Stacked in a short, narrow terminal (60×20) three panes leave none a row of text: the
-        worn hat's pane takes the room (the commander's when no hat is worn) and the others are
-        left out, the countdown above still naming what is due. Set only when it changes: it
-        costs a layout."""
-        only = self.has_class("narrow") and self.size.height <= SHORT
-        shown = self._hat if self._hat in ("communicator", "investigator") else "commander"
-        arrangement = shown if only else None
+        upper = "investigator" if self._hat == "investigator" else "commander"
+        arrangement = upper if short else None
         if arrangement == self._one:
             return  # as they are: no query on a key's path
         self._one = arrangement
         for pane in self.query(RolePane):
-            wanted = not only or pane.HAT == shown
+            wanted = not short or pane.HAT in (upper, "communicator")
             if pane.display != wanted:
                 pane.display = wanted
+        if short:  # the worn hat's pane above the communicator's
+            panes = self.query_one("#panes")
+            panes.move_child(self.query_one(f"#{upper}"), before=self.query_one("#communicator"))
+        elif self.query_one("#investigator") in self.query_one("#panes").children[:2]:
+            self.query_one("#panes").move_child(self.query_one("#investigator"), after=self.query_one("#communicator"))
+
     # -- drawing ---------------------------------------------------------------------------
     def show(self, new_events: list[Event], reset: bool = False, panes: bool = True) -> None:
         """Redraw after the state changed; the timeline only gets the new rows (all anew with
@@ -110,7 +121,7 @@ class ConsoleScreen(Screen):
         `panes=False` only the top (strip, countdown, levers) is drawn: the first frame."""
         app = self.console
         state = app.state
-        self.query_one("#levers", LiveText).show(views.levers(state, app.book))
+        self._draw_levers()
         self.query_one("#path", LiveText).show(views.resolution_path(state))
         self.query_one(KeysLine).wear(state.hat_of(app.actor), bool(state.unacknowledged))
         self.tick()
@@ -130,7 +141,7 @@ class ConsoleScreen(Screen):
         # wearing one of those hats gives that row the room (the due message, the findings)
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
         self._hat = wearing
-        self._arrange_rows()
+        self._arrange()
         for pane in self.query(RolePane):
             pane.set_class(pane.HAT == wearing, "active")
             pane.show(state, now)

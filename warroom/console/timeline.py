@@ -6,6 +6,9 @@ rows next to the window are read after or before the window's edge by event id (
 (home, end, the scroll bar) reads the rows at that position. A row not read yet shows "…" for the
 moment it takes. New events join the window when it reaches the end; scrolled up, the rows on
 screen stay put. Nothing here interprets user text as markup; rows are plain, control-safe text.
+
+A row wider than the pane ends with `…`; ↑↓ select a row (highlighted) and Enter, or a click,
+shows it whole (`Row`, wrapped), so every row can be read at 80×24.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -32,8 +37,16 @@ Fetch = Callable[..., Awaitable[list[Event]]]  # reading.page's keywords: after=
 
 
 class Timeline(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("up", "select(-1)", "Row above", show=False),
+        Binding("down", "select(1)", "Row below", show=False),
+        Binding("enter", "read_row", "Read the row", show=False),
+    ]
+    SELECTED = Style(reverse=True)
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.selected: int | None = None  # the position of the row ↑↓ selected, if any
         self._total = 0  # events in the incident (the view's height)
         self._first = 0  # the position of _events[0] in the incident
         self._events: list[Event] = []
@@ -76,6 +89,7 @@ class Timeline(ScrollView, can_focus=True):
         self._last_id = newest[-1].id or 0 if newest else 0
         self._origin, self._fetch, self._rows = origin, fetch, LRUCache(1024)
         self._known = {}
+        self.selected = None
         self._remember()
         self.virtual_size = Size(WIDTH, total)
         self.refresh()
@@ -117,6 +131,46 @@ class Timeline(ScrollView, can_focus=True):
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)  # and the newest stay in view again, as they come
 
+    # -- a row read whole -------------------------------------------------------------------
+    def action_select(self, step: int) -> None:
+        """Move the selected row; the first press selects the newest row on screen (↑) or the
+        oldest (↓). The view follows it."""
+        if not self._total:
+            return
+        top, height = int(self.scroll_offset.y), max(1, self.scrollable_content_region.height)
+        bottom = min(self._total, top + height) - 1
+        if self.selected is None or not top <= self.selected <= bottom:
+            self.selected = bottom if step < 0 else top
+        else:
+            self.selected = max(0, min(self._total - 1, self.selected + step))
+        if self.selected < top:
+            self.scroll_to(y=self.selected, animate=False, immediate=True)
+        elif self.selected >= top + height:
+            self.scroll_to(y=self.selected - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_read_row(self) -> None:
+        """The selected row whole, wrapped, in a panel (the newest on screen if none is selected)."""
+        if self.selected is None:
+            self.action_select(-1)
+        index = self.selected
+        start, end = self.held
+        if index is None or not start <= index < end:
+            return  # not read yet: a moment later it is
+        from warroom.console.dialogs import Row
+
+        self.app.push_screen(Row(f"Timeline: row {index + 1:,} of {self._total:,}", self.row(index)))
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_offset.y) + offset.y
+        if 0 <= index < self._total:
+            self.selected = index
+            self.refresh()
+            self.action_read_row()
+
     # -- drawing ---------------------------------------------------------------------------
     def render_lines(self, crop):
         self._look()
@@ -133,10 +187,11 @@ class Timeline(ScrollView, can_focus=True):
             text = PENDING
         else:
             return Strip.blank(width, self.rich_style)
-        strip = Strip([Segment(text, self.rich_style)])
+        style = self.rich_style + self.SELECTED if index == self.selected else self.rich_style
+        strip = Strip([Segment(text, style)])
         if strip.cell_length > scroll_x + width > 1:  # cut at the edge: never mid-word without a mark
-            return Strip.join([strip.crop(scroll_x, scroll_x + width - 1), Strip([Segment(CUT, self.rich_style)])])
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            return Strip.join([strip.crop(scroll_x, scroll_x + width - 1), Strip([Segment(CUT, style)])])
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
 
     # -- reading windows -------------------------------------------------------------------
     def _wanted(self) -> tuple[int, int]:

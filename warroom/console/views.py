@@ -12,7 +12,7 @@ from textual.content import Content
 
 from warroom.domain.describe import deadline_words, describe, text_of
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, Event
+from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, UNTRIED, Event
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
 from warroom.domain.text import one_line, safe
@@ -62,9 +62,12 @@ def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> 
     ), tone
 
 
-def levers(state: IncidentState, book: Playbook = DEFAULT) -> Content:
+def levers(state: IncidentState, book: Playbook = DEFAULT, compact: bool = False) -> Content:
     """The four levers with their state and, when the incident's service has a runbook, the
-    command behind each (l copies one)."""
+    command behind each (l copies one). `compact` (a short terminal): two to a line, without
+    the times and commands (the timeline has the times; l still copies a command)."""
+    if compact:
+        return _levers_compact(state)
     parts: list = []
     origin = state.detected
     runbook = book.runbook(state.service)
@@ -82,6 +85,18 @@ def levers(state: IncidentState, book: Playbook = DEFAULT) -> Content:
             why = f"no runbook for {one_line(state.service, 30)}" if state.service else "no service named"
             parts.append((f"  ({why}: v names the service)", "dim"))
         parts.append("\n")
+    return Content.assemble(*parts[:-1])
+
+
+def _levers_compact(state: IncidentState) -> Content:
+    width = max(len(one_line(lever.name)) for lever in state.levers) if state.levers else 0
+    parts: list = []
+    for n, lever in enumerate(state.levers):
+        style = {EFFECTIVE: "bold", NO_EFFECT: "dim", SKIPPED: "dim italic"}.get(lever.state, "")
+        said = one_line(lever.name) + ("" if lever.state == UNTRIED else f" {lever.state}")
+        if not n % 2:  # the first of a line is padded, so the second starts in one column
+            said = f"{said:<{width + 11}}"
+        parts += [(f" [{lever.number}] ", "bold"), f"{LEVER_MARK.get(lever.state, '·')} ", (said, style), "\n" if n % 2 else " "]
     return Content.assemble(*parts[:-1])
 
 
@@ -115,21 +130,27 @@ def unacknowledged(state: IncidentState) -> Content:
     return Content.assemble(*lines)
 
 
-def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, delivery: str = "", due: str = "") -> Content:
-    """The communicator's pane, most pressing first, a line each (it is short at 80×24): the
-    message due, the deadlines still open, those done, then the status page and the chat."""
+def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, due: str = "") -> Content:
+    """The top of the communicator's pane, most pressing first, a line each (it is short at
+    80×24): the message due, the deadlines still open, then those done. The message's text
+    comes under it, then the status page (`page_lines`)."""
     found = sorted(book.record(state, now), key=lambda d: d.status in (MET, LATE, WAIVED))  # open first, in due order
-    page = book.status_page(state)
-    if state.published is not None:
-        page += f", published {local_time(state.published)}"
-    elif page in ("automatic", "manual"):
-        page += ", not yet published" + (" (P)" if page == "manual" else "")
     parts: list = [(f"due: {due} (y copies it)\n", "bold")] if due else []
     for deadline in found:
         parts += _deadline(deadline, now)
     if not found:
         parts.append("no deadlines at this severity\n")
-    parts.append(f"status page: {one_line(page)}")
+    return Content.assemble(*parts[:-1])
+
+
+def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "") -> Content:
+    """The status page and how the last message to chat went: the foot of the communicator's pane."""
+    page = book.status_page(state)
+    if state.published is not None:
+        page += f", published {local_time(state.published)}"
+    elif page in ("automatic", "manual"):
+        page += ", not yet published" + (" (P)" if page == "manual" else "")
+    parts: list = [f"status page: {one_line(page)}"]
     if delivery:
         parts += ["\n", (one_line(delivery, 300), "bold")]
     return Content.assemble(*parts)
@@ -185,7 +206,7 @@ def due_message(state: IncidentState, now: datetime, book: Playbook = DEFAULT, a
     """The name of the message that is due, and its text, filled in and signed by `actor`: y
     copies exactly this."""
     name, text = book.filled(state, now, actor=actor)
-    return name, Content.assemble(("\n", ""), (safe(text), "italic"))
+    return name, Content.assemble((safe(text), "italic"))
 
 
 STEP_SHORT = {"root cause identified": "root cause", "fix tested in staging": "staged",

@@ -1,0 +1,73 @@
+"""Made for a tmux pane (issue 25): a timeline row read whole, the footer that fits 60 columns,
+and the compact levers of a short terminal."""
+
+import pytest
+from helpers import Clock, at, seed
+from helpers.console import act, settle
+
+from warroom.console.dialogs import Row
+from warroom.console.footer import keys_line
+from warroom.console.launch import make_app
+from warroom.console.timeline import CUT, Timeline
+from warroom.domain import actions
+
+LONG = "rolled web back to v141 " + "and watched the error rate fall across every region " * 5 + "END"
+
+
+async def test_a_row_too_wide_for_the_pane_is_cut_with_a_mark_and_read_whole_with_up_and_enter(db_file):
+    await seed(db_file, (actions.note, "alice", 1, "paged the auth team"), (actions.note, "alice", 1.5, "deploy 142 at 02:58"),
+               (actions.note, "alice", 2, LONG))
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        timeline = app.main_screen.query_one(Timeline)
+        newest = timeline.line_count - 1
+        on_screen = newest - int(timeline.scroll_offset.y)
+        assert timeline.render_line(on_screen).text.endswith(CUT)  # cut at the pane's edge, marked
+        await act(pilot, "up")
+        assert timeline.selected == newest  # the first ↑ selects the newest row on screen
+        await act(pilot, "enter")
+        assert isinstance(app.screen, Row)
+        assert app.screen.text == timeline.row(newest) and app.screen.text.endswith(LONG.strip())  # whole
+        await act(pilot, "escape")
+        assert app.screen is app.main_screen
+        await act(pilot, "up", "up", "enter")
+        assert timeline.selected == newest - 2 and isinstance(app.screen, Row)
+        assert app.screen.text == timeline.row(newest - 2)
+
+
+async def test_a_click_on_a_row_reads_it_whole(db_file):
+    await seed(db_file, (actions.note, "alice", 2, LONG))
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        timeline = app.main_screen.query_one(Timeline)
+        row = timeline.line_count - 1 - int(timeline.scroll_offset.y)
+        await pilot.click(Timeline, offset=(3, row))
+        await settle(pilot)
+        assert isinstance(app.screen, Row) and app.screen.text.endswith(LONG.strip())
+
+
+@pytest.mark.parametrize("hat, keys", [
+    ("commander", ["1-4 Levers", "a Ack", "r Resolve", "s Severity"]),
+    ("communicator", ["y Copy message", "t Tick notified", "P Publish"]),
+    ("investigator", ["n Note", "f Finding"]),
+])
+def test_the_footer_shows_help_and_every_key_of_the_hat_within_60_columns_and_the_palette_where_it_fits(hat, keys):
+    narrow, wide = keys_line(hat, True, 60).plain, keys_line(hat, True, 80).plain
+    assert narrow.startswith(" ? Keys c m i Hats") and len(narrow) <= 60
+    assert all(key in narrow for key in keys), narrow
+    assert wide.endswith("^p palette") and len(wide) <= 80
+
+
+async def test_a_short_terminal_shows_the_levers_two_to_a_line(db_file):
+    await seed(db_file, (actions.set_lever, "alice", 2, 1, "pulled"))
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        levers = app.main_screen.query_one("#levers").render()
+        assert str(levers).splitlines() == [" [1] ▶ feature flag off pulled        [2] · deploy rollback",
+                                            " [3] · migration rollback             [4] · data correction"]
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert len(str(app.main_screen.query_one("#levers").render()).splitlines()) == 4  # tall: a line each, with times
