@@ -177,14 +177,33 @@ async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+async def shoot_start(name: str, size: tuple[int, int]) -> None:
+    """The start screen with the walkthrough's declaration typed in (Enter not yet pressed)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "start.db"
+        app = make_app(path, clock=lambda: at(4), actor="alice", config=TEAM)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            for text in ("JWT outage: logins rejected after auth 142", "logins for users with tokens issued before 142", "4m"):
+                await pilot.press(*text, "tab")
+            await pilot.pause(0.5)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
-    await shoot_demo("demo-resolved-jwt-120x36", (120, 36))
-    await shoot("console-commander-160x48", "alice", 10, (160, 48))
-    await shoot("console-investigator-80x24", "bob", 10, (80, 24))
-    await shoot("console-overdue-80x24", "alice", 17, (80, 24), story=STORY[:2])
+    # 80×24 first: a tmux pane beside a shell is the size the console is made for
+    await shoot("console-commander-80x24", "alice", 17, (80, 24))
+    await shoot("console-communicator-80x24", "carol", 17, (80, 24))
+    await shoot("console-investigator-60x20", "bob", 17, (60, 20))
+    await shoot_start("start-80x24", (80, 24))
     await shoot("console-client-notice-sent-question-80x24", "carol", 10, (80, 24), press=("y",))
     await shoot("console-help-80x24", "alice", 10, (80, 24), press=("question_mark",))
+    await shoot_demo("demo-resolved-jwt-80x24", (80, 24))
+    # wider screens show more
+    await shoot_demo("demo-resolved-jwt-120x36", (120, 36))
+    await shoot("console-commander-160x48", "alice", 10, (160, 48))
     high_contrast = parse(b'theme = "high-contrast"\n' + TEAM_TOML, Path("team.toml"))
     await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
     await shoot_page("console-paged-by-alertmanager-140x36", (140, 36))

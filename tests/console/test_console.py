@@ -469,10 +469,14 @@ def _screen_text(app) -> str:
     """What the terminal shows, row by row (read off the app's own screenshot)."""
     import html
 
-    rows: dict[float, list] = {}
+    cell = 12.2  # a cell's width in Textual's SVG: each run of text is put back at its column
+    rows: dict[float, dict[int, str]] = {}
     for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()):
-        rows.setdefault(float(match.group(2)), []).append((float(match.group(1)), html.unescape(match.group(3))))
-    return "\n".join("".join(text for _, text in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items()))
+        row = rows.setdefault(float(match.group(2)), {})
+        for offset, char in enumerate(html.unescape(match.group(3)).replace("\xa0", " ")):
+            row[round(float(match.group(1)) / cell) + offset] = char
+    width = app.size.width
+    return "\n".join("".join(row.get(x, " ") for x in range(width)).rstrip() for _, row in sorted(rows.items()))
 
 
 async def _screen_in_hat(db_file, size: tuple[int, int], key: str | None) -> str:
@@ -502,11 +506,15 @@ async def test_a_short_screen_shows_in_every_hat_the_due_message_every_deadline_
     for deadline in ("OVERDUE +01:00  notify engineering manager + PM", "OVERDUE +01:00  client notice",
                      "in 14:00  team assembled if unresolved", "in 14:00  status update (every 30 min)"):
         assert deadline in screen, (deadline, screen)
-    assert "▌Issue affecting logins for every user" in screen  # the message's text (set apart): its public title first
+    assert "▌ Issue affecting logins for every user" in screen  # the message's text (set apart): its public title first
     if width == 80:  # at 80×24 the whole message, down to its signature, and the status page under it
-        assert "▌— alice" in screen and "status page: manual" in screen, screen
+        assert "▌ — alice" in screen and "status page: manual" in screen, screen
     titles = {name: re.search(f"[═─]{name}[═─]", screen) for name in ("COMMANDER", "COMMUNICATOR", "INVESTIGATOR")}
     panes = sorted((found.start(), name) for name, found in titles.items() if found)
     assert [name for _, name in panes] == [upper, "COMMUNICATOR"], screen  # top to bottom
-    assert lines[-1].startswith("? Keys c m i Hats") and not lines[-1].endswith("…")  # the hat's keys, whole
+    assert lines[-1].startswith(" ? Keys c m i Hats") and not lines[-1].endswith("…")  # the hat's keys, whole
     assert all(len(line) <= width for line in lines)
+    # no text cut mid-word without a mark: a line that fills the width ends with … (or a border),
+    # unless it is the message, which wraps at words
+    cut = [line for line in lines if len(line) == width and line[-1].isalnum() and not line.startswith("▌")]
+    assert not cut, cut

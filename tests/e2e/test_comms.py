@@ -172,7 +172,7 @@ async def test_t_ticks_a_notification_with_who_was_told(console, db_file):
     app, running = await console(steps=[(actions.wear_hat, "carol", 1, "communicator")])
     async with running as pilot:
         await settle(pilot)
-        await act(pilot, "t", "1")
+        await act(pilot, "t")  # the one due first is asked at once
         await act(pilot, *"Dana (EM) by phone", "enter")
         assert "manager" in app.state.notified
     assert json.loads(db_rows(db_file)[-1][2]) == {"deadline": "manager", "whom": "Dana (EM) by phone"}

@@ -292,6 +292,7 @@ def test_the_jwt_outage_by_the_rules_at_80x24_in_at_most_35_keys(db_file, tmp_pa
         assert text.rstrip().endswith("— alice") and "{" not in text, (name, text)
     assert "logins for users with tokens issued before 142" in copied["client notice"]
     assert "since 03:00" in copied["client notice"]  # the recorded impact start (T0), not the page at 03:04
+    assert "The impact is contained and we have found the cause; a fix is under way." in copied["status update"]
     assert "resolved at 03:44" in copied["resolution notice"] and "44 minutes" in copied["resolution notice"]
 
 

@@ -108,14 +108,14 @@ async def test_the_p_key_publishes_a_p1_as_the_communicator_and_the_pane_says_wh
     app = make_app(db_file, clock=Clock(at(5)), actor="carol", clipboard=[], config=config)
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
-        assert "manual, not yet published (P)" in str(app.main_screen.query_one("#deadlines").content)
+        assert "manual, not yet published (P)" in str(app.main_screen.query_one("#page").content)
         await act(pilot, "P")
         assert isinstance(app.screen, Confirm)  # the communicator's action: switch hats first
         await act(pilot, "enter")
         assert (tmp_path / "site" / "index.html").exists()
         assert app.state.published == at(5) and app.state.hat_of("carol") == "communicator"
         await pilot.pause()
-        assert "status page: manual, published " in str(app.main_screen.query_one("#deadlines").content)
+        assert "status page: manual, published " in str(app.main_screen.query_one("#page").content)
     assert published(db_file)[0]["how"] == "by hand"
 
 
@@ -395,7 +395,7 @@ async def test_the_communicators_pane_says_how_chat_stands(db_file, tmp_path, ch
         await pilot.press("s", "2")  # severity: news for the chat, which answers 503
         await settle(pilot)
         await pilot.press("enter")
-        await until(pilot, lambda: "chat: 1 failed, next try in 5 s" in str(app.main_screen.query_one("#deadlines").content),
+        await until(pilot, lambda: "chat: 1 failed, next try in 5 s" in str(app.main_screen.query_one("#page").content),
                     "the pane to say the chat failed")
 
 

@@ -88,3 +88,14 @@ def test_the_fold_gathers_every_part_of_the_state():
     assert minutes(fig.to_fix) == 5
     assert minutes(fig.to_resolve) == 40
     assert minutes(fig.total) == 44
+
+
+def test_hat_switches_after_resolution_are_not_counted_as_juggling():
+    """The drill's scorecard counts hat switches; copying the resolution notice as the
+    communicator once resolved is the practice, not one person juggling hats."""
+    book = Book()
+    book.do(actions.wear_hat, "alice", at(1), "investigator")
+    book.do(actions.resolve, "alice", at(2), switch=True, override="false alarm: the monitor misfired")
+    assert book.state.hats_worn == 2  # to the investigator, back to the commander to resolve
+    book.do(actions.wear_hat, "alice", at(3), "communicator")
+    assert book.state.hats_worn == 2 and book.state.holders["communicator"] == "alice"

@@ -51,7 +51,7 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
                     yield Input(placeholder="4m before, or a time", id="impact_began")
             with Horizontal(classes="fields"):
                 with Vertical():
-                    yield Static("Public title: what customers read", classes="label", markup=False)
+                    yield Static("Public title (customers)", classes="label", markup=False)
                     yield Input(placeholder="empty: from the impact", id="public_title")
                 with Vertical(classes="narrow"):
                     yield Static("Severity", classes="label", markup=False)
@@ -62,7 +62,7 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
                 with Vertical():
                     yield Static("Service", classes="label", markup=False)
                     yield Input(placeholder=self._services(), id="service")
-            yield Static("Enter declares · Tab: next field · Impact began 4m: 4 minutes before detection\n"
+            yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
                          "or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
         yield Footer()

@@ -30,8 +30,8 @@ from warroom.domain.model import (
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
-FOLD_VERSION = 5  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status;
-# 5: the public title, and who wore each hat when (`hat_spans`)
+FOLD_VERSION = 6  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status;
+# 5: the public title, and who wore each hat when (`hat_spans`); 6: `hats_worn` while open only
 
 
 @dataclass
@@ -154,7 +154,7 @@ class IncidentState:
     last_id: int = 0
     paged_by: str = ""  # the alerting that opened the incident, if it was not a person
     drill: str = ""  # a practice incident: the scenario it plays
-    hats_worn: int = 0  # hat switches made (a drill's scorecard counts them)
+    hats_worn: int = 0  # hat switches made while open (a drill's scorecard counts them; the resolution notice's is not juggling)
     hat_spans: list[HatSpan] = field(default_factory=list)  # who wore each hat, when: the postmortem's roles
     alerts: dict[str, AlertSeen] = field(default_factory=dict)  # fingerprint -> as last heard
     heard: dict[str, datetime] = field(default_factory=dict)  # a page's group -> when last heard from
@@ -276,7 +276,8 @@ def _declared(s: IncidentState, e: Event, p: schema.Declared) -> None:
 
 
 def _hat_worn(s: IncidentState, e: Event, p: schema.HatWorn) -> None:
-    s.hats_worn += 1
+    if not s.resolved:
+        s.hats_worn += 1
     for hat in HATS:
         if s.holders.get(hat) == e.actor:
             del s.holders[hat]
