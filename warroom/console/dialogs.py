@@ -204,14 +204,18 @@ class Form(Question[dict[str, str] | None]):
         self.dismiss(None)
 
 
-class Row(Question[None]):
-    """One row of the timeline, whole and wrapped (the pane cuts a long one with …)."""
-
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", tooltip="Back to the console")]
+class Titled(Question[Answer]):
+    """A question about a text, under a title."""
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
         self.title_text, self.text = title, text
+
+
+class Row(Titled[None]):
+    """One row of the timeline, whole and wrapped (the pane cuts a long one with …)."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", tooltip="Back to the console")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -247,14 +251,10 @@ class Help(Question[None]):
         self.dismiss(None)
 
 
-class TextPanel(Question[str | None]):
+class TextPanel(Titled[str | None]):
     """A message in a text area: shown whole to copy by hand, or to edit before copying."""
 
     EDITABLE, HINT = False, ""
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text, self.text = title, text
 
     def compose(self) -> ComposeResult:
         from textual.widgets import TextArea

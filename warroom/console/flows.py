@@ -2,7 +2,8 @@
 
 A flow never shows an action as done: the app does, after the store has committed it. Flows
 are typed against `protocol.Console` (what they may ask of the console), and reached through
-`FLOWS`, the table the keys name.
+`FLOWS`, the table the keys name. The steps they share are in `steps`; the communicator's
+flows (the messages) in `messages`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from warroom.console.dialogs import Ask, Choose, Confirm
+from warroom.console.messages import (
+    copy_runbook,
+    copy_template,
+    edit_template,
+    publish,
+    read_message,
+    resolution_notice,
+    tick_notification,
+)
 from warroom.console.protocol import Console
+from warroom.console.steps import as_hat, ask_reason, do, hat_first, take_over
 from warroom.domain import actions
-from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
+from warroom.domain.actions import RoleHeld, RuleBroken
 from warroom.domain.model import (
     COMMANDER,
-    COMMUNICATOR,
     EFFECTIVE,
     HATS,
     LEVER_STATES,
     NO_EFFECT,
     PULLED,
-    ROLE_OF_KIND,
     SEVERITIES,
     SKIPPED,
     UNTRIED,
@@ -31,95 +40,11 @@ from warroom.domain.model import (
 from warroom.domain.text import one_line
 
 
-async def _take_over(app: Console, held: RoleHeld) -> bool:
-    question = f"{one_line(held.holder, 40)} wears the {held.hat} hat. Take it over? The handoff goes on the timeline."
-    if not await app.ask(Confirm(question)):
-        return False
-    return await app.commit(actions.wear_hat(app.state, app.actor, app.now(), held.hat, take_over=True))
-
-
-async def ask_reason(app: Console, question: str, placeholder: str, hint: str = "") -> str | None:
-    """A reason for setting a rule of the practice aside: asked again while it is not one (a few
-    words the postmortem can read); None when the person holds off (Esc, or nothing typed)."""
-    asked, typed = question, ""
-    while True:
-        reason = await app.ask(Ask(asked, placeholder=placeholder, value=typed, hint=hint))
-        if not reason or not reason.strip():
-            return None
-        problem = actions.thin_reason(reason)
-        if problem is None:
-            return reason
-        asked, typed = f"{question}\n✗ {problem}.", reason  # asked again, with what was typed to go on from
-
-
-async def do(app: Console, make, *args, **kwargs) -> bool:
-    """Run a domain action. Another hat's action asks to switch hats first (one commit for both);
-    a rule of the practice that may be set aside asks for the reason, which goes on the timeline."""
-    try:
-        return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
-    except NeedsReason as needs:
-        reason = await ask_reason(app, f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: "
-                                  "it goes on the timeline and into the postmortem as a rule overridden.",
-                                  "why, in a few words", "Enter: go ahead with this reason · Esc: hold off")
-        if reason is None:
-            app.warn(f"not done: {needs.rule}")
-            return False
-        return await do(app, make, *args, **{**kwargs, "override": reason})
-    except WrongHat as wrong:
-        if kwargs.get("switch") or not await _switch(app, wrong.needed, wrong.wearing):
-            return False
-        return await do(app, make, *args, **{**kwargs, "switch": True})
-    except RoleHeld as held:  # switching to a hat someone else wears
-        if not await _take_over(app, held):
-            return False
-        return await do(app, make, *args, **{**kwargs, "switch": False})
-    except RuleBroken as broken:
-        app.warn(str(broken))
-    return False
-
-
-async def _switch(app: Console, needed: str, wearing: str | None) -> bool:
-    question = (f"That is the {needed}'s action, and you wear "
-                f"{'the ' + wearing + ' hat' if wearing else 'no hat'}.\nSwitch to the {needed} hat first?")
-    return bool(await app.ask(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
-
-
-async def hat_first(app: Console, kind: str, asks: bool = False) -> bool | None:
-    """Before a flow asks for anything, the hat its action needs: True to switch with the action
-    (one commit), False when it is worn already (or was just taken over), None when cancelled.
-    So nothing typed is lost to a hat question at the end. `asks`: the flow asks a question of
-    its own next, which says the hat changes (`as_hat`): answering it is the switch, Esc keeps
-    the hat worn, so no separate question is asked, unless someone else wears the hat."""
-    needed = ROLE_OF_KIND[kind]
-    wearing = app.state.hat_of(app.actor)
-    if wearing == needed:
-        return False
-    holder = app.state.holders.get(needed)
-    taken = bool(holder and holder != app.actor)
-    if asks and not taken:
-        return True
-    if not await _switch(app, needed, wearing):
-        return None
-    if taken:
-        return False if await _take_over(app, RoleHeld(needed, holder)) else None  # type: ignore[arg-type]  # (taken: a holder)
-    return True
-
-
-def as_hat(app: Console, kind: str, switch: bool) -> str:
-    """What a flow's question says when answering it switches hats: "as the investigator (you
-    wear the commander hat; answering puts this one on, Esc keeps yours)"; nothing otherwise."""
-    if not switch:
-        return ""
-    wearing = app.state.hat_of(app.actor)
-    now = f"the {wearing} hat" if wearing else "no hat"
-    return f"As the {ROLE_OF_KIND[kind]} (you wear {now}: answering puts this one on, Esc keeps yours) · "
-
-
 async def wear(app: Console, hat: str) -> None:
     try:
         await app.commit(actions.wear_hat(app.state, app.actor, app.now(), hat))
     except RoleHeld as held:
-        await _take_over(app, held)
+        await take_over(app, held)
     except RuleBroken as broken:
         app.warn(str(broken))
 
@@ -276,132 +201,6 @@ async def severity(app: Console) -> None:
         await do(app, actions.change_severity, picked, switch=switch)
 
 
-async def _message(app: Console):
-    """The due message, signed by who copies it; a placeholder the incident has no value for is
-    asked for first (one field each), so nothing goes out with a {placeholder} in it. None when
-    the person cancels."""
-    from warroom.domain.templates import PLACEHOLDERS
-
-    found = app.book.message(app.state, app.now(), app.actor)
-    given: dict[str, str] = {}
-    for name in found.missing:
-        tip = " · w (commander) records the impact for every message" if name == "impact" else ""
-        answer = await app.ask(Ask(
-            f"The {found.name} needs {{{name}}}: {PLACEHOLDERS[name]}. What should it say?",
-            hint=f"Enter fills it in · Esc: nothing is copied{tip}"))
-        if not answer or not answer.strip():
-            app.warn(f"not copied: the {found.name} would go out with {{{name}}} unfilled")
-            return None
-        given[name] = answer.strip()
-    return app.book.message(app.state, app.now(), app.actor, given) if given else found
-
-
-async def copy_template(app: Console) -> None:
-    """y: copy the message that is due, then ask whether it went out; Enter records it as sent."""
-    switch = await hat_first(app, Kind.COMMUNICATION_COPIED)
-    if switch is None:
-        return
-    found = await _message(app)
-    if found is not None:
-        await _copy_and_record(app, found, found.text, switch)
-
-
-async def edit_template(app: Console) -> None:
-    """e: edit the filled message first; the edited text is what is copied and recorded."""
-    from warroom.console.dialogs import EditText
-    from warroom.domain.templates import PLACEHOLDERS, placeholders
-
-    switch = await hat_first(app, Kind.COMMUNICATION_COPIED)
-    if switch is None:
-        return
-    found = await _message(app)
-    if found is None:
-        return
-    edited = await app.ask(EditText(f"Edit the {found.name}", found.text))
-    if edited is None:
-        return
-    left = sorted(placeholders(edited) & set(PLACEHOLDERS))
-    if left:
-        app.warn("not copied: the text still has " + ", ".join(f"{{{n}}}" for n in left) + ": fill it in (e)")
-        return
-    await _copy_and_record(app, found, edited, switch)
-
-
-async def read_message(app: Console) -> None:
-    """d: the due message whole, as it would be copied now (any hat; nothing is recorded)."""
-    from warroom.console.dialogs import ShowText
-
-    found = app.book.message(app.state, app.now(), app.actor)
-    unfilled = ("\n\nStill to fill in when you copy it: " + ", ".join(f"{{{n}}}" for n in found.missing)) if found.missing else ""
-    await app.ask(ShowText(f"Due: the {found.name} (y copies it, e edits it first)", found.text + unfilled))
-
-
-async def _copy(app: Console, text: str, what: str, title: str) -> bool:
-    """Copy through the clipboard chain and say which way took it; when none could, show the
-    text in a panel to copy by hand. True when a clipboard took it."""
-    from warroom.console.dialogs import ShowText
-
-    way = app.copy_text(text)
-    if way:
-        app.say(f"copied {what} to {way}")
-        return True
-    app.warn("no clipboard took the text: select it in the panel and copy it by hand")
-    await app.ask(ShowText(title, text))
-    return False
-
-
-async def _copy_and_record(app: Console, found, text: str, switch: bool) -> None:
-    """Record the copy (no surprises is asked here, before anything reaches the clipboard), copy,
-    then ask whether it went out, showing the exact text; Enter records it as sent."""
-    from warroom.domain.policy import CLIENT_NOTICE
-
-    name = found.name
-    warning = app.book.surprise_warning(app.state) if name == CLIENT_NOTICE else None
-    surprise = warning.removeprefix("no surprises: ") if warning else ""
-    if not await do(app, actions.communicate, name, text, sent=False, switch=switch, surprise=surprise):
-        return
-    await _copy(app, text, f"the {name}", f"The {name}")
-    sent = await app.ask(Confirm(
-        f"Was the {name} sent? This is the text that was copied:", yes="Enter: record it as sent",
-        no="Esc: not yet, leave it due", text=text))
-    if sent and await do(app, actions.communicate, name, text, sent=True, surprise=surprise, next_update=found.next_update):
-        app.say(f"the {name} is on the timeline as sent")
-
-
-async def tick_notification(app: Console) -> None:
-    """t: tick an escalation as done, with who was told: the one due first is asked at once
-    (Tab picks another when more are waiting)."""
-    from warroom.console.dialogs import OTHER
-    from warroom.domain.policy import DONE, NOTIFY, ticked_words
-
-    open_ones = [d for d in app.book.deadlines(app.state, app.now()) if d.met_by == NOTIFY and d.status not in DONE][:9]
-    if not open_ones:
-        app.warn("no notification is waiting to be ticked")
-        return
-    switch = await hat_first(app, Kind.ESCALATION_NOTIFIED, asks=True)
-    if switch is None:
-        return
-    picked = open_ones[0]
-    while True:
-        done = ticked_words(picked.id)
-        told = picked.label.removeprefix("notify ")
-        question = (f"{told[:1].upper()}{told[1:]}: who was notified? (names, and how if it matters)" if done == "notified"
-                    else f"{done.capitalize()}: who, and where? (names, the channel or room)")
-        others = " · Tab: tick another" if len(open_ones) > 1 else ""
-        whom = await app.ask(Ask(question, placeholder="e.g. Dana (EM) by phone" if done == "notified" else "e.g. bob, carol in #inc-auth",
-                                 hint=as_hat(app, Kind.ESCALATION_NOTIFIED, switch) + "Enter ticks it · Esc to cancel" + others,
-                                 other=len(open_ones) > 1))
-        if whom != OTHER:
-            break
-        keys = "123456789"
-        chosen = await app.ask(Choose("Tick which notification as done?", [(keys[n], d.label, d.id) for n, d in enumerate(open_ones)]))
-        if not chosen:
-            return
-        picked = next(d for d in open_ones if d.id == chosen)
-    if whom is not None:
-        await do(app, actions.notify, picked.id, whom, switch=switch)
-
-
 async def resolution(app: Console) -> None:
     """r: the resolution path. The list stays open across steps (Esc closes it); z resolves,
     with confirmation, and then copies the resolution notice (the communicator's, when no one
@@ -434,7 +233,7 @@ async def resolution(app: Console) -> None:
                     "Then the resolution notice is copied for you to send.")):
                 continue
             if await do(app, actions.resolve, switch=switch):
-                await _resolution_notice(app)
+                await resolution_notice(app)
                 return
             continue
         if picked == STEP_ROOT_CAUSE and picked not in state.steps:
@@ -445,20 +244,6 @@ async def resolution(app: Console) -> None:
             continue
         if await do(app, actions.resolution_step, picked, switch=switch):
             switch = False
-
-
-async def _resolution_notice(app: Console) -> None:
-    """Once resolved: the resolution notice, copied as the communicator where no one else wears
-    that hat (the switch goes on the timeline with it); otherwise the communicator is told."""
-    from warroom.domain.policy import RESOLUTION_NOTICE
-
-    holder = app.state.holders.get(COMMUNICATOR)
-    if holder and holder != app.actor:
-        app.say(f"resolved: the resolution notice is due, for {one_line(holder, 40)} (the communicator) to send")
-        return
-    found = await _message(app)
-    if found is not None and found.name == RESOLUTION_NOTICE:
-        await _copy_and_record(app, found, found.text, switch=app.state.hat_of(app.actor) != COMMUNICATOR)
 
 
 async def correct_milestone(app: Console) -> None:
@@ -561,29 +346,6 @@ async def set_impact(app: Console) -> None:
             said.append("public title")
     if said:
         app.say(f"{' and '.join(said)} recorded: the messages say it now")
-
-
-async def copy_runbook(app: Console) -> None:
-    """l: copy the command (or link) behind a lever, from the service's runbook. Any hat may."""
-    runbook = app.book.runbook(app.state.service)
-    if not runbook:
-        where = f"no runbook for {app.state.service}" if app.state.service else "the incident names no service (v names it)"
-        app.warn(f"{where}: runbooks are [runbooks.SERVICE] in the config file")
-        return
-    levers = [lev for lev in app.state.levers if lev.number in runbook]
-    choices = [(str(lev.number), f"{lev.name} ({lev.state}): {one_line(runbook[lev.number].copyable, 80)}", str(lev.number))
-               for lev in levers]
-    picked = await app.ask(Choose("Copy the command behind which lever?", choices))
-    if not picked:
-        return
-    if await _copy(app, runbook[int(picked)].copyable, f"lever {picked}'s command", f"Lever {picked}"):
-        app.say(f"pressing {picked} records lever {picked} as pulled")
-
-
-async def publish(app: Console) -> None:
-    """The status page, now (communicator): what the matrix asks by hand for a P1."""
-    if await do(app, actions.publishing):
-        await app.publish_page()
 
 
 # The flows the keys name (`flow('name', ...)` in keys.KEYS), by name: no flow is found by

@@ -1,0 +1,96 @@
+"""The steps every flow takes: the hat its action needs (asked first, or said in the flow's
+own first question), the reason a rule of the practice set aside needs, and the commit, through
+the one door (`do`). The flows (`flows`, `messages`) are made of these."""
+
+from __future__ import annotations
+
+from warroom.console.dialogs import Ask, Confirm
+from warroom.console.protocol import Console
+from warroom.domain import actions
+from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
+from warroom.domain.model import ROLE_OF_KIND
+from warroom.domain.text import one_line
+
+
+async def take_over(app: Console, held: RoleHeld) -> bool:
+    question = f"{one_line(held.holder, 40)} wears the {held.hat} hat. Take it over? The handoff goes on the timeline."
+    if not await app.ask(Confirm(question)):
+        return False
+    return await app.commit(actions.wear_hat(app.state, app.actor, app.now(), held.hat, take_over=True))
+
+
+async def ask_reason(app: Console, question: str, placeholder: str, hint: str = "") -> str | None:
+    """A reason for setting a rule of the practice aside: asked again while it is not one (a few
+    words the postmortem can read); None when the person holds off (Esc, or nothing typed)."""
+    asked, typed = question, ""
+    while True:
+        reason = await app.ask(Ask(asked, placeholder=placeholder, value=typed, hint=hint))
+        if not reason or not reason.strip():
+            return None
+        problem = actions.thin_reason(reason)
+        if problem is None:
+            return reason
+        asked, typed = f"{question}\n✗ {problem}.", reason  # asked again, with what was typed to go on from
+
+
+async def do(app: Console, make, *args, **kwargs) -> bool:
+    """Run a domain action. Another hat's action asks to switch hats first (one commit for both);
+    a rule of the practice that may be set aside asks for the reason, which goes on the timeline."""
+    try:
+        return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
+    except NeedsReason as needs:
+        reason = await ask_reason(app, f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: "
+                                  "it goes on the timeline and into the postmortem as a rule overridden.",
+                                  "why, in a few words", "Enter: go ahead with this reason · Esc: hold off")
+        if reason is None:
+            app.warn(f"not done: {needs.rule}")
+            return False
+        return await do(app, make, *args, **{**kwargs, "override": reason})
+    except WrongHat as wrong:
+        if kwargs.get("switch") or not await _switch(app, wrong.needed, wrong.wearing):
+            return False
+        return await do(app, make, *args, **{**kwargs, "switch": True})
+    except RoleHeld as held:  # switching to a hat someone else wears
+        if not await take_over(app, held):
+            return False
+        return await do(app, make, *args, **{**kwargs, "switch": False})
+    except RuleBroken as broken:
+        app.warn(str(broken))
+    return False
+
+
+async def _switch(app: Console, needed: str, wearing: str | None) -> bool:
+    question = (f"That is the {needed}'s action, and you wear "
+                f"{'the ' + wearing + ' hat' if wearing else 'no hat'}.\nSwitch to the {needed} hat first?")
+    return bool(await app.ask(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
+
+
+async def hat_first(app: Console, kind: str, asks: bool = False) -> bool | None:
+    """Before a flow asks for anything, the hat its action needs: True to switch with the action
+    (one commit), False when it is worn already (or was just taken over), None when cancelled.
+    So nothing typed is lost to a hat question at the end. `asks`: the flow asks a question of
+    its own next, which says the hat changes (`as_hat`): answering it is the switch, Esc keeps
+    the hat worn, so no separate question is asked, unless someone else wears the hat."""
+    needed = ROLE_OF_KIND[kind]
+    wearing = app.state.hat_of(app.actor)
+    if wearing == needed:
+        return False
+    holder = app.state.holders.get(needed)
+    taken = bool(holder and holder != app.actor)
+    if asks and not taken:
+        return True
+    if not await _switch(app, needed, wearing):
+        return None
+    if taken:
+        return False if await take_over(app, RoleHeld(needed, holder)) else None  # type: ignore[arg-type]  # (taken: a holder)
+    return True
+
+
+def as_hat(app: Console, kind: str, switch: bool) -> str:
+    """What a flow's question says when answering it switches hats: "as the investigator (you
+    wear the commander hat; answering puts this one on, Esc keeps yours)"; nothing otherwise."""
+    if not switch:
+        return ""
+    wearing = app.state.hat_of(app.actor)
+    now = f"the {wearing} hat" if wearing else "no hat"
+    return f"As the {ROLE_OF_KIND[kind]} (you wear {now}: answering puts this one on, Esc keeps yours) · "
