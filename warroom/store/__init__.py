@@ -13,32 +13,39 @@ from pathlib import Path
 from warroom.store.address import is_server, shown
 from warroom.store.base import EventStore, IncidentRow
 from warroom.store.files import CommitUnknown, Conflict, StoreError
-from warroom.store.reading import Opening
+from warroom.store.reading import NeedsUpgrade, Opening, Progress
 from warroom.store.sqlite import SqliteStore
 from warroom.store.sqlite import peek as _peek_file
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION
 
 Store = SqliteStore  # the default backend (open_store chooses by the target)
 
-__all__ = ["CommitUnknown", "Conflict", "MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "Opening", "SqliteStore", "Store",
+__all__ = ["CommitUnknown", "Conflict", "MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "NeedsUpgrade", "Opening",
+           "Progress", "SqliteStore", "Store",
            "StoreError", "is_server", "open_store", "peek", "shown"]
 
 
-def peek(target: str | Path, code: str | None = None, preferred: str | None = None, levers: tuple[str, ...] | None = None):
-    """The incident to show before the console's loop starts (None if none): see sqlite.peek."""
+def peek(target: str | Path, code: str | None = None, preferred: str | None = None, levers: tuple[str, ...] | None = None,
+         rebuild: bool = True):
+    """The incident to show before the console's loop starts (None if none): see sqlite.peek.
+    Without `rebuild`, a file an older warroom wrote raises NeedsUpgrade (a server's summaries
+    are upgraded by whichever warroom opens it for writing first; they are folded as before)."""
     from warroom.domain.model import LEVERS
 
     if is_server(target):
         from warroom.store.postgres import peek as peek_server
 
         return peek_server(str(target), code, preferred, levers or LEVERS)
-    return _peek_file(Path(target), code, preferred, levers or LEVERS)
+    return _peek_file(Path(target), code, preferred, levers or LEVERS, rebuild)
 
 
-async def open_store(target: str | Path, read_only: bool = False) -> EventStore:
-    """The store for a database file or a PostgreSQL address."""
+async def open_store(target: str | Path, read_only: bool = False, progress: Progress | None = None) -> EventStore:
+    """The store for a database file or a PostgreSQL address. `progress`: told how a summary
+    rebuilt from a whole log (an upgrade) goes."""
     if is_server(target):
         from warroom.store.postgres import PostgresStore  # psycopg only when a server is used
 
-        return await PostgresStore.open(str(target), read_only=read_only)
-    return await SqliteStore.open(target, read_only=read_only)
+        store = await PostgresStore.open(str(target), read_only=read_only)
+        store.progress = progress
+        return store
+    return await SqliteStore.open(target, read_only=read_only, progress=progress)

@@ -20,7 +20,7 @@ from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
 from warroom.store.outbox import Message, OutboxStore
 from warroom.store.reading import SELECT as _SELECT
-from warroom.store.reading import Opening
+from warroom.store.reading import Opening, Progress
 from warroom.store.reading import row_event as _row_event
 from warroom.store.tables import SCHEMA_VERSION
 
@@ -89,6 +89,7 @@ class EventStore(OutboxStore):
         # what the webhooks are told of an event, given the incident after its commit (set by
         # whoever opened the store with webhooks in its config): queued in the same transaction
         self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
+        self.progress: Progress | None = None  # told how a summary rebuilt from a whole log goes
 
     database_id = ""  # the database's own random id (warroom_meta), once opened for writing
 
@@ -125,10 +126,18 @@ class EventStore(OutboxStore):
         return state
 
     async def _state_now(self, incident_id: int) -> IncidentState:
-        """The incident as its log holds it now: its summary and the events after it."""
+        """The incident as its log holds it now: its summary and the events after it (the whole
+        log for a summary missing or of another fold: `progress` is told how that goes)."""
         found = await self._fetch("SELECT fold_version, last_id, state FROM summary WHERE incident_id = ?", incident_id)
         version, last_id, raw = found[0] if found else (None, 0, None)
-        return await self._run(reading.tail_fold(incident_id, raw, version, last_id))
+        told = None
+        if self.progress is not None and version != FOLD_VERSION:
+            [(code, total)] = await self._fetch("SELECT (SELECT code FROM incident WHERE id = ?), "
+                                                "(SELECT count(*) FROM event WHERE incident_id = ?)", incident_id, incident_id)
+            progress = self.progress
+            progress(code, 0, total)
+            told = lambda done: progress(code, done, total)  # noqa: E731
+        return await self._run(reading.tail_fold(incident_id, raw, version, last_id, progress=told))
 
     async def _run(self, plan: reading.Plan[reading.Result]) -> reading.Result:
         """Carry out one of `reading`'s plans."""

@@ -8,7 +8,7 @@ synchronous peek before the first frame and the asynchronous store run the very 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -45,32 +45,47 @@ class Opening:
         return self.state.code
 
 
+Progress = Callable[[str, int, int], None]  # (incident code, events folded so far, events in its log)
+
+
+class NeedsUpgrade(Exception):
+    """Reading this incident would fold its whole log: its summary is missing or of another fold
+    (a database an older warroom wrote). `warroom` upgrades the summaries first, saying so."""
+
+
 def tail_fold(incident_id: int, raw: bytes | None, version: int | None, last_id: int,
-              levers: tuple[str, ...] = LEVERS) -> Plan[IncidentState]:
+              levers: tuple[str, ...] = LEVERS, progress: Callable[[int], None] | None = None) -> Plan[IncidentState]:
     """The state after every event: the stored one (when it is of this fold) plus what came after
-    it, read CHUNK events at a time and not kept (a rebuild of a long log stays small)."""
+    it, read CHUNK events at a time and not kept (a rebuild of a long log stays small).
+    `progress` is told how many events were folded so far, after each chunk."""
     usable = raw is not None and version == FOLD_VERSION
     state = summary.decode(raw, levers) if raw is not None and usable else fold([], levers)
-    after = last_id if usable else 0
+    after, done = (last_id if usable else 0), 0
     while True:
         rows = yield (f"{SELECT} WHERE e.incident_id = ? AND e.id > ? ORDER BY e.id LIMIT ?", (incident_id, after, CHUNK))
         for row in rows:
             state.apply(row_event(row))
         state.events.clear()
+        done += len(rows)
+        if progress is not None:
+            progress(done)
         if len(rows) < CHUNK:
             return state
         after = rows[-1][0]
 
 
-def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True) -> Plan[Opening | None]:
+def opening(code: str, levers: tuple[str, ...] = LEVERS, summaries: bool = True, rebuild: bool = True) -> Plan[Opening | None]:
     """An incident to show: None when there is no such incident. `summaries` is False for a
-    database from before them (read-only): its log is folded whole."""
+    database from before them (read-only): its log is folded whole. Without `rebuild`, an
+    incident whose summary would have to be rebuilt from its whole log raises NeedsUpgrade."""
     found = yield ("SELECT id FROM incident WHERE code = ?", (code,))
     if not found:
         return None
     incident_id = found[0][0]
     stored = (yield ("SELECT fold_version, last_id, state FROM summary WHERE incident_id = ?", (incident_id,))) if summaries else []
     version, last_id, raw = stored[0] if stored else (None, 0, None)
+    if not rebuild and version != FOLD_VERSION:
+        raise NeedsUpgrade(code)
     state = yield from tail_fold(incident_id, raw, version, last_id, levers)
     if not state.count:
         return None  # an incident row with no events: nothing to show

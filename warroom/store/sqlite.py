@@ -23,16 +23,18 @@ from warroom.store.files import (
     read_uri,
     writable,
 )
-from warroom.store.reading import Opening
+from warroom.store.reading import Opening, Progress
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION, TABLE_COLUMNS, check_version
 
 
 def peek(path: Path, code: str | None = None, preferred: str | None = None,
-         levers: tuple[str, ...] = LEVERS) -> Opening | None:
+         levers: tuple[str, ...] = LEVERS, rebuild: bool = True) -> Opening | None:
     """A quick synchronous read before the console's event loop starts, so its first frame
     already shows the incident: the one asked for, else `preferred` if it is open, else the
     newest open one; None when there is none. Reads the incident's summary and what came after
-    it, never the whole log. Writes nothing and creates nothing (a file not there gives None)."""
+    it, never the whole log. Writes nothing and creates nothing (a file not there gives None).
+    Without `rebuild`, a database an older warroom wrote (no summary of this fold for the
+    incident, or no summaries at all) raises reading.NeedsUpgrade instead of folding a log."""
     path = Path(path).expanduser()
     try:
         if not path.is_file() or path.stat().st_size == 0:
@@ -50,12 +52,14 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
                           db.execute(TABLE_COLUMNS).fetchall())
             if version < 1:
                 return None  # Store.open makes it first
+            if version < 2 and not rebuild:
+                raise reading.NeedsUpgrade(code)
             if code is None:
                 codes = reading.run(db, reading.open_codes(summaries=version >= 2))
                 code = reading.current(codes, preferred)
             if code is None:
                 return None
-            return reading.run(db, reading.opening(code, levers, summaries=version >= 2))
+            return reading.run(db, reading.opening(code, levers, summaries=version >= 2, rebuild=rebuild))
         finally:
             db.close()
     except sqlite3.Error as error:
@@ -80,9 +84,10 @@ class SqliteStore(EventStore):
         self._signature: list[int | None] | None = None
 
     @classmethod
-    async def open(cls, path: Path | str, read_only: bool = False) -> SqliteStore:
+    async def open(cls, path: Path | str, read_only: bool = False, progress: Progress | None = None) -> SqliteStore:
         """Open (creating it if need be) the database. Read-only when asked, or when the file
-        cannot be written: then it can be read and reviewed, and every append is refused."""
+        cannot be written: then it can be read and reviewed, and every append is refused.
+        `progress` is told how a summary rebuilt from a whole log (an upgrade) goes."""
         path = Path(path).expanduser()
         if not read_only:
             prepare_file(path)
@@ -98,6 +103,7 @@ class SqliteStore(EventStore):
         except sqlite3.Error as error:
             raise describe_sqlite_error(path, error) from None
         store = cls(path, db, read_only)
+        store.progress = progress
         try:
             await store._setup()
         except sqlite3.Error as error:
