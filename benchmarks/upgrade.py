@@ -20,7 +20,8 @@ from size import build, first_frame
 
 def as_the_first_schema_wrote_it(db: Path) -> None:
     with sqlite3.connect(db) as raw:
-        for drop in ("TABLE summary", "INDEX event_investigation", "TABLE page_group", "TABLE outbox", "TABLE warroom_meta"):
+        for drop in ("TABLE summary", "INDEX event_investigation", "INDEX IF EXISTS event_declared", "TABLE page_group",
+                     "TABLE outbox", "TABLE warroom_meta"):
             raw.execute(f"DROP {drop}")
         raw.execute("PRAGMA user_version = 1")
 

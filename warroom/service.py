@@ -73,6 +73,11 @@ class Service:
         import tells nobody and publishes nothing: it is history, not news."""
         return await self.store.import_incident(code, events, source)
 
+    async def import_many(self, incidents: list[tuple[str, list[Event]]], source: str = "") -> list[tuple[str, int] | Exception]:
+        """Many incidents in one commit (a copy of a whole database): for each, (its code here,
+        events added) or why it was refused. History, not news, as one import."""
+        return await self.store.import_many(incidents, source)
+
     async def publish(self, actor: str, how: PublishedHow, codes: list[str]) -> list[str]:
         """The status page now, and each publication on its incident's timeline (see
         `integrations.outward.publish`); the codes of the incidents the page shows."""

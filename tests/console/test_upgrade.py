@@ -33,6 +33,7 @@ def _as_the_first_schema_wrote_it(db_file) -> None:
     with sqlite3.connect(db_file) as raw:
         raw.execute("DROP TABLE summary")
         raw.execute("DROP INDEX event_investigation")
+        raw.execute("DROP INDEX IF EXISTS event_declared")
         raw.execute("DROP TABLE page_group")
         raw.execute("DROP TABLE outbox")
         raw.execute("DROP TABLE warroom_meta")

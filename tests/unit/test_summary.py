@@ -10,7 +10,7 @@ from warroom.domain import actions
 from warroom.domain.incident import fold
 from warroom.drills.demo import write_demo
 from warroom.service import Service
-from warroom.store import Store, summary
+from warroom.store import SCHEMA_VERSION, Store, summary
 
 
 def stored(db_file) -> dict[str, tuple]:
@@ -82,6 +82,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
     with sqlite3.connect(db_file) as raw:  # as warroom wrote it before this version
         raw.execute("DROP TABLE summary")  # (its indexes with it)
         raw.execute("DROP INDEX event_investigation")
+        raw.execute("DROP INDEX IF EXISTS event_declared")
         raw.execute("DROP TABLE page_group")
         raw.execute("DROP TABLE outbox")
         raw.execute("DROP TABLE warroom_meta")
@@ -93,7 +94,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
     await store.close()
     assert set(stored(db_file)) == {"INC-1", "INC-2"}
     with sqlite3.connect(db_file) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert raw.execute("SELECT count(*) FROM page_group").fetchone()[0] == 0  # (made by migration 4)
         assert raw.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0  # (and 5)
         [(database_id,)] = raw.execute("SELECT value FROM warroom_meta WHERE key = 'database_id'").fetchall()  # (and 6)
@@ -141,7 +142,7 @@ async def test_find_in_sql_gives_what_a_fold_of_every_log_gives(db_file):
 async def test_a_database_of_schema_2_gains_the_search_column_and_its_summaries_are_rebuilt(db_file):
     await a_few_incidents(db_file)
     with sqlite3.connect(db_file) as raw:  # as the warroom before this one left it
-        for index in ("event_investigation", "summary_order", "summary_search", "summary_fold"):
+        for index in ("event_investigation", "event_declared", "summary_order", "summary_search", "summary_fold"):
             raw.execute(f"DROP INDEX {index}")
         raw.execute("ALTER TABLE summary DROP COLUMN searched")
         raw.execute("DROP TABLE page_group")

@@ -2,21 +2,24 @@
 each is (a file, a PostgreSQL server), losslessly: every event with its time, actor, hat, kind
 and payload as they were, each incident under its code when the code is free there.
 
-Each incident is copied in one transaction of the target, through the same import that
-`warroom import` uses, so a second run adds nothing and an incident that went on in the source
-since the last run gets only its newer events. The source is opened read-only.
+Incidents go in batches, one transaction of the target each, through the same door as
+`warroom import` (`Service.import_many`): each incident arrives whole or not at all, a second
+run adds nothing, and an incident that went on in the source since the last run gets only its
+newer events. The source is opened read-only and read a batch at a time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
 from warroom.service import Service
 from warroom.store import StoreError, open_store, shown
+
+BATCH_INCIDENTS, BATCH_EVENTS = 500, 20_000  # a batch ends at whichever comes first (one incident at least)
 
 
 @dataclass
@@ -27,8 +30,13 @@ class Copied:
     refused: list[str] = field(default_factory=list)  # one line each: what was not copied and why
 
 
-async def copy_all(source: Path | str, target: Path | str, say) -> Copied:
-    """Copy every incident, oldest first; `say` gets one line per incident."""
+Progress = Callable[[int, int, int, int], None]  # (incidents done, of all, events done, of all)
+
+
+async def copy_all(source: Path | str, target: Path | str, say: Callable[[str], None], progress: Progress | None = None) -> Copied:
+    """Copy every incident, oldest first. `say` gets a line for each incident that is not simply
+    new there (refused, moved to another code, or only its newer events); `progress` is told
+    after each batch."""
     if shown(source) == shown(target) or (not isinstance(source, str) and not isinstance(target, str)
                                           and Path(target).resolve() == Path(source).resolve()):
         raise StoreError(f"{shown(target)}: is the database copied from; name another with --to")
@@ -38,24 +46,52 @@ async def copy_all(source: Path | str, target: Path | str, say) -> Copied:
         writer = await open_store(target)
         into = Service(writer, None, lambda: datetime.now(UTC))  # the one way in, as every write
         try:
-            for row in reversed(await reader.incidents()):
-                events = await reader.events(row.code)
-                try:
-                    code, added = await into.import_incident(row.code, events, shown(source))
-                except (StoreError, SchemaError) as error:
-                    done.refused.append(f"{row.code}: {one_line(str(error), 300)}")
-                    say(f"{row.code}: not copied: {one_line(str(error), 300)}")
-                    continue
-                moved = f" as {code} ({row.code} there is another incident)" if code != row.code else ""
-                if added == 0:
-                    done.there += 1
-                    say(f"{row.code}: there already with all {len(events)} events")
-                else:
-                    done.incidents, done.events = done.incidents + 1, done.events + added
-                    whole = "" if added == len(events) else f" (the newer {added} of {len(events)})"
-                    say(f"{row.code}: {added} events copied{moved}{whole}")
+            codes = [row.code for row in reversed(await reader.incidents())]
+            total = await reader.event_count()
+            copied = read = 0
+            while copied < len(codes):
+                batch = await _next_batch(reader, codes[copied:])
+                results = await into.import_many(batch, shown(source))
+                for (code, events), result in zip(batch, results, strict=True):
+                    _tell(done, code, events, result, say)
+                copied += len(batch)
+                read += sum(len(events) for _, events in batch)
+                if progress is not None:
+                    progress(copied, len(codes), read, total)
         finally:
             await writer.close()
     finally:
         await reader.close()
     return done
+
+
+async def _next_batch(reader, codes: list[str]) -> list[tuple[str, list]]:
+    """The next incidents to copy: up to BATCH_INCIDENTS, read a few at a time until their
+    events reach BATCH_EVENTS (a long incident alone is a batch)."""
+    batch: list[tuple[str, list]] = []
+    events = 0
+    step = 50
+    while codes[len(batch):] and len(batch) < BATCH_INCIDENTS and events < BATCH_EVENTS:
+        wanted = codes[len(batch): len(batch) + min(step, BATCH_INCIDENTS - len(batch))]
+        found = await reader.events_of(wanted)
+        for code in wanted:
+            batch.append((code, found[code]))
+            events += len(found[code])
+        step = min(step * 2, BATCH_INCIDENTS)
+    return batch
+
+
+def _tell(done: Copied, code: str, events: list, result, say: Callable[[str], None]) -> None:
+    if isinstance(result, Exception):
+        done.refused.append(f"{code}: {one_line(str(result), 300)}")
+        say(f"{code}: not copied: {one_line(str(result), 300)}")
+        return
+    here, added = result
+    moved = f" as {here} ({code} there is another incident)" if here != code else ""
+    if added == 0:
+        done.there += 1
+        return
+    done.incidents, done.events = done.incidents + 1, done.events + added
+    if moved or added != len(events):
+        whole = "" if added == len(events) else f" (the newer {added} of {len(events)})"
+        say(f"{code}: {added} events copied{moved}{whole}")

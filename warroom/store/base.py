@@ -15,7 +15,7 @@ from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
 from warroom.domain.paging import Page
-from warroom.domain.schema import Alert, Declared, HatWorn, read, typed
+from warroom.domain.schema import Alert, Declared, HatWorn, SchemaError, read, typed
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
 from warroom.store.outbox import Message, OutboxStore
@@ -86,6 +86,7 @@ class EventStore(OutboxStore):
         self._known_fresh = False  # every summary known to be fresh (see _all_fresh)
         self._one_transaction = asyncio.Lock()  # tasks sharing this store (a receiver's) take turns
         self._inserted: list[tuple[int, Event]] = []  # (incident, event) a transaction wrote
+        self._summarised: set[int] = set()  # incidents a transaction wrote whole, with their summaries (a copy)
         # what the webhooks are told of an event, given the incident after its commit (set by
         # whoever opened the store with webhooks in its config): queued in the same transaction
         self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
@@ -180,32 +181,118 @@ class EventStore(OutboxStore):
         The same incident (the same declaration) is not duplicated: only events it lacks are
         added, and an incident that went another way here is refused. A different incident
         holding the code gets the import a new code."""
-        here = code
+        placed = (code, 0)
 
         async def write() -> list[Event]:
-            nonlocal here
+            nonlocal placed
             mine = await self._same_incident(events[0])
             if mine is None:
                 number, here = await self._new_incident(code, events[0].at)
-                return [await self._insert(number, _recoded(e, here)) for e in events]
-            number, here = mine
-            have = [_identity_key(e) for e in await self.events(here)]
-            if [_identity_key(e) for e in events[: len(have)]] != have[: len(events)]:
-                raise StoreError(f"{here} in {self.where} and {code} in {source} went different ways; nothing imported")
-            return [await self._insert(number, _recoded(e, here)) for e in events[len(have):]]
+                placed = here, len([await self._insert(number, _recoded(e, here)) for e in events])
+            else:
+                placed = await self._import_into(mine, code, events, source)
+            return []
 
-        added = await self._transaction(write, announce=False)  # old news: no chat message for an import
-        return here, len(added)
+        await self._transaction(write, announce=False)  # old news: no chat message for an import
+        return placed
 
     async def _same_incident(self, declared: Event) -> tuple[int, str] | None:
-        rows = await self._fetch(
-            "SELECT i.id, i.code FROM incident i JOIN event e ON e.incident_id = i.id "
-            "WHERE e.kind = ? AND e.at = ? AND e.actor = ?", declared.kind, declared.at.isoformat(), declared.actor)
-        for number, code in rows:
-            first = await self.events(code)
-            if first and _identity_key(first[0]) == _identity_key(declared):
-                return number, code
-        return None
+        return (await self._declared_here([declared])).get(_identity_key(declared))
+
+    async def _declared_here(self, declarations: list[Event]) -> dict[tuple, tuple[int, str]]:
+        """Which of these declarations are here already: (number, code) by identity, in one
+        query on the declarations' index (never a look at every event)."""
+        wanted = [e for e in declarations if e.kind == Kind.DECLARED]
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = await self._fetch(f"SELECT i.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e "
+                                 f"JOIN incident i ON i.id = e.incident_id WHERE e.kind = 'declared' AND e.at IN ({marks})",
+                                 *[e.at.isoformat() for e in wanted])
+        found: dict[tuple, tuple[int, str]] = {}
+        for number, code, at, actor, role, kind, payload in rows:
+            key = (datetime.fromisoformat(at), actor, role, kind, json.dumps(json.loads(payload), ensure_ascii=False, sort_keys=True))
+            found.setdefault(key, (number, code))
+        return found
+
+    async def import_many(self, incidents: list[tuple[str, list[Event]]], source: str = "the file") -> list[tuple[str, int] | Exception]:
+        """Many incidents in one transaction (a copy of a whole database): for each, (its code
+        here, events added), or the error that refused it. Each is checked before anything of it
+        is written (one it holds already gets only what it lacks; one that went another way, or
+        an event the fold cannot read, is refused and the others go on); the new ones are written
+        together, rows in bulk, each with its summary. One commit: if it fails none is kept,
+        and never part of one."""
+        results: list[tuple[str, int] | Exception] = [StoreError("not copied")] * len(incidents)
+
+        async def write() -> list[Event]:
+            here = await self._declared_here([events[0] for _, events in incidents if events])
+            new: list[tuple[int, str, list[Event]]] = []
+            for n, (code, events) in enumerate(incidents):
+                try:
+                    if not events:
+                        raise StoreError(f"{code}: no events to copy")
+                    for event in events:
+                        typed(event)  # (SchemaError: refused before anything of it is written)
+                    mine = here.get(_identity_key(events[0]))
+                    if mine is None:
+                        new.append((n, code, events))
+                    else:
+                        results[n] = await self._import_into(mine, code, events, source)
+                except (StoreError, SchemaError) as error:
+                    results[n] = error
+            for n, placed in await self._write_new(new):
+                results[n] = placed
+            return []
+
+        await self._transaction(write, announce=False)  # old news: no chat message for a copy
+        return results
+
+    async def _import_into(self, mine: tuple[int, str], code: str, events: list[Event], source: str) -> tuple[str, int]:
+        """An incident held here already: the events it lacks (none, when it has them all)."""
+        number, here = mine
+        have = [_identity_key(e) for e in await self.events(here)]
+        if [_identity_key(e) for e in events[: len(have)]] != have[: len(events)]:
+            raise StoreError(f"{here} in {self.where} and {code} in {source} went different ways; nothing imported")
+        return here, len([await self._insert(number, _recoded(e, here)) for e in events[len(have):]])
+
+    async def _write_new(self, new: list[tuple[int, str, list[Event]]]) -> list[tuple[int, tuple[str, int]]]:
+        """Incidents new here, in bulk: their rows, their events, their summaries (folded from
+        the events in hand, not read back) and the alert groups they opened."""
+        if not new:
+            return []
+        taken = {code for (code,) in await self._fetch("SELECT code FROM incident")}
+        number = first = await self._scalar("SELECT coalesce(max(id), 0) + 1 FROM incident")
+        incidents, rows, placed = [], [], []
+        for n, code, events in new:
+            here = code
+            if here in taken:  # another incident holds the code here: the next free INC-n
+                while f"INC-{number}" in taken:
+                    number += 1
+                here = f"INC-{number}"
+            taken.add(here)
+            incidents.append((number, here, events[0].at.isoformat()))
+            rows += [(number, e.at.isoformat(), e.actor, e.role, e.kind, json.dumps(dict(e.payload), ensure_ascii=False, sort_keys=True))
+                     for e in events]
+            placed.append((n, number, here, events))
+            number += 1
+        await self._many("INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", incidents)
+        await self._many("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        ids: dict[int, list[int]] = {}
+        for incident_id, event_id in await self._fetch("SELECT incident_id, id FROM event WHERE incident_id >= ? AND incident_id < ? "
+                                                       "ORDER BY id", first, number):
+            ids.setdefault(incident_id, []).append(event_id)
+        summaries, groups, done = [], [], []
+        for n, incident_id, here, events in placed:
+            written = [Event(here, e.at, e.actor, e.role, e.kind, e.payload, event_id) for e, event_id in zip(events, ids[incident_id], strict=True)]
+            summaries.append((incident_id, *summary.row(fold(written))))
+            if self.version >= _PAGE_GROUP_VERSION:
+                groups += [(said.source, said.group, incident_id) for said in map(typed, written) if isinstance(said, Alert)]
+            self._summarised.add(incident_id)
+            self._touched.add(incident_id)  # (a server's consoles are told of it)
+            done.append((n, (here, len(events))))
+        await self._many(f"INSERT INTO summary ({', '.join(summary.COLUMNS)}) VALUES ({', '.join('?' * len(summary.COLUMNS))})", summaries)
+        await self._many("INSERT INTO page_group (source, grp, incident_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", groups)
+        return done
 
     async def take_page(self, page: Page) -> PageTaken:
         """A page from the alerting, in one transaction under the writers' lock: it joins the
@@ -293,10 +380,11 @@ class EventStore(OutboxStore):
             await self._begin()
             self._touched.clear()
             self._inserted.clear()
+            self._summarised.clear()
             try:
                 written = await write()
                 states = {}
-                for incident_id in sorted(self._touched):
+                for incident_id in sorted(self._touched - self._summarised):
                     states[incident_id] = await self._refresh(incident_id)  # the summary moves with its events
                 if announce and self.announcer is not None:
                     for incident_id, event in self._inserted:
@@ -321,6 +409,20 @@ class EventStore(OutboxStore):
         first: how a console hears of a new one (a page) without reading the others."""
         return [(number, code) for number, code in
                 await self._fetch("SELECT id, code FROM incident WHERE id > ? ORDER BY id", after_id)]
+
+    async def event_count(self) -> int:
+        """How many events the database holds, every incident's."""
+        return await self._scalar("SELECT count(*) FROM event")
+
+    async def events_of(self, codes: list[str]) -> dict[str, list[Event]]:
+        """Several incidents' events, each in log order, in one read (a copy reads a batch)."""
+        found: dict[str, list[Event]] = {code: [] for code in codes}
+        if codes:
+            rows = await self._fetch(f"{_SELECT} WHERE i.code IN ({', '.join('?' * len(codes))}) ORDER BY e.incident_id, e.id", *codes)
+            for row in rows:
+                event = _row_event(row)
+                found[event.incident].append(event)
+        return found
 
     async def events(self, code: str, after_id: int = 0) -> list[Event]:
         """One incident's events in log order, optionally only those after an id."""
@@ -403,6 +505,10 @@ class EventStore(OutboxStore):
 
     async def _put_summary(self, incident_id: int, columns: tuple) -> None:
         """Write (or replace) an incident's summary row: summary.row's columns."""
+        raise NotImplementedError
+
+    async def _many(self, sql: str, rows: list[tuple]) -> None:
+        """One statement for many rows, in bulk (nothing when there are none)."""
         raise NotImplementedError
 
     async def _begin(self) -> None:

@@ -63,6 +63,7 @@ MIGRATIONS: tuple[str, ...] = (
     summary.PAGE_GROUP,  # 2: as SQLite's 4
     summary.OUTBOX.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "bigserial PRIMARY KEY"),  # 3: as SQLite's 5
     summary.META.format(random_id="substr(md5(random()::text || clock_timestamp()::text), 1, 16)"),  # 4: as SQLite's 6
+    summary.DECLARED,  # 5: as SQLite's 7
 )
 
 # SQLite's words in the shared queries, and PostgreSQL's for them.
@@ -238,6 +239,11 @@ class PostgresStore(EventStore):
         rows = await self._fetch("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?) "
                                  "RETURNING id", incident_id, at, actor, role, kind, payload)
         return rows[0][0]
+
+    async def _many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            async with self._conn.cursor() as cursor:
+                await cursor.executemany(_postgres(sql), rows)
 
     async def _put_summary(self, incident_id: int, columns: tuple) -> None:
         names = ("fold_version", "last_id", "title", "severity", "status", "service", "impact", "detected", "resolved",

@@ -202,6 +202,13 @@ class SqliteStore(EventStore):
                                         (incident_id, at, actor, role, kind, payload))
         return cursor.lastrowid
 
+    async def _many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            try:
+                await self._db.executemany(sql, rows)
+            except sqlite3.Error as error:
+                raise describe_sqlite_error(self.path, error) from None
+
     async def _put_summary(self, incident_id: int, columns: tuple) -> None:
         await self._db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (incident_id, *columns))
 

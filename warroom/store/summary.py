@@ -35,6 +35,13 @@ TABLE = """
     );
 """
 
+# An incident's declaration found by its time and who declared it (an import or a copy asks
+# whether it is here already), without a look at every event (migration 7; PostgreSQL's 5).
+DECLARED = "CREATE INDEX event_declared ON event(at, actor) WHERE kind = 'declared'"
+# Its columns, named (a new incident's summary is written with its events by a copy).
+COLUMNS = ("incident_id", "fold_version", "last_id", "title", "severity", "status", "service", "impact", "detected",
+           "resolved", "state", "searched")
+
 # The events the investigator's pane shows (the condition of a partial index, migration 3)
 INVESTIGATION = "({e}kind = 'finding reported' OR ({e}kind = 'note' AND {e}role = 'investigator'))"
 

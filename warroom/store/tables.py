@@ -34,6 +34,7 @@ MIGRATIONS: tuple[str, ...] = (
     summary.PAGE_GROUP,  # 4: which incident each group of alerts opened or joined (written with its alerts)
     summary.OUTBOX,  # 5: the webhooks' messages, written with their events, until delivered
     summary.META.format(random_id="lower(hex(randomblob(8)))"),  # 6: the database's own random id
+    summary.DECLARED,  # 7: each incident's declaration found by its time (an import, a copy: is it here already?)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
