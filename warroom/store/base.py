@@ -5,7 +5,6 @@ its transactions and its dialect through the hooks at the end; everything else i
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +83,8 @@ class EventStore(OutboxStore):
         self.version = SCHEMA_VERSION  # the schema the database is at (an older one is read as it is)
         self._touched: set[int] = set()  # incidents a transaction wrote to: their summaries follow
         self._known_fresh = False  # every summary known to be fresh (see _all_fresh)
+        import asyncio  # here, not at the top: `warroom status` reads with `peek` and never loads asyncio
+
         self._one_transaction = asyncio.Lock()  # tasks sharing this store (a receiver's) take turns
         self._inserted: list[tuple[int, Event]] = []  # (incident, event) a transaction wrote
         self._summarised: set[int] = set()  # incidents a transaction wrote whole, with their summaries (a copy)

@@ -1,0 +1,58 @@
+"""What the two paths that must be quick import (issue 26): `warroom status --tmux`, which a
+tmux status bar runs every few seconds, and the console up to its first frame. Each has a list
+of heavy modules it must not need; a change that pulls one in fails here. Add to the lists as
+packages are added (aiosmtplib for mail, plotext for plots)."""
+
+import json
+import subprocess
+import sys
+
+from helpers import T0, run_cli
+
+# never for the status line: it reads one summary synchronously (peek) and prints a line
+HEAVY_FOR_STATUS = {"textual", "rich", "asyncio", "aiosqlite", "aiohttp", "psycopg", "aiosmtplib", "plotext", "textual_plotext"}
+# never before the console's first frame on a file: servers, mail, web and plots come later, if at all
+HEAVY_FOR_FIRST_FRAME = {"aiohttp", "psycopg", "aiosmtplib", "plotext", "textual_plotext"}
+
+STATUS = """
+import json, sys
+from warroom.cli import main
+main(["status", "--tmux"])
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+FIRST_FRAME = """
+import asyncio, json, sys
+from warroom.console.launch import make_app
+
+async def first_frame():
+    app = make_app(sys.argv[1], actor="alice")
+    seen = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        seen = sorted({name.split(".")[0] for name in sys.modules})
+    print(json.dumps(seen))
+
+asyncio.run(first_frame())
+"""
+
+
+def _modules(code: str, db_file, *args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                          env={"WARROOM_DB": str(db_file), "WARROOM_NOW": T0.isoformat(), "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_status_line_imports_none_of_the_heavy_modules(db_file):
+    assert run_cli("declare", "Login fails", "--impact", "logins", now=T0).returncode == 0
+    loaded = _modules(STATUS, db_file)
+    assert "warroom" in loaded and "sqlite3" in loaded  # (it did read the database)
+    assert not loaded & HEAVY_FOR_STATUS, sorted(loaded & HEAVY_FOR_STATUS)
+
+
+def test_the_console_imports_none_of_the_heavy_modules_before_its_first_frame(db_file):
+    assert run_cli("declare", "Login fails", "--impact", "logins", now=T0).returncode == 0
+    loaded = _modules(FIRST_FRAME, db_file, str(db_file))
+    assert "textual" in loaded
+    assert not loaded & HEAVY_FOR_FIRST_FRAME, sorted(loaded & HEAVY_FOR_FIRST_FRAME)
