@@ -7,7 +7,11 @@ the worn hat's pane changes its border and two panes are repainted.
 Two figures: until the console's text says it (the strip reads the new hat), and until the
 frame with it has been written to the terminal (the app's `_display`, timed here from outside).
 
-Run:  .venv/bin/python benchmarks/key_to_disk.py [PRESSES]   (default 300; budget: p99 16 ms)
+Beside it, in the same run, a bare Textual app (a header, one line, a footer) that changes its
+line on the same keys, timed the same way: the floor a Textual app has on this machine.
+
+Run:  .venv/bin/python benchmarks/key_to_disk.py [PRESSES] [--80x24]   (default 300 at 120x40)
+Budget (issue 26): the frame written within 2x the bare app's, median (moonshot 1.2x).
 """
 
 from __future__ import annotations
@@ -30,9 +34,64 @@ from warroom.store import Store
 KEYS = [("m", "COMMUNICATOR"), ("i", "INVESTIGATOR"), ("c", "COMMANDER")]
 
 
+def _timing(app) -> list[float]:
+    """Every frame the app writes to the terminal, timed (its `_display`)."""
+    displays: list[float] = []
+    display = app._display
+
+    def timed_display(*args, **kwargs):
+        result = display(*args, **kwargs)
+        displays.append(time.perf_counter())
+        return result
+
+    app._display = timed_display
+    return displays
+
+
+async def _framed(displays: list[float], start: float, shown_after: float) -> float:
+    while not displays or displays[-1] < shown_after:  # the frame drawn after the text changed
+        await asyncio.sleep(0.0005)
+    return (next(moment for moment in displays if moment >= shown_after) - start) * 1000
+
+
+async def bare(presses: int, size: tuple[int, int]) -> tuple[list[float], list[float]]:
+    """The bare Textual app on the same keys: its line says the hat."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App):
+        BINDINGS = [(key, f"wear('{hat}')", hat.title()) for key, hat in KEYS]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("▸ COMMANDER", id="line")
+            yield Footer()
+
+        def action_wear(self, hat: str) -> None:
+            self.query_one("#line", Static).update(f"▸ {hat}")
+
+    app = Bare()
+    displays = _timing(app)
+    texts, frames = [], []
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.2)
+        line = app.query_one("#line", Static)
+        for n in range(presses):
+            key, hat = KEYS[n % 3]
+            start = shown_after = time.perf_counter()
+            app.post_message(events.Key(key, key))
+            while f"▸ {hat}" not in str(line.render()):
+                shown_after = time.perf_counter()
+                await asyncio.sleep(0.0005)
+            texts.append((time.perf_counter() - start) * 1000)
+            frames.append(await _framed(displays, start, shown_after))
+    return texts, frames
+
+
 async def main() -> None:
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
     presses = int(numbers[0]) if numbers else 300
+    size = (80, 24) if "--80x24" in sys.argv else (120, 40)
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         path = Path(folder) / "keys.db"
         store = await Store.open(path)
@@ -41,16 +100,8 @@ async def main() -> None:
         reader = sqlite3.connect(path)
         app = make_app(path, actor="bench", clipboard=[])
         times, framed = [], []
-        displays: list[float] = []
-        display = app._display
-
-        def timed_display(*args, **kwargs):  # every frame written to the terminal, timed
-            result = display(*args, **kwargs)
-            displays.append(time.perf_counter())
-            return result
-
-        app._display = timed_display
-        async with app.run_test(size=(120, 40)) as pilot:
+        displays = _timing(app)
+        async with app.run_test(size=size) as pilot:
             await app.store_ready()
             await pilot.pause(0.2)
             strip = app.main_screen.query_one("#strip")
@@ -68,19 +119,20 @@ async def main() -> None:
                     shown_after = time.perf_counter()  # the text did not say it yet
                     await asyncio.sleep(0.0005)
                 times.append((time.perf_counter() - start) * 1000)
-                while not displays or displays[-1] < shown_after:  # the frame drawn after the text changed
-                    await asyncio.sleep(0.0005)
-                frame = next(moment for moment in displays if moment >= shown_after)
-                framed.append((frame - start) * 1000)
+                framed.append(await _framed(displays, start, shown_after))
         reader.close()
+    bare_texts, bare_frames = await bare(presses, size)
     if "-v" in sys.argv:
         print("slowest presses (index, ms):", sorted(enumerate(times), key=lambda x: -x[1])[:8])
-    print("| hat key, WAL + synchronous=FULL | median | p99 | max | presses |")
+    print(f"| hat key at {size[0]}x{size[1]}, WAL + synchronous=FULL | median | p99 | max | presses |")
     print("|---|---|---|---|---|")
-    for what, values in (("committed, and the console's text says it", times), ("committed, and the frame written", framed)):
+    for what, values in (("committed, and the console's text says it", times), ("committed, and the frame written", framed),
+                         ("bare Textual: its line says it", bare_texts), ("bare Textual: the frame written", bare_frames)):
         values.sort()
         p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
         print(f"| {what} | {statistics.median(values):.1f} ms | {p99:.1f} ms | {values[-1]:.1f} ms | {presses} |")
+    print(f"\nthe frame written, median: warroom {statistics.median(framed) / statistics.median(bare_frames):.1f}x the bare app "
+          "(budget 2x, moonshot 1.2x)")
 
 
 if __name__ == "__main__":

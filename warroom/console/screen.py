@@ -143,7 +143,7 @@ class ConsoleScreen(Screen):
         self._hat = wearing
         self._arrange()
         for pane in self.query(RolePane):
-            pane.set_class(pane.HAT == wearing, "active")
+            pane.wear(pane.HAT == wearing)
             pane.show(state, now)
         waiting = bool(state.unacknowledged)  # (the footer's line was drawn by `show`, which comes first)
         if waiting != self._ack_shown:  # the palette's bindings change only when a key comes or goes

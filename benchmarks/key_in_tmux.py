@@ -1,0 +1,66 @@
+"""Key to frame as a person sees it: the installed `warroom` in a real tmux pane of 80x24 on an
+open incident, `m` then `c` (a hat switch, committed to SQLite) pressed with tmux send-keys, timed
+until tmux's copy of the screen shows the new hat; the same keys on a bare Textual app whose
+line changes (bare_keys.py) in a pane beside it, alternating, in the same run. The polling of
+tmux (capture-pane, every 2 ms) adds the same to both.
+
+Run:  .venv/bin/python benchmarks/key_in_tmux.py [PRESSES]   (default 100 per app)
+Budget (issue 26): warroom's median within 2x the bare app's (moonshot 1.2x).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _tmux import Pane, warroom_exe
+
+HERE = Path(__file__).resolve().parent
+HATS = (("m", "▸ COMMUNICATOR"), ("c", "▸ COMMANDER"))
+
+
+def press(pane: Pane, key: str, shows: str) -> float:
+    start = time.perf_counter()
+    pane.keys(key)
+    while shows not in pane.screen():
+        time.sleep(0.002)
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
+    presses = numbers[0] if numbers else 100
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
+        db = Path(folder) / "keys.db"
+        env = {"WARROOM_DB": str(db), "WARROOM_NAME": "bench", "TZ": "UTC"}
+        subprocess.run([warroom_exe(), "declare", "Key benchmark", "--impact", "logins"], env={**os.environ, **env},
+                       check=True, capture_output=True)
+        console = Pane([warroom_exe()], env, size=(80, 24))
+        bare = Pane([sys.executable, str(HERE / "bare_keys.py")], {}, size=(80, 24))
+        try:
+            console.wait_for("bench ▸ COMMANDER")
+            bare.wait_for("bare ▸ COMMANDER")
+            time.sleep(1.0)
+            mine, floor = [], []
+            for n in range(presses):
+                key, shows = HATS[n % 2]
+                mine.append(press(console, key, f"bench {shows}"))
+                floor.append(press(bare, key, f"bare {shows}"))
+                time.sleep(0.05)  # a person's pace, and both apps back to idle
+        finally:
+            console.close()
+            bare.close()
+    q = lambda values, p: sorted(values)[min(len(values) - 1, int(len(values) * p))]  # noqa: E731
+    print("| m, c in a tmux pane of 80x24 | median | p99 | presses |\n|---|---|---|---|")
+    print(f"| warroom: the hat on screen, committed | {statistics.median(mine):.1f} ms | {q(mine, .99):.1f} ms | {presses} |")
+    print(f"| bare Textual: its line on screen | {statistics.median(floor):.1f} ms | {q(floor, .99):.1f} ms | {presses} |")
+    print(f"\nwarroom's median is {statistics.median(mine) / statistics.median(floor):.1f}x the bare app's (budget 2x, moonshot 1.2x)")
+
+
+if __name__ == "__main__":
+    main()
