@@ -19,8 +19,8 @@ def run(args, config, out) -> int:
         raise StoreError(f"{target}: is a folder, not a database file")
     with _progress_bar() as progress:  # on a terminal: how far, how fast, how long left; nothing on a pipe
         done = asyncio.run(copy_all(source, target, lambda line: print(line, file=out), progress))
-    print(f"copied {done.events:,} events of {done.incidents} incidents to {shown(target)}; "
-          f"{done.there} there already", file=out)
+    print(f"copied {done.events:,} events of {done.incidents:,} incidents to {shown(target)}; "
+          f"{done.there:,} there already", file=out)
     if done.refused:
         raise StoreError(f"{len(done.refused)} incidents not copied (see above); first: {done.refused[0]}")
     return 0
