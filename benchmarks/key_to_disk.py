@@ -56,26 +56,14 @@ async def _framed(displays: list[float], start: float, shown_after: float) -> fl
 
 async def bare(presses: int, size: tuple[int, int]) -> tuple[list[float], list[float]]:
     """The bare Textual app on the same keys: its line says the hat."""
-    from textual.app import App, ComposeResult
-    from textual.widgets import Footer, Header, Static
+    from bare_keys import BareKeys
 
-    class Bare(App):
-        BINDINGS = [(key, f"wear('{hat}')", hat.title()) for key, hat in KEYS]
-
-        def compose(self) -> ComposeResult:
-            yield Header()
-            yield Static("▸ COMMANDER", id="line")
-            yield Footer()
-
-        def action_wear(self, hat: str) -> None:
-            self.query_one("#line", Static).update(f"▸ {hat}")
-
-    app = Bare()
+    app = BareKeys()
     displays = _timing(app)
     texts, frames = [], []
     async with app.run_test(size=size) as pilot:
         await pilot.pause(0.2)
-        line = app.query_one("#line", Static)
+        line = app.query_one("#line")
         for n in range(presses):
             key, hat = KEYS[n % 3]
             start = shown_after = time.perf_counter()

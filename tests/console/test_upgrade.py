@@ -8,7 +8,7 @@ import os
 import sqlite3
 
 import pytest
-from helpers import T0, Clock, at
+from helpers import T0, Clock, as_the_first_schema_wrote_it, at
 
 from warroom.console.launch import make_app
 from warroom.domain import actions
@@ -27,17 +27,6 @@ async def _a_long_incident(db_file) -> None:
     with sqlite3.connect(db_file) as raw:  # many notes at once (as many appends would take minutes)
         raw.executemany("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (1, ?, 'alice', 'commander', 'note', ?)",
                         [(at(1, n / 1000).isoformat(), json.dumps({"text": f"note {n}"})) for n in range(EVENTS - 1)])
-
-
-def _as_the_first_schema_wrote_it(db_file) -> None:
-    with sqlite3.connect(db_file) as raw:
-        raw.execute("DROP TABLE summary")
-        raw.execute("DROP INDEX event_investigation")
-        raw.execute("DROP INDEX IF EXISTS event_declared")
-        raw.execute("DROP TABLE page_group")
-        raw.execute("DROP TABLE outbox")
-        raw.execute("DROP TABLE warroom_meta")
-        raw.execute("PRAGMA user_version = 1")
 
 
 class Terminal(io.StringIO):
@@ -61,7 +50,7 @@ def folds(monkeypatch) -> list[int]:
 
 def test_the_first_open_after_an_upgrade_stores_the_summary_and_the_second_folds_no_event(db_file, folds, monkeypatch):
     asyncio.run(_a_long_incident(db_file))
-    _as_the_first_schema_wrote_it(db_file)
+    as_the_first_schema_wrote_it(db_file)
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     first = make_app(db_file, clock=Clock(at(30)), actor="alice")
@@ -82,7 +71,7 @@ def test_the_first_open_after_an_upgrade_stores_the_summary_and_the_second_folds
 
 def test_a_database_that_cannot_be_written_is_still_shown_folded_from_its_log(db_file, folds, monkeypatch):
     asyncio.run(_a_long_incident(db_file))
-    _as_the_first_schema_wrote_it(db_file)
+    as_the_first_schema_wrote_it(db_file)
     db_file.chmod(0o444)
     if os.geteuid() == 0:  # root writes whatever the mode says: the store is told what a user would find
         monkeypatch.setattr("warroom.store.sqlite.writable", lambda path: False)

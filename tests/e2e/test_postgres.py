@@ -4,7 +4,7 @@
 import json
 
 import pytest
-from helpers import Clock, at, run_cli
+from helpers import Clock, at, everything, run_cli
 from helpers.console import settle
 
 from warroom.console.launch import make_app
@@ -227,21 +227,6 @@ async def test_a_connection_lost_at_the_commit_is_said_to_be_unsure_and_the_next
         await killer.close()
 
 
-def _everything(target) -> dict:
-    """Every incident of a database, as warroom reads it: code → its events without their ids."""
-    import asyncio
-
-    async def read() -> dict:
-        store = await open_store(target, read_only=True)
-        try:
-            return {row.code: [(e.at, e.actor, e.role, e.kind, dict(e.payload)) for e in await store.events(row.code)]
-                    for row in await store.incidents()}
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
-
-
 def test_copy_moves_every_incident_to_a_server_and_back_losslessly_and_again_adds_nothing(postgres_cluster, tmp_path):
     source, back = tmp_path / "laptop.db", tmp_path / "back.db"
     on_file = {"WARROOM_DB": str(source)}
@@ -253,21 +238,21 @@ def test_copy_moves_every_incident_to_a_server_and_back_losslessly_and_again_add
     first = run_cli("copy", "--to", url, now=at(3), env=on_file)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip().splitlines()[-1].startswith("copied ") and "2 incidents" in first.stdout
-    original = _everything(source)
-    assert _everything(url) == original and len(original) == 2
+    original = everything(source)
+    assert everything(url) == original and len(original) == 2
 
     again = run_cli("copy", "--to", url, now=at(3), env=on_file)
     assert again.returncode == 0 and "copied 0 events of 0 incidents" in again.stdout and "2 there already" in again.stdout
-    assert _everything(url) == original
+    assert everything(url) == original
 
     assert run_cli("log", "written after the copy", now=at(4), env=on_file).returncode == 0
     newer = run_cli("copy", "--to", url, now=at(5), env=on_file)
     assert newer.returncode == 0 and "1 events copied" in newer.stdout and "the newer 1 of" in newer.stdout
-    assert _everything(url) == _everything(source)
+    assert everything(url) == everything(source)
 
     home = run_cli("--db", url, "copy", "--to", str(back), now=at(6))  # and back to a file
     assert home.returncode == 0, home.stderr
-    assert _everything(back) == _everything(source)
+    assert everything(back) == everything(source)
     assert run_cli("--db", str(back), "status", now=at(6)).stdout == run_cli("status", now=at(6), env=on_file).stdout
 
 
@@ -277,12 +262,12 @@ def test_copy_refuses_what_it_cannot_do_in_one_line_exit_2(postgres_cluster, tmp
     missing = run_cli("copy", "--to", str(tmp_path / "x.db"), env=on_file)
     assert missing.returncode == 2 and "no database here" in missing.stderr and not (tmp_path / "x.db").exists()
     assert run_cli("declare", "Login fails", now=at(0), env=on_file).returncode == 0
-    before = _everything(source)
+    before = everything(source)
     for to in (str(source), str(tmp_path), f"postgresql://alice:s3cret@/nowhere?host={tmp_path}"):
         done = run_cli("copy", "--to", to, now=at(1), env=on_file)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (to, done.stderr)
         assert "Traceback" not in done.stderr and "s3cret" not in done.stderr + done.stdout
-    assert _everything(source) == before
+    assert everything(source) == before
 
     url = postgres_cluster.url()  # the same incident there went another way: refused, nothing of it written
     assert run_cli("copy", "--to", url, now=at(1), env=on_file).returncode == 0
@@ -290,7 +275,7 @@ def test_copy_refuses_what_it_cannot_do_in_one_line_exit_2(postgres_cluster, tmp
     assert run_cli("log", "only on the laptop", now=at(2), env=on_file).returncode == 0
     split = run_cli("copy", "--to", url, now=at(3), env=on_file)
     assert split.returncode == 2 and "went different ways" in split.stderr
-    assert "only on the laptop" not in str(_everything(url))
+    assert "only on the laptop" not in str(everything(url))
 
 
 @pytest.mark.e2e

@@ -106,6 +106,39 @@ async def seed(path: Path, *steps, title: str = "Login fails with 401", severity
         await store.close()
 
 
+def everything(target) -> dict:
+    """Every incident of a database (a file or a server), as warroom reads it: code → its events
+    without their ids."""
+    import asyncio
+
+    from warroom.store import open_store
+
+    async def read() -> dict:
+        store = await open_store(target, read_only=True)
+        try:
+            return {row.code: [(e.at, e.actor, e.role, e.kind, dict(e.payload)) for e in await store.events(row.code)]
+                    for row in await store.incidents()}
+        finally:
+            await store.close()
+
+    return asyncio.run(read())
+
+
+def as_the_first_schema_wrote_it(path: Path) -> None:
+    """Take a database file back to the first schema (no summaries, none of the later tables or
+    indexes), as a warroom from before them left it."""
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        raw.execute("DROP TABLE summary")  # (its indexes with it)
+        raw.execute("DROP INDEX event_investigation")
+        raw.execute("DROP INDEX IF EXISTS event_declared")
+        raw.execute("DROP TABLE page_group")
+        raw.execute("DROP TABLE outbox")
+        raw.execute("DROP TABLE warroom_meta")
+        raw.execute("PRAGMA user_version = 1")
+
+
 def db_rows(path: Path, sql: str = "SELECT role, kind, payload FROM event ORDER BY id") -> list[tuple]:
     import sqlite3
 

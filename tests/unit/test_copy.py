@@ -6,12 +6,12 @@ import dataclasses
 import json
 import sqlite3
 
-from helpers import at
+from helpers import at, everything
 
 from warroom.domain import actions
 from warroom.domain.incident import FOLD_VERSION
 from warroom.moving import copying
-from warroom.store import Store, open_store
+from warroom.store import Store
 from warroom.store.summary import decode
 
 
@@ -25,18 +25,6 @@ async def _incidents(path, count: int, first_minute: int = 0) -> None:
             await store.append(actions.note(state, "alice", at(first_minute + n, 30), f"note on {n} [b]🔥[/b]"))
     finally:
         await store.close()
-
-
-def _everything(path) -> dict:
-    async def read() -> dict:
-        store = await open_store(path, read_only=True)
-        try:
-            return {row.code: [(e.at, e.actor, e.role, e.kind, dict(e.payload)) for e in await store.events(row.code)]
-                    for row in await store.incidents()}
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
 
 
 def _summaries_are_folds_of_their_logs(path) -> None:
@@ -68,10 +56,10 @@ def test_a_copy_goes_in_batches_whole_incidents_each_with_its_summary(tmp_path, 
     assert (done.incidents, done.events, done.there, done.refused) == (7, 14, 0, [])
     assert told == [(3, 7, 6, 14), (6, 7, 12, 14), (7, 7, 14, 14)]  # after each batch: incidents and events so far
     assert said == []  # nothing to say of an incident simply new there
-    assert _everything(target) == _everything(source)
+    assert everything(target) == everything(source)
     _summaries_are_folds_of_their_logs(target)
     again = asyncio.run(copying.copy_all(source, target, said.append))
-    assert (again.incidents, again.events, again.there) == (0, 0, 7) and _everything(target) == _everything(source)
+    assert (again.incidents, again.events, again.there) == (0, 0, 7) and everything(target) == everything(source)
 
 
 def test_in_one_batch_an_incident_that_went_another_way_is_refused_and_the_others_are_copied(tmp_path):
@@ -99,7 +87,7 @@ def test_in_one_batch_an_incident_that_went_another_way_is_refused_and_the_other
     assert done.refused == [f"INC-2: INC-2 in {target} and INC-2 in {source} went different ways; nothing imported"]
     assert said == [f"INC-2: not copied: {done.refused[0].removeprefix('INC-2: ')}", "INC-3: 1 events copied (the newer 1 of 3)"]
     assert (done.incidents, done.events, done.there) == (2, 2, 2)  # INC-3's newer note and INC-5 whole; INC-1 and INC-4 there
-    copied, original = _everything(target), _everything(source)
+    copied, original = everything(target), everything(source)
     assert copied["INC-5"] == original["INC-5"] and copied["INC-3"] == original["INC-3"]
     assert [e[4] for e in copied["INC-2"]][-1] == {"text": "only in the target"}  # refused: nothing of it written
     _summaries_are_folds_of_their_logs(target)
@@ -113,7 +101,7 @@ def test_a_code_held_by_another_incident_there_is_copied_under_the_next_free_one
     done = asyncio.run(copying.copy_all(source, target, said.append))
     assert done.incidents == 2 and said == ["INC-1: 2 events copied as INC-2 (INC-1 there is another incident)",
                                             "INC-2: 2 events copied as INC-3 (INC-2 there is another incident)"]
-    copied, original = _everything(target), _everything(source)
+    copied, original = everything(target), everything(source)
     assert (copied["INC-2"], copied["INC-3"]) == (original["INC-1"], original["INC-2"])
     _summaries_are_folds_of_their_logs(target)
 
@@ -126,7 +114,7 @@ def test_an_event_the_fold_cannot_read_refuses_its_incident_alone(tmp_path):
                     (at(50).isoformat(), json.dumps({"text": 42})))
     done = asyncio.run(copying.copy_all(source, target, lambda line: None))
     assert [line.split(":")[0] for line in done.refused] == ["INC-2"] and done.incidents == 2
-    assert set(_everything(target)) == {"INC-1", "INC-3"}
+    assert set(everything(target)) == {"INC-1", "INC-3"}
     _summaries_are_folds_of_their_logs(target)
 
 

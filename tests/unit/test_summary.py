@@ -4,7 +4,7 @@ missing or of another fold, equal to a fold of the whole log, and what `list` re
 import dataclasses
 import sqlite3
 
-from helpers import T0, at, run_cli
+from helpers import T0, as_the_first_schema_wrote_it, at, run_cli
 
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -79,14 +79,7 @@ async def test_events_written_without_a_summary_are_caught_up(db_file):
 
 async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_file):
     await a_few_incidents(db_file)
-    with sqlite3.connect(db_file) as raw:  # as warroom wrote it before this version
-        raw.execute("DROP TABLE summary")  # (its indexes with it)
-        raw.execute("DROP INDEX event_investigation")
-        raw.execute("DROP INDEX IF EXISTS event_declared")
-        raw.execute("DROP TABLE page_group")
-        raw.execute("DROP TABLE outbox")
-        raw.execute("DROP TABLE warroom_meta")
-        raw.execute("PRAGMA user_version = 1")
+    as_the_first_schema_wrote_it(db_file)  # as warroom wrote it before summaries
     read_only = await Store.open(db_file, read_only=True)
     assert [s.code for s in await read_only.summaries()] == ["INC-2", "INC-1"]
     await read_only.close()
