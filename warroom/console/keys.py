@@ -27,14 +27,14 @@ KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so 
     Binding("f", "flow('finding')", "Finding", tooltip="Report a finding to the commander (investigator)", id="finding"),
     Binding("a", "flow('acknowledge')", "Ack finding", tooltip="Acknowledge the oldest finding waiting (commander)", id="finding.ack"),
     Binding("y", "flow('copy_template')", "Copy message", tooltip="Copy the message that is due, then record it as sent (communicator)", id="comms.copy"),
-    Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick a notification as done, with who was told (communicator)", id="comms.tick"),
+    Binding("t", "flow('tick_notification')", "Tick notified", tooltip="Tick the notification due first as done, with who was told; Tab picks another (communicator)", id="comms.tick"),
     Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
     Binding("z", "pause_drill", "Pause drill", show=False, tooltip="Pause a drill's clock, or go on (warroom drill)", id="drill.pause"),
     Binding("P", "flow('publish')", "Publish", key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
     Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
-    Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up with an owner (commander)", id="followup"),
+    Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up: what, its owner (you unless typed), a due date (commander)", id="followup"),
     Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
     Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
 ]
@@ -52,5 +52,6 @@ FOOTER_OF_HAT: dict[str | None, tuple[str, ...]] = {
 
 def help_text() -> str:
     rows = [f"  {'?' if b.key == 'question_mark' else b.key:<4} {b.tooltip}" for b in KEYS if isinstance(b, Binding)]
-    return "\n".join(["warroom keys", "", *rows, "  ^q   Quit (every action is already saved)",
+    return "\n".join(["warroom keys", "", *rows, "  ↑↓   Select a row of the timeline; Enter (or a click) shows it whole",
+                      "  ^q   Quit (every action is already saved)",
                       "", "  ctrl+p opens the command palette: every action is there too."])
