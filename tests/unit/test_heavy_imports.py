@@ -38,7 +38,9 @@ asyncio.run(first_frame())
 
 
 def _modules(code: str, db_file, *args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+    # run beside the database, not in the checkout: `python -c` puts its folder first on the path,
+    # and the source tree's `warroom` is not the installed package (its styles are packaged apart)
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, cwd=db_file.parent,
                           env={"WARROOM_DB": str(db_file), "WARROOM_NOW": T0.isoformat(), "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
