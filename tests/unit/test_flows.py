@@ -85,3 +85,13 @@ def test_escape_on_the_root_cause_offer_leaves_the_finding_acknowledged_and_the_
     console = Scripted(Book(), ["142 changed the claim format", True, None])
     asyncio.run(flows.FLOWS["finding"](console))
     assert not console.state.unacknowledged and not console.state.steps
+
+
+def test_the_resolution_path_says_the_switch_until_the_first_step_puts_the_hat_on():
+    book = Book()
+    book.do(actions.wear_hat, "alice", at(1), "investigator")
+    console = Scripted(book, ["fix tested in staging", None])
+    asyncio.run(flows.FLOWS["resolution"](console))
+    first, second = console.asked
+    assert first.hint.startswith("As the commander (you wear the investigator hat")
+    assert second.hint == "Esc closes it" and console.state.hat_of("alice") == "commander"

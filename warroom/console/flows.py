@@ -22,7 +22,7 @@ from warroom.console.messages import (
     tick_notification,
 )
 from warroom.console.protocol import Console
-from warroom.console.steps import as_hat, ask_reason, do, hat_first, take_over
+from warroom.console.steps import as_hat, ask_reason, do, hat_first, take_over, worn_by_another
 from warroom.domain import actions
 from warroom.domain.actions import RoleHeld, RuleBroken
 from warroom.domain.model import (
@@ -144,8 +144,7 @@ async def finding(app: Console) -> None:
                              hint=as_hat(app, Kind.FINDING_REPORTED, switch) + "Enter reports it · Esc to cancel"))
     if text is None or not await do(app, actions.report_finding, text, switch=switch):
         return
-    commander = app.state.holders.get(COMMANDER)
-    if commander and commander != app.actor:
+    if worn_by_another(app, COMMANDER):
         return  # the commander acknowledges it, on their console
     reported = app.state.unacknowledged[-1]
     if await app.ask(Confirm(f"No one else is the commander. Acknowledge finding #{reported.number} yourself, as the commander?",
@@ -239,11 +238,9 @@ async def resolution(app: Console) -> None:
         if picked == STEP_ROOT_CAUSE and picked not in state.steps:
             found = state.latest_acknowledged
             hint = (f"from finding #{found.number}: edit it or Enter · " if found else "") + "Esc: back to the path"
-            if await _root_cause(app, found.text if found else "", hint, switch) is not None:
-                switch = False
+            await _root_cause(app, found.text if found else "", hint, switch)
             continue
-        if await do(app, actions.resolution_step, picked, switch=switch):
-            switch = False
+        await do(app, actions.resolution_step, picked, switch=switch)
 
 
 async def correct_milestone(app: Console) -> None:

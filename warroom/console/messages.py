@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from warroom.console.dialogs import Ask, Choose, Confirm
 from warroom.console.protocol import Console
-from warroom.console.steps import as_hat, do, hat_first
+from warroom.console.steps import as_hat, do, hat_first, worn_by_another
 from warroom.domain import actions
 from warroom.domain.model import COMMUNICATOR, Kind
 from warroom.domain.text import one_line
@@ -143,8 +143,8 @@ async def resolution_notice(app: Console) -> None:
     that hat (the switch goes on the timeline with it); otherwise the communicator is told."""
     from warroom.domain.policy import RESOLUTION_NOTICE
 
-    holder = app.state.holders.get(COMMUNICATOR)
-    if holder and holder != app.actor:
+    holder = worn_by_another(app, COMMUNICATOR)
+    if holder:
         app.say(f"resolved: the resolution notice is due, for {one_line(holder, 40)} (the communicator) to send")
         return
     found = await _message(app)

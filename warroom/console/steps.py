@@ -65,6 +65,12 @@ async def _switch(app: Console, needed: str, wearing: str | None) -> bool:
     return bool(await app.ask(Confirm(question, yes="Enter/y: switch hats", no="Esc/n: cancel")))
 
 
+def worn_by_another(app: Console, hat: str) -> str:
+    """Who else wears `hat` (their name), or "" when no one does or the person at the keys does."""
+    holder = app.state.holders.get(hat, "")
+    return holder if holder != app.actor else ""
+
+
 async def hat_first(app: Console, kind: str, asks: bool = False) -> bool | None:
     """Before a flow asks for anything, the hat its action needs: True to switch with the action
     (one commit), False when it is worn already (or was just taken over), None when cancelled.
@@ -75,22 +81,22 @@ async def hat_first(app: Console, kind: str, asks: bool = False) -> bool | None:
     wearing = app.state.hat_of(app.actor)
     if wearing == needed:
         return False
-    holder = app.state.holders.get(needed)
-    taken = bool(holder and holder != app.actor)
-    if asks and not taken:
+    holder = worn_by_another(app, needed)
+    if asks and not holder:
         return True
     if not await _switch(app, needed, wearing):
         return None
-    if taken:
-        return False if await take_over(app, RoleHeld(needed, holder)) else None  # type: ignore[arg-type]  # (taken: a holder)
+    if holder:
+        return False if await take_over(app, RoleHeld(needed, holder)) else None
     return True
 
 
 def as_hat(app: Console, kind: str, switch: bool) -> str:
     """What a flow's question says when answering it switches hats: "as the investigator (you
-    wear the commander hat; answering puts this one on, Esc keeps yours)"; nothing otherwise."""
-    if not switch:
-        return ""
+    wear the commander hat; answering puts this one on, Esc keeps yours)"; nothing otherwise
+    (nor once the hat is worn: a flow that stays open, the resolution path, after its first step)."""
     wearing = app.state.hat_of(app.actor)
+    if not switch or wearing == ROLE_OF_KIND[kind]:
+        return ""
     now = f"the {wearing} hat" if wearing else "no hat"
     return f"As the {ROLE_OF_KIND[kind]} (you wear {now}: answering puts this one on, Esc keeps yours) · "
