@@ -207,13 +207,13 @@ class EventStore(OutboxStore):
         if not wanted:
             return {}
         marks = ", ".join("?" * len(wanted))
-        rows = await self._fetch(f"SELECT i.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e "
+        rows = await self._fetch(f"SELECT i.id, e.id, i.code, e.at, e.actor, e.role, e.kind, e.payload FROM event e "
                                  f"JOIN incident i ON i.id = e.incident_id WHERE e.kind = 'declared' AND e.at IN ({marks})",
                                  *[e.at.isoformat() for e in wanted])
         found: dict[tuple, tuple[int, str]] = {}
-        for number, code, at, actor, role, kind, payload in rows:
-            key = (datetime.fromisoformat(at), actor, role, kind, json.dumps(json.loads(payload), ensure_ascii=False, sort_keys=True))
-            found.setdefault(key, (number, code))
+        for number, *row in rows:
+            event = _row_event(tuple(row))
+            found.setdefault(_identity_key(event), (number, event.incident))
         return found
 
     async def import_many(self, incidents: list[tuple[str, list[Event]]], source: str = "the file") -> list[tuple[str, int] | Exception]:
@@ -227,16 +227,15 @@ class EventStore(OutboxStore):
 
         async def write() -> list[Event]:
             here = await self._declared_here([events[0] for _, events in incidents if events])
-            new: list[tuple[int, str, list[Event]]] = []
+            new: list[tuple[int, str, list[Event], list]] = []
             for n, (code, events) in enumerate(incidents):
                 try:
                     if not events:
                         raise StoreError(f"{code}: no events to copy")
-                    for event in events:
-                        typed(event)  # (SchemaError: refused before anything of it is written)
+                    said = [typed(event) for event in events]  # (SchemaError: refused before anything of it is written)
                     mine = here.get(_identity_key(events[0]))
                     if mine is None:
-                        new.append((n, code, events))
+                        new.append((n, code, events, said))
                     else:
                         results[n] = await self._import_into(mine, code, events, source)
                 except (StoreError, SchemaError) as error:
@@ -256,15 +255,16 @@ class EventStore(OutboxStore):
             raise StoreError(f"{here} in {self.where} and {code} in {source} went different ways; nothing imported")
         return here, len([await self._insert(number, _recoded(e, here)) for e in events[len(have):]])
 
-    async def _write_new(self, new: list[tuple[int, str, list[Event]]]) -> list[tuple[int, tuple[str, int]]]:
+    async def _write_new(self, new: list[tuple[int, str, list[Event], list]]) -> list[tuple[int, tuple[str, int]]]:
         """Incidents new here, in bulk: their rows, their events, their summaries (folded from
-        the events in hand, not read back) and the alert groups they opened."""
+        the events in hand, not read back) and the alert groups they opened. Each comes with its
+        events' payloads as checked (`typed`), so the alerts among them are not decoded again."""
         if not new:
             return []
         taken = {code for (code,) in await self._fetch("SELECT code FROM incident")}
         number = first = await self._scalar("SELECT coalesce(max(id), 0) + 1 FROM incident")
         incidents, rows, placed = [], [], []
-        for n, code, events in new:
+        for n, code, events, said in new:
             here = code
             if here in taken:  # another incident holds the code here: the next free INC-n
                 while f"INC-{number}" in taken:
@@ -274,7 +274,7 @@ class EventStore(OutboxStore):
             incidents.append((number, here, events[0].at.isoformat()))
             rows += [(number, e.at.isoformat(), e.actor, e.role, e.kind, json.dumps(dict(e.payload), ensure_ascii=False, sort_keys=True))
                      for e in events]
-            placed.append((n, number, here, events))
+            placed.append((n, number, here, events, said))
             number += 1
         await self._many("INSERT INTO incident (id, code, created_at) VALUES (?, ?, ?)", incidents)
         await self._many("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -283,11 +283,11 @@ class EventStore(OutboxStore):
                                                        "ORDER BY id", first, number):
             ids.setdefault(incident_id, []).append(event_id)
         summaries, groups, done = [], [], []
-        for n, incident_id, here, events in placed:
+        for n, incident_id, here, events, said in placed:
             written = [Event(here, e.at, e.actor, e.role, e.kind, e.payload, event_id) for e, event_id in zip(events, ids[incident_id], strict=True)]
             summaries.append((incident_id, *summary.row(fold(written))))
             if self.version >= _PAGE_GROUP_VERSION:
-                groups += [(said.source, said.group, incident_id) for said in map(typed, written) if isinstance(said, Alert)]
+                groups += [(alert.source, alert.group, incident_id) for alert in said if isinstance(alert, Alert)]
             self._summarised.add(incident_id)
             self._touched.add(incident_id)  # (a server's consoles are told of it)
             done.append((n, (here, len(events))))
