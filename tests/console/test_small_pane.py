@@ -5,7 +5,7 @@ import pytest
 from helpers import Clock, at, seed
 from helpers.console import act, settle
 
-from warroom.console.dialogs import Row
+from warroom.console.dialogs import Ask, Row
 from warroom.console.footer import keys_line
 from warroom.console.launch import make_app
 from warroom.console.timeline import CUT, Timeline
@@ -71,3 +71,24 @@ async def test_a_short_terminal_shows_the_levers_two_to_a_line(db_file):
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert len(str(app.main_screen.query_one("#levers").render()).splitlines()) == 4  # tall: a line each, with times
+
+
+@pytest.mark.parametrize("key, kind", [("n", "note"), ("o", "follow-up added")])
+async def test_keys_typed_before_a_questions_field_has_the_focus_go_into_it(db_file, key, kind):
+    """A question (one field, or a form) that opens under fast fingers: the keys that reach it
+    before its field has the focus are the field's, Enter included."""
+    from helpers import db_rows
+
+    from warroom.console.dialogs import Form
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await act(pilot, key)
+        assert isinstance(app.screen, Ask | Form)
+        app.screen.set_focus(None)  # as it is for a moment while the question opens
+        await act(pilot, *"typed ahead", "enter")
+        assert app.screen is app.main_screen
+    row = db_rows(db_file)[-1]
+    assert row[1] == kind and "typed ahead" in row[2]

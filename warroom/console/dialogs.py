@@ -51,10 +51,38 @@ class Question(AnsweredOnce, ModalScreen[Answer]):
     """A modal question, answered once."""
 
 
+class TakesTypeAhead:
+    """A question answered in text fields. A key that reaches it before a field has the focus
+    (typed as the question opened: an e2e run lost a root cause's Enter that way) belongs to the
+    first field: Enter answers with what the fields hold, a character goes into the field."""
+
+    def first_field(self) -> Input:
+        raise NotImplementedError
+
+    def answer(self) -> None:
+        raise NotImplementedError
+
+    def on_key(self, event) -> None:
+        screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
+        if isinstance(screen.focused, Input):
+            return
+        if event.key == "enter":
+            event.stop()
+            self.answer()
+        elif event.is_printable and event.character:
+            event.stop()
+            field = self.first_field()
+            if field.select_on_focus:  # as in a focused field whose text is selected, the key replaces it,
+                field.value = ""
+                field.select_on_focus = False  # and the focus coming now selects nothing it would then replace
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+
+
 OTHER = "\x00other"  # what Ask answers for Tab when it offers another choice (no typed text holds a NUL)
 
 
-class Ask(Question[str | None]):
+class Ask(TakesTypeAhead, Question[str | None]):
     """Asks for one line of text. Enter answers, Escape cancels (None). With `other`, Tab
     answers OTHER: the question offers something else instead (another notification, say)."""
 
@@ -86,23 +114,15 @@ class Ask(Question[str | None]):
         if len(self.value) > self.LONG:
             field.cursor_position = 0  # the field shows its start, not its end
 
-    def on_key(self, event) -> None:
-        """A key that reached the question before its field had the focus (typed as it opened)
-        is the field's: Enter answers with what the field holds, a character goes into it."""
-        field = self.query_one("#answer", Input)
-        if field.has_focus:
-            return
-        if event.key == "enter":
-            event.stop()
-            self.dismiss(field.value)
-        elif event.is_printable and event.character:
-            event.stop()
-            field.focus()
-            field.insert_text_at_cursor(event.character)
+    def first_field(self) -> Input:
+        return self.query_one("#answer", Input)
+
+    def answer(self) -> None:
+        self.dismiss(self.first_field().value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        self.answer()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -165,7 +185,7 @@ class Choose(Question[str | None]):
                 return
 
 
-class Form(Question[dict[str, str] | None]):
+class Form(TakesTypeAhead, Question[dict[str, str] | None]):
     """A few lines of text at once, one field each: Tab moves between them, Enter in any field
     answers with all of them (when the first holds text), Escape cancels (None)."""
 
@@ -189,16 +209,21 @@ class Form(Question[dict[str, str] | None]):
             yield Static(self.hint or "Enter to save · Tab: next field · Esc to cancel", markup=False, classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(f"#field-{self.fields[0][0]}", Input).focus()
+        self.first_field().focus()
+
+    def first_field(self) -> Input:
+        return self.query_one(f"#field-{self.fields[0][0]}", Input)
+
+    def answer(self) -> None:
+        answers = {name: self.query_one(f"#field-{name}", Input).value for name, *_ in self.fields}
+        if not answers[self.fields[0][0]].strip():
+            self.first_field().focus()
+            return
+        self.dismiss(answers)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        answers = {name: self.query_one(f"#field-{name}", Input).value for name, *_ in self.fields}
-        first = self.fields[0][0]
-        if not answers[first].strip():
-            self.query_one(f"#field-{first}", Input).focus()
-            return
-        self.dismiss(answers)
+        self.answer()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
