@@ -300,8 +300,9 @@ def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool
     return int(pattern.search(r"score (\d+) / 100", card).group(1))
 
 
-@pytest.mark.e2e
-def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file, tmp_path):
+def _drill_played(db_file, tmp_path, **how) -> tuple[int, object]:
+    """The JWT outage drill played in the installed console at 10x (see _play_jwt_outage): its
+    score, and the time it ran on."""
     from helpers import MovingTime
     from helpers.tmux import Pane
 
@@ -310,9 +311,14 @@ def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file
                 unset=("WARROOM_NOW",))
     try:
         pane.start("drill", "jwt-outage", "--speed", "10")
-        played = _play_jwt_outage(pane, moving)
+        return _play_jwt_outage(pane, moving, **how), moving
     finally:
         pane.close()
+
+
+@pytest.mark.e2e
+def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file, tmp_path):
+    played, moving = _drill_played(db_file, tmp_path)
     assert played >= 90
     again = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": "", **moving.env()})
     assert again.returncode == 0 and f"score {played} / 100" in again.stdout
@@ -320,19 +326,9 @@ def test_a_drill_played_well_in_the_installed_console_scores_at_least_90(db_file
 
 @pytest.mark.e2e
 def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactly_those_points(db_file, tmp_path):
-    from helpers import MovingTime
-    from helpers.tmux import Pane
-
     from warroom.domain.scoring import COST
 
-    moving = MovingTime(tmp_path)
-    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", **moving.env()}, size=(140, 44),
-                unset=("WARROOM_NOW",))
-    try:
-        pane.start("drill", "jwt-outage", "--speed", "10")
-        played = _play_jwt_outage(pane, moving, late_notice=True, out_of_order=True)
-    finally:
-        pane.close()
+    played, moving = _drill_played(db_file, tmp_path, late_notice=True, out_of_order=True)
     card = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": "", **moving.env()}).stdout
     assert f"score {played} / 100" in card
     assert "−10  levers in order: 1 lever(s) pulled out of order" in card
