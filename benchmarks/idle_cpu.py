@@ -1,6 +1,15 @@
-"""Idle cost: CPU of a console doing nothing on an open incident, as a share of one core.
+"""Idle cost: CPU of a console doing nothing on an open incident (the countdown ticking every
+second), as a share of one core, beside three floors measured in the same run and the same
+kind of tmux pane:
+- a bare Textual app (header, footer) that updates one line every second, as Textual ships it;
+- the same app with nothing to update;
+- a bare Python asyncio loop that only wakes once a second (what any 1 Hz tick costs here).
 
-Run:  .venv/bin/python benchmarks/idle_cpu.py [SECONDS]   (default 30)
+CPU is the kernel's own count of time on a core for every thread of the process
+(/proc/PID/task/*/schedstat, in nanoseconds), not the 10 ms clock ticks of /proc/PID/stat,
+which charge a whole tick to a process that wakes on the timer.
+
+Run:  .venv/bin/python benchmarks/idle_cpu.py [SECONDS] [WIDTHxHEIGHT]   (default 30, 80x24)
 """
 
 from __future__ import annotations
@@ -11,28 +20,85 @@ import tempfile
 import time
 from pathlib import Path
 
-from _tmux import Pane, cpu_seconds, peak_rss_mb, warroom_exe
+from _tmux import Pane, warroom_exe
+
+HERE = Path(__file__).resolve().parent
+TICKING = """
+import time
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Ticking(App):
+    def compose(self):
+        yield Header()
+        yield Static("bare textual app ready", id="line")
+        yield Footer()
+
+    def on_mount(self):
+        self.set_interval(1, lambda: self.query_one("#line", Static).update(f"bare textual app ready {time.time():.0f}"))
+
+Ticking().run()
+"""
+SLEEPER_1HZ = """
+import asyncio
+print("bare textual app ready")
+
+async def main():
+    while True:
+        await asyncio.sleep(1)
+
+asyncio.run(main())
+"""
+
+
+def on_core_seconds(pid: int) -> float:
+    """Time on a core of every thread of `pid`, as the scheduler counted it."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, IndexError, ValueError):
+            pass  # (a thread that ended meanwhile)
+    return total / 1e9
+
+
+def idle_share(command: list[str], env: dict[str, str], ready: str, seconds: float, size: tuple[int, int]) -> float:
+    pane = Pane(command, env, size=size)
+    try:
+        pane.wait_for(ready)
+        time.sleep(2)  # let start-up settle
+        pid = pane.pid()
+        before, start = on_core_seconds(pid), time.monotonic()
+        time.sleep(seconds)
+        used, spent = on_core_seconds(pid) - before, time.monotonic() - start
+        return 100 * used / spent
+    finally:
+        pane.close()
 
 
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
+    width, height = (int(n) for n in sys.argv[2].split("x")) if len(sys.argv) > 2 else (80, 24)
+    size = (width, height)
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         db = str(Path(folder) / "idle.db")
         env = {"WARROOM_DB": db, "WARROOM_NAME": "bench"}
         subprocess.run([warroom_exe(), "declare", "Idle benchmark", "--severity", "P1", "--detected", "3m"],
                        env={**env, "PATH": "/usr/bin:/bin"}, check=True, capture_output=True)
-        pane = Pane([warroom_exe()], env)
-        try:
-            pane.wait_for("Idle benchmark")
-            time.sleep(2)  # let start-up settle
-            pid = pane.pid()
-            before, start = cpu_seconds(pid), time.monotonic()
-            time.sleep(seconds)
-            used, spent = cpu_seconds(pid) - before, time.monotonic() - start
-            print(f"| idle console, {spent:.0f} s | CPU {used:.2f} s = {100 * used / spent:.2f} % of one core "
-                  f"| peak RSS {peak_rss_mb(pid):.1f} MB |")
-        finally:
-            pane.close()
+        ticking = Path(folder) / "ticking.py"
+        ticking.write_text(TICKING)
+        rows = [
+            ("warroom, an open P1 incident", [warroom_exe()], env, "Idle benchmark"),
+            ("bare Textual app updating one line a second", [sys.executable, str(ticking)], {}, "bare textual app ready"),
+            ("bare Textual app, nothing to update", [sys.executable, str(HERE / "bare_app.py")], {}, "bare textual app ready"),
+            ("bare asyncio loop waking once a second", [sys.executable, "-c", SLEEPER_1HZ], {}, "bare textual app ready"),
+        ]
+        print(f"| idle, {seconds:.0f} s at {size[0]}x{size[1]} | share of one core |")
+        print("|---|---|")
+        for name, command, environment, ready in rows:
+            share = idle_share(command, environment, ready, seconds, size)
+            print(f"| {name} | {share:.2f} % |", flush=True)
+        print("(budget for warroom: 0.5 %)")
 
 
 if __name__ == "__main__":

@@ -503,8 +503,8 @@ async def test_a_short_screen_shows_in_every_hat_the_due_message_every_deadline_
     assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails")), strip
     assert "OVERDUE" in lines[2]  # the countdown names what is due
     assert "due: client notice (y copies it)" in screen
-    for deadline in ("OVERDUE +01:00  notify engineering manager + PM", "OVERDUE +01:00  client notice",
-                     "in 14:00  team assembled if unresolved", "in 14:00  status update (every 30 min)"):
+    for deadline in ("OVERDUE +1 min  notify engineering manager + PM", "OVERDUE +1 min  client notice",
+                     "in 14 min  team assembled if unresolved", "in 14 min  status update (every 30 min)"):
         assert deadline in screen, (deadline, screen)
     assert "▌ Issue affecting logins for every user" in screen  # the message's text (set apart): its public title first
     if width == 80:  # at 80×24 the whole message, down to its signature, and the status page under it

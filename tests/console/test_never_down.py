@@ -15,6 +15,7 @@ from datetime import datetime
 
 import pytest
 from helpers import Clock, at, db_rows, seed
+from helpers.console import LIFELONG
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
@@ -71,7 +72,7 @@ async def quiet(pilot) -> None:
             app.screen.dismiss(None)
             await pilot.pause(0.01)
         await pilot.pause()  # every message waiting is handled
-        busy = [w for w in app.workers if not w.is_finished]
+        busy = [w for w in app.workers if not w.is_finished and w.group not in LIFELONG]
         calm = calm + 1 if not busy and len(app.screen_stack) == 1 else 0
         if calm == 3:
             break

@@ -120,7 +120,8 @@ async def test_a_hat_taken_a_moment_before_is_refused_on_screen_and_shown(db_fil
     alice = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
     async with alice.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        alice._follow_timer.pause()  # the moment before her console would have seen it
+        assert alice._listening and alice._follow_timer is None  # told of commits by the system, not asking
+        alice.workers.cancel_group(alice, "listen")  # the moment before her console would have been told
         store = await Store.open(db_file)
         try:
             await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))

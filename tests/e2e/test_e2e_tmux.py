@@ -67,7 +67,7 @@ def test_an_overdue_client_notice_copied_into_the_tmux_buffer_and_recorded(db_fi
                  "TZ": "UTC", "DISPLAY": "", "WAYLAND_DISPLAY": ""}, size=(120, 40))
     try:
         pane.start()
-        pane.wait_for("⚠ OVERDUE +01:00  client no")
+        pane.wait_for("⚠ OVERDUE +1 min  client no")
         pane.wait_for("⚠ OVERDUE")
         pane.keys("m")
         pane.wait_for("carol ▸ COMMUNICATOR")

@@ -16,12 +16,15 @@ def last_payload(path):
     return json.loads(db_rows(path)[-1][2])
 
 
+LIFELONG = ("listen", "deliver")  # workers that run as long as the console: waiting for news, sending webhooks
+
+
 async def settle(pilot):
     """Let the console finish what it was doing: until no flow runs or one waits on a question."""
     app = pilot.app
     for _ in range(200):
         await pilot.pause(0.005)
-        busy = [w for w in app.workers if not w.is_finished]
+        busy = [w for w in app.workers if not w.is_finished and w.group not in LIFELONG]
         if not busy or len(app.screen_stack) > 1:
             break
     await pilot.pause()

@@ -32,6 +32,12 @@ def must_exist(path: Path | str) -> None:
     WARROOM_DB must not read as all quiet. (A server says so itself when it is asked.)"""
     if isinstance(path, str):
         return
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # a name too long, a folder not searchable, a file in the way
+        raise StoreError(f"{one_line(str(path), 120)}: cannot use this path for a database ({error.strerror or error})") from None
     if not path.exists():
         where = "its folder does not exist either" if not path.parent.is_dir() else "nothing was declared in it yet"
         raise StoreError(f"{path}: no database here ({where}; check --db or WARROOM_DB)")

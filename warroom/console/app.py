@@ -15,6 +15,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.timer import Timer
 
 from warroom import styles  # type: ignore[attr-defined]  # (the top-level styles/ folder, mapped in by the build)
@@ -87,13 +88,23 @@ class WarroomApp(App[str | None]):
         if opened is not None:  # held from the start, so the screen draws it in its very first frame
             self.code, self.state, self.investigation = opened.code, opened.state, opened.investigation
         self._store_ready = asyncio.Event()
-        self._follow_timer: Timer | None = None  # asks the store for news twice a second, unless it listens
+        self._follow_timer: Timer | None = None  # asks the store for news twice a second, where it cannot listen
         self._listening = False  # the store's notifications wake the console
         self._mounted = asyncio.Event()
         self._newest_incident = 0  # the highest incident number seen: a higher one is news (a page)
         self._page_watch: Timer | None = None  # with no incident open, looks for a page once a second
         self.delivery = ""  # how the webhooks stand, for the communicator's pane ("" : all sent)
         self.service: Service | None = None  # every write goes through it, once the store is open
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver with an input thread that does not wake when nothing came
+        (`driver.QuietDriver`); any other (Windows, or one named in TEXTUAL_DRIVER) as Textual picks it."""
+        chosen = super().get_driver_class()
+        if chosen.__name__ == "LinuxDriver":
+            from warroom.console.driver import QuietDriver
+
+            return QuietDriver
+        return chosen
 
     def get_default_screen(self) -> ConsoleScreen:
         return ConsoleScreen()
@@ -129,8 +140,7 @@ class WarroomApp(App[str | None]):
             self._store_ready.set()
             if self.store.listens:
                 self._listening = True
-                if self._follow_timer is not None:
-                    self._follow_timer.pause()
+                self._ask_for_news(False)
                 self.run_worker(self._listen(), group="listen", exit_on_error=False)
             self._newest_incident = max((n for n, _ in await self.store.incidents_after(0)), default=0)
             await self._mounted.wait()
@@ -185,11 +195,17 @@ class WarroomApp(App[str | None]):
         if not self._following:
             self._following = True
             self.set_interval(1, self.tick, name="tick")
-            self._follow_timer = self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
+            self._ask_for_news(not self._listening)  # a store that listens says when anyone commits: no asking
             if self.drill is not None:
                 self.set_interval(0.25, self._run_drill, name="drill")  # injects on time at a fast clock
-            if self._listening:
-                self._follow_timer.pause()  # a server says when anyone commits: no asking
+
+    def _ask_for_news(self, ask: bool) -> None:
+        """Ask the store for others' commits on a timer (`follow`), or stop asking."""
+        if ask and self._follow_timer is None:
+            self._follow_timer = self.set_interval(FOLLOW_SECONDS, self.follow, name="follow")
+        elif not ask and self._follow_timer is not None:
+            self._follow_timer.stop()
+            self._follow_timer = None
 
     def tick(self) -> None:
         """Once a second: the screen's time-driven parts, and a bell for a deadline just passed."""
@@ -309,7 +325,8 @@ class WarroomApp(App[str | None]):
         await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told)
 
     async def _listen(self) -> None:
-        """Catch up each time the server says someone committed. When it goes away, say so at
+        """Catch up each time the store says someone committed (a server's notice, or the system's
+        that the file was written). When a server goes away, say so at
         the top (writes are refused until it is back), try again every second, and once it
         answers, catch up on everything missed before saying it is back."""
         while self.store is not None:
@@ -319,6 +336,11 @@ class WarroomApp(App[str | None]):
                         self._back()
                     await self._look_for_pages()
             except StoreError as error:
+                if not self.store.server:  # a file that can no longer be watched: ask on the timer
+                    self.warn(str(error))
+                    self._listening = False
+                    self._ask_for_news(self._following)
+                    return
                 self._went_away(str(error))
             await asyncio.sleep(RECONNECT_SECONDS)
 
@@ -356,7 +378,7 @@ class WarroomApp(App[str | None]):
             try:
                 new = await self.store.events(self.code, after_id=self.state.last_id)
             except StoreError as error:
-                if self._listening:
+                if self.store.server:
                     self._went_away(str(error))
                 else:
                     self.warn(str(error))

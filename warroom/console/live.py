@@ -4,8 +4,11 @@ shape did."""
 from __future__ import annotations
 
 import re
+from typing import TypeVar, cast
 
 from textual.content import Content
+from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Static
 
 _DIGITS = re.compile(r"\d")
@@ -35,3 +38,24 @@ class LiveText(Static):
         """A height set in cells and a width that is not the text's: no text moves anything."""
         height, width = self.styles.height, self.styles.width
         return height is not None and height.is_cells and (width is None or not width.is_auto)
+
+
+W = TypeVar("W", bound=Widget)
+
+
+class Parts:
+    """For a widget (or screen) whose parts are composed once and stay for its life: each part
+    is looked up once, not on every key and every second (a query walks the tree: 0.2–0.7 ms
+    here, and a key asked for a dozen)."""
+
+    _found: dict[str, Widget] | None = None
+
+    def part(self, selector: str, kind: type[W]) -> W:
+        found = self._found
+        if found is None:
+            found = self._found = {}
+        try:
+            return cast(W, found[selector])
+        except KeyError:
+            widget = found[selector] = cast(DOMNode, self).query_one(selector, kind)
+            return widget

@@ -9,14 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 
 from warroom.console import views
-from warroom.console.live import LiveText
+from warroom.console.live import LiveText, Parts
 from warroom.console.protocol import Drawn
 from warroom.console.timeline import Fetch, Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
 
 
-class RolePane(Vertical):
+class RolePane(Parts, Vertical):
     """A bordered pane titled with its hat; `.active` while that hat is worn."""
 
     HAT = ""
@@ -49,26 +49,26 @@ class CommanderPane(RolePane):
         yield Timeline(id="timeline")
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        self.query_one("#figures", LiveText).show(views.figures(state))
-        waiting = self.query_one("#waiting", LiveText)
+        self.part("#figures", LiveText).show(views.figures(state))
+        waiting = self.part("#waiting", LiveText)
         waiting.show(views.unacknowledged(state))
         waiting.set_class(bool(state.unacknowledged), "some")
-        followups = self.query_one("#followups", LiveText)
+        followups = self.part("#followups", LiveText)
         followups.show(views.followups(state))
         followups.set_class(bool(state.followups), "some")
 
     def add_events(self, events: list[Event], origin: datetime | None) -> None:
         """New events only: the timeline is appended to, never rebuilt."""
-        self.query_one("#timeline", Timeline).add(events, origin)
+        self.part("#timeline", Timeline).add(events, origin)
 
     def on_mount(self) -> None:
         super().on_mount()
         # the newest events stay in view as they come, until the person scrolls up to read
-        self.query_one("#timeline", Timeline).anchor()
+        self.part("#timeline", Timeline).anchor()
 
     def show_timeline(self, total: int, newest: list[Event], origin: datetime | None, fetch: Fetch) -> None:
         """Another incident: `total` events, `newest` the last of them; `fetch` reads the rest."""
-        self.query_one("#timeline", Timeline).show(total, newest, origin, fetch)
+        self.part("#timeline", Timeline).show(total, newest, origin, fetch)
 
 
 class CommunicatorPane(RolePane):
@@ -84,9 +84,9 @@ class CommunicatorPane(RolePane):
         console = cast(Drawn, self.app)
         book = console.book
         due, message = views.due_message(state, now, book, console.actor)
-        self.query_one("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due))
-        self.query_one("#template", LiveText).show(message)
-        self.query_one("#page", LiveText).show(views.page_lines(state, book, console.delivery))
+        self.part("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due))
+        self.part("#template", LiveText).show(message)
+        self.part("#page", LiveText).show(views.page_lines(state, book, console.delivery))
 
 
 class InvestigatorPane(RolePane):
@@ -98,7 +98,7 @@ class InvestigatorPane(RolePane):
             yield LiveText(id="investigation", markup=False)
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        paged = self.query_one("#alerts", LiveText)
+        paged = self.part("#alerts", LiveText)
         paged.show(views.alerts(state))
         paged.display = bool(state.alerts)
-        self.query_one("#investigation", LiveText).show(views.investigation(state, cast(Drawn, self.app).investigation))
+        self.part("#investigation", LiveText).show(views.investigation(state, cast(Drawn, self.app).investigation))

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from warroom.console import views
 from warroom.console.footer import KeysLine
 from warroom.console.keys import KEYS, READING_FLOWS, help_text
-from warroom.console.live import LiveText
+from warroom.console.live import LiveText, Parts
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.console.protocol import Drawn
 from warroom.domain.model import Event
@@ -27,7 +27,7 @@ from warroom.domain.model import Event
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
 SHORT = 26  # at most these many rows (a 24-row tmux pane, a status bar or two) under MEDIUM columns: the short arrangement
 
-class ConsoleScreen(Screen):
+class ConsoleScreen(Parts, Screen):
     BINDINGS = KEYS
     _ack_shown = False
     _hat: str | None = None  # the hat worn, as the panes were last arranged for it
@@ -83,7 +83,7 @@ class ConsoleScreen(Screen):
 
     def _draw_levers(self) -> None:
         app = self.console
-        self.query_one("#levers", LiveText).show(views.levers(app.state, app.book, compact=self.has_class("short")))
+        self.part("#levers", LiveText).show(views.levers(app.state, app.book, compact=self.has_class("short")))
 
     def _arrange(self) -> None:
         """Where the panes go, for the hat worn; set only when it changes (it costs a layout).
@@ -114,6 +114,11 @@ class ConsoleScreen(Screen):
         elif self.query_one("#investigator") in self.query_one("#panes").children[:2]:
             self.query_one("#panes").move_child(self.query_one("#investigator"), after=self.query_one("#communicator"))
 
+    @property
+    def _panes(self) -> tuple[RolePane, ...]:
+        return (self.part("#commander", CommanderPane), self.part("#communicator", CommunicatorPane),
+                self.part("#investigator", InvestigatorPane))
+
     # -- drawing ---------------------------------------------------------------------------
     def show(self, new_events: list[Event], reset: bool = False, panes: bool = True) -> None:
         """Redraw after the state changed; the timeline only gets the new rows (all anew with
@@ -122,8 +127,8 @@ class ConsoleScreen(Screen):
         app = self.console
         state = app.state
         self._draw_levers()
-        self.query_one("#path", LiveText).show(views.resolution_path(state))
-        self.query_one(KeysLine).wear(state.hat_of(app.actor), bool(state.unacknowledged))
+        self.part("#path", LiveText).show(views.resolution_path(state))
+        self.part("#keysline", KeysLine).wear(state.hat_of(app.actor), bool(state.unacknowledged))
         self.tick()
         if panes:
             self.show_panes(new_events, reset)
@@ -131,7 +136,7 @@ class ConsoleScreen(Screen):
     def show_panes(self, new_events: list[Event], reset: bool = False) -> None:
         app = self.console
         state, now = app.state, app.now()
-        commander = self.query_one(CommanderPane)
+        commander = self.part("#commander", CommanderPane)
         if reset:  # the newest events read with the state; the rest is read as the person scrolls
             commander.show_timeline(state.count, state.events, state.detected, partial(app.page, state.code))
         else:
@@ -142,7 +147,7 @@ class ConsoleScreen(Screen):
         # (set on the panes alone: a class on the screen would restyle every widget, a key's cost x2)
         self._hat = wearing
         self._arrange()
-        for pane in self.query(RolePane):
+        for pane in self._panes:
             pane.wear(pane.HAT == wearing)
             pane.show(state, now)
         waiting = bool(state.unacknowledged)  # (the footer's line was drawn by `show`, which comes first)
@@ -156,8 +161,10 @@ class ConsoleScreen(Screen):
         if not app.state.declared:
             return
         try:
-            strip, countdown = self.query_one("#strip", LiveText), self.query_one("#countdown", LiveText)
+            strip, countdown = self.part("#strip", LiveText), self.part("#countdown", LiveText)
         except NoMatches:  # the app is closing and the screen's parts are gone: nothing to draw
+            return
+        if not strip.is_attached:
             return
         now = app.now()
         strip.show(views.strip(app.state, now, app.actor, app.read_only, app.trouble, bool(app.away)))
@@ -165,7 +172,7 @@ class ConsoleScreen(Screen):
         countdown.show(text)
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)
-        self.query_one(CommunicatorPane).show(app.state, now)
+        self.part("#communicator", CommunicatorPane).show(app.state, now)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "flow" and parameters[:1] == ("acknowledge",):

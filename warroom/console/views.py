@@ -159,7 +159,7 @@ def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "
 def _deadline(deadline: Deadline, now: datetime) -> list:
     """One line: how it stands first (the words a tired eye looks for), then which deadline."""
     mark = DEADLINE_MARK.get(deadline.status, "○")
-    when = deadline_words(deadline, now)
+    when = deadline_words(deadline, now, by_the_minute=True)  # (the countdown above counts the seconds)
     style = "bold" if deadline.status in (OVERDUE, LATE, MISSED) else "dim" if deadline.status in (MET, WAIVED) else ""
     return [(f"{mark} {when}", style), (f"  {one_line(deadline.label)}", style), "\n"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from warroom.domain import schema
 from warroom.domain.model import Event, Kind
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, ticked_words
-from warroom.domain.timefmt import clock_text, local_time
+from warroom.domain.timefmt import clock_text, local_time, minutes_to_go
 
 
 def _lever(p: schema.LeverChanged) -> str:
@@ -103,8 +103,11 @@ def text_of(event: Event) -> str:
     return payload.text if isinstance(payload, schema.Note | schema.FindingReported) else unreadable_words(event)
 
 
-def deadline_words(deadline: Deadline, now: datetime) -> str:
-    """How a deadline stands, honestly: met on time, late by how much, missed, or still to come."""
+def deadline_words(deadline: Deadline, now: datetime, by_the_minute: bool = False) -> str:
+    """How a deadline stands, honestly: met on time, late by how much, missed, or still to come.
+    `by_the_minute`: the time to go or overdue in whole minutes ("in 4 min", "OVERDUE +2 min"),
+    to the second only in its first minute either side: the words of a list that changes once a
+    minute, under the countdown that counts the seconds of the nearest one."""
     if deadline.status == MET and deadline.met_at:
         return f"met {local_time(deadline.met_at)}"
     if deadline.status == LATE and deadline.late_by is not None:
@@ -114,7 +117,7 @@ def deadline_words(deadline: Deadline, now: datetime) -> str:
     if deadline.due is None:
         return "at the next standup"
     if deadline.status == OVERDUE:
-        return f"OVERDUE +{clock_text(now - deadline.due)}"
+        return f"OVERDUE +{minutes_to_go(now - deadline.due, up=False) if by_the_minute else clock_text(now - deadline.due)}"
     if deadline.status == WAIVED:
         return "not needed (resolved)"
-    return f"in {clock_text(deadline.due - now)}"
+    return f"in {minutes_to_go(deadline.due - now, up=True) if by_the_minute else clock_text(deadline.due - now)}"

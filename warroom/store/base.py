@@ -532,6 +532,7 @@ class EventStore(OutboxStore):
         return True
 
     listens = False  # True: `notifications()` wakes a follower on each commit, no asking needed
+    server = False  # True: a database server, which can be away for a while and come back
 
     async def notifications(self):
         """Yield once listening, then once for each commit anyone makes (a backend that `listens`)."""

@@ -131,6 +131,7 @@ class PostgresStore(EventStore):
         self._in_transaction = False  # a broken connection is replaced only between transactions
 
     listens = True  # consoles wake on `notifications()` instead of asking twice a second
+    server = True  # it can go away and come back: the console says so and reconnects
 
     async def notifications(self):
         """Yield once LISTEN is in place (catch up then on what came before it), then once for

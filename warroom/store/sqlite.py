@@ -7,8 +7,10 @@ Durability: WAL with synchronous=FULL, so an event is on disk when `append` retu
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warroom.domain.model import LEVERS
 from warroom.store import reading
@@ -25,6 +27,9 @@ from warroom.store.files import (
 )
 from warroom.store.reading import Opening, Progress
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION, TABLE_COLUMNS, check_version
+
+if TYPE_CHECKING:
+    from warroom.store.watch import FileWatch  # (ctypes: imported only by a console that follows)
 
 
 def peek(path: Path, code: str | None = None, preferred: str | None = None,
@@ -66,6 +71,9 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
         raise describe_sqlite_error(path, error) from None
 
 
+SETTLE_SECONDS = 0.02  # after a change to the file is told, how long its other writes may take to come
+
+
 def _aiosqlite():
     """aiosqlite (and asyncio with it) is imported when a store opens, not before: the
     status line reads synchronously with `peek` and starts faster without them."""
@@ -82,6 +90,9 @@ class SqliteStore(EventStore):
         self.path, self._db = path, db
         self._identity = identity(path)
         self._signature: list[int | None] | None = None
+        self._files = (str(path), f"{path}-wal")  # what a commit touches (see `changed`)
+        self._watch: FileWatch | None = None  # (see `listens`)
+        self._watch_tried = False
 
     @classmethod
     async def open(cls, path: Path | str, read_only: bool = False, progress: Progress | None = None) -> SqliteStore:
@@ -133,9 +144,6 @@ class SqliteStore(EventStore):
         await self._read_database_id()
 
 
-
-
-
     async def _migrate(self, version: int) -> None:
         await self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -151,23 +159,51 @@ class SqliteStore(EventStore):
 
 
     async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         await self._db.close()
 
-    # -- writing -------------------------------------------------------------------------
+    # -- following: what other processes committed ----------------------------------------
+    @property
+    def listens(self) -> bool:  # type: ignore[override]
+        """True where the system tells of writes to the file (inotify): a console then waits to
+        be told instead of asking twice a second, and sees another's commit at once."""
+        if not self._watch_tried:
+            from warroom.store.watch import FileWatch
 
+            self._watch_tried = True
+            self._watch = FileWatch.open(self.path)
+        return self._watch is not None
 
+    async def notifications(self):
+        """Yield once watching, then once for each change to the file that `changed` confirms
+        (the writes of one commit, a few milliseconds apart, are taken together)."""
+        import asyncio
 
-
-
+        watch = self._watch if self.listens else None
+        if watch is None:
+            raise StoreError(f"{self.path}: this system cannot watch the file for changes")
+        woken = asyncio.Event()
+        watch.wake(asyncio.get_running_loop(), woken)
+        try:
+            yield
+            while True:
+                await woken.wait()
+                await asyncio.sleep(SETTLE_SECONDS)
+                woken.clear()
+                if self.changed():
+                    yield
+        finally:
+            watch.unwake()
 
     def changed(self) -> bool:
         """Cheap change detection for followers: has any process committed since the last call?
         A commit in WAL mode always touches the -wal file (or the file itself after a
         checkpoint), so two stat calls answer without a query or a thread hop."""
         signature: list[int | None] = []
-        for suffix in ("", "-wal"):
+        for name in self._files:
             try:
-                found = Path(f"{self.path}{suffix}").stat()
+                found = os.stat(name)
                 signature += [found.st_mtime_ns, found.st_size, found.st_ino]
             except OSError:
                 signature += [None, None, None]
@@ -184,19 +220,7 @@ class SqliteStore(EventStore):
             raise StoreError(f"{self.path}: the database file was {state} while open; nothing more is saved "
                              "(restart warroom to open what is there now)")
 
-
-    # -- reading -------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
+    # -- the statements the shared log (base.EventStore) is written in ---------------------
     async def _insert_row(self, incident_id: int, at: str, actor: str, role: str, kind: str, payload: str) -> int:
         cursor = await self._db.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
                                         (incident_id, at, actor, role, kind, payload))
