@@ -80,7 +80,7 @@ def measure(runs: int, server: str | None) -> None:
         kept = subprocess.run([warroom_exe(), "export", "--format", "json"], env=env, capture_output=True, text=True).stdout.count('"kind": "note"')
     delays.sort()
     p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))]
-    where = "PostgreSQL (LISTEN/NOTIFY)" if server else "SQLite (file-change polling)"
+    where = "PostgreSQL (LISTEN/NOTIFY)" if server else "SQLite (told of file changes by inotify; else asking twice a second)"
     print(f"| live sync on {where} | median | p99 | max | runs |")
     print("|---|---|---|---|---|")
     print(f"| a note committed in another process → on a console's screen | {statistics.median(delays) * 1000:.0f} ms | "
