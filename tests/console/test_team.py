@@ -133,3 +133,35 @@ async def test_a_hat_taken_a_moment_before_is_refused_on_screen_and_shown(db_fil
         assert alice.state.holders["investigator"] == "bob" and alice.state.hat_of("alice") != "investigator"
     worn = [json.loads(row[2]) for row in db_rows(db_file) if row[1] == "hat worn"]
     assert worn == [{"hat": "investigator"}]  # bob's only
+
+
+async def test_where_the_file_cannot_be_watched_the_console_asks_and_still_sees_another_commit(db_file, monkeypatch):
+    """No inotify (another system, a folder it refuses): the console asks the file on a timer."""
+    from warroom.store.watch import FileWatch
+
+    monkeypatch.setattr(FileWatch, "open", classmethod(lambda cls, path: None))
+    await seed(db_file)
+    alice = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with alice.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not alice._listening and alice._follow_timer is not None
+        store = await Store.open(db_file)
+        try:
+            await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))
+        finally:
+            await store.close()
+        await until(pilot, lambda: alice.state.holders.get("investigator") == "bob", "alice's console to see bob's hat")
+
+
+async def test_a_console_told_of_a_commit_sees_it_without_asking(db_file):
+    await seed(db_file)
+    alice = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with alice.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert alice._listening and alice._follow_timer is None
+        store = await Store.open(db_file)
+        try:
+            await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))
+        finally:
+            await store.close()
+        await until(pilot, lambda: alice.state.holders.get("investigator") == "bob", "alice's console to see bob's hat")

@@ -1,0 +1,41 @@
+"""Being told of writes to a database file (inotify), and what is told: the database's own
+files, not the folder's others."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import pytest
+
+from warroom.store.watch import FileWatch
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="inotify is Linux's")
+
+
+def test_a_commit_to_the_database_is_told_and_another_file_beside_it_is_not(tmp_path):
+    path = tmp_path / "warroom.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    watch = FileWatch.open(path)
+    assert watch is not None
+    try:
+        assert watch.changes() is False  # nothing since it began
+        (tmp_path / "notes.txt").write_text("not the database")
+        assert watch.changes() is False
+        db.execute("INSERT INTO t VALUES (1)")
+        db.commit()  # (WAL: the commit writes warroom.db-wal)
+        assert watch.changes() is True
+        assert watch.changes() is False  # told once
+        (tmp_path / "warroom.db-wal").unlink()
+        assert watch.changes() is True  # removed under it: told too
+    finally:
+        watch.close()
+        db.close()
+    assert watch.fileno() == -1
+
+
+def test_a_folder_that_cannot_be_watched_gives_no_watch(tmp_path):
+    assert FileWatch.open(tmp_path / "no such folder" / "warroom.db") is None
