@@ -64,6 +64,8 @@ class QuietDriver(LinuxDriver):
                 self.process_message(event)
 
         def timeout() -> float | None:
+            if not hasattr(parser, "_timeout_time"):  # another Textual: wake as it does
+                return 0.1
             due = parser._timeout_time  # a lone Escape, say, becomes a key when this passes
             return None if due is None else max(0.0, due - get_time())
 
