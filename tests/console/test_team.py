@@ -135,6 +135,15 @@ async def test_a_hat_taken_a_moment_before_is_refused_on_screen_and_shown(db_fil
     assert worn == [{"hat": "investigator"}]  # bob's only
 
 
+async def bob_wears_the_investigator_hat(db_file) -> None:
+    """Another process commits: bob puts on the investigator hat."""
+    store = await Store.open(db_file)
+    try:
+        await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))
+    finally:
+        await store.close()
+
+
 async def test_where_the_file_cannot_be_watched_the_console_asks_and_still_sees_another_commit(db_file, monkeypatch):
     """No inotify (another system, a folder it refuses): the console asks the file on a timer."""
     from warroom.store.watch import FileWatch
@@ -145,11 +154,7 @@ async def test_where_the_file_cannot_be_watched_the_console_asks_and_still_sees_
     async with alice.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not alice._listening and alice._follow_timer is not None
-        store = await Store.open(db_file)
-        try:
-            await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))
-        finally:
-            await store.close()
+        await bob_wears_the_investigator_hat(db_file)
         await until(pilot, lambda: alice.state.holders.get("investigator") == "bob", "alice's console to see bob's hat")
 
 
@@ -159,9 +164,5 @@ async def test_a_console_told_of_a_commit_sees_it_without_asking(db_file):
     async with alice.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert alice._listening and alice._follow_timer is None
-        store = await Store.open(db_file)
-        try:
-            await store.append(actions.wear_hat(await store.load("INC-1"), "bob", at(4), "investigator"))
-        finally:
-            await store.close()
+        await bob_wears_the_investigator_hat(db_file)
         await until(pilot, lambda: alice.state.holders.get("investigator") == "bob", "alice's console to see bob's hat")
