@@ -100,7 +100,7 @@ class WarroomApp(App[str | None]):
         """Textual's terminal driver with an input thread that does not wake when nothing came
         (`driver.QuietDriver`); any other (Windows, or one named in TEXTUAL_DRIVER) as Textual picks it."""
         chosen = super().get_driver_class()
-        if chosen.__name__ == "LinuxDriver":
+        if (chosen.__module__, chosen.__qualname__) == ("textual.drivers.linux_driver", "LinuxDriver"):  # (not importable on Windows)
             from warroom.console.driver import QuietDriver
 
             return QuietDriver

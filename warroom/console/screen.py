@@ -98,21 +98,22 @@ class ConsoleScreen(Parts, Screen):
             rows = "2fr 3fr" if self._hat in ("communicator", "investigator") else "3fr 2fr"
         if rows is not None and rows != self._rows:
             self._rows = rows
-            self.query_one("#panes").styles.grid_rows = rows
+            self.part("#panes", Horizontal).styles.grid_rows = rows
         upper = "investigator" if self._hat == "investigator" else "commander"
         arrangement = upper if short else None
         if arrangement == self._one:
             return  # as they are: no query on a key's path
         self._one = arrangement
-        for pane in self.query(RolePane):
+        commander, communicator, investigator = self._panes
+        for pane in self._panes:
             wanted = not short or pane.HAT in (upper, "communicator")
             if pane.display != wanted:
                 pane.display = wanted
+        panes = self.part("#panes", Horizontal)
         if short:  # the worn hat's pane above the communicator's
-            panes = self.query_one("#panes")
-            panes.move_child(self.query_one(f"#{upper}"), before=self.query_one("#communicator"))
-        elif self.query_one("#investigator") in self.query_one("#panes").children[:2]:
-            self.query_one("#panes").move_child(self.query_one("#investigator"), after=self.query_one("#communicator"))
+            panes.move_child(investigator if upper == "investigator" else commander, before=communicator)
+        elif investigator in panes.children[:2]:
+            panes.move_child(investigator, after=communicator)
 
     @property
     def _panes(self) -> tuple[RolePane, ...]:

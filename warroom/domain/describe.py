@@ -9,7 +9,7 @@ from typing import Any
 from warroom.domain import schema
 from warroom.domain.model import Event, Kind
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, ticked_words
-from warroom.domain.timefmt import clock_text, local_time, minutes_to_go
+from warroom.domain.timefmt import clock_text, local_time, minutes_text
 
 
 def _lever(p: schema.LeverChanged) -> str:
@@ -117,7 +117,7 @@ def deadline_words(deadline: Deadline, now: datetime, by_the_minute: bool = Fals
     if deadline.due is None:
         return "at the next standup"
     if deadline.status == OVERDUE:
-        return f"OVERDUE +{minutes_to_go(now - deadline.due, up=False) if by_the_minute else clock_text(now - deadline.due)}"
+        return f"OVERDUE +{minutes_text(now - deadline.due) if by_the_minute else clock_text(now - deadline.due)}"
     if deadline.status == WAIVED:
         return "not needed (resolved)"
-    return f"in {minutes_to_go(deadline.due - now, up=True) if by_the_minute else clock_text(deadline.due - now)}"
+    return f"in {minutes_text(deadline.due - now, up=True) if by_the_minute else clock_text(deadline.due - now)}"

@@ -65,27 +65,16 @@ def t_plus(moment: datetime, origin: datetime) -> str:
     return "T+" + clock_text(span)
 
 
-def minutes_to_go(span: timedelta, up: bool) -> str:
-    """A span in whole minutes (`4 min`, `1 h 05 min`), rounded up (`up`: time still to go, so
-    4 min 0 s to go reads "4 min" and 3 min 1 s too) or down (time past); under a minute in
-    seconds (`43 s`), so the last minute still counts."""
-    total = max(int(span.total_seconds()), 0)
-    if total < 60:
-        return f"{total} s"
-    minutes = -(-total // 60) if up else total // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def minutes_text(span: timedelta | None) -> str:
-    """A figure such as `4 min` or `1 h 12 min`; a dash when not known yet."""
+def minutes_text(span: timedelta | None, up: bool = False) -> str:
+    """A figure such as `4 min` or `1 h 12 min`; a dash when not known yet. Under a minute in
+    seconds (`43 s`). Whole minutes are counted down, or up with `up` (time still to go: 3 min
+    1 s to go reads "4 min")."""
     if span is None:
         return "—"
     total = int(round(span.total_seconds()))
     if total < 60:
         return f"{total} s"
-    minutes = total // 60
+    minutes = -(-total // 60) if up else total // 60
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60} min"
