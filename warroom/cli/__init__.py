@@ -27,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from warroom.cli.arguments import parser
         from warroom.cli.common import config_in_effect
 
-        args = parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = parser(argv).parse_args(argv)
         config = config_in_effect(args)
         module, function = COMMANDS[args.command]
         command = getattr(importlib.import_module(f"warroom.cli.commands.{module}"), function)

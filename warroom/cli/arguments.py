@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from warroom import __version__
 from warroom.config.environment import UsageError
@@ -53,7 +54,39 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def parser() -> Parser:
+# each subcommand: the function that adds its parser and arguments, in the order --help lists them
+_COMMANDS: dict[str, Callable[[Any, Parser], None]] = {}
+
+
+def _command(name: str) -> Callable[[Callable[[Any, Parser], None]], Callable[[Any, Parser], None]]:
+    def register(add: Callable[[Any, Parser], None]) -> Callable[[Any, Parser], None]:
+        _COMMANDS[name] = add
+        return add
+    return register
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand the arguments name, if they name one and ask no top-level help: only its
+    parser is then built (building all seventeen cost `warroom status --tmux` 8 ms a call, mostly
+    argparse's formatter and gettext; issue 26). None: build them all."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in ("--db", "--config"):
+            skip = True  # its value follows
+        elif token.startswith("-"):
+            if token in ("-h", "--help", "--version"):
+                return None
+        else:
+            return token if token in _COMMANDS else None
+    return None
+
+
+def parser(argv: Sequence[str] | None = None) -> Parser:
+    """The command line's parser; given the arguments, only the subcommand they name is built
+    (the whole parser without them, and for `--help`, a bare `warroom`, or a name that is no
+    command)."""
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the database file (env WARROOM_DB; default in the user data folder)")
@@ -66,7 +99,15 @@ def parser() -> Parser:
     parser.add_argument("--no-bell", action="store_true", help="console: no terminal bell when a deadline passes")
     parser.add_argument("--no-alerts", action="store_true", help="console: no notification when a deadline passes")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    wanted = None if argv is None else named_command(argv)
+    for name, add in _COMMANDS.items():
+        if wanted in (None, name):
+            add(sub, common)
+    return parser
 
+
+@_command("declare")
+def _declare(sub, common: Parser) -> None:
     p = sub.add_parser("declare", parents=[common], help="declare an incident",
                        epilog='example: warroom declare "Checkout 500s" --severity P0 --detected 2m --impact-started 6m '
                               '--impact "checkout for every shopper"')
@@ -79,12 +120,18 @@ def parser() -> Parser:
     p.add_argument("--impact-started", metavar="WHEN", help="when impact began, if known (back-dated)")
     p.add_argument("--service", default="", help="the service affected")
 
+
+@_command("log")
+def _log(sub, common: Parser) -> None:
     p = sub.add_parser("log", parents=[common], help="add a note to the timeline",
                        epilog='example: warroom log "error rate back to baseline" --as investigator')
     p.add_argument("text")
     p.add_argument("--as", dest="hat", metavar="HAT", help=f"the hat to write as: {', '.join(HATS)} (default: the one you wear)")
     p.add_argument("--incident", metavar="CODE", help="default: the most recent open incident")
 
+
+@_command("list")
+def _list(sub, common: Parser) -> None:
     p = sub.add_parser("list", parents=[common], help="list incidents: open ones first, then newest first",
                        epilog="examples:\n  warroom list --open\n  warroom list --since 7d --limit 100\n"
                               "  warroom list --format json > incidents.json",
@@ -96,9 +143,15 @@ def parser() -> Parser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per incident")
     p.add_argument("--drills", action="store_true", help="the drills instead (practice incidents, DRILL-n, never listed with real ones)")
 
+
+@_command("show")
+def _show(sub, common: Parser) -> None:
     p = sub.add_parser("show", parents=[common], help="show an incident in full", epilog="example: warroom show INC-3")
     p.add_argument("code", nargs="?", metavar="CODE")
 
+
+@_command("export")
+def _export(sub, common: Parser) -> None:
     p = sub.add_parser("export", parents=[common], help="export an incident",
                        epilog="examples:\n  warroom export INC-3 > postmortem-inc-3.md\n  warroom export INC-3 --format json > inc-3.json",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -106,6 +159,9 @@ def parser() -> Parser:
     p.add_argument("--format", choices=("md", "json"), default="md",
                    help="md: a postmortem draft (default); json: every event, exactly")
 
+
+@_command("followup")
+def _followup(sub, common: Parser) -> None:
     p = sub.add_parser("followup", parents=[common], help="add a follow-up (a prevention gap, a corrective action)",
                        epilog='example: warroom followup INC-3 "add a token-compatibility smoke test" --owner bob --due 2026-12-04')
     p.add_argument("code", metavar="CODE")
@@ -113,10 +169,16 @@ def parser() -> Parser:
     p.add_argument("--owner", required=True, metavar="NAME")
     p.add_argument("--due", default="", metavar="DATE")
 
+
+@_command("demo")
+def _demo(sub, common: Parser) -> None:
     p = sub.add_parser("demo", parents=[common], help="replay the seed's JWT outage into the database and open it",
                        epilog="example: warroom demo --db /tmp/demo.db")
     p.add_argument("--no-console", action="store_true", help="write the replay and print its code; do not open the console")
 
+
+@_command("status")
+def _status(sub, common: Parser) -> None:
     p = sub.add_parser("status", parents=[common], help="one line for a status bar",
                        epilog="example, in ~/.tmux.conf (tmux needs the full path of the warroom you installed):\n"
                               "  set -g status-right '#(~/warroom/.venv/bin/warroom status --tmux) %H:%M'\n"
@@ -125,10 +187,16 @@ def parser() -> Parser:
     p.add_argument("--tmux", action="store_true",
                    help="with tmux colour codes (none under NO_COLOR); prints nothing when no incident is open")
 
+
+@_command("import")
+def _import(sub, common: Parser) -> None:
     p = sub.add_parser("import", parents=[common], help="bring in an incident that 'export --format json' wrote",
                        epilog="example: warroom import inc-3.json --db ~/team.db   (importing it again adds nothing)")
     p.add_argument("file", metavar="FILE", help="the JSON export, or - for standard input")
 
+
+@_command("receive")
+def _receive(sub, common: Parser) -> None:
     p = sub.add_parser("receive", parents=[common], help="receive pages: Alertmanager and PagerDuty webhooks open or join incidents",
                        epilog="examples:\n  warroom receive                          on 127.0.0.1:9095 (the config's [receive] listen)\n"
                               "  WARROOM_RECEIVE_TOKEN=… warroom receive --listen 0.0.0.0:9095\n"
@@ -136,19 +204,31 @@ def parser() -> Parser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--listen", metavar="HOST:PORT", help="where to listen (default: the config's, else 127.0.0.1:9095)")
 
+
+@_command("alert")
+def _alert(sub, common: Parser) -> None:
     p = sub.add_parser("alert", parents=[common], help="take one page from a file: what receive takes over HTTP",
                        epilog="example: warroom alert page.json   (an Alertmanager or PagerDuty webhook body; - reads stdin)")
     p.add_argument("file", metavar="FILE", help="the webhook's JSON body, or - for standard input")
 
+
+@_command("publish")
+def _publish(sub, common: Parser) -> None:
     p = sub.add_parser("publish", parents=[common], help="write the public status page (index.html, status.json, feed.xml)",
                        epilog="example: warroom publish --dir /var/www/status   (P0 and P1 incidents, in public words only)")
     p.add_argument("--dir", metavar="FOLDER", help="where to write it (default: the config's [status_page] folder, "
                                                       "else status/ beside the database in the user data folder)")
 
+
+@_command("deliver")
+def _deliver(sub, common: Parser) -> None:
     p = sub.add_parser("deliver", parents=[common], help="send the webhooks' messages that are due, once (for cron)",
                        epilog="example, in a crontab:  * * * * * warroom deliver --quiet")
     p.add_argument("--quiet", action="store_true", help="print nothing when all went well")
 
+
+@_command("drill")
+def _drill(sub, common: Parser) -> None:
     p = sub.add_parser("drill", parents=[common], help="practise: a drill incident in the console, on a fast clock, scored",
                        epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -159,6 +239,9 @@ def parser() -> Parser:
     what.add_argument("--list", action="store_true", help="the scenarios there are")
     what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
 
+
+@_command("copy")
+def _copy(sub, common: Parser) -> None:
     p = sub.add_parser("copy", parents=[common], help="copy every incident into another database (a file or a server)",
                        epilog="examples:\n  warroom copy --to postgresql://alice@db.internal/warroom   (from the file in use)\n"
                               "  warroom --db postgresql://alice@db.internal/warroom copy --to ~/incidents.db\n"
@@ -166,6 +249,9 @@ def parser() -> Parser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--to", required=True, metavar="TARGET", help="the database to copy into: a file's path or a postgresql:// address")
 
+
+@_command("config")
+def _config(sub, common: Parser) -> None:
     p = sub.add_parser("config", parents=[common], help="print the config file's path and the settings in effect",
                        epilog="examples:\n  warroom config --init      write the default file where warroom looks (then edit it)\n"
                               "  warroom config --default > team.toml; warroom --config team.toml",
@@ -173,4 +259,3 @@ def parser() -> Parser:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--default", action="store_true", help="print a commented default config file to start from")
     what.add_argument("--init", action="store_true", help="write that default file where warroom looks for it (never over a file)")
-    return parser

@@ -16,10 +16,11 @@ from warroom.config import load as load_config
 from warroom.config.environment import db_path
 from warroom.domain.actions import RuleBroken
 from warroom.domain.text import one_line
-from warroom.store import EventStore, StoreError, open_store
+from warroom.store import StoreError, open_store
 
 if TYPE_CHECKING:
     from warroom.service import Service
+    from warroom.store import EventStore
 
 
 def database(args: argparse.Namespace, config: Config) -> Path | str:

@@ -14,11 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from warroom.config.environment import user_folder
 from warroom.domain.errors import WarroomError
-from warroom.domain.model import LEVERS, SEVERITIES
-from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY
+from warroom.domain.model import DEFAULT_MAPPING, DEFAULT_URGENCY, LEVERS, SEVERITIES
 from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
 from warroom.domain.policy import NOTIFY, POLICY, SEND, Rule, SeverityPolicy
 from warroom.domain.templates import PLACEHOLDERS, TEMPLATES, placeholders
@@ -97,7 +95,7 @@ class Config:
 
 
 def default_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+    return user_folder("config") / "config.toml"
 
 
 def config_path(flag: str | None) -> tuple[Path, bool]:

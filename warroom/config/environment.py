@@ -1,22 +1,40 @@
-"""Where things live and who is acting: paths from platformdirs, overridable by flag and env."""
+"""Where things live and who is acting: paths from platformdirs (the XDG folders, on Linux,
+found as platformdirs finds them without importing it), overridable by flag and env."""
 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
-
-import platformdirs
 
 from warroom.domain.errors import WarroomError
 
 APP = "warroom"
+# each user folder: its XDG variable and the default platformdirs gives on Linux
+_XDG = {"data": ("XDG_DATA_HOME", "~/.local/share"), "config": ("XDG_CONFIG_HOME", "~/.config"),
+        "state": ("XDG_STATE_HOME", "~/.local/state")}
+
+
+def user_folder(kind: str) -> Path:
+    """The user's `data`, `config` or `state` folder for warroom, as platformdirs gives it. On
+    Linux it is read from the XDG variables here: importing platformdirs cost the status line,
+    which runs every few seconds, 6 ms a call (issue 26). Anything unusual (a relative HOME,
+    another system) is left to platformdirs itself."""
+    if sys.platform.startswith("linux"):
+        variable, fallback = _XDG[kind]
+        chosen = os.environ.get(variable, "")
+        base = chosen if os.path.isabs(chosen) else os.path.expanduser(fallback)
+        if os.path.isabs(base):
+            return Path(base, APP)
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP, appauthor=False))
 
 
 def default_db_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "warroom.db"
+    return user_folder("data") / "warroom.db"
 
 
 def db_path(flag: str | None, configured: str = "") -> Path | str:
@@ -60,7 +78,7 @@ def system_clock() -> datetime:
 
 
 def state_dir() -> Path:
-    return Path(platformdirs.user_state_dir(APP, appauthor=False))
+    return user_folder("state")
 
 
 def private_folder(folder: Path) -> None:
@@ -81,9 +99,19 @@ def write_private(path: Path, text: str, *, new: bool = False) -> None:
         handle.write(text)
 
 
+def _sha1(data: bytes):
+    """SHA-1 from CPython's own small module where there is one: hashlib loads OpenSSL, 3 ms of
+    every status line (issue 26). The digest is the same either way."""
+    try:
+        from _sha1 import sha1  # type: ignore[import-not-found]
+    except ImportError:  # another Python
+        from hashlib import sha1
+    return sha1(data)
+
+
 def _worked_file(db: Path | str) -> Path:
     where = db if isinstance(db, str) else str(db.expanduser().resolve())
-    digest = hashlib.sha1(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    digest = _sha1(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return state_dir() / f"worked-{digest}"
 
 

@@ -14,6 +14,11 @@ INVESTIGATOR = "investigator"
 HATS = (COMMANDER, COMMUNICATOR, INVESTIGATOR)
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
+# a page's own words as a severity, unless the config maps them otherwise (kept here, not in
+# `paging`, so the config and the status line need not import paging)
+DEFAULT_SEVERITY = "P2"
+DEFAULT_MAPPING = {"critical": "P1", "error": "P2", "warning": "P2", "info": "P3"}  # Alertmanager's severity label
+DEFAULT_URGENCY = {"high": "P1", "low": "P3"}  # PagerDuty's urgency
 
 # Containment levers, in the order the seed gives them.
 LEVERS = ("feature flag off", "deploy rollback", "migration rollback", "data correction")

@@ -11,13 +11,10 @@ from datetime import datetime, timedelta
 
 from warroom.domain import schema
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import COMMANDER, INVESTIGATOR, SEVERITIES, Event
+from warroom.domain.model import COMMANDER, DEFAULT_SEVERITY, INVESTIGATOR, SEVERITIES, Event
 from warroom.domain.schema import AlertStatus, PageSource
 
 STILL_FIRING_EVERY = timedelta(minutes=30)  # a re-sent group that says nothing new: one line at most this often
-DEFAULT_SEVERITY = "P2"
-DEFAULT_MAPPING = {"critical": "P1", "error": "P2", "warning": "P2", "info": "P3"}  # Alertmanager's severity label
-DEFAULT_URGENCY = {"high": "P1", "low": "P3"}  # PagerDuty's urgency
 
 
 @dataclass(frozen=True)

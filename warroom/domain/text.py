@@ -6,20 +6,30 @@ status page and its feed, `slack_text` for a chat message; Markdown has
 from __future__ import annotations
 
 import re
+from functools import cache
 
 MAX_TEXT = 100_000
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES = "[\ud800-\udfff]"
 # C0 controls but newline and tab, DEL, and the C1 range (CSI, OSC, ... as single bytes).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 # Bidirectional overrides and isolates: they reorder what follows them on the line (a name
 # could be made to read as another). Shown as their code, like the C1 controls.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI = "[\u202a-\u202e\u2066-\u2069]"
+
+
+@cache
+def _pattern(expression: str) -> re.Pattern[str]:
+    """Compiled when first needed: most text is printable and never needs one, and compiling
+    these ranges costs the status line milliseconds at every call (issue 26)."""
+    return re.compile(expression)
 
 
 def clean_input(text: str) -> str:
     """Text as it is stored: lone surrogates (undecodable bytes) become U+FFFD."""
-    return _SURROGATES.sub("\ufffd", text)
+    if text.isprintable():  # a surrogate is not printable (category Cs)
+        return text
+    return _pattern(_SURROGATES).sub("\ufffd", text)
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -33,8 +43,11 @@ def _picture(match: re.Match[str]) -> str:
 
 def safe(text: str) -> str:
     """Text that can go to a terminal: no control character or bidi override reaches it raw."""
-    text = _CONTROLS.sub(_picture, clean_input(text))
-    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _BIDI.search(text) else text
+    if text.isprintable():  # controls (Cc), bidi overrides (Cf) and surrogates (Cs) are not
+        return text
+    text = _pattern(_CONTROLS).sub(_picture, clean_input(text))
+    bidi = _pattern(_BIDI)
+    return bidi.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if bidi.search(text) else text
 
 
 def one_line(text: str, limit: int | None = None) -> str:
@@ -53,7 +66,7 @@ def tmux_text(text: str, limit: int | None = None) -> str:
 
 # what XML 1.0 forbids even escaped (U+FFFE, U+FFFF, lone surrogates, C0 controls): a feed
 # holding one is not well-formed, so each becomes U+FFFD
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = "[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def html_text(text: str) -> str:
@@ -61,7 +74,7 @@ def html_text(text: str) -> str:
     as entities, so a title holding `<script>` is shown, never run."""
     import html
 
-    return _NOT_XML.sub("\ufffd", html.escape(safe(text), quote=True))
+    return _pattern(_NOT_XML).sub("\ufffd", html.escape(safe(text), quote=True))
 
 
 def slack_text(text: str, limit: int | None = None) -> str:

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from warroom.domain.paging import DEFAULT_MAPPING, DEFAULT_URGENCY, Alert, Page, severity_of
+from warroom.domain.model import DEFAULT_MAPPING, DEFAULT_URGENCY
+from warroom.domain.paging import Alert, Page, severity_of
 from warroom.domain.schema import MAX_LABELS, AlertStatus
 from warroom.domain.text import clean_input
 from warroom.integrations import BadPayload

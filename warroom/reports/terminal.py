@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import humanize
-
 from warroom.domain.describe import deadline_words, describe
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import HATS, MILESTONES, Event
@@ -35,6 +33,8 @@ def countdown(deadline: Deadline | None, now: datetime) -> str:
 
 def list_row(state, now: datetime) -> str:
     """How long it has run (open) or ran (resolved), from detection."""
+    import humanize  # (only `list` says ages: not the status line)
+
     age = humanize.naturaldelta(state.clock_end(now) - state.detected) if state.detected else "?"
     age = f"lasted {age}" if state.resolved else f"for {age}"
     return one_line(f"{state.code:<8} {state.severity:<3} {state.status:<13} {age:<18} ") + one_line(state.title, 60)

@@ -99,7 +99,7 @@ def _why(error: BaseException) -> str:
 
 def peek(url: str, code: str | None = None, preferred: str | None = None,
          levers: tuple[str, ...] = LEVERS) -> Opening | None:
-    """The synchronous read before the console's loop starts (see sqlite.peek), on a server."""
+    """The synchronous read before the console's loop starts (see glance.peek), on a server."""
     try:
         connection = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS, **_KEEPALIVE)
     except psycopg.Error as error:

@@ -12,12 +12,9 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from warroom.domain.model import LEVERS
-from warroom.store import reading
 from warroom.store.base import EventStore
 from warroom.store.files import (
     BUSY_TIMEOUT_MS,
-    SQLITE_HEADER,
     StoreError,
     describe_sqlite_error,
     identity,
@@ -25,50 +22,11 @@ from warroom.store.files import (
     read_uri,
     writable,
 )
-from warroom.store.reading import Opening, Progress
+from warroom.store.reading import Progress
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION, TABLE_COLUMNS, check_version
 
 if TYPE_CHECKING:
     from warroom.store.watch import FileWatch  # (ctypes: imported only by a console that follows)
-
-
-def peek(path: Path, code: str | None = None, preferred: str | None = None,
-         levers: tuple[str, ...] = LEVERS, rebuild: bool = True) -> Opening | None:
-    """A quick synchronous read before the console's event loop starts, so its first frame
-    already shows the incident: the one asked for, else `preferred` if it is open, else the
-    newest open one; None when there is none. Reads the incident's summary and what came after
-    it, never the whole log. Writes nothing and creates nothing (a file not there gives None).
-    Without `rebuild`, a database an older warroom wrote (no summary of this fold for the
-    incident, or no summaries at all) raises reading.NeedsUpgrade instead of folding a log."""
-    path = Path(path).expanduser()
-    try:
-        if not path.is_file() or path.stat().st_size == 0:
-            return None
-        with path.open("rb") as handle:
-            if handle.read(16) != SQLITE_HEADER:
-                raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
-    except OSError as error:
-        raise StoreError(f"{path}: cannot read the database ({error.strerror or error})") from None
-    try:
-        db = sqlite3.connect(read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            check_version(path, version, db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
-                          db.execute(TABLE_COLUMNS).fetchall())
-            if version < 1:
-                return None  # Store.open makes it first
-            if version < 2 and not rebuild:
-                raise reading.NeedsUpgrade(code)
-            if code is None:
-                codes = reading.run(db, reading.open_codes(summaries=version >= 2))
-                code = reading.current(codes, preferred)
-            if code is None:
-                return None
-            return reading.run(db, reading.opening(code, levers, summaries=version >= 2, rebuild=rebuild))
-        finally:
-            db.close()
-    except sqlite3.Error as error:
-        raise describe_sqlite_error(path, error) from None
 
 
 SETTLE_SECONDS = 0.02  # after a change to the file is told, how long its other writes may take to come
