@@ -68,7 +68,8 @@ def _command(name: str) -> Callable[[Callable[[Any, Parser], None]], Callable[[A
 def named_command(argv: Sequence[str]) -> str | None:
     """The subcommand the arguments name, if they name one and ask no top-level help: only its
     parser is then built (building all seventeen cost `warroom status --tmux` 8 ms a call, mostly
-    argparse's formatter and gettext; issue 26). None: build them all."""
+    argparse's formatter and gettext; issue 26). "" when they name none (the console: none is
+    built); None: build them all (help, or a word that is no command, to list them)."""
     skip = False
     for token in argv:
         if skip:
@@ -80,7 +81,7 @@ def named_command(argv: Sequence[str]) -> str | None:
                 return None
         else:
             return token if token in _COMMANDS else None
-    return None
+    return ""
 
 
 def parser(argv: Sequence[str] | None = None) -> Parser:

@@ -12,6 +12,7 @@ import gc
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,7 +24,7 @@ from warroom.config import Config
 from warroom.config.environment import remember_worked
 from warroom.console.clipboard import copy, default_ways
 from warroom.console.keys import KEYS
-from warroom.console.screen import ConsoleScreen
+from warroom.console.screen import ConsoleScreen, size_classes
 from warroom.console.themes import HIGH_CONTRAST_THEME
 from warroom.domain import schema
 from warroom.domain.incident import fold
@@ -32,9 +33,12 @@ from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
-from warroom.service import Service
-from warroom.store import CommitUnknown, Conflict, EventStore, Opening, StoreError, open_store
+from warroom.store import CommitUnknown, Conflict, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
+
+if TYPE_CHECKING:  # (the store proper and the service are imported behind the first frame)
+    from warroom.service import Service
+    from warroom.store import EventStore
 
 FOLLOW_SECONDS = 0.5  # how often a console looks for events other processes wrote
 RECONNECT_SECONDS = 1.0  # while a server is away, how often the console tries it again
@@ -107,7 +111,7 @@ class WarroomApp(App[str | None]):
         return chosen
 
     def get_default_screen(self) -> ConsoleScreen:
-        return ConsoleScreen()
+        return ConsoleScreen(classes=size_classes(*self.size))  # (its layout's classes from the start)
 
     @property
     def main_screen(self) -> ConsoleScreen:
@@ -115,9 +119,14 @@ class WarroomApp(App[str | None]):
         return self.screen_stack[0]  # type: ignore[return-value]  # (the default screen, pushed first, is a ConsoleScreen)
 
     async def on_mount(self) -> None:
-        """Open the store behind the first frame (the console shows what was read before start-up)."""
-        self.run_worker(self._open_store(), group="store", exit_on_error=False)
+        """Open the store behind the first frame (the console shows what was read before start-up):
+        once it is drawn, so opening it (aiosqlite's thread, the schema check, the file watch) does
+        not delay it. A key pressed before then waits for the store (`_store_ready`)."""
+        self.call_after_refresh(self._open_store_later)
         self.call_after_refresh(_settle_memory)
+
+    def _open_store_later(self) -> None:
+        self.run_worker(self._open_store(), group="store", exit_on_error=False)
 
     async def on_console_screen_ready(self, _: ConsoleScreen.Ready) -> None:
         """The console screen is composed: show the incident read before start-up, if any."""
@@ -127,6 +136,8 @@ class WarroomApp(App[str | None]):
         self._mounted.set()
 
     async def _open_store(self) -> None:
+        from warroom.service import Service
+
         try:
             self.store = await open_store(self.db_path, read_only=self.read_only)
             self.read_only = self.store.read_only
