@@ -88,6 +88,7 @@ class EventStore(OutboxStore):
         self._one_transaction = asyncio.Lock()  # tasks sharing this store (a receiver's) take turns
         self._inserted: list[tuple[int, Event]] = []  # (incident, event) a transaction wrote
         self._summarised: set[int] = set()  # incidents a transaction wrote whole, with their summaries (a copy)
+        self._folded: dict[int, IncidentState] = {}  # incidents a transaction read whole and folded its events onto
         # what the webhooks are told of an event, given the incident after its commit (set by
         # whoever opened the store with webhooks in its config): queued in the same transaction
         self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
@@ -121,9 +122,10 @@ class EventStore(OutboxStore):
             self._known_fresh = reading.all_fresh(await self._fetch(reading.FRESHNESS, FOLD_VERSION))
         return self._known_fresh
 
-    async def _refresh(self, incident_id: int) -> IncidentState:
-        """Fold the events a summary has not seen onto it (all of them, for a missing or stale one)."""
-        state = await self._state_now(incident_id)
+    async def _refresh(self, incident_id: int, folded: IncidentState | None = None) -> IncidentState:
+        """Fold the events a summary has not seen onto it (all of them, for a missing or stale one);
+        `folded`: the incident as this transaction already read it and folded what it wrote."""
+        state = folded if folded is not None else await self._state_now(incident_id)
         await self._put_summary(incident_id, summary.row(state))
         return state
 
@@ -354,6 +356,7 @@ class EventStore(OutboxStore):
                 written.append(await self._insert(incident_id, event))
                 if incident_id in states:
                     states[incident_id].apply(written[-1])
+            self._folded.update(states)  # the summaries are these states: not read and folded again
             return written
 
         return await self._transaction(write)
@@ -382,11 +385,12 @@ class EventStore(OutboxStore):
             self._touched.clear()
             self._inserted.clear()
             self._summarised.clear()
+            self._folded.clear()
             try:
                 written = await write()
                 states = {}
-                for incident_id in sorted(self._touched - self._summarised):
-                    states[incident_id] = await self._refresh(incident_id)  # the summary moves with its events
+                for incident_id in sorted(self._touched - self._summarised):  # the summary moves with its events
+                    states[incident_id] = await self._refresh(incident_id, self._folded.get(incident_id))
                 if announce and self.announcer is not None:
                     for incident_id, event in self._inserted:
                         await self._queue(incident_id, event, self.announcer(event, states[incident_id]), event.at)

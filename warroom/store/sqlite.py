@@ -214,7 +214,6 @@ class SqliteStore(EventStore):
 
     async def _fetch(self, sql: str, *args: object) -> list[tuple]:
         try:
-            async with self._db.execute(sql, args) as cursor:
-                return list(await cursor.fetchall())
+            return list(await self._db.execute_fetchall(sql, args))  # one trip to aiosqlite's thread, not three
         except sqlite3.Error as error:
             raise describe_sqlite_error(self.path, error) from None
