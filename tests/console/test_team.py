@@ -166,3 +166,30 @@ async def test_a_console_told_of_a_commit_sees_it_without_asking(db_file):
         assert alice._listening and alice._follow_timer is None
         await bob_wears_the_investigator_hat(db_file)
         await until(pilot, lambda: alice.state.holders.get("investigator") == "bob", "alice's console to see bob's hat")
+
+
+async def test_a_console_shows_its_own_commit_without_reading_it_back_unless_another_came_between(db_file):
+    """Alice's own hat, committed right after the last event she saw, is shown from the commit
+    (no read of the log); when bob committed in between and her console was not yet told, her
+    next commit reads the log and shows his event too, in log order."""
+    await seed(db_file)
+    alice = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with alice.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        alice.workers.cancel_group(alice, "listen")  # only her own keys bring news now
+        reads = []
+        events = alice.store.events
+
+        async def counted(*args, **kwargs):
+            reads.append(args)
+            return await events(*args, **kwargs)
+
+        alice.store.events = counted
+        await act(pilot, "m")
+        assert alice.state.holders["communicator"] == "alice" and reads == []
+        await bob_wears_the_investigator_hat(db_file)  # bob's event takes the next id
+        await act(pilot, "c")
+        assert len(reads) == 1  # the gap was seen: the log was read
+        assert alice.state.holders == {"commander": "alice", "investigator": "bob"}
+        assert [e.id for e in alice.state.events] == sorted(e.id for e in alice.state.events)
+        assert "bob" in alice.main_screen.query_one("#timeline").lines[-2]
