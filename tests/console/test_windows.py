@@ -3,9 +3,9 @@ events after it, equal to a fold of the whole log; the timeline holds a window o
 by event id as the person scrolls, right at its first event, its last, and while new events come."""
 
 import asyncio
-import dataclasses
 import sqlite3
 
+import msgspec
 from helpers import Clock, at
 from helpers.console import settle, until
 from helpers.incidents import incidents
@@ -27,7 +27,7 @@ BIG = 3000  # events in the big test incident: three times what the timeline may
 
 
 def whole(state):
-    return dataclasses.replace(state, events=[])
+    return msgspec.structs.replace(state, events=[])
 
 
 def snapshot_at(db_file, code: str, events: list[Event], cut: int) -> None:

@@ -2,9 +2,9 @@
 real file and a real server. The console and the CLI do not know which one they have."""
 
 import asyncio
-import dataclasses
 from contextlib import asynccontextmanager
 
+import msgspec
 import pytest
 from helpers import at
 
@@ -58,7 +58,7 @@ async def test_summaries_openings_and_pages_equal_the_fold_of_the_log(backend):
         events = await store.events(code)
         full = fold(events)
         opened = await store.opening(code)
-        assert dataclasses.replace(opened.state, events=[]) == dataclasses.replace(full, events=[])
+        assert msgspec.structs.replace(opened.state, events=[]) == msgspec.structs.replace(full, events=[])
         assert opened.state.events == events[-200:] and opened.state.count == len(events)
         listed = {s.code: s for s in await store.summaries()}
         assert (listed[code].status, listed[code].title) == (full.status, full.title)

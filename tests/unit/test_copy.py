@@ -2,10 +2,10 @@
 incident whole or not at all, its summary written with it and equal to a fold of its log."""
 
 import asyncio
-import dataclasses
 import json
 import sqlite3
 
+import msgspec
 from helpers import at, everything
 
 from warroom.domain import actions
@@ -36,7 +36,7 @@ def _summaries_are_folds_of_their_logs(path) -> None:
     async def folded() -> dict:
         store = await Store.open(path, read_only=True)
         try:
-            return {code: dataclasses.replace(await store.load(code), events=[]) for code, *_ in rows}
+            return {code: msgspec.structs.replace(await store.load(code), events=[]) for code, *_ in rows}
         finally:
             await store.close()
 

@@ -1,9 +1,9 @@
 """The summary beside the log (issue 14): written with its events, rebuilt from the log when
 missing or of another fold, equal to a fold of the whole log, and what `list` reads."""
 
-import dataclasses
 import sqlite3
 
+import msgspec
 from helpers import T0, as_the_first_schema_wrote_it, at, run_cli
 
 from warroom.domain import actions
@@ -22,7 +22,7 @@ def stored(db_file) -> dict[str, tuple]:
 async def folded_from_the_log(db_file) -> dict:
     store = await Store.open(db_file, read_only=True)
     try:
-        return {row.code: dataclasses.replace(await store.load(row.code), events=[]) for row in await store.incidents()}
+        return {row.code: msgspec.structs.replace(await store.load(row.code), events=[]) for row in await store.incidents()}
     finally:
         await store.close()
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from warroom.config.environment import user_folder
 from warroom.domain.errors import WarroomError
@@ -49,8 +50,7 @@ class ConfigError(WarroomError):
     """One line: the file, the line or key, what was expected."""
 
 
-@dataclass(frozen=True)
-class Receiving:
+class Receiving(Struct, frozen=True):
     """`warroom receive` and `warroom alert`: the [receive] table."""
     listen: str = "127.0.0.1:9095"
     token: str = ""  # WARROOM_RECEIVE_TOKEN wins
@@ -61,26 +61,24 @@ class Receiving:
 
 TOPICS = ("declared", "severity changed", "contained", "message sent", "resolved", "reopened", "published", "alert")
 FORMATS = ("slack", "json")
+DEFAULT_TOPICS = ("declared", "severity changed", "contained", "message sent", "resolved")
 
 
-@dataclass(frozen=True)
-class Webhook:
+class Webhook(Struct, frozen=True):
     """One `[[webhooks]]` entry: where messages go, which ones, in which format, signed or not."""
     name: str
     url: str
-    topics: tuple[str, ...] = ("declared", "severity changed", "contained", "message sent", "resolved")
+    topics: tuple[str, ...] = DEFAULT_TOPICS
     format: str = "slack"
     secret: str = ""
 
 
-@dataclass(frozen=True)
-class StatusPage:
+class StatusPage(Struct, frozen=True):
     folder: str = ""  # "" : the default, `status` under the user data folder
     title: str = "Service status"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     path: Path
     found: bool  # False: no file, the defaults
     name: str = ""
@@ -245,7 +243,7 @@ def _status_page(value: Any) -> StatusPage:
     table = _table(value, "status_page", ("folder", "title"))
     return StatusPage(
         folder=_text(table["folder"], "status_page.folder", limit=1000).strip() if "folder" in table else "",
-        title=_text(table["title"], "status_page.title", limit=120).strip() if "title" in table else StatusPage.title,
+        title=_text(table["title"], "status_page.title", limit=120).strip() if "title" in table else StatusPage().title,
     )
 
 
@@ -269,7 +267,7 @@ def _webhooks(value: Any) -> tuple[Webhook, ...]:
         name = _text(table["name"], f"{key}.name", limit=40).strip() if "name" in table else re.sub(r"^https?://([^/:]+).*", r"\1", url)
         if any(hook.name == name for hook in found):
             raise _Bad(f"{key}.name", f"expected each webhook's name once; \"{_short(name)}\" is used twice")
-        topics = Webhook.topics
+        topics = DEFAULT_TOPICS
         if "events" in table:
             given = table["events"]
             if not isinstance(given, list) or not given:
@@ -283,7 +281,7 @@ def _webhooks(value: Any) -> tuple[Webhook, ...]:
 
 def _receiving(value: Any) -> Receiving:
     table = _table(value, "receive", ("listen", "token", "pagerduty_secret", "severity", "urgency"))
-    listen = _text(table["listen"], "receive.listen", limit=200).strip() if "listen" in table else Receiving.listen
+    listen = _text(table["listen"], "receive.listen", limit=200).strip() if "listen" in table else Receiving().listen
     if not re.match(r"^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$", listen):
         raise _Bad("receive.listen", f"expected HOST:PORT, such as 127.0.0.1:9095, got \"{_short(listen)}\"")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct, field
 
 from warroom.domain import schema
 from warroom.domain.model import (
@@ -34,8 +35,7 @@ FOLD_VERSION = 6  # 2: the state counts its events (`count`); 3: and the hats wo
 # 5: the public title, and who wore each hat when (`hat_spans`); 6: `hats_worn` while open only
 
 
-@dataclass
-class Lever:
+class Lever(Struct):
     number: int
     name: str
     state: str = UNTRIED
@@ -44,8 +44,7 @@ class Lever:
     effective_at: datetime | None = None
 
 
-@dataclass
-class Finding:
+class Finding(Struct):
     id: int  # the id of the event that reported it (what an acknowledgement names)
     text: str
     actor: str
@@ -55,8 +54,7 @@ class Finding:
     number: int = 0  # #1, #2, … in the order the incident's findings came
 
 
-@dataclass
-class Communication:
+class Communication(Struct):
     at: datetime
     template: str
     text: str
@@ -64,8 +62,7 @@ class Communication:
     next_update: datetime | None = None  # the "next update by" the message promised, if it said
 
 
-@dataclass
-class Override:
+class Override(Struct):
     """A rule of the practice set aside on purpose: which, why, by whom and when."""
 
     at: datetime
@@ -75,16 +72,14 @@ class Override:
     reason: str
 
 
-@dataclass
-class FollowUp:
+class FollowUp(Struct):
     text: str
     owner: str
     due: str = ""
     at: datetime | None = None
 
 
-@dataclass
-class Figures:
+class Figures(Struct):
     """The derived times the seed measures; None until both ends are known."""
 
     to_detect: timedelta | None
@@ -104,8 +99,7 @@ def _span(start: datetime | None, end: datetime | None) -> timedelta | None:
     return end - start if start is not None and end is not None else None
 
 
-@dataclass
-class AlertSeen:
+class AlertSeen(Struct):
     """An alert as the incident last heard of it (by its fingerprint)."""
     name: str
     status: str  # firing, resolved, acknowledged
@@ -115,8 +109,7 @@ class AlertSeen:
     labels: str = ""  # its labels, short, on one line: what tells this alert from the others
 
 
-@dataclass
-class HatSpan:
+class HatSpan(Struct):
     """One person wearing one hat, from when to when (None: still)."""
     hat: str
     who: str
@@ -127,8 +120,7 @@ class HatSpan:
 MAX_ALERTS = 200  # alerts kept in the state, the most recently heard: a storm is on the timeline
 
 
-@dataclass
-class IncidentState:
+class IncidentState(Struct):
     code: str = ""
     title: str = ""
     severity: str = ""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 COMMANDER = "commander"
 COMMUNICATOR = "communicator"
@@ -144,8 +145,7 @@ class JsonPayload(Mapping):
         return repr(self._decoded())
 
 
-@dataclass(slots=True)
-class Event:
+class Event(Struct):
     """One action on one incident. `id` is None until the store has committed it. Treated as
     immutable (not frozen only because frozen dataclasses build 10x slower, and a large
     incident builds 100,000s of them)."""

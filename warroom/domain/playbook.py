@@ -6,8 +6,9 @@ matrix is the matrix everywhere (the console, `status`, `show`, the postmortem).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+
+from msgspec import Struct, field
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import LEVERS
@@ -18,8 +19,7 @@ from warroom.domain.templates import TEMPLATES, Message, due_template, filled, m
 LEVER_KEYS = ("feature_flag", "deploy_rollback", "migration_rollback", "data_correction")
 
 
-@dataclass(frozen=True)
-class LeverRunbook:
+class LeverRunbook(Struct, frozen=True):
     """What is concretely behind one lever for one service."""
 
     command: str = ""  # the command that pulls it, e.g. `flagctl off new_jwt_validation`
@@ -32,8 +32,7 @@ class LeverRunbook:
         return self.command or self.link
 
 
-@dataclass(frozen=True)
-class Playbook:
+class Playbook(Struct, frozen=True):
     policy: Policy = field(default_factory=lambda: dict(POLICY))
     templates: dict[str, str] = field(default_factory=lambda: dict(TEMPLATES))
     levers: tuple[str, ...] = LEVERS

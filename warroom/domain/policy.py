@@ -8,8 +8,9 @@ All deadlines are measured from detection, so a severity change recomputes them 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import RESOLVED
@@ -26,8 +27,7 @@ CLIENT_NOTICE, STATUS_UPDATE, INTERNAL_NOTE, RESOLUTION_NOTICE = (
 UPDATE_TEMPLATES = (CLIENT_NOTICE, STATUS_UPDATE, INTERNAL_NOTE)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     id: str
     label: str
     minutes: int | None  # from detection; None: no clock ("at the next standup")
@@ -35,8 +35,7 @@ class Rule:
     template: str = ""
 
 
-@dataclass(frozen=True)
-class SeverityPolicy:
+class SeverityPolicy(Struct, frozen=True):
     severity: str
     rules: tuple[Rule, ...]
     status_page: str
@@ -78,8 +77,7 @@ def ticked_words(deadline_id: str) -> str:
     return _DONE.get(deadline_id, "notified")
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(Struct, frozen=True):
     id: str
     label: str
     due: datetime | None

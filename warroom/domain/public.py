@@ -11,8 +11,9 @@ the communicator's key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from warroom.domain import schema
 from warroom.domain.incident import IncidentState
@@ -55,15 +56,13 @@ def impact_began(state: IncidentState) -> datetime | None:
     return state.milestone(IMPACT_STARTED) or state.detected
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(Struct, frozen=True):
     at: datetime
     kind: str  # client notice, status update, resolution notice
     text: str
 
 
-@dataclass(frozen=True)
-class PublicIncident:
+class PublicIncident(Struct, frozen=True):
     code: str
     title: str
     severity: str

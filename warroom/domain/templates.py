@@ -8,8 +8,9 @@ placeholders themselves. A message is signed by whoever copies it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec import Struct
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import CONTAINED, EFFECTIVE, NO_EFFECT, PULLED, STEP_FLAG_REENABLED
@@ -80,8 +81,7 @@ PLACEHOLDERS = {
 _BOTH_TIMES = "{detected_local} ({detected_utc})"
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     """A template filled from the incident, ready to copy once nothing is missing."""
 
     name: str

@@ -9,9 +9,10 @@ synchronous peek before the first frame and the asynchronous store run the very 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
+
+from msgspec import Struct, field
 
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import LEVERS, Event, JsonPayload, is_drill
@@ -32,8 +33,7 @@ def row_event(row: tuple) -> Event:
     return Event(code, datetime.fromisoformat(at), actor, role, kind, JsonPayload(payload), event_id)
 
 
-@dataclass
-class Opening:
+class Opening(Struct):
     """An incident as the console opens it: its folded state (whose `events` are only the newest
     RECENT, `count` says how many there are) and the newest findings and hypotheses."""
 

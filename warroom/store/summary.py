@@ -9,11 +9,10 @@ screen read summaries, so years of incidents stay one quick query.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
+from msgspec import Struct
 
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import LEVERS, RESOLVED, Event
@@ -99,8 +98,7 @@ _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(IncidentState)
 
 
-@dataclass(slots=True)
-class Summary:
+class Summary(Struct):
     """What a list of incidents shows of one: the same names as IncidentState's."""
 
     code: str
@@ -127,7 +125,7 @@ class Summary:
 
 def encode(state: IncidentState) -> bytes:
     """The folded state without its events: what a summary keeps to fold onto."""
-    return _ENCODER.encode(dataclasses.replace(state, events=[]))
+    return _ENCODER.encode(msgspec.structs.replace(state, events=[]))
 
 
 def decode(raw: bytes, levers: tuple[str, ...] = LEVERS) -> IncidentState:

@@ -15,7 +15,8 @@ from warroom.store import open_store
 def run(args, config, out) -> int:
     """`warroom drill`: the scenarios, a drill's scorecard, or a new drill in the console."""
     import asyncio
-    from dataclasses import replace
+
+    from msgspec.structs import replace
 
     from warroom.drills import scenario as scenarios
 

@@ -4,7 +4,8 @@ that are due, once: for cron)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from warroom.cli.common import service_for
 from warroom.config.environment import actor_name, system_clock
