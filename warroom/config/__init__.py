@@ -61,7 +61,7 @@ class Receiving(Struct, frozen=True):
 
 TOPICS = ("declared", "severity changed", "contained", "message sent", "resolved", "reopened", "published", "alert")
 FORMATS = ("slack", "json")
-DEFAULT_TOPICS = ("declared", "severity changed", "contained", "message sent", "resolved")
+DEFAULT_TOPICS: tuple[str, ...] = ("declared", "severity changed", "contained", "message sent", "resolved")
 
 
 class Webhook(Struct, frozen=True):

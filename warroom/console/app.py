@@ -191,12 +191,10 @@ class WarroomApp(App[str | None]):
 
     async def _show_incident(self, opened: Opening, first_frame: bool = False) -> None:
         """Show an incident. For the first frame the app holds it since start-up and the screen
-        drew its top in its own on_mount: only the panes are drawn, right after that frame."""
+        drew its top in its own on_mount, and mounts and draws the panes right after that frame."""
         async with self._catching_up:
             screen = self.main_screen
-            if first_frame:  # the state stays as it is (a key may have added an event to it since)
-                self.call_after_refresh(lambda: screen.show_panes([], True))
-            else:
+            if not first_frame:  # (for the first frame the screen drew the top, and draws the panes as they come)
                 self.code, self.state, self.investigation = opened.code, opened.state, opened.investigation
                 screen.show([], reset=True)
             self.alerted = None

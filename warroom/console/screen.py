@@ -68,16 +68,32 @@ class ConsoleScreen(Parts, Screen):
         yield LiveText(id="countdown", markup=False)
         yield LiveText(id="levers", markup=False)
         yield LiveText(id="path", markup=False)
-        with Horizontal(id="panes"):
-            yield CommanderPane(id="commander", classes="pane")
-            yield CommunicatorPane(id="communicator", classes="pane")
-            yield InvestigatorPane(id="investigator", classes="pane")
+        yield Horizontal(id="panes")  # the three panes come right after the first frame (`_mount_panes`)
         yield KeysLine(id="keysline", markup=False)
 
     def on_mount(self) -> None:
         if self.console.state.declared:  # the incident read before start-up: its top in the first frame
             self.show([], reset=True, panes=False)
-        self.post_message(self.Ready())  # the app does the rest (the panes, the timers) right after
+        self.call_after_refresh(self._mount_panes)
+        self.post_message(self.Ready())  # the app does the rest (the timers, the store) right after
+
+    async def _mount_panes(self) -> None:
+        """The role panes, once the first frame (the strip, the countdown, the levers: what is
+        due) is on screen: composing, styling and laying them out was a fifth of the time to
+        the first frame (issue 26). Until they are here, what would draw them waits for them;
+        then they are drawn from the state as it is by then."""
+        await self.part("#panes", Horizontal).mount(
+            CommanderPane(id="commander", classes="pane"), CommunicatorPane(id="communicator", classes="pane"),
+            InvestigatorPane(id="investigator", classes="pane"))
+        self.panes_ready = True
+        if self.focused is None and self.app.screen is self:  # as Textual focuses on a screen's first showing
+            for widget in self.query(self.app.AUTO_FOCUS or "*"):
+                if widget.focusable:
+                    self.set_focus(widget)
+                    break
+        self._arrange()
+        if self.console.state.declared:
+            self.show_panes([], reset=True)
 
     def on_resize(self, event) -> None:
         width, height = event.size
@@ -90,6 +106,8 @@ class ConsoleScreen(Parts, Screen):
                 self._draw_levers()
         self._arrange()
 
+    panes_ready = False  # the role panes are mounted (right after the first frame)
+
     def _draw_levers(self) -> None:
         app = self.console
         self.part("#levers", LiveText).show(views.levers(app.state, app.book, compact=self.has_class("short")))
@@ -101,6 +119,8 @@ class ConsoleScreen(Parts, Screen):
         communicator's pane is always there, under the worn hat's (the commander's when the
         communicator or no hat is worn), sized to what it says: the message due, every deadline
         and the message's text; the third pane is left out."""
+        if not self.panes_ready:
+            return
         short = self.has_class("short")
         rows = None
         if self.has_class("medium") and not short:
@@ -144,6 +164,8 @@ class ConsoleScreen(Parts, Screen):
             self.show_panes(new_events, reset)
 
     def show_panes(self, new_events: list[Event], reset: bool = False) -> None:
+        if not self.panes_ready:
+            return  # drawn whole when they come (`_mount_panes`)
         app = self.console
         state, now = app.state, app.now()
         commander = self.part("#commander", CommanderPane)
@@ -182,7 +204,8 @@ class ConsoleScreen(Parts, Screen):
         countdown.show(text)
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)
-        self.part("#communicator", CommunicatorPane).show(app.state, now)
+        if self.panes_ready:
+            self.part("#communicator", CommunicatorPane).show(app.state, now)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "flow" and parameters[:1] == ("acknowledge",):
