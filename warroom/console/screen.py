@@ -159,7 +159,7 @@ class ConsoleScreen(Parts, Screen):
         self._draw_levers()
         self.part("#path", LiveText).show(views.resolution_path(state))
         self.part("#keysline", KeysLine).wear(state.hat_of(app.actor), bool(state.unacknowledged))
-        self.tick()
+        self.tick(communicator=not panes)  # (show_panes draws the communicator's pane with the others)
         if panes:
             self.show_panes(new_events, reset)
 
@@ -187,8 +187,9 @@ class ConsoleScreen(Parts, Screen):
             self._ack_shown = waiting
             self.refresh_bindings()
 
-    def tick(self) -> None:
-        """Once a second: what depends on the time alone."""
+    def tick(self, communicator: bool = True) -> None:
+        """Once a second: what depends on the time alone (the communicator's pane too, unless
+        its caller draws it)."""
         app = self.console
         if not app.state.declared:
             return
@@ -204,7 +205,7 @@ class ConsoleScreen(Parts, Screen):
         countdown.show(text)
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)
-        if self.panes_ready:
+        if communicator and self.panes_ready:
             self.part("#communicator", CommunicatorPane).show(app.state, now)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
