@@ -99,6 +99,31 @@ def test_two_consoles_and_a_script_see_each_other(db_file):
     bob.close()
 
 
+def test_hat_keys_at_80x24_redraw_each_pane_title_as_a_fresh_console_draws_it(db_file):
+    """At 80x24 a hat key redraws only the panes' title lines (the rest of each pane is as it
+    was): what the terminal shows after m, c, m is what a console started afresh draws."""
+    run_cli("declare", "Login fails with 401", "--severity", "P1", now=T0)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "WARROOM_NOW": at(5).isoformat(), "TZ": "UTC"},
+                size=(80, 24))
+    try:
+        pane.start()
+        pane.wait_for("─COMMUNICATOR")
+        titles = lambda screen: [line for line in screen.splitlines() if line[:1] in "─═"]  # noqa: E731
+        for key, hat in (("m", "COMMUNICATOR"), ("c", "COMMANDER"), ("m", "COMMUNICATOR")):
+            pane.keys(key)
+            pane.wait_for(f"alice ▸ {hat}")
+            screen = pane.wait_for(f"═{hat}")
+            assert [line[:3] for line in titles(screen)] in (["─CO", "═CO"], ["═CO", "─CO"])
+        after_keys = titles(pane.wait_for("═COMMUNICATOR"))
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+        pane.start()
+        pane.wait_for("alice ▸ COMMUNICATOR")
+        assert titles(pane.wait_for("═COMMUNICATOR")) == after_keys
+    finally:
+        pane.close()
+
+
 def test_kill_9_loses_nothing_the_screen_showed(pane, db_file):
     pane.start()
     pane.wait_for("INC-1")
