@@ -246,3 +246,12 @@ def test_the_console_with_no_terminal_is_refused_in_one_line_and_writes_nothing(
 async def test_bursts_the_property_test_found(db_file, bursts):
     await seed(db_file)
     await play(db_file, bursts)
+
+
+def test_the_picker_asked_twice_and_keys_before_it_is_drawn_leave_the_console_running(tmp_path):
+    """Found by the test above: p twice, then ↓ and 1 before the picker's parts were mounted
+    (a key and the picker's on_mount reached it first, and the console closed)."""
+    db_file = tmp_path / "warroom.db"
+    asyncio.run(seed(db_file))
+    asyncio.run(play(db_file, [["escape", "escape"], ("wait", 0.0), ("wait", 0.0), ["z"], ("wait", 0.0), ["p", "p"], ["1"],
+                               ["down", "down"], ["1", "1"], ["1", "1"]]))

@@ -338,36 +338,41 @@ class PickIncident(Question[str | None]):
     def __init__(self, search, line) -> None:
         """`search(text, limit)` gives (the incidents to list, in order; how many match in all);
         `line(summary)` is the line shown for one."""
+        from textual.widgets import OptionList
+
         super().__init__()
         self.search, self.line = search, line
         self.total: int | None = None  # incidents in the database
+        # its parts are made here and held, not queried: with keys coming fast (p p ↓ 1), a key
+        # and the screen's on_mount reached it before its parts were mounted, and closed the console
+        self._count = Static("Work which incident?", markup=False, classes="question", id="count")
+        self._filter = Input(placeholder="type to filter: code, title or service", id="filter")
+        self._found = OptionList(id="found")
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import OptionList
 
         with Vertical(classes="dialog picker"):
-            yield Static("Work which incident?", markup=False, classes="question", id="count")
-            yield Input(placeholder="type to filter: code, title or service", id="filter")
-            yield OptionList(id="found")
+            yield self._count
+            yield self._filter
+            yield self._found
             yield Static("↑↓ choose · Enter opens · Esc cancels", markup=False, classes="hint")
 
     async def on_mount(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self._filter.focus()
         await self._show("")
 
     async def _show(self, text: str) -> None:
         from textual.content import Content
-        from textual.widgets import OptionList
         from textual.widgets.option_list import Option
 
         found, count = await self.search(text, self.SHOWN)
-        if self.query_one("#filter", Input).value != text:
+        if self._filter.value != text:
             return  # typed on meanwhile: that text's list comes next
         if self.total is None:
             self.total = count
         matching = f"{count:,} of {self.total:,} match" if text.strip() else f"{self.total:,} in this database"
-        self.query_one("#count", Static).update(f"Work which incident? ({matching})")
-        listed = self.query_one("#found", OptionList)
+        self._count.update(f"Work which incident? ({matching})")
+        listed = self._found
         listed.clear_options()
         listed.add_options([Option(Content(self.line(s)), id=s.code) for s in found])  # Content: never markup
         if found:
@@ -385,18 +390,17 @@ class PickIncident(Question[str | None]):
         meanwhile are not each searched)."""
         try:
             while True:
-                text = self.query_one("#filter", Input).value
+                text = self._filter.value
                 await self._show(text)
-                if self.query_one("#filter", Input).value == text:
+                if self._filter.value == text:
                     return
         finally:
             self._searching = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from textual.widgets import OptionList
 
         event.stop()
-        listed = self.query_one("#found", OptionList)
+        listed = self._found
         if listed.option_count:
             self.dismiss(listed.get_option_at_index(listed.highlighted or 0).id)
 
@@ -404,9 +408,8 @@ class PickIncident(Question[str | None]):
         self.dismiss(event.option.id)
 
     def action_move(self, step: int) -> None:
-        from textual.widgets import OptionList
 
-        listed = self.query_one("#found", OptionList)
+        listed = self._found
         if listed.option_count:
             listed.highlighted = max(0, min(listed.option_count - 1, (listed.highlighted or 0) + step))
 
