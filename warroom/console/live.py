@@ -4,10 +4,11 @@ shape did."""
 from __future__ import annotations
 
 import re
-from typing import TypeVar, cast
+from typing import Self, TypeVar, cast
 
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -23,21 +24,47 @@ class LiveText(Static):
 
     _last: Content | None = None
     _shape: str | None = None
+    _lines_only: list[int] | None = None  # while set, a refresh of the whole text is of these lines
 
     def show(self, content: Content) -> None:
         if self._last is not None and self._last.is_same(content):
             return
-        self._last = content
+        last, self._last = self._last, content
         shape = _DIGITS.sub("0", content.plain)
         same = shape == self._shape
         self._shape = shape
-        self.update(content, layout=not same and not self._fixed_size)
+        layout = not same and not self._fixed_size
+        if not layout and last is not None and self.styles.text_wrap == "nowrap":
+            self._lines_only = _changed_lines(last, content)
+        try:
+            self.update(content, layout=layout)
+        finally:
+            self._lines_only = None
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        """As Textual's; but a text that is not wrapped and kept its lines repaints only the lines
+        that changed: Textual writes every line of a region it repaints, changed or not (a hat
+        key rewrote the strip's first line, a tick its second; issue 26)."""
+        if self._lines_only and not regions and repaint and not layout and not recompose and self.is_mounted:
+            width = self.size.width
+            regions = tuple(Region(0, y, width, 1) for y in self._lines_only)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     @property
     def _fixed_size(self) -> bool:
         """A height set in cells and a width that is not the text's: no text moves anything."""
         height, width = self.styles.height, self.styles.width
         return height is not None and height.is_cells and (width is None or not width.is_auto)
+
+
+def _changed_lines(before: Content, after: Content) -> list[int] | None:
+    """The lines of `after` that differ from `before`'s; None when the lines are not the same
+    in number, or none differs (then the whole text is repainted, as Textual would)."""
+    old, new = before.split("\n", allow_blank=True), after.split("\n", allow_blank=True)
+    if len(old) != len(new):
+        return None
+    changed = [y for y, (was, now) in enumerate(zip(old, new, strict=True)) if not was.is_same(now)]
+    return changed or None
 
 
 W = TypeVar("W", bound=Widget)
