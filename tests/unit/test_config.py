@@ -177,6 +177,21 @@ BROKEN = [
     (b"name = 'ok'\nbell = \xff\n", "line 2: expected UTF-8 text"),
     ("bell = [" + "1, " * 5000 + "]", "bell: expected true or false, got list [1, 1, 1"),
     ('"' + "k" * 5000 + '" = 1', "kkkkkkkkkk…: unknown key"),
+    # the roster (issue 27): people, roles, paging
+    ("[people.bob]\nemail = 'bob at example'", 'people.bob.email: expected an email address, got "bob at example"'),
+    ("[people.bob]\nfax = '555'", "people.bob.fax: unknown key; expected one of: email, ntfy, pagerduty, slack"),
+    ("[people.bob]\nntfy = 'ntfy.sh/bob'", "people.bob.ntfy: expected a https:// or http:// address"),
+    ("[people.bob]\npagerduty = 'R0UTING KEY!'", "people.bob.pagerduty: expected a PagerDuty Events API v2 routing key"),
+    ('[people.bob]\nemail = "bob@example.com\\u001b]52;c;x\\u0007"', "people.bob.email: expected text without control characters"),
+    ("[people.bob]\n[roles]\nPM = ['zed']", 'roles.PM[0]: expected a person of [people]; "zed" is not one'),
+    ("[people.bob]\n[roles]\nPM = 'bob'", 'roles.PM: expected a list of names, got str "bob"'),
+    ("[people.bob]\n[roles]\nPM = ['bob', 'bob']", 'roles.PM[1]: expected each name once'),
+    ("[paging]\nacknowledge_within = 0", "paging.acknowledge_within: expected a whole number of minutes from 1 to 1440, got 0"),
+    ("[paging]\nsmtp = 'http://mail.internal'", "paging.smtp: expected a smtp:// or smtps:// address"),
+    ("[paging]\npager = 'yes'", "paging.pager: unknown key; expected one of: acknowledge_within, smtp, from, answer_url"),
+    ("[severity.P1]\ndeadlines = [{ id = 'cn', label = 'CN', send = 'client_notice', roles = ['PM'] }]",
+     "severity.P1.deadlines[0].roles: a deadline met by sending a template pages nobody"),
+    ("[severity.P1]\ndeadlines = [{ id = 'em', label = 'EM', roles = 'PM' }]", "severity.P1.deadlines[0].roles: expected a list of names"),
 ]
 
 

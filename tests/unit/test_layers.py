@@ -8,7 +8,7 @@ import pytest
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
         "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging", "warroom.domain.public",
-        "warroom.domain.announce", "warroom.domain.scoring", "warroom.domain.errors"]
+        "warroom.domain.announce", "warroom.domain.scoring", "warroom.domain.errors", "warroom.domain.roster"]
 
 
 @pytest.mark.parametrize("module, forbidden", [

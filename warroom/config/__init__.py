@@ -20,6 +20,7 @@ from warroom.domain.errors import WarroomError
 from warroom.domain.model import DEFAULT_MAPPING, DEFAULT_URGENCY, LEVERS, SEVERITIES
 from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
 from warroom.domain.policy import NOTIFY, POLICY, SEND, Rule, SeverityPolicy
+from warroom.domain.roster import CHANNELS, Paging, Person, Roster
 from warroom.domain.templates import PLACEHOLDERS, TEMPLATES, placeholders
 
 APP = "warroom"
@@ -90,6 +91,7 @@ class Config(Struct, frozen=True):
     receiving: Receiving = field(default_factory=Receiving)
     status_page: StatusPage = field(default_factory=StatusPage)
     webhooks: tuple[Webhook, ...] = ()
+    roster: Roster = field(default_factory=Roster)  # who is paged for what ([people], [roles], [paging])
 
 
 def default_path() -> Path:
@@ -206,7 +208,7 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
 
 def _config(data: dict, path: Path) -> Config:
     _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks", "receive",
-                    "status_page", "webhooks"))
+                    "status_page", "webhooks", "people", "roles", "paging"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
     database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
     levers: tuple[str, ...] = LEVERS
@@ -236,6 +238,7 @@ def _config(data: dict, path: Path) -> Config:
         receiving=_receiving(data.get("receive", {})),
         status_page=_status_page(data.get("status_page", {})),
         webhooks=_webhooks(data.get("webhooks", [])),
+        roster=_roster(data),
     )
 
 
@@ -309,7 +312,7 @@ def _template(value: Any, key: str) -> str:
 
 
 _SEVERITY_KEYS = ("status_page", "update_every", "update_template", "no_surprises", "deadlines")
-_DEADLINE_KEYS = ("id", "label", "minutes", "send")
+_DEADLINE_KEYS = ("id", "label", "minutes", "send", "roles")
 
 
 def _severity(value: Any, key: str, default: SeverityPolicy) -> SeverityPolicy:
@@ -355,9 +358,97 @@ def _rule(value: Any, key: str) -> Rule:
     label = _text(table["label"], f"{key}.label", limit=120).strip()
     minutes = _minutes(table["minutes"], f"{key}.minutes") if "minutes" in table else None
     if "send" in table:
+        if "roles" in table:
+            raise _Bad(f"{key}.roles", "a deadline met by sending a template pages nobody; roles are for notify deadlines")
         template = TEMPLATE_KEYS[_choice(table["send"], f"{key}.send", tuple(TEMPLATE_KEYS))]
         return Rule(rule_id, label, minutes, SEND, template)
-    return Rule(rule_id, label, minutes)
+    roles = _names(table["roles"], f"{key}.roles") if "roles" in table else ()
+    return Rule(rule_id, label, minutes, roles=roles)
+
+
+MAX_PEOPLE = 1000
+MAX_ROLES = 100
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ROUTING_KEY = re.compile(r"^[A-Za-z0-9]{1,64}$")
+
+
+def _names(value: Any, key: str, limit: int = MAX_PEOPLE) -> tuple[str, ...]:
+    """A list of distinct names (roles, or people)."""
+    if not isinstance(value, list):
+        raise _Bad(key, f"expected a list of names, {_got(value)}")
+    if len(value) > limit:
+        raise _Bad(key, f"{len(value):,} names; at most {limit:,}")
+    names = tuple(_text(item, f"{key}[{n}]", limit=80).strip() for n, item in enumerate(value))
+    for n, name in enumerate(names):
+        if name in names[:n]:
+            raise _Bad(f"{key}[{n}]", f"expected each name once; \"{_short(name)}\" is there twice")
+    return names
+
+
+def _url(value: Any, key: str, schemes: tuple[str, ...]) -> str:
+    text = _text(value, key, limit=2000).strip()
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() not in schemes or not rest or " " in rest:
+        raise _Bad(key, f"expected a {' or '.join(s + '://' for s in schemes)} address, got \"{_short(text)}\"")
+    return text
+
+
+def _email(value: Any, key: str) -> str:
+    text = _text(value, key, limit=320).strip()
+    if not _EMAIL.match(text):
+        raise _Bad(key, f"expected an email address, got \"{_short(text)}\"")
+    return text
+
+
+def _person(name: str, value: Any) -> Person:
+    key = f"people.{_short(name)}"
+    table = _table(value, key, CHANNELS)
+    found = {"name": _text(name, key, limit=80).strip()}
+    if "email" in table:
+        found["email"] = _email(table["email"], f"{key}.email")
+    for channel in ("ntfy", "slack"):
+        if channel in table:
+            found[channel] = _url(table[channel], f"{key}.{channel}", ("https", "http"))
+    if "pagerduty" in table:
+        routing = _text(table["pagerduty"], f"{key}.pagerduty", limit=64).strip()
+        if not _ROUTING_KEY.match(routing):
+            raise _Bad(f"{key}.pagerduty", "expected a PagerDuty Events API v2 routing key (letters and digits, at most 64)")
+        found["pagerduty"] = routing
+    return Person(**found)
+
+
+def _roster(data: dict) -> Roster:
+    """[people.NAME] (their channels), [roles] (each an ordered list of people) and [paging]."""
+    people_table = _table(data.get("people", {}), "people")
+    if len(people_table) > MAX_PEOPLE:
+        raise _Bad("people", f"{len(people_table):,} people; at most {MAX_PEOPLE:,}")
+    people = {person.name: person for person in (_person(name, value) for name, value in people_table.items())}
+    roles_table = _table(data.get("roles", {}), "roles")
+    if len(roles_table) > MAX_ROLES:
+        raise _Bad("roles", f"{len(roles_table):,} roles; at most {MAX_ROLES}")
+    roles = {}
+    for role, value in roles_table.items():
+        key = f"roles.{_short(role)}"
+        names = _names(value, key)
+        for n, name in enumerate(names):
+            if name not in people:
+                raise _Bad(f"{key}[{n}]", f"expected a person of [people]; \"{_short(name)}\" is not one")
+        roles[_text(role, key, limit=80).strip()] = names
+    table = _table(data.get("paging", {}), "paging", ("acknowledge_within", "smtp", "from", "answer_url"))
+    paging = Paging(
+        acknowledge_within=_within(table["acknowledge_within"]) if "acknowledge_within" in table else Paging().acknowledge_within,
+        smtp=_url(table["smtp"], "paging.smtp", ("smtp", "smtps")) if "smtp" in table else "",
+        sender=_email(table["from"], "paging.from") if "from" in table else "",
+        answer_url=_url(table["answer_url"], "paging.answer_url", ("https", "http")) if "answer_url" in table else "",
+    )
+    return Roster(people, roles, paging)
+
+
+def _within(value: Any) -> int:
+    minutes = _minutes(value, "paging.acknowledge_within")
+    if not 1 <= minutes <= 1440:
+        raise _Bad("paging.acknowledge_within", f"expected a whole number of minutes from 1 to 1440, got {minutes}")
+    return minutes
 
 
 def _runbook(value: Any, key: str) -> dict[int, LeverRunbook]:

@@ -45,6 +45,8 @@ def _severity(policy: SeverityPolicy, comments: bool) -> list[str]:
             parts.append(f"minutes = {rule.minutes}")
         if rule.met_by == SEND:
             parts.append(f"send = {toml_string(template_key(rule.template))}")
+        if rule.roles:
+            parts.append("roles = [" + ", ".join(toml_string(role) for role in rule.roles) + "]")
         out.append("  { " + ", ".join(parts) + " },")
     out.append("]")
     return out
@@ -111,7 +113,60 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
             out.append(f"{LEVER_KEYS[number - 1]} = {{ " + ", ".join(parts) + " }")
     out += _receiving(config, default)
     out += _outward(config, default)
+    out += _roster(config, default)
     return "\n".join(out) + "\n"
+
+
+def _roster(config: Config, default: bool) -> list[str]:
+    """[paging], [people.NAME] and [roles]; in effect, which roles of the matrix can be paged.
+    A PagerDuty routing key is never printed, only whether it is set."""
+    roster, paging = config.roster, config.roster.paging
+    out = [""]
+    if default:
+        out += ["# Paging people (issue 27: sending comes in its next steps). Each person and their channels;",
+                "# each role an ordered list of people (the next is paged if the one before has not acknowledged",
+                "# within acknowledge_within minutes); a notify deadline's `roles` name the roles it pages.",
+                "# smtp: smtp://host:587 (STARTTLS when offered) or smtps://; the password from WARROOM_SMTP_PASSWORD.",
+                "# [people.bob]", '# email = "bob@example.com"', '# ntfy = "https://ntfy.example.com/bob-pager"',
+                '# pagerduty = "R0UTINGKEY"', '# slack = "https://hooks.slack.com/services/..."',
+                "# [roles]", '# "engineering manager" = ["bob", "carol"]', '# PM = ["dave"]']
+    out.append("[paging]")
+    out.append(f"acknowledge_within = {paging.acknowledge_within}" + ("  # minutes" if default else ""))
+    for key, value in (("smtp", paging.smtp), ("from", paging.sender), ("answer_url", paging.answer_url)):
+        if value:
+            out.append(f"{key} = {toml_string(value)}")
+        elif default:
+            out.append(f"# {key} = " + {"smtp": '"smtp://mail.internal:587"', "from": '"warroom@example.com"',
+                                         "answer_url": '"https://warroom.example.com:9095"'}[key])
+    for person in roster.people.values():
+        out += ["", f"[people.{_key(person.name)}]"]
+        for channel in ("email", "ntfy", "slack"):
+            if getattr(person, channel):
+                out.append(f"{channel} = {toml_string(getattr(person, channel))}")
+        if person.pagerduty:
+            out.append("# pagerduty: set (not shown)")
+    if roster.roles:
+        out += ["", "[roles]"]
+        out += [f"{_key(role)} = [" + ", ".join(toml_string(name) for name in names) + "]" for role, names in roster.roles.items()]
+    if not default:
+        out += [""] + reachability(config)
+    return out
+
+
+def reachability(config: Config) -> list[str]:
+    """Comment lines: for each role the matrix's notify deadlines page, whether it can be."""
+    roles = dict.fromkeys(role for policy in config.book.policy.values() for rule in policy.rules for role in rule.roles)
+    if not config.roster.people:
+        return ["# paging: no roster ([people], [roles]): notify deadlines are ticked by hand (t)"]
+    lines = []
+    for role in roles:
+        gaps = config.roster.gaps(role)
+        if gaps:
+            lines += [f"# cannot page {gap}" for gap in gaps]
+        else:
+            people = config.roster.roles[role]
+            lines.append(f"# can page {role}: " + ", ".join(f"{name} ({', '.join(config.roster.people[name].channels)})" for name in people))
+    return lines
 
 
 def _outward(config: Config, default: bool) -> list[str]:

@@ -14,6 +14,7 @@ from msgspec import Struct
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import RESOLVED
+from warroom.domain.roster import DEFAULT_ROLES
 
 MET, LATE, OPEN, OVERDUE, MISSED, WAIVED = "met", "late", "open", "overdue", "missed", "waived"
 DONE = (MET, LATE)  # a deadline in one of these needs nothing more
@@ -33,6 +34,7 @@ class Rule(Struct, frozen=True):
     minutes: int | None  # from detection; None: no clock ("at the next standup")
     met_by: str = NOTIFY
     template: str = ""
+    roles: tuple[str, ...] = ()  # a notify deadline: the roster's roles it pages (see domain.roster)
 
 
 class SeverityPolicy(Struct, frozen=True):
@@ -49,21 +51,21 @@ MANAGER = "notify engineering manager + PM"
 
 POLICY: dict[str, SeverityPolicy] = {
     "P0": SeverityPolicy("P0", (
-        Rule("leadership", LEADERSHIP, 15),
+        Rule("leadership", LEADERSHIP, 15, roles=DEFAULT_ROLES["leadership"]),
         Rule("client-notice", CLIENT_NOTICE, 15, SEND, CLIENT_NOTICE),
         Rule("war-room", "war room open", 30),
         Rule("client-contact", "client contacted", 60),
     ), "automatic", timedelta(minutes=30), no_surprises="leadership"),
     "P1": SeverityPolicy("P1", (
-        Rule("manager", MANAGER, 15),
+        Rule("manager", MANAGER, 15, roles=DEFAULT_ROLES["manager"]),
         Rule("client-notice", CLIENT_NOTICE, 15, SEND, CLIENT_NOTICE),
         Rule("team", "team assembled if unresolved", 30),
     ), "manual", timedelta(minutes=30), no_surprises="manager"),
     "P2": SeverityPolicy("P2", (
-        Rule("pm", "notify PM", 15),
+        Rule("pm", "notify PM", 15, roles=DEFAULT_ROLES["pm"]),
     ), "internal note", timedelta(days=1), INTERNAL_NOTE),
     "P3": SeverityPolicy("P3", (
-        Rule("team-lead", "tell the team lead at the next standup", None),
+        Rule("team-lead", "tell the team lead at the next standup", None, roles=DEFAULT_ROLES["team-lead"]),
     ), "none", None, INTERNAL_NOTE),
 }
 Policy = dict[str, SeverityPolicy]
