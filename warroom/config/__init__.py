@@ -15,12 +15,14 @@ from typing import Any
 
 from msgspec import Struct, field
 
+from warroom.config.checks import _CONTROL, _Bad, _bool, _choice, _got, _minutes, _names, _short, _table, _text
 from warroom.config.environment import user_folder
+from warroom.config.roster import _roster
 from warroom.domain.errors import WarroomError
 from warroom.domain.model import DEFAULT_MAPPING, DEFAULT_URGENCY, LEVERS, SEVERITIES
 from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
 from warroom.domain.policy import NOTIFY, POLICY, SEND, Rule, SeverityPolicy
-from warroom.domain.roster import CHANNELS, Paging, Person, Roster
+from warroom.domain.roster import Roster
 from warroom.domain.templates import PLACEHOLDERS, TEMPLATES, placeholders
 
 APP = "warroom"
@@ -39,12 +41,10 @@ def template_key(name: str) -> str:
 
 
 TEMPLATE_KEYS = {template_key(name): name for name in TEMPLATES}  # config key → the domain's name
-MAX_TEXT = 4000
 MAX_BYTES = 1 << 20  # a config file of a megabyte is a mistake, not a playbook
 MAX_DEADLINES = 50  # per severity
 MAX_RUNBOOKS = 1000  # services
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class ConfigError(WarroomError):
@@ -149,61 +149,6 @@ def parse(raw: bytes, path: Path) -> Config:
         raise ConfigError(f"{path}: {_short(bad.key, 80)}: {_short(bad.expected, 300)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply (arrays or tables inside each other)") from None
-
-
-class _Bad(Exception):
-    def __init__(self, key: str, expected: str) -> None:
-        self.key, self.expected = key, expected
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return _CONTROL.sub("?", text[:limit] + ("…" if len(text) > limit else ""))
-
-
-def _got(value: Any) -> str:
-    shown = '"' + _short(value) + '"' if isinstance(value, str) else _short(repr(value), 60)
-    return f"got {type(value).__name__} {shown}"
-
-
-def _table(value: Any, key: str, allowed: tuple[str, ...] | dict | None = None) -> dict:
-    if not isinstance(value, dict):
-        raise _Bad(key, f"expected a table, {_got(value)}")
-    if allowed is not None:
-        for name in value:
-            if name not in allowed:
-                known = ", ".join(allowed) or "none"
-                raise _Bad(f"{key}.{_short(name)}" if key else _short(name), f"unknown key; expected one of: {known}")
-    return value
-
-
-def _text(value: Any, key: str, *, empty: bool = False, limit: int = MAX_TEXT, lines: bool = False) -> str:
-    if not isinstance(value, str):
-        raise _Bad(key, f"expected a string, {_got(value)}")
-    if not empty and not value.strip():
-        raise _Bad(key, "expected some text, got an empty string")
-    if len(value) > limit:
-        raise _Bad(key, f"expected at most {limit:,} characters, got {len(value):,}")
-    if _CONTROL.search(value) or (not lines and "\n" in value):
-        raise _Bad(key, "expected text without control characters" + ("" if lines else " or line breaks"))
-    return value
-
-
-def _bool(value: Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise _Bad(key, f"expected true or false, {_got(value)}")
-    return value
-
-
-def _minutes(value: Any, key: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 60 * 24 * 30:
-        raise _Bad(key, f"expected a whole number of minutes from 0 to 43200, {_got(value)}")
-    return value
-
-
-def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise _Bad(key, f"expected one of: {', '.join(choices)}; {_got(value)}")
-    return value
 
 
 def _config(data: dict, path: Path) -> Config:
@@ -364,91 +309,6 @@ def _rule(value: Any, key: str) -> Rule:
         return Rule(rule_id, label, minutes, SEND, template)
     roles = _names(table["roles"], f"{key}.roles") if "roles" in table else ()
     return Rule(rule_id, label, minutes, roles=roles)
-
-
-MAX_PEOPLE = 1000
-MAX_ROLES = 100
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ROUTING_KEY = re.compile(r"^[A-Za-z0-9]{1,64}$")
-
-
-def _names(value: Any, key: str, limit: int = MAX_PEOPLE) -> tuple[str, ...]:
-    """A list of distinct names (roles, or people)."""
-    if not isinstance(value, list):
-        raise _Bad(key, f"expected a list of names, {_got(value)}")
-    if len(value) > limit:
-        raise _Bad(key, f"{len(value):,} names; at most {limit:,}")
-    names = tuple(_text(item, f"{key}[{n}]", limit=80).strip() for n, item in enumerate(value))
-    for n, name in enumerate(names):
-        if name in names[:n]:
-            raise _Bad(f"{key}[{n}]", f"expected each name once; \"{_short(name)}\" is there twice")
-    return names
-
-
-def _url(value: Any, key: str, schemes: tuple[str, ...]) -> str:
-    text = _text(value, key, limit=2000).strip()
-    scheme, _, rest = text.partition("://")
-    if scheme.lower() not in schemes or not rest or " " in rest:
-        raise _Bad(key, f"expected a {' or '.join(s + '://' for s in schemes)} address, got \"{_short(text)}\"")
-    return text
-
-
-def _email(value: Any, key: str) -> str:
-    text = _text(value, key, limit=320).strip()
-    if not _EMAIL.match(text):
-        raise _Bad(key, f"expected an email address, got \"{_short(text)}\"")
-    return text
-
-
-def _person(name: str, value: Any) -> Person:
-    key = f"people.{_short(name)}"
-    table = _table(value, key, CHANNELS)
-    found = {"name": _text(name, key, limit=80).strip()}
-    if "email" in table:
-        found["email"] = _email(table["email"], f"{key}.email")
-    for channel in ("ntfy", "slack"):
-        if channel in table:
-            found[channel] = _url(table[channel], f"{key}.{channel}", ("https", "http"))
-    if "pagerduty" in table:
-        routing = _text(table["pagerduty"], f"{key}.pagerduty", limit=64).strip()
-        if not _ROUTING_KEY.match(routing):
-            raise _Bad(f"{key}.pagerduty", "expected a PagerDuty Events API v2 routing key (letters and digits, at most 64)")
-        found["pagerduty"] = routing
-    return Person(**found)
-
-
-def _roster(data: dict) -> Roster:
-    """[people.NAME] (their channels), [roles] (each an ordered list of people) and [paging]."""
-    people_table = _table(data.get("people", {}), "people")
-    if len(people_table) > MAX_PEOPLE:
-        raise _Bad("people", f"{len(people_table):,} people; at most {MAX_PEOPLE:,}")
-    people = {person.name: person for person in (_person(name, value) for name, value in people_table.items())}
-    roles_table = _table(data.get("roles", {}), "roles")
-    if len(roles_table) > MAX_ROLES:
-        raise _Bad("roles", f"{len(roles_table):,} roles; at most {MAX_ROLES}")
-    roles = {}
-    for role, value in roles_table.items():
-        key = f"roles.{_short(role)}"
-        names = _names(value, key)
-        for n, name in enumerate(names):
-            if name not in people:
-                raise _Bad(f"{key}[{n}]", f"expected a person of [people]; \"{_short(name)}\" is not one")
-        roles[_text(role, key, limit=80).strip()] = names
-    table = _table(data.get("paging", {}), "paging", ("acknowledge_within", "smtp", "from", "answer_url"))
-    paging = Paging(
-        acknowledge_within=_within(table["acknowledge_within"]) if "acknowledge_within" in table else Paging().acknowledge_within,
-        smtp=_url(table["smtp"], "paging.smtp", ("smtp", "smtps")) if "smtp" in table else "",
-        sender=_email(table["from"], "paging.from") if "from" in table else "",
-        answer_url=_url(table["answer_url"], "paging.answer_url", ("https", "http")) if "answer_url" in table else "",
-    )
-    return Roster(people, roles, paging)
-
-
-def _within(value: Any) -> int:
-    minutes = _minutes(value, "paging.acknowledge_within")
-    if not 1 <= minutes <= 1440:
-        raise _Bad("paging.acknowledge_within", f"expected a whole number of minutes from 1 to 1440, got {minutes}")
-    return minutes
 
 
 def _runbook(value: Any, key: str) -> dict[int, LeverRunbook]:
