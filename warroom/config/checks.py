@@ -66,6 +66,7 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
         raise _Bad(key, f"expected one of: {', '.join(choices)}; {_got(value)}")
     return value
 
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
