@@ -82,9 +82,12 @@ class ConsoleScreen(Parts, Screen):
         due) is on screen: composing, styling and laying them out was a fifth of the time to
         the first frame (issue 26). Until they are here, what would draw them waits for them;
         then they are drawn from the state as it is by then."""
-        await self.part("#panes", Horizontal).mount(
-            CommanderPane(id="commander", classes="pane"), CommunicatorPane(id="communicator", classes="pane"),
-            InvestigatorPane(id="investigator", classes="pane"))
+        try:
+            panes = self.part("#panes", Horizontal)
+        except NoMatches:  # the console closed before its first frame was followed: nothing to mount
+            return
+        await panes.mount(CommanderPane(id="commander", classes="pane"), CommunicatorPane(id="communicator", classes="pane"),
+                          InvestigatorPane(id="investigator", classes="pane"))
         self.panes_ready = True
         if self.focused is None and self.app.screen is self:  # as Textual focuses on a screen's first showing
             for widget in self.query(self.app.AUTO_FOCUS or "*"):
