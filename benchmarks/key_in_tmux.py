@@ -4,7 +4,11 @@ until tmux's copy of the screen shows the new hat; the same keys on a bare Textu
 line changes (bare_keys.py) in a pane beside it, alternating, in the same run. The polling of
 tmux (capture-pane, every 2 ms) adds the same to both.
 
-Run:  .venv/bin/python benchmarks/key_in_tmux.py [PRESSES]   (default 100 per app)
+Then NOTES notes (default 20): `n`, the text typed (not timed), and Enter timed until the note
+is on the timeline (the note's commit and its row); beside it the bare app's own note (a modal
+screen with one input, closed by Enter, its text then on the line).
+
+Run:  .venv/bin/python benchmarks/key_in_tmux.py [PRESSES] [NOTES]   (default 100 per app, 20 notes)
 Budget (issue 26): warroom's median within 2x the bare app's (moonshot 1.2x).
 """
 
@@ -35,6 +39,7 @@ def press(pane: Pane, key: str, shows: str) -> float:
 def main() -> None:
     numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
     presses = numbers[0] if numbers else 100
+    notes = numbers[1] if len(numbers) > 1 else 20
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         db = Path(folder) / "keys.db"
         env = {"WARROOM_DB": str(db), "WARROOM_NAME": "bench", "TZ": "UTC"}
@@ -52,6 +57,15 @@ def main() -> None:
                 mine.append(press(console, key, f"bench {shows}"))
                 floor.append(press(bare, key, f"bare {shows}"))
                 time.sleep(0.05)  # a person's pace, and both apps back to idle
+            written, bare_written = [], []
+            for n in range(notes):
+                for pane, shows, into in ((console, "bench: note-", written), (bare, "bare: note-", bare_written)):
+                    pane.keys("n")
+                    pane.wait_for("Note as the")
+                    pane.keys("-l", f"note-{n:03d}")
+                    time.sleep(0.05)
+                    into.append(press(pane, "Enter", f"{shows}{n:03d}"))
+                    time.sleep(0.05)
         finally:
             console.close()
             bare.close()
@@ -59,7 +73,13 @@ def main() -> None:
     print("| m, c in a tmux pane of 80x24 | median | p99 | presses |\n|---|---|---|---|")
     print(f"| warroom: the hat on screen, committed | {statistics.median(mine):.1f} ms | {q(mine, .99):.1f} ms | {presses} |")
     print(f"| bare Textual: its line on screen | {statistics.median(floor):.1f} ms | {q(floor, .99):.1f} ms | {presses} |")
+    if written:
+        print(f"| warroom: Enter on a note, the note on the timeline, committed | {statistics.median(written):.1f} ms | {q(written, .99):.1f} ms | {notes} |")
+        print(f"| bare Textual: Enter on its note (a modal closed), the note on its line | {statistics.median(bare_written):.1f} ms | {q(bare_written, .99):.1f} ms | {notes} |")
     print(f"\nwarroom's median is {statistics.median(mine) / statistics.median(floor):.1f}x the bare app's (budget 2x, moonshot 1.2x)")
+    if written:
+        print(f"a note's Enter: {statistics.median(written) / statistics.median(bare_written):.1f}x the bare app's note "
+              f"({statistics.median(written) / statistics.median(floor):.1f}x its hat key)")
 
 
 if __name__ == "__main__":
