@@ -518,3 +518,45 @@ async def test_a_short_screen_shows_in_every_hat_the_due_message_every_deadline_
     # unless it is the message, which wraps at words
     cut = [line for line in lines if len(line) == width and line[-1].isalnum() and not line.startswith("▌")]
     assert not cut, cut
+
+
+async def test_a_question_with_something_to_do_closes_only_once_it_is_done(db_file):
+    """A note's Enter: the note is committed while the question is still open, so the screen
+    it uncovers already shows it (one frame). Meanwhile Escape cancels nothing and a second
+    Enter does it no second time; then the question closes with the answer."""
+    import asyncio
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        gate, done, answered = asyncio.Event(), [], []
+
+        async def then(text: str) -> None:
+            done.append(text)
+            await gate.wait()
+
+        async def asking() -> None:
+            answered.append(await app.ask(Ask("Note?", then=then)))
+
+        app.run_worker(asking())
+        await until(pilot, lambda: isinstance(app.screen, Ask), "the question")
+        await pilot.press(*"hello", "enter", "enter", "escape")
+        await pilot.pause()
+        assert done == ["hello"] and isinstance(app.screen, Ask) and answered == []
+        gate.set()
+        await until(pilot, lambda: answered == ["hello"] and not isinstance(app.screen, Ask), "the question to close")
+        assert done == ["hello"]
+
+
+async def test_a_note_is_on_the_timeline_when_its_question_closes(db_file):
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await act(pilot, "n")
+        assert isinstance(app.screen, Ask)
+        await pilot.press(*"rollback started", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, Ask), "the question to close")
+        assert "rollback started" in app.main_screen.query_one("#timeline").lines[-1]  # drawn before it closed
+        assert db_rows(db_file)[-1][1] == "note" and last_payload(db_file) == {"text": "rollback started"}

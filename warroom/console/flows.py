@@ -129,9 +129,7 @@ async def note(app: Console) -> None:
             return
         wearing = hat
     hint = "Enter to save · Esc to cancel" + (" · f (not n) reports a finding to the commander" if wearing == "investigator" else "")
-    text = await app.ask(Ask(f"Note as the {wearing}", hint=hint))
-    if text is not None:
-        await do(app, actions.note, text, hat=wearing)
+    await app.ask(Ask(f"Note as the {wearing}", hint=hint, then=lambda text: do(app, actions.note, text, hat=wearing)))
 
 
 async def finding(app: Console) -> None:
