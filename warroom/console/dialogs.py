@@ -102,7 +102,6 @@ class Ask(TakesTypeAhead, Question[str | None]):
         self.then = then
         self._doing = False  # the answer is being done (`then`): no second answer, no cancel
 
-
     LONG = 50  # a prefilled answer longer than this is shown whole above the field, read from its start
 
     def compose(self) -> ComposeResult:
@@ -126,18 +125,18 @@ class Ask(TakesTypeAhead, Question[str | None]):
         return self.query_one("#answer", Input)
 
     def answer(self) -> None:
-        if self.then is None:
+        then = self.then
+        if then is None:
             self.dismiss(self.first_field().value)
         elif not (self._doing or self._answered):
             self._doing = True
-            self.app.run_worker(self._do_then(self.first_field().value), group="answer", exit_on_error=False)
+            self.app.run_worker(self._do_then(then, self.first_field().value), group="answer", exit_on_error=False)
 
-    async def _do_then(self, text: str) -> None:
+    async def _do_then(self, then: Callable[[str], Awaitable[object]], text: str) -> None:
         """The answer's `then`, on the app (closing the question does not cancel it), then the
         question closes with the answer."""
         try:
-            assert self.then is not None
-            await self.then(text)
+            await then(text)
         finally:
             self._doing = False
             self.dismiss(text)
