@@ -4,7 +4,9 @@ shape did."""
 from __future__ import annotations
 
 import re
-from typing import Self, TypeVar, cast
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from textual.content import Content
 from textual.dom import DOMNode
@@ -15,7 +17,36 @@ from textual.widgets import Static
 _DIGITS = re.compile(r"\d")
 
 
-class LiveText(Static):
+if TYPE_CHECKING:
+    _WidgetMixin = Widget
+else:
+    _WidgetMixin = object  # a mixin, not a widget: another DOM class in the chain would change the CSS it takes
+
+
+class Repaints(_WidgetMixin):
+    """A widget whose refresh of itself can be narrowed, for a moment, to the rows that changed:
+    Textual writes every line of a region it repaints, changed or not (a hat key rewrote both
+    role panes and the strip whole for a line or two of each; issue 26)."""
+
+    _only: tuple[Region, ...] = ()
+
+    @contextmanager
+    def repainting_only(self, regions: Iterable[Region]) -> Iterator[None]:
+        """While in it, a refresh of the whole widget repaints `regions` alone (in the widget's
+        content coordinates, as Textual's `refresh` takes them); none given: all of it."""
+        self._only = tuple(regions)
+        try:
+            yield
+        finally:
+            self._only = ()
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if self._only and not regions and repaint and not layout and not recompose and self.is_mounted:
+            regions = self._only
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+class LiveText(Repaints, Static):
     """A Static for what is redrawn on every key and every second (the strip, the countdown, the
     levers, the panes' texts). The same text as last time is not drawn again; a new text of the
     same shape (only its digits moved: T+12:04 → T+12:05), or any text in a box of fixed size, is
@@ -24,7 +55,6 @@ class LiveText(Static):
 
     _last: Content | None = None
     _shape: str | None = None
-    _lines_only: list[int] | None = None  # while set, a refresh of the whole text is of these lines
 
     def show(self, content: Content) -> None:
         if self._last is not None and self._last.is_same(content):
@@ -34,21 +64,11 @@ class LiveText(Static):
         same = shape == self._shape
         self._shape = shape
         layout = not same and not self._fixed_size
-        if not layout and last is not None and self.styles.text_wrap == "nowrap":
-            self._lines_only = _changed_lines(last, content)
-        try:
+        # a text that is not wrapped and kept its lines repaints the lines that changed (a hat key
+        # changes the strip's second line, a tick its first)
+        changed = _changed_lines(last, content) if not layout and last is not None and self.styles.text_wrap == "nowrap" else None
+        with self.repainting_only(Region(0, y, self.size.width, 1) for y in changed or ()):
             self.update(content, layout=layout)
-        finally:
-            self._lines_only = None
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
-        """As Textual's; but a text that is not wrapped and kept its lines repaints only the lines
-        that changed: Textual writes every line of a region it repaints, changed or not (a hat
-        key rewrote the strip's first line, a tick its second; issue 26)."""
-        if self._lines_only and not regions and repaint and not layout and not recompose and self.is_mounted:
-            width = self.size.width
-            regions = tuple(Region(0, y, width, 1) for y in self._lines_only)
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     @property
     def _fixed_size(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self, cast
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -11,14 +11,14 @@ from textual.content import Content
 from textual.geometry import Region
 
 from warroom.console import views
-from warroom.console.live import LiveText, Parts
+from warroom.console.live import LiveText, Parts, Repaints
 from warroom.console.protocol import Drawn
 from warroom.console.timeline import Fetch, Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
 
 
-class RolePane(Parts, Vertical):
+class RolePane(Parts, Repaints, Vertical):
     """A bordered pane titled with its hat; `.active` while that hat is worn."""
 
     HAT = ""
@@ -41,32 +41,20 @@ class RolePane(Parts, Vertical):
         if self.has_class("active") == worn:
             return
         self.set_class(worn, "active", update=False)
-        self._top_only = top_only = self._top_border_only()
-        try:
+        # a pane with only a top border (a short terminal) changes on its first line alone: it
+        # repaints that line, not the whole pane (13 of the 20 lines a hat key sent at 80x24)
+        top_only = self._top_border_only()
+        offset = self.content_offset
+        with self.repainting_only([Region(-offset.x, -offset.y, self.outer_size.width, 1)] if top_only else []):
             self.border_title = Content.from_markup("[bold reverse $accent]$hat", hat=self.HAT.upper()) if worn else self.HAT.upper()
             self.app.stylesheet.apply(self)
-        finally:
-            self._top_only = False
         if top_only and not self._top_border_only():  # (the stylesheet gave it other edges after all: all of it, then)
             self.refresh()
 
-    _top_only = False  # while set, a refresh of the whole pane redraws its top line alone (see `wear`)
-
     def _top_border_only(self) -> bool:
-        """Only a top border (a short terminal): the title and the border's colour are on the
-        pane's first line, and nothing else of it changes when the hat does."""
+        """Only a top border: the title and the border's colour are on the pane's first line."""
         styles = self.styles
         return bool(styles.border_top[0]) and not any(edge[0] for edge in (styles.border_left, styles.border_right, styles.border_bottom))
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
-        """As Textual's; but while the hat changes on a pane with only a top border, a refresh
-        of the whole pane is a refresh of its top line. Textual writes every line of a region
-        it repaints, changed or not: a hat key rewrote both panes whole, 13 of the 20 lines it
-        sent at 80x24, half its bytes (issue 26)."""
-        if self._top_only and not regions and repaint and not layout and not recompose and self.is_mounted:
-            offset = self.content_offset
-            regions = (Region(-offset.x, -offset.y, self.outer_size.width, 1),)
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 class CommanderPane(RolePane):
