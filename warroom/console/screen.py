@@ -99,10 +99,10 @@ class ConsoleScreen(Parts, Screen):
             self.show_panes([], reset=True)
 
     def on_resize(self, event) -> None:
-        width, height = event.size
-        self.set_class(width < NARROW, "narrow")  # (no-ops when the class is as it was)
-        self.set_class(NARROW <= width < MEDIUM, "medium")
-        short = height <= SHORT and width < MEDIUM
+        wanted = size_classes(*event.size).split()
+        self.set_class("narrow" in wanted, "narrow")  # (no-ops when the class is as it was)
+        self.set_class("medium" in wanted, "medium")
+        short = "short" in wanted
         if short != self.has_class("short"):
             self.set_class(short, "short")
             if self.console.state.declared:
