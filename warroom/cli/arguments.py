@@ -54,12 +54,13 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-# each subcommand: the function that adds its parser and arguments, in the order --help lists them
-_COMMANDS: dict[str, Callable[[Any, Parser], None]] = {}
+Adds = Callable[[Any, Parser], None]  # adds one subcommand's parser and its arguments: (the subparsers, the common options)
+# each subcommand's, in the order --help lists them
+_COMMANDS: dict[str, Adds] = {}
 
 
-def _command(name: str) -> Callable[[Callable[[Any, Parser], None]], Callable[[Any, Parser], None]]:
-    def register(add: Callable[[Any, Parser], None]) -> Callable[[Any, Parser], None]:
+def _command(name: str) -> Callable[[Adds], Adds]:
+    def register(add: Adds) -> Adds:
         _COMMANDS[name] = add
         return add
     return register
