@@ -560,3 +560,78 @@ async def test_a_note_is_on_the_timeline_when_its_question_closes(db_file):
         await until(pilot, lambda: not isinstance(app.screen, Ask), "the question to close")
         assert "rollback started" in app.main_screen.query_one("#timeline").lines[-1]  # drawn before it closed
         assert db_rows(db_file)[-1][1] == "note" and last_payload(db_file) == {"text": "rollback started"}
+
+
+@pytest.mark.parametrize("before, answer", [((), "the claim format changed"), (("x", "y"), "xy")])
+async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answer_is_the_fields(db_file, before, answer):
+    """Keys, Enter and the next key arriving together (a person typing ahead): the answer is
+    what the field held at Enter, the keys before it typed in (an e2e run recorded a root cause
+    as "t", the next key, typed over the prefilled text), and the next key acts on the console
+    the question uncovered."""
+    from textual import events
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        answered = []
+
+        async def asking() -> None:
+            answered.append(await app.ask(Ask("Root cause identified: what is it?", value="the claim format changed")))
+
+        app.run_worker(asking())
+        await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
+        for key in (*before, "enter", "m"):
+            app.post_message(events.Key(key, None if key == "enter" else key))
+        await until(pilot, lambda: answered and app.state.hat_of("alice") == COMMUNICATOR, "the answer and the hat key")
+        assert answered == [answer]
+    assert db_rows(db_file)[-1][:2] == (COMMUNICATOR, "hat worn")
+
+
+async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_closes(db_file):
+    import asyncio
+
+    from textual import events
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        gate, done, answered = asyncio.Event(), [], []
+
+        async def then(text: str) -> None:
+            done.append(text)
+            await gate.wait()
+
+        async def asking() -> None:
+            answered.append(await app.ask(Ask("Note?", then=then)))
+
+        app.run_worker(asking())
+        await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
+        await pilot.press(*"hi")
+        app.post_message(events.Key("enter", None))
+        app.post_message(events.Key("i", "i"))
+        await until(pilot, lambda: done == ["hi"], "the answer to be done")
+        await pilot.pause()
+        assert isinstance(app.screen, Ask) and app.screen.first_field().value == "hi"  # the i is not the note's
+        assert app.state.hat_of("alice") != INVESTIGATOR
+        gate.set()
+        await until(pilot, lambda: answered == ["hi"] and app.state.hat_of("alice") == INVESTIGATOR, "the i key, handed on")
+
+
+async def test_enter_pressed_twice_on_the_start_screen_declares_one_incident_with_what_was_typed(db_file, clock):
+    """Two Enters and a lever key arriving together: one incident (two were declared), and its
+    impact is what the field held at the Enter (the "1" went into it)."""
+    from textual import events
+
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Checkout 500s", "tab", *"shoppers")
+        for key, character in (("enter", None), ("enter", None), ("1", "1")):
+            app.post_message(events.Key(key, character))
+        await until(pilot, lambda: app.code == "INC-1", "the incident to open")
+        await pilot.pause()
+        assert app.state.impact == "shoppers"
+    assert db_rows(db_file, "SELECT code FROM incident") == [("INC-1",)]
+    assert [kind for (kind,) in db_rows(db_file, "SELECT kind FROM event")].count("declared") == 1

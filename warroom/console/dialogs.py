@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
+
+from warroom.console.fields import AnsweredByEnter, Field
 
 Answer = TypeVar("Answer")
 
@@ -52,22 +55,22 @@ class Question(AnsweredOnce, ModalScreen[Answer]):
     """A modal question, answered once."""
 
 
-class TakesTypeAhead:
-    """A question answered in text fields. A key that reaches it before a field has the focus
-    (typed as the question opened: an e2e run lost a root cause's Enter that way) belongs to the
-    first field: Enter answers with what the fields hold, a character goes into the field."""
+class TakesTypeAhead(AnsweredByEnter):
+    """A question answered in text fields (`Field`: Enter answers). A key that reaches it before
+    a field has the focus (typed as the question opened: an e2e run lost a root cause's Enter
+    that way) belongs to the first field: Enter answers with what the fields hold, a character
+    goes into the field. A key that reaches it after the answer is handed on."""
 
     def first_field(self) -> Input:
         raise NotImplementedError
 
-    def answer(self) -> None:
-        raise NotImplementedError
-
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
-        if isinstance(screen.focused, Input):
+        if self.answering:
+            self.pass_on(event)
+        elif isinstance(screen.focused, Input):
             return
-        if event.key == "enter":
+        elif event.key == "enter":
             event.stop()
             self.answer()
         elif event.is_printable and event.character:
@@ -99,8 +102,7 @@ class Ask(TakesTypeAhead, Question[str | None]):
         and another for the commit (a note's Enter was 2.1x a bare app's; issue 26)."""
         super().__init__()
         self.question, self.placeholder, self.value, self.hint, self.other = question, placeholder, value, hint, other
-        self.then = then
-        self._doing = False  # the answer is being done (`then`): no second answer, no cancel
+        self.then = then  # while it is done, the keys typed are held (`hold_keys`): Escape cancels nothing
 
     LONG = 50  # a prefilled answer longer than this is shown whole above the field, read from its start
 
@@ -112,7 +114,7 @@ class Ask(TakesTypeAhead, Question[str | None]):
             yield Static(self.question, markup=False, classes="question")
             if long:
                 yield Static(safe(self.value), markup=False, classes="quoted", id="prefill")
-            yield Input(value=self.value, placeholder=self.placeholder, id="answer", select_on_focus=not long)
+            yield Field(value=self.value, placeholder=self.placeholder, id="answer", select_on_focus=not long)
             yield Static(self.hint or "Enter to save · Esc to cancel", markup=False, classes="hint")
 
     def on_mount(self) -> None:
@@ -128,8 +130,8 @@ class Ask(TakesTypeAhead, Question[str | None]):
         then = self.then
         if then is None:
             self.dismiss(self.first_field().value)
-        elif not (self._doing or self._answered):
-            self._doing = True
+        elif not self.answering:
+            self.hold_keys()
             self.app.run_worker(self._do_then(then, self.first_field().value), group="answer", exit_on_error=False)
 
     async def _do_then(self, then: Callable[[str], Awaitable[object]], text: str) -> None:
@@ -138,19 +140,15 @@ class Ask(TakesTypeAhead, Question[str | None]):
         try:
             await then(text)
         finally:
-            self._doing = False
             self.dismiss(text)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.answer()
+            self.hand_on_keys()
 
     def action_cancel(self) -> None:
-        if not self._doing:  # (what is being done is done: the question closes when it is)
+        if not self.answering:  # (what is being done is done: the question closes when it is)
             self.dismiss(None)
 
     def action_other(self) -> None:
-        if self.other and not self._doing:
+        if self.other and not self.answering:
             self.dismiss(OTHER)
 
 
@@ -227,7 +225,7 @@ class Form(TakesTypeAhead, Question[dict[str, str] | None]):
             yield Static(self.question, markup=False, classes="question")
             for name, label, value, placeholder in self.fields:
                 yield Static(label, markup=False, classes="label")
-                yield Input(value=value, placeholder=placeholder, id=f"field-{name}")
+                yield Field(value=value, placeholder=placeholder, id=f"field-{name}")
             yield Static(self.hint or "Enter to save · Tab: next field · Esc to cancel", markup=False, classes="hint")
 
     def on_mount(self) -> None:
@@ -242,10 +240,6 @@ class Form(TakesTypeAhead, Question[dict[str, str] | None]):
             self.first_field().focus()
             return
         self.dismiss(answers)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.answer()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from warroom.console.dialogs import AnsweredOnce
+from warroom.console.fields import AnsweredByEnter, Field
 from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
@@ -24,7 +25,7 @@ from warroom.domain.timefmt import TimeError, parse_when
 from warroom.store import StoreError
 
 
-class StartScreen(AnsweredOnce, Screen[str | None]):
+class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
     """Dismisses with the code of the incident to open, or None to quit."""
 
     BINDINGS = [
@@ -41,27 +42,27 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
         with Vertical(id="start"):
             yield Static("No incident is open. Declare one:", classes="question", markup=False)
             yield Static("Title (internal: the team's words)", classes="label", markup=False)
-            yield Input(placeholder="what is broken, as the page said it", id="title")
+            yield Field(placeholder="what is broken, as the page said it", id="title")
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Static("Impact: who or what is affected", classes="label", markup=False)
-                    yield Input(placeholder="e.g. logins for every user", id="impact")
+                    yield Field(placeholder="e.g. logins for every user", id="impact")
                 with Vertical(classes="began"):
                     yield Static("Impact began", classes="label", markup=False)
-                    yield Input(placeholder="4m before, or a time", id="impact_began")
+                    yield Field(placeholder="4m before, or a time", id="impact_began")
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Static("Public title (customers)", classes="label", markup=False)
-                    yield Input(placeholder="empty: from the impact", id="public_title")
+                    yield Field(placeholder="empty: from the impact", id="public_title")
                 with Vertical(classes="narrow"):
                     yield Static("Severity", classes="label", markup=False)
-                    yield Input(value="P1", placeholder="P0 to P3", id="severity")
+                    yield Field(value="P1", placeholder="P0 to P3", id="severity")
                 with Vertical(classes="narrow"):
                     yield Static("Detected", classes="label", markup=False)
-                    yield Input(value="now", placeholder="now, or 5m ago", id="detected")
+                    yield Field(value="now", placeholder="now, or 5m ago", id="detected")
                 with Vertical():
                     yield Static("Service", classes="label", markup=False)
-                    yield Input(placeholder=self._services(), id="service")
+                    yield Field(placeholder=self._services(), id="service")
             yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
                          "or pick a past incident below", classes="hint", markup=False)
             yield OptionList(id="past")
@@ -103,10 +104,16 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
         self.run_worker(partial(self._list_past, event.value), group="past", exclusive=True,  # type: ignore[arg-type]  # (Textual runs a partial of a coroutine function; its stub says otherwise)
                         exit_on_error=False)
 
-    @on(Input.Submitted)
-    async def declare(self) -> None:
-        app = self.console
+    def answer(self) -> None:
+        """Enter in a field: declare with what the fields hold now. What is typed while it is
+        declared waits (a second Enter declared a second incident): for the console it opens,
+        or for the fields again when the declaration is refused."""
         value = {name: self.query_one(f"#{name}", Input).value for name in self.FIELDS}
+        self.hold_keys()
+        self.run_worker(self._declare(value), group="declare", exit_on_error=False)
+
+    async def _declare(self, value: dict[str, str]) -> None:
+        app = self.console
         now = app.now()
         try:
             detected = None if value["detected"].strip().lower() in ("", "now") else parse_when(value["detected"], now)
@@ -117,8 +124,10 @@ class StartScreen(AnsweredOnce, Screen[str | None]):
             code = await app.declare(draft)  # the one way in: a P0's page publishes by itself
         except (RuleBroken, TimeError, StoreError) as error:
             app.warn(str(error))
-            return
-        self.dismiss(code)
+        else:
+            self.dismiss(code)
+        finally:
+            self.hand_on_keys()
 
     @on(OptionList.OptionSelected)
     def pick(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,69 @@
+"""Text fields whose Enter answers their screen, in the order the keys were typed.
+
+A field's Enter was the field's binding: it is acted on once the key has bubbled up to the
+app, and by then the field has typed the keys that came after it. So an Enter and a "t" typed
+at once recorded a root cause as "t", and two Enters on the start screen declared two
+incidents with a "1" in the impact. Here the field itself answers at the Enter, with what it
+holds then, and a key it is given after that is not its own: it is handed on, to the screen
+the answer uncovers (held while the answer is being done, with the question still up)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.screen import Screen
+from textual.widgets import Input
+
+
+class AnsweredByEnter:
+    """A screen answered by Enter in one of its fields (`Field`)."""
+
+    _answered = False  # (AnsweredOnce sets it when the screen is dismissed)
+    _held: list[events.Key] | None = None  # the keys typed while the answer is being done
+
+    def answer(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def answering(self) -> bool:
+        """Answered, or the answer is being done: a key typed now is for what comes next."""
+        return self._answered or self._held is not None
+
+    def hold_keys(self) -> None:
+        """The answer is being done with the screen still up (a commit): hold what is typed."""
+        self._held = []
+
+    def hand_on_keys(self) -> None:
+        """The answer is done: the keys held go to the app, as if typed now."""
+        held, self._held = self._held or [], None
+        for key in held:
+            self._hand_on(key)
+
+    def pass_on(self, event: events.Key) -> None:
+        """A key that reached the screen or a field after the answer: not theirs."""
+        event.stop()
+        event.prevent_default()
+        if self._held is not None:
+            self._held.append(event)
+        else:
+            self._hand_on(event)
+
+    def _hand_on(self, key: events.Key) -> None:
+        screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
+        screen.app.post_message(events.Key(key.key, key.character))
+
+
+class Field(Input):
+    """A text field whose Enter answers its screen at once (see the module)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if isinstance(screen, AnsweredByEnter):
+            if screen.answering:
+                screen.pass_on(event)
+                return
+            if event.key == "enter":
+                event.stop()
+                event.prevent_default()
+                screen.answer()
+                return
+        await super()._on_key(event)
