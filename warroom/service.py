@@ -120,22 +120,23 @@ class Service:
         this before it exits, so a script at 3 a.m. tells the team's channel). Never raises;
         the number of messages still waiting, which a later run, a console or `warroom deliver`
         sends."""
-        webhooks = self._config().webhooks
-        if not webhooks or not self.woken.is_set():
+        config = self._config()
+        webhooks = config.webhooks
+        if not (webhooks or config.roster.people) or not self.woken.is_set():
             return 0
         try:
             if not any(hook.waiting for hook in await self.store.waiting(self.now())):
                 return 0  # the writes wanted no message (a note, say): no HTTP client is loaded
         except StoreError:
             return 0  # the outbox cannot be read now: what it holds waits for the next deliverer
-        from warroom.integrations.webhooks import deliver_due
+        from warroom.integrations.webhooks import deliver_due, paging_of
 
         try:
             import aiohttp
 
             async with asyncio.timeout(seconds):
                 async with aiohttp.ClientSession() as session:
-                    await deliver_due(self.store, webhooks, self.now, session)
+                    await deliver_due(self.store, webhooks, self.now, session, paging_of(config))
         except (TimeoutError, StoreError, OSError):
             pass
         try:

@@ -104,7 +104,7 @@ def test_a_command_with_the_chat_down_still_writes_and_says_what_waits_in_one_li
     done = run_cli("declare", "Checkout fails", "--severity", "P1", now=at(0), env=env)
     assert done.returncode == 0
     assert done.stderr.strip().splitlines() == [
-        "warroom: 1 chat message not delivered yet: kept in the outbox (a console, warroom receive or warroom deliver sends them)"]
+        "warroom: 1 message (chat, pages) not delivered yet: kept in the outbox (a console, warroom receive or warroom deliver sends them)"]
     assert db_rows(db_file, "SELECT code FROM incident") == [("INC-1",)]
     chat.mode = "ok"
     assert run_cli("deliver", now=at(1), env=env).returncode == 0

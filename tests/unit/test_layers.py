@@ -8,7 +8,8 @@ import pytest
 PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actions", "warroom.domain.policy",
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
         "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging", "warroom.domain.public",
-        "warroom.domain.announce", "warroom.domain.scoring", "warroom.domain.errors", "warroom.domain.roster"]
+        "warroom.domain.announce", "warroom.domain.scoring", "warroom.domain.errors", "warroom.domain.roster",
+        "warroom.domain.escalation"]
 
 
 @pytest.mark.parametrize("module, forbidden", [

@@ -19,6 +19,7 @@ COMMANDS = {
     "status": ("status", "run"), "import": ("importing", "run"), "receive": ("pages", "receive"),
     "alert": ("pages", "alert"), "publish": ("outward", "publish"), "deliver": ("outward", "deliver"),
     "drill": ("drill", "run"), "copy": ("copying", "run"), "config": ("configuration", "run"),
+    "notify": ("notify", "run"),
 }
 
 

@@ -29,7 +29,8 @@ examples:
   warroom receive                           receive pages from Alertmanager and PagerDuty on 127.0.0.1:9095
   warroom alert page.json                   take one page (a webhook body) from a file
   warroom publish --dir /var/www/status     write the public status page (P0 and P1, public words only)
-  warroom deliver                           send the webhooks' messages that are due (for cron)
+  warroom deliver                           send the webhooks' messages and pages that are due (for cron)
+  warroom notify "engineering manager" PM   page the people of those roles (the config's [people], [roles])
   warroom drill jwt-outage --speed 10       practise: a drill in the console on a fast clock, scored
   warroom config --init                     write a commented config file to start from
   warroom config                            where the config is, and what is in effect
@@ -220,6 +221,17 @@ def _publish(sub, common: Parser) -> None:
                        epilog="example: warroom publish --dir /var/www/status   (P0 and P1 incidents, in public words only)")
     p.add_argument("--dir", metavar="FOLDER", help="where to write it (default: the config's [status_page] folder, "
                                                       "else status/ beside the database in the user data folder)")
+
+
+@_command("notify")
+def _notify(sub, common: Parser) -> None:
+    p = sub.add_parser("notify", parents=[common], help="page the people of roles of the matrix ([people], [roles] in the config)",
+                       epilog='examples:\n  warroom notify "engineering manager" PM\n  warroom notify INC-3 leadership --message "call the bridge"\n'
+                              "  warroom notify --test on-call      a page marked TEST: says per channel whether it was accepted",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("words", nargs="+", metavar="[CODE] ROLE", help="the incident (default: the open one), then the roles to page")
+    p.add_argument("--message", default="", metavar="TEXT", help="a line of your own, added to the page")
+    p.add_argument("--test", action="store_true", help="a page marked TEST, sent at once; it meets no deadline")
 
 
 @_command("deliver")

@@ -110,16 +110,16 @@ async def service_for(args: argparse.Namespace, config: Config, now: datetime, e
     if existing:
         must_exist(path)
     store = await open_store(path)
-    if config.webhooks and not store.read_only:
-        from warroom.integrations.webhooks import announcer
+    if (config.webhooks or config.roster.people) and not store.read_only:
+        from warroom.integrations.webhooks import arm
 
-        store.announcer = announcer(config.webhooks, store.database_id)  # each write queues its messages in the same commit
+        await arm(store, config)  # each write queues its messages (the webhooks', pages) in the same commit
     service = Service(store, config, clock or (lambda: now), tell=tell)
     try:
         yield service
         left = await service.deliver_queued()  # a command that writes also tells the team's channel
         if left:
-            print(f"warroom: {left} chat message{'s' if left != 1 else ''} not delivered yet: kept in the outbox "
+            print(f"warroom: {left} message{'s' if left != 1 else ''} (chat, pages) not delivered yet: kept in the outbox "
                   "(a console, warroom receive or warroom deliver sends them)", file=sys.stderr)
     finally:
         await store.close()

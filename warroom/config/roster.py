@@ -48,12 +48,14 @@ def _roster(data: dict) -> Roster:
             if name not in people:
                 raise _Bad(f"{key}[{n}]", f"expected a person of [people]; \"{_short(name)}\" is not one")
         roles[_text(role, key, limit=80).strip()] = names
-    table = _table(data.get("paging", {}), "paging", ("acknowledge_within", "smtp", "from", "answer_url"))
+    table = _table(data.get("paging", {}), "paging", ("acknowledge_within", "smtp", "from", "answer_url", "pagerduty_url"))
     paging = Paging(
         acknowledge_within=_within(table["acknowledge_within"]) if "acknowledge_within" in table else Paging().acknowledge_within,
         smtp=_url(table["smtp"], "paging.smtp", ("smtp", "smtps")) if "smtp" in table else "",
         sender=_email(table["from"], "paging.from") if "from" in table else "",
         answer_url=_url(table["answer_url"], "paging.answer_url", ("https", "http")) if "answer_url" in table else "",
+        pagerduty_url=_url(table["pagerduty_url"], "paging.pagerduty_url", ("https", "http"))
+        if "pagerduty_url" in table else Paging().pagerduty_url,
     )
     return Roster(people, roles, paging)
 

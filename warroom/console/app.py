@@ -143,11 +143,12 @@ class WarroomApp(App[str | None]):
             self.read_only = self.store.read_only
             self.service = Service(self.store, self.config, self.now, tell=self._told,
                                    later=self._after_commit)
-            if self.config.webhooks and not self.read_only:
-                from warroom.integrations.webhooks import announcer
+            if self.config.webhooks or self.config.roster.people:
+                from warroom.integrations.webhooks import arm
 
-                self.store.announcer = announcer(self.config.webhooks, self.store.database_id)  # queued with each commit
-                self.run_worker(self._deliver(), group="deliver", exit_on_error=False)
+                if not self.read_only:
+                    await arm(self.store, self.config)  # queued with each commit: the webhooks' messages, pages
+                    self.run_worker(self._deliver(), group="deliver", exit_on_error=False)
             self._store_ready.set()
             if self.store.listens:
                 self._listening = True
@@ -340,7 +341,7 @@ class WarroomApp(App[str | None]):
 
     async def _deliver(self) -> None:
         """The webhooks' messages, sent in the background: never on a key's path."""
-        from warroom.integrations.webhooks import deliver_forever
+        from warroom.integrations.webhooks import deliver_forever, paging_of
 
         def told(line: str) -> None:
             if line != self.delivery:
@@ -348,7 +349,7 @@ class WarroomApp(App[str | None]):
                 self.main_screen.tick()
 
         assert self.store is not None and self.service is not None  # (started once they are)
-        await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told)
+        await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told, paging_of(self.config))
 
     async def _listen(self) -> None:
         """Catch up each time the store says someone committed (a server's notice, or the system's

@@ -82,8 +82,23 @@ _WORDS: dict[str, Callable[[Any], str]] = {
                                                                     else " (practised: nothing written)"),
     Kind.DELIVERY_GIVEN_UP: lambda p: f"gave up delivering the {p.topic} message to {p.webhook} "
     f"after {p.tries} tries" + (f": {p.error}" if p.error else ""),
+    Kind.PAGED: lambda p: ("TEST " if p.test else "") + f"paged {p.person} ({p.role}) by {', '.join(p.channels)}"
+    + (f": {p.escalated_from} did not acknowledge" if p.escalated_from else ""),
+    Kind.PAGE_DELIVERED: lambda p: f"page to {p.person or 'someone'} ({p.role}) delivered by {p.channel}",
+    Kind.PAGE_ACKNOWLEDGED: lambda p: f"{p.person or 'someone'} acknowledged the page for {p.role}, "
+    f"{ack_span(p.after_seconds)} after it was sent" + ("" if p.via == "link" else f" ({p.via})"),
 }
 assert set(_WORDS) == set(schema.PAYLOADS), "every kind of event has its words"
+
+
+def ack_span(seconds: int) -> str:
+    """How long an acknowledgement took: 45s, 2m10s, 1h02m."""
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
 def unreadable_words(event: Event) -> str:

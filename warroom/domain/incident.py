@@ -120,6 +120,27 @@ class HatSpan(Struct):
 MAX_ALERTS = 200  # alerts kept in the state, the most recently heard: a storm is on the timeline
 
 
+class PageSeen(Struct):
+    """One page to one person (issue 27): what the ledger shows of it."""
+    ticket: str
+    role: str
+    person: str
+    channels: tuple[str, ...]
+    at: datetime
+    deadline: str = ""
+    escalated_from: str = ""
+    test: bool = False
+    delivered: dict[str, datetime] = field(default_factory=dict)  # channel -> when it accepted the page
+    acknowledged_at: datetime | None = None
+    acknowledged_via: str = ""
+    text: str = ""  # what the page said (an escalation says it again to the next person)
+
+    @property
+    def delivered_at(self) -> datetime | None:
+        """When the first of its channels accepted it."""
+        return min(self.delivered.values(), default=None)
+
+
 class IncidentState(Struct):
     code: str = ""
     title: str = ""
@@ -155,11 +176,15 @@ class IncidentState(Struct):
     alert_status: dict[str, str] = field(default_factory=dict)
     published: datetime | None = None  # when the public status page was last written with it
     undelivered: int = 0  # webhook messages given up on
+    pages: list[PageSeen] = field(default_factory=list)  # every page to a person, in the order sent
 
     # -- reading -------------------------------------------------------------------------
     @property
     def declared(self) -> bool:
         return bool(self.code)
+
+    def page(self, ticket: str) -> PageSeen | None:
+        return next((p for p in self.pages if p.ticket == ticket), None)
 
     def milestone(self, name: str) -> datetime | None:
         if name in self.corrections:
@@ -371,6 +396,23 @@ def _notified(s: IncidentState, e: Event, p: schema.EscalationNotified) -> None:
     s.notified.setdefault(p.deadline, e.at)
 
 
+def _paged(s: IncidentState, e: Event, p: schema.Paged) -> None:
+    s.pages.append(PageSeen(p.ticket, p.role, p.person, tuple(p.channels), e.at, p.deadline, p.escalated_from, p.test,
+                            text=p.text))
+
+
+def _page_delivered(s: IncidentState, e: Event, p: schema.PageDelivered) -> None:
+    page = s.page(p.ticket)
+    if page is not None:
+        page.delivered.setdefault(p.channel, e.at)
+
+
+def _page_acknowledged(s: IncidentState, e: Event, p: schema.PageAcknowledged) -> None:
+    page = s.page(p.ticket)
+    if page is not None and page.acknowledged_at is None:
+        page.acknowledged_at, page.acknowledged_via = e.at, p.via
+
+
 def _followup(s: IncidentState, e: Event, p: schema.FollowupAdded) -> None:
     s.followups.append(FollowUp(p.text, p.owner, p.due, e.at))
 
@@ -398,6 +440,9 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.COMMUNICATION_SENT: _sent,
     Kind.ESCALATION_NOTIFIED: _notified,
     Kind.FOLLOWUP_ADDED: _followup,
+    Kind.PAGED: _paged,
+    Kind.PAGE_DELIVERED: _page_delivered,
+    Kind.PAGE_ACKNOWLEDGED: _page_acknowledged,
 }
 
 

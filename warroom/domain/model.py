@@ -81,6 +81,9 @@ class Kind:
     PUBLISHED = "status page published"  # the public status page written with this incident on it
     DELIVERY_GIVEN_UP = "delivery given up"  # a webhook message that could not be delivered, after every retry
     PUBLIC_TITLE_SET = "public title set"  # what customers read as the incident's title (the title stays internal)
+    PAGED = "paged"  # a person of a role of the matrix paged, through their channels (issue 27)
+    PAGE_DELIVERED = "page delivered"  # a page accepted by a channel (the mail server, a 2xx answer)
+    PAGE_ACKNOWLEDGED = "page acknowledged"  # the person paged said they have it
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
@@ -114,6 +117,9 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.PUBLISHED: COMMUNICATOR,
     Kind.DELIVERY_GIVEN_UP: COMMUNICATOR,
     Kind.PUBLIC_TITLE_SET: COMMANDER,  # declared with the title, the impact and the service
+    Kind.PAGED: COMMUNICATOR,  # the matrix's notifications are the communicator's
+    Kind.PAGE_DELIVERED: COMMUNICATOR,
+    Kind.PAGE_ACKNOWLEDGED: COMMUNICATOR,
 }
 
 

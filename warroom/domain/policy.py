@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
+from warroom.domain.escalation import pages_met_at
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import RESOLVED
 from warroom.domain.roster import DEFAULT_ROLES
@@ -111,9 +112,13 @@ def _status(due: datetime | None, met_at: datetime | None, now: datetime, resolv
 
 
 def _met_at(state: IncidentState, rule: Rule) -> datetime | None:
+    """A message deadline: when the message was sent. A notify deadline: when it was ticked, or
+    when the first page to each of its roles was delivered, whichever came first."""
     if rule.met_by == SEND:
         return next((c.at for c in state.communications if c.template == rule.template), None)
-    return state.notified.get(rule.id)
+    ticked = state.notified.get(rule.id)
+    paged = pages_met_at(state, rule.id, rule.roles) if state.pages else None
+    return min((t for t in (ticked, paged) if t is not None), default=None)
 
 
 def deadlines(state: IncidentState, now: datetime, policy: Policy = POLICY) -> list[Deadline]:
@@ -211,3 +216,13 @@ def surprise_warning(state: IncidentState, policy: Policy = POLICY) -> str | Non
 def status_page(state: IncidentState, policy: Policy = POLICY) -> str:
     rules = policy.get(state.severity)
     return rules.status_page if rules else "none"
+
+
+def notify_deadline_for(state: IncidentState, roles: list[str] | tuple[str, ...], policy: Policy = POLICY) -> str:
+    """The notify deadline of the incident's severity that pages any of these roles ("" : none
+    does): paging them is how it is met."""
+    rules = policy.get(state.severity)
+    for rule in rules.rules if rules else ():
+        if rule.met_by == NOTIFY and rule.roles and set(roles) & set(rule.roles):
+            return rule.id
+    return ""

@@ -23,6 +23,9 @@ class Person(Struct, frozen=True):
         return tuple(channel for channel in CHANNELS if getattr(self, channel))
 
 
+PAGERDUTY_EVENTS = "https://events.pagerduty.com/v2/enqueue"
+
+
 class Paging(Struct, frozen=True):
     """The [paging] table: how long before the next person of a role is paged, and the mail."""
 
@@ -30,6 +33,7 @@ class Paging(Struct, frozen=True):
     smtp: str = ""  # smtp://host:port (STARTTLS when offered) or smtps://; the password from WARROOM_SMTP_PASSWORD
     sender: str = ""  # the From of a page by email
     answer_url: str = ""  # where `warroom receive` answers acknowledgements
+    pagerduty_url: str = PAGERDUTY_EVENTS  # the Events API v2 endpoint (another only to test against)
 
 
 class Roster(Struct, frozen=True):

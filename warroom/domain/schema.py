@@ -227,6 +227,43 @@ class DeliveryGivenUp(Payload):
     key: Annotated[str, Meta(max_length=200)] = ""
 
 
+Channel = Literal["email", "ntfy", "pagerduty", "slack"]  # (domain.roster.CHANNELS)
+Ticket = Annotated[str, Meta(pattern=r"^[0-9a-f]{32}$")]  # a page's own random id (its acknowledgement link is signed)
+AcknowledgedVia = Literal["link", "pagerduty", "console"]
+
+
+class Paged(Payload):
+    """A person of a role paged through their channels, with the message they get. `deadline`:
+    the notify deadline it is for ("" : paged from the shell for no deadline); `escalated_from`:
+    the person before them in the role, who did not acknowledge in time; `test`: a page marked
+    TEST (`warroom notify --test`), which meets no deadline."""
+    role: Name
+    person: Name
+    channels: Annotated[tuple[Channel, ...], Meta(min_length=1)]
+    ticket: Ticket
+    text: Text
+    deadline: DeadlineId | Literal[""] = ""
+    escalated_from: Name = ""
+    test: bool = False
+
+
+class PageDelivered(Payload):
+    """A page accepted by one of its channels (the role and person: the page's, to read alone)."""
+    ticket: Ticket
+    channel: Channel
+    role: Name = ""
+    person: Name = ""
+
+
+class PageAcknowledged(Payload):
+    """The person paged has it: by the page's link, a PagerDuty acknowledgement, or in a console."""
+    ticket: Ticket
+    via: AcknowledgedVia
+    role: Name = ""
+    person: Name = ""
+    after_seconds: Annotated[int, Meta(ge=0)] = 0  # since the page was sent
+
+
 PAYLOADS: dict[str, type[Payload]] = {
     Kind.DECLARED: Declared,
     Kind.SEVERITY_CHANGED: SeverityChanged,
@@ -250,6 +287,9 @@ PAYLOADS: dict[str, type[Payload]] = {
     Kind.PUBLISHED: Published,
     Kind.DELIVERY_GIVEN_UP: DeliveryGivenUp,
     Kind.PUBLIC_TITLE_SET: PublicTitleSet,
+    Kind.PAGED: Paged,
+    Kind.PAGE_DELIVERED: PageDelivered,
+    Kind.PAGE_ACKNOWLEDGED: PageAcknowledged,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 KIND_OF: dict[type[Payload], str] = {payload: kind for kind, payload in PAYLOADS.items()}

@@ -200,3 +200,18 @@ def filled(state: IncidentState, now: datetime, name: str | None = None,
     """(template name, filled text) for the named template or the one that is due."""
     found = message(state, now, name, policy, templates, actor)
     return found.name, found.text
+
+
+def page_text(state: IncidentState, now: datetime, actor: str, policy: Policy = POLICY,
+              templates: dict[str, str] = TEMPLATES, extra: str = "") -> str:
+    """What a page to a person says (issue 27): the internal note, filled in, with the impact
+    and a line of the pager's own (`extra`), signed."""
+    from warroom.domain.text import clean_input
+
+    lines = [message(state, now, INTERNAL_NOTE, policy, templates, actor).text]
+    if state.impact:
+        lines.append(f"Impact: {state.impact}")
+    if extra.strip():
+        lines.append(clean_input(extra.strip()))
+    lines.append(f"— {actor}")
+    return "\n".join(lines)

@@ -4,6 +4,8 @@ nothing else (the console's first frame above all) pays for it.
   POST /alertmanager   Alertmanager's webhook (version 4); a bearer token when one is set
   POST /pagerduty      PagerDuty's V3 webhook, signed (X-PagerDuty-Signature)
   GET  /healthz        200 while the database answers
+  GET  /ack/TOKEN      a page's acknowledgement link: a page with one button (issue 27)
+  POST /ack/TOKEN      the button: acknowledges the page, once
 
 Every answer is JSON; every error one line, `{"error": "..."}`, with a 4xx status, and nothing
 written. Each request is one line on stderr.
@@ -165,10 +167,12 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
             return _error(503, str(error))
         return web.json_response({"ok": True, "database": store.where})
 
+    from warroom.integrations.acknowledging import routes
+
     app = web.Application(middlewares=[one_line_per_request], client_max_size=MAX_BODY)
     app.add_routes([web.post("/alertmanager", from_alertmanager, expect_handler=_refuse_large),
                     web.post("/pagerduty", from_pagerduty, expect_handler=_refuse_large),
-                    web.get("/healthz", healthz)])
+                    web.get("/healthz", healthz), *routes(service)])
     return app
 
 
@@ -276,10 +280,10 @@ async def serve(service: Service, settings: Settings, ready=None, log=None) -> N
     for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal"):
         logging.getLogger(name).disabled = True  # their tracebacks: the middleware says one line instead
     delivering = None
-    if config is not None and config.webhooks:
-        from warroom.integrations.webhooks import deliver_forever
+    if config is not None and (config.webhooks or config.roster.people):
+        from warroom.integrations.webhooks import deliver_forever, paging_of
 
-        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken))
+        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken, paging=paging_of(config)))
     runner = _GuardedRunner(build(service, settings, log=log), ceiling, refused,
                             access_log=None, handle_signals=False, keepalive_timeout=HEADER_SECONDS)
     await runner.setup()

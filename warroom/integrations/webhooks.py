@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from warroom.config import Webhook
+from warroom.config import Config, Webhook
 from warroom.domain.announce import line, topic
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import Event
+from warroom.domain.roster import Paging
 from warroom.domain.text import one_line
 from warroom.store import EventStore, StoreError
 from warroom.store.outbox import Delivery, Message
@@ -28,12 +29,39 @@ SEND_TIMEOUT = 10  # seconds for one try
 LOOK_EVERY = 5.0  # seconds: a deliverer looks at the outbox at least this often
 
 
-def announcer(webhooks: tuple[Webhook, ...], database_id: str = "") -> Callable[[Event, IncidentState], list[Message]]:
-    """What the store queues for an event: one message per webhook that wants its news. Its
-    idempotency key names the database (its own random id), so the same incident code and
-    event number in another database is never taken for a message sent twice."""
+def sends(config: Config) -> bool:
+    """Whether writes queue anything to send: webhooks, or people to page."""
+    return bool(config.webhooks or config.roster.people)
+
+
+def paging_of(config: Config) -> Paging | None:
+    """How pages are sent, where the config names people to page."""
+    return config.roster.paging if config.roster.people else None
+
+
+async def arm(store: EventStore, config: Config) -> None:
+    """Each write through `store` queues, in the same commit, what `config` sends of it: the
+    webhooks' messages and the pages to people."""
+    pages = None
+    if config.roster.people:
+        from warroom.integrations.pager import announcer as pager
+
+        pages = pager(config.roster, await store.page_secret(), store.database_id)
+    store.announcer = announcer(config.webhooks, store.database_id, pages)
+
+
+def announcer(webhooks: tuple[Webhook, ...], database_id: str = "",
+              pages: Callable[[Event, IncidentState], list[Message]] | None = None) -> Callable[[Event, IncidentState], list[Message]]:
+    """What the store queues for an event: one message per webhook that wants its news (and
+    `pages`' messages: a page's channels). Its idempotency key names the database (its own
+    random id), so the same incident code and event number in another database is never taken
+    for a message sent twice."""
 
     def messages(event: Event, state: IncidentState) -> list[Message]:
+        found = pages(event, state) if pages is not None else []
+        return found + chat(event, state)
+
+    def chat(event: Event, state: IncidentState) -> list[Message]:
         news = topic(event, state)
         if news is None or state.drill:  # a drill is practice: nothing leaves for the chat
             return []
@@ -78,15 +106,17 @@ class Tally:
     given_up: int = 0
 
 
-async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime], session) -> Tally:
-    """Send every message due now (and those its delivery makes next in line), once each."""
+async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime], session,
+                      paging: Paging | None = None) -> Tally:
+    """Send every message due now (and those its delivery makes next in line), once each:
+    the webhooks' and (`paging`: how to) the pages to people."""
     secrets = {hook.name: hook.secret for hook in webhooks}
     tally = Tally()
     while True:
         batch = await store.claim(clock())
         if not batch:
             return tally
-        results = await asyncio.gather(*(_send(session, d, secrets) for d in batch))
+        results = await asyncio.gather(*(_send(session, d, secrets, paging) for d in batch))
         for delivery, error in zip(batch, results, strict=False):
             now = clock()
             if error is None:
@@ -99,9 +129,18 @@ async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: C
                 tally.given_up += again is None
 
 
-async def _send(session, delivery: Delivery, secrets: dict[str, str]) -> str | None:
+async def _send(session, delivery: Delivery, secrets: dict[str, str], paging: Paging | None = None) -> str | None:
     """One try; None when delivered, else what went wrong in one line."""
     import aiohttp
+
+    if delivery.topic in ("page", "page resolved"):
+        if paging is None:
+            return "pages are sent where the config has [people] and [paging]"
+        import os
+
+        from warroom.integrations.pager import send
+
+        return await send(session, delivery, paging, dict(os.environ))
 
     raw = delivery.body.encode()
     headers = {"Content-Type": "application/json", "Idempotency-Key": delivery.key, "X-Warroom-Topic": delivery.topic,
@@ -123,7 +162,8 @@ async def _send(session, delivery: Delivery, secrets: dict[str, str]) -> str | N
 
 
 async def deliver_forever(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime],
-                          wake: asyncio.Event, told: Callable[[str], None] = lambda line: None) -> None:
+                          wake: asyncio.Event, told: Callable[[str], None] = lambda line: None,
+                          paging: Paging | None = None) -> None:
     """The background deliverer (console, `warroom receive`): a pass when woken (a commit) and
     at least every few seconds; `told` gets the line the communicator's pane shows."""
     import aiohttp
@@ -131,7 +171,7 @@ async def deliver_forever(store: EventStore, webhooks: tuple[Webhook, ...], cloc
     async with aiohttp.ClientSession() as session:
         while True:
             try:
-                await deliver_due(store, webhooks, clock, session)
+                await deliver_due(store, webhooks, clock, session, paging)
                 told(standing(await store.waiting(clock()), clock()))
             except StoreError as error:
                 told(f"webhooks: {one_line(str(error), 200)}")

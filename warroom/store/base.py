@@ -14,7 +14,7 @@ from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
 from warroom.domain.paging import Page
-from warroom.domain.schema import Alert, Declared, HatWorn, SchemaError, read, typed
+from warroom.domain.schema import Alert, Declared, HatWorn, Paged, SchemaError, read, typed
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
 from warroom.store.outbox import Message, OutboxStore
@@ -57,10 +57,22 @@ def _hat_still_free(state: IncidentState, event: Event) -> None:
     is refused, not silently made over theirs (two people pressing `c` at the same moment)."""
     worn = read(event)
     if not isinstance(worn, HatWorn):
+        from warroom.domain.escalation import still_new
+
+        still_new(state, event, worn)  # a page acknowledged or escalated once, however many try at once
         return
     holder = state.holders.get(worn.hat)
     if holder not in (worn.taken_from or None, event.actor):
         raise Conflict(f"{holder} took the {worn.hat} hat a moment before you; nothing was written")
+
+
+def _checked_under_lock(event: Event) -> bool:
+    """A hat worn, a page acknowledged, a page to the next person of a role: each is checked
+    against the incident as it is under the writers' lock (see `_hat_still_free`)."""
+    if event.kind == Kind.PAGED:
+        said = read(event)
+        return isinstance(said, Paged) and bool(said.escalated_from)
+    return event.kind in (Kind.HAT_WORN, Kind.PAGE_ACKNOWLEDGED)
 
 
 def _drill(draft: Event) -> bool:
@@ -95,6 +107,23 @@ class EventStore(OutboxStore):
         self.progress: Progress | None = None  # told how a summary rebuilt from a whole log goes
 
     database_id = ""  # the database's own random id (warroom_meta), once opened for writing
+
+    async def page_secret(self) -> str:
+        """The database's own secret, which signs its pages' acknowledgement links: made the
+        first time it is asked for, then the same for every process that opens the database."""
+        sql = "SELECT value FROM warroom_meta WHERE key = 'page_secret'"
+        found = await self._fetch(sql)
+        if not found:
+            import secrets
+
+            async def write() -> list[Event]:
+                await self._fetch("INSERT INTO warroom_meta (key, value) VALUES ('page_secret', ?) ON CONFLICT (key) DO NOTHING",
+                                  secrets.token_hex(32))
+                return []
+
+            await self._transaction(write, announce=False)
+            found = await self._fetch(sql)
+        return str(found[0][0])
 
     async def _read_database_id(self) -> None:
         found = await self._fetch("SELECT value FROM warroom_meta WHERE key = 'database_id'")
@@ -349,7 +378,7 @@ class EventStore(OutboxStore):
                 incident_id = ids[event.incident]
                 if not incident_id:
                     raise StoreError(f"there is no incident {event.incident}")
-                if event.kind == Kind.HAT_WORN and incident_id not in states:
+                if _checked_under_lock(event) and incident_id not in states:
                     states[incident_id] = await self._state_now(incident_id)  # under the writers' lock
                 if incident_id in states:
                     _hat_still_free(states[incident_id], event)

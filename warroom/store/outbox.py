@@ -7,10 +7,14 @@ was killed mid-send) runs out and the message is sent again, with the same idemp
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from warroom.domain.incident import IncidentState
 
 from warroom.domain.model import COMMUNICATOR, Event
 from warroom.domain.schema import DeliveryGivenUp, event
@@ -76,6 +80,8 @@ class OutboxStore:
 
         async def _insert(self, incident_id: int, event: Event) -> Event: ...
 
+        async def _state_now(self, incident_id: int) -> IncidentState: ...
+
     async def _queue(self, incident_id: int, event: Event, messages: list[Message], now: datetime) -> None:
         for message in messages:
             await self._fetch("INSERT INTO outbox (incident_id, event_id, webhook, url, topic, idempotency_key, body, "
@@ -98,12 +104,20 @@ class OutboxStore:
         return found
 
     async def delivered(self, delivery: Delivery, now: datetime) -> None:
+        """Sent. A page's channel that accepted it goes on the incident's timeline in the same
+        commit (a notify deadline is met once each of its roles' pages is delivered)."""
         async def write() -> list[Event]:
             await self._fetch("UPDATE outbox SET delivered_at = ?, tries = ?, error = '' WHERE id = ?",
                               _text(now), delivery.tries + 1, delivery.id)
-            return []
+            if delivery.topic != "page":
+                return []
+            from warroom.domain.escalation import delivered
 
-        await self._transaction(write)
+            state = await self._state_now(delivery.incident_id)
+            made = delivered(state, now, str(json.loads(delivery.body).get("ticket", "")), delivery.webhook)
+            return [await self._insert(delivery.incident_id, made)] if made is not None else []
+
+        await self._transaction(write, announce=False)
 
     async def failed(self, delivery: Delivery, now: datetime, error: str, retry_at: datetime | None) -> None:
         """A try that did not deliver: again at `retry_at`, or (None) given up, which goes on the

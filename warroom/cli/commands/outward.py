@@ -32,12 +32,12 @@ def deliver(args, config, out) -> int:
     async def send() -> int:
         import aiohttp
 
-        from warroom.integrations.webhooks import deliver_due, standing
+        from warroom.integrations.webhooks import deliver_due, paging_of, standing
 
         async with service_for(args, config, system_clock()) as service:
             store = service.store
             async with aiohttp.ClientSession() as session:
-                tally = await deliver_due(store, config.webhooks, system_clock, session)
+                tally = await deliver_due(store, config.webhooks, system_clock, session, paging_of(config))
             left = standing(await store.waiting(system_clock()), system_clock())
         if not args.quiet or tally.failed or left:
             print(f"delivered {tally.delivered}, failed {tally.failed} (given up {tally.given_up})"

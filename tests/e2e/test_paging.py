@@ -1,0 +1,271 @@
+"""Paging people (issue 27): `warroom notify` pages the roles of the matrix through real servers
+on 127.0.0.1 (a mail server, and HTTP servers standing for ntfy, PagerDuty and Slack), each
+body checked against its documented format; the link acknowledges once, through the installed
+`warroom receive`; a mail server that refuses loses no page."""
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+from helpers import at, db_rows, run_cli
+from helpers.chat import Chat
+from helpers.mail import Mailbox, free_port
+from helpers.pages import Receiver
+
+from warroom.config import parse
+from warroom.domain import actions
+from warroom.domain.policy import DONE, OPEN, deadlines
+from warroom.service import Service
+from warroom.store import open_store
+
+IMPACT = "checkout for every shopper"
+
+
+@pytest.fixture
+def servers():
+    mail, ntfy, pagerduty, slack = Mailbox(), Chat(), Chat(), Chat()
+    yield mail, ntfy, pagerduty, slack
+    mail.stop()
+    for server in (ntfy, pagerduty, slack):
+        server.stop()
+
+
+def team(tmp_path, servers, answer_port: int, within: int = 5):
+    mail, ntfy, pagerduty, slack = servers
+    path = tmp_path / "team.toml"
+    path.write_text(f"""
+[people.bob]
+email = "bob@example.com"
+ntfy = "http://127.0.0.1:{ntfy.port}/bob-pager"
+pagerduty = "R0UTINGKEY"
+slack = "{slack.url}"
+
+[people.carol]
+email = "carol@example.com"
+
+[people.dave]
+ntfy = "http://127.0.0.1:{ntfy.port}/dave-pager"
+
+[roles]
+"engineering manager" = ["bob", "carol"]
+PM = ["dave"]
+
+[paging]
+acknowledge_within = {within}
+smtp = "{mail.url}"
+from = "warroom@example.com"
+answer_url = "http://127.0.0.1:{answer_port}"
+pagerduty_url = "http://127.0.0.1:{pagerduty.port}/v2/enqueue"
+""")
+    return path
+
+
+def kinds(db_file) -> list[str]:
+    return [kind for (kind,) in db_rows(db_file, "SELECT kind FROM event ORDER BY id")]
+
+
+def payloads(db_file, kind: str) -> list[dict]:
+    return [json.loads(p) for k, p in db_rows(db_file, "SELECT kind, payload FROM event ORDER BY id") if k == kind]
+
+
+async def state_of(db_file, config_path):
+    config = parse(config_path.read_bytes(), config_path)
+    store = await open_store(db_file)
+    try:
+        return (await store.opening("INC-1", config.book.levers)).state
+    finally:
+        await store.close()
+
+
+def declared(env) -> None:
+    done = run_cli("declare", "Checkout fails", "--severity", "P1", "--impact", IMPACT, now=at(0), env=env)
+    assert done.returncode == 0, done.stderr
+
+
+def link_in(text: str) -> str:
+    found = re.search(r"http://127\.0\.0\.1:\d+/ack/\S+", text)
+    assert found, text
+    return found.group(0)
+
+
+async def test_notify_pages_every_channel_in_its_documented_format_and_meets_the_deadline(db_file, tmp_path, servers):
+    mail, ntfy, pagerduty, slack = servers
+    port = free_port()
+    config = team(tmp_path, servers, port)
+    env = {"WARROOM_CONFIG": str(config)}
+    declared(env)
+    done = run_cli("notify", "engineering manager", "PM", now=at(3), env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "INC-1 paged bob (engineering manager) by email, ntfy, pagerduty, slack, for the deadline 'manager'",
+        "INC-1 paged dave (PM) by ntfy, for the deadline 'manager'"]
+    assert done.stderr == ""  # all of it delivered before the command exited
+
+    # email: to bob, the subject names the incident and the role, the body is the note, signed, with the link
+    assert mail.envelopes == [("warroom@example.com", ["bob@example.com"])]
+    email = mail.received[0]
+    assert email["Subject"] == "INC-1 P1: Checkout fails (paged as engineering manager)"
+    body = email.get_content()
+    assert body.startswith("INC-1 [P1] Checkout fails — investigating") and f"Impact: {IMPACT}" in body and "\n— alice" in body
+    link = link_in(body)
+    assert link.startswith(f"http://127.0.0.1:{port}/ack/INC-1.")
+
+    # ntfy: JSON publishing to the server's root, the topic in the body
+    assert {r["path"] for r in ntfy.received} == {"/"}
+    by_topic = {r["body"]["topic"]: r["body"] for r in ntfy.received}
+    assert set(by_topic) == {"bob-pager", "dave-pager"}
+    bob = by_topic["bob-pager"]
+    assert bob["title"] == email["Subject"] and bob["priority"] == 4 and link in bob["message"] and bob["click"] == link
+    assert bob["actions"][0] == {"action": "http", "label": "Acknowledge", "url": link, "method": "POST", "clear": True}
+    assert link_in(by_topic["dave-pager"]["message"]) != link  # each page its own link
+
+    # PagerDuty Events API v2
+    [event] = [r["body"] for r in pagerduty.received]
+    assert pagerduty.received[0]["path"] == "/v2/enqueue"
+    assert event["routing_key"] == "R0UTINGKEY" and event["event_action"] == "trigger"
+    assert event["dedup_key"].startswith("warroom-") and event["dedup_key"].endswith("-INC-1-engineering manager")
+    assert len(event["dedup_key"]) <= 255
+    assert event["payload"]["summary"] == email["Subject"] and event["payload"]["source"] == "warroom"
+    assert event["payload"]["severity"] == "error" and event["links"] == [{"href": link, "text": "Acknowledge in warroom"}]
+
+    # Slack: the incoming webhook's text, the link as Slack writes one
+    [said] = slack.texts()
+    assert said.startswith("*INC-1 P1: Checkout fails (paged as engineering manager)*") and f"<{link}|Acknowledge>" in said
+
+    # the log: two pages, five channels delivered, and the deadline met by them
+    assert kinds(db_file).count("paged") == 2 and kinds(db_file).count("page delivered") == 5
+    assert all(len(p["ticket"]) == 32 and p["deadline"] == "manager" for p in payloads(db_file, "paged"))
+    state = await state_of(db_file, config)
+    manager = next(d for d in deadlines(state, at(4)) if d.id == "manager")
+    assert manager.status in DONE and manager.met_at is not None
+
+
+async def test_the_link_shows_a_button_and_its_post_acknowledges_once(db_file, tmp_path, servers):
+    mail = servers[0]
+    port = free_port()
+    config = team(tmp_path, servers, port)
+    env = {"WARROOM_CONFIG": str(config)}
+    declared(env)
+    assert run_cli("notify", "engineering manager", now=at(2), env=env).returncode == 0
+    link = link_in(mail.received[0].get_content())
+    receiver = Receiver(env, "--listen", f"127.0.0.1:{port}")
+    try:
+        shown = _fetch(link)
+        assert shown[0] == 200 and '<form method="post">' in shown[1] and "bob, you were paged as <b>engineering manager</b>" in shown[1]
+        assert "page acknowledged" not in kinds(db_file)  # following the link (a mail scanner) acknowledges nothing
+        first = _fetch(link, post=True)
+        assert first[0] == 200 and "Acknowledged." in first[1]
+        again = _fetch(link, post=True)
+        assert again[0] == 409 and "acknowledged already" in again[1]
+        forged = _fetch(link[:-4] + ("0000" if not link.endswith("0000") else "1111"), post=True)
+        assert forged[0] == 404
+    finally:
+        receiver.stop()
+    [acknowledged] = payloads(db_file, "page acknowledged")
+    assert (acknowledged["person"], acknowledged["role"], acknowledged["via"]) == ("bob", "engineering manager", "link")
+    shown = run_cli("show", env=env, now=at(9))
+    assert re.search(r"bob acknowledged the page for engineering manager, \d+h\d+m after it was sent|"
+                     r"bob acknowledged the page for engineering manager, \d+m\d+s after it was sent", shown.stdout), shown.stdout
+
+
+async def test_a_link_is_refused_once_the_incident_is_resolved_and_pagerduty_is_told(db_file, tmp_path, servers):
+    mail, _, pagerduty, _ = servers
+    port = free_port()
+    path = team(tmp_path, servers, port)
+    env = {"WARROOM_CONFIG": str(path)}
+    declared(env)
+    assert run_cli("notify", "engineering manager", now=at(2), env=env).returncode == 0
+    link = link_in(mail.received[0].get_content())
+    await _resolve(db_file, path)
+    [resolve] = [r["body"] for r in pagerduty.received if r["body"]["event_action"] == "resolve"]
+    [trigger] = [r["body"] for r in pagerduty.received if r["body"]["event_action"] == "trigger"]
+    assert resolve == {"routing_key": "R0UTINGKEY", "event_action": "resolve", "dedup_key": trigger["dedup_key"]}
+    receiver = Receiver(env, "--listen", f"127.0.0.1:{port}")
+    try:
+        refused = _fetch(link, post=True)
+    finally:
+        receiver.stop()
+    assert refused[0] == 409 and "is resolved" in refused[1]
+    assert "page acknowledged" not in kinds(db_file)
+
+
+async def test_a_mail_server_that_refuses_loses_no_page_and_a_later_deliver_sends_it(db_file, tmp_path, servers):
+    mail = servers[0]
+    mail.mode = "refuse"
+    config = team(tmp_path, servers, free_port())
+    env = {"WARROOM_CONFIG": str(config)}
+    declared(env)
+    done = run_cli("notify", "engineering manager", now=at(2), env=env)
+    assert done.returncode == 0 and "not delivered yet: kept in the outbox" in done.stderr
+    assert mail.received == [] and payloads(db_file, "page delivered") != []  # the other channels went
+    assert "email" not in {p["channel"] for p in payloads(db_file, "page delivered")}
+    waiting = run_cli("deliver", now=at(2, 1), env=env)
+    assert "email: 1 failed, next try in" in waiting.stdout, waiting.stdout
+    mail.mode = "ok"
+    sent = run_cli("deliver", now=at(4), env=env)
+    assert sent.returncode == 0 and "delivered 1" in sent.stdout, sent.stdout
+    assert [m["To"] for m in mail.received] == ["bob@example.com"]
+    assert "email" in {p["channel"] for p in payloads(db_file, "page delivered")}
+
+
+async def test_notify_test_reports_per_channel_and_meets_no_deadline(db_file, tmp_path, servers):
+    mail, ntfy, *_ = servers
+    ntfy.mode = "fail"
+    config = team(tmp_path, servers, free_port())
+    env = {"WARROOM_CONFIG": str(config)}
+    declared(env)
+    done = run_cli("notify", "--test", "engineering manager", now=at(2), env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("INC-1 paged bob (engineering manager) by email, ntfy, pagerduty, slack [TEST]")
+    assert "  bob by email: accepted" in lines and "  bob by ntfy: NOT accepted: HTTP 503" in lines
+    assert mail.received[0]["Subject"].startswith("TEST INC-1 P1")
+    assert mail.received[0].get_content().startswith("TEST INC-1 [P1]")
+    state = await state_of(db_file, config)
+    assert next(d for d in deadlines(state, at(3)) if d.id == "manager").status == OPEN
+
+
+@pytest.mark.parametrize("args, says", [
+    (["notify", "CFO"], "no such role in [roles]: CFO"),
+    (["notify"], "the following arguments are required"),
+])
+def test_bad_notify_is_one_line_exit_2_and_writes_nothing(db_file, tmp_path, servers, args, says):
+    env = {"WARROOM_CONFIG": str(team(tmp_path, servers, free_port()))}
+    declared(env)
+    before = kinds(db_file)
+    done = run_cli(*args, now=at(2), env=env)
+    assert done.returncode == 2 and says in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert kinds(db_file) == before
+
+
+def test_notify_without_people_says_so(db_file, tmp_path):
+    declared({})
+    done = run_cli("notify", "PM", now=at(2))
+    assert done.returncode == 2 and "no one to page" in done.stderr
+
+
+async def _resolve(db_file, path) -> None:
+    """Resolve through a service armed as a command's is (reasons given for what is set aside)."""
+    from warroom.integrations.webhooks import arm
+
+    config = parse(path.read_bytes(), path)
+    store = await open_store(db_file)
+    try:
+        await arm(store, config)
+        service = Service(store, config, lambda: at(20))
+        state = (await store.opening("INC-1", config.book.levers)).state
+        await service.append(actions.resolve(state, "alice", at(20), switch=True, override="resolved for the paging test"))
+        assert await service.deliver_queued(10.0) == 0
+    finally:
+        await store.close()
+
+
+def _fetch(url: str, post: bool = False) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=b"" if post else None, method="POST" if post else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
