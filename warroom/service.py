@@ -78,6 +78,36 @@ class Service:
         events added) or why it was refused. History, not news, as one import."""
         return await self.store.import_many(incidents, source)
 
+    async def escalate(self) -> int:
+        """Page the next person of each role whose page went unacknowledged for the roster's
+        `acknowledge_within` (wherever delivery runs: a console, `warroom receive`, `warroom
+        deliver`). Once, even with several running: the store checks each under its lock, and
+        the one that comes second is refused and skipped. How many were paged."""
+        from warroom.domain.escalation import NotPaged, escalations
+        from warroom.domain.model import is_drill
+
+        config = self._config()
+        if not config.roster.people:
+            return 0
+        paged = 0
+        for code in await self.store.paging_incidents():
+            if is_drill(code):
+                continue
+            state = (await self.store.opening(code, config.book.levers)).state
+            due = escalations(state, config.roster, self.now())
+            if not due:
+                continue
+            try:
+                await self.append(due, state.severity)
+            except NotPaged:
+                continue  # another deliverer paged them a moment before
+            paged += len(due)
+            for said in (schema.read(event) for event in due):
+                if isinstance(said, schema.Paged):
+                    self.tell(f"{code}: {said.escalated_from} did not acknowledge in time: paged {said.person} ({said.role})",
+                              warning=True)
+        return paged
+
     async def publish(self, actor: str, how: PublishedHow, codes: list[str]) -> list[str]:
         """The status page now, and each publication on its incident's timeline (see
         `integrations.outward.publish`); the codes of the incidents the page shows."""

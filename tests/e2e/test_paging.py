@@ -168,6 +168,11 @@ async def test_the_link_shows_a_button_and_its_post_acknowledges_once(db_file, t
     shown = run_cli("show", env=env, now=at(9))
     assert re.search(r"bob acknowledged the page for engineering manager, \d+h\d+m after it was sent|"
                      r"bob acknowledged the page for engineering manager, \d+m\d+s after it was sent", shown.stdout), shown.stdout
+    assert "pages:\n  engineering manager → bob by email, ntfy, pagerduty, slack: sent 03:02:00" in shown.stdout
+    postmortem = run_cli("export", env=env, now=at(9)).stdout
+    assert "## Pages" in postmortem and "| engineering manager | bob | email, ntfy, pagerduty, slack | 2026-11-27 03:02:00 UTC |" in postmortem, postmortem
+    assert "acknowledged (link) |" in postmortem and "Time to acknowledge (from a role's first page to its first acknowledgement): " \
+        "engineering manager " in postmortem
 
 
 async def test_a_link_is_refused_once_the_incident_is_resolved_and_pagerduty_is_told(db_file, tmp_path, servers):
@@ -269,3 +274,37 @@ def _fetch(url: str, post: bool = False) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def test_nobody_acknowledges_so_the_next_person_is_paged_once_though_two_deliverers_run(db_file, tmp_path, servers):
+    """The real clock, acknowledge_within 3 seconds, two `warroom receive` delivering from the
+    same database: bob does not answer, carol is paged once, carol acknowledges, and the
+    timeline says so."""
+    import time
+
+    mail = servers[0]
+    port = free_port()
+    config = team(tmp_path, servers, port, within=0.05)
+    env = {"WARROOM_CONFIG": str(config)}
+    declared(env)
+    assert run_cli("notify", "engineering manager", env=env).returncode == 0  # (the real clock: no WARROOM_NOW)
+    assert [m["To"] for m in mail.received] == ["bob@example.com"]
+    first, second = Receiver(env, "--listen", f"127.0.0.1:{port}"), Receiver(env)
+    try:
+        end = time.monotonic() + 30  # a bounded wait for the escalation: each deliverer looks every 5 s
+        while "carol@example.com" not in [m["To"] for m in mail.received] and time.monotonic() < end:
+            time.sleep(0.2)
+        carol = next(m for m in mail.received if m["To"] == "carol@example.com")
+        assert carol["Subject"] == "INC-1 P1: Checkout fails (paged as engineering manager)"
+        acknowledged = _fetch(link_in(carol.get_content()), post=True)
+        assert acknowledged[0] == 200, acknowledged
+        time.sleep(6)  # both deliverers have looked again since: still one page to carol, no third
+    finally:
+        first.stop()
+        second.stop()
+    paged = payloads(db_file, "paged")
+    assert [(p["person"], p["escalated_from"] if "escalated_from" in p else "") for p in paged] == [("bob", ""), ("carol", "bob")]
+    assert [m["To"] for m in mail.received] == ["bob@example.com", "carol@example.com"]
+    shown = run_cli("show", env=env).stdout
+    assert "paged carol (engineering manager) by email: bob did not acknowledge" in shown
+    assert "carol acknowledged the page for engineering manager" in shown

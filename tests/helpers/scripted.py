@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from helpers import Book, at
 from warroom.domain.playbook import DEFAULT
+from warroom.domain.roster import Roster
 
 
 class Scripted:
@@ -13,6 +14,7 @@ class Scripted:
     def __init__(self, book: Book, answers: list) -> None:
         self.book_of_events, self.answers = book, list(answers)
         self.actor, self.book, self.code = "alice", DEFAULT, "INC-1"
+        self.roster = Roster()
         self.now = lambda: at(5)
         self.asked: list = []
         self.said: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from warroom.config.checks import _Bad, _email, _minutes, _names, _short, _table, _text, _url
+from warroom.config.checks import _Bad, _email, _got, _names, _short, _table, _text, _url
 from warroom.domain.roster import CHANNELS, Paging, Person, Roster
 
 MAX_PEOPLE = 1000
@@ -60,8 +60,8 @@ def _roster(data: dict) -> Roster:
     return Roster(people, roles, paging)
 
 
-def _within(value: Any) -> int:
-    minutes = _minutes(value, "paging.acknowledge_within")
-    if not 1 <= minutes <= 1440:
-        raise _Bad("paging.acknowledge_within", f"expected a whole number of minutes from 1 to 1440, got {minutes}")
-    return minutes
+def _within(value: Any) -> float:
+    """Minutes, a fraction allowed (0.5: 30 seconds), from 0.05 (3 s, for a test) to 1440."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.05 <= value <= 1440:
+        raise _Bad("paging.acknowledge_within", f"expected minutes from 0.05 to 1440 (0.5 is 30 seconds), {_got(value)}")
+    return float(value)

@@ -131,7 +131,7 @@ def _roster(config: Config, default: bool) -> list[str]:
                 '# pagerduty = "R0UTINGKEY"', '# slack = "https://hooks.slack.com/services/..."',
                 "# [roles]", '# "engineering manager" = ["bob", "carol"]', '# PM = ["dave"]']
     out.append("[paging]")
-    out.append(f"acknowledge_within = {paging.acknowledge_within}" + ("  # minutes" if default else ""))
+    out.append(f"acknowledge_within = {paging.acknowledge_within:g}" + ("  # minutes" if default else ""))
     for key, value in (("smtp", paging.smtp), ("from", paging.sender), ("answer_url", paging.answer_url)):
         if value:
             out.append(f"{key} = {toml_string(value)}")

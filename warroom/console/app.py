@@ -31,6 +31,7 @@ from warroom.domain.incident import fold
 from warroom.domain.model import INVESTIGATOR, Event, Kind
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE
+from warroom.domain.roster import Roster
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
 from warroom.store import CommitUnknown, Conflict, Opening, StoreError, open_store
@@ -73,6 +74,8 @@ class WarroomApp(App[str | None]):
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = theme_name
         self.book = book  # the team's matrix, templates, lever names and runbooks
+        # who is paged for what; a drill pages nobody (its pages are ticked by hand, as practice)
+        self.roster = Roster() if drill is not None else self.config.roster
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
         self.bell_on, self.alerts_on = bell, alerts
@@ -349,7 +352,9 @@ class WarroomApp(App[str | None]):
                 self.main_screen.tick()
 
         assert self.store is not None and self.service is not None  # (started once they are)
-        await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told, paging_of(self.config))
+        paging = paging_of(self.config)
+        escalate = self.service.escalate if paging is not None and self.drill is None else None
+        await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told, paging, escalate)
 
     async def _listen(self) -> None:
         """Catch up each time the store says someone committed (a server's notice, or the system's
@@ -575,17 +580,22 @@ class WarroomApp(App[str | None]):
     def alert_overdue(self) -> None:
         """One bell and one notification per deadline as it passes (not again after a restart).
         Either can be turned off; the countdown turns to OVERDUE regardless."""
-        overdue = {d.id: d for d in self.book.deadlines(self.state, self.now()) if d.status == OVERDUE}
+        now = self.now()
+        overdue = {d.id: f"OVERDUE: {d.label}" for d in self.book.deadlines(self.state, now) if d.status == OVERDUE}
+        if self.state.pages and self.roster.people:  # a role whose every person was paged, and nobody answered
+            from warroom.domain.escalation import unanswered
+
+            overdue.update({f"unanswered:{role}": f"nobody acknowledged: {role}" for role in unanswered(self.state, self.roster, now)})
         if self.alerted is None:
             self.alerted = set(overdue)
             return
-        passed = [deadline for key, deadline in overdue.items() if key not in self.alerted]
+        passed = [(key, said) for key, said in overdue.items() if key not in self.alerted]
         if passed and self.bell_on:
             self.bell()  # one bell, however many deadlines passed in the same second
-        for deadline in passed:
-            self.alerted.add(deadline.id)
+        for key, said in passed:
+            self.alerted.add(key)
             if self.alerts_on:
-                self.warn(f"⚠ OVERDUE: {deadline.label}")
+                self.warn(f"⚠ {said}")
 
     # -- telling the person -----------------------------------------------------------------
     def say(self, message: str) -> None:

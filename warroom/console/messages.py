@@ -119,6 +119,9 @@ async def tick_notification(app: Console) -> None:
         return
     picked = open_ones[0]
     while True:
+        paged = await _paged(app, picked, switch)  # with a roster: page them (Enter), or tick it by hand (h)
+        if paged is None or paged:
+            return
         done = ticked_words(picked.id)
         told = picked.label.removeprefix("notify ")
         question = (f"{told[:1].upper()}{told[1:]}: who was notified? (names, and how if it matters)" if done == "notified"
@@ -136,6 +139,50 @@ async def tick_notification(app: Console) -> None:
         picked = next(d for d in open_ones if d.id == chosen)
     if whom is not None:
         await do(app, actions.notify, picked.id, whom, switch=switch)
+
+
+def _roles_of(app: Console, deadline_id: str) -> tuple[str, ...]:
+    rules = app.book.policy.get(app.state.severity)
+    rule = next((r for r in rules.rules if r.id == deadline_id), None) if rules else None
+    return rule.roles if rule is not None else ()
+
+
+async def _paged(app: Console, deadline, switch: bool) -> bool | None:
+    """With a roster that names the deadline's roles: who would be paged, by what, and Enter
+    pages them (True); h ticks it by hand instead (False); Esc: nothing (None)."""
+    from warroom.domain import escalation
+    from warroom.domain.templates import page_text
+
+    roles = _roles_of(app, deadline.id)
+    if not roles or not app.roster.people or any(r not in app.roster.roles for r in roles):
+        return False
+    lines, gaps = [], []
+    for role in roles:
+        person = escalation.first_reachable(app.roster, role)
+        if person is None:
+            gaps += app.roster.gaps(role) or [f"{role}: nobody can be paged"]
+        else:
+            lines.append(f"  {person.name} ({role}) by {', '.join(escalation.reachable(person, app.roster))}")
+    if gaps:
+        app.warn("cannot page: " + "; ".join(gaps) + " (tick it by hand with who was told)")
+        return False
+    told = deadline.label.removeprefix("notify ")
+    picked = await app.ask(Choose(f"{told[:1].upper()}{told[1:]}: page them now?\n" + "\n".join(lines),
+                                  [("enter", "page them (the internal note, signed, with a link to acknowledge)", "page"),
+                                   ("h", "tick it by hand: they were told another way", "hand")],
+                                  hint=as_hat(app, Kind.ESCALATION_NOTIFIED, switch) + "Esc to cancel"))
+    if picked != "page":
+        return None if picked is None else False
+
+    def paging(state, actor, now, switch: bool = switch):
+        before = actions.wear_hat(state, actor, now, COMMUNICATOR, take_over=False) if switch else []
+        text = page_text(state, now, actor, app.book.policy, app.book.templates)
+        return before + escalation.page(state, actor, now, app.roster, roles, text, deadline=deadline.id)
+
+    if await do(app, paging, switch=switch):
+        app.say(f"paged {', '.join(line.strip().split(' by ')[0] for line in lines)}: "
+                "met once each page is delivered; the ledger shows who acknowledges")
+    return True
 
 
 async def resolution_notice(app: Console) -> None:

@@ -104,7 +104,7 @@ class CommunicatorPane(RolePane):
         due, message = views.due_message(state, now, book, console.actor)
         self.part("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due))
         self.part("#template", LiveText).show(message)
-        self.part("#page", LiveText).show(views.page_lines(state, book, console.delivery))
+        self.part("#page", LiveText).show(views.page_lines(state, book, console.delivery, console.roster, now))
 
 
 class InvestigatorPane(RolePane):

@@ -16,12 +16,14 @@ from typing import Any, Protocol
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import Event
 from warroom.domain.playbook import Playbook
+from warroom.domain.roster import Roster
 
 
 class Console(Protocol):
     state: IncidentState
     actor: str
     book: Playbook
+    roster: Roster  # who is paged for what (the config's [people], [roles], [paging])
     code: str | None
     now: Callable[[], datetime]
 

@@ -15,6 +15,7 @@ from warroom.domain.incident import IncidentState
 from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, UNTRIED, Event
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
+from warroom.domain.roster import Roster
 from warroom.domain.text import one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
 
@@ -143,14 +144,25 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
     return Content.assemble(*parts[:-1])
 
 
-def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "") -> Content:
-    """The status page and how the last message to chat went: the foot of the communicator's pane."""
+def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "", roster: Roster | None = None,
+               now: datetime | None = None) -> Content:
+    """The pages to people (the ledger: role → person → channels → how it stands, and a role
+    nobody acknowledged), the status page, and how the last message out went: the foot of the
+    communicator's pane."""
+    from warroom.domain.escalation import ledger, unanswered
+
+    paging: list = []
+    if state.pages and now is not None:
+        for role in unanswered(state, roster, now) if roster is not None else []:
+            paging += [(f"⚠ nobody acknowledged: {one_line(role, 60)}", "bold reverse"), "\n"]
+        for line in ledger(state, now)[-6:]:
+            paging += [one_line(line, 200), "\n"]
     page = book.status_page(state)
     if state.published is not None:
         page += f", published {local_time(state.published)}"
     elif page in ("automatic", "manual"):
         page += ", not yet published" + (" (P)" if page == "manual" else "")
-    parts: list = [f"status page: {one_line(page)}"]
+    parts: list = [*paging, f"status page: {one_line(page)}"]
     if delivery:
         parts += ["\n", (one_line(delivery, 300), "bold")]
     return Content.assemble(*parts)

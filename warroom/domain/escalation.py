@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from warroom.domain.errors import WarroomError
+from warroom.domain.actions import RuleBroken
 from warroom.domain.incident import IncidentState, PageSeen
 from warroom.domain.model import COMMUNICATOR, Event
 from warroom.domain.roster import Person, Roster
 from warroom.domain.schema import AcknowledgedVia, PageAcknowledged, Paged, PageDelivered, event
 
 
-class NotPaged(WarroomError, ValueError):
+class NotPaged(RuleBroken):
     """A page that cannot be sent or acknowledged as asked; the message says why."""
 
 
@@ -159,21 +159,6 @@ def unanswered(state: IncidentState, roster: Roster, now: datetime) -> list[str]
             and first_reachable(roster, c.role, after=c.last.person) is None]
 
 
-def pages_met_at(state: IncidentState, deadline: str, roles: tuple[str, ...]) -> datetime | None:
-    """When a notify deadline was met by its pages: once the first page to each of its roles
-    was delivered (None while one is not)."""
-    if not roles:
-        return None
-    times = []
-    for role in roles:
-        found = [p.delivered_at for p in state.pages if p.role == role and p.deadline == deadline and not p.test
-                 and p.delivered_at is not None]
-        if not found:
-            return None
-        times.append(min(found))
-    return max(times)
-
-
 def ledger(state: IncidentState, now: datetime) -> list[str]:
     """The communicator's ledger, a line a page: role → person → channels → how it stands."""
     from warroom.domain.timefmt import local_time
@@ -191,3 +176,28 @@ def ledger(state: IncidentState, now: datetime) -> list[str]:
         lines.append(f"{'TEST ' if p.test else ''}{p.role} → {p.person} → {', '.join(p.channels)}: {how}")
     return lines
 
+
+
+def time_to_acknowledge(state: IncidentState) -> dict[str, timedelta | None]:
+    """For each role paged (TEST pages apart): from its first page to the first acknowledgement,
+    whoever of the role gave it (None: nobody acknowledged)."""
+    found: dict[str, timedelta | None] = {}
+    for chain in chains(state):
+        answer = chain.acknowledged
+        took = answer.acknowledged_at - chain.pages[0].at if answer is not None and answer.acknowledged_at else None
+        if chain.role not in found or (took is not None and (found[chain.role] is None or took < found[chain.role])):  # type: ignore[operator]
+            found[chain.role] = took
+    return found
+
+
+def page_rows(state: IncidentState) -> list[tuple[str, str, str, datetime, datetime | None, datetime | None, str]]:
+    """Every page, for the reports: role, person, channels, sent, delivered, acknowledged, and
+    what became of it (acknowledged via…, escalated, TEST, waiting)."""
+    rows = []
+    for p in state.pages:
+        escalated = any(q.escalated_from == p.person and q.role == p.role and q.deadline == p.deadline for q in state.pages)
+        what = (f"acknowledged ({p.acknowledged_via})" if p.acknowledged_at else "escalated" if escalated
+                else "not acknowledged")
+        rows.append(((("TEST " if p.test else "") + p.role), p.person, ", ".join(p.channels), p.at, p.delivered_at,
+                     p.acknowledged_at, what))
+    return rows

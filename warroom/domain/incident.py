@@ -95,6 +95,21 @@ class Figures(Struct):
                 ("fix", self.to_fix), ("resolve", self.to_resolve), ("total", self.total)]
 
 
+def pages_met_at(state: IncidentState, deadline: str, roles: tuple[str, ...]) -> datetime | None:
+    """When a notify deadline was met by its pages: once the first page to each of its roles
+    was delivered (None while one is not)."""
+    if not roles:
+        return None
+    times = []
+    for role in roles:
+        found = [p.delivered_at for p in state.pages if p.role == role and p.deadline == deadline and not p.test
+                 and p.delivered_at is not None]
+        if not found:
+            return None
+        times.append(min(found))
+    return max(times)
+
+
 def _span(start: datetime | None, end: datetime | None) -> timedelta | None:
     return end - start if start is not None and end is not None else None
 

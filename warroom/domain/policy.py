@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from warroom.domain.escalation import pages_met_at
-from warroom.domain.incident import IncidentState
+from warroom.domain.incident import IncidentState, pages_met_at
 from warroom.domain.model import RESOLVED
 from warroom.domain.roster import DEFAULT_ROLES
 

@@ -29,7 +29,7 @@ PAGERDUTY_EVENTS = "https://events.pagerduty.com/v2/enqueue"
 class Paging(Struct, frozen=True):
     """The [paging] table: how long before the next person of a role is paged, and the mail."""
 
-    acknowledge_within: int = 5  # minutes
+    acknowledge_within: float = 5  # minutes (a fraction allowed)
     smtp: str = ""  # smtp://host:port (STARTTLS when offered) or smtps://; the password from WARROOM_SMTP_PASSWORD
     sender: str = ""  # the From of a page by email
     answer_url: str = ""  # where `warroom receive` answers acknowledgements

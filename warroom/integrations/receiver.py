@@ -283,7 +283,8 @@ async def serve(service: Service, settings: Settings, ready=None, log=None) -> N
     if config is not None and (config.webhooks or config.roster.people):
         from warroom.integrations.webhooks import deliver_forever, paging_of
 
-        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken, paging=paging_of(config)))
+        delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken, paging=paging_of(config),
+                                                         escalate=service.escalate))
     runner = _GuardedRunner(build(service, settings, log=log), ceiling, refused,
                             access_log=None, handle_signals=False, keepalive_timeout=HEADER_SECONDS)
     await runner.setup()

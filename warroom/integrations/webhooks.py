@@ -9,7 +9,7 @@ import asyncio
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -163,14 +163,17 @@ async def _send(session, delivery: Delivery, secrets: dict[str, str], paging: Pa
 
 async def deliver_forever(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime],
                           wake: asyncio.Event, told: Callable[[str], None] = lambda line: None,
-                          paging: Paging | None = None) -> None:
+                          paging: Paging | None = None, escalate: Callable[[], Awaitable[object]] | None = None) -> None:
     """The background deliverer (console, `warroom receive`): a pass when woken (a commit) and
-    at least every few seconds; `told` gets the line the communicator's pane shows."""
+    at least every few seconds; `told` gets the line the communicator's pane shows. `escalate`:
+    pages the next people due (nobody acknowledged in time), first in each pass."""
     import aiohttp
 
     async with aiohttp.ClientSession() as session:
         while True:
             try:
+                if escalate is not None:
+                    await escalate()
                 await deliver_due(store, webhooks, clock, session, paging)
                 told(standing(await store.waiting(clock()), clock()))
             except StoreError as error:

@@ -130,6 +130,20 @@ def _scorecard(state: IncidentState, now: datetime, book: Playbook) -> list[str]
     return [f"## Drill scorecard ({cell(state.drill)}): {card.score} / 100", "", "```text", card.text(), "```", ""]
 
 
+def _pages(state: IncidentState, multi_day: bool) -> list[str]:
+    """Every page to a person, who acknowledged, and how long it took (issue 27)."""
+    from warroom.domain.escalation import page_rows, time_to_acknowledge
+
+    out = ["## Pages", "", "| role | person | channels | sent | delivered | acknowledged | outcome |", "|---|---|---|---|---|---|---|"]
+    for role, person, channels, sent, delivered, acknowledged, what in page_rows(state):
+        out.append(f"| {cell(role)} | {cell(person)} | {channels} | {_when(sent, multi_day)} | {_when(delivered, multi_day)} | "
+                   f"{_when(acknowledged, multi_day)} | {what} |")
+    out += ["", "Time to acknowledge (from a role's first page to its first acknowledgement): " + "; ".join(
+        f"{cell(role)} {minutes_text(span) if span is not None else 'nobody acknowledged'}"
+        for role, span in time_to_acknowledge(state).items()) + "."]
+    return out
+
+
 def markdown(state: IncidentState, now: datetime | None = None, book: Playbook = DEFAULT) -> str:
     origin = state.detected
     now = now or max((e.at for e in state.events), default=datetime.now().astimezone())
@@ -154,6 +168,8 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
     for event in state.events:
         plus = t_plus(event.at, origin) if origin else ""
         out.append(f"| {_when(event.at, multi_day)} | {plus} | {event.role} | {cell(event.actor)} | {cell(describe(event))} |")
+    if state.pages:  # (a team that does not page from warroom sees no empty section)
+        out += ["", *_pages(state, multi_day)]
     out += ["", "## Containment levers", "", "| lever | outcome | when | reason |", "|---|---|---|---|"]
     for lever in state.levers:
         when = t_plus(lever.changed_at, origin) if lever.changed_at and origin else "—"

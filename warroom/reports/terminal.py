@@ -96,6 +96,17 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
     for deadline in book.record(state, now):
         due = local_time(deadline.due) if deadline.due else "next standup"
         lines.append(f"  {one_line(deadline.label, 40):<40} due {due:<12} {deadline_words(deadline, now)}")
+    if state.pages:
+        from warroom.domain.escalation import page_rows, time_to_acknowledge
+
+        lines += ["", "pages:"]
+        for role, person, channels, sent, delivered, acknowledged, what in page_rows(state):
+            lines.append(f"  {one_line(role, 30)} → {one_line(person, 30)} by {channels}: sent {local_time(sent)}, "
+                         f"delivered {local_time(delivered) if delivered else '—'}, {what}"
+                         + (f" {local_time(acknowledged)}" if acknowledged else ""))
+        took = time_to_acknowledge(state)
+        lines.append("  time to acknowledge: " + ", ".join(
+            f"{one_line(role, 30)} {minutes_text(span) if span is not None else 'nobody acknowledged'}" for role, span in took.items()))
     if state.overrides:
         lines += ["", "rules overridden:"]
         lines += [f"  {local_time(o.at)} {one_line(o.actor, 20)} ({o.role}) {o.rule}: {one_line(o.reason, 300)}"

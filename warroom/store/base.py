@@ -444,6 +444,13 @@ class EventStore(OutboxStore):
         return [(number, code) for number, code in
                 await self._fetch("SELECT id, code FROM incident WHERE id > ? ORDER BY id", after_id)]
 
+    async def paging_incidents(self) -> list[str]:
+        """The codes of the incidents not resolved that paged someone: where an escalation may be due."""
+        rows = await self._fetch(
+            "SELECT i.code FROM incident i JOIN summary s ON s.incident_id = i.id WHERE s.resolved IS NULL "
+            "AND EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.kind = 'paged') ORDER BY i.id")
+        return [code for (code,) in rows]
+
     async def event_count(self) -> int:
         """How many events the database holds, every incident's."""
         return await self._scalar("SELECT count(*) FROM event")

@@ -36,11 +36,13 @@ def deliver(args, config, out) -> int:
 
         async with service_for(args, config, system_clock()) as service:
             store = service.store
+            escalated = await service.escalate()  # a page unacknowledged in time: the next person of its role
             async with aiohttp.ClientSession() as session:
                 tally = await deliver_due(store, config.webhooks, system_clock, session, paging_of(config))
             left = standing(await store.waiting(system_clock()), system_clock())
         if not args.quiet or tally.failed or left:
             print(f"delivered {tally.delivered}, failed {tally.failed} (given up {tally.given_up})"
+                  + (f", escalated {escalated}" if escalated else "")
                   + (f"; {left}" if left else ""), file=out)
         return 0
 
