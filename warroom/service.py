@@ -128,6 +128,49 @@ class Service:
             self.later(self._publish_if_due(written))
         else:
             await self._publish_if_due(written)
+        if self.config.roster.people and _made_a_p0(written):
+            if self.later is not None:
+                self.later(self._page_p0(written))
+            else:
+                await self._page_p0(written)
+
+    async def _page_p0(self, written: list[Event]) -> None:
+        """The matrix's P0 column is automatic: a P0 (declared, or raised to P0) pages the roles
+        of its notify deadlines by itself, each role once."""
+        from warroom.domain.escalation import NotPaged, page
+        from warroom.domain.model import is_drill
+        from warroom.domain.policy import NOTIFY
+        from warroom.domain.templates import page_text
+
+        config = self._config()
+        for code in dict.fromkeys(e.incident for e in written):
+            if is_drill(code):
+                continue
+            state = (await self.store.opening(code, config.book.levers)).state
+            rules = config.book.policy.get(state.severity)
+            if state.severity != AUTOMATIC or rules is None:
+                continue
+            now = self.now()
+            for rule in rules.rules:
+                roles = [r for r in rule.roles if not any(p.role == r and p.deadline == rule.id and not p.test for p in state.pages)]
+                if rule.met_by != NOTIFY or not roles:
+                    continue
+                missing = [r for r in roles if r not in config.roster.roles]
+                if missing:
+                    self.tell(f"{code} is a P0, and [roles] names nobody for {', '.join(missing)}: tick it by hand", warning=True)
+                    roles = [r for r in roles if r not in missing]
+                    if not roles:
+                        continue
+                try:
+                    text = page_text(state, now, "warroom", config.book.policy, config.book.templates)
+                    drafts = page(state, "warroom", now, config.roster, roles, text, deadline=rule.id)
+                    await self.append(drafts, state.severity)
+                except NotPaged as why:
+                    self.tell(f"{code} is a P0, and {rule.label.removeprefix('notify ')} could not be paged: {why}", warning=True)
+                except StoreError as error:
+                    self.tell(f"{code}: the P0's pages were not sent: {one_line(str(error), 300)}", warning=True)
+                else:
+                    self.tell(f"{code} is a P0: paged {', '.join(roles)} by itself (the matrix)")
 
     async def _publish_if_due(self, written: list[Event]) -> None:
         from warroom.integrations.outward import after_commit
@@ -180,5 +223,11 @@ def _may_change_a_p0(written: list[Event], severity: str | None) -> bool:
     an event that makes one."""
     if severity is None or severity == AUTOMATIC:
         return True
+    return any(isinstance(said := schema.read(e), schema.Declared | schema.SeverityChanged) and said.severity == AUTOMATIC
+               for e in written)
+
+
+def _made_a_p0(written: list[Event]) -> bool:
+    """Whether these events declared a P0 or raised one to P0 (its pages go out by themselves)."""
     return any(isinstance(said := schema.read(e), schema.Declared | schema.SeverityChanged) and said.severity == AUTOMATIC
                for e in written)

@@ -308,3 +308,31 @@ def test_nobody_acknowledges_so_the_next_person_is_paged_once_though_two_deliver
     shown = run_cli("show", env=env).stdout
     assert "paged carol (engineering manager) by email: bob did not acknowledge" in shown
     assert "carol acknowledged the page for engineering manager" in shown
+
+
+def test_a_p0_opened_by_a_page_pages_leadership_and_on_call_by_itself_once_per_role(db_file, tmp_path, servers):
+    from helpers.pages import alertmanager
+
+    mail, ntfy, *_ = servers
+    path = team(tmp_path, servers, free_port())
+    path.write_text(path.read_text().replace('PM = ["dave"]', 'PM = ["dave"]\nleadership = ["carol"]\n"on-call" = ["dave"]'))
+    env = {"WARROOM_CONFIG": str(path)}
+    receiver = Receiver(env)
+    try:
+        body = alertmanager(common={"priority": "P0"})
+        for _ in range(2):  # Alertmanager sends the group again: no second page
+            status, answer = receiver.post("/alertmanager", body)
+            assert status == 200, answer
+        import time
+
+        end = time.monotonic() + 20
+        while len(mail.received) + len(ntfy.received) < 2 and time.monotonic() < end:
+            time.sleep(0.1)
+    finally:
+        said = receiver.stop()
+    paged = payloads(db_file, "paged")
+    assert sorted((p["role"], p["person"], p["deadline"]) for p in paged) == [("leadership", "carol", "leadership"),
+                                                                             ("on-call", "dave", "leadership")]
+    assert all(a == "warroom" for (a,) in db_rows(db_file, "SELECT actor FROM event WHERE kind = 'paged'"))
+    assert [m["To"] for m in mail.received] == ["carol@example.com"] and [r["body"]["topic"] for r in ntfy.received] == ["dave-pager"]
+    assert "is a P0: paged leadership, on-call by itself" in said

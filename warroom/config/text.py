@@ -123,10 +123,12 @@ def _roster(config: Config, default: bool) -> list[str]:
     roster, paging = config.roster, config.roster.paging
     out = [""]
     if default:
-        out += ["# Paging people (issue 27: sending comes in its next steps). Each person and their channels;",
-                "# each role an ordered list of people (the next is paged if the one before has not acknowledged",
-                "# within acknowledge_within minutes); a notify deadline's `roles` name the roles it pages.",
-                "# smtp: smtp://host:587 (STARTTLS when offered) or smtps://; the password from WARROOM_SMTP_PASSWORD.",
+        out += ["# Paging people: t on a notify deadline (and `warroom notify ROLE`) pages the first person of",
+                "# each of its roles; the next is paged if the one before has not acknowledged within",
+                "# acknowledge_within minutes (a fraction allowed). A notify deadline's `roles` name the roles it",
+                "# pages; a P0's are paged by themselves. The page's link is answered by `warroom receive` at",
+                "# answer_url. smtp: smtp://user@host:587 (STARTTLS when offered) or smtps://; the password from",
+                "# WARROOM_SMTP_PASSWORD. pagerduty_url: the Events API v2 endpoint (the default is PagerDuty's).",
                 "# [people.bob]", '# email = "bob@example.com"', '# ntfy = "https://ntfy.example.com/bob-pager"',
                 '# pagerduty = "R0UTINGKEY"', '# slack = "https://hooks.slack.com/services/..."',
                 "# [roles]", '# "engineering manager" = ["bob", "carol"]', '# PM = ["dave"]']

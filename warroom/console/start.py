@@ -65,12 +65,24 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
                     yield Field(placeholder=self._services(), id="service")
             yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
                          "or pick a past incident below", classes="hint", markup=False)
+            unreachable = self._unreachable()
+            if unreachable:
+                yield Static(unreachable, classes="hint", markup=False, id="unreachable")
             yield OptionList(id="past")
         yield Footer()
 
     @property
     def console(self) -> Console:
         return cast(Console, self.app)
+
+    def _unreachable(self) -> str:
+        """With a roster: the roles of the matrix that cannot be paged, in one line ("" : all can)."""
+        roster = self.console.roster
+        if not roster.people:
+            return ""
+        roles = dict.fromkeys(role for policy in self.console.book.policy.values() for rule in policy.rules for role in rule.roles)
+        gaps = [role for role in roles if roster.gaps(role)]
+        return one_line(f"⚠ cannot page: {', '.join(gaps)} (warroom config says why)", 200) if gaps else ""
 
     def _services(self) -> str:
         known = sorted(self.console.book.runbooks)

@@ -1,0 +1,91 @@
+"""The communicator's t with a roster (issue 27): it says who is paged and by what, pages on
+Enter (the console's deliverer sends them to a real HTTP server on loopback), the pane keeps
+the ledger; h ticks it by hand as before; without a roster t is what it always was."""
+
+import pytest
+from helpers import Clock, at, db_rows, seed
+from helpers.chat import Chat
+from helpers.console import act, settle, until
+
+from warroom.config import parse
+from warroom.console.dialogs import Ask, Choose
+from warroom.console.launch import make_app
+from warroom.domain.model import COMMUNICATOR
+
+
+@pytest.fixture
+def ntfy():
+    server = Chat()
+    yield server
+    server.stop()
+
+
+def roster(tmp_path, ntfy):
+    text = f"""
+[people.bob]
+ntfy = "http://127.0.0.1:{ntfy.port}/bob-pager"
+[people.dave]
+ntfy = "http://127.0.0.1:{ntfy.port}/dave-pager"
+[roles]
+"engineering manager" = ["bob"]
+PM = ["dave"]
+"""
+    return parse(text.encode(), tmp_path / "team.toml")
+
+
+def pane_text(app) -> str:
+    return str(app.main_screen.query_one("#communicator").query_one("#page").content)
+
+
+async def test_t_shows_who_is_paged_and_enter_pages_them_as_the_communicator(db_file, tmp_path, ntfy):
+    await seed(db_file, severity="P1")
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await act(pilot, "t")
+        assert isinstance(app.screen, Choose)
+        assert "bob (engineering manager) by ntfy" in app.screen.question and "dave (PM) by ntfy" in app.screen.question
+        await act(pilot, "enter")
+        assert [(p.role, p.person) for p in app.state.pages] == [("engineering manager", "bob"), ("PM", "dave")]
+        assert app.state.hat_of("alice") == COMMUNICATOR  # the communicator's action: the hat came with it
+        await until(pilot, lambda: len(ntfy.received) == 2, "the console's deliverer to send both")
+        await until(pilot, lambda: "engineering manager → bob → ntfy: delivered" in pane_text(app), "the ledger", seconds=15)
+        assert {r["body"]["topic"] for r in ntfy.received} == {"bob-pager", "dave-pager"}
+    kinds = [k for (k,) in db_rows(db_file, "SELECT kind FROM event ORDER BY id")]
+    assert kinds.count("paged") == 2 and "escalation notified" not in kinds
+
+
+async def test_h_ticks_it_by_hand_and_esc_does_nothing(db_file, tmp_path, ntfy):
+    await seed(db_file, severity="P1")
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await act(pilot, "t", "escape")
+        assert not isinstance(app.screen, Choose) and app.state.pages == []
+        await act(pilot, "t", "h")
+        assert isinstance(app.screen, Ask)
+        await act(pilot, *"Dana by phone", "enter")
+        assert "manager" in app.state.notified and app.state.pages == []
+    assert ntfy.received == []
+
+
+async def test_a_role_the_roster_cannot_reach_is_named_and_t_ticks_by_hand(db_file, tmp_path, ntfy):
+    config = parse(b'[people.bob]\n[roles]\n"engineering manager" = ["bob"]\nPM = ["bob"]\n', tmp_path / "team.toml")
+    await seed(db_file, severity="P1")
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=config)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await act(pilot, "t")
+        assert isinstance(app.screen, Ask)  # straight to who was told
+        assert any("cannot page: engineering manager: bob has no channel" in n.message for n in app._notifications)
+
+
+async def test_the_start_screen_names_the_roles_that_cannot_be_paged(db_file, tmp_path, ntfy):
+    from warroom.console.start import StartScreen
+
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        said = str(app.screen.query_one("#unreachable").content)
+        assert said == "⚠ cannot page: leadership, on-call, team lead (warroom config says why)"
