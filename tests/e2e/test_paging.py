@@ -336,3 +336,28 @@ def test_a_p0_opened_by_a_page_pages_leadership_and_on_call_by_itself_once_per_r
     assert all(a == "warroom" for (a,) in db_rows(db_file, "SELECT actor FROM event WHERE kind = 'paged'"))
     assert [m["To"] for m in mail.received] == ["carol@example.com"] and [r["body"]["topic"] for r in ntfy.received] == ["dave-pager"]
     assert "is a P0: paged leadership, on-call by itself" in said
+
+
+def test_pagerduty_acknowledging_the_alert_warroom_triggered_acknowledges_the_page(db_file, tmp_path, servers):
+    from helpers.pages import pagerduty, signature
+
+    _, _, events_api, _ = servers
+    path = team(tmp_path, servers, free_port())
+    env = {"WARROOM_CONFIG": str(path), "WARROOM_PAGERDUTY_SECRET": "s3cret"}
+    declared(env)
+    assert run_cli("notify", "engineering manager", now=at(2), env=env).returncode == 0
+    [trigger] = [r["body"] for r in events_api.received]
+    acknowledged = pagerduty("incident.acknowledged", incident="Q1W2E3")
+    acknowledged["event"]["data"]["incident_key"] = trigger["dedup_key"]  # PagerDuty's incident for the alert we triggered
+    receiver = Receiver(env)
+    try:
+        body = json.dumps(acknowledged).encode()
+        status, answer = receiver.post("/pagerduty", body, {"X-PagerDuty-Signature": signature(body, "s3cret")})
+        again = receiver.post("/pagerduty", body, {"X-PagerDuty-Signature": signature(body, "s3cret")})
+    finally:
+        receiver.stop()
+    assert (status, answer["acknowledged"], answer["role"]) == (200, "bob", "engineering manager"), answer
+    assert again[0] == 200 and again[1]["recorded"] is False
+    [ack] = payloads(db_file, "page acknowledged")
+    assert (ack["person"], ack["via"]) == ("bob", "pagerduty")
+    assert "alert" not in kinds(db_file)  # not taken for a page of PagerDuty's own

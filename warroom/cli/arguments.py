@@ -203,7 +203,7 @@ def _receive(sub, common: Parser) -> None:
     p = sub.add_parser("receive", parents=[common], help="receive pages: Alertmanager and PagerDuty webhooks open or join incidents",
                        epilog="examples:\n  warroom receive                          on 127.0.0.1:9095 (the config's [receive] listen)\n"
                               "  WARROOM_RECEIVE_TOKEN=… warroom receive --listen 0.0.0.0:9095\n"
-                              "endpoints: POST /alertmanager, POST /pagerduty, GET /healthz",
+                              "endpoints: POST /alertmanager, POST /pagerduty, GET /healthz, GET and POST /ack/TOKEN (a page's link)",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--listen", metavar="HOST:PORT", help="where to listen (default: the config's, else 127.0.0.1:9095)")
 

@@ -38,6 +38,31 @@ def _html(title: str, body: str, status: int = 200) -> web.Response:
     return response
 
 
+async def acknowledged_by_pagerduty(service: Service, key: str) -> web.Response | None:
+    """A PagerDuty `incident.acknowledged` for a page warroom sent (its dedup_key, one per
+    incident and role): the role's latest page by PagerDuty not yet acknowledged is, via
+    pagerduty. None when the key is not one of this database's (an incident of PagerDuty's own)."""
+    import re
+
+    prefix = f"warroom-{service.store.database_id or 'db'}-"
+    found = re.match(r"^([A-Za-z]+-\d+)-(.+)$", key[len(prefix):]) if key.startswith(prefix) else None
+    if found is None or service.config is None:
+        return None
+    code, role = found.groups()
+    try:
+        state = (await service.store.opening(code, service.config.book.levers)).state
+    except (StoreError, WarroomError):
+        return None
+    waiting = [p for p in state.pages if p.role == role and "pagerduty" in p.channels and p.acknowledged_at is None and not p.test]
+    if not waiting:
+        return web.json_response({"recorded": False, "why": f"no page of {code} for {role} waits for an acknowledgement"})
+    try:
+        await service.append([escalation.acknowledge(state, service.now(), waiting[-1].ticket, "pagerduty")], state.severity)
+    except escalation.NotPaged as refused:
+        return web.json_response({"recorded": False, "why": str(refused)})
+    return web.json_response({"recorded": True, "incident": code, "acknowledged": waiting[-1].person, "role": role})
+
+
 def routes(service: Service) -> list[web.RouteDef]:
     secret: list[str] = []
 

@@ -68,6 +68,7 @@ class _PdIncident(msgspec.Struct):
     html_url: str = ""
     created_at: str = ""
     service: _PdReference | None = None
+    incident_key: str | None = None  # a page warroom sent by the Events API: its dedup_key
 
 
 class _PdEvent(msgspec.Struct):
@@ -188,6 +189,14 @@ def pagerduty(raw: bytes, received: datetime, mapping: Mapping = Mapping()) -> P
     severity = mapping.urgency.get(incident.urgency.strip().lower(), "P2")
     return Page("pagerduty", _cut(incident.id, 2000), status == "firing", _cut(title, MAX_NAME), severity,
                 _line(service, 80), received, (alert,))
+
+
+def pagerduty_acknowledged_key(raw: bytes) -> str:
+    """The incident_key of an `incident.acknowledged` V3 webhook ("" for any other): for a page
+    warroom sent through the Events API, the dedup_key it gave."""
+    if pagerduty_kind(raw) != "incident.acknowledged":
+        return ""
+    return _decoded(raw, _PdPayload, "a PagerDuty V3 webhook").event.data.incident_key or ""
 
 
 def signed_by(raw: bytes, header: str, secrets: tuple[str, ...]) -> bool:

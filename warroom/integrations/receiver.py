@@ -24,7 +24,17 @@ from aiohttp import web
 from warroom.domain.paging import Page
 from warroom.domain.schema import SchemaError
 from warroom.domain.text import one_line
-from warroom.integrations.alerts import MAX_BODY, BadPayload, Mapping, alertmanager, pagerduty, pagerduty_kind, signed_by
+from warroom.integrations.acknowledging import acknowledged_by_pagerduty, routes
+from warroom.integrations.alerts import (
+    MAX_BODY,
+    BadPayload,
+    Mapping,
+    alertmanager,
+    pagerduty,
+    pagerduty_acknowledged_key,
+    pagerduty_kind,
+    signed_by,
+)
 from warroom.service import Service
 from warroom.store import StoreError
 
@@ -155,6 +165,9 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
         if not signed_by(raw, request.headers.get("X-PagerDuty-Signature", ""), settings.secrets):
             return _error(401, "X-PagerDuty-Signature is missing or wrong")
         try:
+            ours = await acknowledged_by_pagerduty(service, pagerduty_acknowledged_key(raw))
+            if ours is not None:
+                return ours
             page = pagerduty(raw, clock(), settings.mapping)
         except BadPayload as error:
             return _error(400, str(error))
@@ -167,7 +180,6 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
             return _error(503, str(error))
         return web.json_response({"ok": True, "database": store.where})
 
-    from warroom.integrations.acknowledging import routes
 
     app = web.Application(middlewares=[one_line_per_request], client_max_size=MAX_BODY)
     app.add_routes([web.post("/alertmanager", from_alertmanager, expect_handler=_refuse_large),
