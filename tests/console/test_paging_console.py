@@ -89,3 +89,37 @@ async def test_the_start_screen_names_the_roles_that_cannot_be_paged(db_file, tm
         assert isinstance(app.screen, StartScreen)
         said = str(app.screen.query_one("#unreachable").content)
         assert said == "⚠ cannot page: leadership, on-call, team lead (warroom config says why)"
+
+
+async def test_a_mail_server_that_hangs_slows_no_key_loses_no_page_and_the_pane_says_so(db_file, tmp_path, monkeypatch):
+    """The page is committed at Enter; the deliverer waits on the mail server in the background
+    (the hat key is answered meanwhile), gives up the try after its timeout (shortened here),
+    and the pane says when the next one is."""
+    from helpers.mail import Mailbox
+
+    from warroom.integrations import pager
+
+    monkeypatch.setattr(pager, "SEND_TIMEOUT", 0.5)
+    mail = Mailbox()
+    mail.mode = "hold"
+    try:
+        config = parse(f'[people.bob]\nemail = "bob@example.com"\n[people.dave]\nemail = "dave@example.com"\n'
+                       f'[roles]\n"engineering manager" = ["bob"]\nPM = ["dave"]\n[paging]\nsmtp = "{mail.url}"\n'.encode(),
+                       tmp_path / "team.toml")
+        await seed(db_file, severity="P1")
+        app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=config)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await act(pilot, "t", "enter")
+            assert len(app.state.pages) == 2
+            await act(pilot, "i")  # a key while the mail server holds the page
+            assert app.state.hat_of("alice") == "investigator" and mail.received == []
+            # the first in line failed; the second waits behind it (in order, per incident and channel)
+            await until(pilot, lambda: "email: 1 failed, next try in 5 s" in pane_text(app), "the pane to say the mail failed",
+                        seconds=15)
+        kinds = [k for (k,) in db_rows(db_file, "SELECT kind FROM event ORDER BY id")]
+        assert kinds.count("paged") == 2 and "page delivered" not in kinds
+        waiting = db_rows(db_file, "SELECT webhook, delivered_at, given_up_at FROM outbox")
+        assert waiting == [("email", None, None), ("email", None, None)]  # kept, to be tried again
+    finally:
+        mail.stop()

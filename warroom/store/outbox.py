@@ -140,7 +140,9 @@ class OutboxStore:
         rows = await self._fetch(
             "SELECT webhook, sum(CASE WHEN given_up_at IS NULL THEN 1 ELSE 0 END), "
             "sum(CASE WHEN given_up_at IS NULL AND tries > 0 THEN 1 ELSE 0 END), "
-            "min(CASE WHEN given_up_at IS NULL THEN next_at END), sum(CASE WHEN given_up_at IS NULL THEN 0 ELSE 1 END) "
+            "coalesce(min(CASE WHEN given_up_at IS NULL AND tries > 0 THEN next_at END), "  # the next try of one that failed,
+            "min(CASE WHEN given_up_at IS NULL THEN next_at END)), "  # not of one waiting in line behind it
+            "sum(CASE WHEN given_up_at IS NULL THEN 0 ELSE 1 END) "
             "FROM outbox WHERE delivered_at IS NULL GROUP BY webhook ORDER BY webhook")
         return [Waiting(name, int(waiting or 0), int(failing or 0), datetime.fromisoformat(next_at) if next_at else None,
                         int(given_up or 0)) for name, waiting, failing, next_at, given_up in rows]
