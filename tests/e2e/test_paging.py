@@ -361,3 +361,64 @@ def test_pagerduty_acknowledging_the_alert_warroom_triggered_acknowledges_the_pa
     [ack] = payloads(db_file, "page acknowledged")
     assert (ack["person"], ack["via"]) == ("bob", "pagerduty")
     assert "alert" not in kinds(db_file)  # not taken for a page of PagerDuty's own
+
+
+@pytest.mark.e2e
+def test_the_jwt_outage_in_tmux_pages_the_em_and_pm_in_time_and_the_postmortem_shows_their_acknowledgements(
+        db_file, tmp_path, servers):
+    """The installed console at 80×24 with a roster: at minute 8 the communicator presses t and
+    Enter; the console's deliverer sends the pages; bob and dave acknowledge by their links
+    (through `warroom receive`); the console shows it, and the postmortem lists both pages,
+    their acknowledgements and the deadline met on time."""
+    import time
+    from datetime import timedelta
+
+    from helpers import T0
+    from helpers.tmux import Pane
+
+    mail, ntfy, _, _ = servers
+    port = free_port()
+    config = team(tmp_path, servers, port)
+    clock = tmp_path / "now"
+
+    def minute(m: float) -> None:
+        clock.write_text((T0 + timedelta(minutes=m)).isoformat())
+
+    env = {"WARROOM_CONFIG": str(config), "WARROOM_NOW_FILE": str(clock)}
+    minute(0)
+    done = run_cli("declare", "JWT outage: logins rejected after auth 142", "--severity", "P1",
+                   "--impact", "logins for users with tokens issued before 142", env=env)
+    assert done.returncode == 0, done.stderr
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", "DISPLAY": "", "WAYLAND_DISPLAY": "", **env},
+                size=(80, 24))
+    receiver = None
+    try:
+        pane.start()
+        pane.wait_for("alice ▸ COMMANDER")
+        minute(8)
+        pane.keys("t")
+        shown = pane.wait_for("page them now?")
+        assert "bob (engineering manager) by email, ntfy, pagerduty," in shown and "dave (PM) by ntfy" in shown
+        pane.keys("Enter")
+        pane.wait_for("alice ▸ COMMUNICATOR")
+        end = time.monotonic() + 15  # a bounded wait for the console's deliverer, in the background
+        while not (mail.received and len(ntfy.received) == 2) and time.monotonic() < end:
+            time.sleep(0.1)
+        bob = link_in(mail.received[0].get_content())
+        dave = link_in(next(r["body"]["message"] for r in ntfy.received if r["body"]["topic"] == "dave-pager"))
+        minute(10)
+        receiver = Receiver(env, "--listen", f"127.0.0.1:{port}")
+        assert _fetch(bob, post=True)[0] == 200
+        minute(11)
+        assert _fetch(dave, post=True)[0] == 200
+        pane.wait_for("dave acknowledged the page for PM")  # the console shows what another process wrote
+    finally:
+        if receiver is not None:
+            receiver.stop()
+        pane.close()
+    postmortem = run_cli("export", env=env).stdout
+    assert "| engineering manager | bob | email, ntfy, pagerduty, slack | 03:08:00 UTC |" in postmortem, postmortem
+    assert "| PM | dave | ntfy | 03:08:00 UTC |" in postmortem
+    assert "| 03:10:00 UTC | acknowledged (link) |" in postmortem and "| 03:11:00 UTC | acknowledged (link) |" in postmortem
+    assert "engineering manager 2 min; PM 3 min." in postmortem
+    assert re.search(r"\| notify engineering manager \+ PM \| 03:15:00 UTC \(T\+15:00\) \| 03:08:\d\d UTC \| on time \|", postmortem)
