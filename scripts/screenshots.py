@@ -191,8 +191,59 @@ async def shoot_start(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+PAGING_TOML = TEAM_TOML + b"""
+[people.bob]
+email = "bob@example.com"
+ntfy = "https://ntfy.example.com/bob-pager"
+[people.carol]
+email = "carol@example.com"
+[people.dave]
+ntfy = "https://ntfy.example.com/dave-pager"
+[roles]
+"engineering manager" = ["bob", "carol"]
+PM = ["dave"]
+[paging]
+smtp = "smtp://mail.example.com:587"
+answer_url = "https://warroom.example.com:9095"
+"""
+
+
+async def shoot_paging(name: str, size: tuple[int, int]) -> None:
+    """The communicator's ledger: the EM and PM paged at minute 8, bob silent so carol was
+    paged at 13 and acknowledged at 14, dave's page delivered and unanswered at 16."""
+    from warroom.domain import escalation
+
+    config = parse(PAGING_TOML, Path("team.toml"))
+    roster = config.roster
+    story = [step for step in STORY if step[0] is not actions.notify]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "paging.db"
+        await seed(path, story)
+        store = await Store.open(path)
+        state = await store.load("INC-1")
+        text = "INC-1 [P1] Login fails with 401 after deploy 142\n— carol"
+        bob, dave = await store.append(escalation.page(state, "carol", at(8), roster, ["engineering manager", "PM"], text,
+                                                       deadline="manager"))
+        for page, channel, minute in ((bob, "email", 8.1), (bob, "ntfy", 8.1), (dave, "ntfy", 8.2)):
+            made = escalation.delivered(await store.load("INC-1"), at(minute), page.payload["ticket"], channel)
+            await store.append([made])
+        [carol] = escalation.escalations(await store.load("INC-1"), roster, at(13))
+        [carol] = await store.append([carol])
+        await store.append([escalation.delivered(await store.load("INC-1"), at(13.1), carol.payload["ticket"], "email")])
+        await store.append([escalation.acknowledge(await store.load("INC-1"), at(14), carol.payload["ticket"], "link")])
+        await store.close()
+        app = make_app(path, clock=lambda: at(16), actor="carol", config=config, alerts=False)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["paging"]:
+        await shoot_paging("console-paging-ledger-100x36", (100, 36))
+        return
     # 80×24 first: a tmux pane beside a shell is the size the console is made for
     await shoot("console-commander-80x24", "alice", 17, (80, 24))
     await shoot("console-communicator-80x24", "carol", 17, (80, 24))
@@ -209,6 +260,7 @@ async def main() -> None:
     await shoot_page("console-paged-by-alertmanager-140x36", (140, 36))
     await shoot_status_page("status-page-phone-412x915")
     await shoot_scorecard("drill-scorecard-100x36", (100, 36))
+    await shoot_paging("console-paging-ledger-100x36", (100, 36))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ PM = ["dave"]
     return parse(text.encode(), tmp_path / "team.toml")
 
 
+def ledger_text(app) -> str:
+    return str(app.main_screen.query_one("#communicator").query_one("#ledger").content)
+
+
 def pane_text(app) -> str:
     return str(app.main_screen.query_one("#communicator").query_one("#page").content)
 
@@ -49,7 +53,7 @@ async def test_t_shows_who_is_paged_and_enter_pages_them_as_the_communicator(db_
         assert [(p.role, p.person) for p in app.state.pages] == [("engineering manager", "bob"), ("PM", "dave")]
         assert app.state.hat_of("alice") == COMMUNICATOR  # the communicator's action: the hat came with it
         await until(pilot, lambda: len(ntfy.received) == 2, "the console's deliverer to send both")
-        await until(pilot, lambda: "engineering manager → bob → ntfy: delivered" in pane_text(app), "the ledger", seconds=15)
+        await until(pilot, lambda: "bob · engineering manager · ntfy" in ledger_text(app) and "delivered" in ledger_text(app), "the ledger", seconds=15)
         assert {r["body"]["topic"] for r in ntfy.received} == {"bob-pager", "dave-pager"}
     kinds = [k for (k,) in db_rows(db_file, "SELECT kind FROM event ORDER BY id")]
     assert kinds.count("paged") == 2 and "escalation notified" not in kinds

@@ -95,6 +95,7 @@ class CommunicatorPane(RolePane):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield LiveText(id="deadlines", markup=False)
+            yield LiveText(id="ledger", markup=False)
             yield LiveText(id="template", markup=False)
             yield LiveText(id="page", markup=False)
 
@@ -104,7 +105,11 @@ class CommunicatorPane(RolePane):
         due, message = views.due_message(state, now, book, console.actor)
         self.part("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due))
         self.part("#template", LiveText).show(message)
-        self.part("#page", LiveText).show(views.page_lines(state, book, console.delivery, console.roster, now))
+        ledger = self.part("#ledger", LiveText)
+        ledger.display = bool(state.pages)
+        if state.pages:
+            ledger.show(views.ledger_lines(state, console.roster, now))
+        self.part("#page", LiveText).show(views.page_lines(state, book, console.delivery))
 
 
 class InvestigatorPane(RolePane):

@@ -144,25 +144,34 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
     return Content.assemble(*parts[:-1])
 
 
-def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "", roster: Roster | None = None,
-               now: datetime | None = None) -> Content:
-    """The pages to people (the ledger: role → person → channels → how it stands, and a role
-    nobody acknowledged), the status page, and how the last message out went: the foot of the
-    communicator's pane."""
+LEDGER_SHOWN = 4  # the newest pages the pane lists (all of them: `warroom show`)
+
+
+def ledger_lines(state: IncidentState, roster: Roster, now: datetime) -> Content:
+    """The pages to people, under the deadlines they meet: a role nobody acknowledged first, then
+    the ledger, the newest pages (role → person → channels: how it stands)."""
     from warroom.domain.escalation import ledger, unanswered
 
-    paging: list = []
-    if state.pages and now is not None:
-        for role in unanswered(state, roster, now) if roster is not None else []:
-            paging += [(f"⚠ nobody acknowledged: {one_line(role, 60)}", "bold reverse"), "\n"]
-        for line in ledger(state, now)[-6:]:
-            paging += [one_line(line, 200), "\n"]
+    parts: list = []
+    for role in unanswered(state, roster, now):
+        parts += [(f"⚠ nobody acknowledged: {one_line(role, 60)}", "bold reverse"), "\n"]
+    lines = ledger(state, now)
+    if len(lines) > LEDGER_SHOWN:
+        parts += [(f"pages: {len(lines) - LEDGER_SHOWN} more above (warroom show lists them)", "dim"), "\n"]
+    for line in lines[-LEDGER_SHOWN:]:
+        parts += [one_line(line, 200), "\n"]
+    return Content.assemble(*parts[:-1])
+
+
+def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "") -> Content:
+    """The status page and how the last message out went (chat, pages): the foot of the
+    communicator's pane."""
     page = book.status_page(state)
     if state.published is not None:
         page += f", published {local_time(state.published)}"
     elif page in ("automatic", "manual"):
         page += ", not yet published" + (" (P)" if page == "manual" else "")
-    parts: list = [*paging, f"status page: {one_line(page)}"]
+    parts: list = [f"status page: {one_line(page)}"]
     if delivery:
         parts += ["\n", (one_line(delivery, 300), "bold")]
     return Content.assemble(*parts)

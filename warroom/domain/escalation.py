@@ -160,20 +160,21 @@ def unanswered(state: IncidentState, roster: Roster, now: datetime) -> list[str]
 
 
 def ledger(state: IncidentState, now: datetime) -> list[str]:
-    """The communicator's ledger, a line a page: role → person → channels → how it stands."""
+    """The communicator's ledger, a line a page: how it stands first (what a tired eye looks
+    for, and what a narrow pane keeps), then who, for which role, by what."""
     from warroom.domain.timefmt import local_time
 
     lines = []
     for p in state.pages:
         if p.acknowledged_at is not None:
-            how = f"acknowledged {local_time(p.acknowledged_at)}"
+            how = f"✔ acknowledged {local_time(p.acknowledged_at)}"
         elif any(q.escalated_from == p.person and q.role == p.role and q.deadline == p.deadline for q in state.pages):
             how = "escalated"
         elif p.delivered:
             how = f"delivered {local_time(p.delivered_at)}"  # type: ignore[arg-type]  # (delivered: it has a time)
         else:
             how = f"sent {local_time(p.at)}"
-        lines.append(f"{'TEST ' if p.test else ''}{p.role} → {p.person} → {', '.join(p.channels)}: {how}")
+        lines.append(f"{how}  {p.person} · {'TEST ' if p.test else ''}{p.role} · {', '.join(p.channels)}")
     return lines
 
 
