@@ -67,3 +67,15 @@ def test_a_control_character_in_a_one_line_field_is_refused(tmp_path, db_file, f
     text = GOOD.replace('title = "Product pages time out"', 'title = "Product\\u0007 pages"') if field == "title" else \
         GOOD.replace('"product pages for every shopper"', '"shoppers\\nand more"')
     refused(scenario(tmp_path, text), db_file, field)
+
+
+def test_a_scenario_pages_only_when_it_says_page_true(tmp_path):
+    from pathlib import Path
+
+    from warroom.drills.scenario import ScenarioError, parse
+
+    base = 'name = "x"\ntitle = "X fails"\n'
+    assert parse(base.encode(), Path("x.toml")).page is False
+    assert parse((base + "page = true\n").encode(), Path("x.toml")).page is True
+    with pytest.raises(ScenarioError, match="x.toml: page: expected true"):
+        parse((base + 'page = "yes"\n').encode(), Path("x.toml"))

@@ -117,3 +117,11 @@ def test_a_resolved_incident_pages_nobody_and_takes_no_acknowledgement():
     with pytest.raises(NotPaged, match="is resolved"):
         paged(book, 10)
     assert escalation.escalations(book.state, ROSTER, at(30)) == []
+
+
+def test_a_drill_pages_nobody_unless_its_scenario_says_so_and_then_each_page_says_drill():
+    drill = Book(drill="jwt-outage")
+    with pytest.raises(NotPaged, match="is a drill"):
+        paged(drill, 2)
+    [first, _] = paged(drill, 2, drill=True)
+    assert first.payload["text"].startswith("DRILL INC-1 [P1]")

@@ -74,8 +74,9 @@ class WarroomApp(App[str | None]):
         self.register_theme(HIGH_CONTRAST_THEME)
         self.theme = theme_name
         self.book = book  # the team's matrix, templates, lever names and runbooks
-        # who is paged for what; a drill pages nobody (its pages are ticked by hand, as practice)
-        self.roster = Roster() if drill is not None else self.config.roster
+        # who is paged for what; a drill pages nobody (its notifications are ticked by hand, as
+        # practice) unless its scenario says `page = true`: then each page says DRILL first
+        self.roster = self.config.roster if drill is None or drill.page else Roster()
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
         self.bell_on, self.alerts_on = bell, alerts

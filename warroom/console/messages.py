@@ -177,7 +177,8 @@ async def _paged(app: Console, deadline, switch: bool) -> bool | None:
     def paging(state, actor, now, switch: bool = switch):
         before = actions.wear_hat(state, actor, now, COMMUNICATOR, take_over=False) if switch else []
         text = page_text(state, now, actor, app.book.policy, app.book.templates)
-        return before + escalation.page(state, actor, now, app.roster, roles, text, deadline=deadline.id)
+        return before + escalation.page(state, actor, now, app.roster, roles, text, deadline=deadline.id,
+                                        drill=bool(state.drill))  # (a drill has a roster only when its scenario pages)
 
     if await do(app, paging, switch=switch):
         app.say(f"paged {', '.join(line.strip().split(' by ')[0] for line in lines)}: "

@@ -42,12 +42,15 @@ def first_reachable(roster: Roster, role: str, after: str = "") -> Person | None
 
 
 def page(state: IncidentState, actor: str, now: datetime, roster: Roster, roles: list[str] | tuple[str, ...], text: str,
-         *, deadline: str = "", test: bool = False, ticket: Callable[[], str] = new_ticket) -> list[Event]:
+         *, deadline: str = "", test: bool = False, drill: bool = False, ticket: Callable[[], str] = new_ticket) -> list[Event]:
     """Page the first reachable person of each role with `text` (the internal note, signed):
     one event each. Refused, with nothing paged, when a role names nobody who can be reached,
-    or the incident is resolved (unless it is a TEST page)."""
+    the incident is resolved (unless it is a TEST page), or it is a drill whose scenario does
+    not page (`drill`: it does; each page then says DRILL first)."""
     if not roles:
         raise NotPaged("no role to page")
+    if state.drill and not drill:
+        raise NotPaged(f"{state.code} is a drill: it pages nobody unless its scenario says page = true")
     if state.resolved and not test:
         raise NotPaged(f"{state.code} is resolved: nobody is paged for it")
     unknown = [r for r in roles if r not in roster.roles]

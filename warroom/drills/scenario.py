@@ -50,6 +50,7 @@ class Scenario:
     injects: tuple[Inject, ...] = ()
     summary: str = ""
     path: Path | None = None
+    page: bool = False  # the drill pages the roster's people for real (each page says DRILL first); else nobody
 
 
 def _at(value, key: str, path: Path) -> timedelta:
@@ -83,10 +84,12 @@ def parse(raw: bytes, path: Path) -> Scenario:
         raise ScenarioError(f"{path}: not valid TOML: {str(error)[:200]}") from None
     except RecursionError:
         raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
-    known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject"}
+    known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject", "page"}
     for key in data:
         if key not in known:
             raise ScenarioError(f"{path}: {key[:40]}: unknown key; expected one of: {', '.join(sorted(known))}")
+    if not isinstance(data.get("page", False), bool):
+        raise ScenarioError(f"{path}: page: expected true (the drill pages the roster's people, marked DRILL) or false")
     severity = data.get("severity", "P1")
     if severity not in SEVERITIES:
         raise ScenarioError(f"{path}: severity: expected one of {', '.join(SEVERITIES)}")
@@ -126,7 +129,7 @@ def parse(raw: bytes, path: Path) -> Scenario:
     if not _NAME.match(name):
         raise ScenarioError(f"{path}: name: expected a word of letters, digits, '-', '_', '.' or spaces (at most 60)")
     return Scenario(
-        name=name, title=_text(data, "title", "", path, 300, one_line=True), severity=severity,
+        page=data.get("page", False), name=name, title=_text(data, "title", "", path, 300, one_line=True), severity=severity,
         service=_text(data, "service", "", path, 80, needed=False, one_line=True),
         impact=_text(data, "impact", "", path, 300, one_line=True),
         impact_before=_at(data.get("impact_before", "00:00"), "impact_before", path), targets=targets,
