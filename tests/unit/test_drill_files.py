@@ -74,7 +74,7 @@ def test_a_scenario_pages_only_when_it_says_page_true(tmp_path):
 
     from warroom.drills.scenario import ScenarioError, parse
 
-    base = 'name = "x"\ntitle = "X fails"\n'
+    base = 'name = "x"\ntitle = "X fails"\nimpact = "every shopper"\n'
     assert parse(base.encode(), Path("x.toml")).page is False
     assert parse((base + "page = true\n").encode(), Path("x.toml")).page is True
     with pytest.raises(ScenarioError, match="x.toml: page: expected true"):
