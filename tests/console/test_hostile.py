@@ -9,11 +9,12 @@ from warroom import cli
 from warroom.console.launch import make_app
 
 ODD = ["[red]x[/red]", "[0]", "[/", "🔥", "שלום עולם", "\x1b]0;pwned\x07", "\x1b[2J", "\x00", "\r\n", "\udcff",
-       "x" * 10_001, "--", "-", "P1", "p0", "INC-1", "inc-1", "5m", "1h30m", "2026-11-27T03:00", "{title}", "|", ""]
+       "x" * 10_001, "--", "-", "P1", "p0", "INC-1", "inc-1", "5m", "1h30m", "2026-11-27T03:00", "{title}", "|", "",
+       "~0", "~nobody/x"]  # ~USER of no user: left as it is, as a shell leaves it (it raised RuntimeError)
 words = st.one_of(st.sampled_from(ODD), st.text(max_size=30))
 flags = st.sampled_from(["--severity", "--detected", "--impact-started", "--as", "--incident", "--owner", "--due",
                          "--format", "--tmux", "--service", "--db", "--config", "--default", "--init"])
-commands = st.sampled_from(["declare", "log", "list", "show", "export", "status", "followup", "import", "config"])
+commands = st.sampled_from(["declare", "log", "list", "show", "export", "status", "followup", "import", "config", "notify"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -4,6 +4,7 @@ command works on, reading a file it is given, and the service every write goes t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -67,7 +68,7 @@ def read_file(name: str, what: str = "an export") -> tuple[bytes, str]:
     try:
         if name == "-":
             return sys.stdin.buffer.read(), "standard input"
-        return Path(name).expanduser().read_bytes(), name
+        return Path(os.path.expanduser(name)).read_bytes(), name
     except IsADirectoryError:
         raise ImportRefused(f"{name}: is a folder, not {what}") from None
     except OSError as error:

@@ -101,7 +101,7 @@ def default_path() -> Path:
 def config_path(flag: str | None) -> tuple[Path, bool]:
     """(the path, whether it was asked for by flag or env, so that a missing file is an error)."""
     chosen = flag or os.environ.get(ENV)
-    return (Path(chosen).expanduser(), True) if chosen else (default_path(), False)
+    return (Path(os.path.expanduser(chosen)), True) if chosen else (default_path(), False)
 
 
 def load(flag: str | None = None) -> Config:

@@ -45,7 +45,7 @@ def db_path(flag: str | None, configured: str = "") -> Path | str:
     chosen = flag or os.environ.get("WARROOM_DB") or configured
     if chosen and is_server(chosen):
         return chosen
-    return Path(chosen).expanduser() if chosen else default_db_path()
+    return Path(os.path.expanduser(chosen)) if chosen else default_db_path()
 
 
 def actor_name(configured: str = "") -> str:
@@ -110,7 +110,7 @@ def _sha1(data: bytes):
 
 
 def _worked_file(db: Path | str) -> Path:
-    where = db if isinstance(db, str) else str(db.expanduser().resolve())
+    where = db if isinstance(db, str) else str(Path(os.path.expanduser(db)).resolve())
     digest = _sha1(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return state_dir() / f"worked-{digest}"
 

@@ -4,6 +4,7 @@ line naming the file and the key or line."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -154,7 +155,7 @@ def available(config_folder: Path | None = None) -> list[Scenario]:
 
 def find(name: str, config_folder: Path | None = None) -> Scenario:
     """A scenario by its name, or a file's path."""
-    candidate = Path(name).expanduser()
+    candidate = Path(os.path.expanduser(name))
     if name.endswith(".toml") or candidate.is_file():
         try:
             return parse(candidate.read_bytes(), candidate)

@@ -4,6 +4,7 @@ process that writes (the console, the command line, `warroom receive`)."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def folder(config: Config) -> Path:
     from warroom.config.environment import default_db_path
 
     chosen = config.status_page.folder
-    return Path(chosen).expanduser() if chosen else default_db_path().parent / "status"
+    return Path(os.path.expanduser(chosen)) if chosen else default_db_path().parent / "status"
 
 
 async def publish(store: EventStore, config: Config, now: datetime, actor: str, how: PublishedHow,

@@ -4,6 +4,7 @@ that `warroom status --tmux`, run every few seconds, imports only what one read 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
     it, never the whole log. Writes nothing and creates nothing (a file not there gives None).
     Without `rebuild`, a database an older warroom wrote (no summary of this fold for the
     incident, or no summaries at all) raises reading.NeedsUpgrade instead of folding a log."""
-    path = Path(path).expanduser()
+    path = Path(os.path.expanduser(path))
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return None

@@ -57,7 +57,7 @@ class SqliteStore(EventStore):
         """Open (creating it if need be) the database. Read-only when asked, or when the file
         cannot be written: then it can be read and reviewed, and every append is refused.
         `progress` is told how a summary rebuilt from a whole log (an upgrade) goes."""
-        path = Path(path).expanduser()
+        path = Path(os.path.expanduser(path))
         if not read_only:
             prepare_file(path)
             read_only = not writable(path)
