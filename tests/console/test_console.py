@@ -520,27 +520,34 @@ async def test_a_short_screen_shows_in_every_hat_the_due_message_every_deadline_
     assert not cut, cut
 
 
+async def _a_note_held_at_its_commit(app, pilot):
+    """A question whose answer is done (`then`) only once the test opens the gate: (the gate,
+    the texts done, the answers given)."""
+    import asyncio
+
+    gate, done, answered = asyncio.Event(), [], []
+
+    async def then(text: str) -> None:
+        done.append(text)
+        await gate.wait()
+
+    async def asking() -> None:
+        answered.append(await app.ask(Ask("Note?", then=then)))
+
+    app.run_worker(asking())
+    await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
+    return gate, done, answered
+
+
 async def test_a_question_with_something_to_do_closes_only_once_it_is_done(db_file):
     """A note's Enter: the note is committed while the question is still open, so the screen
     it uncovers already shows it (one frame). Meanwhile Escape cancels nothing and a second
     Enter does it no second time; then the question closes with the answer."""
-    import asyncio
-
     await seed(db_file)
     app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        gate, done, answered = asyncio.Event(), [], []
-
-        async def then(text: str) -> None:
-            done.append(text)
-            await gate.wait()
-
-        async def asking() -> None:
-            answered.append(await app.ask(Ask("Note?", then=then)))
-
-        app.run_worker(asking())
-        await until(pilot, lambda: isinstance(app.screen, Ask), "the question")
+        gate, done, answered = await _a_note_held_at_its_commit(app, pilot)
         await pilot.press(*"hello", "enter", "enter", "escape")
         await pilot.pause()
         assert done == ["hello"] and isinstance(app.screen, Ask) and answered == []
@@ -589,25 +596,13 @@ async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answe
 
 
 async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_closes(db_file):
-    import asyncio
-
     from textual import events
 
     await seed(db_file)
     app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        gate, done, answered = asyncio.Event(), [], []
-
-        async def then(text: str) -> None:
-            done.append(text)
-            await gate.wait()
-
-        async def asking() -> None:
-            answered.append(await app.ask(Ask("Note?", then=then)))
-
-        app.run_worker(asking())
-        await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
+        gate, done, answered = await _a_note_held_at_its_commit(app, pilot)
         await pilot.press(*"hi")
         app.post_message(events.Key("enter", None))
         app.post_message(events.Key("i", "i"))

@@ -255,3 +255,15 @@ def test_the_picker_asked_twice_and_keys_before_it_is_drawn_leave_the_console_ru
     asyncio.run(seed(db_file))
     asyncio.run(play(db_file, [["escape", "escape"], ("wait", 0.0), ("wait", 0.0), ["z"], ("wait", 0.0), ["p", "p"], ["1"],
                                ["down", "down"], ["1", "1"], ["1", "1"]]))
+
+
+async def test_a_timer_or_the_deliverer_calling_as_the_console_closes_is_harmless(db_file):
+    """Once the console's screens are gone (it is closing) its once-a-second tick and the
+    deliverer's redraw may still run: they do nothing (a teardown in CI raised IndexError)."""
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+    assert app.screen_stack == []
+    app.tick()
+    app.redraw()

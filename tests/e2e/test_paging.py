@@ -62,6 +62,15 @@ pagerduty_url = "http://127.0.0.1:{pagerduty.port}/v2/enqueue"
     return path
 
 
+def declared_team(tmp_path, servers, within: float = 5):
+    """The team's config (its answer_url on a free port) and a P1 declared: (port, path, env)."""
+    port = free_port()
+    path = team(tmp_path, servers, port, within)
+    env = {"WARROOM_CONFIG": str(path)}
+    declared(env)
+    return port, path, env
+
+
 def kinds(db_file) -> list[str]:
     return [kind for (kind,) in db_rows(db_file, "SELECT kind FROM event ORDER BY id")]
 
@@ -92,10 +101,7 @@ def link_in(text: str) -> str:
 
 async def test_notify_pages_every_channel_in_its_documented_format_and_meets_the_deadline(db_file, tmp_path, servers):
     mail, ntfy, pagerduty, slack = servers
-    port = free_port()
-    config = team(tmp_path, servers, port)
-    env = {"WARROOM_CONFIG": str(config)}
-    declared(env)
+    port, config, env = declared_team(tmp_path, servers)
     done = run_cli("notify", "engineering manager", "PM", now=at(3), env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
@@ -144,10 +150,7 @@ async def test_notify_pages_every_channel_in_its_documented_format_and_meets_the
 
 async def test_the_link_shows_a_button_and_its_post_acknowledges_once(db_file, tmp_path, servers):
     mail = servers[0]
-    port = free_port()
-    config = team(tmp_path, servers, port)
-    env = {"WARROOM_CONFIG": str(config)}
-    declared(env)
+    port, config, env = declared_team(tmp_path, servers)
     assert run_cli("notify", "engineering manager", now=at(2), env=env).returncode == 0
     link = link_in(mail.received[0].get_content())
     receiver = Receiver(env, "--listen", f"127.0.0.1:{port}")
@@ -177,10 +180,7 @@ async def test_the_link_shows_a_button_and_its_post_acknowledges_once(db_file, t
 
 async def test_a_link_is_refused_once_the_incident_is_resolved_and_pagerduty_is_told(db_file, tmp_path, servers):
     mail, _, pagerduty, _ = servers
-    port = free_port()
-    path = team(tmp_path, servers, port)
-    env = {"WARROOM_CONFIG": str(path)}
-    declared(env)
+    port, path, env = declared_team(tmp_path, servers)
     assert run_cli("notify", "engineering manager", now=at(2), env=env).returncode == 0
     link = link_in(mail.received[0].get_content())
     await _resolve(db_file, path)
@@ -199,9 +199,7 @@ async def test_a_link_is_refused_once_the_incident_is_resolved_and_pagerduty_is_
 async def test_a_mail_server_that_refuses_loses_no_page_and_a_later_deliver_sends_it(db_file, tmp_path, servers):
     mail = servers[0]
     mail.mode = "refuse"
-    config = team(tmp_path, servers, free_port())
-    env = {"WARROOM_CONFIG": str(config)}
-    declared(env)
+    _, config, env = declared_team(tmp_path, servers)
     done = run_cli("notify", "engineering manager", now=at(2), env=env)
     assert done.returncode == 0 and "not delivered yet: kept in the outbox" in done.stderr
     assert mail.received == [] and payloads(db_file, "page delivered") != []  # the other channels went
@@ -218,9 +216,7 @@ async def test_a_mail_server_that_refuses_loses_no_page_and_a_later_deliver_send
 async def test_notify_test_reports_per_channel_and_meets_no_deadline(db_file, tmp_path, servers):
     mail, ntfy, *_ = servers
     ntfy.mode = "fail"
-    config = team(tmp_path, servers, free_port())
-    env = {"WARROOM_CONFIG": str(config)}
-    declared(env)
+    _, config, env = declared_team(tmp_path, servers)
     done = run_cli("notify", "--test", "engineering manager", now=at(2), env=env)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -283,10 +279,7 @@ def test_nobody_acknowledges_so_the_next_person_is_paged_once_though_two_deliver
     import time
 
     mail = servers[0]
-    port = free_port()
-    config = team(tmp_path, servers, port, within=0.05)
-    env = {"WARROOM_CONFIG": str(config)}
-    declared(env)
+    port, config, env = declared_team(tmp_path, servers, within=0.05)
     assert run_cli("notify", "engineering manager", env=env).returncode == 0  # (the real clock: no WARROOM_NOW)
     assert [m["To"] for m in mail.received] == ["bob@example.com"]
     first, second = Receiver(env, "--listen", f"127.0.0.1:{port}"), Receiver(env)

@@ -122,6 +122,12 @@ class WarroomApp(App[str | None]):
         """The console screen is always at the bottom of the stack."""
         return self.screen_stack[0]  # type: ignore[return-value]  # (the default screen, pushed first, is a ConsoleScreen)
 
+    def redraw(self) -> None:
+        """The console screen's time-driven parts, now. Not once the app is closing: a timer or
+        the deliverer may still call as its screens go (a teardown in CI raised IndexError)."""
+        if self.screen_stack:
+            self.main_screen.tick()
+
     async def on_mount(self) -> None:
         """Open the store behind the first frame (the console shows what was read before start-up):
         once it is drawn, so opening it (aiosqlite's thread, the schema check, the file watch) does
@@ -162,7 +168,7 @@ class WarroomApp(App[str | None]):
             await self._mounted.wait()
             if self.state.declared:
                 await self.catch_up()  # whatever was written between the peek and now
-                self.main_screen.tick()
+                self.redraw()
                 return
             code = self.code or await self.store.current_code()
         except StoreError as error:
@@ -223,7 +229,9 @@ class WarroomApp(App[str | None]):
 
     def tick(self) -> None:
         """Once a second: the screen's time-driven parts, and a bell for a deadline just passed."""
-        self.main_screen.tick()
+        if not self.screen_stack:
+            return  # the app is closing: the timer fired once more as its screens went
+        self.redraw()
         self.alert_overdue()
 
     async def page(self, code: str, **where) -> list[Event]:
@@ -350,7 +358,7 @@ class WarroomApp(App[str | None]):
         def told(line: str) -> None:
             if line != self.delivery:
                 self.delivery = line
-                self.main_screen.tick()
+                self.redraw()
 
         assert self.store is not None and self.service is not None  # (started once they are)
         paging = paging_of(self.config)
@@ -381,12 +389,12 @@ class WarroomApp(App[str | None]):
         if not self.away:
             self.away = why
             self.warn(f"{one_line(why, 300)}: reconnecting; nothing can be saved until it is back")
-            self.main_screen.tick()
+            self.redraw()
 
     def _back(self) -> None:
         self.away = ""
         self.say("the server is back: caught up on everything written meanwhile")
-        self.main_screen.tick()
+        self.redraw()
 
     async def follow(self) -> None:
         """Twice a second: catch up only when the database files show a commit (or are gone)."""
@@ -406,7 +414,7 @@ class WarroomApp(App[str | None]):
                 if not self.trouble:
                     self.trouble = str(error)
                     self.notify(one_line(self.trouble, 500), severity="error", markup=False, timeout=30)
-                    self.main_screen.tick()
+                    self.redraw()
                 return False
             try:
                 new = await self.store.events(self.code, after_id=self.state.last_id)
@@ -429,7 +437,8 @@ class WarroomApp(App[str | None]):
             if event.kind == Kind.FINDING_REPORTED or (event.kind == Kind.NOTE and event.role == INVESTIGATOR):
                 self.investigation.append(event)
         del self.state.events[:-RECENT], self.investigation[:-INVESTIGATION_SHOWN]  # the rest is read when shown
-        self.main_screen.show(new)
+        if self.screen_stack:  # (not while the app closes: its screens are gone)
+            self.main_screen.show(new)
 
     async def _look_for_pages(self) -> None:
         """An incident a page opened since the last look rings the bell and says so (the picker,
@@ -506,7 +515,7 @@ class WarroomApp(App[str | None]):
             self.warn("z pauses a drill's clock; this is not a drill")
             return
         self.say("drill paused: its clock stands still (z goes on)" if pause() else "the drill goes on")
-        self.main_screen.tick()
+        self.redraw()
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""
