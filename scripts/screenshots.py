@@ -204,6 +204,7 @@ ntfy = "https://ntfy.example.com/dave-pager"
 PM = ["dave"]
 [paging]
 smtp = "smtp://mail.example.com:587"
+from = "warroom@example.com"
 answer_url = "https://warroom.example.com:9095"
 """
 
@@ -239,10 +240,48 @@ async def shoot_paging(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+async def shoot_page_email(name: str) -> None:
+    """The email a page sends, as the outbox makes it (the real message: headers and text),
+    shown in headless Chromium the way a plain mail reader shows it, at a phone's size."""
+    import json
+    from html import escape
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from helpers.browser import screenshot
+
+    from warroom.domain import escalation
+    from warroom.domain.templates import page_text
+    from warroom.integrations.pager import announcer, email_message
+
+    config = parse(PAGING_TOML, Path("team.toml"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "email.db"
+        await seed(path, [step for step in STORY if step[0] is not actions.notify])
+        store = await Store.open(path)
+        state = await store.load("INC-1")
+        text = page_text(state, at(8), "carol", config.book.policy, config.book.templates)
+        [bob] = await store.append(escalation.page(state, "carol", at(8), config.roster, ["engineering manager"], text,
+                                                   deadline="manager"))
+        messages = announcer(config.roster, await store.page_secret(), store.database_id)(bob, await store.load("INC-1"))
+        await store.close()
+        sent = next(m for m in messages if m.webhook == "email")
+        mail = email_message(json.loads(sent.body), sent.url, config.roster.paging, sent.key)
+        heads = "".join(f"<div><b>{h}:</b> {escape(str(mail[h]))}</div>" for h in ("From", "To", "Subject"))
+        page = Path(folder) / "email.html"
+        page.write_text(f"""<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<body style="font-family:system-ui,sans-serif;margin:0;background:#f4f4f4">
+<div style="background:#fff;padding:14px 16px;border-bottom:1px solid #ddd;font-size:14px;line-height:1.5">{heads}</div>
+<pre style="white-space:pre-wrap;overflow-wrap:anywhere;font-family:system-ui,sans-serif;font-size:15px;line-height:1.45;padding:16px;margin:0">{escape(mail.get_content())}</pre>
+</body>""")
+        screenshot(page, OUT / f"{name}.png")
+    print(f"wrote screenshots/{name}.png", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     if sys.argv[1:] == ["paging"]:
         await shoot_paging("console-paging-ledger-100x36", (100, 36))
+        await shoot_page_email("page-email-phone-412x915")
         return
     # 80×24 first: a tmux pane beside a shell is the size the console is made for
     await shoot("console-commander-80x24", "alice", 17, (80, 24))
@@ -261,6 +300,7 @@ async def main() -> None:
     await shoot_status_page("status-page-phone-412x915")
     await shoot_scorecard("drill-scorecard-100x36", (100, 36))
     await shoot_paging("console-paging-ledger-100x36", (100, 36))
+    await shoot_page_email("page-email-phone-412x915")
 
 
 if __name__ == "__main__":

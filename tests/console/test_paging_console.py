@@ -127,3 +127,23 @@ async def test_a_mail_server_that_hangs_slows_no_key_loses_no_page_and_the_pane_
         assert waiting == [("email", None, None), ("email", None, None)]  # kept, to be tried again
     finally:
         mail.stop()
+
+
+async def test_an_acknowledgement_written_by_another_process_is_said_at_once(db_file, tmp_path, ntfy):
+    from warroom.domain import escalation
+    from warroom.store import Store
+
+    await seed(db_file, severity="P1")
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await act(pilot, "t", "enter")
+        ticket = app.state.pages[0].ticket
+        other = await Store.open(db_file)  # the receiver, answering bob's link
+        try:
+            await other.append([escalation.acknowledge(await other.load("INC-1"), at(7), ticket, "link")])
+        finally:
+            await other.close()
+        said = "bob acknowledged the page for engineering manager, 2m00s after it was sent"
+        await until(pilot, lambda: any(said == n.message for n in app._notifications), "the console to say so")
+        assert "✔ acknowledged 03:07:00  bob · engineering manager · ntfy" in ledger_text(app)

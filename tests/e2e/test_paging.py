@@ -196,9 +196,14 @@ async def test_a_link_is_refused_once_the_incident_is_resolved_and_pagerduty_is_
     assert "page acknowledged" not in kinds(db_file)
 
 
-async def test_a_mail_server_that_refuses_loses_no_page_and_a_later_deliver_sends_it(db_file, tmp_path, servers):
+@pytest.mark.parametrize("trouble", ["refuses", "down"])
+async def test_a_mail_server_that_refuses_or_is_down_loses_no_page_and_a_later_deliver_sends_it(
+        db_file, tmp_path, servers, trouble):
     mail = servers[0]
-    mail.mode = "refuse"
+    if trouble == "refuses":
+        mail.mode = "refuse"
+    else:
+        mail.stop()  # nothing listens on its port
     _, config, env = declared_team(tmp_path, servers)
     done = run_cli("notify", "engineering manager", now=at(2), env=env)
     assert done.returncode == 0 and "not delivered yet: kept in the outbox" in done.stderr
@@ -206,10 +211,16 @@ async def test_a_mail_server_that_refuses_loses_no_page_and_a_later_deliver_send
     assert "email" not in {p["channel"] for p in payloads(db_file, "page delivered")}
     waiting = run_cli("deliver", now=at(2, 1), env=env)
     assert "email: 1 failed, next try in" in waiting.stdout, waiting.stdout
-    mail.mode = "ok"
-    sent = run_cli("deliver", now=at(4), env=env)
-    assert sent.returncode == 0 and "delivered 1" in sent.stdout, sent.stdout
-    assert [m["To"] for m in mail.received] == ["bob@example.com"]
+    if trouble == "refuses":
+        mail.mode = "ok"
+    else:
+        mail = Mailbox(mail.port)  # back up, on the same port
+    try:
+        sent = run_cli("deliver", now=at(4), env=env)
+        assert sent.returncode == 0 and "delivered 1" in sent.stdout, sent.stdout
+        assert [m["To"] for m in mail.received] == ["bob@example.com"]
+    finally:
+        mail.stop()
     assert "email" in {p["channel"] for p in payloads(db_file, "page delivered")}
 
 

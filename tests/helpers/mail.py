@@ -18,7 +18,8 @@ def free_port() -> int:
 
 
 class Mailbox:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """On `port`, else on a free one."""
         from aiosmtpd.controller import Controller
 
         self.received: list[EmailMessage] = []
@@ -37,7 +38,7 @@ class Mailbox:
                 mailbox.received.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
                 return "250 OK"
 
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -46,5 +47,7 @@ class Mailbox:
         return f"smtp://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
+        """Down (stopping it again does nothing)."""
         self.released.set()
-        self.controller.stop()
+        if self.controller.loop.is_running():
+            self.controller.stop()

@@ -434,6 +434,7 @@ class WarroomApp(App[str | None]):
             self.state.apply(event)
             self._tell_handoff(event)
             self._tell_alert(event)
+            self._tell_page(event)
             if event.kind == Kind.FINDING_REPORTED or (event.kind == Kind.NOTE and event.role == INVESTIGATOR):
                 self.investigation.append(event)
         del self.state.events[:-RECENT], self.investigation[:-INVESTIGATION_SHOWN]  # the rest is read when shown
@@ -466,6 +467,19 @@ class WarroomApp(App[str | None]):
                 self.warn(f"PAGED by {state.paged_by}: {code} {state.severity} {state.title} (p switches to it)")
         except StoreError as error:
             self.warn(str(error))
+
+    def _tell_page(self, event: Event) -> None:
+        """A page acknowledged, or passed on to the next person of its role, by another process
+        (the link, PagerDuty, a deliverer): said at once, as the ledger changes."""
+        if event.kind not in (Kind.PAGE_ACKNOWLEDGED, Kind.PAGED) or event.actor == self.actor:
+            return
+        said = schema.read(event)
+        if isinstance(said, schema.PageAcknowledged):
+            from warroom.domain.describe import describe
+
+            self.say(describe(event))
+        elif isinstance(said, schema.Paged) and said.escalated_from:
+            self.warn(f"{said.escalated_from} did not acknowledge: paged {said.person} ({said.role})")
 
     def _tell_alert(self, event: Event) -> None:
         """News from the monitoring about this incident: a new alert firing, or one resolved
