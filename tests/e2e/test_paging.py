@@ -165,7 +165,8 @@ async def test_the_link_shows_a_button_and_its_post_acknowledges_once(db_file, t
         forged = _fetch(link[:-4] + ("0000" if not link.endswith("0000") else "1111"), post=True)
         assert forged[0] == 404
     finally:
-        receiver.stop()
+        logged = receiver.stop()
+    assert "POST /ack/INC-1.… 200" in logged and link.rsplit("/", 1)[1] not in logged  # the token stays out of the log
     [acknowledged] = payloads(db_file, "page acknowledged")
     assert (acknowledged["person"], acknowledged["role"], acknowledged["via"]) == ("bob", "engineering manager", "link")
     shown = run_cli("show", env=env, now=at(9))

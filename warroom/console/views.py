@@ -155,7 +155,7 @@ def ledger_lines(state: IncidentState, roster: Roster, now: datetime) -> Content
     parts: list = []
     for role in unanswered(state, roster, now):
         parts += [(f"⚠ nobody acknowledged: {one_line(role, 60)}", "bold reverse"), "\n"]
-    lines = ledger(state, now)
+    lines = ledger(state)
     if len(lines) > LEDGER_SHOWN:
         parts += [(f"pages: {len(lines) - LEDGER_SHOWN} more above (warroom show lists them)", "dim"), "\n"]
     for line in lines[-LEDGER_SHOWN:]:

@@ -162,7 +162,12 @@ def unanswered(state: IncidentState, roster: Roster, now: datetime) -> list[str]
             and first_reachable(roster, c.role, after=c.last.person) is None]
 
 
-def ledger(state: IncidentState, now: datetime) -> list[str]:
+def _escalated(state: IncidentState, page: PageSeen) -> bool:
+    """Whether the next person of the page's role was paged because this one did not answer."""
+    return any(q.escalated_from == page.person and q.role == page.role and q.deadline == page.deadline for q in state.pages)
+
+
+def ledger(state: IncidentState) -> list[str]:
     """The communicator's ledger, a line a page: how it stands first (what a tired eye looks
     for, and what a narrow pane keeps), then who, for which role, by what."""
     from warroom.domain.timefmt import local_time
@@ -171,7 +176,7 @@ def ledger(state: IncidentState, now: datetime) -> list[str]:
     for p in state.pages:
         if p.acknowledged_at is not None:
             how = f"✔ acknowledged {local_time(p.acknowledged_at)}"
-        elif any(q.escalated_from == p.person and q.role == p.role and q.deadline == p.deadline for q in state.pages):
+        elif _escalated(state, p):
             how = "escalated"
         elif p.delivered:
             how = f"delivered {local_time(p.delivered_at)}"  # type: ignore[arg-type]  # (delivered: it has a time)
@@ -179,7 +184,6 @@ def ledger(state: IncidentState, now: datetime) -> list[str]:
             how = f"sent {local_time(p.at)}"
         lines.append(f"{how}  {p.person} · {'TEST ' if p.test else ''}{p.role} · {', '.join(p.channels)}")
     return lines
-
 
 
 def time_to_acknowledge(state: IncidentState) -> dict[str, timedelta | None]:
@@ -199,8 +203,7 @@ def page_rows(state: IncidentState) -> list[tuple[str, str, str, datetime, datet
     what became of it (acknowledged via…, escalated, TEST, waiting)."""
     rows = []
     for p in state.pages:
-        escalated = any(q.escalated_from == p.person and q.role == p.role and q.deadline == p.deadline for q in state.pages)
-        what = (f"acknowledged ({p.acknowledged_via})" if p.acknowledged_at else "escalated" if escalated
+        what = (f"acknowledged ({p.acknowledged_via})" if p.acknowledged_at else "escalated" if _escalated(state, p)
                 else "not acknowledged")
         rows.append(((("TEST " if p.test else "") + p.role), p.person, ", ".join(p.channels), p.at, p.delivered_at,
                      p.acknowledged_at, what))

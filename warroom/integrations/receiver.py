@@ -66,6 +66,14 @@ class Settings:
                              "([receive] token in the config, or WARROOM_RECEIVE_TOKEN)")
 
 
+def _logged(path: str) -> str:
+    """The path as the log shows it: an acknowledgement link's token cut to its incident's code
+    (the token acknowledges a page: it stays out of the log)."""
+    if path.startswith("/ack/"):
+        return "/ack/" + path[5:].partition(".")[0] + ".…"
+    return path
+
+
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": one_line(message, 300)}, status=status)
 
@@ -122,9 +130,9 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
             response = _error(400, f"the body broke off before it was whole ({gone})")
         except Exception as error:  # unforeseen: one line and a JSON 500, never a traceback to the sender
             response = _error(500, f"internal error: {type(error).__name__}")
-            log(f"internal error on {request.method} {one_line(request.path, 100)}: {one_line(repr(error), 300)}")
-        said = response.text if isinstance(response, web.Response) and response.text else ""
-        log(f"{clock().isoformat(timespec='seconds')} {request.method} {one_line(request.path, 100)} {response.status} "
+            log(f"internal error on {request.method} {one_line(_logged(request.path), 100)}: {one_line(repr(error), 300)}")
+        said = (response.text or "") if isinstance(response, web.Response) and response.content_type == "application/json" else ""
+        log(f"{clock().isoformat(timespec='seconds')} {request.method} {one_line(_logged(request.path), 100)} {response.status} "
             f"{one_line(said, 200)} {1000 * (time.perf_counter() - started):.1f} ms")
         return response
 
