@@ -147,3 +147,24 @@ async def test_an_acknowledgement_written_by_another_process_is_said_at_once(db_
         said = "bob acknowledged the page for engineering manager, 2m00s after it was sent"
         await until(pilot, lambda: any(said == n.message for n in app._notifications), "the console to say so")
         assert "✔ acknowledged 03:07:00  bob · engineering manager · ntfy" in ledger_text(app)
+
+
+def test_the_deadline_and_the_ledger_say_when_nobody_acknowledged():
+    from helpers import Book
+
+    from warroom.console import views
+    from warroom.domain import escalation
+    from warroom.domain.roster import Paging, Person, Roster
+
+    team = Roster({"bob": Person("bob", ntfy="https://ntfy.example.com/bob"), "dave": Person("dave", ntfy="https://n.example.com/d")},
+                  {"engineering manager": ("bob",), "PM": ("dave",)}, Paging(acknowledge_within=5))
+    book = Book()
+    book.do(escalation.page, "alice", at(2), team, ["engineering manager", "PM"], "text", deadline="manager")
+    bob = book.state.pages[0].ticket
+    book._add([escalation.acknowledge(book.state, at(3), bob, "link")])
+    assert "nobody acknowledged" not in str(views.deadline_lines(book.state, at(6), roster=team))
+    line = next(x for x in str(views.deadline_lines(book.state, at(7), roster=team)).splitlines() if "engineering manager + PM" in x)
+    assert ", ⚠ nobody acknowledged: PM  notify engineering manager + PM" in line
+    ledger = str(views.ledger_lines(book.state, team, at(7))).splitlines()
+    assert ledger == ["⚠ nobody acknowledged: PM", "✔ acknowledged 03:03:00  bob · engineering manager · ntfy",
+                      "sent 03:02:00  dave · PM · ntfy"]

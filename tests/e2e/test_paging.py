@@ -313,6 +313,10 @@ def test_nobody_acknowledges_so_the_next_person_is_paged_once_though_two_deliver
     shown = run_cli("show", env=env).stdout
     assert "paged carol (engineering manager) by email: bob did not acknowledge" in shown
     assert "carol acknowledged the page for engineering manager" in shown
+    pages = shown.split("pages:\n", 1)[1].split("\n\n", 1)[0].splitlines()  # the ledger, every page
+    assert pages[0].startswith("  engineering manager → bob by email, ntfy, pagerduty, slack: sent ") and \
+        pages[0].endswith(", escalated"), pages
+    assert pages[1].startswith("  engineering manager → carol by email: sent ") and ", acknowledged (link) " in pages[1], pages
 
 
 def test_a_p0_opened_by_a_page_pages_leadership_and_on_call_by_itself_once_per_role(db_file, tmp_path, servers):

@@ -103,7 +103,7 @@ class CommunicatorPane(RolePane):
         console = cast(Drawn, self.app)
         book = console.book
         due, message = views.due_message(state, now, book, console.actor)
-        self.part("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due))
+        self.part("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due, console.roster))
         self.part("#template", LiveText).show(message)
         ledger = self.part("#ledger", LiveText)
         ledger.display = bool(state.pages)

@@ -131,14 +131,21 @@ def unacknowledged(state: IncidentState) -> Content:
     return Content.assemble(*lines)
 
 
-def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, due: str = "") -> Content:
+def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT, due: str = "",
+                   roster: Roster | None = None) -> Content:
     """The top of the communicator's pane, most pressing first, a line each (it is short at
     80×24): the message due, the deadlines still open, then those done. The message's text
     comes under it, then the status page (`page_lines`)."""
     found = sorted(book.record(state, now), key=lambda d: d.status in (MET, LATE, WAIVED))  # open first, in due order
     parts: list = [(f"due: {due} (y copies it)\n", "bold")] if due else []
+    silent: dict[str, list[str]] = {}  # a notify deadline's roles that nobody acknowledged: the deadline says so
+    if state.pages and roster is not None:
+        from warroom.domain.escalation import unanswered_chains
+
+        for chain in unanswered_chains(state, roster, now):
+            silent.setdefault(chain.deadline, []).append(chain.role)
     for deadline in found:
-        parts += _deadline(deadline, now)
+        parts += _deadline(deadline, now, silent.get(deadline.id, []))
     if not found:
         parts.append("no deadlines at this severity\n")
     return Content.assemble(*parts[:-1])
@@ -177,12 +184,15 @@ def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "
     return Content.assemble(*parts)
 
 
-def _deadline(deadline: Deadline, now: datetime) -> list:
-    """One line: how it stands first (the words a tired eye looks for), then which deadline."""
+def _deadline(deadline: Deadline, now: datetime, silent: list[str] | tuple[str, ...] = ()) -> list:
+    """One line: how it stands first (the words a tired eye looks for), then which deadline.
+    `silent`: its roles whose pages nobody acknowledged, said before its name (a narrow pane
+    cuts the end of the line)."""
     mark = DEADLINE_MARK.get(deadline.status, "○")
     when = deadline_words(deadline, now, by_the_minute=True)  # (the countdown above counts the seconds)
     style = "bold" if deadline.status in (OVERDUE, LATE, MISSED) else "dim" if deadline.status in (MET, WAIVED) else ""
-    return [(f"{mark} {when}", style), (f"  {one_line(deadline.label)}", style), "\n"]
+    nobody = [(f", ⚠ nobody acknowledged: {', '.join(silent)}", "bold")] if silent else []
+    return [(f"{mark} {when}", style), *nobody, (f"  {one_line(deadline.label)}", style), "\n"]
 
 
 ALERT_MARK = {"firing": "▲ firing", "acknowledged": "● acked", "resolved": "✔ resolved"}

@@ -152,14 +152,20 @@ def escalations(state: IncidentState, roster: Roster, now: datetime, actor: str 
     return due
 
 
-def unanswered(state: IncidentState, roster: Roster, now: datetime) -> list[str]:
-    """The roles whose every person was paged in turn and nobody acknowledged in time: the
-    console rings and says "nobody acknowledged: engineering manager"."""
+def unanswered_chains(state: IncidentState, roster: Roster, now: datetime) -> list[Chain]:
+    """The roles (with the deadline they were paged for) whose every person was paged in turn
+    and nobody acknowledged in time."""
     if state.resolved:
         return []
     within = timedelta(minutes=roster.paging.acknowledge_within)
-    return [c.role for c in chains(state) if c.acknowledged is None and now - c.last.at >= within
+    return [c for c in chains(state) if c.acknowledged is None and now - c.last.at >= within
             and first_reachable(roster, c.role, after=c.last.person) is None]
+
+
+def unanswered(state: IncidentState, roster: Roster, now: datetime) -> list[str]:
+    """The roles nobody acknowledged: the console rings and says "nobody acknowledged:
+    engineering manager"."""
+    return list(dict.fromkeys(c.role for c in unanswered_chains(state, roster, now)))
 
 
 def _escalated(state: IncidentState, page: PageSeen) -> bool:
