@@ -68,6 +68,7 @@ class Receiver:
         self.process = subprocess.Popen([warroom_exe(), "receive", "--listen", "127.0.0.1:0", *args],
                                         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.process.stderr.readline()
+        self.first_line = line  # what it says as it starts listening
         found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         if not found:
             self.process.kill()

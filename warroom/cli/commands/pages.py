@@ -28,8 +28,9 @@ def receive(args, config, out) -> int:
     async def listen() -> int:
         async with service_for(args, config, now, existing=False, clock=system_clock) as service:
             def ready(port: int) -> None:
+                links = ", GET and POST /ack/TOKEN" if config.roster.people else ""  # (pages' links: with people to page)
                 print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
-                      f"GET /healthz); database {service.store.where}", file=sys.stderr, flush=True)
+                      f"GET /healthz{links}); database {service.store.where}", file=sys.stderr, flush=True)
 
             await serve(service, settings, ready)
         return 0
