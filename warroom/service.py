@@ -194,8 +194,7 @@ class Service:
         the number of messages still waiting, which a later run, a console or `warroom deliver`
         sends."""
         config = self._config()
-        webhooks = config.webhooks
-        if not (webhooks or config.roster.people) or not self.woken.is_set():
+        if not config.sends or not self.woken.is_set():
             return 0
         try:
             if not any(hook.waiting for hook in await self.store.waiting(self.now())):
@@ -209,7 +208,7 @@ class Service:
 
             async with asyncio.timeout(seconds):
                 async with aiohttp.ClientSession() as session:
-                    await deliver_due(self.store, webhooks, self.now, session, paging_of(config))
+                    await deliver_due(self.store, config.webhooks, self.now, session, paging_of(config))
         except (TimeoutError, StoreError, OSError):
             pass
         try:

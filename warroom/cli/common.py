@@ -111,7 +111,7 @@ async def service_for(args: argparse.Namespace, config: Config, now: datetime, e
     if existing:
         must_exist(path)
     store = await open_store(path)
-    if (config.webhooks or config.roster.people) and not store.read_only:
+    if config.sends and not store.read_only:
         from warroom.integrations.webhooks import arm
 
         await arm(store, config)  # each write queues its messages (the webhooks', pages) in the same commit

@@ -93,6 +93,11 @@ class Config(Struct, frozen=True):
     webhooks: tuple[Webhook, ...] = ()
     roster: Roster = field(default_factory=Roster)  # who is paged for what ([people], [roles], [paging])
 
+    @property
+    def sends(self) -> bool:
+        """Whether writes queue anything to send: webhooks' messages, or pages to people."""
+        return bool(self.webhooks or self.roster.people)
+
 
 def default_path() -> Path:
     return user_folder("config") / "config.toml"

@@ -153,12 +153,11 @@ class WarroomApp(App[str | None]):
             self.read_only = self.store.read_only
             self.service = Service(self.store, self.config, self.now, tell=self._told,
                                    later=self._after_commit)
-            if self.config.webhooks or self.config.roster.people:
+            if self.config.sends and not self.read_only:
                 from warroom.integrations.webhooks import arm
 
-                if not self.read_only:
-                    await arm(self.store, self.config)  # queued with each commit: the webhooks' messages, pages
-                    self.run_worker(self._deliver(), group="deliver", exit_on_error=False)
+                await arm(self.store, self.config)  # queued with each commit: the webhooks' messages, pages
+                self.run_worker(self._deliver(), group="deliver", exit_on_error=False)
             self._store_ready.set()
             if self.store.listens:
                 self._listening = True

@@ -300,7 +300,7 @@ async def serve(service: Service, settings: Settings, ready=None, log=None) -> N
     for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal"):
         logging.getLogger(name).disabled = True  # their tracebacks: the middleware says one line instead
     delivering = None
-    if config is not None and (config.webhooks or config.roster.people):
+    if config is not None and config.sends:
         from warroom.integrations.webhooks import deliver_forever, paging_of
 
         delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken, paging=paging_of(config),

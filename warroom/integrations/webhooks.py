@@ -29,11 +29,6 @@ SEND_TIMEOUT = 10  # seconds for one try
 LOOK_EVERY = 5.0  # seconds: a deliverer looks at the outbox at least this often
 
 
-def sends(config: Config) -> bool:
-    """Whether writes queue anything to send: webhooks, or people to page."""
-    return bool(config.webhooks or config.roster.people)
-
-
 def paging_of(config: Config) -> Paging | None:
     """How pages are sent, where the config names people to page."""
     return config.roster.paging if config.roster.people else None
