@@ -22,10 +22,9 @@ from warroom.domain.model import Event, Kind
 from warroom.domain.roster import Paging, Roster
 from warroom.domain.schema import Paged, read
 from warroom.domain.text import one_line
-from warroom.store.outbox import Delivery, Message
+from warroom.integrations.posting import SEND_TIMEOUT, post
+from warroom.store.outbox import PAGE, PAGE_RESOLVED, Delivery, Message
 
-PAGE, PAGE_RESOLVED = "page", "page resolved"  # the outbox topics of pages (a webhook's are its news)
-SEND_TIMEOUT = 10  # seconds for one try
 PAGERDUTY_SEVERITY = {"P0": "critical", "P1": "error", "P2": "warning", "P3": "info"}
 NTFY_PRIORITY = {"P0": 5, "P1": 4, "P2": 3, "P3": 2}
 MAX_DEDUP = 255  # PagerDuty's limit on a dedup_key
@@ -195,17 +194,7 @@ async def send(session, delivery: Delivery, paging: Paging, environ: dict[str, s
 
 
 async def _post(session, url: str, body: dict) -> str | None:
-    import aiohttp
-
-    try:
-        async with session.post(url, json=body, headers={"User-Agent": "warroom"}, allow_redirects=False,
-                                timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT)) as response:
-            await response.read()
-            return None if 200 <= response.status < 300 else f"HTTP {response.status}"
-    except TimeoutError:
-        return f"no answer in {SEND_TIMEOUT} s"
-    except aiohttp.ClientError as error:
-        return one_line(str(error) or type(error).__name__, 300)
+    return await post(session, url, json.dumps(body).encode(), {"Content-Type": "application/json", "User-Agent": "warroom"})
 
 
 async def _email(delivery: Delivery, data: dict, paging: Paging, environ: dict[str, str]) -> str | None:

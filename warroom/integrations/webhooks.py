@@ -19,13 +19,13 @@ from warroom.domain.incident import IncidentState
 from warroom.domain.model import Event
 from warroom.domain.roster import Paging
 from warroom.domain.text import one_line
+from warroom.integrations.posting import post
 from warroom.store import EventStore, StoreError
-from warroom.store.outbox import Delivery, Message
+from warroom.store.outbox import PAGE_TOPICS, Delivery, Message
 
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_WAIT = timedelta(minutes=10)
 MAX_TRIES = 12  # 5 s, 10 s, … then every 10 minutes: given up after about an hour
-SEND_TIMEOUT = 10  # seconds for one try
 LOOK_EVERY = 5.0  # seconds: a deliverer looks at the outbox at least this often
 
 
@@ -126,9 +126,7 @@ async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: C
 
 async def _send(session, delivery: Delivery, secrets: dict[str, str], paging: Paging | None = None) -> str | None:
     """One try; None when delivered, else what went wrong in one line."""
-    import aiohttp
-
-    if delivery.topic in ("page", "page resolved"):
+    if delivery.topic in PAGE_TOPICS:
         if paging is None:
             return "pages are sent where the config has [people] and [paging]"
         import os
@@ -143,17 +141,7 @@ async def _send(session, delivery: Delivery, secrets: dict[str, str], paging: Pa
     secret = secrets.get(delivery.webhook, "")
     if secret:
         headers["X-Warroom-Signature"] = signature(secret, raw)
-    try:
-        async with session.post(delivery.url, data=raw, headers=headers, allow_redirects=False,
-                                timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT)) as response:
-            await response.read()
-            if 200 <= response.status < 300:
-                return None
-            return f"HTTP {response.status}"
-    except TimeoutError:
-        return f"no answer in {SEND_TIMEOUT} s"
-    except aiohttp.ClientError as error:
-        return one_line(str(error) or type(error).__name__, 300)
+    return await post(session, delivery.url, raw, headers)
 
 
 async def deliver_forever(store: EventStore, webhooks: tuple[Webhook, ...], clock: Callable[[], datetime],

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 from warroom.domain.model import COMMUNICATOR, Event
 from warroom.domain.schema import DeliveryGivenUp, event
 
+PAGE, PAGE_RESOLVED = "page", "page resolved"  # the topics of pages to people (a webhook's are its news)
+PAGE_TOPICS = (PAGE, PAGE_RESOLVED)
 CLAIM = timedelta(seconds=60)  # a message claimed and neither delivered nor failed in this long is free again
 
 _HEADS = ("SELECT o.id, o.incident_id, o.event_id, o.webhook, o.url, o.topic, o.idempotency_key, o.body, o.tries, i.code "
@@ -109,7 +111,7 @@ class OutboxStore:
         async def write() -> list[Event]:
             await self._fetch("UPDATE outbox SET delivered_at = ?, tries = ?, error = '' WHERE id = ?",
                               _text(now), delivery.tries + 1, delivery.id)
-            if delivery.topic != "page":
+            if delivery.topic != PAGE:
                 return []
             from warroom.domain.escalation import delivered
 
