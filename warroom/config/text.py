@@ -8,7 +8,7 @@ import textwrap
 
 from warroom.config import THEMES, Config, template_key
 from warroom.domain.playbook import LEVER_KEYS
-from warroom.domain.policy import SEND, SeverityPolicy
+from warroom.domain.policy import SEND, SeverityPolicy, paged_roles
 from warroom.domain.templates import PLACEHOLDERS
 
 HEADER = """\
@@ -157,11 +157,10 @@ def _roster(config: Config, default: bool) -> list[str]:
 
 def reachability(config: Config) -> list[str]:
     """Comment lines: for each role the matrix's notify deadlines page, whether it can be."""
-    roles = dict.fromkeys(role for policy in config.book.policy.values() for rule in policy.rules for role in rule.roles)
     if not config.roster.people:
         return ["# paging: no roster ([people], [roles]): notify deadlines are ticked by hand (t)"]
     lines = []
-    for role in roles:
+    for role in paged_roles(config.book.policy):
         gaps = config.roster.gaps(role)
         if gaps:
             lines += [f"# cannot page {gap}" for gap in gaps]

@@ -20,6 +20,7 @@ from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
 from warroom.domain.model import is_drill
+from warroom.domain.policy import paged_roles
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import TimeError, parse_when
 from warroom.store import StoreError
@@ -80,8 +81,7 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
         roster = self.console.roster
         if not roster.people:
             return ""
-        roles = dict.fromkeys(role for policy in self.console.book.policy.values() for rule in policy.rules for role in rule.roles)
-        gaps = [role for role in roles if roster.gaps(role)]
+        gaps = [role for role in paged_roles(self.console.book.policy) if roster.gaps(role)]
         return one_line(f"⚠ cannot page: {', '.join(gaps)} (warroom config says why)", 200) if gaps else ""
 
     def _services(self) -> str:

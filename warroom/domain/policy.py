@@ -217,6 +217,11 @@ def status_page(state: IncidentState, policy: Policy = POLICY) -> str:
     return rules.status_page if rules else "none"
 
 
+def paged_roles(policy: Policy = POLICY) -> list[str]:
+    """Every role the matrix's notify deadlines page, at any severity, in the order they come."""
+    return list(dict.fromkeys(role for rules in policy.values() for rule in rules.rules for role in rule.roles))
+
+
 def notify_deadline_for(state: IncidentState, roles: list[str] | tuple[str, ...], policy: Policy = POLICY) -> str:
     """The notify deadline of the incident's severity that pages any of these roles ("" : none
     does): paging them is how it is met."""
