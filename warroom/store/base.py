@@ -51,24 +51,30 @@ def _recoded(event: Event, code: str) -> Event:
     return Event(code, event.at, event.actor, event.role, event.kind, event.payload)
 
 
-def _hat_still_free(state: IncidentState, event: Event) -> None:
-    """Each hat has one holder, held by the database: a hat is taken from whoever the taker saw
-    wearing it (its "from", or nobody). If someone else took it in between, the taker's commit
-    is refused, not silently made over theirs (two people pressing `c` at the same moment)."""
-    worn = read(event)
-    if not isinstance(worn, HatWorn):
+def _still_so(state: IncidentState, event: Event) -> None:
+    """What the event's writer saw is still so, in the incident as it is under the writers'
+    lock; else the commit is refused, not silently made over what another wrote meanwhile."""
+    said = read(event)
+    if isinstance(said, HatWorn):
+        _hat_still_free(state, said, event.actor)
+    else:
         from warroom.domain.escalation import still_new
 
-        still_new(state, event, worn)  # a page acknowledged or escalated once, however many try at once
-        return
+        still_new(state, event, said)  # a page acknowledged or escalated once, however many try at once
+
+
+def _hat_still_free(state: IncidentState, worn: HatWorn, actor: str) -> None:
+    """Each hat has one holder, held by the database: a hat is taken from whoever the taker saw
+    wearing it (its "from", or nobody). If someone else took it in between, the taker's commit
+    is refused (two people pressing `c` at the same moment)."""
     holder = state.holders.get(worn.hat)
-    if holder not in (worn.taken_from or None, event.actor):
+    if holder not in (worn.taken_from or None, actor):
         raise Conflict(f"{holder} took the {worn.hat} hat a moment before you; nothing was written")
 
 
 def _checked_under_lock(event: Event) -> bool:
     """A hat worn, a page acknowledged, a page to the next person of a role: each is checked
-    against the incident as it is under the writers' lock (see `_hat_still_free`)."""
+    against the incident as it is under the writers' lock (`_still_so`)."""
     if event.kind == Kind.PAGED:
         said = read(event)
         return isinstance(said, Paged) and bool(said.escalated_from)
@@ -381,7 +387,7 @@ class EventStore(OutboxStore):
                 if _checked_under_lock(event) and incident_id not in states:
                     states[incident_id] = await self._state_now(incident_id)  # under the writers' lock
                 if incident_id in states:
-                    _hat_still_free(states[incident_id], event)
+                    _still_so(states[incident_id], event)
                 written.append(await self._insert(incident_id, event))
                 if incident_id in states:
                     states[incident_id].apply(written[-1])
