@@ -539,13 +539,12 @@ async def _a_note_held_at_its_commit(app, pilot):
     return gate, done, answered
 
 
-async def test_a_question_with_something_to_do_closes_only_once_it_is_done(db_file):
+async def test_a_question_with_something_to_do_closes_only_once_it_is_done(console):
     """A note's Enter: the note is committed while the question is still open, so the screen
     it uncovers already shows it (one frame). Meanwhile Escape cancels nothing and a second
     Enter does it no second time; then the question closes with the answer."""
-    await seed(db_file)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
-    async with app.run_test(size=(80, 24)) as pilot:
+    app, running = await console(size=(80, 24), clipboard=[])
+    async with running as pilot:
         await settle(pilot)
         gate, done, answered = await _a_note_held_at_its_commit(app, pilot)
         await pilot.press(*"hello", "enter", "enter", "escape")
@@ -556,10 +555,9 @@ async def test_a_question_with_something_to_do_closes_only_once_it_is_done(db_fi
         assert done == ["hello"]
 
 
-async def test_a_note_is_on_the_timeline_when_its_question_closes(db_file):
-    await seed(db_file)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
-    async with app.run_test(size=(80, 24)) as pilot:
+async def test_a_note_is_on_the_timeline_when_its_question_closes(console, db_file):
+    app, running = await console(size=(80, 24), clipboard=[])
+    async with running as pilot:
         await settle(pilot)
         await act(pilot, "n")
         assert isinstance(app.screen, Ask)
@@ -570,16 +568,15 @@ async def test_a_note_is_on_the_timeline_when_its_question_closes(db_file):
 
 
 @pytest.mark.parametrize("before, answer", [((), "the claim format changed"), (("x", "y"), "xy")])
-async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answer_is_the_fields(db_file, before, answer):
+async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answer_is_the_fields(console, db_file, before, answer):
     """Keys, Enter and the next key arriving together (a person typing ahead): the answer is
     what the field held at Enter, the keys before it typed in (an e2e run recorded a root cause
     as "t", the next key, typed over the prefilled text), and the next key acts on the console
     the question uncovered."""
     from textual import events
 
-    await seed(db_file)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
-    async with app.run_test(size=(80, 24)) as pilot:
+    app, running = await console(size=(80, 24), clipboard=[])
+    async with running as pilot:
         await settle(pilot)
         answered = []
 
@@ -595,12 +592,11 @@ async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answe
     assert db_rows(db_file)[-1][:2] == (COMMUNICATOR, "hat worn")
 
 
-async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_closes(db_file):
+async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_closes(console):
     from textual import events
 
-    await seed(db_file)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
-    async with app.run_test(size=(80, 24)) as pilot:
+    app, running = await console(size=(80, 24), clipboard=[])
+    async with running as pilot:
         await settle(pilot)
         gate, done, answered = await _a_note_held_at_its_commit(app, pilot)
         await pilot.press(*"hi")

@@ -33,6 +33,16 @@ PM = ["dave"]
     return parse(text.encode(), tmp_path / "team.toml")
 
 
+async def a_p1_console(db_file, config):
+    """The console on a P1 declared at T0, at T+5, for alice, with `config`'s roster."""
+    await seed(db_file, severity="P1")
+    return console_for(db_file, config)
+
+
+def console_for(db_file, config):
+    return make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=config)
+
+
 def ledger_text(app) -> str:
     return str(app.main_screen.query_one("#communicator").query_one("#ledger").content)
 
@@ -42,8 +52,7 @@ def pane_text(app) -> str:
 
 
 async def test_t_shows_who_is_paged_and_enter_pages_them_as_the_communicator(db_file, tmp_path, ntfy):
-    await seed(db_file, severity="P1")
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    app = await a_p1_console(db_file, roster(tmp_path, ntfy))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await act(pilot, "t")
@@ -60,8 +69,7 @@ async def test_t_shows_who_is_paged_and_enter_pages_them_as_the_communicator(db_
 
 
 async def test_h_ticks_it_by_hand_and_esc_does_nothing(db_file, tmp_path, ntfy):
-    await seed(db_file, severity="P1")
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    app = await a_p1_console(db_file, roster(tmp_path, ntfy))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await act(pilot, "t", "escape")
@@ -75,8 +83,7 @@ async def test_h_ticks_it_by_hand_and_esc_does_nothing(db_file, tmp_path, ntfy):
 
 async def test_a_role_the_roster_cannot_reach_is_named_and_t_ticks_by_hand(db_file, tmp_path, ntfy):
     config = parse(b'[people.bob]\n[roles]\n"engineering manager" = ["bob"]\nPM = ["bob"]\n', tmp_path / "team.toml")
-    await seed(db_file, severity="P1")
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=config)
+    app = await a_p1_console(db_file, config)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await act(pilot, "t")
@@ -87,7 +94,7 @@ async def test_a_role_the_roster_cannot_reach_is_named_and_t_ticks_by_hand(db_fi
 async def test_the_start_screen_names_the_roles_that_cannot_be_paged(db_file, tmp_path, ntfy):
     from warroom.console.start import StartScreen
 
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    app = console_for(db_file, roster(tmp_path, ntfy))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
@@ -110,8 +117,7 @@ async def test_a_mail_server_that_hangs_slows_no_key_loses_no_page_and_the_pane_
         config = parse(f'[people.bob]\nemail = "bob@example.com"\n[people.dave]\nemail = "dave@example.com"\n'
                        f'[roles]\n"engineering manager" = ["bob"]\nPM = ["dave"]\n[paging]\nsmtp = "{mail.url}"\n'.encode(),
                        tmp_path / "team.toml")
-        await seed(db_file, severity="P1")
-        app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=config)
+        app = await a_p1_console(db_file, config)
         async with app.run_test(size=(100, 40)) as pilot:
             await settle(pilot)
             await act(pilot, "t", "enter")
@@ -133,8 +139,7 @@ async def test_an_acknowledgement_written_by_another_process_is_said_at_once(db_
     from warroom.domain import escalation
     from warroom.store import Store
 
-    await seed(db_file, severity="P1")
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[], config=roster(tmp_path, ntfy))
+    app = await a_p1_console(db_file, roster(tmp_path, ntfy))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await act(pilot, "t", "enter")
