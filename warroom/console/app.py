@@ -361,7 +361,7 @@ class WarroomApp(App[str | None]):
 
         assert self.store is not None and self.service is not None  # (started once they are)
         paging = paging_of(self.config)
-        escalate = self.service.escalate if paging is not None and self.drill is None else None
+        escalate = self.service.escalate if self.drill is None else None  # (it pages nobody without [people])
         await deliver_forever(self.store, self.config.webhooks, self.now, self.service.woken, told, paging, escalate)
 
     async def _listen(self) -> None:

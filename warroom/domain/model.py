@@ -88,6 +88,7 @@ class Kind:
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 
+INCIDENT_CODE = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}"  # an incident's code, as the store gives it and an import takes it
 DRILL_PREFIX = "DRILL"  # a drill's incident is DRILL-n, never INC-n: marked as practice wherever its code shows
 
 

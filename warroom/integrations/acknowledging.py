@@ -18,6 +18,7 @@ from aiohttp import web
 from warroom.domain import escalation
 from warroom.domain.errors import WarroomError
 from warroom.domain.incident import IncidentState, PageSeen
+from warroom.domain.model import INCIDENT_CODE
 from warroom.integrations.pager import read_token
 from warroom.service import Service
 from warroom.store import StoreError
@@ -45,7 +46,7 @@ async def acknowledged_by_pagerduty(service: Service, key: str) -> web.Response 
     import re
 
     prefix = f"warroom-{service.store.database_id or 'db'}-"
-    found = re.match(r"^([A-Za-z]+-\d+)-(.+)$", key[len(prefix):]) if key.startswith(prefix) else None
+    found = re.match(f"^({INCIDENT_CODE})-(.+)$", key[len(prefix):]) if key.startswith(prefix) else None
     if found is None or service.config is None:
         return None
     code, role = found.groups()

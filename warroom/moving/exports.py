@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from warroom.domain.errors import WarroomError
-from warroom.domain.model import HATS, KINDS, Event, Kind
+from warroom.domain.model import HATS, INCIDENT_CODE, KINDS, Event, Kind
 from warroom.domain.schema import SchemaError, check
 from warroom.domain.text import MAX_TEXT, clean_input
 
 FORMAT = 1  # the "warroom" field of an export
 MAX_BYTES = 1 << 30
 MAX_DEPTH = 6  # a payload nested deeper than any warroom writes
-_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}$")
+_CODE = re.compile(f"^{INCIDENT_CODE}$")
 
 
 class ImportRefused(WarroomError):

@@ -13,11 +13,12 @@ from warroom.cli.common import incident_code, service_for
 from warroom.config.environment import actor_name, system_clock
 from warroom.domain import escalation
 from warroom.domain.actions import RuleBroken
+from warroom.domain.model import INCIDENT_CODE
 from warroom.domain.policy import notify_deadline_for
 from warroom.domain.schema import Paged, read
 from warroom.domain.templates import page_text
 
-_CODE = re.compile(r"^[A-Za-z]+-\d+$")
+_CODE = re.compile(f"^{INCIDENT_CODE}$")
 
 
 def run(args, config, out) -> int:
