@@ -79,7 +79,8 @@ def test_followup_from_the_command_line(db_file):
     done = run_cli("followup", "INC-1", "add a smoke test", "--owner", "bob", "--due", "2026-12-04", now=at(5))
     assert done.returncode == 0, done.stderr
     assert json.loads(db_rows(db_file)[-1][2]) == {"text": "add a smoke test", "owner": "bob", "due": "2026-12-04"}
-    for args in (["followup", "INC-1", "x"], ["followup", "INC-9", "x", "--owner", "b"], ["followup", "INC-1", "", "--owner", "b"]):
+    for args in (["followup", "INC-1"], ["followup", "INC-9", "x", "--owner", "b"], ["followup", "INC-1", "", "--owner", "b"],
+                 ["followup", "INC-1", "x", "--due", "Friday"], ["followup", "INC-1", "x", "--done"]):
         bad = run_cli(*args)
         assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     assert len(db_rows(db_file)) == 2

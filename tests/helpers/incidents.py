@@ -8,7 +8,7 @@ import re
 from hypothesis import strategies as st
 
 from helpers import Book, at
-from warroom.domain import actions
+from warroom.domain import actions, followups
 
 # Real characters, not their escapes: a variation selector, a lone surrogate, bidi overrides,
 # terminal controls, tmux and Markdown syntax, markup, wide and joined emoji.
@@ -43,7 +43,7 @@ def incidents(draw):
             elif step == "send":
                 book.do(actions.communicate, "alice", when, "status update", draw(texts), sent=True, switch=True)
             elif step == "followup":
-                book.do(actions.add_followup, "alice", when, draw(texts), draw(texts), switch=True)
+                book.do(followups.add, "alice", when, draw(texts), draw(texts), switch=True)
             elif step == "resolve" and not state.resolved:
                 book.do(actions.resolve, "alice", when, switch=True, override="because of " + draw(texts))
             elif step == "reopen" and state.resolved:

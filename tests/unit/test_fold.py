@@ -6,7 +6,7 @@ from helpers import T0, Book, at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warroom.domain import actions
+from warroom.domain import actions, followups
 from warroom.domain.incident import IncidentState, fold
 from warroom.domain.model import HATS, LEVER_STATES, RESOLUTION_STEPS, Event, Kind
 
@@ -72,7 +72,7 @@ def test_the_fold_gathers_every_part_of_the_state():
     book.do(actions.resolution_step, "alice", at(10), "fix tested in staging")
     book.do(actions.resolution_step, "alice", at(13), "deployed through the pipeline")
     book.do(actions.resolution_step, "alice", at(14), "flag re-enabled")
-    book.do(actions.add_followup, "alice", at(30), "add a token-compatibility smoke test", "bob")
+    book.do(followups.add, "alice", at(30), "add a token-compatibility smoke test", "bob")
     book.do(actions.resolution_step, "alice", at(38), "soak and verification")
     book.do(actions.resolve, "alice", at(40))
     state = book.state

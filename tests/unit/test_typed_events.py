@@ -12,7 +12,7 @@ import pytest
 from helpers import T0, at
 
 import warroom
-from warroom.domain import actions, schema
+from warroom.domain import actions, followups, schema
 from warroom.domain.incident import _HANDLERS, fold
 from warroom.domain.model import EFFECTIVE, KINDS, PULLED, SKIPPED, STEP_ROOT_CAUSE, STEP_STAGING, JsonPayload, Kind
 from warroom.store import open_store
@@ -46,9 +46,12 @@ def _story():
     do(actions.resolution_step, STEP_ROOT_CAUSE, note_text="claims", minutes=8)
     do(actions.resolution_step, STEP_STAGING, minutes=9)
     do(actions.correct_milestone, "detected", T0 - timedelta(minutes=5), reason="the first alert", minutes=10)
-    do(actions.add_followup, "add a smoke test", "bob", due="Friday", minutes=11)
+    do(followups.add, "add a smoke test", "bob", due="2026-11-27", minutes=11)
     do(actions.resolve, override="soak later", minutes=12)
     do(actions.reopen, "it came back", minutes=13)
+    do(followups.change, 1, owner="carol", due="7d", minutes=14)
+    do(followups.close, 1, note="the test runs on each deploy", link="https://git.example/pr/7", minutes=15)
+    do(followups.reopen, 1, reason="it is flaky", minutes=16)
     return events, state
 
 
@@ -79,10 +82,13 @@ def test_every_action_builds_its_kinds_struct_and_the_store_keeps_the_shape_it_a
         (Kind.RESOLUTION_STEP, {"step": STEP_ROOT_CAUSE, "note": "claims"}),
         (Kind.RESOLUTION_STEP, {"step": STEP_STAGING}),
         (Kind.MILESTONE_SET, {"milestone": "detected", "at": (T0 - timedelta(minutes=5)).isoformat(), "reason": "the first alert"}),
-        (Kind.FOLLOWUP_ADDED, {"text": "add a smoke test", "owner": "bob", "due": "Friday"}),
+        (Kind.FOLLOWUP_ADDED, {"text": "add a smoke test", "owner": "bob", "due": "2026-11-27"}),
         (Kind.RULE_OVERRIDDEN, {"rule": "resolve after the resolution path", "reason": "soak later"}),
         (Kind.RESOLVED, {}),
         (Kind.REOPENED, {"reason": "it came back"}),
+        (Kind.FOLLOWUP_CHANGED, {"followup": 1, "owner": "carol", "due": (at(14).date() + timedelta(days=7)).isoformat()}),
+        (Kind.FOLLOWUP_DONE, {"followup": 1, "note": "the test runs on each deploy", "link": "https://git.example/pr/7"}),
+        (Kind.FOLLOWUP_REOPENED, {"followup": 1, "reason": "it is flaky"}),
     ]
     for event in events:
         said = schema.typed(event)
@@ -97,7 +103,11 @@ def test_the_fold_reads_the_structs_the_actions_built():
     assert state.findings[0].acknowledged_by == "alice" and state.root_cause == "claims"
     assert state.communications[0].next_update == at(40)
     assert state.milestone("detected") == T0 - timedelta(minutes=5)
-    assert state.followups[0].due == "Friday" and not state.resolved
+    assert not state.resolved
+    item = state.followups[0]
+    assert (item.owner, item.due, item.link, item.note, item.reopened) == (
+        "carol", (at(14).date() + timedelta(days=7)).isoformat(), "https://git.example/pr/7", "the test runs on each deploy", 1)
+    assert not item.done and item.done_by == "" 
     assert [o.rule for o in state.overrides] == ["levers in order", "resolve after the resolution path"]
 
 

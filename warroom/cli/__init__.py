@@ -14,12 +14,12 @@ from warroom.domain.errors import WarroomError
 
 # each command: the module that runs it, and its function there (`run` unless named)
 COMMANDS = {
-    None: ("console", "run"), "declare": ("declare", "run"), "log": ("note", "run"), "followup": ("note", "run"),
+    None: ("console", "run"), "declare": ("declare", "run"), "log": ("note", "run"), "followup": ("followups", "change"),
     "list": ("reading", "run"), "show": ("reading", "run"), "export": ("reading", "run"), "demo": ("demo", "run"),
     "status": ("status", "run"), "import": ("importing", "run"), "receive": ("pages", "receive"),
     "alert": ("pages", "alert"), "publish": ("outward", "publish"), "deliver": ("outward", "deliver"),
     "drill": ("drill", "run"), "copy": ("copying", "run"), "config": ("configuration", "run"),
-    "notify": ("notify", "run"),
+    "notify": ("notify", "run"), "followups": ("followups", "listing"),
 }
 
 

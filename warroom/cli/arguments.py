@@ -21,7 +21,9 @@ examples:
   warroom show INC-1
   warroom export INC-1 > postmortem.md        a postmortem draft in Markdown
   warroom export INC-1 --format json > inc-1.json
-  warroom followup INC-1 "add a smoke test" --owner bob
+  warroom followup INC-1 "add a smoke test" --owner bob --due 7d
+  warroom followup F-1 --done --link https://git.example/pr/88
+  warroom followups --overdue              the follow-ups past their due date, every incident's
   warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
   warroom import inc-1.json                 bring an exported incident into this database
@@ -165,12 +167,34 @@ def _export(sub, common: Parser) -> None:
 
 @_command("followup")
 def _followup(sub, common: Parser) -> None:
-    p = sub.add_parser("followup", parents=[common], help="add a follow-up (a prevention gap, a corrective action)",
-                       epilog='example: warroom followup INC-3 "add a token-compatibility smoke test" --owner bob --due 2026-12-04')
-    p.add_argument("code", metavar="CODE")
-    p.add_argument("text")
-    p.add_argument("--owner", required=True, metavar="NAME")
-    p.add_argument("--due", default="", metavar="DATE")
+    p = sub.add_parser("followup", parents=[common], help="add a follow-up, or close, reopen or change one (F-n)",
+                       epilog='examples:\n'
+                              '  warroom followup INC-3 "add a token-compatibility smoke test" --owner bob --due 2026-12-04\n'
+                              '  warroom followup F-12 --done --note "runs on every deploy" --link https://git.example/pr/88\n'
+                              '  warroom followup F-12 --reopen --reason "it is flaky"\n'
+                              '  warroom followup F-12 --owner carol --due 7d',
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("code", metavar="CODE", help="an incident (INC-3) to add one to, or a follow-up (F-12) to change")
+    p.add_argument("text", nargs="?", help="what should change (a new follow-up)")
+    p.add_argument("--owner", metavar="NAME", help="who owns it (a new one: you, unless named)")
+    p.add_argument("--due", metavar="DATE", help="due by: 2026-12-04, or 7d / 2w from today ('' takes the date away)")
+    p.add_argument("--done", action="store_true", help="close it")
+    p.add_argument("--note", default="", metavar="TEXT", help="with --done: what was done")
+    p.add_argument("--link", metavar="URL", help="the pull request or ticket")
+    p.add_argument("--reopen", action="store_true", help="reopen a closed one")
+    p.add_argument("--reason", default="", metavar="TEXT", help="with --reopen: why")
+
+
+@_command("followups")
+def _followups(sub, common: Parser) -> None:
+    p = sub.add_parser("followups", parents=[common], help="list the follow-ups of every incident",
+                       epilog="examples:\n  warroom followups --overdue\n  warroom followups --owner bob --format csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--open", action="store_true", help="only the open ones")
+    p.add_argument("--overdue", action="store_true", help="only the open ones past their due date")
+    p.add_argument("--owner", metavar="NAME", help="only this owner's")
+    p.add_argument("--incident", metavar="CODE", help="only this incident's")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
 
 
 @_command("demo")

@@ -23,7 +23,7 @@ from warroom.console.messages import (
 )
 from warroom.console.protocol import Console
 from warroom.console.steps import as_hat, ask_reason, do, hat_first, take_over, worn_by_another
-from warroom.domain import actions
+from warroom.domain import actions, followups
 from warroom.domain.actions import RoleHeld, RuleBroken
 from warroom.domain.model import (
     COMMANDER,
@@ -283,7 +283,7 @@ async def followup(app: Console) -> None:
     if not answers:
         return
     owner = answers["owner"].strip() or app.actor
-    await do(app, actions.add_followup, answers["text"], owner, due=answers["due"], switch=switch)
+    await do(app, followups.add, answers["text"], owner, due=answers["due"], switch=switch)
 
 
 async def switch_incident(app: Console) -> None:

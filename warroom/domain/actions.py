@@ -50,7 +50,6 @@ from warroom.domain.schema import (
     EscalationNotified,
     FindingAcknowledged,
     FindingReported,
-    FollowupAdded,
     HatWorn,
     ImpactSet,
     LeverChanged,
@@ -411,14 +410,6 @@ def correct_milestone(state: IncidentState, actor: str, now: datetime, milestone
     before, role = _as(state, actor, now, Kind.MILESTONE_SET, switch)
     reason = clean_input(reason) if reason.strip() else ""
     return before + [_event(state, actor, now, role, MilestoneSet(milestone=milestone, at=at, reason=reason))]
-
-
-def add_followup(state: IncidentState, actor: str, now: datetime, text: str, owner: str, *, due: str = "", switch: bool = False) -> list[Event]:
-    text = _text(text, "follow-up")
-    owner = _text(owner, "owner", MAX_WHO)
-    before, role = _as(state, actor, now, Kind.FOLLOWUP_ADDED, switch)
-    due = clean_input(due.strip()) if due.strip() else ""
-    return before + [_event(state, actor, now, role, FollowupAdded(text=text, owner=owner, due=due))]
 
 
 def unresolved_rules(state: IncidentState) -> list[tuple[str, str]]:

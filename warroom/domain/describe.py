@@ -75,6 +75,11 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.MILESTONE_SET: lambda p: f"{p.milestone} set to {p.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}{_then(p.reason)}",
     Kind.RESOLUTION_STEP: lambda p: f"{p.step}{_then(p.note)}",
     Kind.FOLLOWUP_ADDED: lambda p: f"follow-up for {p.owner}: {p.text}" + (f" (due {p.due})" if p.due else ""),
+    Kind.FOLLOWUP_DONE: lambda p: f"follow-up #{p.followup} done{_then(p.note)}" + (f" · {p.link}" if p.link else ""),
+    Kind.FOLLOWUP_REOPENED: lambda p: f"follow-up #{p.followup} reopened{_then(p.reason)}",
+    Kind.FOLLOWUP_CHANGED: lambda p: f"follow-up #{p.followup}: " + ", ".join(
+        ([f"owner {p.owner}"] if p.owner else []) + ([f"due {p.due or 'no date'}"] if p.due is not None else [])
+        + ([f"link {p.link}"] if p.link else [])),
     Kind.RESOLVED: lambda p: "resolved",
     Kind.REOPENED: lambda p: f"reopened{_then(p.reason)}",
     Kind.ALERT: _alert,

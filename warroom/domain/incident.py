@@ -73,10 +73,21 @@ class Override(Struct):
 
 
 class FollowUp(Struct):
+    """A prevention gap or corrective action, tracked to done (issue 28). Its number is its
+    place among the incident's follow-ups (1, 2, …); the store gives each its F-n code."""
     text: str
     owner: str
-    due: str = ""
-    at: datetime | None = None
+    due: str = ""  # a date, 2026-12-04 (older ones may hold any text a person typed)
+    at: datetime | None = None  # when it was added
+    done_at: datetime | None = None  # when it was closed (None: open)
+    done_by: str = ""
+    note: str = ""  # what was done, said when it was closed
+    link: str = ""  # the pull request or ticket
+    reopened: int = 0  # how many times it was reopened
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
 
 
 class Figures(Struct):
@@ -200,6 +211,10 @@ class IncidentState(Struct):
 
     def page(self, ticket: str) -> PageSeen | None:
         return next((p for p in self.pages if p.ticket == ticket), None)
+
+    def followup(self, number: int) -> FollowUp | None:
+        """The incident's n-th follow-up (1 is the first added), if there is one."""
+        return self.followups[number - 1] if 0 < number <= len(self.followups) else None
 
     def milestone(self, name: str) -> datetime | None:
         if name in self.corrections:
@@ -432,6 +447,27 @@ def _followup(s: IncidentState, e: Event, p: schema.FollowupAdded) -> None:
     s.followups.append(FollowUp(p.text, p.owner, p.due, e.at))
 
 
+def _followup_done(s: IncidentState, e: Event, p: schema.FollowupDone) -> None:
+    item = s.followup(p.followup)
+    if item is not None:
+        item.done_at, item.done_by, item.note = e.at, e.actor, p.note
+        item.link = p.link or item.link
+
+
+def _followup_reopened(s: IncidentState, e: Event, p: schema.FollowupReopened) -> None:
+    item = s.followup(p.followup)
+    if item is not None:
+        item.done_at, item.done_by, item.reopened = None, "", item.reopened + 1
+
+
+def _followup_changed(s: IncidentState, e: Event, p: schema.FollowupChanged) -> None:
+    item = s.followup(p.followup)
+    if item is not None:
+        item.owner = p.owner or item.owner
+        item.due = item.due if p.due is None else p.due
+        item.link = p.link or item.link
+
+
 # Each kind's handler reads the kind's own Struct (schema.PAYLOADS); a kind with none (a note, a
 # message copied) changes nothing but the count.
 _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
@@ -455,6 +491,9 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.COMMUNICATION_SENT: _sent,
     Kind.ESCALATION_NOTIFIED: _notified,
     Kind.FOLLOWUP_ADDED: _followup,
+    Kind.FOLLOWUP_DONE: _followup_done,
+    Kind.FOLLOWUP_REOPENED: _followup_reopened,
+    Kind.FOLLOWUP_CHANGED: _followup_changed,
     Kind.PAGED: _paged,
     Kind.PAGE_DELIVERED: _page_delivered,
     Kind.PAGE_ACKNOWLEDGED: _page_acknowledged,

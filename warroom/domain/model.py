@@ -74,6 +74,9 @@ class Kind:
     MILESTONE_SET = "milestone set"
     RESOLUTION_STEP = "resolution step"
     FOLLOWUP_ADDED = "follow-up added"
+    FOLLOWUP_DONE = "follow-up done"  # a follow-up closed: what was done, the pull request or ticket (issue 28)
+    FOLLOWUP_REOPENED = "follow-up reopened"
+    FOLLOWUP_CHANGED = "follow-up changed"  # its owner, its due date or its link changed
     RESOLVED = "resolved"
     REOPENED = "reopened"
     RULE_OVERRIDDEN = "rule overridden"  # a rule of the practice set aside, with the reason
@@ -112,6 +115,9 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.MILESTONE_SET: COMMANDER,
     Kind.RESOLUTION_STEP: COMMANDER,
     Kind.FOLLOWUP_ADDED: COMMANDER,
+    Kind.FOLLOWUP_DONE: COMMANDER,  # (after the incident is resolved, anyone, with no hat: see domain.followups)
+    Kind.FOLLOWUP_REOPENED: COMMANDER,
+    Kind.FOLLOWUP_CHANGED: COMMANDER,
     Kind.RESOLVED: COMMANDER,
     Kind.REOPENED: COMMANDER,
     Kind.ALERT: INVESTIGATOR,  # what the monitoring says is evidence, for the investigator

@@ -198,6 +198,29 @@ class FollowupAdded(Payload):
     due: Due = ""
 
 
+FollowupNumber = Annotated[int, Meta(ge=1, le=100_000)]  # the n-th follow-up of its incident (the store gives it its F-n)
+Link = Annotated[str, Meta(max_length=2000, pattern=_ONE_LINE)]  # the pull request or ticket
+
+
+class FollowupDone(Payload):
+    followup: FollowupNumber
+    note: MaybeText = ""
+    link: Link = ""
+
+
+class FollowupReopened(Payload):
+    followup: FollowupNumber
+    reason: MaybeText = ""
+
+
+class FollowupChanged(Payload):
+    """What changed of a follow-up; a field left out did not (a due of "" is a due date taken away)."""
+    followup: FollowupNumber
+    owner: Annotated[str, Meta(max_length=MAX_WHO)] = ""
+    due: Due | None = None
+    link: Link = ""
+
+
 class Resolved(Payload):
     pass
 
@@ -280,6 +303,9 @@ PAYLOADS: dict[str, type[Payload]] = {
     Kind.MILESTONE_SET: MilestoneSet,
     Kind.RESOLUTION_STEP: ResolutionStep,
     Kind.FOLLOWUP_ADDED: FollowupAdded,
+    Kind.FOLLOWUP_DONE: FollowupDone,
+    Kind.FOLLOWUP_REOPENED: FollowupReopened,
+    Kind.FOLLOWUP_CHANGED: FollowupChanged,
     Kind.RESOLVED: Resolved,
     Kind.REOPENED: Reopened,
     Kind.RULE_OVERRIDDEN: RuleOverridden,

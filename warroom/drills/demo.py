@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from warroom.domain import actions
+from warroom.domain import actions, followups
 from warroom.domain.model import (
     EFFECTIVE,
     NO_EFFECT,
@@ -48,7 +48,7 @@ STORY = [
     (14, "alice", actions.resolution_step, STEP_FLAG_REENABLED),
     (30, "carol", actions.communicate, STATUS_UPDATE, "Logins work again since the rollback; we are verifying before we close this.", True),
     (38, "alice", actions.resolution_step, STEP_SOAK),
-    (39, "alice", actions.add_followup, "add a token-compatibility smoke test to the deploy pipeline", "bob"),
+    (39, "alice", followups.add, "add a token-compatibility smoke test to the deploy pipeline", "bob"),
     (40, "alice", actions.resolve),
 ]
 

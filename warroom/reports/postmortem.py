@@ -100,6 +100,12 @@ def _deadlines(state: IncidentState, now: datetime, book: Playbook, multi_day: b
     return out if len(out) > 4 else out + ["| — | — | — | — |"]
 
 
+def _done(item) -> str:
+    if not item.done:
+        return "open"
+    return f"done {item.done_at.date().isoformat()}" + (f", {cell(item.link)}" if item.link else "")
+
+
 def _root_cause(state: IncidentState) -> list[str]:
     out = ["## Root cause", ""]
     if not state.root_cause and state.milestone(ROOT_CAUSE) is None:
@@ -144,7 +150,8 @@ def _pages(state: IncidentState, multi_day: bool) -> list[str]:
     return out
 
 
-def markdown(state: IncidentState, now: datetime | None = None, book: Playbook = DEFAULT) -> str:
+def markdown(state: IncidentState, now: datetime | None = None, book: Playbook = DEFAULT, codes: dict[int, str] | None = None) -> str:
+    """The postmortem draft; `codes`: the follow-ups' codes in the database (F-n), by number."""
     origin = state.detected
     now = now or max((e.at for e in state.events), default=datetime.now().astimezone())
     times = [e.at for e in state.events]
@@ -183,6 +190,7 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
     out += ["", "## Findings", ""]
     out += [f"- #{f.number} {cell(f.actor)}: {cell(f.text)}" + (" (acknowledged)" if f.acknowledged_at else " (not acknowledged)")
             for f in state.findings] or ["None were reported."]
-    out += ["", "## Follow-ups", "", "| follow-up | owner | due |", "|---|---|---|"]
-    out += [f"| {cell(f.text)} | {cell(f.owner)} | {cell(f.due) or '—'} |" for f in state.followups] or ["| — | — | — |"]
+    out += ["", "## Follow-ups", "", "| code | follow-up | owner | due | state |", "|---|---|---|---|---|"]
+    out += [f"| {(codes or {}).get(n, '—')} | {cell(f.text)} | {cell(f.owner)} | {cell(f.due) or '—'} | {_done(f)} |"
+            for n, f in enumerate(state.followups, 1)] or ["| — | — | — | — | — |"]
     return "\n".join(out) + "\n"

@@ -67,12 +67,23 @@ def status_line(state: IncidentState, now: datetime, tmux: bool = False, colour:
     return f"{head} {style}{words}#[default]"
 
 
+def followup_words(item, now: datetime) -> str:
+    """One follow-up on one line: its state, owner, due date, text and link."""
+    from warroom.domain.followups import overdue
+
+    state = "OVERDUE" if overdue(item, now) else f"done {item.done_at.date().isoformat()}" if item.done else "open"
+    due = f", due {one_line(item.due, 20)}" if item.due else ""
+    link = f" · {one_line(item.link, 200)}" if item.link else ""
+    return f"{state}: {one_line(item.owner, 30)}{due}: {one_line(item.text, 300)}{link}"
+
+
 def timeline_line(event: Event, origin: datetime | None) -> str:
     when = t_plus(event.at, origin) if origin else ""
     return f"{local_time(event.at)} {when:>9} {event.role:<12} {one_line(event.actor, 20):<12} {one_line(describe(event), 500)}"
 
 
-def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
+def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT, codes: dict[int, str] | None = None) -> str:
+    """An incident in full; `codes`: its follow-ups' codes in the database (F-n), by number."""
     lines = [
         f"{state.code} {state.severity} {state.status}: {one_line(state.title, 200)}",
         f"{'resolved at' if state.resolved else 'elapsed'} {elapsed(state, now)}; status page {book.status_page(state)}",
@@ -107,6 +118,9 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> str:
         took = time_to_acknowledge(state)
         lines.append("  time to acknowledge: " + ", ".join(
             f"{one_line(role, 30)} {minutes_text(span) if span is not None else 'nobody acknowledged'}" for role, span in took.items()))
+    if state.followups:
+        lines += ["", "follow-ups:"]
+        lines += [f"  {(codes or {}).get(n, '#' + str(n)):<6} {followup_words(item, now)}" for n, item in enumerate(state.followups, 1)]
     if state.overrides:
         lines += ["", "rules overridden:"]
         lines += [f"  {local_time(o.at)} {one_line(o.actor, 20)} ({o.role}) {o.rule}: {one_line(o.reason, 300)}"

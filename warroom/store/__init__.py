@@ -37,7 +37,7 @@ _LAZY = {
 
 __all__ = ["CommitUnknown", "Conflict", "MIGRATIONS", "SCHEMA_VERSION", "EventStore", "IncidentRow", "NeedsUpgrade", "Opening",
            "Progress", "SqliteStore", "Store",
-           "StoreError", "is_server", "open_store", "peek", "shown"]
+           "StoreError", "is_server", "open_store", "overdue_followups", "peek", "shown"]
 
 
 def __getattr__(name: str) -> Any:
@@ -63,6 +63,17 @@ def peek(target: str | Path, code: str | None = None, preferred: str | None = No
     from warroom.store.glance import peek as peek_file
 
     return peek_file(Path(target), code, preferred, levers or LEVERS, rebuild)
+
+
+def overdue_followups(target: str | Path, today) -> int:
+    """How many follow-ups of real incidents are open past their due day: one quick read."""
+    if is_server(target):
+        from warroom.store.postgres import overdue
+
+        return overdue(str(target), today)
+    from warroom.store.glance import overdue as overdue_in_file
+
+    return overdue_in_file(Path(target), today)
 
 
 async def open_store(target: str | Path, read_only: bool = False, progress: Progress | None = None) -> EventStore:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
 from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
 from warroom.domain.paging import Page
 from warroom.domain.schema import Alert, Declared, HatWorn, Paged, SchemaError, read, typed
+from warroom.store import followups as followup_table
 from warroom.store import reading, summary
 from warroom.store.files import Conflict, StoreError
 from warroom.store.outbox import Message, OutboxStore
@@ -24,6 +25,7 @@ from warroom.store.reading import row_event as _row_event
 from warroom.store.tables import SCHEMA_VERSION
 
 _PAGE_GROUP_VERSION = 4  # the SQLite schema that has page_group (PostgreSQL's own version 2 is reported as it)
+_FOLLOWUP_KINDS = frozenset((Kind.FOLLOWUP_ADDED, Kind.FOLLOWUP_DONE, Kind.FOLLOWUP_REOPENED, Kind.FOLLOWUP_CHANGED))
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class EventStore(OutboxStore):
         self._inserted: list[tuple[int, Event]] = []  # (incident, event) a transaction wrote
         self._summarised: set[int] = set()  # incidents a transaction wrote whole, with their summaries (a copy)
         self._folded: dict[int, IncidentState] = {}  # incidents a transaction read whole and folded its events onto
+        self._followed_up: set[int] = set()  # incidents a transaction added or changed follow-ups of
         # what the webhooks are told of an event, given the incident after its commit (set by
         # whoever opened the store with webhooks in its config): queued in the same transaction
         self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
@@ -322,7 +325,10 @@ class EventStore(OutboxStore):
         summaries, groups, done = [], [], []
         for n, incident_id, here, events, said in placed:
             written = [Event(here, e.at, e.actor, e.role, e.kind, e.payload, event_id) for e, event_id in zip(events, ids[incident_id], strict=True)]
-            summaries.append((incident_id, *summary.row(fold(written))))
+            state = fold(written)
+            summaries.append((incident_id, *summary.row(state)))
+            if state.followups:
+                await self._list_followups(incident_id, state)
             if self.version >= _PAGE_GROUP_VERSION:
                 groups += [(alert.source, alert.group, incident_id) for alert in said if isinstance(alert, Alert)]
             self._summarised.add(incident_id)
@@ -331,6 +337,17 @@ class EventStore(OutboxStore):
         await self._many(f"INSERT INTO summary ({', '.join(summary.COLUMNS)}) VALUES ({', '.join('?' * len(summary.COLUMNS))})", summaries)
         await self._many("INSERT INTO page_group (source, grp, incident_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", groups)
         return done
+
+    async def _list_followups(self, incident_id: int, state: IncidentState) -> None:
+        """The incident's follow-ups in the list beside the log: a new one gets the next F-n."""
+        if self.version < followup_table.VERSION:
+            return
+        listed = {number for (number,) in await self._fetch(followup_table.NUMBERS, incident_id)}
+        for number, item in enumerate(state.followups, 1):
+            if number in listed:
+                await self._fetch(followup_table.UPDATE, *followup_table.columns(item), incident_id, number)
+            else:
+                await self._fetch(followup_table.INSERT, incident_id, number, *followup_table.columns(item))
 
     async def take_page(self, page: Page) -> PageTaken:
         """A page from the alerting, in one transaction under the writers' lock: it joins the
@@ -399,6 +416,8 @@ class EventStore(OutboxStore):
     async def _insert(self, incident_id: int, event: Event) -> Event:
         said = typed(event)  # the store never holds an event the fold cannot read (SchemaError rolls back)
         self._touched.add(incident_id)
+        if event.kind in _FOLLOWUP_KINDS:
+            self._followed_up.add(incident_id)
         payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
         event_id = await self._insert_row(incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload)
         written = Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, event_id)
@@ -421,11 +440,14 @@ class EventStore(OutboxStore):
             self._inserted.clear()
             self._summarised.clear()
             self._folded.clear()
+            self._followed_up.clear()
             try:
                 written = await write()
                 states = {}
                 for incident_id in sorted(self._touched - self._summarised):  # the summary moves with its events
                     states[incident_id] = await self._refresh(incident_id, self._folded.get(incident_id))
+                for incident_id in sorted(self._followed_up - self._summarised):  # and the follow-ups' list
+                    await self._list_followups(incident_id, states[incident_id])
                 if announce and self.announcer is not None:
                     for incident_id, event in self._inserted:
                         await self._queue(incident_id, event, self.announcer(event, states[incident_id]), event.at)
@@ -456,6 +478,34 @@ class EventStore(OutboxStore):
             "SELECT i.code FROM incident i JOIN summary s ON s.incident_id = i.id WHERE s.resolved IS NULL "
             "AND EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.kind = 'paged') ORDER BY i.id")
         return [code for (code,) in rows]
+
+    async def followups(self, today: date) -> list[followup_table.Row]:
+        """Every real incident's follow-ups: open ones first, newest incident first (`today`
+        says which are overdue)."""
+        self._has_followups()
+        return [followup_table.row(found, today) for found in await self._fetch(followup_table.SELECT)]
+
+    async def followup(self, number: int, today: date) -> followup_table.Row | None:
+        """The follow-up F-`number`, if there is one."""
+        self._has_followups()
+        found = await self._fetch(followup_table.BY_ID, number)
+        return followup_table.row(found[0], today) if found else None
+
+    async def followup_codes(self, code: str) -> dict[int, str]:
+        """An incident's follow-ups' codes here, by their number in the incident."""
+        if self.version < followup_table.VERSION:
+            return {}
+        return {number: f"F-{key}" for number, key in await self._fetch(followup_table.OF_INCIDENT, code)}
+
+    async def overdue_followups(self, today: date) -> int:
+        """How many follow-ups of real incidents are open past their due day."""
+        self._has_followups()
+        return await self._scalar(followup_table.OVERDUE, today.isoformat())
+
+    def _has_followups(self) -> None:
+        if self.version < followup_table.VERSION:
+            raise StoreError(f"{self.where}: written by an older warroom, and opened read-only: its follow-ups "
+                             "are not listed until a warroom that can write to it opens it once")
 
     async def event_count(self) -> int:
         """How many events the database holds, every incident's."""

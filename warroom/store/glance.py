@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from warroom.domain.model import LEVERS
@@ -48,6 +49,26 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
             if code is None:
                 return None
             return reading.run(db, reading.opening(code, levers, summaries=version >= 2, rebuild=rebuild))
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        raise describe_sqlite_error(path, error) from None
+
+
+def overdue(path: Path, today: date) -> int:
+    """How many follow-ups of real incidents are open past their due day (the status line's
+    count when no incident is open); 0 for a file not there or from before follow-up codes."""
+    from warroom.store import followups
+
+    path = Path(os.path.expanduser(path))
+    if not path.is_file() or path.stat().st_size == 0:
+        return 0
+    try:
+        db = sqlite3.connect(read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] < followups.VERSION:
+                return 0
+            return int(db.execute(followups.OVERDUE, (today.isoformat(),)).fetchone()[0])
         finally:
             db.close()
     except sqlite3.Error as error:

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from warroom.domain.model import LEVERS
-from warroom.store import reading, summary
+from warroom.store import followups, reading, summary
 from warroom.store.address import hidden, shown
 from warroom.store.base import EventStore
 from warroom.store.files import CommitUnknown, StoreError
@@ -64,6 +64,7 @@ MIGRATIONS: tuple[str, ...] = (
     summary.OUTBOX.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "bigserial PRIMARY KEY"),  # 3: as SQLite's 5
     summary.META.format(random_id="substr(md5(random()::text || clock_timestamp()::text), 1, 16)"),  # 4: as SQLite's 6
     summary.DECLARED,  # 5: as SQLite's 7
+    followups.table(sqlite=False),  # 6: as SQLite's 8
 )
 
 # SQLite's words in the shared queries, and PostgreSQL's for them.
@@ -118,6 +119,24 @@ def peek(url: str, code: str | None = None, preferred: str | None = None,
                 codes = reading.run(Translated, reading.open_codes())
                 code = reading.current(codes, preferred)
             return reading.run(Translated, reading.opening(code, levers)) if code else None
+    except psycopg.Error as error:
+        raise StoreError(f"{shown(url)}: {hidden(_why(error), url)}") from None
+
+
+def overdue(url: str, today) -> int:
+    """The status line's count of follow-ups open past their due day (see glance.overdue)."""
+    try:
+        connection = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS, **_KEEPALIVE)
+    except psycopg.Error as error:
+        raise StoreError(f"{shown(url)}: cannot connect ({hidden(_why(error), url)})") from None
+    try:
+        with connection:
+            if not (connection.execute("SELECT to_regclass('warroom_schema') IS NOT NULL").fetchone() or [False])[0]:
+                return 0  # nothing declared there yet
+            version = (connection.execute("SELECT version FROM warroom_schema").fetchone() or [0])[0]
+            if version < len(MIGRATIONS):
+                return 0  # from before follow-up codes: the first warroom that writes to it upgrades it
+            return int((connection.execute(_postgres(followups.OVERDUE), (today.isoformat(),)).fetchone() or [0])[0])
     except psycopg.Error as error:
         raise StoreError(f"{shown(url)}: {hidden(_why(error), url)}") from None
 

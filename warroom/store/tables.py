@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warroom.store import summary
+from warroom.store import followups, summary
 from warroom.store.files import StoreError
 
 # Forward migrations: MIGRATIONS[n] takes a database from version n to n + 1. Never edit one
@@ -35,6 +35,7 @@ MIGRATIONS: tuple[str, ...] = (
     summary.OUTBOX,  # 5: the webhooks' messages, written with their events, until delivered
     summary.META.format(random_id="lower(hex(randomblob(8)))"),  # 6: the database's own random id
     summary.DECLARED,  # 7: each incident's declaration found by its time (an import, a copy: is it here already?)
+    followups.table(sqlite=True),  # 8: each follow-up's code (F-n) and what a list of them shows
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,5 +1,4 @@
-"""`warroom log TEXT` and `warroom followup CODE TEXT --owner NAME`: an action on an incident's
-timeline, through the service."""
+"""`warroom log TEXT`: a note on an incident's timeline, through the service."""
 
 from __future__ import annotations
 
@@ -18,10 +17,7 @@ def run(args, config, out) -> int:
         async with service_for(args, config, now) as service:
             code = await incident_code(service.store, getattr(args, "code", None) or getattr(args, "incident", None))
             state = (await service.store.opening(code, config.book.levers)).state  # the state alone, from the summary
-            if args.command == "log":
-                drafts = actions.note(state, actor, now, args.text, hat=args.hat)
-            else:
-                drafts = actions.add_followup(state, actor, now, args.text, args.owner, due=args.due, switch=True)
+            drafts = actions.note(state, actor, now, args.text, hat=args.hat)
             written = await service.append(drafts, state.severity)
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
         return 0

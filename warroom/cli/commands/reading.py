@@ -24,15 +24,16 @@ def run(args, config, out) -> int:
                 return _list(args, await store.summaries(book.levers), now, out)
             code = await incident_code(store, args.code, resolved_too=True)
             state = await store.load(code, book.levers)  # every event
+            codes = await store.followup_codes(code) if state.followups else {}
             if args.command == "show":
-                print(report.show(state, now, book), file=out)
+                print(report.show(state, now, book, codes), file=out)
             elif args.format == "json":
                 json.dump(report.export_json(state), out, ensure_ascii=True, indent=2)
                 print(file=out)
             else:
                 from warroom.reports.postmortem import markdown
 
-                out.write(markdown(state, now, book))
+                out.write(markdown(state, now, book, codes))
         return 0
 
     return asyncio.run(read())

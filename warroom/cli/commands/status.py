@@ -31,10 +31,17 @@ def run(args, config, out) -> int:
     except StoreError:
         bar("database unreadable" if not isinstance(path, str) else "server unreachable")
         raise
-    if opened is None:
-        if not args.tmux:
-            print("no open incident", file=out)
-        return 0
     colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
+    if opened is None:
+        from warroom.store import overdue_followups
+
+        late = overdue_followups(path, system_clock().date())
+        words = f"{late} follow-up{'s' if late != 1 else ''} overdue" if late else ""
+        if args.tmux:
+            if words:
+                print(f"#[fg=yellow]{words} (warroom followups)#[default]" if colour else f"{words} (warroom followups)", file=out)
+        else:
+            print("no open incident" + (f"; {words}" if words else ""), file=out)
+        return 0
     print(report.status_line(opened.state, system_clock(), tmux=args.tmux, colour=colour, book=config.book), file=out)
     return 0
