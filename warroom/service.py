@@ -22,6 +22,7 @@ from typing import Any
 
 from warroom.config import Config
 from warroom.domain import schema
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import Event
 from warroom.domain.public import AUTOMATIC
 from warroom.domain.schema import PublishedHow
@@ -122,6 +123,11 @@ class Service:
         if not written:
             return
         self.woken.set()
+        if self.config is not None and self.config.followups.create and _new_followups(written):
+            if self.later is not None:
+                self.later(self._file_followups(_new_followups(written)))
+            else:
+                await self._file_followups(_new_followups(written))
         if self.config is None or not _may_change_a_p0(written, severity):
             return
         if self.later is not None:
@@ -171,6 +177,41 @@ class Service:
                     self.tell(f"{code}: the P0's pages were not sent: {one_line(str(error), 300)}", warning=True)
                 else:
                     self.tell(f"{code} is a P0: paged {', '.join(roles)} by itself (the matrix)")
+
+    async def _file_followups(self, added: list[Event]) -> None:
+        """The team's hook, once for each new follow-up (not a drill's); the URL it prints is
+        recorded as the follow-up's link. The follow-up is written already: a hook that fails
+        or hangs is one line, and leaves it as it is."""
+        from warroom.domain import followups
+        from warroom.integrations import filing
+
+        config = self._config()
+        for event in added:
+            said = schema.read(event)
+            state = (await self.store.opening(event.incident, config.book.levers)).state
+            number = followups.number_of(state, event)
+            if number is None or not isinstance(said, schema.FollowupAdded):
+                continue
+            code = (await self.store.followup_codes(event.incident)).get(number, f"{event.incident} #{number}")
+            values = {"title": said.text, "owner": said.owner, "due": said.due, "code": code, "incident": event.incident,
+                      "body": f"{said.text}\n\nA follow-up of {event.incident} ({state.title}), owned by {said.owner}"
+                              + (f", due {said.due}" if said.due else "") + f". In warroom: {code}."}
+            filed = await filing.run(config.followups.create, values, config.followups.timeout)
+            if filed.error:
+                self.tell(f"{code} is written; its hook failed: {filed.error}", warning=True)
+                continue
+            if not filed.link:
+                self.tell(f"{code}: the follow-up hook ran, and printed no link")
+                continue
+            try:
+                state = (await self.store.opening(event.incident, config.book.levers)).state
+                await self.append(followups.change(state, "warroom", self.now(), number, link=filed.link, hat=False),
+                                  state.severity)
+            except (WarroomError, StoreError) as error:
+                self.tell(f"{code}: filed at {filed.link}, but the link was not recorded: {one_line(str(error), 200)}",
+                          warning=True)
+            else:
+                self.tell(f"{code}: filed at {filed.link}")
 
     async def _publish_if_due(self, written: list[Event]) -> None:
         from warroom.integrations.outward import after_commit
@@ -224,6 +265,13 @@ def _may_change_a_p0(written: list[Event], severity: str | None) -> bool:
         return True
     return any(isinstance(said := schema.read(e), schema.Declared | schema.SeverityChanged) and said.severity == AUTOMATIC
                for e in written)
+
+
+def _new_followups(written: list[Event]) -> list[Event]:
+    """The follow-ups these events added, of real incidents (a drill's files nothing)."""
+    from warroom.domain.model import Kind, is_drill
+
+    return [e for e in written if e.kind == Kind.FOLLOWUP_ADDED and not is_drill(e.incident)]
 
 
 def _made_a_p0(written: list[Event]) -> bool:

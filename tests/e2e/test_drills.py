@@ -290,7 +290,7 @@ def _play_jwt_outage(pane, moving, late_notice: bool = False, out_of_order: bool
     pane.keys("Tab", "C-u")
     pane.type("bob")
     pane.keys("Enter")
-    pane.wait_for("1 follow-up")
+    pane.wait_for("follow-ups: 1 open")
     pane.keys("r")
     pane.wait_for("Resolution path")
     pane.keys("z")

@@ -290,7 +290,7 @@ def test_the_jwt_outage_by_the_rules_at_80x24_in_at_most_35_keys(db_file, tmp_pa
         sent("resolution notice")
         key("o", "Follow-up: what should change?")
         typed("add a token-compatibility smoke test to the pipeline")
-        key("Enter", "1 follow-up")
+        key("Enter", "follow-ups: 1 open")
         assert count <= 35, count
         pane.keys("C-q")
         pane.wait_for("EXITED 0")

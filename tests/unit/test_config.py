@@ -279,5 +279,5 @@ def test_every_top_level_key_and_runbook_lever_key_is_in_the_readme_config_table
     from warroom.domain.playbook import LEVER_KEYS
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    for key in ("`name`", "`database`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", "[receive]", "[status_page]", "[[webhooks]]", *LEVER_KEYS):
+    for key in ("`name`", "`database`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", "[receive]", "[status_page]", "[[webhooks]]", "[followups]", *LEVER_KEYS):
         assert key in readme

@@ -3,11 +3,14 @@ tmux status bar runs every few seconds, and the console up to its first frame. E
 of heavy modules it must not need; a change that pulls one in fails here. Add to the lists as
 packages are added (aiosmtplib for mail, plotext for plots)."""
 
+import asyncio
 import json
 import subprocess
 import sys
 
-from helpers import T0, run_cli
+from helpers import T0, run_cli, seed
+
+from warroom.domain import actions, followups
 
 # never for the status line: it reads one summary synchronously (peek) and prints a line
 HEAVY_FOR_STATUS = {"textual", "rich", "asyncio", "aiosqlite", "aiohttp", "psycopg", "aiosmtplib", "plotext", "textual_plotext",
@@ -64,3 +67,12 @@ def test_the_console_imports_none_of_the_heavy_modules_before_its_first_frame(db
     loaded = _modules(FIRST_FRAME, db_file, str(db_file))
     assert "textual" in loaded
     assert not loaded & HEAVY_FOR_FIRST_FRAME, sorted(loaded & HEAVY_FOR_FIRST_FRAME)
+
+
+def test_the_status_line_with_no_incident_open_counts_follow_ups_without_the_heavy_modules(db_file):
+    asyncio.run(seed(db_file, (followups.add, "alice", 1, "a smoke test", "bob", {"due": "2026-11-01"}),
+                     (actions.resolve, "alice", 2, {"override": "resolved for this test", "switch": True})))
+    assert run_cli("status", "--tmux", now=T0).stdout.startswith("#[fg=yellow]1 follow-up overdue")
+    loaded = _modules(STATUS, db_file)
+    assert "warroom.store.glance" in loaded
+    assert not loaded & HEAVY_FOR_STATUS, sorted(loaded & HEAVY_FOR_STATUS)

@@ -20,6 +20,7 @@ COMMANDS = {
     "alert": ("pages", "alert"), "publish": ("outward", "publish"), "deliver": ("outward", "deliver"),
     "drill": ("drill", "run"), "copy": ("copying", "run"), "config": ("configuration", "run"),
     "notify": ("notify", "run"), "followups": ("followups", "listing"),
+    "insights": ("insights", "run"),
 }
 
 

@@ -24,6 +24,7 @@ examples:
   warroom followup INC-1 "add a smoke test" --owner bob --due 7d
   warroom followup F-1 --done --link https://git.example/pr/88
   warroom followups --overdue              the follow-ups past their due date, every incident's
+  warroom insights --since 2y --by quarter  the team's trends: times, deadlines, levers, follow-ups
   warroom demo                              replay the seed's JWT outage and open it
   warroom status --tmux                     one line for the tmux status bar
   warroom import inc-1.json                 bring an exported incident into this database
@@ -194,6 +195,19 @@ def _followups(sub, common: Parser) -> None:
     p.add_argument("--overdue", action="store_true", help="only the open ones past their due date")
     p.add_argument("--owner", metavar="NAME", help="only this owner's")
     p.add_argument("--incident", metavar="CODE", help="only this incident's")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+
+
+@_command("insights")
+def _insights(sub, common: Parser) -> None:
+    p = sub.add_parser("insights", parents=[common], help="what the team's incidents say: trends, deadlines, levers, follow-ups",
+                       epilog="examples:\n  warroom insights\n  warroom insights --since 2y --by quarter --severity P1\n"
+                              "  warroom insights --drills --format csv > drills.csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--since", default="90d", metavar="WHEN", help="how far back: 90d, 12w, 2y, or a date such as 2026-01-01 (default 90d)")
+    p.add_argument("--by", choices=("month", "quarter"), default="month", help="the period of each trend (default month)")
+    p.add_argument("--severity", choices=("P0", "P1", "P2", "P3"), type=str.upper, help="only incidents of this severity")
+    p.add_argument("--drills", action="store_true", help="the drills (practice) instead of real incidents, with their scores")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
 
 

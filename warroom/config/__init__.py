@@ -24,6 +24,7 @@ from warroom.domain.playbook import LEVER_KEYS, LeverRunbook, Playbook
 from warroom.domain.policy import NOTIFY, POLICY, SEND, Rule, SeverityPolicy
 from warroom.domain.roster import Roster
 from warroom.domain.templates import PLACEHOLDERS, TEMPLATES, placeholders
+from warroom.domain.text import one_line
 
 APP = "warroom"
 ENV = "WARROOM_CONFIG"
@@ -79,6 +80,15 @@ class StatusPage(Struct, frozen=True):
     title: str = "Service status"
 
 
+HOOK_PLACEHOLDERS = ("title", "body", "owner", "due", "code", "incident")  # [followups] create's, each shell-quoted
+
+
+class Followups(Struct, frozen=True):
+    """[followups]: the command run once for each new follow-up (its printed URL is the link)."""
+    create: str = ""
+    timeout: float = 30.0  # seconds before the command is stopped
+
+
 class Config(Struct, frozen=True):
     path: Path
     found: bool  # False: no file, the defaults
@@ -92,6 +102,7 @@ class Config(Struct, frozen=True):
     status_page: StatusPage = field(default_factory=StatusPage)
     webhooks: tuple[Webhook, ...] = ()
     roster: Roster = field(default_factory=Roster)  # who is paged for what ([people], [roles], [paging])
+    followups: Followups = field(default_factory=Followups)
 
     @property
     def sends(self) -> bool:
@@ -121,6 +132,8 @@ def load(flag: str | None = None) -> Config:
         raise ConfigError(f"{path}: is a folder, not a config file") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the config file: {error.strerror or error}") from None
+    except ValueError:  # a NUL in the name: no file can be called that
+        raise ConfigError(f"{one_line(str(path), 80)}: not a file name (it holds a NUL character)") from None
     return parse(raw, path)
 
 
@@ -158,7 +171,7 @@ def parse(raw: bytes, path: Path) -> Config:
 
 def _config(data: dict, path: Path) -> Config:
     _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks", "receive",
-                    "status_page", "webhooks", "people", "roles", "paging"))
+                    "status_page", "webhooks", "people", "roles", "paging", "followups"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
     database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
     levers: tuple[str, ...] = LEVERS
@@ -189,7 +202,27 @@ def _config(data: dict, path: Path) -> Config:
         status_page=_status_page(data.get("status_page", {})),
         webhooks=_webhooks(data.get("webhooks", [])),
         roster=_roster(data),
+        followups=_followups(data.get("followups", {})),
     )
+
+
+def _followups(value: Any) -> Followups:
+    import string
+
+    table = _table(value, "followups", ("create", "timeout"))
+    create = _text(table["create"], "followups.create", limit=2000).strip() if "create" in table else ""
+    try:
+        named = [name for _, name, _, _ in string.Formatter().parse(create) if name is not None]
+    except ValueError as error:
+        raise _Bad("followups.create", f"expected {{placeholders}} in braces ({error})") from None
+    for name in named:
+        if name not in HOOK_PLACEHOLDERS:
+            raise _Bad("followups.create", f"unknown placeholder {{{_short(name)}}}; expected one of: "
+                       + ", ".join(f"{{{p}}}" for p in HOOK_PLACEHOLDERS))
+    timeout = table.get("timeout", Followups().timeout)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0.1 <= timeout <= 600:
+        raise _Bad("followups.timeout", f"expected seconds from 0.1 to 600, {_got(timeout)}")
+    return Followups(create, float(timeout))
 
 
 def _status_page(value: Any) -> StatusPage:

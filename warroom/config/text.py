@@ -114,7 +114,25 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
     out += _receiving(config, default)
     out += _outward(config, default)
     out += _roster(config, default)
+    out += _followups(config, default)
     return "\n".join(out) + "\n"
+
+
+def _followups(config: Config, default: bool) -> list[str]:
+    """[followups]: the command that files each new follow-up where the team tracks work."""
+    found = config.followups
+    out = [""]
+    if default:
+        out += ["# Follow-ups: a command run once for each new follow-up, to file it where the team tracks work.",
+                "# Placeholders (each shell-quoted): {title} {body} {owner} {due} {code} {incident}. The first",
+                "# http(s) URL it prints is recorded as the follow-up's link. timeout: seconds before it is stopped."]
+    out.append("[followups]")
+    if found.create:
+        out.append(f"create = {toml_string(found.create)}")
+    elif default:
+        out.append('# create = "gh issue create --title {title} --body {body} --assignee {owner}"')
+    out.append(f"timeout = {found.timeout:g}")
+    return out
 
 
 def _roster(config: Config, default: bool) -> list[str]:

@@ -93,6 +93,7 @@ class WarroomApp(App[str | None]):
         self.crashed = ""  # the one line for an unforeseen error, once there was one
         self.opened = opened  # the incident read before start-up, for the first frame
         self.investigation: list[Event] = []  # the newest findings and hypotheses (the investigator's pane)
+        self.followup_codes: dict[int, str] = {}  # the incident's follow-ups' codes (F-n), by number, once read
         if opened is not None:  # held from the start, so the screen draws it in its very first frame
             self.code, self.state, self.investigation = opened.code, opened.state, opened.investigation
         self._store_ready = asyncio.Event()
@@ -208,6 +209,9 @@ class WarroomApp(App[str | None]):
                 self.code, self.state, self.investigation = opened.code, opened.state, opened.investigation
                 screen.show([], reset=True)
             self.alerted = None
+            self.followup_codes = {}
+            if self.state.followups:
+                self._learn_followup_codes()
             self.alert_overdue()  # what is overdue as it opens is the baseline: only deadlines passing from now ring
             self.call_after_refresh(_settle_memory)
         remember_worked(self.db_path, opened.code)
@@ -261,6 +265,19 @@ class WarroomApp(App[str | None]):
         if self.service is None:
             raise StoreError("the database is not open")
         return (await self.service.declare(draft)).incident
+
+    async def history(self, since: datetime) -> list:
+        """The real incidents detected since then, as their summaries hold them (the insights)."""
+        await self.store_ready()
+        if self.store is None:
+            return []
+        return await self.store.states_since(since, levers=self.book.levers)
+
+    def action_show_insights(self) -> None:
+        """The insights screen: the start screen's ctrl+t, and the command palette."""
+        from warroom.console.insights import InsightsScreen
+
+        self.push_screen(InsightsScreen())
 
     async def find(self, text: str, limit: int):
         """The picker's search: incidents whose code, title or service holds `text`."""
@@ -427,8 +444,25 @@ class WarroomApp(App[str | None]):
                 self._take_in(new)
         return True
 
+    def _learn_followup_codes(self) -> None:
+        """Read the incident's follow-ups' codes (the store gives them as they are committed),
+        then show them: off the key's path."""
+        async def learn() -> None:
+            await self.store_ready()
+            code = self.code
+            if self.store is None or code is None:
+                return
+            codes = await self.store.followup_codes(code)
+            if code == self.code and self.screen_stack:
+                self.followup_codes = codes
+                self.main_screen.show_followups()
+
+        self.run_worker(learn(), group="followups", exclusive=True, exit_on_error=False)
+
     def _take_in(self, new: list[Event]) -> None:
         """Fold events that follow the state's onto it, and show them."""
+        if any(event.kind == Kind.FOLLOWUP_ADDED for event in new):
+            self._learn_followup_codes()
         for event in new:
             self.state.apply(event)
             self._tell_handoff(event)
@@ -629,6 +663,7 @@ class WarroomApp(App[str | None]):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Insights", "What the team's incidents say: times, deadlines, levers, follow-ups", self.action_show_insights)
         if isinstance(screen, ConsoleScreen):
             for binding in KEYS:
                 yield SystemCommand(binding.description, binding.tooltip,

@@ -215,10 +215,11 @@ class Form(TakesTypeAhead, Question[dict[str, str] | None]):
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
-    def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "") -> None:
-        """`fields` are (name, label, value, placeholder); the first is the one that must be filled."""
+    def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "", optional: bool = False) -> None:
+        """`fields` are (name, label, value, placeholder); the first is the one that must be
+        filled, unless every field is `optional`."""
         super().__init__()
-        self.question, self.fields, self.hint = question, fields, hint
+        self.question, self.fields, self.hint, self.optional = question, fields, hint, optional
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -236,7 +237,7 @@ class Form(TakesTypeAhead, Question[dict[str, str] | None]):
 
     def answer(self) -> None:
         answers = {name: self.query_one(f"#field-{name}", Input).value for name, *_ in self.fields}
-        if not answers[self.fields[0][0]].strip():
+        if not self.optional and not answers[self.fields[0][0]].strip():
             self.first_field().focus()
             return
         self.dismiss(answers)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from warroom.console.dialogs import Ask, Choose, Confirm
+from warroom.console.followups import close_followup, followup
 from warroom.console.messages import (
     copy_runbook,
     copy_template,
@@ -23,7 +24,7 @@ from warroom.console.messages import (
 )
 from warroom.console.protocol import Console
 from warroom.console.steps import as_hat, ask_reason, do, hat_first, take_over, worn_by_another
-from warroom.domain import actions, followups
+from warroom.domain import actions
 from warroom.domain.actions import RoleHeld, RuleBroken
 from warroom.domain.model import (
     COMMANDER,
@@ -267,25 +268,6 @@ async def correct_milestone(app: Console) -> None:
         await do(app, actions.correct_milestone, picked, moment, reason=reason, switch=switch)
 
 
-async def followup(app: Console) -> None:
-    """o: a follow-up (a prevention gap, a corrective action): what, its owner (you, unless
-    another name is typed) and an optional due date, in one form."""
-    from warroom.console.dialogs import Form
-
-    switch = await hat_first(app, Kind.FOLLOWUP_ADDED, asks=True)
-    if switch is None:
-        return
-    answers = await app.ask(Form("Follow-up: what should change?", [
-        ("text", "What should change", "", "e.g. add a token-compatibility smoke test"),
-        ("owner", "Who owns it", app.actor, "a name"),
-        ("due", "Due by (optional)", "", "e.g. 2026-12-04"),
-    ], hint=as_hat(app, Kind.FOLLOWUP_ADDED, switch) + "Enter saves · Tab: next field · Esc to cancel"))
-    if not answers:
-        return
-    owner = answers["owner"].strip() or app.actor
-    await do(app, followups.add, answers["text"], owner, due=answers["due"], switch=switch)
-
-
 async def switch_incident(app: Console) -> None:
     """p: pick another incident to work, any in the database (type to filter); the one being
     worked is what `warroom status` shows."""
@@ -350,6 +332,6 @@ FLOWS: dict[str, Callable[..., Coroutine[Any, Any, None]]] = {
     "copy_runbook": copy_runbook, "set_impact": set_impact, "name_service": name_service, "note": note,
     "finding": finding, "acknowledge": acknowledge, "copy_template": copy_template, "read_message": read_message,
     "edit_template": edit_template, "publish": publish, "tick_notification": tick_notification,
-    "resolution": resolution, "correct_milestone": correct_milestone, "followup": followup,
+    "resolution": resolution, "correct_milestone": correct_milestone, "followup": followup, "close_followup": close_followup,
     "switch_incident": switch_incident, "severity": severity,
 }

@@ -35,6 +35,7 @@ KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so 
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
     Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),
     Binding("o", "flow('followup')", "Follow-up", show=False, tooltip="Add a follow-up: what, its owner (you unless typed), a due date (commander)", id="followup"),
+    Binding("O", "flow('close_followup')", "Close follow-up", key_display="O", show=False, tooltip="Close a follow-up (what was done, a link), or reopen one", id="followup.close"),
     Binding("p", "flow('switch_incident')", "Incidents", show=False, tooltip="Pick another incident to work", id="incidents"),
     Binding("s", "flow('severity')", "Severity", tooltip="Change the severity (commander); deadlines are recomputed", id="severity"),
 ]

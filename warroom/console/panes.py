@@ -72,7 +72,7 @@ class CommanderPane(RolePane):
         waiting.show(views.unacknowledged(state))
         waiting.set_class(bool(state.unacknowledged), "some")
         followups = self.part("#followups", LiveText)
-        followups.show(views.followups(state))
+        followups.show(views.followups(state, cast(Drawn, self.app).followup_codes, now))
         followups.set_class(bool(state.followups), "some")
 
     def add_events(self, events: list[Event], origin: datetime | None) -> None:

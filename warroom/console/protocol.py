@@ -63,6 +63,7 @@ class Drawn(Console, Protocol):
     delivery: str
     investigation: list[Event]
     questions_asked: int  # questions the flows have asked so far (a key typed as one opens was meant for it)
+    followup_codes: dict[int, str]  # the incident's follow-ups' codes in the database (F-n), by number
 
     def page(self, code: str, **where: Any) -> Awaitable[list[Event]]:
         """A window of an incident's timeline, read as it scrolls."""

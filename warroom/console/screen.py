@@ -190,6 +190,11 @@ class ConsoleScreen(Parts, Screen):
             self._ack_shown = waiting
             self.refresh_bindings()
 
+    def show_followups(self) -> None:
+        """The commander's pane again, once the follow-ups' codes are known."""
+        if self.panes_ready and self.console.state.declared:
+            self.part("#commander", CommanderPane).show(self.console.state, self.console.now())
+
     def tick(self, communicator: bool = True) -> None:
         """Once a second: what depends on the time alone (the communicator's pane too, unless
         its caller draws it)."""

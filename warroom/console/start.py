@@ -31,6 +31,8 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
 
     BINDINGS = [
         Binding("escape", "leave", "Quit", tooltip="Leave without declaring (asks first when a field holds text)", id="start.quit"),
+        Binding("ctrl+t", "app.show_insights", "Insights", tooltip="What the team's incidents say: times, deadlines, levers, follow-ups",
+                id="start.insights"),
         # priority: focus moves as the Tab is taken, so keys typed ahead of it (a paste, a fast
         # typist) land in the next field, never in the one before
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),

@@ -257,9 +257,22 @@ def resolution_path(state: IncidentState) -> Content:
     return Content.assemble(*parts)
 
 
-def followups(state: IncidentState) -> Content:
-    lines: list = [(f"{len(state.followups)} follow-up(s):", "bold")]
-    for item in state.followups[-3:]:
-        due = f" (due {one_line(item.due, 20)})" if item.due else ""
-        lines += ["\n", f" {one_line(item.owner, 16)}: {one_line(item.text, 200)}{due}"]
+FOLLOWUPS_SHOWN = 3  # lines of them in the commander's pane: the open ones first (O lists them all)
+
+
+def followups(state: IncidentState, codes: dict[int, str], now: datetime) -> Content:
+    """The incident's follow-ups: how many are open, then the open ones (overdue marked), then
+    the newest closed ones, each with its code (F-n) once the store has given it."""
+    from warroom.domain.followups import overdue
+
+    numbered = list(enumerate(state.followups, 1))
+    open_ones = [(n, f) for n, f in numbered if not f.done]
+    shown = (open_ones + [(n, f) for n, f in reversed(numbered) if f.done])[:FOLLOWUPS_SHOWN]
+    lines: list = [(f"follow-ups: {len(open_ones)} open, {len(numbered) - len(open_ones)} done", "bold"), (" · O closes one", "dim")]
+    for n, item in shown:
+        late = overdue(item, now)
+        mark = ("⚠ OVERDUE ", "bold") if late else ("✔ ", "dim") if item.done else ("○ ", "")
+        due = f" (due {one_line(item.due, 20)})" if item.due and not item.done else ""
+        lines += ["\n", f" {codes.get(n, '#' + str(n))} ", mark,
+                  (f"{one_line(item.owner, 16)}: {one_line(item.text, 200)}{due}", "dim" if item.done else "")]
     return Content.assemble(*lines)

@@ -122,9 +122,10 @@ def reopen(state: IncidentState, actor: str, now: datetime, number: int, *, reas
 
 
 def change(state: IncidentState, actor: str, now: datetime, number: int, *, owner: str | None = None,
-           due: str | None = None, link: str | None = None, switch: bool = False) -> list[Event]:
+           due: str | None = None, link: str | None = None, switch: bool = False, hat: bool = True) -> list[Event]:
     """Another owner, another due date ("" takes it away), a link (the hook's, or a person's).
-    Only what differs is written; nothing differing is refused."""
+    Only what differs is written; nothing differing is refused. Without `hat`: warroom's own
+    record (the link the team's hook printed), which wears no hat."""
     item = _item(state, number)
     owner = _text(owner, "owner", MAX_WHO) if owner is not None else None
     due = parse_due(due, now) if due is not None else None
@@ -134,5 +135,16 @@ def change(state: IncidentState, actor: str, now: datetime, number: int, *, owne
                              link=link if link not in (None, "", item.link) else "")
     if not change.owner and change.due is None and not change.link:
         raise RuleBroken("nothing to change: it has that owner, due date and link already")
-    before, role = _hat(state, actor, now, Kind.FOLLOWUP_CHANGED, switch)
+    before, role = _hat(state, actor, now, Kind.FOLLOWUP_CHANGED, switch) if hat else ([], COMMANDER)
     return before + [event(state.code, now, actor, role, change)]
+
+
+def number_of(state: IncidentState, added: Event) -> int | None:
+    """Which of the incident's follow-ups a "follow-up added" event made (None: not found)."""
+    from warroom.domain.schema import read
+
+    said = read(added)
+    if not isinstance(said, FollowupAdded):
+        return None
+    return next((n for n, item in enumerate(state.followups, 1) if item.at == added.at and item.text == said.text
+                 and item.owner == said.owner), None)

@@ -91,7 +91,7 @@ class Row(Struct, frozen=True):
         return self.done_at is not None
 
 
-_REAL = f"i.code NOT LIKE '{DRILL_PREFIX}-%'"  # a drill's follow-ups are practice: never listed or counted
+_REAL = f"substr(i.code, 1, {len(DRILL_PREFIX) + 1}) <> '{DRILL_PREFIX}-'"  # a drill's follow-ups are practice: never listed or counted
 SELECT = f"""
 SELECT f.id, i.code, f.number, f.text, f.owner, f.due, f.due_date, f.added_at, f.done_at, f.link, s.title
 FROM followup f JOIN incident i ON i.id = f.incident_id LEFT JOIN summary s ON s.incident_id = f.incident_id

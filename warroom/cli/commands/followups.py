@@ -10,7 +10,7 @@ import json
 
 from warroom.cli.common import incident_code, service_for
 from warroom.config.environment import UsageError, actor_name, system_clock
-from warroom.domain import followups, schema
+from warroom.domain import followups
 from warroom.domain.actions import RuleBroken
 from warroom.domain.text import one_line
 from warroom.reports import terminal as report
@@ -31,11 +31,8 @@ def change(args, config, out) -> int:
                 state = (await store.opening(code, config.book.levers)).state
                 drafts = followups.add(state, actor, now, args.text, args.owner or actor, due=args.due or "", switch=True)
                 written = await service.append(drafts, state.severity)
-                added = len(state.followups) + 1  # (another writer's follow-up may have come first: looked up)
-                after = (await store.opening(code, config.book.levers)).state
-                said = schema.read(written[-1])
-                added = next((n for n, item in enumerate(after.followups, 1)
-                              if item.at == now and isinstance(said, schema.FollowupAdded) and item.text == said.text), added)
+                after = (await store.opening(code, config.book.levers)).state  # (another's may have come first)
+                added = followups.number_of(after, written[-1]) or len(after.followups)
                 codes = await store.followup_codes(code)
                 print(f"{codes.get(added, '?')} {code} {report.timeline_line(written[-1], state.detected)}", file=out)
                 return 0

@@ -1,0 +1,96 @@
+"""The commander's follow-ups in the console (issue 28): the pane lists them with their codes
+and state, O closes an open one (what was done, a link) or reopens a closed one, and one
+closed elsewhere shows closed at once."""
+
+import json
+
+from helpers import Clock, at, db_rows, run_cli, seed
+from helpers.console import act, settle, until
+
+from warroom.console.dialogs import Ask, Choose, Form
+from warroom.console.launch import make_app
+from warroom.domain import actions, followups
+
+DAY = 24 * 60
+
+
+def followups_text(app) -> str:
+    return str(app.main_screen.query_one("#commander").query_one("#followups").content)
+
+
+async def with_two_followups(db_file, *more):
+    await seed(db_file, (followups.add, "alice", 2, "add a token-compatibility smoke test", "bob", {"due": "2026-11-28"}),
+               (followups.add, "alice", 3, "document the rollback", "carol"), *more)
+
+
+async def test_the_pane_lists_them_with_codes_and_O_closes_the_one_picked(db_file):
+    await with_two_followups(db_file)
+    app = make_app(db_file, clock=Clock(at(2 * DAY)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: "F-1" in followups_text(app), "the codes shown")
+        shown = followups_text(app)
+        assert "follow-ups: 2 open, 0 done" in shown
+        assert "F-1 ⚠ OVERDUE bob: add a token-compatibility smoke test (due 2026-11-28)" in shown
+        assert "F-2 ○ carol: document the rollback" in shown
+        await act(pilot, "O")
+        assert isinstance(app.screen, Choose)
+        assert [label for _, label, _ in app.screen.choices] == [
+            "F-1 OVERDUE · bob: add a token-compatibility smoke test", "F-2 open · carol: document the rollback"]
+        await act(pilot, "1")
+        assert isinstance(app.screen, Form)
+        await pilot.press(*"test added", "tab", *"https://git.example/pr/9", "enter")
+        await settle(pilot)
+        assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "note": "test added", "link": "https://git.example/pr/9"}
+        assert db_rows(db_file)[-1][:2] == ("commander", "follow-up done")
+        await until(pilot, lambda: "F-1 ✔ bob" in followups_text(app), "F-1 shown closed")
+        assert "follow-ups: 1 open, 1 done" in followups_text(app)
+
+        await act(pilot, "O")  # the open one first, then the closed: 2 is F-1 now
+        assert [label.split(" · ")[0] for _, label, _ in app.screen.choices] == ["F-2 open", "F-1 ✔ done"]
+        await act(pilot, "2")
+        assert isinstance(app.screen, Ask)
+        await pilot.press(*"flaky", "enter")
+        await settle(pilot)
+        assert db_rows(db_file)[-1][1:] == ("follow-up reopened", json.dumps({"followup": 1, "reason": "flaky"}))
+        await act(pilot, "O", "escape")  # Esc: nothing
+        assert db_rows(db_file)[-1][1] == "follow-up reopened"
+
+
+async def test_O_with_none_says_how_to_add_one_and_writes_nothing(db_file):
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "O")
+        assert app.screen is app.main_screen
+        assert [kind for _, kind, _ in db_rows(db_file)] == ["declared"]
+
+
+async def test_a_follow_up_closed_from_the_command_line_shows_closed_at_once(db_file):
+    await with_two_followups(db_file)
+    app = make_app(db_file, clock=Clock(at(10)), actor="bob", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: "F-2 ○ carol" in followups_text(app), "the codes shown")
+        # the incident is open: alice, its commander, closes it from her shell
+        done = run_cli("followup", "F-2", "--done", "--link", "https://wiki.example/rollback", now=at(11))
+        assert done.returncode == 0, done.stderr
+        await until(pilot, lambda: "F-2 ✔ carol" in followups_text(app), "F-2 shown closed")
+        added = run_cli("followup", "INC-1", "rotate the signing keys", "--owner", "dave", now=at(12))
+        assert added.stdout.startswith("F-3 ")
+        await until(pilot, lambda: "F-3 ○ dave: rotate the signing keys" in followups_text(app), "F-3 shown with its code")
+
+
+async def test_closing_one_on_an_open_incident_is_the_commanders_and_asks_to_switch_hats(db_file):
+    await with_two_followups(db_file, (actions.wear_hat, "alice", 4, "communicator"))
+    app = make_app(db_file, clock=Clock(at(10)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "O", "2")
+        assert isinstance(app.screen, Form) and "As the commander" in app.screen.hint
+        await pilot.press("enter")  # nothing typed: both are optional
+        await settle(pilot)
+        rows = db_rows(db_file)
+        assert [(role, kind) for role, kind, _ in rows[-2:]] == [("commander", "hat worn"), ("commander", "follow-up done")]
+        assert json.loads(rows[-1][2]) == {"followup": 2}

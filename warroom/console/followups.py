@@ -1,0 +1,81 @@
+"""The commander's follow-ups in the console (issue 28): `o` adds one, `O` closes an open one
+(what was done, the pull request or ticket) or reopens a closed one. While the incident is open
+they are the commander's; once it is resolved, anyone's, with no hat (domain.followups)."""
+
+from __future__ import annotations
+
+from warroom.console.dialogs import Ask, Choose, Form
+from warroom.console.protocol import Console
+from warroom.console.steps import as_hat, do, hat_first
+from warroom.domain import followups
+from warroom.domain.model import Kind
+from warroom.domain.text import one_line
+
+MAX_CHOICES = 9  # keys 1-9: the open ones first, then the newest closed
+
+
+async def followup(app: Console) -> None:
+    """o: a follow-up (a prevention gap, a corrective action): what, its owner (you, unless
+    another name is typed) and an optional due date, in one form."""
+    switch = await hat_first(app, Kind.FOLLOWUP_ADDED, asks=True)
+    if switch is None:
+        return
+    answers = await app.ask(Form("Follow-up: what should change?", [
+        ("text", "What should change", "", "e.g. add a token-compatibility smoke test"),
+        ("owner", "Who owns it", app.actor, "a name"),
+        ("due", "Due by (optional)", "", "e.g. 2026-12-04"),
+    ], hint=as_hat(app, Kind.FOLLOWUP_ADDED, switch) + "Enter saves · Tab: next field · Esc to cancel"))
+    if not answers:
+        return
+    owner = answers["owner"].strip() or app.actor
+    await do(app, followups.add, answers["text"], owner, due=answers["due"], switch=switch)
+
+
+async def close_followup(app: Console) -> None:
+    """O: one of the incident's follow-ups, picked by its key: an open one is closed (what was
+    done and a link, both optional), a closed one reopened (with why)."""
+    state = app.state
+    if not state.followups:
+        app.warn("no follow-ups yet: o adds one")
+        return
+    codes: dict[int, str] = getattr(app, "followup_codes", {})  # (a scripted stand-in may have none)
+    numbered = list(enumerate(state.followups, 1))
+    listed = ([(n, f) for n, f in numbered if not f.done] + [(n, f) for n, f in reversed(numbered) if f.done])[:MAX_CHOICES]
+    now = app.now()
+    choices = [(str(key), _choice(codes.get(n, f"#{n}"), item, followups.overdue(item, now)), str(n))
+               for key, (n, item) in enumerate(listed, 1)]
+    more = len(numbered) - len(listed)
+    picked = await app.ask(Choose("Which follow-up? An open one is closed, a done one reopened.", choices,
+                                  hint=(f"({more} more: warroom followups) · " if more else "") + "1-9 picks · Esc to cancel"))
+    if picked is None:
+        return
+    number = int(picked)
+    item = state.followup(number)
+    if item is None:
+        return
+    code = codes.get(number, f"#{number}")
+    kind = Kind.FOLLOWUP_REOPENED if item.done else Kind.FOLLOWUP_DONE
+    switch = False
+    if not state.resolved:  # while it is open, the commander's (once resolved, nobody's hat)
+        asked = await hat_first(app, kind, asks=True)
+        if asked is None:
+            return
+        switch = asked
+    hint = as_hat(app, kind, switch) if not state.resolved else ""
+    if item.done:
+        reason = await app.ask(Ask(f"Reopen {code}: why? (optional, kept on the timeline)", placeholder="e.g. the test is flaky",
+                                   hint=hint + "Enter reopens · Esc to cancel"))
+        if reason is not None:
+            await do(app, followups.reopen, number, reason=reason, switch=switch)
+        return
+    answers = await app.ask(Form(f"Close {code}: {one_line(item.text, 120)}", [
+        ("note", "What was done (optional)", "", "e.g. the smoke test runs on every deploy"),
+        ("link", "Link (optional)", item.link, "the pull request or ticket"),
+    ], hint=hint + "Enter closes it · Tab: next field · Esc to cancel", optional=True))
+    if answers is not None:
+        await do(app, followups.close, number, note=answers["note"], link=answers["link"], switch=switch)
+
+
+def _choice(code: str, item, late: bool) -> str:
+    state = "✔ done" if item.done else "OVERDUE" if late else "open"
+    return one_line(f"{code} {state} · {item.owner}: {item.text}", 90)
