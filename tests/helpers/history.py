@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from warroom.domain import schema
 from warroom.domain.model import (
     EFFECTIVE,
+    LEVERS,
     NO_EFFECT,
     PULLED,
     ROLE_OF_KIND,
@@ -33,7 +34,6 @@ from warroom.domain.model import (
     STEP_SOAK,
     STEP_STAGING,
     Event,
-    LEVERS,
 )
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
