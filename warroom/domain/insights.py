@@ -143,10 +143,11 @@ def _figures(state: IncidentState) -> dict[str, float | None]:
             "fix": _seconds(f.to_fix), "resolve": _seconds(f.to_resolve)}
 
 
-def _spreads(states: list[IncidentState]) -> dict[str, Spread]:
+def _spreads(states: list[IncidentState], figures: dict[int, dict[str, float | None]]) -> dict[str, Spread]:
+    """Each figure over the incidents (`figures`: each one's, by id, worked out once)."""
     found: dict[str, list[float]] = {name: [] for name in FIGURES}
     for state in states:
-        for name, value in _figures(state).items():
+        for name, value in figures[id(state)].items():
             if value is not None:
                 found[name].append(value)
     return {name: Spread.of(values) for name, values in found.items()}
@@ -246,15 +247,16 @@ def insights(states: list[IncidentState], now: datetime, since: datetime, by: st
     grouped: dict[str, list[IncidentState]] = {}
     for state in chosen:
         grouped.setdefault(period_of(state.detected, by), []).append(state)  # type: ignore[arg-type]  # (as above)
+    figures = {id(state): _figures(state) for state in chosen}
     periods = []
     for name in periods_between(since, now, by):
         members = grouped.get(name, [])
         counted = Counter(s.severity for s in members)
         periods.append(Period(name, len(members), {sev: counted[sev] for sev in SEVERITIES if counted[sev]},
-                              _spreads(members) if len(members) >= MIN_FOR_TREND else {}))
+                              _spreads(members, figures) if len(members) >= MIN_FOR_TREND else {}))
     return Insights(
         since=since, until=now, by=by, severity=severity, drills=drills, incidents=len(chosen), periods=periods,
-        figures=_spreads(chosen), deadlines=_deadlines(chosen, now, policy), levers=_levers(chosen),
+        figures=_spreads(chosen, figures), deadlines=_deadlines(chosen, now, policy), levers=_levers(chosen),
         overrides=_overrides(chosen), followups=_followups(chosen, now),
         drill=_drills(chosen, now, by, policy, targets_of) if drills else None,
         resolved=sum(1 for s in chosen if s.resolved),
