@@ -277,8 +277,72 @@ async def shoot_page_email(name: str) -> None:
     print(f"wrote screenshots/{name}.png", file=sys.stderr)
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the insights' generated history
+
+
+def _history(path: Path) -> None:
+    """Two years of generated incidents with their figures planted (the insights' tests' history)."""
+    from helpers.history import generate, write
+
+    write(path, generate(2000))
+
+
+async def shoot_insights(name: str, size: tuple[int, int]) -> None:
+    """The insights screen over two years of incidents (the command palette's Insights, then 3)."""
+    from helpers.history import NOW
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "history.db"
+        await asyncio.to_thread(_history, path)
+        app = make_app(path, clock=lambda: NOW, actor="alice", config=TEAM)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause(0.5)
+            app.action_show_insights()  # (the history has open incidents: the console opens on the newest)
+            await pilot.pause(0.5)
+            await pilot.press("3")
+            await pilot.pause(1.0)
+            app.save_screenshot(str(OUT / f"{name}.svg"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
+def shoot_insights_terminal(name: str, size: tuple[int, int]) -> None:
+    """`warroom insights` as it prints in a real tmux pane, captured with its colours."""
+    import shlex
+    import shutil
+    import subprocess
+
+    from helpers.history import NOW
+    from rich.console import Console
+    from rich.text import Text
+
+    width, height = size
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "history.db"
+        _history(path)
+        socket = f"warroom-shot-{os.getpid()}"
+        exe = shutil.which("warroom", path=str(Path(sys.executable).parent)) or "warroom"
+        command = (f"env WARROOM_DB={shlex.quote(str(path))} WARROOM_NOW={NOW.isoformat()} TZ=UTC "
+                   f"{shlex.quote(exe)} insights --since 2y --by quarter; sleep 30")
+        try:
+            subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", str(width), "-y", str(height), command], check=True)
+            time.sleep(3)
+            shown = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p", "-e", "-S", "-"], capture_output=True, text=True,
+                                   check=True).stdout
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+            Path(f"/tmp/tmux-{os.getuid()}/{socket}").unlink(missing_ok=True)
+    console = Console(record=True, width=width, file=open(os.devnull, "w"), force_terminal=True, color_system="truecolor")
+    console.print(Text.from_ansi(shown.rstrip("\n")))
+    (OUT / f"{name}.svg").write_text(console.export_svg(title="warroom insights --since 2y --by quarter"))
+    print(f"wrote screenshots/{name}.svg", file=sys.stderr)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["insights"]:
+        await shoot_insights("console-insights-100x40", (100, 40))
+        await asyncio.to_thread(shoot_insights_terminal, "insights-terminal-100x60", (100, 60))
+        return
     if sys.argv[1:] == ["paging"]:
         await shoot_paging("console-paging-ledger-100x36", (100, 36))
         await shoot_page_email("page-email-phone-412x915")
@@ -301,6 +365,8 @@ async def main() -> None:
     await shoot_scorecard("drill-scorecard-100x36", (100, 36))
     await shoot_paging("console-paging-ledger-100x36", (100, 36))
     await shoot_page_email("page-email-phone-412x915")
+    await shoot_insights("console-insights-100x40", (100, 40))
+    await asyncio.to_thread(shoot_insights_terminal, "insights-terminal-100x60", (100, 60))
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def test_the_text_and_the_csv_say_the_same(history):
     shown = lambda seconds: f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min" if seconds >= 3600 else f"{int(seconds // 60)} min"  # noqa: E731
     assert f"contain   median {shown(contain['median'])}, p90 {shown(contain['p90'])} over {len(real)} incidents" in text
     notice = next(d for d in found["deadlines"] if d["kind"] == "client notice")
-    assert f"on time {round(100 * notice['on_time'] / notice['owed'])}% ({notice['on_time']} of {notice['owed']})" in text
+    assert f"  client notice ({notice['owed']} owed)\n    on time {notice['on_time']} ({round(100 * notice['on_time'] / notice['owed'])}%)" in text
     assert "┤" in text  # the trends drawn as plots (plotext), not hand-drawn bars
     rows = list(csv.DictReader(io.StringIO(insights(path, fmt="csv"))))
     assert {(r["section"], r["key"], r["measure"]): r["value"] for r in rows if r["period"] == ""}[("time to", "contain", "median")] \

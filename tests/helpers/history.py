@@ -9,7 +9,7 @@ before the containing one each skipped or pulled with no effect; the containing 
 after the root cause; resolved `resolve` after detection (every 13th is still open). P0 and P1
 send the client notice `notice_late` minutes after its 15-minute deadline (0: on time; None:
 never, so missed). Every 9th resolves with the soak skipped, a rule overridden with one of
-three reasons. Every 4th has a follow-up due 14 days after detection, closed `close_days`
+three reasons. Most notify deadlines are ticked, a few minutes either side of their time. Every 4th has a follow-up due 14 days after detection, closed `close_days`
 later for every 8th. Every 50th is a drill (practice), which real insights leave out.
 """
 
@@ -35,6 +35,7 @@ from warroom.domain.model import (
     STEP_STAGING,
     Event,
 )
+from warroom.domain.policy import NOTIFY, POLICY
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 DAYS = 730
@@ -59,6 +60,7 @@ class Planted:
     followup_due: str = ""
     close_days: int | None = None
     drill: bool = False
+    notified: dict[str, int] = field(default_factory=dict)  # a notify deadline's id: minutes from its due time to its tick
     events: list[Event] = field(default_factory=list)
 
 
@@ -86,6 +88,8 @@ def generate(count: int = 2000, seed: int = 28, now: datetime = NOW) -> list[Pla
                           resolve, drill=drill)
         if severity in ("P0", "P1"):
             planted.notice_late = rng.choice((0, 0, 0, 4, 11, 27, None))
+        planted.notified = {rule.id: rng.choice((-6, -3, 0, 2, 9)) for rule in POLICY[severity].rules
+                            if rule.met_by == NOTIFY and rule.minutes is not None and rng.random() < 0.9}
         if n % 9 == 0 and resolve is not None:
             planted.reason = REASONS[(n // 9) % 3 if (n // 9) % 5 else 0]
         if n % 4 == 0:
@@ -114,6 +118,9 @@ def _events(p: Planted) -> list[Event]:
         minute += 2
     events.append(_event(p.code, at(minute), who, schema.LeverChanged(lever=p.lever, name=LEVERS[p.lever - 1], state=PULLED, was="untried")))
     events.append(_event(p.code, at(p.contain), who, schema.LeverChanged(lever=p.lever, name=LEVERS[p.lever - 1], state=EFFECTIVE, was=PULLED)))
+    for deadline, late in p.notified.items():
+        minutes = next(rule.minutes for rule in POLICY[p.severity].rules if rule.id == deadline) + late
+        events.append(_event(p.code, at(max(minutes, p.declared)), "carol", schema.EscalationNotified(deadline=deadline, whom="Dana")))
     if p.notice_late is not None:
         events.append(_event(p.code, at(15 + p.notice_late), "carol", schema.CommunicationSent(template="client notice", text="We know.")))
     events.append(_event(p.code, at(p.identify), who, schema.ResolutionStep(step=STEP_ROOT_CAUSE, note="found")))

@@ -34,8 +34,8 @@ def _spread(spread: Spread, what: str = "incidents") -> str:
 def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = True) -> str:
     """The report a person reads: the figures, and the trends as plots (`plots`)."""
     what = "drills" if found.drills else "incidents"
-    out = [f"warroom insights: {found.since.date()} to {found.until.date()}, by {found.by}, "
-           f"{found.severity or 'every severity'}, {'drills (practice)' if found.drills else 'real incidents (drills apart)'}",
+    out = [f"warroom insights: {found.since.date()} to {found.until.date()}, by {found.by}",
+           f"{found.severity or 'every severity'} · {'drills (practice)' if found.drills else 'real incidents (drills apart)'}",
            f"{found.incidents} {what}, {found.resolved} resolved", ""]
     if not found.incidents:
         return "\n".join(out + [f"no {what} in this window: nothing to learn from yet"]) + "\n"
@@ -63,18 +63,19 @@ def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = T
     out += ["", f"deadlines (over the {found.resolved} resolved):"]
     for d in found.deadlines:
         late = f", median {_span(d.late_median)} late" if d.late_median is not None else ""
-        out.append(f"  {one_line(d.kind, 40):<40} on time {_share(d.on_time, d.owed)} ({d.on_time} of {d.owed}), "
-                   f"late {_share(d.late, d.owed)} ({d.late}{late}), missed {_share(d.missed, d.owed)} ({d.missed})")
+        out += [f"  {one_line(d.kind, 60)} ({d.owed} owed)",
+                f"    on time {d.on_time} ({_share(d.on_time, d.owed)}) · late {d.late} ({_share(d.late, d.owed)}{late}) · "
+                f"missed {d.missed} ({_share(d.missed, d.owed)})"]
     if not found.deadlines:
         out.append("  none owed")
     out += ["", "levers (which contained, and how fast from declaration):"]
     for lever in found.levers:
-        fast = f", {_spread(lever.to_contain, what)}" if lever.contained else ""
-        out.append(f"  {lever.number} {one_line(lever.name, 24):<24} contained {lever.contained}{fast}; no effect {lever.no_effect}")
+        fast = f" (median {_span(lever.to_contain.median)}, p90 {_span(lever.to_contain.p90)})" if lever.contained else ""
+        out.append(f"  {lever.number} {one_line(lever.name, 20):<20} contained {lever.contained}{fast} · no effect {lever.no_effect}")
     out += ["", "rules overridden:"]
     for rule in found.overrides:
-        reasons = "; ".join(f'"{one_line(reason, 60)}" ×{n}' for reason, n in rule.reasons)
-        out.append(f"  {one_line(rule.rule, 40):<40} {rule.count}  ({reasons})")
+        out.append(f"  {one_line(rule.rule, 60)}: {rule.count}")
+        out += [f"    ×{n:<4} {one_line(reason, 80)}" for reason, n in rule.reasons]
     if not found.overrides:
         out.append("  none")
     f = found.followups
