@@ -38,6 +38,8 @@ async def test_the_pane_lists_them_with_codes_and_O_closes_the_one_picked(db_fil
         assert [label for _, label, _ in app.screen.choices] == [
             "F-1 OVERDUE · bob: add a token-compatibility smoke test", "F-2 open · carol: document the rollback"]
         await act(pilot, "1")
+        assert isinstance(app.screen, Choose) and [key for key, _, _ in app.screen.choices] == ["c", "o", "d"]
+        await act(pilot, "c")
         assert isinstance(app.screen, Form)
         await pilot.press(*"test added", "tab", *"https://git.example/pr/9", "enter")
         await settle(pilot)
@@ -49,6 +51,8 @@ async def test_the_pane_lists_them_with_codes_and_O_closes_the_one_picked(db_fil
         await act(pilot, "O")  # the open one first, then the closed: 2 is F-1 now
         assert [label.split(" · ")[0] for _, label, _ in app.screen.choices] == ["F-2 open", "F-1 ✔ done"]
         await act(pilot, "2")
+        assert [key for key, _, _ in app.screen.choices] == ["r", "o", "d"]
+        await act(pilot, "r")
         assert isinstance(app.screen, Ask)
         await pilot.press(*"flaky", "enter")
         await settle(pilot)
@@ -87,10 +91,34 @@ async def test_closing_one_on_an_open_incident_is_the_commanders_and_asks_to_swi
     app = make_app(db_file, clock=Clock(at(10)), actor="alice", clipboard=[])
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
-        await act(pilot, "O", "2")
+        await act(pilot, "O", "2", "c")
         assert isinstance(app.screen, Form) and "As the commander" in app.screen.hint
         await pilot.press("enter")  # nothing typed: both are optional
         await settle(pilot)
         rows = db_rows(db_file)
         assert [(role, kind) for role, kind, _ in rows[-2:]] == [("commander", "hat worn"), ("commander", "follow-up done")]
         assert json.loads(rows[-1][2]) == {"followup": 2}
+
+
+async def test_O_gives_a_follow_up_to_another_owner_and_another_due_date(db_file):
+    await with_two_followups(db_file)
+    app = make_app(db_file, clock=Clock(at(10)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "O", "2", "o")
+        assert isinstance(app.screen, Ask)
+        await pilot.press(*"dave", "enter")
+        await settle(pilot)
+        assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 2, "owner": "dave"}
+        await act(pilot, "O", "1", "d")
+        assert isinstance(app.screen, Ask) and app.screen.value == "2026-11-28"
+        await pilot.press("ctrl+u", *"7d", "enter")
+        await settle(pilot)
+        assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "due": "2026-12-04"}
+        await act(pilot, "O", "1", "d", "ctrl+u", "enter")  # empty: the date taken away
+        assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "due": ""}
+        await until(pilot, lambda: "F-2 ○ dave: document the rollback" in followups_text(app), "the new owner shown")
+        await act(pilot, "O", "1", "d")
+        await pilot.press(*"Friday", "enter")  # not a date: said, nothing written
+        await settle(pilot)
+        assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "due": ""}

@@ -275,6 +275,8 @@ def test_two_installed_consoles_in_tmux_one_closes_a_follow_up_and_the_other_sho
         alice.keys("O")
         alice.wait_for("Which follow-up?")
         alice.keys("1")
+        alice.wait_for("close it: what was done")
+        alice.keys("c")
         alice.wait_for("Close F-1")
         alice.type("runs on every deploy")
         alice.keys("Enter")

@@ -148,3 +148,15 @@ def test_bad_input_is_one_line_exit_2(db_file, args, says):
     write(db_file, [generate(1)[0]])
     done = run_cli("insights", *args, now=NOW, env={"WARROOM_DB": str(db_file)})
     assert done.returncode == 2 and says in done.stderr and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_the_same_figures_on_a_server(backend):
+    planted = generate(120)
+    write(backend, planted)
+    real = [p for p in planted if not p.drill]
+    found = run_cli("insights", "--since", "2y", "--format", "json", now=NOW, env={"WARROOM_DB": str(backend)})
+    assert found.returncode == 0, found.stderr
+    figures = json.loads(found.stdout)
+    contain = [p.contain * 60 for p in real]
+    assert figures["incidents"] == len(real)
+    assert figures["figures"]["contain"] == {"count": len(contain), "median": middle(contain), "p90": rank90(contain)}

@@ -1,5 +1,5 @@
-"""The commander's follow-ups in the console (issue 28): `o` adds one, `O` closes an open one
-(what was done, the pull request or ticket) or reopens a closed one. While the incident is open
+"""The commander's follow-ups in the console (issue 28): `o` adds one, `O` picks one to close
+(what was done, the pull request or ticket), reopen, give to another owner or another due date. While the incident is open
 they are the commander's; once it is resolved, anyone's, with no hat (domain.followups)."""
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ async def followup(app: Console) -> None:
 
 
 async def close_followup(app: Console) -> None:
-    """O: one of the incident's follow-ups, picked by its key: an open one is closed (what was
-    done and a link, both optional), a closed one reopened (with why)."""
+    """O: one of the incident's follow-ups, picked by its key, then what to do with it: close an
+    open one (what was done and a link, both optional), reopen a closed one (why), give it to
+    another owner, or another due date."""
     state = app.state
     if not state.followups:
         app.warn("no follow-ups yet: o adds one")
@@ -45,7 +46,7 @@ async def close_followup(app: Console) -> None:
     choices = [(str(key), _choice(codes.get(n, f"#{n}"), item, followups.overdue(item, now)), str(n))
                for key, (n, item) in enumerate(listed, 1)]
     more = len(numbered) - len(listed)
-    picked = await app.ask(Choose("Which follow-up? An open one is closed, a done one reopened.", choices,
+    picked = await app.ask(Choose("Which follow-up?", choices,
                                   hint=(f"({more} more: warroom followups) · " if more else "") + "1-9 picks · Esc to cancel"))
     if picked is None:
         return
@@ -54,7 +55,14 @@ async def close_followup(app: Console) -> None:
     if item is None:
         return
     code = codes.get(number, f"#{number}")
-    kind = Kind.FOLLOWUP_REOPENED if item.done else Kind.FOLLOWUP_DONE
+    what = await app.ask(Choose(f"{code}: {one_line(item.text, 120)}", [
+        *([("r", "reopen it", "reopen")] if item.done else [("c", "close it: what was done, a link", "close")]),
+        ("o", f"give it to another owner (now {one_line(item.owner, 40)})", "owner"),
+        ("d", f"another due date (now {one_line(item.due, 20) or 'none'})", "due"),
+    ]))
+    if what is None:
+        return
+    kind = {"reopen": Kind.FOLLOWUP_REOPENED, "close": Kind.FOLLOWUP_DONE}.get(what, Kind.FOLLOWUP_CHANGED)
     switch = False
     if not state.resolved:  # while it is open, the commander's (once resolved, nobody's hat)
         asked = await hat_first(app, kind, asks=True)
@@ -62,18 +70,27 @@ async def close_followup(app: Console) -> None:
             return
         switch = asked
     hint = as_hat(app, kind, switch) if not state.resolved else ""
-    if item.done:
+    if what == "reopen":
         reason = await app.ask(Ask(f"Reopen {code}: why? (optional, kept on the timeline)", placeholder="e.g. the test is flaky",
                                    hint=hint + "Enter reopens · Esc to cancel"))
         if reason is not None:
             await do(app, followups.reopen, number, reason=reason, switch=switch)
-        return
-    answers = await app.ask(Form(f"Close {code}: {one_line(item.text, 120)}", [
-        ("note", "What was done (optional)", "", "e.g. the smoke test runs on every deploy"),
-        ("link", "Link (optional)", item.link, "the pull request or ticket"),
-    ], hint=hint + "Enter closes it · Tab: next field · Esc to cancel", optional=True))
-    if answers is not None:
-        await do(app, followups.close, number, note=answers["note"], link=answers["link"], switch=switch)
+    elif what == "close":
+        answers = await app.ask(Form(f"Close {code}: {one_line(item.text, 120)}", [
+            ("note", "What was done (optional)", "", "e.g. the smoke test runs on every deploy"),
+            ("link", "Link (optional)", item.link, "the pull request or ticket"),
+        ], hint=hint + "Enter closes it · Tab: next field · Esc to cancel", optional=True))
+        if answers is not None:
+            await do(app, followups.close, number, note=answers["note"], link=answers["link"], switch=switch)
+    elif what == "owner":
+        owner = await app.ask(Ask(f"{code}: who owns it now?", placeholder="a name", hint=hint + "Enter saves · Esc to cancel"))
+        if owner:
+            await do(app, followups.change, number, owner=owner, switch=switch)
+    else:
+        due = await app.ask(Ask(f"{code}: due by? (2026-12-04, or 7d / 2w from today; empty: no date)", placeholder="e.g. 7d",
+                                value=item.due, hint=hint + "Enter saves · Esc to cancel"))
+        if due is not None:
+            await do(app, followups.change, number, due=due, switch=switch)
 
 
 def _choice(code: str, item, late: bool) -> str:
