@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from _tmux import warroom_exe  # noqa: E402
-from helpers.history import NOW, generate, write  # noqa: E402
+from _tmux import warroom_exe
+from helpers.history import NOW, generate, write
 
 RUNS = 7
 
