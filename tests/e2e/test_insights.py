@@ -1,4 +1,4 @@
-"""`warroom insights` on a generated history (issue 28): two years, 2,000 incidents with their
+"""`warroom insights` on a generated history (issue 28): two years, over 2,000 incidents with their
 figures planted (helpers/history.py); the expected medians, shares and counts are computed here
 from what was planted, on their own, and the installed command must print exactly them, in
 text, JSON and CSV."""
@@ -38,7 +38,7 @@ def quarter(moment) -> str:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    planted = generate(2000)
+    planted = generate(2050)  # 2,009 real incidents and 41 drills, over two years
     path = tmp_path_factory.mktemp("history") / "history.db"
     write(path, planted)
     return path, [p for p in planted if not p.drill], [p for p in planted if p.drill]
@@ -53,7 +53,7 @@ def insights(path, *args: str, fmt: str = "json"):
 def test_the_counts_and_times_are_exactly_what_was_planted(history):
     path, real, drills = history
     found = insights(path)
-    assert found["incidents"] == len(real) == 1960 and found["resolved"] == sum(p.resolve is not None for p in real)
+    assert found["incidents"] == len(real) >= 2000 and found["resolved"] == sum(p.resolve is not None for p in real)
     by_quarter = Counter(quarter(p.detected) for p in real)
     assert {p["name"]: p["incidents"] for p in found["periods"] if p["incidents"]} == dict(by_quarter)
     p1_by_quarter = Counter(quarter(p.detected) for p in real if p.severity == "P1")

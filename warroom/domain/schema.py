@@ -199,7 +199,8 @@ class FollowupAdded(Payload):
 
 
 FollowupNumber = Annotated[int, Meta(ge=1, le=100_000)]  # the n-th follow-up of its incident (the store gives it its F-n)
-Link = Annotated[str, Meta(max_length=2000, pattern=_ONE_LINE)]  # the pull request or ticket
+MAX_LINK = 2000
+Link = Annotated[str, Meta(max_length=MAX_LINK, pattern=_ONE_LINE)]  # the pull request or ticket
 
 
 class FollowupDone(Payload):
