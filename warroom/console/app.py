@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -535,8 +535,8 @@ class WarroomApp(App[str | None]):
         if not state.drill or self.store is None:
             return
         if state.resolved:
-            if not self._scored:
-                self._scored = True
+            if not self._scored and not self._one_flow.locked() and len(self.screen_stack) == 1:
+                self._scored = True  # (once the resolution's flow is done: its resolution notice counts)
                 self.show_scorecard()
             return
         if getattr(self.now, "paused", False):
@@ -557,11 +557,25 @@ class WarroomApp(App[str | None]):
                               f"(again later: warroom drill --score {self.state.code})"))
 
     def pause_drill(self) -> None:
-        pause = getattr(self.now, "pause", None)
+        """Space: the drill's clock stands still, or goes on; each on the timeline (the
+        scorecard counts the players' pauses past two minutes)."""
+        from warroom.domain import practice
+
+        clock = self.now
+        pause = getattr(clock, "pause", None)
         if not self.state.drill or pause is None:
-            self.warn("z pauses a drill's clock; this is not a drill")
+            self.warn("space pauses a drill's clock; this is not a drill")
             return
-        self.say("drill paused: its clock stands still (z goes on)" if pause() else "the drill goes on")
+        paused = pause()
+        now, state = clock(), self.state
+        if paused:
+            drafts = practice.pause(state, self.actor, now) if state.paused_at is None else []
+        else:
+            drafts = practice.resume(state, self.actor, now, getattr(clock, "last_pause", None) or timedelta()) \
+                if state.paused_at is not None else []
+        self.say("drill paused: its clock stands still (space goes on)" if paused else "the drill goes on")
+        if drafts:
+            self.run_worker(self.commit(drafts), group="pause", exit_on_error=False)
         self.redraw()
 
     def _tell_handoff(self, event: Event) -> None:

@@ -21,7 +21,7 @@ async def followup(app: Console) -> None:
     if switch is None:
         return
     answers = await app.ask(Form("Follow-up: what should change?", [
-        ("text", "What should change", "", "e.g. add a token-compatibility smoke test"),
+        ("text", "What should change", "", "the gap that let this happen, as a change to make"),
         ("owner", "Who owns it", app.actor, "a name"),
         ("due", "Due by (optional)", "", "e.g. 2026-12-04"),
     ], hint=as_hat(app, Kind.FOLLOWUP_ADDED, switch) + "Enter saves · Tab: next field · Esc to cancel"))

@@ -56,7 +56,7 @@ class ConsoleScreen(Parts, Screen):
         questions_before: int
 
     class PauseAsked(Message):
-        """z: pause a drill's clock, or go on."""
+        """Space: pause a drill's clock, or go on."""
 
     @property
     def console(self) -> Drawn:

@@ -33,7 +33,8 @@ def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = Fal
     holders = "  ".join(f"{hat} {one_line(state.holders.get(hat, '—'), 16)}" for hat in HATS)
     warning = (" NOT SAVING: the database file is gone " if trouble else
                " SERVER AWAY: reconnecting, not saving " if away else " READ-ONLY " if read_only else
-               f" DRILL: {one_line(state.drill, 30)} " if state.drill else "")
+               f" DRILL: {one_line(state.drill, 30)}" + (" · ⏸ PAUSED " if state.paused_at is not None else " ")
+               if state.drill else "")
     return Content.assemble(  # what must be seen comes first, the service too; a long title is cut at the edge
         (warning, "bold reverse"), " " if warning else "", (f" {state.code} ", "bold reverse"), " ", (state.severity, f"bold {'$text-error' if state.severity in ('P0', 'P1') else ''}"),
         "  ", (elapsed, "bold"), "  ", (state.status.upper(), "italic"), "  ",

@@ -203,6 +203,9 @@ class IncidentState(Struct):
     published: datetime | None = None  # when the public status page was last written with it
     undelivered: int = 0  # webhook messages given up on
     pages: list[PageSeen] = field(default_factory=list)  # every page to a person, in the order sent
+    paused_at: datetime | None = None  # a drill's clock standing still since then (its own time)
+    paused_by_players: float = 0.0  # seconds of the drill's time its players paused it, in all (a facilitator's are free)
+    pauses: int = 0
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -443,6 +446,17 @@ def _page_acknowledged(s: IncidentState, e: Event, p: schema.PageAcknowledged) -
         page.acknowledged_at, page.acknowledged_via = e.at, p.via
 
 
+def _drill_paused(s: IncidentState, e: Event, p: schema.DrillPaused) -> None:
+    s.paused_at = e.at
+    s.pauses += 1
+
+
+def _drill_resumed(s: IncidentState, e: Event, p: schema.DrillResumed) -> None:
+    s.paused_at = None
+    if p.by == "player":
+        s.paused_by_players += p.paused_seconds
+
+
 def _followup(s: IncidentState, e: Event, p: schema.FollowupAdded) -> None:
     s.followups.append(FollowUp(p.text, p.owner, p.due, e.at))
 
@@ -497,6 +511,8 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.PAGED: _paged,
     Kind.PAGE_DELIVERED: _page_delivered,
     Kind.PAGE_ACKNOWLEDGED: _page_acknowledged,
+    Kind.DRILL_PAUSED: _drill_paused,
+    Kind.DRILL_RESUMED: _drill_resumed,
 }
 
 

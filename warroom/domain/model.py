@@ -87,6 +87,8 @@ class Kind:
     PAGED = "paged"  # a person of a role of the matrix paged, through their channels (issue 27)
     PAGE_DELIVERED = "page delivered"  # a page accepted by a channel (the mail server, a 2xx answer)
     PAGE_ACKNOWLEDGED = "page acknowledged"  # the person paged said they have it
+    DRILL_PAUSED = "drill paused"  # a drill's clock stopped, by a player or the facilitator (issue 29)
+    DRILL_RESUMED = "drill resumed"  # and started again: how long it stood, in the drill's time
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
@@ -127,6 +129,8 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.PAGED: COMMUNICATOR,  # the matrix's notifications are the communicator's
     Kind.PAGE_DELIVERED: COMMUNICATOR,
     Kind.PAGE_ACKNOWLEDGED: COMMUNICATOR,
+    Kind.DRILL_PAUSED: COMMANDER,  # (the drill's, not a hat's: whoever pauses, whatever they wear)
+    Kind.DRILL_RESUMED: COMMANDER,
 }
 
 

@@ -222,6 +222,18 @@ class FollowupChanged(Payload):
     link: Link = ""
 
 
+PausedBy = Literal["player", "facilitator"]
+
+
+class DrillPaused(Payload):
+    by: PausedBy = "player"
+
+
+class DrillResumed(Payload):
+    by: PausedBy = "player"
+    paused_seconds: Annotated[float, Meta(ge=0, le=10_000_000)] = 0.0  # how long it stood, on the drill's clock
+
+
 class Resolved(Payload):
     pass
 
@@ -317,6 +329,8 @@ PAYLOADS: dict[str, type[Payload]] = {
     Kind.PAGED: Paged,
     Kind.PAGE_DELIVERED: PageDelivered,
     Kind.PAGE_ACKNOWLEDGED: PageAcknowledged,
+    Kind.DRILL_PAUSED: DrillPaused,
+    Kind.DRILL_RESUMED: DrillResumed,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 KIND_OF: dict[type[Payload], str] = {payload: kind for kind, payload in PAYLOADS.items()}

@@ -12,14 +12,20 @@ from datetime import datetime, timedelta
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
     CONTAINED,
+    FIX_DEPLOYED,
+    ROOT_CAUSE,
     RULE_CONTAIN_FIRST,
     RULE_FLAG_AFTER_FIX,
     RULE_LEVER_ORDER,
     RULE_NO_SURPRISES,
+    RULE_PATH_DONE,
     RULE_STAGING_FIRST,
 )
-from warroom.domain.policy import LATE, MISSED, OVERDUE, POLICY, Policy, record
+from warroom.domain.policy import CLIENT_NOTICE, LATE, MISSED, OVERDUE, POLICY, RESOLUTION_NOTICE, Policy, record
+from warroom.domain.practice import PAUSE_FREE
 from warroom.domain.timefmt import clock_text
+
+MANUAL_PAGE = "manual"  # a severity whose status page is published by hand (P1): the drill checks it was
 
 # What each breach costs. A breach is counted each time it happens, up to its cap.
 COST = {
@@ -33,8 +39,15 @@ COST = {
     "follow-up": 10,  # no prevention follow-up recorded
     "target": 5,  # each figure slower than the scenario's target
     "unresolved": 20,  # the drill ended without the incident resolved
+    "path": 10,  # resolved with the resolution path unfinished (a reason given instead of the steps)
+    "no fix": 10,  # resolved with no fix deployed
+    "finding": 5,  # each finding never acknowledged by the commander
+    "resolution notice": 5,  # a severity that tells the client, resolved without the resolution notice sent
+    "status page": 5,  # a severity whose status page is published by hand, never published
+    "guessed": 10,  # the root cause named before any finding was reported (a guess, not an identification)
+    "paused": 1,  # each minute the players paused the drill past PAUSE_FREE
 }
-CAPS = {"lever order": 30, "late": 30, "missed": 40, "hats": 10, "target": 20}
+CAPS = {"lever order": 30, "late": 30, "missed": 40, "hats": 10, "target": 20, "finding": 15, "paused": 10}
 HAT_SWITCHES = 4  # a person alone wears every hat in turn: this many switches are the job
 
 
@@ -44,6 +57,7 @@ class Line:
     rule: str
     what: str
     cost: int
+    missed: bool = False  # a rule broken that costs nothing itself (a target, counted in its own line): ✘, never ✔
 
 
 @dataclass(frozen=True)
@@ -59,7 +73,7 @@ class Scorecard:
         """The scorecard as the console and `drill --score` show it, and the export carries it."""
         out = [f"score {self.score} / 100"]
         for line in self.lines:
-            out.append(f"{'−' + str(line.cost) if line.cost else '✔':>4}  {line.rule}: {line.what}")
+            out.append(f"{'−' + str(line.cost) if line.cost else '✘' if line.missed else '✔':>4}  {line.rule}: {line.what}")
         if self.figures:
             out.append("figures against the scenario's targets:")
             for name, figure, target in self.figures:
@@ -129,9 +143,44 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
         figures.append((name, figure, target))
         if target is not None and figure is not None and figure > target:
             slow += 1
-            lines.append(Line(f"target: {name}", f"{clock_text(figure)} against {clock_text(target)}", 0))
+            lines.append(Line(f"target: {name}", f"missed: {clock_text(figure)} against {clock_text(target)}", 0, missed=True))
     if slow:
         lines.append(Line("figures against the targets", f"{slow} slower than the target", _capped("target", slow)))
+    lines += _held_to_the_end(state, overridden, policy)
     if not state.resolved:
         lines.append(Line("resolved", "the drill ended before the incident was resolved", COST["unresolved"]))
     return Scorecard(tuple(lines), tuple(figures))
+
+
+def _held_to_the_end(state: IncidentState, overridden: list[str], policy: Policy) -> list[Line]:
+    """The rules a resolution can quietly skip: the path, a fix, the findings taken in, the
+    customers told it is over, the status page, a root cause from evidence; and the clock."""
+    lines: list[Line] = []
+    if state.resolved:
+        reasons = [o.reason for o in state.overrides if o.rule == RULE_PATH_DONE]
+        lines.append(Line("the resolution path followed", f"resolved without it: \"{reasons[0][:60]}\"" if reasons else "followed",
+                          COST["path"] if reasons else 0))
+        fixed = state.milestone(FIX_DEPLOYED) is not None
+        lines.append(Line("a fix deployed", "deployed" if fixed else "resolved with no fix deployed", 0 if fixed else COST["no fix"]))
+        rules = policy.get(state.severity)
+        tells = rules is not None and any(rule.template == CLIENT_NOTICE for rule in rules.rules)
+        if tells:
+            told = any(c.template == RESOLUTION_NOTICE for c in state.communications)
+            lines.append(Line("the client told it is over", "the resolution notice sent" if told else "no resolution notice sent",
+                              0 if told else COST["resolution notice"]))
+        if state.drill and rules is not None and rules.status_page == MANUAL_PAGE:  # (a drill's publication is practised)
+            lines.append(Line("the status page published", "published" if state.published else f"a {state.severity}'s page, never published",
+                              0 if state.published else COST["status page"]))
+    waiting = len(state.unacknowledged)
+    lines.append(Line("every finding taken in", f"{waiting} never acknowledged" if waiting else "all acknowledged",
+                      _capped("finding", waiting)))
+    named = state.milestone(ROOT_CAUSE)
+    if named is not None:
+        evidence = [f.at for f in state.findings if f.at <= named]
+        lines.append(Line("a root cause from evidence", "after a finding" if evidence else "named before any finding: a guess",
+                          0 if evidence else COST["guessed"]))
+    beyond = int(max(0.0, state.paused_by_players - PAUSE_FREE.total_seconds()) // 60)
+    if state.pauses:
+        lines.append(Line("the clock kept running", f"paused {clock_text(timedelta(seconds=state.paused_by_players))} in all"
+                          + (f", {beyond} min past {PAUSE_FREE.seconds // 60}" if beyond else ""), _capped("paused", beyond)))
+    return lines

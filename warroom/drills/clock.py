@@ -20,6 +20,7 @@ class DrillClock:
         self._origin = start if start is not None else self._real_origin - BACK
         self._paused_at: datetime | None = None  # the real time the pause began
         self._paused = timedelta()
+        self.last_pause = timedelta()  # how long the last pause stood, on the drill's clock
 
     def __call__(self) -> datetime:
         real = self._paused_at if self._paused_at is not None else self._real()
@@ -34,6 +35,8 @@ class DrillClock:
         if self._paused_at is None:
             self._paused_at = self._real()
         else:
-            self._paused += self._real() - self._paused_at
+            stood = self._real() - self._paused_at
+            self._paused += stood
+            self.last_pause = stood * self.speed
             self._paused_at = None
         return self.paused

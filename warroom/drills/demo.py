@@ -20,7 +20,7 @@ from warroom.domain.model import (
     STEP_SOAK,
     STEP_STAGING,
 )
-from warroom.domain.policy import CLIENT_NOTICE, STATUS_UPDATE
+from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
 from warroom.service import Service
 
 TITLE = "[demo] JWT outage: logins rejected after auth-service 142"
@@ -50,11 +50,14 @@ STORY = [
     (38, "alice", actions.resolution_step, STEP_SOAK),
     (39, "alice", followups.add, "add a token-compatibility smoke test to the deploy pipeline", "bob"),
     (40, "alice", actions.resolve),
+    (41, "carol", actions.communicate, RESOLUTION_NOTICE,
+     "Logins work again for everyone since 09:13 UTC; the cause, a change in our last release, is rolled back. "
+     "We are sorry for the trouble.", True),
 ]
 
 
 async def write_demo(service: Service, now: datetime) -> str:
-    """Write the replay so that it was resolved a minute ago; returns its code."""
+    """Write the replay so that it was resolved a minute ago (its resolution notice sent now); returns its code."""
     detected = now - timedelta(minutes=41)
     draft = actions.declare("alice", detected + timedelta(minutes=1), TITLE, "P1", detected=detected,
                             impact_started=detected - timedelta(minutes=4), service="auth-service",

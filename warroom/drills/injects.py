@@ -57,7 +57,7 @@ def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[in
             if lever.state != PULLED or lever.changed_at is None or lever.changed_at + LEVER_SETTLES > now:
                 continue  # its outcome shows once it is pulled and has had a minute
             said = inject.text or (f"since lever {inject.lever} ({lever.name}) was pulled: "
-                                   + ("the errors stopped, it worked (mark it effective)" if inject.outcome == "effective"
-                                      else "no change at all, it had no effect (mark it so, and go on to the next lever)"))
+                                   + ("the error rate is falling back to its baseline" if inject.outcome == "effective"
+                                      else "no change: the error rate is where it was"))
             events.append(schema.event(state.code, now, actor(number, "lever"), INVESTIGATOR, schema.Note(text=said)))
     return events

@@ -54,7 +54,7 @@ def run(args, config, out) -> int:
     runbook = {LEVER_KEYS.index(key) + 1: LeverRunbook(command=command) for key, command in played.runbook.items()
                if key in LEVER_KEYS}
     book = replace(config.book, runbooks={**config.book.runbooks, played.service: runbook}) if runbook else config.book
-    print(f"{code}: the {one_line(played.name, 60)} drill at {args.speed:g}× (z pauses; resolving it shows the scorecard; "
+    print(f"{code}: the {one_line(played.name, 60)} drill at {args.speed:g}× (space pauses; resolving it shows the scorecard; "
           f"later: warroom drill --score {code})", file=out)
     from warroom.console.launch import run_console
 

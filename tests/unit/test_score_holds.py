@@ -1,0 +1,93 @@
+"""A drill's score that holds (issue 29): each breach a resolution could quietly skip is
+deducted and said, a missed target reads missed, and the clock paused by the players costs
+past two minutes. Each test here fails on the main before this change."""
+
+from datetime import timedelta
+
+import pytest
+from helpers import Book, at
+
+from warroom.domain import actions, followups, practice
+from warroom.domain.model import EFFECTIVE, PULLED, STEP_DEPLOYED, STEP_FLAG_REENABLED, STEP_ROOT_CAUSE, STEP_SOAK, STEP_STAGING
+from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE
+from warroom.domain.schema import Published, event
+from warroom.domain.scoring import COST, score
+
+
+def played_well(book: Book, *, finding: bool = True, fix: bool = True, notice: bool = True, published: bool = True,
+                path: bool = True) -> Book:
+    """A P1 drill played by the rules, less what is asked to be left out."""
+    book.do(actions.set_lever, "alice", at(1), 1, PULLED)
+    book.do(actions.set_lever, "alice", at(2), 1, EFFECTIVE)
+    book.do(actions.notify, "alice", at(3), "manager", "Dana", switch=True)
+    book.do(actions.communicate, "alice", at(4), CLIENT_NOTICE, "We know.", sent=True, switch=True)
+    if published:
+        book._add([event(book.state.code, at(4.5), "alice", "communicator", Published(how="by hand"))])
+    if finding:
+        book.do(actions.report_finding, "bob", at(5), "the deploy changed the token format", switch=True)
+        book.do(actions.acknowledge, "alice", at(5.5), book.state.findings[0].id, switch=True)
+    book.do(actions.resolution_step, "alice", at(6), STEP_ROOT_CAUSE, note_text="the token format", switch=True)
+    if path:
+        book.do(actions.resolution_step, "alice", at(7), STEP_STAGING)
+        if fix:
+            book.do(actions.resolution_step, "alice", at(8), STEP_DEPLOYED)
+            book.do(actions.resolution_step, "alice", at(9), STEP_FLAG_REENABLED)
+        book.do(actions.resolution_step, "alice", at(20), STEP_SOAK)
+    book.do(followups.add, "alice", at(21), "a smoke test", "bob")
+    book.do(actions.resolve, "alice", at(22), override="" if path and fix else "resolving for the test")
+    if notice:
+        book.do(actions.communicate, "alice", at(23), RESOLUTION_NOTICE, "It is over.", sent=True, switch=True)
+    return book
+
+
+def drill() -> Book:
+    return Book(severity="P1", drill="jwt-outage")
+
+
+def costs(book: Book, **targets) -> dict[str, int]:
+    card = score(book.state, at(30), {name: timedelta(minutes=m) for name, m in targets.items()})
+    return {line.rule: line.cost for line in card.lines if line.cost}
+
+
+def test_played_by_the_rules_nothing_is_deducted():
+    assert costs(played_well(drill())) == {}
+
+
+@pytest.mark.parametrize("left_out, rule, cost", [
+    ({"path": False}, "the resolution path followed", COST["path"]),
+    ({"fix": False}, "a fix deployed", COST["no fix"]),
+    ({"notice": False}, "the client told it is over", COST["resolution notice"]),
+    ({"published": False}, "the status page published", COST["status page"]),
+    ({"finding": False}, "a root cause from evidence", COST["guessed"]),
+])
+def test_each_breach_a_resolution_could_skip_is_deducted(left_out, rule, cost):
+    found = costs(played_well(drill(), **left_out))
+    assert found.get(rule) == cost, found
+
+
+def test_a_finding_never_acknowledged_costs_and_says_so():
+    book = played_well(drill())
+    book.do(actions.report_finding, "bob", at(24), "and the cache held old keys", switch=True)
+    card = score(book.state, at(30))
+    assert [(line.what, line.cost) for line in card.lines if line.rule == "every finding taken in"] == [("1 never acknowledged", 5)]
+
+
+def test_a_missed_target_reads_missed_not_held():
+    text = score(played_well(drill()).state, at(30), {"identify": timedelta(minutes=2)}).text()
+    assert "   ✘  target: identify: missed: 06:00 against 02:00" in text
+    assert "✔  target" not in text
+
+
+def test_the_players_pauses_cost_past_two_minutes_and_a_facilitators_are_free():
+    book = played_well(drill())
+    book.do(practice.pause, "alice", at(24))
+    book.do(practice.resume, "alice", at(24), timedelta(minutes=5, seconds=30))
+    assert costs(book) == {"the clock kept running": 3}  # 5:30 paused, 2 free: 3 whole minutes past them
+    book.do(practice.pause, "dana", at(25), "facilitator")
+    book.do(practice.resume, "dana", at(25), timedelta(minutes=30), "facilitator")
+    assert costs(book) == {"the clock kept running": 3}
+    book.do(practice.pause, "alice", at(26))
+    book.do(practice.resume, "alice", at(26), timedelta(minutes=60))
+    assert costs(book) == {"the clock kept running": 10}  # at most 10
+    with pytest.raises(actions.RuleBroken, match="not paused"):
+        practice.resume(book.state, "alice", at(27), timedelta(minutes=1))
