@@ -4,6 +4,7 @@ playing the JWT outage by hand at 80×24 as a lone P1 on-call."""
 import json
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
@@ -178,10 +179,47 @@ def test_flag_back_on_needs_lever_1_tried_and_the_fix_deployed():
         book.do(actions.resolution_step, "alice", at(5), STEP_FLAG_REENABLED)
     assert needs.value.rule == RULE_FLAG_AFTER_FIX
     assert "lever 1 feature flag off was never pulled or skipped" in str(needs.value) and "not deployed" in str(needs.value)
-    book.do(actions.set_lever, "alice", at(6), 1, "skipped", reason="no flag guards it")
+    book.do(actions.set_lever, "alice", at(6), 1, "pulled")
     book.do(actions.resolution_step, "alice", at(7), STEP_DEPLOYED)
     book.do(actions.resolution_step, "alice", at(8), STEP_FLAG_REENABLED)  # now it holds: no reason asked
     assert [o.rule for o in book.state.overrides] == [RULE_CONTAIN_FIRST]
+
+
+def test_with_lever_1_skipped_there_is_no_flag_to_bring_back_and_the_path_says_so():
+    book = Book()
+    book.do(actions.set_lever, "alice", at(1), 1, "skipped", reason="no flag guards the order totals")
+    book.do(actions.set_lever, "alice", at(2), 2, "pulled")
+    book.do(actions.set_lever, "alice", at(3), 2, "effective")
+    for minute, step in ((4, STEP_ROOT_CAUSE), (5, STEP_STAGING), (6, STEP_DEPLOYED)):
+        book.do(actions.resolution_step, "alice", at(minute), step)
+    with pytest.raises(actions.RuleBroken, match="flag re-enabled does not apply: lever 1 was skipped"):
+        book.do(actions.resolution_step, "alice", at(7), STEP_FLAG_REENABLED)
+    book.do(actions.resolution_step, "alice", at(16), STEP_SOAK)
+    book.do(actions.resolve, "alice", at(17))  # the path is done without the flag: no reason asked
+    assert book.state.resolved and book.state.overrides == []
+    from warroom.console.views import resolution_path
+
+    assert "– flag on n/a" in str(resolution_path(book.state))
+
+
+def test_the_soak_waits_for_its_minimum_unless_a_reason_is_given():
+    from warroom.domain.model import RULE_SOAK_FULL
+
+    book = Book()
+    book.do(actions.set_lever, "alice", at(1), 1, "pulled")
+    for minute, step in ((2, STEP_ROOT_CAUSE), (3, STEP_STAGING), (4, STEP_DEPLOYED), (5, STEP_FLAG_REENABLED)):
+        book.do(actions.resolution_step, "alice", at(minute), step)
+    with pytest.raises(NeedsReason) as needs:
+        book.do(actions.resolution_step, "alice", at(9), STEP_SOAK)  # 4 minutes after the flag came back
+    assert needs.value.rule == RULE_SOAK_FULL and "the fix has run 4 of the soak's 10 minutes" in str(needs.value)
+    book.do(actions.resolution_step, "alice", at(6), STEP_SOAK, soak=timedelta(minutes=1))  # a team's shorter soak
+    assert [o.rule for o in book.state.overrides] == []
+    other = Book()
+    other.do(actions.set_lever, "alice", at(1), 1, "pulled")
+    for minute, step in ((2, STEP_ROOT_CAUSE), (3, STEP_STAGING), (4, STEP_DEPLOYED), (5, STEP_FLAG_REENABLED)):
+        other.do(actions.resolution_step, "alice", at(minute), step)
+    other.do(actions.resolution_step, "alice", at(7), STEP_SOAK, override="the canary ran for an hour already")
+    assert [(o.rule, o.reason) for o in other.state.overrides] == [(RULE_SOAK_FULL, "the canary ran for an hour already")]
 
 
 def test_resolving_needs_the_path_done_or_a_reason():

@@ -101,9 +101,9 @@ async def console(db_file):
 
 
 PULLED_1 = (actions.set_lever, "alice", 2, 1, "pulled")
-FULL_PATH = (PULLED_1, (actions.set_lever, "alice", 3, 1, "effective"), (actions.resolution_step, "alice", 8, STEP_ROOT_CAUSE), (actions.resolution_step, "alice", 10, STEP_STAGING),
-             (actions.resolution_step, "alice", 12, STEP_DEPLOYED), (actions.resolution_step, "alice", 13, STEP_FLAG_REENABLED),
-             (actions.resolution_step, "alice", 18, STEP_SOAK))
+FULL_PATH = (PULLED_1, (actions.set_lever, "alice", 3, 1, "effective"), (actions.resolution_step, "alice", 4, STEP_ROOT_CAUSE), (actions.resolution_step, "alice", 5, STEP_STAGING),
+             (actions.resolution_step, "alice", 6, STEP_DEPLOYED), (actions.resolution_step, "alice", 7, STEP_FLAG_REENABLED),
+             (actions.resolution_step, "alice", 18, STEP_SOAK))  # (the soak: at least 10 minutes after the flag came back)
 
 
 async def test_the_flag_stays_off_until_staging_confirms_and_the_screen_says_why(console, db_file):

@@ -283,7 +283,7 @@ def test_the_jwt_outage_by_the_rules_at_80x24_in_at_most_35_keys(db_file, tmp_pa
         minute(38)
         key("3", "✔ deployed through the pipeline")
         key("4", "✔ flag re-enabled")
-        minute(40)
+        minute(48)  # the soak: 10 minutes after the flag came back
         key("5", "✔ soak and verification")
         key("z", "Resolve INC-1?")
         key("Enter", "Was the resolution notice sent?")
@@ -318,7 +318,7 @@ def test_the_jwt_outage_by_the_rules_at_80x24_in_at_most_35_keys(db_file, tmp_pa
     assert "logins for users with tokens issued before 142" in copied["client notice"]
     assert "since 03:00" in copied["client notice"]  # the recorded impact start (T0), not the page at 03:04
     assert "The impact is contained and we have found the cause; a fix is under way." in copied["status update"]
-    assert "resolved at 03:44" in copied["resolution notice"] and "44 minutes" in copied["resolution notice"]
+    assert "resolved at 03:52" in copied["resolution notice"] and "52 minutes" in copied["resolution notice"]
 
 
 def test_osc52_is_a_real_terminal_write_that_tmux_takes_as_the_clipboard(db_file):

@@ -171,7 +171,7 @@ def parse(raw: bytes, path: Path) -> Config:
 
 def _config(data: dict, path: Path) -> Config:
     _table(data, "", ("name", "database", "bell", "alerts", "theme", "levers", "severity", "templates", "runbooks", "receive",
-                    "status_page", "webhooks", "people", "roles", "paging", "followups"))
+                    "status_page", "webhooks", "people", "roles", "paging", "followups", "soak_minutes"))
     name = _text(data["name"], "name", limit=80).strip() if "name" in data else ""
     database = _text(data["database"], "database", limit=2000).strip() if "database" in data else ""
     levers: tuple[str, ...] = LEVERS
@@ -197,13 +197,23 @@ def _config(data: dict, path: Path) -> Config:
         bell=_bool(data["bell"], "bell") if "bell" in data else True,
         alerts=_bool(data["alerts"], "alerts") if "alerts" in data else True,
         theme=_choice(data["theme"], "theme", THEMES) if "theme" in data else "textual-dark",
-        book=Playbook(policy, templates, levers, runbooks),
+        book=Playbook(policy, templates, levers, runbooks, soak=_soak(data)),
         receiving=_receiving(data.get("receive", {})),
         status_page=_status_page(data.get("status_page", {})),
         webhooks=_webhooks(data.get("webhooks", [])),
         roster=_roster(data),
         followups=_followups(data.get("followups", {})),
     )
+
+
+def _soak(data: dict) -> timedelta:
+    """soak_minutes: the soak's minimum length (the path's soak step waits for it); 0 for none."""
+    if "soak_minutes" not in data:
+        return Playbook().soak
+    minutes = data["soak_minutes"]
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 1440:
+        raise _Bad("soak_minutes", f"expected whole minutes from 0 to 1440, {_got(minutes)}")
+    return timedelta(minutes=minutes)
 
 
 def _followups(value: Any) -> Followups:

@@ -86,6 +86,9 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         out.append("# The four containment levers, in the order they are tried (keys 1 to 4).")
     out.append("levers = [" + ", ".join(toml_string(name) for name in book.levers) + "]")
     if default:
+        out.append("# The soak's minimum length: the resolution path's soak step waits until the fix has run this long.")
+    out.append(f"soak_minutes = {int(book.soak.total_seconds() // 60)}")
+    if default:
         out += ["", "# The escalation matrix. Deadlines count from detection. A deadline with `send` is met",
                 "# by sending that template; without, by ticking who was told (the `t` key). Without",
                 "# `minutes` it has no clock (\"at the next standup\"). A severity's keys replace its defaults."]

@@ -217,7 +217,10 @@ async def resolution(app: Console) -> None:
         return
     while not app.state.resolved:
         state = app.state
-        choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}", step) for n, step in enumerate(RESOLUTION_STEPS, start=1)]
+        owed = actions.steps_owed(state)
+        choices = [(str(n), f"{'✔' if step in state.steps else '○'} {step}" if step in owed
+                    else f"– {step}: does not apply (lever 1 was skipped: no flag was turned off)", step)
+                   for n, step in enumerate(RESOLUTION_STEPS, start=1)]
         choices.append(("z", "resolve the incident", "resolve"))
         picked = await app.ask(Choose("Resolution path: which step is done? (this stays open; Esc closes it)", choices,
                                       hint=as_hat(app, kind, switch) + "Esc closes it"))
@@ -239,7 +242,7 @@ async def resolution(app: Console) -> None:
             hint = (f"from finding #{found.number}: edit it or Enter · " if found else "") + "Esc: back to the path"
             await _root_cause(app, found.text if found else "", hint, switch)
             continue
-        await do(app, actions.resolution_step, picked, switch=switch)
+        await do(app, actions.resolution_step, picked, switch=switch, soak=app.book.soak)
 
 
 async def correct_milestone(app: Console) -> None:

@@ -248,11 +248,16 @@ STEP_SHORT = {"root cause identified": "root cause", "fix tested in staging": "s
 
 def resolution_path(state: IncidentState) -> Content:
     """One line: each step of the resolution path, done (✔) or not (○), then resolved."""
+    from warroom.domain.actions import steps_owed
     from warroom.domain.model import RESOLUTION_STEPS
 
     parts: list = [(" r ", "bold")]
+    owed = steps_owed(state)
     for step in RESOLUTION_STEPS:
         done = step in state.steps
+        if step not in owed:
+            parts += [("– ", "dim"), (f"{STEP_SHORT[step]} n/a", "dim"), (" ", "")]
+            continue
         parts += [("✔ " if done else "○ ", "bold" if done else "dim"), (STEP_SHORT[step], "" if done else "dim"), (" ", "")]
     parts.append(("✔ RESOLVED" if state.resolved else "○ resolved", "bold reverse" if state.resolved else "dim"))
     return Content.assemble(*parts)

@@ -6,7 +6,7 @@ events to append, or raises `RuleBroken` with a sentence for the person.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast, get_args
 
 from warroom.domain.errors import WarroomError
@@ -26,12 +26,14 @@ from warroom.domain.model import (
     RULE_FLAG_AFTER_FIX,
     RULE_NO_SURPRISES,
     RULE_PATH_DONE,
+    RULE_SOAK_FULL,
     RULE_STAGING_FIRST,
     SEVERITIES,
     SKIPPED,
     STEP_DEPLOYED,
     STEP_FLAG_REENABLED,
     STEP_ROOT_CAUSE,
+    STEP_SOAK,
     STEP_STAGING,
     UNTRIED,
     Event,
@@ -364,7 +366,25 @@ def communicate(state: IncidentState, actor: str, now: datetime, template: str, 
     return before + [_event(state, actor, now, role, said)]
 
 
-def _path_rule(state: IncidentState, step: str) -> tuple[str, str] | None:
+SOAK = timedelta(minutes=10)  # the soak's minimum length, unless the team's config or a drill's scenario says
+
+
+def soak_started(state: IncidentState) -> datetime | None:
+    """When the soak began: once the fix was deployed (and the flag back on, where it came back)."""
+    deployed = state.steps.get(STEP_DEPLOYED)
+    flag = state.steps.get(STEP_FLAG_REENABLED)
+    return max(deployed, flag) if deployed is not None and flag is not None else deployed
+
+
+def steps_owed(state: IncidentState) -> tuple[str, ...]:
+    """The resolution path's steps this incident owes: the flag comes back only where one was
+    turned off (lever 1 skipped: no flag guards it, so that step does not apply)."""
+    if state.levers and state.levers[0].state == SKIPPED and STEP_FLAG_REENABLED not in state.steps:
+        return tuple(step for step in RESOLUTION_STEPS if step != STEP_FLAG_REENABLED)
+    return RESOLUTION_STEPS
+
+
+def _path_rule(state: IncidentState, step: str, now: datetime | None = None, soak: timedelta = SOAK) -> tuple[str, str] | None:
     """The rule of the practice a step would break now, with why; None when it breaks none."""
     pulled = [lev for lev in state.levers if lev.state in (PULLED, EFFECTIVE, NO_EFFECT)]
     if step == STEP_ROOT_CAUSE and not pulled:
@@ -379,21 +399,30 @@ def _path_rule(state: IncidentState, step: str) -> tuple[str, str] | None:
             missing.append("the fix is not deployed yet")
         if missing:
             return RULE_FLAG_AFTER_FIX, "; ".join(missing)
+    started = soak_started(state)
+    if step == STEP_SOAK and now is not None and started is not None and now - started < soak:
+        ran = max(timedelta(0), now - started)
+        return RULE_SOAK_FULL, (f"the fix has run {int(ran.total_seconds() // 60)} of the soak's {int(soak.total_seconds() // 60)} "
+                                f"minutes (until {(started + soak).astimezone().strftime('%H:%M')})")
     return None
 
 
 def resolution_step(state: IncidentState, actor: str, now: datetime, step: str, *, note_text: str = "",
-                    switch: bool = False, override: str = "") -> list[Event]:
+                    switch: bool = False, override: str = "", soak: timedelta = SOAK) -> list[Event]:
     """A step on the resolution path. The flag is re-enabled only after staging confirms (never
     before), and only once lever 1 was tried and the fix deployed; the root cause waits for a
-    lever to be pulled. Those two are set aside only with a reason (`override`)."""
+    lever to be pulled; the soak is done once the fix has run `soak`. Those are set aside only
+    with a reason (`override`). A step the incident does not owe (the flag, where no flag was
+    turned off) is refused, saying so."""
     if step not in RESOLUTION_STEPS:
         raise RuleBroken(f"unknown resolution step {step!r}")
     if step in state.steps:
         raise RuleBroken(f"{step} is done already")
+    if step not in steps_owed(state):
+        raise RuleBroken(f"{step} does not apply: lever 1 was skipped, so no flag was turned off ({state.levers[0].reason})")
     if step == STEP_FLAG_REENABLED and STEP_STAGING not in state.steps:
         raise RuleBroken("the flag stays off until the fix is tested in staging")
-    broken = _path_rule(state, step)
+    broken = _path_rule(state, step, now, soak)
     before, role = _as(state, actor, now, Kind.RESOLUTION_STEP, switch)
     if broken:
         before += _overridden(state, actor, now, role, *broken, override)
@@ -415,7 +444,7 @@ def correct_milestone(state: IncidentState, actor: str, now: datetime, milestone
 def unresolved_rules(state: IncidentState) -> list[tuple[str, str]]:
     """The rules of the practice that resolving now would set aside, each with why."""
     broken = []
-    left = [step for step in RESOLUTION_STEPS if step not in state.steps]
+    left = [step for step in steps_owed(state) if step not in state.steps]
     if left:
         broken.append((RULE_PATH_DONE, "not done yet: " + ", ".join(left)))
     if not any(lever.state == EFFECTIVE for lever in state.levers):

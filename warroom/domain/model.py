@@ -54,6 +54,7 @@ RULE_PATH_DONE = "resolve after the resolution path"
 RULE_NO_SURPRISES = "no surprises"
 RULE_CONTAINED_FIRST = "resolve once contained"  # a lever marked effective before the incident is closed
 RULE_FINDINGS_TAKEN = "every finding acknowledged"  # the commander took in what the investigator found
+RULE_SOAK_FULL = "soak its full length"  # the soak step waits until the fix has run its minimum (issue 29)
 
 
 class Kind:

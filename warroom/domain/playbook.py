@@ -6,7 +6,7 @@ matrix is the matrix everywhere (the console, `status`, `show`, the postmortem).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from msgspec import Struct, field
 
@@ -37,6 +37,7 @@ class Playbook(Struct, frozen=True):
     templates: dict[str, str] = field(default_factory=lambda: dict(TEMPLATES))
     levers: tuple[str, ...] = LEVERS
     runbooks: dict[str, dict[int, LeverRunbook]] = field(default_factory=dict)  # service -> lever number -> runbook
+    soak: timedelta = timedelta(minutes=10)  # the soak's minimum length: the path's soak step waits for it (issue 29)
 
     def deadlines(self, state: IncidentState, now: datetime) -> list[Deadline]:
         """Each deadline as it stands now (the update round due now): what is next, overdue."""

@@ -33,6 +33,7 @@ from warroom.domain.model import (
     RULE_LEVER_ORDER,
     RULE_NO_SURPRISES,
     RULE_PATH_DONE,
+    RULE_SOAK_FULL,
     RULE_STAGING_FIRST,
     SEVERITIES,
     Event,
@@ -67,7 +68,7 @@ Milestone = Literal[MILESTONES]  # type: ignore[valid-type]  # (a Literal of the
 Step = Literal[RESOLUTION_STEPS]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
 Template = Literal["client notice", "status update", "internal note", "resolution notice"]
 Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX, RULE_PATH_DONE,  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
-               RULE_NO_SURPRISES, RULE_CONTAINED_FIRST, RULE_FINDINGS_TAKEN]
+               RULE_NO_SURPRISES, RULE_CONTAINED_FIRST, RULE_FINDINGS_TAKEN, RULE_SOAK_FULL]
 
 
 PageSource = Literal["alertmanager", "pagerduty"]  # the alerting a page came from

@@ -19,6 +19,7 @@ from warroom.domain.model import (
     RULE_LEVER_ORDER,
     RULE_NO_SURPRISES,
     RULE_PATH_DONE,
+    RULE_SOAK_FULL,
     RULE_STAGING_FIRST,
 )
 from warroom.domain.policy import CLIENT_NOTICE, LATE, MISSED, OVERDUE, POLICY, RESOLUTION_NOTICE, Policy, record
@@ -46,6 +47,7 @@ COST = {
     "status page": 5,  # a severity whose status page is published by hand, never published
     "guessed": 10,  # the root cause named before any finding was reported (a guess, not an identification)
     "paused": 1,  # each minute the players paused the drill past PAUSE_FREE
+    "soak": 10,  # the soak cut short (a reason given instead of the minutes)
 }
 CAPS = {"lever order": 30, "late": 30, "missed": 40, "hats": 10, "target": 20, "finding": 15, "paused": 10}
 HAT_SWITCHES = 4  # a person alone wears every hat in turn: this many switches are the job
@@ -122,6 +124,9 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     surprised = RULE_NO_SURPRISES in overridden
     lines.append(Line("no surprises", "the client heard before the people the matrix names" if surprised else "held",
                       COST["no surprises"] if surprised else 0))
+
+    short = RULE_SOAK_FULL in overridden
+    lines.append(Line("the soak run its full length", "cut short" if short else "held", COST["soak"] if short else 0))
 
     staging = sum(1 for rule in overridden if rule in (RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX))
     lines.append(Line("staging before the flag comes back", f"{staging} step(s) taken early" if staging else "held",

@@ -51,7 +51,7 @@ STORY = [
     (39, "alice", followups.add, "add a token-compatibility smoke test to the deploy pipeline", "bob"),
     (40, "alice", actions.resolve),
     (41, "carol", actions.communicate, RESOLUTION_NOTICE,
-     "Logins work again for everyone since 09:13 UTC; the cause, a change in our last release, is rolled back. "
+     "Logins work again for everyone; the cause, a change in our last release, is rolled back. "
      "We are sorry for the trouble.", True),
 ]
 

@@ -52,6 +52,7 @@ class Scenario:
     summary: str = ""
     path: Path | None = None
     page: bool = False  # the drill pages the roster's people for real (each page says DRILL first); else nobody
+    soak: timedelta | None = None  # the soak's minimum length in this drill (None: the config's)
 
 
 def _at(value, key: str, path: Path) -> timedelta:
@@ -85,7 +86,8 @@ def parse(raw: bytes, path: Path) -> Scenario:
         raise ScenarioError(f"{path}: not valid TOML: {str(error)[:200]}") from None
     except RecursionError:
         raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
-    known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject", "page"}
+    known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject", "page",
+             "soak_minutes"}
     for key in data:
         if key not in known:
             raise ScenarioError(f"{path}: {key[:40]}: unknown key; expected one of: {', '.join(sorted(known))}")
@@ -94,6 +96,9 @@ def parse(raw: bytes, path: Path) -> Scenario:
     severity = data.get("severity", "P1")
     if severity not in SEVERITIES:
         raise ScenarioError(f"{path}: severity: expected one of {', '.join(SEVERITIES)}")
+    soak = data.get("soak_minutes")
+    if soak is not None and (isinstance(soak, bool) or not isinstance(soak, int) or not 0 <= soak <= 1440):
+        raise ScenarioError(f"{path}: soak_minutes: expected whole minutes from 0 to 1440 (the soak's minimum length)")
     targets = {}
     table = data.get("targets", {})
     if not isinstance(table, dict):
@@ -135,7 +140,8 @@ def parse(raw: bytes, path: Path) -> Scenario:
         impact=_text(data, "impact", "", path, 300, one_line=True),
         impact_before=_at(data.get("impact_before", "00:00"), "impact_before", path), targets=targets,
         runbook=dict(runbook), injects=tuple(sorted(injects, key=lambda i: i.at)),
-        summary=_text(data, "summary", "", path, 300, needed=False, one_line=True), path=path)
+        summary=_text(data, "summary", "", path, 300, needed=False, one_line=True), path=path,
+        soak=timedelta(minutes=soak) if soak is not None else None)
 
 
 def folders(config_folder: Path | None) -> list[Path]:

@@ -54,6 +54,8 @@ def run(args, config, out) -> int:
     runbook = {LEVER_KEYS.index(key) + 1: LeverRunbook(command=command) for key, command in played.runbook.items()
                if key in LEVER_KEYS}
     book = replace(config.book, runbooks={**config.book.runbooks, played.service: runbook}) if runbook else config.book
+    if played.soak is not None:
+        book = replace(book, soak=played.soak)
     print(f"{code}: the {one_line(played.name, 60)} drill at {args.speed:g}× (space pauses; resolving it shows the scorecard; "
           f"later: warroom drill --score {code})", file=out)
     from warroom.console.launch import run_console
