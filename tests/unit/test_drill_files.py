@@ -79,3 +79,12 @@ def test_a_scenario_pages_only_when_it_says_page_true(tmp_path):
     assert parse((base + "page = true\n").encode(), Path("x.toml")).page is True
     with pytest.raises(ScenarioError, match="x.toml: page: expected true"):
         parse((base + 'page = "yes"\n').encode(), Path("x.toml"))
+
+
+@pytest.mark.parametrize("line, key", [
+    ("soak_minutes = -1", "soak_minutes"), ("soak_minutes = true", "soak_minutes"), ("soak_minutes = 5000", "soak_minutes"),
+    ("answer_within = 0", "answer_within"), ("answer_within = \"soon\"", "answer_within"),
+    ("needs_levers = [5]", "needs_levers"), ("needs_levers = 4", "needs_levers"), ("needs_levers = [1, 2, 3, 4, 1]", "needs_levers"),
+])
+def test_each_new_scenario_key_is_checked_in_one_line_naming_the_file_and_key(tmp_path, db_file, line, key):
+    refused(scenario(tmp_path, GOOD + line + "\n"), db_file, key)

@@ -91,3 +91,39 @@ def test_the_players_pauses_cost_past_two_minutes_and_a_facilitators_are_free():
     assert costs(book) == {"the clock kept running": 10}  # at most 10
     with pytest.raises(actions.RuleBroken, match="not paused"):
         practice.resume(book.state, "alice", at(27), timedelta(minutes=1))
+
+
+def test_a_customer_report_must_be_answered_by_a_message_to_the_client_in_time():
+    from warroom.domain.scoring import Asks
+
+    book = played_well(drill())  # the client notice at T+4, the resolution notice at T+23
+    asks = Asks(reports=(at(3),), answer_within=timedelta(minutes=10))
+    card = score(book.state, at(30), asks=asks)
+    assert [(line.what, line.cost) for line in card.lines if line.rule == "customer report #1 answered"] == [
+        ("answered 01:00 after it", 0)]
+    late = score(book.state, at(30), asks=Asks(reports=(at(5),), answer_within=timedelta(minutes=10)))  # next: T+23
+    assert [(line.what, line.cost) for line in late.lines if line.rule == "customer report #1 answered"] == [
+        ("answered only 18:00 after it (within 10 min asked)", COST["unanswered"])]
+
+
+def test_a_lever_the_scenario_needs_must_be_run():
+    from warroom.domain.scoring import Asks
+
+    book = played_well(drill())
+    card = score(book.state, at(30), asks=Asks(levers=(4,)))
+    assert [(line.rule, line.cost) for line in card.lines if line.cost] == [("lever 4 (data correction) run", COST["lever needed"])]
+    book.do(actions.set_lever, "alice", at(24), 4, PULLED, reason="orders since 09:00 are wrong", switch=True)
+    book.do(actions.set_lever, "alice", at(25), 4, EFFECTIVE)
+    ran = score(book.state, at(30), asks=Asks(levers=(4,)))
+    assert [(line.what, line.cost) for line in ran.lines if line.rule == "lever 4 (data correction) run"] == [("run and effective", 0)]
+
+
+def test_bad_migration_needs_its_data_correction_and_a_quick_answer_to_the_customer():
+    from warroom.drills import asks
+    from warroom.drills.scenario import find
+
+    scenario = find("bad-migration")
+    assert scenario.needs_levers == (4,) and scenario.answer_within == timedelta(minutes=10)
+    book = played_well(Book(severity="P1", drill="bad-migration"))
+    found = asks(scenario, book.state, at(30))
+    assert found.reports == (at(14),) and found.levers == (4,)

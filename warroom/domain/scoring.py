@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import (
     CONTAINED,
+    EFFECTIVE,
     FIX_DEPLOYED,
     ROOT_CAUSE,
     RULE_CONTAIN_FIRST,
@@ -48,6 +49,8 @@ COST = {
     "guessed": 10,  # the root cause named before any finding was reported (a guess, not an identification)
     "paused": 1,  # each minute the players paused the drill past PAUSE_FREE
     "soak": 10,  # the soak cut short (a reason given instead of the minutes)
+    "unanswered": 10,  # a customer report not answered by a message to the client within the scenario's answer_within
+    "lever needed": 10,  # a lever the scenario needs (a data correction) never run
 }
 CAPS = {"lever order": 30, "late": 30, "missed": 40, "hats": 10, "target": 20, "finding": 15, "paused": 10}
 HAT_SWITCHES = 4  # a person alone wears every hat in turn: this many switches are the job
@@ -88,10 +91,20 @@ def _capped(rule: str, count: int) -> int:
     return min(COST[rule] * count, CAPS.get(rule, COST[rule] * count))
 
 
+@dataclass(frozen=True)
+class Asks:
+    """What a scenario asks beyond the practice's rules: customer reports (when each came) to be
+    answered by a message to the client within `answer_within`, and levers that must be run
+    (a data correction after a bad migration: rolling back does not mend what was written)."""
+    reports: tuple[datetime, ...] = ()
+    answer_within: timedelta = timedelta(minutes=10)
+    levers: tuple[int, ...] = ()
+
+
 def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | None = None,
-          policy: Policy = POLICY) -> Scorecard:
+          policy: Policy = POLICY, asks: Asks | None = None) -> Scorecard:
     """The scorecard of an incident (a drill) as it stands at `now`. `targets`: the scenario's
-    figures (contain, identify, fix, resolve, total)."""
+    figures (contain, identify, fix, resolve, total); `asks`: what else the scenario asks."""
     lines: list[Line] = []
     overridden = [o.rule for o in state.overrides]
 
@@ -152,9 +165,33 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     if slow:
         lines.append(Line("figures against the targets", f"{slow} slower than the target", _capped("target", slow)))
     lines += _held_to_the_end(state, overridden, policy)
+    lines += _asked(state, now, asks or Asks())
     if not state.resolved:
         lines.append(Line("resolved", "the drill ended before the incident was resolved", COST["unresolved"]))
     return Scorecard(tuple(lines), tuple(figures))
+
+
+def _asked(state: IncidentState, now: datetime, asks: Asks) -> list[Line]:
+    """Each customer report answered in time by a message to the client; each lever the
+    scenario needs run (marked effective)."""
+    from warroom.domain.public import PUBLIC_TEMPLATES
+
+    lines = []
+    told = sorted(c.at for c in state.communications if c.template in PUBLIC_TEMPLATES)
+    for n, report in enumerate(asks.reports, 1):
+        answer = next((at for at in told if at >= report), None)
+        late = answer is None or answer - report > asks.answer_within
+        within = int(asks.answer_within.total_seconds() // 60)
+        what = (f"answered {clock_text(answer - report)} after it" if answer is not None and not late else
+                f"answered only {clock_text(answer - report)} after it (within {within} min asked)" if answer is not None else
+                f"never answered with a message to the client (within {within} min asked)")
+        lines.append(Line(f"customer report #{n} answered", what, COST["unanswered"] if late else 0))
+    for number in asks.levers:
+        lever = state.lever(number)
+        run = lever.state == EFFECTIVE
+        lines.append(Line(f"lever {number} ({lever.name}) run", "run and effective" if run else f"{lever.state}: what it mends stays broken",
+                          0 if run else COST["lever needed"]))
+    return lines
 
 
 def _held_to_the_end(state: IncidentState, overridden: list[str], policy: Policy) -> list[Line]:

@@ -13,10 +13,21 @@ def scorecard(state, now, policy, config_folder=None, scenario=None):
     from warroom.domain.scoring import score
     from warroom.drills.scenario import ScenarioError, find
 
-    if scenario is not None:
-        return score(state, now, scenario.targets, policy)
-    try:
-        targets = find(state.drill, config_folder).targets
-    except ScenarioError:
-        targets = {}
-    return score(state, now, targets, policy)
+    if scenario is None:
+        try:
+            scenario = find(state.drill, config_folder)
+        except ScenarioError:
+            return score(state, now, {}, policy)
+    return score(state, now, scenario.targets, policy, asks(scenario, state, now))
+
+
+def asks(scenario, state, now):
+    """What the scenario asks beyond the rules: its customer reports that came (each answered
+    within its `answer_within`), and the levers it needs run."""
+    from warroom.domain.scoring import Asks
+
+    detected = state.detected
+    end = min(now, state.resolved_at) if state.resolved_at is not None else now
+    reports = tuple(detected + inject.at for inject in scenario.injects
+                    if inject.kind == "customer" and detected is not None and detected + inject.at <= end)
+    return Asks(reports, scenario.answer_within, scenario.needs_levers)

@@ -53,6 +53,8 @@ class Scenario:
     path: Path | None = None
     page: bool = False  # the drill pages the roster's people for real (each page says DRILL first); else nobody
     soak: timedelta | None = None  # the soak's minimum length in this drill (None: the config's)
+    answer_within: timedelta = timedelta(minutes=10)  # a customer report must be answered by a client message this soon
+    needs_levers: tuple[int, ...] = ()  # levers the drill needs run (the scorecard checks each was marked effective)
 
 
 def _at(value, key: str, path: Path) -> timedelta:
@@ -87,7 +89,7 @@ def parse(raw: bytes, path: Path) -> Scenario:
     except RecursionError:
         raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
     known = {"name", "title", "severity", "service", "impact", "impact_before", "summary", "targets", "runbook", "inject", "page",
-             "soak_minutes"}
+             "soak_minutes", "answer_within", "needs_levers"}
     for key in data:
         if key not in known:
             raise ScenarioError(f"{path}: {key[:40]}: unknown key; expected one of: {', '.join(sorted(known))}")
@@ -99,6 +101,13 @@ def parse(raw: bytes, path: Path) -> Scenario:
     soak = data.get("soak_minutes")
     if soak is not None and (isinstance(soak, bool) or not isinstance(soak, int) or not 0 <= soak <= 1440):
         raise ScenarioError(f"{path}: soak_minutes: expected whole minutes from 0 to 1440 (the soak's minimum length)")
+    answer = data.get("answer_within", 10)
+    if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= 1440:
+        raise ScenarioError(f"{path}: answer_within: expected whole minutes from 1 to 1440 (a customer report's answer, by then)")
+    needs = data.get("needs_levers", [])
+    if not isinstance(needs, list) or len(needs) > 4 or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 4
+                                                              for n in needs):
+        raise ScenarioError(f"{path}: needs_levers: expected a list of lever numbers, 1 to 4, such as [4]")
     targets = {}
     table = data.get("targets", {})
     if not isinstance(table, dict):
@@ -141,7 +150,8 @@ def parse(raw: bytes, path: Path) -> Scenario:
         impact_before=_at(data.get("impact_before", "00:00"), "impact_before", path), targets=targets,
         runbook=dict(runbook), injects=tuple(sorted(injects, key=lambda i: i.at)),
         summary=_text(data, "summary", "", path, 300, needed=False, one_line=True), path=path,
-        soak=timedelta(minutes=soak) if soak is not None else None)
+        soak=timedelta(minutes=soak) if soak is not None else None, answer_within=timedelta(minutes=answer),
+        needs_levers=tuple(dict.fromkeys(needs)))
 
 
 def folders(config_folder: Path | None) -> list[Path]:
