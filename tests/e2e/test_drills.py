@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import Clock, at, run_cli
+from helpers import Clock, at, db_rows, run_cli
 
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -216,6 +216,18 @@ def _client_notice(pane, switch: bool = False) -> None:
     pane.wait_for("sent the client notice")
 
 
+def _written(db_file, moving, text: str, step: float = 3.0, seconds: float = 120) -> None:
+    """Move the drill's time on until a note holding `text` is in the database (what a pane
+    too narrow to show it whole would cut)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not any(text in payload for _, kind, payload in (db_rows(db_file) if db_file.exists() else []) if kind == "note"):
+        assert time.monotonic() < end, f"no note holding {text!r} was written"
+        moving.advance(seconds=step)
+        time.sleep(0.3)
+
+
 def _until(pane, moving, text: str, step: float = 3.0, seconds: float = 120) -> str:
     """Move the drill's time on (`step` real seconds a go, each 10 × as much drill time at
     --speed 10) until `text` is on screen: the time is moved, never waited for."""
@@ -405,3 +417,52 @@ def test_a_drill_never_reaches_the_public_page_or_the_chat(db_file, tmp_path):
         assert "Practice P0" not in (tmp_path / "site" / "index.html").read_text()
     finally:
         chat.stop()
+
+
+CONDITIONAL = """name = "slow-checkout"
+title = "Checkout slow after the 3.2 deploy"
+severity = "P2"
+service = "checkout"
+impact = "checkout for every shopper"
+
+[[inject]]
+at = "10:00"
+kind = "exec"
+text = "the error rate has doubled: is this a P0 now?"
+when = "lever 2 untried and not contained"
+"""
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("rolled_back", [True, False])
+def test_a_conditional_inject_fires_or_is_skipped_as_the_play_went(db_file, tmp_path, rolled_back):
+    """Two plays of one scenario in the installed console, differing only in whether lever 2
+    was pulled before T+10: the executive's question comes only when it was not."""
+    from helpers import MovingTime
+    from helpers.tmux import Pane
+
+    path = tmp_path / "slow-checkout.toml"
+    path.write_text(CONDITIONAL)
+    moving = MovingTime(tmp_path)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", **moving.env()}, size=(140, 44),
+                unset=("WARROOM_NOW",))
+    try:
+        pane.start("drill", str(path), "--speed", "10")
+        pane.wait_for("DRILL: slow-checkout")
+        if rolled_back:
+            pane.keys("2")
+            pane.wait_for("Contain in order unless there is a reason")
+            pane.type("the 3.2 deploy is the only change today")
+            pane.keys("Enter")
+            pane.wait_for("[2] ▶ deploy rollback")
+            _written(db_file, moving, "inject #1 (exec) skipped")
+        else:
+            _written(db_file, moving, "VP Engineering asks: the error rate has doubled")
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.close()
+    notes = [json.loads(payload).get("text", "") for _, kind, payload in db_rows(db_file) if kind == "note"]
+    fired = [n for n in notes if "the error rate has doubled" in n]
+    skipped = [n for n in notes if "skipped" in n]
+    assert (len(fired), len(skipped)) == ((0, 1) if rolled_back else (1, 0)), notes

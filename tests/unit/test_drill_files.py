@@ -88,3 +88,12 @@ def test_a_scenario_pages_only_when_it_says_page_true(tmp_path):
 ])
 def test_each_new_scenario_key_is_checked_in_one_line_naming_the_file_and_key(tmp_path, db_file, line, key):
     refused(scenario(tmp_path, GOOD + line + "\n"), db_file, key)
+
+
+@pytest.mark.parametrize("inject, key", [
+    ('[[inject]]\nat = "10:00"\nkind = "exec"\ntext = "x"\nwhen = "__import__(\'os\').system(\'id\')"\n', "inject[0].when"),
+    ('[[inject]]\nat = "10:00"\nkind = "exec"\ntext = "x"\nwhen = 3\n', "inject[0].when"),
+    ('[[inject]]\nat = "10:00"\nkind = "exec"\ntext = "x"\nif = "not contained"\n', "inject[0].if"),
+])
+def test_an_injects_condition_is_checked_in_one_line_naming_the_file_and_key(tmp_path, db_file, inject, key):
+    refused(scenario(tmp_path, GOOD + inject), db_file, key)

@@ -63,6 +63,7 @@ class Line:
     what: str
     cost: int
     missed: bool = False  # a rule broken that costs nothing itself (a target, counted in its own line): ✘, never ✔
+    aside: bool = False  # not a rule at all: what happened (an inject skipped), shown with ·
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class Scorecard:
         """The scorecard as the console and `drill --score` show it, and the export carries it."""
         out = [f"score {self.score} / 100"]
         for line in self.lines:
-            out.append(f"{'−' + str(line.cost) if line.cost else '✘' if line.missed else '✔':>4}  {line.rule}: {line.what}")
+            mark = '−' + str(line.cost) if line.cost else '✘' if line.missed else '·' if line.aside else '✔'
+            out.append(f"{mark:>4}  {line.rule}: {line.what}")
         if self.figures:
             out.append("figures against the scenario's targets:")
             for name, figure, target in self.figures:
@@ -99,6 +101,7 @@ class Asks:
     reports: tuple[datetime, ...] = ()
     answer_within: timedelta = timedelta(minutes=10)
     levers: tuple[int, ...] = ()
+    skipped: tuple[str, ...] = ()  # the injects whose condition did not hold, as the timeline said
 
 
 def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | None = None,
@@ -191,6 +194,7 @@ def _asked(state: IncidentState, now: datetime, asks: Asks) -> list[Line]:
         run = lever.state == EFFECTIVE
         lines.append(Line(f"lever {number} ({lever.name}) run", "run and effective" if run else f"{lever.state}: what it mends stays broken",
                           0 if run else COST["lever needed"]))
+    lines += [Line("an inject skipped", said, 0, aside=True) for said in asks.skipped]
     return lines
 
 

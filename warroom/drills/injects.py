@@ -8,16 +8,27 @@ from datetime import datetime, timedelta
 
 from warroom.domain import schema
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import COMMUNICATOR, INVESTIGATOR, PULLED, Event, Kind
+from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, PULLED, Event, Kind
 from warroom.domain.paging import Alert, Page, alert_events
 from warroom.drills.scenario import Scenario
 
 LEVER_SETTLES = timedelta(minutes=1)  # a lever's outcome shows this long after it is pulled
-WHO = {"finding": "investigator", "exec": "VP Engineering", "customer": "customer report", "lever": "dashboards"}
+WHO = {"finding": "investigator", "exec": "VP Engineering", "customer": "customer report", "lever": "dashboards",
+       "skipped": "skipped"}
 
 
 def actor(number: int, kind: str) -> str:
     return f"drill #{number}: {WHO.get(kind, kind)}"
+
+
+def skipped(events: list[Event]) -> list[str]:
+    """The injects skipped because their condition did not hold, as the timeline says (the scorecard lists them)."""
+    found = []
+    for event in events:
+        said = schema.read(event) if event.kind == Kind.NOTE and event.actor.endswith(": skipped") else None
+        if isinstance(said, schema.Note):
+            found.append(said.text)
+    return found
 
 
 def done(state: IncidentState, events: list[Event]) -> set[int]:
@@ -40,6 +51,10 @@ def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[in
     events: list[Event] = []
     for number, inject in enumerate(scenario.injects, 1):
         if number in already or detected + inject.at > now:
+            continue
+        if inject.when is not None and not inject.when.holds(state) and inject.kind != "lever":
+            events.append(schema.event(state.code, now, actor(number, "skipped"), COMMANDER, schema.Note(
+                text=f"inject #{number} ({inject.kind}) skipped: \"{inject.when.text}\" did not hold at its time")))
             continue
         if inject.kind == "alert":
             alert = Alert(f"drill-{number}", inject.name, "firing", {"alertname": inject.name, "service": scenario.service},

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from warroom.domain.errors import WarroomError
 from warroom.domain.model import SEVERITIES
+from warroom.drills.conditions import Condition, ConditionError
+from warroom.drills.conditions import parse as parse_condition
 
 SHIPPED = Path(__file__).with_name("scenarios")
 KINDS = ("alert", "finding", "lever", "exec", "customer")
@@ -36,6 +38,7 @@ class Inject:
     name: str = ""  # an alert's name
     lever: int = 0  # a lever's outcome: which lever, once pulled
     outcome: str = ""
+    when: Condition | None = None  # fires only if this holds at its time; else it is recorded as skipped
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,20 @@ def parse(raw: bytes, path: Path) -> Scenario:
         outcome = item.get("outcome", "")
         if kind == "lever" and (not isinstance(lever, int) or not 1 <= lever <= 4 or outcome not in LEVER_OUTCOMES):
             raise ScenarioError(f"{path}: {where}lever: expected lever = 1 to 4 and outcome = \"effective\" or \"no effect\"")
+        unknown = set(item) - {"at", "kind", "text", "name", "lever", "outcome", "when"}
+        if unknown:
+            raise ScenarioError(f"{path}: {where}{sorted(unknown)[0][:40]}: unknown key; expected at, kind, text, name, lever, "
+                                "outcome, when")
+        when = None
+        if "when" in item:
+            try:
+                when = parse_condition(_text(item, "when", where, path, 400, one_line=True))
+            except ConditionError as error:
+                raise ScenarioError(f"{path}: {where}when: {error}") from None
         injects.append(Inject(_at(item.get("at"), f"{where}at", path), kind,
                               _text(item, "text", where, path, needed=kind != "lever"),
-                              _text(item, "name", where, path, 200, needed=kind == "alert", one_line=True), lever, outcome))
+                              _text(item, "name", where, path, 200, needed=kind == "alert", one_line=True), lever, outcome,
+                              when))
     name = _text(data, "name", "", path, 60, one_line=True)
     if not _NAME.match(name):
         raise ScenarioError(f"{path}: name: expected a word of letters, digits, '-', '_', '.' or spaces (at most 60)")
