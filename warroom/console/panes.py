@@ -94,6 +94,7 @@ class CommunicatorPane(RolePane):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield LiveText(id="asked", markup=False)
             yield LiveText(id="deadlines", markup=False)
             yield LiveText(id="ledger", markup=False)
             yield LiveText(id="template", markup=False)
@@ -103,6 +104,11 @@ class CommunicatorPane(RolePane):
         console = cast(Drawn, self.app)
         book = console.book
         due, message = views.due_message(state, now, book, console.actor)
+        asked = self.part("#asked", LiveText)
+        waiting = views.waiting_questions(state)
+        asked.display = bool(waiting)
+        if waiting:
+            asked.show(views.asked_lines(waiting))
         self.part("#deadlines", LiveText).show(views.deadline_lines(state, now, book, due, console.roster))
         self.part("#template", LiveText).show(message)
         ledger = self.part("#ledger", LiveText)

@@ -12,7 +12,7 @@ from textual.content import Content
 
 from warroom.domain.describe import deadline_words, describe, text_of
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, UNTRIED, Event
+from warroom.domain.model import COMMUNICATOR, EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, UNTRIED, Event, Kind
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
 from warroom.domain.roster import Roster
@@ -260,6 +260,32 @@ def resolution_path(state: IncidentState) -> Content:
             continue
         parts += [("✔ " if done else "○ ", "bold" if done else "dim"), (STEP_SHORT[step], "" if done else "dim"), (" ", "")]
     parts.append(("✔ RESOLVED" if state.resolved else "○ resolved", "bold reverse" if state.resolved else "dim"))
+    return Content.assemble(*parts)
+
+
+QUESTIONS_SHOWN = 2  # the newest executive or customer questions still waiting, shown whole
+
+
+def waiting_questions(state: IncidentState) -> list[Event]:
+    """A drill's executive and customer injects (the communicator's to answer) that came after
+    the last message to the client or the team: what is asked and not yet answered."""
+    from warroom.domain.public import PUBLIC_TEMPLATES
+
+    last = max((c.at for c in state.communications if c.template in PUBLIC_TEMPLATES or c.template == "internal note"),
+               default=None)
+    asked = [e for e in state.events if e.kind == Kind.NOTE and e.role == COMMUNICATOR and e.actor.startswith("drill #")
+             and (last is None or e.at > last)]
+    return asked[-QUESTIONS_SHOWN:]
+
+
+def asked_lines(asked: list[Event]) -> Content:
+    """Each question whole (the timeline cuts a long row), for the hat that must answer it."""
+    from warroom.domain.describe import text_of
+
+    parts: list = []
+    for event in asked:
+        parts += ["\n" if parts else "", ("▶ ", "bold"), (f"{local_time(event.at)} ", "dim"), (one_line(text_of(event), 1000), "bold")]
+    parts += ["\n", ("  answer it with a message to the client (y) or the team", "dim")]
     return Content.assemble(*parts)
 
 

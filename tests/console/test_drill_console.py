@@ -1,0 +1,67 @@
+"""A drill in the console (issue 29): an executive's or a customer's question is shown whole
+where the communicator looks, until a message answers it; a pause is on the timeline and the
+strip says PAUSED."""
+
+from datetime import timedelta
+
+from helpers import Clock, at, db_rows
+from helpers.console import act, settle, until
+
+from warroom.console.launch import make_app
+from warroom.domain import actions, schema
+from warroom.domain.model import COMMUNICATOR
+from warroom.drills.clock import DrillClock
+from warroom.drills.scenario import find
+from warroom.store import Store
+
+QUESTION = ("VP Engineering asks: are logins down for everyone? Sales has a demo at the top of the hour and the "
+            "customer on the call is our largest account, so we need to know what to tell them before then")
+
+
+async def a_drill(db_file, hat: str = "") -> None:
+    store = await Store.open(db_file)
+    try:
+        declared = await store.declare(actions.declare("alice", at(0), "Logins rejected", "P1", drill="jwt-outage",
+                                                       impact="logins for every user"))
+        if hat:  # the communicator, who told the engineering manager already (no surprises)
+            await store.append(actions.wear_hat(await store.load(declared.incident), "alice", at(1), hat))
+            await store.append(actions.notify(await store.load(declared.incident), "alice", at(2), "manager", "Dana"))
+        await store.append([schema.event(declared.incident, at(3), "drill #5: VP Engineering", COMMUNICATOR,
+                                         schema.Note(text=QUESTION))])
+    finally:
+        await store.close()
+
+
+def asked_text(app) -> str:
+    part = app.main_screen.query_one("#communicator").query_one("#asked")
+    return str(part.content) if part.display else ""
+
+
+async def test_a_question_is_shown_whole_for_the_communicator_until_a_message_answers_it(db_file):
+    await a_drill(db_file, hat=COMMUNICATOR)
+    app = make_app(db_file, clock=Clock(at(4)), actor="alice", clipboard=[("board", lambda text: True)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: QUESTION in asked_text(app), "the question shown whole")
+        await act(pilot, "y")  # the client notice, copied and recorded as sent
+        await act(pilot, "enter")
+        await until(pilot, lambda: asked_text(app) == "", "the question answered")
+    assert "communication sent" in [kind for _, kind, _ in db_rows(db_file)]
+
+
+async def test_space_pauses_the_drill_on_the_timeline_and_the_strip_says_so(db_file):
+    await a_drill(db_file)
+    real = Clock(at(4))
+    clock = DrillClock(10, real=real, start=at(4))
+    app = make_app(db_file, clock=clock, actor="alice", clipboard=[], drill=find("jwt-outage"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await act(pilot, "space")
+        await until(pilot, lambda: app.state.paused_at is not None, "the pause committed")
+        assert "⏸ PAUSED" in str(app.main_screen.query_one("#strip").render())
+        real.advance(minutes=1)  # a real minute: ten on the drill's clock, standing still
+        await act(pilot, "space")
+        await until(pilot, lambda: app.state.paused_at is None, "the drill going on")
+        assert app.state.paused_by_players == timedelta(minutes=10).total_seconds()
+    kinds = [kind for _, kind, _ in db_rows(db_file) if kind.startswith("drill ")]
+    assert kinds == ["drill paused", "drill resumed"]
