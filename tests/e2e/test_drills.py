@@ -466,3 +466,43 @@ def test_a_conditional_inject_fires_or_is_skipped_as_the_play_went(db_file, tmp_
     fired = [n for n in notes if "the error rate has doubled" in n]
     skipped = [n for n in notes if "skipped" in n]
     assert (len(fired), len(skipped)) == ((0, 1) if rolled_back else (1, 0)), notes
+
+
+@pytest.mark.e2e
+def test_a_replay_of_the_demo_plays_its_injects_at_their_original_times(db_file, tmp_path):
+    """drill --from writes a scenario from the demo's JWT outage (resolved): played in the
+    installed console, its finding comes at T+08:00 on the drill's clock, as in the outage."""
+    from helpers import MovingTime
+    from helpers.tmux import Pane
+
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (folder / "config.toml").write_text("")
+    env = {"WARROOM_CONFIG": str(folder / "config.toml")}
+    assert run_cli("demo", "--no-console", now=NOW, env=env).returncode == 0
+    written = run_cli("drill", "--from", "INC-1", "--name", "jwt-replay", now=NOW, env=env)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.splitlines() == [str(folder / "drills" / "jwt-replay.toml"), "play it: warroom drill jwt-replay"]
+    text = (folder / "drills" / "jwt-replay.toml").read_text()
+    assert "token validation is not behind" not in text  # the internal notes are left out
+    assert 'at = "08:00"\nkind = "finding"' in text and "identify = 8" in text and "total = 44" in text
+    again = run_cli("drill", "--from", "INC-1", "--name", "jwt-replay", now=NOW, env=env)
+    assert again.returncode == 2 and "there already" in again.stderr
+
+    moving = MovingTime(tmp_path)
+    pane = Pane({"WARROOM_DB": str(db_file), "WARROOM_NAME": "alice", "TZ": "UTC", **env, **moving.env()}, size=(140, 44),
+                unset=("WARROOM_NOW",))
+    try:
+        pane.start("drill", "jwt-replay", "--speed", "10")
+        pane.wait_for("DRILL: jwt-replay")
+        screen = _until(pane, moving, "T+08:00 INV drill #3")  # the finding, at its original time
+        assert "142 changed the JWT claim format" in screen
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.close()
+    rows = [(kind, json.loads(payload)) for _, kind, payload in db_rows(db_file)]
+    drill = [i for i, (kind, payload) in enumerate(rows) if kind == "declared" and payload.get("drill") == "jwt-replay"][0]
+    detected = datetime.fromisoformat(rows[drill][1]["detected"])
+    at_times = db_rows(db_file, "SELECT at, kind FROM event WHERE incident_id = 2 AND kind = 'finding reported'")
+    assert [datetime.fromisoformat(at) - detected for at, _ in at_times] == [timedelta(minutes=8)]

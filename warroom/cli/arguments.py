@@ -282,7 +282,8 @@ def _deliver(sub, common: Parser) -> None:
 @_command("drill")
 def _drill(sub, common: Parser) -> None:
     p = sub.add_parser("drill", parents=[common], help="practise: a drill incident in the console, on a fast clock, scored",
-                       epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4",
+                       epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4\n"
+                              "  warroom drill --from INC-7 --name checkout-timeouts   then: warroom drill checkout-timeouts",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", default="jwt-outage", metavar="SCENARIO",
                    help="a scenario's name (warroom drill --list) or a scenario file (default: jwt-outage)")
@@ -290,6 +291,9 @@ def _drill(sub, common: Parser) -> None:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--list", action="store_true", help="the scenarios there are")
     what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
+    what.add_argument("--from", dest="replay", metavar="CODE",
+                      help="write a scenario from a resolved incident (its alerts, findings, lever outcomes, figures) to play")
+    p.add_argument("--name", metavar="NAME", help="with --from: the scenario's name (default replay-inc-7)")
 
 
 @_command("copy")

@@ -44,7 +44,8 @@ def done(state: IncidentState, events: list[Event]) -> set[int]:
 
 
 def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[int]) -> list[Event]:
-    """The events of every inject due at `now` and not yet written."""
+    """The events of every inject due at `now` and not yet written, each at its own time after
+    detection (a lever's outcome: now, a minute after the pull)."""
     detected = state.detected
     if detected is None or state.resolved:
         return []
@@ -52,20 +53,21 @@ def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[in
     for number, inject in enumerate(scenario.injects, 1):
         if number in already or detected + inject.at > now:
             continue
+        when = detected + inject.at  # each at its own time on the drill's clock, however late the look (a lever's: now)
         if inject.when is not None and not inject.when.holds(state) and inject.kind != "lever":
-            events.append(schema.event(state.code, now, actor(number, "skipped"), COMMANDER, schema.Note(
+            events.append(schema.event(state.code, when, actor(number, "skipped"), COMMANDER, schema.Note(
                 text=f"inject #{number} ({inject.kind}) skipped: \"{inject.when.text}\" did not hold at its time")))
             continue
         if inject.kind == "alert":
             alert = Alert(f"drill-{number}", inject.name, "firing", {"alertname": inject.name, "service": scenario.service},
                           {"summary": inject.text}, detected - scenario.impact_before)
-            page = Page("alertmanager", f"drill-{number}", True, inject.text, scenario.severity, scenario.service, now, (alert,))
+            page = Page("alertmanager", f"drill-{number}", True, inject.text, scenario.severity, scenario.service, when, (alert,))
             events += alert_events(state, page)
         elif inject.kind == "finding":
-            events.append(schema.event(state.code, now, actor(number, "finding"), INVESTIGATOR, schema.FindingReported(text=inject.text)))
+            events.append(schema.event(state.code, when, actor(number, "finding"), INVESTIGATOR, schema.FindingReported(text=inject.text)))
         elif inject.kind in ("exec", "customer"):
             words = "asks" if inject.kind == "exec" else "arrives"
-            events.append(schema.event(state.code, now, actor(number, inject.kind), COMMUNICATOR,
+            events.append(schema.event(state.code, when, actor(number, inject.kind), COMMUNICATOR,
                                        schema.Note(text=f"{WHO[inject.kind]} {words}: {inject.text}")))
         elif inject.kind == "lever":
             lever = state.lever(inject.lever)

@@ -168,6 +168,11 @@ def parse(raw: bytes, path: Path) -> Scenario:
         needs_levers=tuple(dict.fromkeys(needs)))
 
 
+def valid_name(name: str) -> bool:
+    """A scenario's name: a word, no path, no control character."""
+    return bool(_NAME.match(name)) and "/" not in name and ".." not in name
+
+
 def folders(config_folder: Path | None) -> list[Path]:
     """Where scenarios are found: the team's (`drills/` beside the config file) first, then shipped."""
     return ([config_folder / "drills"] if config_folder else []) + [SHIPPED]

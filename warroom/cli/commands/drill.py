@@ -25,7 +25,12 @@ def run(args, config, out) -> int:
         for found in scenarios.available(folder):
             print(f"{one_line(found.name, 60):<22} {found.severity}  {one_line(found.summary or found.title, 100)}", file=out)
         return 0
+    if args.name and not args.replay:
+        raise UsageError("--name goes with --from (the name of the scenario a replay writes)")
     path = database(args, config)
+    if args.replay:
+        must_exist(path)
+        return asyncio.run(_replay(path, args.replay, args.name, folder, out))
     if args.score:
         must_exist(path)
         return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
@@ -62,6 +67,35 @@ def run(args, config, out) -> int:
 
     return run_console(path, code=code, config=replace(config, book=book), clock=clock, drill=played,
                        **alarms(args, config))
+
+
+async def _replay(path, code: str, name: str | None, folder, out) -> int:
+    """`drill --from CODE`: a scenario file in the team's drills folder, from a resolved incident."""
+    from warroom.drills import replay
+    from warroom.drills import scenario as scenarios
+
+    store = await open_store(path, read_only=True)
+    try:
+        state = await store.load(code.strip().upper())
+    finally:
+        await store.close()
+    replay.replayable(state)
+    name = (name or replay.name_for(state.code)).strip()
+    if not scenarios.valid_name(name):
+        raise UsageError(f"--name {one_line(name, 40)!r}: expected a word of letters, digits, '-', '_', '.' or spaces (at most 60)")
+    target = folder / "drills" / f"{name}.toml"
+    text = replay.scenario(state, state.events, name)
+    scenarios.parse(text.encode(), target)  # what is written is a scenario warroom plays (else nothing is written)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(f"{target}: a scenario of that name is there already; give another with --name") from None
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write it: {error.strerror or error}") from None
+    print(f"{target}\nplay it: warroom drill {name}", file=out)
+    return 0
 
 
 async def _score(path, code: str, folder, out, policy) -> int:
