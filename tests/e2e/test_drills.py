@@ -506,3 +506,55 @@ def test_a_replay_of_the_demo_plays_its_injects_at_their_original_times(db_file,
     detected = datetime.fromisoformat(rows[drill][1]["detected"])
     at_times = db_rows(db_file, "SELECT at, kind FROM event WHERE incident_id = 2 AND kind = 'finding reported'")
     assert [datetime.fromisoformat(at) - detected for at, _ in at_times] == [timedelta(minutes=8)]
+
+
+@pytest.mark.e2e
+def test_a_facilitator_beside_the_players_pauses_their_clock_plays_a_customer_and_observes(db_file, tmp_path):
+    """Two installed consoles in tmux on one database: the players' drill, and the facilitator's
+    (drill --facilitate). Time is moved by the test, never waited for."""
+    import time
+
+    from helpers import MovingTime
+    from helpers.tmux import Pane
+
+    moving = MovingTime(tmp_path)
+    env = {"WARROOM_DB": str(db_file), "TZ": "UTC", **moving.env()}
+    player = Pane({**env, "WARROOM_NAME": "alice"}, size=(140, 44), unset=("WARROOM_NOW",))
+    facilitator = Pane({**env, "WARROOM_NAME": "dana"}, size=(120, 36), unset=("WARROOM_NOW",))
+    try:
+        player.start("drill", "jwt-outage", "--speed", "10")
+        player.wait_for("DRILL: jwt-outage")
+        facilitator.start("drill", "--facilitate", "DRILL-1")
+        facilitator.wait_for("FACILITATING DRILL-1: jwt-outage")
+        facilitator.wait_for("#5  T+12:00")
+        facilitator.keys("space")
+        player.wait_for("⏸ PAUSED")
+        stood = re.search(r"T\+(\d\d:\d\d)", player.screen()).group(1)
+        moving.advance(seconds=30)  # five drill minutes, were it running
+        time.sleep(1.0)  # (the console looks at its clock four times a second)
+        assert re.search(r"T\+(\d\d:\d\d)", player.screen()).group(1) == stood  # the countdown stands still
+        facilitator.keys("c")
+        facilitator.wait_for("The customer writes:")
+        facilitator.type("I was logged out and cannot get back in")
+        asked = time.monotonic()
+        facilitator.keys("Enter")
+        player.wait_for("arrives: I was logged out", 5)
+        assert time.monotonic() - asked < 2.0  # within a second or so on this machine (polling twice a second)
+        facilitator.keys("o")
+        facilitator.wait_for("Your observation, for the review:")
+        facilitator.type("the communicator answered the customer before the notice was due")
+        facilitator.keys("Enter")
+        facilitator.wait_for("observation: the communicator answered")
+        facilitator.keys("space")
+        player.wait_for(f"T+{stood}")
+        for pane in (facilitator, player):
+            pane.keys("C-q")
+            pane.wait_for("EXITED 0")
+    finally:
+        facilitator.close()
+        player.close()
+    card = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": "", **moving.env()}).stdout
+    assert "·  the facilitator observed: the communicator answered the customer before the notice was due" in card
+    assert "the clock kept running" not in card  # a facilitator's pause is free
+    kinds = [(kind, json.loads(payload).get("by")) for _, kind, payload in db_rows(db_file) if kind.startswith("drill ")]
+    assert kinds == [("drill paused", "facilitator"), ("drill resumed", "facilitator")]

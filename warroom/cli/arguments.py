@@ -283,7 +283,8 @@ def _deliver(sub, common: Parser) -> None:
 def _drill(sub, common: Parser) -> None:
     p = sub.add_parser("drill", parents=[common], help="practise: a drill incident in the console, on a fast clock, scored",
                        epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4\n"
-                              "  warroom drill --from INC-7 --name checkout-timeouts   then: warroom drill checkout-timeouts",
+                              "  warroom drill --from INC-7 --name checkout-timeouts   then: warroom drill checkout-timeouts\n"
+                              "  warroom drill --facilitate DRILL-4        in another pane, beside the players' console",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", default="jwt-outage", metavar="SCENARIO",
                    help="a scenario's name (warroom drill --list) or a scenario file (default: jwt-outage)")
@@ -293,6 +294,8 @@ def _drill(sub, common: Parser) -> None:
     what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
     what.add_argument("--from", dest="replay", metavar="CODE",
                       help="write a scenario from a resolved incident (its alerts, findings, lever outcomes, figures) to play")
+    what.add_argument("--facilitate", metavar="CODE",
+                      help="run a drill being played: its script, injects fired or written as it goes, the clock paused for everyone")
     p.add_argument("--name", metavar="NAME", help="with --from: the scenario's name (default replay-inc-7)")
 
 

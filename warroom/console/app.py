@@ -465,6 +465,7 @@ class WarroomApp(App[str | None]):
             self._learn_followup_codes()
         for event in new:
             self.state.apply(event)
+            self._follow_facilitator(event)
             self._tell_handoff(event)
             self._tell_alert(event)
             self._tell_page(event)
@@ -541,8 +542,7 @@ class WarroomApp(App[str | None]):
             return
         if getattr(self.now, "paused", False):
             return
-        if self._injected is None:
-            self._injected = injects.done(state, state.events)
+        self._injected = (self._injected or set()) | injects.done(state, state.events)  # (a facilitator's too)
         due = injects.due(self.drill, state, self.now(), self._injected)
         if due:
             self._injected |= injects.done(state, due)
@@ -577,6 +577,18 @@ class WarroomApp(App[str | None]):
         if drafts:
             self.run_worker(self.commit(drafts), group="pause", exit_on_error=False)
         self.redraw()
+
+    def _follow_facilitator(self, event: Event) -> None:
+        """A drill's facilitator paused it, or let it go on: this console's clock does the same."""
+        if event.kind not in (Kind.DRILL_PAUSED, Kind.DRILL_RESUMED) or event.actor == self.actor:
+            return
+        said = schema.read(event)
+        pause = getattr(self.now, "pause", None)
+        if pause is None or not isinstance(said, schema.DrillPaused | schema.DrillResumed) or said.by != "facilitator":
+            return
+        if isinstance(said, schema.DrillPaused) != bool(getattr(self.now, "paused", False)):
+            pause()
+            self.say(f"the facilitator {'paused the drill: its clock stands still' if self.now.paused else 'let the drill go on'}")  # type: ignore[attr-defined]  # (a drill's clock)
 
     def _tell_handoff(self, event: Event) -> None:
         """In a team, a hat taken from someone is news for both of them."""

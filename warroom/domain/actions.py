@@ -169,9 +169,11 @@ def declare(
     actor: str, now: datetime, title: str, severity: str, *,
     detected: datetime | None = None, impact_started: datetime | None = None,
     service: str = "", impact: str = "", drill: str = "", public_title: str = "",
+    drill_clock: tuple[float, datetime] | None = None,
 ) -> Event:
     """The first event of an incident; the store gives it its code. The declarer commands.
-    `drill`: a practice incident, of that scenario."""
+    `drill`: a practice incident, of that scenario; `drill_clock`: its clock's speed and the real
+    time it started (so another console, a facilitator's, keeps the same time)."""
     title = _text(title, "title", MAX_TITLE)
     severity = check_severity(severity)
     detected = detected or now
@@ -182,7 +184,8 @@ def declare(
     return event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Declared(
         title=title, severity=severity, detected=detected, impact_started=impact_started, drill=drill,
         service=check_service(service) if service.strip() else "", impact=check_impact(impact) if impact.strip() else "",
-        public_title=check_public_title(public_title) if public_title.strip() else ""))
+        public_title=check_public_title(public_title) if public_title.strip() else "",
+        drill_speed=drill_clock[0] if drill_clock else 0.0, drill_real_start=drill_clock[1] if drill_clock else None))
 
 
 def _line(value: str, what: str, limit: int) -> str:

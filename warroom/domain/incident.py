@@ -203,9 +203,11 @@ class IncidentState(Struct):
     published: datetime | None = None  # when the public status page was last written with it
     undelivered: int = 0  # webhook messages given up on
     pages: list[PageSeen] = field(default_factory=list)  # every page to a person, in the order sent
+    drill_clock: tuple[float, datetime] | None = None  # a drill's clock: its speed, and the real time it started at detection
     paused_at: datetime | None = None  # a drill's clock standing still since then (its own time)
     paused_by_players: float = 0.0  # seconds of the drill's time its players paused it, in all (a facilitator's are free)
     pauses: int = 0
+    paused_in_all: float = 0.0  # seconds of the drill's time it stood, anyone's pauses
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -320,6 +322,8 @@ def _declared(s: IncidentState, e: Event, p: schema.Declared) -> None:
     if p.impact_started is not None:
         s.base[IMPACT_STARTED] = p.impact_started
     s.paged_by, s.drill = p.paged_by, p.drill
+    if p.drill_speed and p.drill_real_start is not None:
+        s.drill_clock = (p.drill_speed, p.drill_real_start)
     if not s.paged_by:  # a page opens the incident with every hat free: the on-call takes them
         s.holders[e.role] = e.actor
         s.hat_spans.append(HatSpan(e.role, e.actor, e.at))
@@ -453,6 +457,7 @@ def _drill_paused(s: IncidentState, e: Event, p: schema.DrillPaused) -> None:
 
 def _drill_resumed(s: IncidentState, e: Event, p: schema.DrillResumed) -> None:
     s.paused_at = None
+    s.paused_in_all += p.paused_seconds
     if p.by == "player":
         s.paused_by_players += p.paused_seconds
 

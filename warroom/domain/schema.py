@@ -91,6 +91,8 @@ class Declared(Payload):
     impact: Impact = ""
     paged_by: PageSource | Literal[""] = ""  # opened by a page, not a person
     drill: Annotated[str, Meta(max_length=60, pattern=_ONE_LINE)] = ""  # a practice incident: its scenario
+    drill_speed: Annotated[float, Meta(ge=0, le=120)] = 0.0  # its clock's speed (0: not a drill's)
+    drill_real_start: Time | None = None  # the real time its clock started at `detected` (a facilitator's console follows it)
     public_title: PublicTitle = ""  # what customers read (the title stays internal); "": from the impact
 
 

@@ -102,6 +102,7 @@ class Asks:
     answer_within: timedelta = timedelta(minutes=10)
     levers: tuple[int, ...] = ()
     skipped: tuple[str, ...] = ()  # the injects whose condition did not hold, as the timeline said
+    observations: tuple[str, ...] = ()  # the facilitator's, for the review
 
 
 def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | None = None,
@@ -195,6 +196,7 @@ def _asked(state: IncidentState, now: datetime, asks: Asks) -> list[Line]:
         lines.append(Line(f"lever {number} ({lever.name}) run", "run and effective" if run else f"{lever.state}: what it mends stays broken",
                           0 if run else COST["lever needed"]))
     lines += [Line("an inject skipped", said, 0, aside=True) for said in asks.skipped]
+    lines += [Line("the facilitator observed", said, 0, aside=True) for said in asks.observations]
     return lines
 
 
@@ -226,7 +228,7 @@ def _held_to_the_end(state: IncidentState, overridden: list[str], policy: Policy
         lines.append(Line("a root cause from evidence", "after a finding" if evidence else "named before any finding: a guess",
                           0 if evidence else COST["guessed"]))
     beyond = int(max(0.0, state.paused_by_players - PAUSE_FREE.total_seconds()) // 60)
-    if state.pauses:
+    if state.paused_by_players:
         lines.append(Line("the clock kept running", f"paused {clock_text(timedelta(seconds=state.paused_by_players))} in all"
                           + (f", {beyond} min past {PAUSE_FREE.seconds // 60}" if beyond else ""), _capped("paused", beyond)))
     return lines

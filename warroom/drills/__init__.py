@@ -25,10 +25,11 @@ def asks(scenario, state, now):
     """What the scenario asks beyond the rules: its customer reports that came (each answered
     within its `answer_within`), and the levers it needs run."""
     from warroom.domain.scoring import Asks
-    from warroom.drills.injects import skipped
+    from warroom.drills.injects import observations, skipped
 
     detected = state.detected
     end = min(now, state.resolved_at) if state.resolved_at is not None else now
     reports = tuple(detected + inject.at for inject in scenario.injects
                     if inject.kind == "customer" and detected is not None and detected + inject.at <= end)
-    return Asks(reports, scenario.answer_within, scenario.needs_levers, tuple(skipped(state.events)))
+    return Asks(reports, scenario.answer_within, scenario.needs_levers, tuple(skipped(state.events)),
+                tuple(observations(state.events)))

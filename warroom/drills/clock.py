@@ -27,6 +27,11 @@ class DrillClock:
         return self._origin + (real - self._real_origin - self._paused) * self.speed
 
     @property
+    def real_origin(self) -> datetime:
+        """The real time this clock started at its origin (the drill's detection)."""
+        return self._real_origin
+
+    @property
     def paused(self) -> bool:
         return self._paused_at is not None
 
@@ -40,3 +45,15 @@ class DrillClock:
             self.last_pause = stood * self.speed
             self._paused_at = None
         return self.paused
+
+
+def drill_now(state, real: datetime) -> datetime | None:
+    """The drill's time as its players' console has it, from its declaration (the clock's speed
+    and real start) and the pauses on its timeline: what a facilitator's console shows and
+    injects at. None for an incident declared without its clock."""
+    if state.drill_clock is None or state.detected is None:
+        return None
+    if state.paused_at is not None:
+        return state.paused_at
+    speed, start = state.drill_clock
+    return state.detected + (real - start) * speed - timedelta(seconds=state.paused_in_all)

@@ -10,7 +10,7 @@ from warroom.domain import schema
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, PULLED, Event, Kind
 from warroom.domain.paging import Alert, Page, alert_events
-from warroom.drills.scenario import Scenario
+from warroom.drills.scenario import Inject, Scenario
 
 LEVER_SETTLES = timedelta(minutes=1)  # a lever's outcome shows this long after it is pulled
 WHO = {"finding": "investigator", "exec": "VP Engineering", "customer": "customer report", "lever": "dashboards",
@@ -58,23 +58,60 @@ def due(scenario: Scenario, state: IncidentState, now: datetime, already: set[in
             events.append(schema.event(state.code, when, actor(number, "skipped"), COMMANDER, schema.Note(
                 text=f"inject #{number} ({inject.kind}) skipped: \"{inject.when.text}\" did not hold at its time")))
             continue
-        if inject.kind == "alert":
-            alert = Alert(f"drill-{number}", inject.name, "firing", {"alertname": inject.name, "service": scenario.service},
-                          {"summary": inject.text}, detected - scenario.impact_before)
-            page = Page("alertmanager", f"drill-{number}", True, inject.text, scenario.severity, scenario.service, when, (alert,))
-            events += alert_events(state, page)
-        elif inject.kind == "finding":
-            events.append(schema.event(state.code, when, actor(number, "finding"), INVESTIGATOR, schema.FindingReported(text=inject.text)))
-        elif inject.kind in ("exec", "customer"):
-            words = "asks" if inject.kind == "exec" else "arrives"
-            events.append(schema.event(state.code, when, actor(number, inject.kind), COMMUNICATOR,
-                                       schema.Note(text=f"{WHO[inject.kind]} {words}: {inject.text}")))
-        elif inject.kind == "lever":
-            lever = state.lever(inject.lever)
-            if lever.state != PULLED or lever.changed_at is None or lever.changed_at + LEVER_SETTLES > now:
-                continue  # its outcome shows once it is pulled and has had a minute
-            said = inject.text or (f"since lever {inject.lever} ({lever.name}) was pulled: "
-                                   + ("the error rate is falling back to its baseline" if inject.outcome == "effective"
-                                      else "no change: the error rate is where it was"))
-            events.append(schema.event(state.code, now, actor(number, "lever"), INVESTIGATOR, schema.Note(text=said)))
+        events += _written(scenario, state, number, inject, when, now)
     return events
+
+
+def _written(scenario: Scenario, state: IncidentState, number: int, inject: Inject, when: datetime, now: datetime) -> list[Event]:
+    """What one inject writes, at `when` (a lever's outcome: `now`, once it has settled)."""
+    detected = state.detected or when
+    events: list[Event] = []
+    if inject.kind == "alert":
+        alert = Alert(f"drill-{number}", inject.name, "firing", {"alertname": inject.name, "service": scenario.service},
+                      {"summary": inject.text}, detected - scenario.impact_before)
+        page = Page("alertmanager", f"drill-{number}", True, inject.text, scenario.severity, scenario.service, when, (alert,))
+        events += alert_events(state, page)
+    elif inject.kind == "finding":
+        events.append(schema.event(state.code, when, actor(number, "finding"), INVESTIGATOR, schema.FindingReported(text=inject.text)))
+    elif inject.kind in ("exec", "customer"):
+        words = "asks" if inject.kind == "exec" else "arrives"
+        events.append(schema.event(state.code, when, actor(number, inject.kind), COMMUNICATOR,
+                                   schema.Note(text=f"{WHO[inject.kind]} {words}: {inject.text}")))
+    elif inject.kind == "lever":
+        lever = state.lever(inject.lever)
+        if lever.state != PULLED or lever.changed_at is None or lever.changed_at + LEVER_SETTLES > now:
+            return []  # its outcome shows once it is pulled and has had a minute
+        said = inject.text or (f"since lever {inject.lever} ({lever.name}) was pulled: "
+                               + ("the error rate is falling back to its baseline" if inject.outcome == "effective"
+                                  else "no change: the error rate is where it was"))
+        events.append(schema.event(state.code, now, actor(number, "lever"), INVESTIGATOR, schema.Note(text=said)))
+    return events
+
+
+def fire(scenario: Scenario, state: IncidentState, number: int, now: datetime) -> list[Event]:
+    """A facilitator fires inject `number` now, whatever its time and condition (a lever's
+    outcome still waits for its pull). Nothing for one written already or unknown."""
+    if not 1 <= number <= len(scenario.injects) or number in done(state, state.events):
+        return []
+    return _written(scenario, state, number, scenario.injects[number - 1], now, now)
+
+
+def ad_hoc(state: IncidentState, kind: str, text: str, now: datetime) -> list[Event]:
+    """An inject the facilitator writes as it goes (inject #0): an executive's question, a
+    customer's report, a finding; or the facilitator's own observation for the review."""
+    if kind == "finding":
+        return [schema.event(state.code, now, actor(0, "finding"), INVESTIGATOR, schema.FindingReported(text=text))]
+    if kind == "observation":
+        return [schema.event(state.code, now, actor(0, "facilitator"), COMMANDER, schema.Note(text=f"observation: {text}"))]
+    words = "asks" if kind == "exec" else "arrives"
+    return [schema.event(state.code, now, actor(0, kind), COMMUNICATOR, schema.Note(text=f"{WHO[kind]} {words}: {text}"))]
+
+
+def observations(events: list[Event]) -> list[str]:
+    """The facilitator's observations on the timeline (the scorecard and the review carry them)."""
+    found = []
+    for event in events:
+        said = schema.read(event) if event.kind == Kind.NOTE and event.actor == actor(0, "facilitator") else None
+        if isinstance(said, schema.Note):
+            found.append(said.text.removeprefix("observation: "))
+    return found

@@ -31,6 +31,9 @@ def run(args, config, out) -> int:
     if args.replay:
         must_exist(path)
         return asyncio.run(_replay(path, args.replay, args.name, folder, out))
+    if args.facilitate:
+        must_exist(path)
+        return _facilitate(path, args.facilitate, folder, config)
     if args.score:
         must_exist(path)
         return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
@@ -46,7 +49,7 @@ def run(args, config, out) -> int:
     detected = clock()
     draft = actions.declare(actor_name(config.name), detected, played.title, played.severity, detected=detected,
                             impact_started=detected - played.impact_before, service=played.service,
-                            impact=played.impact, drill=played.name)
+                            impact=played.impact, drill=played.name, drill_clock=(args.speed, clock.real_origin))
 
     async def start() -> str:
         store = await open_store(path)
@@ -67,6 +70,33 @@ def run(args, config, out) -> int:
 
     return run_console(path, code=code, config=replace(config, book=book), clock=clock, drill=played,
                        **alarms(args, config))
+
+
+def _facilitate(path, code: str, folder, config) -> int:
+    """`drill --facilitate DRILL-4`: the facilitator's console on a drill being played."""
+    import asyncio
+
+    from warroom.config.environment import fail, system_clock
+    from warroom.drills import scenario as scenarios
+
+    async def read():
+        store = await open_store(path, read_only=True)
+        try:
+            return (await store.opening(code.strip().upper(), config.book.levers)).state
+        finally:
+            await store.close()
+
+    state = asyncio.run(read())
+    if not state.drill:
+        raise RuleBroken(f"{state.code} is not a drill: only a drill has a facilitator")
+    if state.resolved:
+        raise RuleBroken(f"{state.code} is resolved: its scorecard is warroom drill --score {state.code}")
+    played = scenarios.find(state.drill, folder)
+    needs_terminal()
+    from warroom.console.facilitator import FacilitatorApp
+
+    problem = FacilitatorApp(path, state.code, played, actor_name(config.name), system_clock, config).run()
+    return fail(problem) if problem else 0
 
 
 async def _replay(path, code: str, name: str | None, folder, out) -> int:
