@@ -181,11 +181,13 @@ def declare(
         raise RuleBroken("the detection time is in the future")
     if impact_started is not None and impact_started > detected:
         raise RuleBroken("impact cannot start after it was detected")
-    return event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], Declared(
+    said = Declared(
         title=title, severity=severity, detected=detected, impact_started=impact_started, drill=drill,
         service=check_service(service) if service.strip() else "", impact=check_impact(impact) if impact.strip() else "",
-        public_title=check_public_title(public_title) if public_title.strip() else "",
-        drill_speed=drill_clock[0] if drill_clock else 0.0, drill_real_start=drill_clock[1] if drill_clock else None))
+        public_title=check_public_title(public_title) if public_title.strip() else "")
+    if drill_clock is not None:  # (only then: a declaration's stored shape is what identifies it in a copy)
+        said.drill_speed, said.drill_real_start = float(drill_clock[0]), drill_clock[1]
+    return event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], said)
 
 
 def _line(value: str, what: str, limit: int) -> str:
