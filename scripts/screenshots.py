@@ -177,6 +177,46 @@ async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
+async def shoot_facilitator(names: tuple[str, str], sizes: tuple[tuple[int, int], tuple[int, int]]) -> None:
+    """A drill at T+7 with its facilitator beside it: the players' console, and the
+    facilitator's (the script, an ad-hoc customer report, the clock paused for everyone)."""
+    from warroom.console.facilitator import FacilitatorApp
+    from warroom.domain import practice
+    from warroom.drills import injects
+    from warroom.drills.clock import DrillClock
+    from warroom.drills.scenario import find
+
+    scenario = find("jwt-outage")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "drill.db"
+        store = await Store.open(path)
+        detected, real_start = at(0), at(-24 * 60)
+        code = (await store.declare(actions.declare(
+            "alice", detected, scenario.title, "P1", detected=detected, impact_started=detected - scenario.impact_before,
+            service=scenario.service, impact=scenario.impact, drill=scenario.name, drill_clock=(10.0, real_start)))).incident
+        service = Service(store, None, lambda: at(7))
+        state = await store.load(code)
+        await service.append(injects.due(scenario, state, at(7), set()))
+        for minute, action, *args in ((1, actions.set_lever, 1, "pulled"), (2.5, actions.set_lever, 1, "no effect"),
+                                      (3, actions.set_lever, 2, "pulled")):
+            await service.append(action(await store.load(code), "alice", at(minute), *args))
+        state = await store.load(code)
+        await service.append(injects.ad_hoc(state, "customer", "I was logged out and cannot log back in", at(6.5)))
+        await service.append(practice.pause(await store.load(code), "dana", at(7), "facilitator"))
+        await store.close()
+        clock = DrillClock(10, real=lambda: at(7), start=at(7))
+        clock.pause()
+        player = make_app(path, clock=clock, actor="alice", code=code, drill=scenario)
+        async with player.run_test(size=sizes[0]) as pilot:
+            await pilot.pause(0.8)
+            player.save_screenshot(str(OUT / f"{names[0]}.svg"))
+        facilitator = FacilitatorApp(path, code, scenario, "dana", lambda: real_start + timedelta(minutes=0.7))
+        async with facilitator.run_test(size=sizes[1]) as pilot:
+            await pilot.pause(0.8)
+            facilitator.save_screenshot(str(OUT / f"{names[1]}.svg"))
+    print(f"wrote screenshots/{names[0]}.svg and {names[1]}.svg", file=sys.stderr)
+
+
 async def shoot_start(name: str, size: tuple[int, int]) -> None:
     """The start screen with the walkthrough's declaration typed in (Enter not yet pressed)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -339,6 +379,9 @@ def shoot_insights_terminal(name: str, size: tuple[int, int]) -> None:
 
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["facilitator"]:
+        await shoot_facilitator(("drill-players-100x32", "drill-facilitator-100x32"), ((100, 32), (100, 32)))
+        return
     if sys.argv[1:] == ["insights"]:
         await shoot_insights("console-insights-100x40", (100, 40))
         await asyncio.to_thread(shoot_insights_terminal, "insights-terminal-100x60", (100, 60))
@@ -365,6 +408,7 @@ async def main() -> None:
     await shoot_scorecard("drill-scorecard-100x36", (100, 36))
     await shoot_paging("console-paging-ledger-100x36", (100, 36))
     await shoot_page_email("page-email-phone-412x915")
+    await shoot_facilitator(("drill-players-100x32", "drill-facilitator-100x32"), ((100, 32), (100, 32)))
     await shoot_insights("console-insights-100x40", (100, 40))
     await asyncio.to_thread(shoot_insights_terminal, "insights-terminal-100x60", (100, 60))
 

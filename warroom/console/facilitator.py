@@ -30,6 +30,7 @@ ASKED = {"e": ("exec", "The executive asks (as VP Engineering):"), "c": ("custom
 class FacilitatorApp(App[str | None]):
     """The script and its keys. `real`: the real clock (a test moves it)."""
 
+    TITLE = "warroom facilitator"
     CSS_PATH = str(Path(styles.__file__).with_name("warroom.tcss"))  # the console's dialogs look the same here
     CSS = """
     #top { height: 2; background: $panel; padding: 0 1; }
@@ -176,7 +177,7 @@ def _script_lines(scenario: Any, state: Any, now: datetime) -> str:
         else:
             where = "due now"
         when = f"  when {inject.when.text}" if inject.when else ""
-        what = one_line(inject.text or f"{inject.outcome}", 60)
+        what = one_line(inject.text or f"{inject.outcome}", 40)
         lines.append(f"  #{number:<2} T+{clock_text(inject.at):<8} {inject.kind:<8} {where:<34}{when}  {what}")
     return "\n".join(lines)
 
