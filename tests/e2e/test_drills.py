@@ -558,3 +558,51 @@ def test_a_facilitator_beside_the_players_pauses_their_clock_plays_a_customer_an
     assert "the clock kept running" not in card  # a facilitator's pause is free
     kinds = [(kind, json.loads(payload).get("by")) for _, kind, payload in db_rows(db_file) if kind.startswith("drill ")]
     assert kinds == [("drill paused", "facilitator"), ("drill resumed", "facilitator")]
+
+
+async def _a_drill_played_late(db_file, name: str = "alice") -> str:
+    """The JWT outage played as a drill with the demo's moves, the client notice 9 minutes late."""
+    import warroom.drills.demo as demo
+
+    store = await Store.open(db_file)
+    try:
+        scenario = find("jwt-outage")
+        detected = NOW - timedelta(minutes=42)
+        code = (await store.declare(actions.declare(name, detected, scenario.title, "P1", detected=detected,
+                                                    impact_started=detected - scenario.impact_before,
+                                                    service=scenario.service, impact=scenario.impact,
+                                                    drill=scenario.name))).incident
+        late = [(step[0] + 9, *step[1:]) if step[2] is actions.communicate and step[0] == 10 else step for step in demo.STORY]
+        await demo.replay(Service(store, None, lambda: NOW), code, detected, sorted(late, key=lambda step: step[0]))
+        state = await store.load(code)
+        from warroom.drills import injects
+
+        await store.append(injects.ad_hoc(state, "observation", "the notice waited for the fix | on purpose", NOW))
+        return code
+    finally:
+        await store.close()
+
+
+async def test_history_review_and_an_improvement_plan_from_the_deductions(db_file):
+    code = await _a_drill_played_late(db_file)
+    history = run_cli("drill", "--history", now=NOW + timedelta(minutes=5))
+    assert history.returncode == 0, history.stderr
+    [row] = history.stdout.splitlines()
+    assert row.startswith(f"{code}  ") and "jwt-outage" in row and "alice" in row
+    assert re.search(r" (\d+)/100  −5 on time: client notice: late by ", row), row
+    assert run_cli("drill", "--history", "--person", "BOB", now=NOW).stdout.startswith(code)  # bob played the investigator
+    assert run_cli("drill", "--history", "--person", "dave", now=NOW).stdout.startswith("no drills yet played by dave")
+    export = run_cli("export", code, now=NOW + timedelta(minutes=5)).stdout
+    review = export[export.index("## After-action review"):]
+    assert "### What went well" in review and "- levers in order: in order" in review
+    assert "1. on time: client notice: late by" in review and "(−5)" in review
+    assert "- the notice waited for the fix \\| on purpose" in review  # the facilitator's words, escaped for Markdown
+    listed = run_cli("drill", "--followups", code, now=NOW + timedelta(minutes=5)).stdout
+    assert listed.splitlines()[0].startswith("1. on time: client notice: late by")
+    bad = run_cli("drill", "--followups", code, "--pick", "9", now=NOW)
+    assert bad.returncode == 2 and "expected numbers from 1 to" in bad.stderr
+    made = run_cli("drill", "--followups", code, "--pick", "1", "--owner", "carol", now=NOW + timedelta(minutes=5))
+    assert made.returncode == 0, made.stderr
+    plan = json.loads(run_cli("followups", "--drills", "--format", "json", now=NOW + timedelta(minutes=5)).stdout)
+    assert [(f["incident"], f["owner"]) for f in plan if "client notice" in f["text"]] == [(code, "carol")]
+    assert all("client notice" not in f["text"] for f in json.loads(run_cli("followups", "--format", "json", now=NOW).stdout))

@@ -195,6 +195,7 @@ def _followups(sub, common: Parser) -> None:
     p.add_argument("--overdue", action="store_true", help="only the open ones past their due date")
     p.add_argument("--owner", metavar="NAME", help="only this owner's")
     p.add_argument("--incident", metavar="CODE", help="only this incident's")
+    p.add_argument("--drills", action="store_true", help="the drills' follow-ups (their improvement plans) instead")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
 
 
@@ -294,6 +295,11 @@ def _drill(sub, common: Parser) -> None:
     what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
     what.add_argument("--from", dest="replay", metavar="CODE",
                       help="write a scenario from a resolved incident (its alerts, findings, lever outcomes, figures) to play")
+    what.add_argument("--history", action="store_true", help="past drills: date, scenario, players, score, the top deduction")
+    what.add_argument("--followups", metavar="CODE", help="turn a drill's deductions into follow-ups (--pick 1,3; without it, lists them)")
+    p.add_argument("--person", metavar="NAME", help="with --history: only the drills this person played")
+    p.add_argument("--pick", metavar="N,N", help="with --followups: the deductions, by their number in the review")
+    p.add_argument("--owner", metavar="NAME", help="with --followups: who owns them (default: you)")
     what.add_argument("--facilitate", metavar="CODE",
                       help="run a drill being played: its script, injects fired or written as it goes, the clock paused for everyone")
     p.add_argument("--name", metavar="NAME", help="with --from: the scenario's name (default replay-inc-7)")

@@ -89,6 +89,16 @@ class Scorecard:
         return "\n".join(out)
 
 
+    @property
+    def deductions(self) -> list[Line]:
+        """What cost points, each numbered by its place here (an improvement plan picks from them)."""
+        return [line for line in self.lines if line.cost > 0]
+
+    @property
+    def held(self) -> list[Line]:
+        return [line for line in self.lines if not line.cost and not line.missed and not line.aside]
+
+
 def _capped(rule: str, count: int) -> int:
     return min(COST[rule] * count, CAPS.get(rule, COST[rule] * count))
 

@@ -136,6 +136,26 @@ def _scorecard(state: IncidentState, now: datetime, book: Playbook) -> list[str]
     return [f"## Drill scorecard ({cell(state.drill)}): {card.score} / 100", "", "```text", card.text(), "```", ""]
 
 
+def _review(state: IncidentState, now: datetime, book: Playbook) -> list[str]:
+    """A drill's export ends with its after-action review: what went well, each deduction
+    (numbered, for `warroom drill --followups`), and the facilitator's observations."""
+    if not state.drill:
+        return []
+    from warroom.drills import scorecard
+    from warroom.drills.injects import observations
+
+    card = scorecard(state, state.resolved_at or now, book.policy)
+    out = ["", "## After-action review", "", "### What went well", ""]
+    out += [f"- {cell(line.rule)}: {cell(line.what)}" for line in card.held] or ["- nothing the rules ask held"]
+    out += ["", "### What cost points", ""]
+    out += [f"{n}. {cell(line.rule)}: {cell(line.what)} (−{line.cost})" for n, line in enumerate(card.deductions, 1)] or ["None."]
+    out += ["", "### The facilitator's observations", ""]
+    out += [f"- {cell(said)}" for said in observations(state.events)] or ["None were noted."]
+    if card.deductions:
+        out += ["", f"Turn the deductions the team chooses into follow-ups: `warroom drill --followups {state.code} --pick 1,2`."]
+    return out
+
+
 def _pages(state: IncidentState, multi_day: bool) -> list[str]:
     """Every page to a person, who acknowledged, and how long it took (issue 27)."""
     from warroom.domain.escalation import page_rows, time_to_acknowledge
@@ -193,4 +213,5 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
     out += ["", "## Follow-ups", "", "| code | follow-up | owner | due | state |", "|---|---|---|---|---|"]
     out += [f"| {(codes or {}).get(n, '—')} | {cell(f.text)} | {cell(f.owner)} | {cell(f.due) or '—'} | {_done(f)} |"
             for n, f in enumerate(state.followups, 1)] or ["| — | — | — | — | — |"]
+    out += _review(state, now, book)
     return "\n".join(out) + "\n"

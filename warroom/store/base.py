@@ -479,11 +479,12 @@ class EventStore(OutboxStore):
             "AND EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.kind = 'paged') ORDER BY i.id")
         return [code for (code,) in rows]
 
-    async def followups(self, today: date) -> list[followup_table.Row]:
-        """Every real incident's follow-ups: open ones first, newest incident first (`today`
-        says which are overdue)."""
+    async def followups(self, today: date, drills: bool = False) -> list[followup_table.Row]:
+        """Every real incident's follow-ups (the drills' instead, with `drills`): open ones
+        first, newest incident first (`today` says which are overdue)."""
         self._has_followups()
-        return [followup_table.row(found, today) for found in await self._fetch(followup_table.SELECT)]
+        sql = followup_table.SELECT_DRILLS if drills else followup_table.SELECT
+        return [followup_table.row(found, today) for found in await self._fetch(sql)]
 
     async def followup(self, number: int, today: date) -> followup_table.Row | None:
         """The follow-up F-`number`, if there is one."""

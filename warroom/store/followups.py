@@ -91,13 +91,16 @@ class Row(Struct, frozen=True):
         return self.done_at is not None
 
 
-_REAL = f"substr(i.code, 1, {len(DRILL_PREFIX) + 1}) <> '{DRILL_PREFIX}-'"  # a drill's follow-ups are practice: never listed or counted
-SELECT = f"""
+_REAL = f"substr(i.code, 1, {len(DRILL_PREFIX) + 1}) <> '{DRILL_PREFIX}-'"  # a drill's follow-ups are practice: listed apart, never counted
+_DRILLS = _REAL.replace("<>", "=")
+_SELECT = """
 SELECT f.id, i.code, f.number, f.text, f.owner, f.due, f.due_date, f.added_at, f.done_at, f.link, s.title
 FROM followup f JOIN incident i ON i.id = f.incident_id LEFT JOIN summary s ON s.incident_id = f.incident_id
-WHERE {_REAL}
+WHERE {which}
 ORDER BY (f.done_at IS NOT NULL), f.incident_id DESC, f.number
 """
+SELECT = _SELECT.format(which=_REAL)
+SELECT_DRILLS = _SELECT.format(which=_DRILLS)  # a drill's improvement plan (warroom drill --followups)
 BY_ID = """
 SELECT f.id, i.code, f.number, f.text, f.owner, f.due, f.due_date, f.added_at, f.done_at, f.link, s.title
 FROM followup f JOIN incident i ON i.id = f.incident_id LEFT JOIN summary s ON s.incident_id = f.incident_id

@@ -27,6 +27,10 @@ def run(args, config, out) -> int:
         return 0
     if args.name and not args.replay:
         raise UsageError("--name goes with --from (the name of the scenario a replay writes)")
+    if args.person and not args.history:
+        raise UsageError("--person goes with --history")
+    if (args.pick or args.owner) and not args.followups:
+        raise UsageError("--pick and --owner go with --followups CODE")
     path = database(args, config)
     if args.replay:
         must_exist(path)
@@ -34,6 +38,12 @@ def run(args, config, out) -> int:
     if args.facilitate:
         must_exist(path)
         return _facilitate(path, args.facilitate, folder, config)
+    if args.history:
+        must_exist(path)
+        return asyncio.run(_history(path, args.person, folder, out, config.book.policy))
+    if args.followups:
+        must_exist(path)
+        return asyncio.run(_improvements(args, path, folder, out, config))
     if args.score:
         must_exist(path)
         return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
@@ -97,6 +107,71 @@ def _facilitate(path, code: str, folder, config) -> int:
 
     problem = FacilitatorApp(path, state.code, played, actor_name(config.name), system_clock, config).run()
     return fail(problem) if problem else 0
+
+
+async def _history(path, person: str | None, folder, out, policy) -> int:
+    """`drill --history`: every drill, newest first: date, scenario, players, score, top deduction."""
+    from datetime import UTC, datetime
+
+    from warroom.drills import scorecard
+
+    store = await open_store(path, read_only=True)
+    try:
+        states = await store.states_since(datetime(1970, 1, 1, tzinfo=UTC), drills=True)
+    finally:
+        await store.close()
+    rows = []
+    for state in sorted(states, key=lambda s: s.detected or datetime.min.replace(tzinfo=UTC), reverse=True):
+        players = list(dict.fromkeys(span.who for span in state.hat_spans))
+        if person and person.strip().casefold() not in {p.casefold() for p in players}:
+            continue
+        card = scorecard(state, state.resolved_at or (state.detected or datetime.now(UTC)), policy, folder)
+        worst = max(card.deductions, key=lambda line: line.cost, default=None)
+        top = f"−{worst.cost} {worst.rule}: {worst.what}" if worst else "no deduction"
+        score = f"{card.score}/100" if state.resolved else "unfinished"
+        day = state.detected.date().isoformat() if state.detected else "—"
+        rows.append(f"{state.code:<9} {day}  {one_line(state.drill, 22):<22} {one_line(', '.join(players), 30):<30} {score:>10}  "
+                    f"{one_line(top, 90)}")
+    print("\n".join(rows) if rows else "no drills yet" + (f" played by {one_line(person, 40)}" if person else "")
+          + ("" if rows else " (warroom drill --list, then warroom drill NAME)"), file=out)
+    return 0
+
+
+async def _improvements(args, path, folder, out, config) -> int:
+    """`drill --followups CODE --pick 1,3`: the deductions the team chooses, as follow-ups of the drill."""
+    from warroom.cli.common import service_for
+    from warroom.config.environment import system_clock
+    from warroom.domain import followups
+    from warroom.drills import scorecard
+
+    now = system_clock()
+    async with service_for(args, config, now) as service:
+        state = await service.store.load(args.followups.strip().upper())
+        if not state.drill:
+            raise RuleBroken(f"{state.code} is not a drill")
+        if not state.resolved:
+            raise RuleBroken(f"{state.code} is still being played: its improvement plan comes once it is resolved")
+        deductions = scorecard(state, state.resolved_at or now, config.book.policy, folder).deductions
+        if not args.pick:
+            for n, line in enumerate(deductions, 1):
+                print(f"{n}. {line.rule}: {one_line(line.what, 120)} (−{line.cost})", file=out)
+            print(f"pick with: warroom drill --followups {state.code} --pick 1,2" if deductions else "no deductions: nothing to improve",
+                  file=out)
+            return 0
+        try:
+            picked = sorted({int(n) for n in args.pick.replace(" ", "").split(",") if n})
+        except ValueError:
+            raise UsageError(f"--pick {one_line(args.pick, 30)!r}: expected numbers such as 1,3") from None
+        if not picked or any(not 1 <= n <= len(deductions) for n in picked):
+            raise UsageError(f"--pick: expected numbers from 1 to {len(deductions)} (warroom drill --followups {state.code} lists them)")
+        owner = args.owner or actor_name(config.name)
+        for n in picked:
+            line = deductions[n - 1]
+            state = await service.store.load(state.code)
+            text = f"from drill {state.code} ({state.drill}): {line.rule}: {line.what}"
+            await service.append(followups.add(state, actor_name(config.name), now, text, owner, switch=True), state.severity)
+            print(f"follow-up added to {state.code}: {one_line(text, 160)} ({owner})", file=out)
+    return 0
 
 
 async def _replay(path, code: str, name: str | None, folder, out) -> int:

@@ -82,7 +82,7 @@ def listing(args, config, out) -> int:
 
     async def read():
         async with service_for(args, config, now) as service:
-            return await service.store.followups(now.date())
+            return await service.store.followups(now.date(), drills=args.drills)
 
     rows = asyncio.run(read())
     if args.open or args.overdue:
