@@ -53,3 +53,20 @@ def test_an_inject_whose_condition_fails_is_recorded_as_skipped_once_and_the_sco
 
     card = score(book.state, at(20), asks=asks(scenario, book.state, at(20)))
     assert "   ·  an inject skipped: inject #1 (exec) skipped: \"not contained\" did not hold at its time" in card.text()
+
+
+def test_someone_unavailable_frees_their_hat_and_the_player_must_take_it_again():
+    from warroom.domain.model import INVESTIGATOR
+
+    scenario = Scenario("x", "t", "P1", "svc", "impact", timedelta(0), injects=(
+        Inject(timedelta(minutes=5), "unavailable", "", hat=INVESTIGATOR),))
+    book = Book(drill="x")
+    book.do(actions.wear_hat, "bob", at(1), INVESTIGATOR)
+    made = injects.due(scenario, book.state, at(5), set())
+    assert [(e.kind, dict(e.payload)) for e in made] == [
+        ("hat freed", {"hat": "investigator", "who": "bob", "reason": "called away to another emergency"})]
+    book._add(made)
+    assert INVESTIGATOR not in book.state.holders and book.state.hat_spans[-1].end == at(5)
+    book.do(actions.wear_hat, "alice", at(6), INVESTIGATOR)  # the handover: someone else takes it
+    assert book.state.holders[INVESTIGATOR] == "alice"
+    assert injects.done(book.state, made) == {1}

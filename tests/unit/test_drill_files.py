@@ -97,3 +97,17 @@ def test_each_new_scenario_key_is_checked_in_one_line_naming_the_file_and_key(tm
 ])
 def test_an_injects_condition_is_checked_in_one_line_naming_the_file_and_key(tmp_path, db_file, inject, key):
     refused(scenario(tmp_path, GOOD + inject), db_file, key)
+
+
+@pytest.mark.parametrize("inject", [
+    '[[inject]]\nat = "05:00"\nkind = "unavailable"\n',  # no hat named
+    '[[inject]]\nat = "05:00"\nkind = "unavailable"\nhat = "pilot"\n',
+    '[[inject]]\nat = "05:00"\nkind = "exec"\ntext = "x"\nhat = "investigator"\n',  # only an unavailable names a hat
+])
+def test_an_unavailable_inject_names_a_hat_and_only_it_does(tmp_path, db_file, inject):
+    refused(scenario(tmp_path, GOOD + inject), db_file, "inject[0].hat")
+
+
+def test_a_hundred_thousand_injects_are_refused_before_anything_is_parsed(tmp_path, db_file):
+    many = GOOD + '[[inject]]\nat = "00:10"\nkind = "exec"\ntext = "x"\n' * 100_000
+    refused(scenario(tmp_path, many), db_file, "bytes")

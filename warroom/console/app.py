@@ -591,8 +591,13 @@ class WarroomApp(App[str | None]):
             self.say(f"the facilitator {'paused the drill: its clock stands still' if self.now.paused else 'let the drill go on'}")  # type: ignore[attr-defined]  # (a drill's clock)
 
     def _tell_handoff(self, event: Event) -> None:
-        """In a team, a hat taken from someone is news for both of them."""
+        """In a team, a hat taken from someone is news for both of them; a hat freed (its wearer
+        called away, in a drill) is news for everyone."""
         worn = schema.read(event)
+        if isinstance(worn, schema.HatFreed):
+            who = "You are" if worn.who == self.actor else f"{worn.who} is"
+            self.warn(f"{who} called away: the {worn.hat} hat is free. Take it ({worn.hat[0]}) or hand it over")
+            return
         if not isinstance(worn, schema.HatWorn) or not worn.taken_from:
             return
         hat, given_by = worn.hat, worn.taken_from

@@ -90,6 +90,7 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.PAGED: lambda p: ("TEST " if p.test else "") + f"paged {p.person} ({p.role}) by {', '.join(p.channels)}"
     + (f": {p.escalated_from} did not acknowledge" if p.escalated_from else ""),
     Kind.PAGE_DELIVERED: lambda p: f"page to {p.person or 'someone'} ({p.role}) delivered by {p.channel}",
+    Kind.HAT_FREED: lambda p: f"{p.who} is called away: the {p.hat} hat is free" + (f" ({p.reason})" if p.reason else ""),
     Kind.DRILL_PAUSED: lambda p: "paused the drill: its clock stands still" + (" (the facilitator)" if p.by == "facilitator" else ""),
     Kind.DRILL_RESUMED: lambda p: f"the drill goes on, after {ack_span(int(p.paused_seconds))} paused"
     + (" (the facilitator)" if p.by == "facilitator" else ""),

@@ -342,6 +342,14 @@ def _hat_worn(s: IncidentState, e: Event, p: schema.HatWorn) -> None:
     s.hat_spans.append(HatSpan(p.hat, e.actor, e.at))
 
 
+def _hat_freed(s: IncidentState, e: Event, p: schema.HatFreed) -> None:
+    if s.holders.get(p.hat) == p.who:
+        del s.holders[p.hat]
+    for span in s.hat_spans:
+        if span.end is None and span.hat == p.hat and span.who == p.who:
+            span.end = e.at
+
+
 def _alert(s: IncidentState, e: Event, p: schema.Alert) -> None:
     s.heard[p.group] = e.at
     if p.status == "still firing":
@@ -518,6 +526,7 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.PAGE_ACKNOWLEDGED: _page_acknowledged,
     Kind.DRILL_PAUSED: _drill_paused,
     Kind.DRILL_RESUMED: _drill_resumed,
+    Kind.HAT_FREED: _hat_freed,
 }
 
 

@@ -90,6 +90,7 @@ class Kind:
     PAGE_ACKNOWLEDGED = "page acknowledged"  # the person paged said they have it
     DRILL_PAUSED = "drill paused"  # a drill's clock stopped, by a player or the facilitator (issue 29)
     DRILL_RESUMED = "drill resumed"  # and started again: how long it stood, in the drill's time
+    HAT_FREED = "hat freed"  # its wearer called away (a drill's "unavailable" inject): nobody wears it now
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
@@ -132,6 +133,7 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.PAGE_ACKNOWLEDGED: COMMUNICATOR,
     Kind.DRILL_PAUSED: COMMANDER,  # (the drill's, not a hat's: whoever pauses, whatever they wear)
     Kind.DRILL_RESUMED: COMMANDER,
+    Kind.HAT_FREED: COMMANDER,  # (the drill's doing, whichever hat it frees)
 }
 
 

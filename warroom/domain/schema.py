@@ -237,6 +237,12 @@ class DrillResumed(Payload):
     paused_seconds: Annotated[float, Meta(ge=0, le=10_000_000)] = 0.0  # how long it stood, on the drill's clock
 
 
+class HatFreed(Payload):
+    hat: Hat
+    who: Who  # who wore it, called away
+    reason: MaybeText = ""
+
+
 class Resolved(Payload):
     pass
 
@@ -334,6 +340,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     Kind.PAGE_ACKNOWLEDGED: PageAcknowledged,
     Kind.DRILL_PAUSED: DrillPaused,
     Kind.DRILL_RESUMED: DrillResumed,
+    Kind.HAT_FREED: HatFreed,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 KIND_OF: dict[type[Payload], str] = {payload: kind for kind, payload in PAYLOADS.items()}

@@ -14,7 +14,7 @@ from warroom.drills.scenario import Inject, Scenario
 
 LEVER_SETTLES = timedelta(minutes=1)  # a lever's outcome shows this long after it is pulled
 WHO = {"finding": "investigator", "exec": "VP Engineering", "customer": "customer report", "lever": "dashboards",
-       "skipped": "skipped"}
+       "skipped": "skipped", "unavailable": "called away"}
 
 
 def actor(number: int, kind: str) -> str:
@@ -77,6 +77,15 @@ def _written(scenario: Scenario, state: IncidentState, number: int, inject: Inje
         words = "asks" if inject.kind == "exec" else "arrives"
         events.append(schema.event(state.code, when, actor(number, inject.kind), COMMUNICATOR,
                                    schema.Note(text=f"{WHO[inject.kind]} {words}: {inject.text}")))
+    elif inject.kind == "unavailable":
+        holder = state.holders.get(inject.hat)
+        said = inject.text or "called away to another emergency"
+        if holder:
+            events.append(schema.event(state.code, when, actor(number, "unavailable"), COMMANDER,
+                                       schema.HatFreed(hat=inject.hat, who=holder, reason=said)))
+        else:
+            events.append(schema.event(state.code, when, actor(number, "unavailable"), COMMANDER, schema.Note(
+                text=f"nobody wore the {inject.hat} hat to be called away ({said})")))
     elif inject.kind == "lever":
         lever = state.lever(inject.lever)
         if lever.state != PULLED or lever.changed_at is None or lever.changed_at + LEVER_SETTLES > now:

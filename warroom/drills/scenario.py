@@ -11,12 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from warroom.domain.errors import WarroomError
-from warroom.domain.model import SEVERITIES
+from warroom.domain.model import HATS, SEVERITIES
 from warroom.drills.conditions import Condition, ConditionError
 from warroom.drills.conditions import parse as parse_condition
 
 SHIPPED = Path(__file__).with_name("scenarios")
-KINDS = ("alert", "finding", "lever", "exec", "customer")
+KINDS = ("alert", "finding", "lever", "exec", "customer", "unavailable")
 TARGETS = ("detect", "contain", "identify", "fix", "resolve", "total")
 LEVER_OUTCOMES = ("effective", "no effect")
 _AT = re.compile(r"^(\d{1,3}):([0-5]\d)$")
@@ -39,6 +39,7 @@ class Inject:
     lever: int = 0  # a lever's outcome: which lever, once pulled
     outcome: str = ""
     when: Condition | None = None  # fires only if this holds at its time; else it is recorded as skipped
+    hat: str = ""  # unavailable: whose wearer is called away
 
 
 @dataclass(frozen=True)
@@ -140,10 +141,14 @@ def parse(raw: bytes, path: Path) -> Scenario:
         outcome = item.get("outcome", "")
         if kind == "lever" and (not isinstance(lever, int) or not 1 <= lever <= 4 or outcome not in LEVER_OUTCOMES):
             raise ScenarioError(f"{path}: {where}lever: expected lever = 1 to 4 and outcome = \"effective\" or \"no effect\"")
-        unknown = set(item) - {"at", "kind", "text", "name", "lever", "outcome", "when"}
+        unknown = set(item) - {"at", "kind", "text", "name", "lever", "outcome", "when", "hat"}
         if unknown:
             raise ScenarioError(f"{path}: {where}{sorted(unknown)[0][:40]}: unknown key; expected at, kind, text, name, lever, "
-                                "outcome, when")
+                                "outcome, when, hat")
+        hat = item.get("hat", "")
+        if (kind == "unavailable") != bool(hat) or (hat and hat not in HATS):
+            raise ScenarioError(f"{path}: {where}hat: an unavailable inject names the hat whose wearer is called away: "
+                                f"one of {', '.join(HATS)} (and only it has one)")
         when = None
         if "when" in item:
             try:
@@ -151,9 +156,9 @@ def parse(raw: bytes, path: Path) -> Scenario:
             except ConditionError as error:
                 raise ScenarioError(f"{path}: {where}when: {error}") from None
         injects.append(Inject(_at(item.get("at"), f"{where}at", path), kind,
-                              _text(item, "text", where, path, needed=kind != "lever"),
+                              _text(item, "text", where, path, needed=kind not in ("lever", "unavailable")),
                               _text(item, "name", where, path, 200, needed=kind == "alert", one_line=True), lever, outcome,
-                              when))
+                              when, hat))
     name = _text(data, "name", "", path, 60, one_line=True)
     if not _NAME.match(name):
         raise ScenarioError(f"{path}: name: expected a word of letters, digits, '-', '_', '.' or spaces (at most 60)")
