@@ -153,7 +153,7 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
                       COST["no surprises"] if surprised else 0))
 
     short = RULE_SOAK_FULL in overridden
-    lines.append(Line("the soak run its full length", "cut short" if short else "held", COST["soak"] if short else 0))
+    lines.append(Line("the soak ran its full length", "cut short" if short else "held", COST["soak"] if short else 0))
 
     staging = sum(1 for rule in overridden if rule in (RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX))
     lines.append(Line("staging before the flag comes back", f"{staging} step(s) taken early" if staging else "held",
