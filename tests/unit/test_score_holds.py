@@ -101,6 +101,9 @@ def test_a_customer_report_must_be_answered_by_a_message_to_the_client_in_time()
     card = score(book.state, at(30), asks=asks)
     assert [(line.what, line.cost) for line in card.lines if line.rule == "customer report #1 answered"] == [
         ("answered 01:00 after it", 0)]
+    waiting = score(drill().state, at(8), asks=Asks(reports=(at(5),), answer_within=timedelta(minutes=10)))
+    assert [(line.what, line.cost) for line in waiting.lines if line.rule == "customer report #1 answered"] == [
+        ("not answered yet, still in time", 0)]
     late = score(book.state, at(30), asks=Asks(reports=(at(5),), answer_within=timedelta(minutes=10)))  # next: T+23
     assert [(line.what, line.cost) for line in late.lines if line.rule == "customer report #1 answered"] == [
         ("answered only 18:00 after it (within 10 min asked)", COST["unanswered"])]

@@ -194,9 +194,11 @@ def _asked(state: IncidentState, now: datetime, asks: Asks) -> list[Line]:
     told = sorted(c.at for c in state.communications if c.template in PUBLIC_TEMPLATES)
     for n, report in enumerate(asks.reports, 1):
         answer = next((at for at in told if at >= report), None)
-        late = answer is None or answer - report > asks.answer_within
+        waiting = answer is None and now - report <= asks.answer_within  # (still time to answer it)
+        late = not waiting and (answer is None or answer - report > asks.answer_within)
         within = int(asks.answer_within.total_seconds() // 60)
-        what = (f"answered {clock_text(answer - report)} after it" if answer is not None and not late else
+        what = ("not answered yet, still in time" if waiting else
+                f"answered {clock_text(answer - report)} after it" if answer is not None and not late else
                 f"answered only {clock_text(answer - report)} after it (within {within} min asked)" if answer is not None else
                 f"never answered with a message to the client (within {within} min asked)")
         lines.append(Line(f"customer report #{n} answered", what, COST["unanswered"] if late else 0))
