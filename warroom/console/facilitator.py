@@ -88,10 +88,17 @@ class FacilitatorApp(App[str | None]):
         return (drill_now(self.state, real) if self.state is not None else None) or real
 
     async def look(self) -> None:
-        """Read the drill as it stands (its summary and newest events) and draw it."""
-        if self.store is None:
+        """Read the drill as it stands (its summary and newest events) and draw it. A database
+        that cannot be read now is said on the top line; the next look tries again."""
+        from warroom.store import StoreError
+
+        if self.store is None or not self.screen_stack:
             return
-        opened = await self.store.opening(self.code)
+        try:
+            opened = await self.store.opening(self.code)
+        except StoreError as error:
+            self.query_one("#top", Static).update(f"cannot read the drill now: {one_line(str(error), 200)}")
+            return
         self.state = opened.state
         self.draw()
 
