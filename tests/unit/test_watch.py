@@ -39,3 +39,32 @@ def test_a_commit_to_the_database_is_told_and_another_file_beside_it_is_not(tmp_
 
 def test_a_folder_that_cannot_be_watched_gives_no_watch(tmp_path):
     assert FileWatch.open(tmp_path / "no such folder" / "warroom.db") is None
+
+
+async def test_every_notice_of_a_write_wakes_the_follower_even_when_the_files_look_unchanged(tmp_path):
+    """Two commits a few milliseconds apart can leave the -wal file the same size (rewritten
+    after a checkpoint) with the same coarse mtime: a CI run lost the second of two page
+    acknowledgements that way. A notice is looked at even when the files' signature says nothing."""
+    import asyncio
+
+    from helpers import at
+
+    from warroom.domain import actions
+    from warroom.store import Store
+
+    path = tmp_path / "warroom.db"
+    store = await Store.open(path)
+    other = await Store.open(path)
+    try:
+        await store.declare(actions.declare("alice", at(0), "x", "P2"))
+        assert store.listens
+        store.changed = lambda: False  # the files' signature looks the same every time
+        notices = store.notifications()
+        await asyncio.wait_for(anext(notices), 5)  # watching
+        state = await other.load("INC-1")
+        await other.append(actions.note(state, "alice", at(1), "another process's commit"))
+        await asyncio.wait_for(anext(notices), 5)  # told, though the signature said nothing changed
+        await notices.aclose()
+    finally:
+        await other.close()
+        await store.close()

@@ -134,8 +134,8 @@ class SqliteStore(EventStore):
         return self._watch is not None
 
     async def notifications(self):
-        """Yield once watching, then once for each change to the file that `changed` confirms
-        (the writes of one commit, a few milliseconds apart, are taken together)."""
+        """Yield once watching, then once for each notice that the files changed (the writes of
+        one commit, a few milliseconds apart, are taken together)."""
         import asyncio
 
         watch = self._watch if self.listens else None
@@ -149,8 +149,11 @@ class SqliteStore(EventStore):
                 await woken.wait()
                 await asyncio.sleep(SETTLE_SECONDS)
                 woken.clear()
-                if self.changed():
-                    yield
+                self.changed()  # (the signature moves on, for a follower that asks instead)
+                # every notice is looked at: two commits a few milliseconds apart can leave the
+                # -wal file with the same size (rewritten after a checkpoint) and the same
+                # coarse mtime, and a signature that looks unchanged would lose the second one
+                yield
         finally:
             watch.unwake()
 
