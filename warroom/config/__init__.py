@@ -78,6 +78,8 @@ class Webhook(Struct, frozen=True):
 class StatusPage(Struct, frozen=True):
     folder: str = ""  # "" : the default, `status` under the user data folder
     title: str = "Service status"
+    components: tuple[str, ...] = ()  # what the page shows the state of, at a glance (issue 30)
+    services: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a warroom service -> the components it affects
 
 
 HOOK_PLACEHOLDERS = ("title", "body", "owner", "due", "code", "incident")  # [followups] create's, each shell-quoted
@@ -235,11 +237,25 @@ def _followups(value: Any) -> Followups:
     return Followups(create, float(timeout))
 
 
+MAX_COMPONENTS = 50
+
+
 def _status_page(value: Any) -> StatusPage:
-    table = _table(value, "status_page", ("folder", "title"))
+    table = _table(value, "status_page", ("folder", "title", "components", "services"))
+    components = _names(table["components"], "status_page.components", MAX_COMPONENTS) if "components" in table else ()
+    services: dict[str, tuple[str, ...]] = {}
+    for service, named in _table(table.get("services", {}), "status_page.services").items():
+        key = f"status_page.services.{_short(service)}"
+        _text(service, key, limit=80)
+        listed = (named,) if isinstance(named, str) else _names(named, key, MAX_COMPONENTS)
+        for name in listed:
+            if _text(name, key, limit=80).strip() not in components:
+                raise _Bad(key, f"expected components named in status_page.components, got \"{_short(name)}\"")
+        services[service] = tuple(name.strip() for name in listed)
     return StatusPage(
         folder=_text(table["folder"], "status_page.folder", limit=1000).strip() if "folder" in table else "",
         title=_text(table["title"], "status_page.title", limit=120).strip() if "title" in table else StatusPage().title,
+        components=components, services=services,
     )
 
 

@@ -204,6 +204,17 @@ def _outward(config: Config, default: bool) -> list[str]:
         out.append('# folder = "/var/www/status"')
     out.append(f"title = {toml_string(config.status_page.title)}")
     if default:
+        out += ["# components: what the page shows the state of, at a glance (Operational, Degraded performance,",
+                "# Partial outage, Major outage: from the open P0/P1 incidents of the services that map to each).",
+                '# components = ["Checkout", "Login", "API"]',
+                "# [status_page.services]          # a warroom service -> its components (a component named as",
+                '# payments = ["Checkout", "API"]  # the service is found without it)']
+    elif config.status_page.components:
+        out.append("components = [" + ", ".join(toml_string(name) for name in config.status_page.components) + "]")
+        if config.status_page.services:
+            out += ["[status_page.services]"] + [f"{toml_string(service)} = [" + ", ".join(toml_string(n) for n in names) + "]"
+                                                 for service, names in config.status_page.services.items()]
+    if default:
         out += ["", "# Chat: one [[webhooks]] table each. events: declared, severity changed, contained, message sent,",
                 "# resolved, reopened, published, alert. format: slack ({\"text\": …}) or json. secret: signs each body.",
                 "# [[webhooks]]", '# name = "incidents-channel"', '# url = "https://hooks.slack.com/services/T000/B000/XXXX"',

@@ -73,6 +73,8 @@ class PublicIncident(Struct, frozen=True):
     started: datetime | None  # when the public's trouble began: the impact start, else the detection
     resolved: datetime | None
     updates: tuple[Update, ...]  # newest first
+    service: str = ""  # which service it touched: the components it affects follow from it (issue 30)
+    contained: bool = False  # the impact is contained (a lever worked): its components are degraded, not down
 
     @property
     def latest(self) -> Update | None:
@@ -104,7 +106,8 @@ def public(state: IncidentState, organisation: str = "") -> PublicIncident | Non
                     for c in reversed(state.communications) if c.template in PUBLIC_TEMPLATES)
     stage = public_state(state)
     return PublicIncident(state.code, customer_title(state), state.severity, SEVERITY_WORDS[state.severity], stage,
-                          STATE_WORDS.get(stage, stage), state.impact, impact_began(state), state.resolved_at, updates)
+                          STATE_WORDS.get(stage, stage), state.impact, impact_began(state), state.resolved_at, updates,
+                          state.service, state.milestone(CONTAINED) is not None)
 
 
 def on_page(states: list[IncidentState], now: datetime, organisation: str = "") -> list[PublicIncident]:
@@ -112,6 +115,51 @@ def on_page(states: list[IncidentState], now: datetime, organisation: str = "") 
     newest first; their messages signed by `organisation`."""
     shown = [p for p in (public(state, organisation) for state in states) if p is not None and (p.resolved is None or now - p.resolved <= RECENT)]
     return sorted(shown, key=lambda p: (p.resolved is not None, -(p.started or now).timestamp()))
+
+
+# A component's state, worst last; each with the words the page shows (never colour alone).
+COMPONENT_STATES = ("operational", "degraded", "partial outage", "major outage")
+COMPONENT_WORDS = {"operational": "Operational", "degraded": "Degraded performance", "partial outage": "Partial outage",
+                   "major outage": "Major outage"}
+
+
+def component_state(incident: PublicIncident) -> str:
+    """What an incident does to the components it affects: a P0 not yet contained is a major
+    outage, a P1 a partial one; once contained (monitoring) either is degraded performance;
+    resolved, operational."""
+    if incident.resolved is not None:
+        return "operational"
+    if incident.contained:
+        return "degraded"
+    return "major outage" if incident.severity == AUTOMATIC else "partial outage"
+
+
+class Component(Struct, frozen=True):
+    name: str
+    state: str  # one of COMPONENT_STATES
+    incidents: tuple[str, ...] = ()  # the anchors of the open incidents that affect it
+
+    @property
+    def words(self) -> str:
+        return COMPONENT_WORDS[self.state]
+
+
+def affected(incident: PublicIncident, names: tuple[str, ...], services: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The components an incident affects: its service's, as the config maps them, else the
+    component named as its service is (any case)."""
+    if incident.service in services:
+        return services[incident.service]
+    return tuple(name for name in names if name.casefold() == incident.service.casefold())
+
+
+def components(shown: list[PublicIncident], names: tuple[str, ...], services: dict[str, tuple[str, ...]]) -> list[Component]:
+    """Each component's state now: the worst its open incidents give it, operational without one."""
+    found = []
+    for name in names:
+        touching = [p for p in shown if p.resolved is None and name in affected(p, names, services)]
+        worst = max((component_state(p) for p in touching), key=COMPONENT_STATES.index, default="operational")
+        found.append(Component(name, worst, tuple(p.anchor for p in touching)))
+    return found
 
 
 def republish_due(state: IncidentState, events: list[Event]) -> bool:

@@ -37,7 +37,8 @@ async def publish(store: EventStore, config: Config, now: datetime, actor: str, 
     events = []
     if real or not drills:
         where = folder(config)
-        shown = [p.code for p in await write_page(store, where, now, config.status_page.title)]
+        page = config.status_page
+        shown = [p.code for p in await write_page(store, where, now, page.title, page.components, page.services)]
         events += [event(code, now, actor, COMMUNICATOR, Published(how=how, folder=str(where))) for code in real if code in shown]
     events += [event(code, now, actor, COMMUNICATOR, Published(how=how)) for code in drills]
     if events:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warroom.domain.model import is_drill
-from warroom.domain.public import PUBLIC_SEVERITIES, RECENT, PublicIncident, on_page
+from warroom.domain.public import PUBLIC_SEVERITIES, RECENT, Component, PublicIncident, on_page
 from warroom.domain.text import html_text
 from warroom.store import EventStore, StoreError
 
@@ -34,6 +34,10 @@ li{border-top:1px solid #eceff3;padding:.6rem 0}
 time{color:#4b5563;font-size:.85rem;display:block}
 p.text{white-space:pre-wrap;margin:.2rem 0 0;overflow-wrap:anywhere}
 footer{color:#6b7280;font-size:.8rem;margin-top:2rem}
+ul.components{list-style:none;padding:0;margin:0 0 1rem;background:#fff;border:1px solid #d8dde3;border-radius:.4rem}
+ul.components li{display:flex;justify-content:space-between;gap:1rem;padding:.6rem 1rem;border-top:1px solid #eceff3}
+ul.components li:first-child{border-top:0}
+.cstate{font-weight:600}.operational{color:#14532d}.degraded{color:#854d0e}.partial-outage{color:#9a3412}.major-outage{color:#7f1d1d}
 """
 
 
@@ -45,7 +49,9 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
+def html(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> str:
+    """The page: a banner, each component's state (when the config names components), then
+    the incidents with their updates."""
     open_ones = [p for p in shown if p.resolved is None]
     banner = (f'<div class="banner bad">{len(open_ones)} incident{"s" if len(open_ones) != 1 else ""} in progress</div>'
               if open_ones else '<div class="banner ok">All systems operational</div>')
@@ -54,6 +60,11 @@ def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
              f"<title>{html_text(title)}</title>", f"<style>{STYLE}</style>",
              '<link rel="alternate" type="application/atom+xml" href="feed.xml" title="updates">',
              f"</head><body><main><h1>{html_text(title)}</h1>", banner]
+    if parts_of:
+        parts.append('<ul class="components" aria-label="components">')
+        parts += [f'<li class="component" data-state="{c.state}"><span class="name">{html_text(c.name)}</span>'
+                  f'<span class="cstate {c.state.replace(" ", "-")}">{c.words}</span></li>' for c in parts_of]
+        parts.append("</ul>")
     for incident in shown:
         parts.append(f'<article id="{incident.anchor}">')
         parts.append(f"<h2>{html_text(incident.title)}</h2>")
@@ -74,12 +85,14 @@ def html(shown: list[PublicIncident], now: datetime, title: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def as_json(shown: list[PublicIncident], now: datetime, title: str) -> str:
+def as_json(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> str:
     def moment(value: datetime | None) -> str | None:
         return _iso(value) if value else None
 
     return json.dumps({
         "page": title, "updated": _iso(now),
+        "components": [{"name": c.name, "state": c.state, "state_words": c.words, "incidents": list(c.incidents)}
+                       for c in parts_of or []],
         "incidents": [{"id": p.anchor, "title": p.title, "severity_words": p.severity_words,
                        "state": p.state, "state_words": p.state_words, "impact": p.impact,
                        "started": moment(p.started), "resolved": moment(p.resolved),
@@ -88,7 +101,7 @@ def as_json(shown: list[PublicIncident], now: datetime, title: str) -> str:
     }, ensure_ascii=False, indent=2) + "\n"
 
 
-def atom(shown: list[PublicIncident], now: datetime, title: str) -> str:
+def atom(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> str:
     entries = []
     for incident in shown:
         for number, update in enumerate(reversed(incident.updates), 1):
@@ -116,18 +129,19 @@ def _replace(folder: Path, name: str, text: str) -> None:
         raise
 
 
-def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str) -> None:
+def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> None:
     try:
         if not folder.is_dir():
             folder.mkdir(parents=True)
             os.chmod(folder, 0o755)  # made here for a public page: readable by the web server, whatever the umask
         for name, render in zip(FILES, (html, as_json, atom), strict=False):
-            _replace(folder, name, render(shown, now, title))
+            _replace(folder, name, render(shown, now, title, parts_of))
     except OSError as error:
         raise StoreError(f"{folder}: cannot write the status page: {error.strerror or error}") from None
 
 
-async def publish(store: EventStore, folder: Path, now: datetime, title: str) -> list[PublicIncident]:
+async def publish(store: EventStore, folder: Path, now: datetime, title: str, names: tuple[str, ...] = (),
+                  services: dict[str, tuple[str, ...]] | None = None) -> list[PublicIncident]:
     """Write the page from the store's incidents as they are now; what it shows."""
     states = []
     for found in await store.summaries():
@@ -135,5 +149,7 @@ async def publish(store: EventStore, folder: Path, now: datetime, title: str) ->
         if found.severity in PUBLIC_SEVERITIES and recent and not is_drill(found.code):
             states.append((await store.opening(found.code)).state)
     shown = on_page(states, now, title)  # signed by the organisation, never by a person
-    write(folder, shown, now, title)
+    from warroom.domain.public import components
+
+    write(folder, shown, now, title, components(shown, names, services or {}) if names else None)
     return shown
