@@ -11,7 +11,7 @@ the communicator's key.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from msgspec import Struct
 
@@ -74,7 +74,11 @@ class PublicIncident(Struct, frozen=True):
     resolved: datetime | None
     updates: tuple[Update, ...]  # newest first
     service: str = ""  # which service it touched: the components it affects follow from it (issue 30)
-    contained: bool = False  # the impact is contained (a lever worked): its components are degraded, not down
+    contained_at: datetime | None = None  # when the impact was contained (a lever worked): its components degraded, not down
+
+    @property
+    def contained(self) -> bool:
+        return self.contained_at is not None
 
     @property
     def latest(self) -> Update | None:
@@ -107,7 +111,7 @@ def public(state: IncidentState, organisation: str = "") -> PublicIncident | Non
     stage = public_state(state)
     return PublicIncident(state.code, customer_title(state), state.severity, SEVERITY_WORDS[state.severity], stage,
                           STATE_WORDS.get(stage, stage), state.impact, impact_began(state), state.resolved_at, updates,
-                          state.service, state.milestone(CONTAINED) is not None)
+                          state.service, state.milestone(CONTAINED))
 
 
 def on_page(states: list[IncidentState], now: datetime, organisation: str = "") -> list[PublicIncident]:
@@ -159,6 +163,59 @@ def components(shown: list[PublicIncident], names: tuple[str, ...], services: di
         touching = [p for p in shown if p.resolved is None and name in affected(p, names, services)]
         worst = max((component_state(p) for p in touching), key=COMPONENT_STATES.index, default="operational")
         found.append(Component(name, worst, tuple(p.anchor for p in touching)))
+    return found
+
+
+HISTORY_DAYS = 90
+
+
+class ComponentHistory(Struct, frozen=True):
+    """A component's last days: each day's worst state, and the share of the time in each state."""
+    name: str
+    days: tuple[tuple[date, str], ...]  # oldest first
+    shares: dict[str, float]  # state -> share of the window's time (0 to 1); the four add up to 1
+
+
+def windows(incident: PublicIncident, now: datetime) -> list[tuple[datetime, datetime, str]]:
+    """When an incident held its components in which state: from the impact's start to its
+    containment the outage its severity makes, then degraded until it was resolved (or now)."""
+    start = incident.started
+    if start is None:
+        return []
+    end = min(incident.resolved or now, now)
+    down = "major outage" if incident.severity == AUTOMATIC else "partial outage"
+    turn = min(max(incident.contained_at, start), end) if incident.contained_at is not None else end
+    return [(a, b, state) for a, b, state in ((start, turn, down), (turn, end, "degraded")) if b > a]
+
+
+def history(incidents: list[PublicIncident], names: tuple[str, ...], services: dict[str, tuple[str, ...]],
+            now: datetime, days: int = HISTORY_DAYS) -> list[ComponentHistory]:
+    """Each component's last `days` UTC days, today included: the worst state each day saw, and
+    the share of the time (from the first day's start to now) spent in each state, the worst
+    state winning where incidents overlap."""
+    now = now.astimezone(UTC)
+    first = now.date() - timedelta(days=days - 1)
+    origin = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    found = []
+    for name in names:
+        spans = [(max(a, origin), b, state) for p in incidents if name in affected(p, names, services)
+                 for a, b, state in windows(p, now) if b > origin]
+        cuts = sorted({origin, now, *(a for a, _, _ in spans), *(b for _, b, _ in spans)}
+                      | {origin + timedelta(days=n) for n in range(1, days)})
+        time_in = dict.fromkeys(COMPONENT_STATES, 0.0)
+        worst_of_day: dict[date, str] = {}
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            if b <= a or a >= now:
+                continue
+            there = [state for start, end, state in spans if start < b and end > a]
+            state = max(there, key=COMPONENT_STATES.index, default="operational")
+            time_in[state] += (b - a).total_seconds()
+            day = a.date()
+            worst_of_day[day] = max(worst_of_day.get(day, "operational"), state, key=COMPONENT_STATES.index)
+        total = (now - origin).total_seconds() or 1.0
+        found.append(ComponentHistory(name, tuple((first + timedelta(days=n), worst_of_day.get(first + timedelta(days=n), "operational"))
+                                                  for n in range(days)),
+                                      {state: seconds / total for state, seconds in time_in.items()}))
     return found
 
 

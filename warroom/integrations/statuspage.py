@@ -9,15 +9,35 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from warroom.domain.model import is_drill
-from warroom.domain.public import PUBLIC_SEVERITIES, RECENT, Component, PublicIncident, on_page
+from warroom.domain.public import (
+    COMPONENT_STATES,
+    COMPONENT_WORDS,
+    PUBLIC_SEVERITIES,
+    RECENT,
+    Component,
+    ComponentHistory,
+    PublicIncident,
+    on_page,
+)
 from warroom.domain.text import html_text
 from warroom.store import EventStore, StoreError
 
 FILES = ("index.html", "status.json", "feed.xml")
+
+
+class Board(NamedTuple):
+    """The components' part of the page: each one's state now, and its last 90 days."""
+    now: list[Component]
+    history: list[ComponentHistory]
+
+
+def _share(value: float) -> str:
+    return f"{value * 100:.2f}%"
 
 STYLE = """
 body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f6f7f9;color:#1b1f24}
@@ -37,6 +57,10 @@ footer{color:#6b7280;font-size:.8rem;margin-top:2rem}
 ul.components{list-style:none;padding:0;margin:0 0 1rem;background:#fff;border:1px solid #d8dde3;border-radius:.4rem}
 ul.components li{display:flex;justify-content:space-between;gap:1rem;padding:.6rem 1rem;border-top:1px solid #eceff3}
 ul.components li:first-child{border-top:0}
+.history h2{font-size:1.1rem}.component-history h3{font-size:1rem;margin:.8rem 0 .3rem}
+.days{display:flex;gap:1px;height:1.6rem}.day{flex:1;background:#16a34a;border-radius:1px}
+.day.degraded{background:#ca8a04}.day.partial-outage{background:#ea580c}.day.major-outage{background:#b91c1c}
+.shares{font-size:.85rem;color:#4b5563;margin:.3rem 0}
 .cstate{font-weight:600}.operational{color:#14532d}.degraded{color:#854d0e}.partial-outage{color:#9a3412}.major-outage{color:#7f1d1d}
 """
 
@@ -49,7 +73,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def html(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> str:
+def html(shown: list[PublicIncident], now: datetime, title: str, board: Board | None = None) -> str:
     """The page: a banner, each component's state (when the config names components), then
     the incidents with their updates."""
     open_ones = [p for p in shown if p.resolved is None]
@@ -60,11 +84,12 @@ def html(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[
              f"<title>{html_text(title)}</title>", f"<style>{STYLE}</style>",
              '<link rel="alternate" type="application/atom+xml" href="feed.xml" title="updates">',
              f"</head><body><main><h1>{html_text(title)}</h1>", banner]
-    if parts_of:
+    if board:
         parts.append('<ul class="components" aria-label="components">')
         parts += [f'<li class="component" data-state="{c.state}"><span class="name">{html_text(c.name)}</span>'
-                  f'<span class="cstate {c.state.replace(" ", "-")}">{c.words}</span></li>' for c in parts_of]
+                  f'<span class="cstate {c.state.replace(" ", "-")}">{c.words}</span></li>' for c in board.now]
         parts.append("</ul>")
+        parts += _history_html(board.history)
     for incident in shown:
         parts.append(f'<article id="{incident.anchor}">')
         parts.append(f"<h2>{html_text(incident.title)}</h2>")
@@ -85,14 +110,41 @@ def html(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[
     return "\n".join(parts) + "\n"
 
 
-def as_json(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> str:
+def _history_html(histories: list[ComponentHistory]) -> list[str]:
+    """Each component's last days as a row of days (each titled with its date and state) and,
+    in words, the share of the time in each state and the days that were not operational."""
+    if not histories:
+        return []
+    out = [f'<section class="history"><h2>The last {len(histories[0].days)} days</h2>']
+    for h in histories:
+        uptime = h.shares.get("operational", 1.0)
+        out.append(f'<div class="component-history" data-name="{html_text(h.name)}"><h3>{html_text(h.name)}: '
+                   f'{_share(uptime)} operational</h3><div class="days" aria-hidden="true">')
+        out += [f'<span class="day {state.replace(" ", "-")}" title="{day.isoformat()}: {COMPONENT_WORDS[state]}"></span>'
+                for day, state in h.days]
+        out.append("</div>")
+        words = " · ".join(f"{COMPONENT_WORDS[state]} {_share(h.shares.get(state, 0.0))}" for state in COMPONENT_STATES)
+        out.append(f'<p class="shares">{words}</p>')
+        bad = [(day, state) for day, state in h.days if state != "operational"]
+        if bad:
+            out.append("<details><summary>Days with trouble</summary><ul>")
+            out += [f'<li><time datetime="{day.isoformat()}">{day.isoformat()}</time>: {COMPONENT_WORDS[state]}</li>' for day, state in bad]
+            out.append("</ul></details>")
+        out.append("</div>")
+    out.append("</section>")
+    return out
+
+
+def as_json(shown: list[PublicIncident], now: datetime, title: str, board: Board | None = None) -> str:
     def moment(value: datetime | None) -> str | None:
         return _iso(value) if value else None
 
     return json.dumps({
         "page": title, "updated": _iso(now),
-        "components": [{"name": c.name, "state": c.state, "state_words": c.words, "incidents": list(c.incidents)}
-                       for c in parts_of or []],
+        "components": [{"name": c.name, "state": c.state, "state_words": c.words, "incidents": list(c.incidents),
+                        "days": [{"day": day.isoformat(), "state": state} for day, state in h.days],
+                        "shares": {state: round(share, 6) for state, share in h.shares.items()}}
+                       for c, h in zip(board.now, board.history, strict=True)] if board else [],
         "incidents": [{"id": p.anchor, "title": p.title, "severity_words": p.severity_words,
                        "state": p.state, "state_words": p.state_words, "impact": p.impact,
                        "started": moment(p.started), "resolved": moment(p.resolved),
@@ -101,7 +153,7 @@ def as_json(shown: list[PublicIncident], now: datetime, title: str, parts_of: li
     }, ensure_ascii=False, indent=2) + "\n"
 
 
-def atom(shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> str:
+def atom(shown: list[PublicIncident], now: datetime, title: str, board: Board | None = None) -> str:
     entries = []
     for incident in shown:
         for number, update in enumerate(reversed(incident.updates), 1):
@@ -129,13 +181,13 @@ def _replace(folder: Path, name: str, text: str) -> None:
         raise
 
 
-def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str, parts_of: list[Component] | None = None) -> None:
+def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str, board: Board | None = None) -> None:
     try:
         if not folder.is_dir():
             folder.mkdir(parents=True)
             os.chmod(folder, 0o755)  # made here for a public page: readable by the web server, whatever the umask
         for name, render in zip(FILES, (html, as_json, atom), strict=False):
-            _replace(folder, name, render(shown, now, title, parts_of))
+            _replace(folder, name, render(shown, now, title, board))
     except OSError as error:
         raise StoreError(f"{folder}: cannot write the status page: {error.strerror or error}") from None
 
@@ -149,7 +201,17 @@ async def publish(store: EventStore, folder: Path, now: datetime, title: str, na
         if found.severity in PUBLIC_SEVERITIES and recent and not is_drill(found.code):
             states.append((await store.opening(found.code)).state)
     shown = on_page(states, now, title)  # signed by the organisation, never by a person
-    from warroom.domain.public import components
+    board = None
+    if names:
+        from warroom.domain.public import HISTORY_DAYS, components, history, public
 
-    write(folder, shown, now, title, components(shown, names, services or {}) if names else None)
+        since = now - timedelta(days=HISTORY_DAYS + 1)
+        past = []
+        for found in await store.summaries():  # every public incident of the last 90 days: the components' history
+            if found.severity in PUBLIC_SEVERITIES and not is_drill(found.code) and (found.resolved_at is None or found.resolved_at >= since):
+                incident = public((await store.opening(found.code)).state)
+                if incident is not None:
+                    past.append(incident)
+        board = Board(components(shown, names, services or {}), history(past, names, services or {}, now))
+    write(folder, shown, now, title, board)
     return shown
