@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from warroom.domain.actions import RuleBroken, _as, _text
 from warroom.domain.incident import FollowUp, IncidentState
-from warroom.domain.model import COMMANDER, Event, Kind
+from warroom.domain.model import COMMANDER, Event, Kind, followup_code
 from warroom.domain.schema import MAX_LINK, MAX_WHO, FollowupAdded, FollowupChanged, FollowupDone, FollowupReopened, event
 from warroom.domain.text import clean_input, one_line
 
@@ -25,8 +25,7 @@ CODE = re.compile(r"^\s*[Ff]-([0-9]{1,9})\s*$")  # F-12, as a person types it
 _SPAN = re.compile(r"^\s*(\d{1,4})\s*([dw])\s*$", re.I)  # 7d, 2w: that many days or weeks from today
 
 
-def code(number: int) -> str:
-    return f"F-{number}"
+code = followup_code  # (F-12: what people type and see)
 
 
 def code_number(text: str) -> int | None:

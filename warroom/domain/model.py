@@ -99,6 +99,11 @@ INCIDENT_CODE = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}"  # an incident's code, as
 DRILL_PREFIX = "DRILL"  # a drill's incident is DRILL-n, never INC-n: marked as practice wherever its code shows
 
 
+def followup_code(number: int) -> str:
+    """A follow-up's code in its database, from the number the store gave it: F-12."""
+    return f"F-{number}"
+
+
 def is_drill(code: str) -> bool:
     """A practice incident's code: never listed, published or counted with real ones."""
     return code.startswith(f"{DRILL_PREFIX}-")

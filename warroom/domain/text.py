@@ -81,3 +81,10 @@ def slack_text(text: str, limit: int | None = None) -> str:
     """`one_line` text for a Slack-compatible `text` field: `&`, `<` and `>` as Slack asks, so
     text cannot make a link or mention anyone (`<!channel>`)."""
     return one_line(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet opens safely: text it would run as a formula (=, +, -, @) is
+    quoted with a '; nothing is empty, a truth is true or false."""
+    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else text

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from warroom.domain.insights import FIGURES, MIN_FOR_TREND, Insights, Spread
-from warroom.domain.text import one_line
+from warroom.domain.text import csv_cell, one_line
 from warroom.domain.timefmt import minutes_text
 
 PLOT_HEIGHT = 12
@@ -168,18 +168,12 @@ def as_csv(found: Insights) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(("section", "period", "key", "measure", "value", "count"))
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
 def _n(value: float | None) -> str | float:
     return "" if value is None else value
-
-
-def _cell(value: object) -> str:
-    """A CSV cell: text a spreadsheet would run as a formula (=, +, -, @) is quoted with a '."""
-    text = "" if value is None else str(value)
-    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else text
 
 
 def dumps(found: Insights) -> str:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
-from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind
+from warroom.domain.model import DRILL_PREFIX, LEVERS, Event, Kind, followup_code
 from warroom.domain.paging import Page
 from warroom.domain.schema import Alert, Declared, HatWorn, Paged, SchemaError, read, typed
 from warroom.store import followups as followup_table
@@ -496,7 +496,7 @@ class EventStore(OutboxStore):
         """An incident's follow-ups' codes here, by their number in the incident."""
         if self.version < followup_table.VERSION:
             return {}
-        return {number: f"F-{key}" for number, key in await self._fetch(followup_table.OF_INCIDENT, code)}
+        return {number: followup_code(key) for number, key in await self._fetch(followup_table.OF_INCIDENT, code)}
 
     async def overdue_followups(self, today: date) -> int:
         """How many follow-ups of real incidents are open past their due day."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from warroom.domain.model import DRILL_PREFIX
+from warroom.domain.model import DRILL_PREFIX, followup_code
 
 if TYPE_CHECKING:
     from warroom.domain.incident import FollowUp
@@ -117,5 +117,5 @@ WHERE f.done_at IS NULL AND f.due_date IS NOT NULL AND f.due_date < ? AND {_REAL
 def row(found: tuple, today: date) -> Row:
     number, incident, place, text, owner, due, due_date, added, done, link, title = found
     when = lambda text: datetime.fromisoformat(text) if text else None  # noqa: E731
-    return Row(f"F-{number}", incident, place, text, owner, due, when(added), when(done), link, title or "",
+    return Row(followup_code(number), incident, place, text, owner, due, when(added), when(done), link, title or "",
                overdue=done is None and due_date is not None and due_date < today.isoformat())

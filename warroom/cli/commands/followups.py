@@ -12,7 +12,7 @@ from warroom.cli.common import incident_code, service_for
 from warroom.config.environment import UsageError, actor_name, system_clock
 from warroom.domain import followups
 from warroom.domain.actions import RuleBroken
-from warroom.domain.text import one_line
+from warroom.domain.text import csv_cell, one_line
 from warroom.reports import terminal as report
 
 _CHANGES = ("owner", "due", "link")
@@ -97,7 +97,7 @@ def listing(args, config, out) -> int:
     elif args.format == "csv":
         writer = csv.writer(out)
         writer.writerow(_FIELDS)
-        writer.writerows([[_cell(value) for value in _fields(row).values()] for row in rows])
+        writer.writerows([[csv_cell(value) for value in _fields(row).values()] for row in rows])
     elif not rows:
         filtered = args.open or args.overdue or args.owner or args.incident
         print("no follow-ups match" if filtered else "no follow-ups yet (warroom followup INC-3 \"what should change\" --owner NAME)",
@@ -116,12 +116,6 @@ def _fields(row) -> dict:
     return {"code": row.code, "incident": row.incident, "state": "done" if row.done else "open", "overdue": row.overdue,
             "text": row.text, "owner": row.owner, "due": row.due, "added": when(row.added_at), "done": when(row.done_at),
             "link": row.link, "title": row.title}
-
-
-def _cell(value) -> str:
-    """A CSV cell: text a spreadsheet would run as a formula (=, +, -, @) is quoted with a '."""
-    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _line(row) -> str:
