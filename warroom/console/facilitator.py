@@ -169,11 +169,11 @@ def _script_lines(scenario: Any, state: Any, now: datetime) -> str:
     from warroom.drills import injects
 
     written = injects.done(state, state.events)
-    skipped = " ".join(injects.skipped(state.events))
+    skipped = injects.skipped(state.events)
     lines = [f"the script of {scenario.name}: {len(scenario.injects)} injects (f fires one now)"]
     for number, inject in enumerate(scenario.injects, 1):
         due = (state.detected + inject.at) if state.detected else None
-        if f"inject #{number} " in skipped:
+        if number in skipped:
             where = "skipped (its condition did not hold)"
         elif number in written:
             where = "fired"

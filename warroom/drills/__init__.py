@@ -31,5 +31,5 @@ def asks(scenario, state, now):
     end = min(now, state.resolved_at) if state.resolved_at is not None else now
     reports = tuple(detected + inject.at for inject in scenario.injects
                     if inject.kind == "customer" and detected is not None and detected + inject.at <= end)
-    return Asks(reports, scenario.answer_within, scenario.needs_levers, tuple(skipped(state.events)),
+    return Asks(reports, scenario.answer_within, scenario.needs_levers, tuple(skipped(state.events).values()),
                 tuple(observations(state.events)))

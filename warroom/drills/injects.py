@@ -21,13 +21,19 @@ def actor(number: int, kind: str) -> str:
     return f"drill #{number}: {WHO.get(kind, kind)}"
 
 
-def skipped(events: list[Event]) -> list[str]:
-    """The injects skipped because their condition did not hold, as the timeline says (the scorecard lists them)."""
-    found = []
+def _number(written_by: str) -> int:
+    """The inject an event's actor names ("drill #3: investigator" is inject 3; 0: the facilitator's own)."""
+    return int(written_by.removeprefix("drill #").split(":")[0])
+
+
+def skipped(events: list[Event]) -> dict[int, str]:
+    """The injects skipped because their condition did not hold, as the timeline says: each
+    one's number and what was said (the scorecard lists them, the facilitator's script marks them)."""
+    found = {}
     for event in events:
-        said = schema.read(event) if event.kind == Kind.NOTE and event.actor.endswith(": skipped") else None
+        said = schema.read(event) if event.kind == Kind.NOTE and event.actor.endswith(f": {WHO['skipped']}") else None
         if isinstance(said, schema.Note):
-            found.append(said.text)
+            found[_number(event.actor)] = said.text
     return found
 
 
@@ -36,7 +42,7 @@ def done(state: IncidentState, events: list[Event]) -> set[int]:
     found = set()
     for event in events:
         if event.actor.startswith("drill #"):
-            found.add(int(event.actor[7:].split(":")[0]))
+            found.add(_number(event.actor))
         said = schema.read(event) if event.kind == Kind.ALERT else None
         if isinstance(said, schema.Alert) and said.group.startswith("drill-"):
             found.add(int(said.group[6:]))
