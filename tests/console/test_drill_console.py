@@ -65,3 +65,25 @@ async def test_space_pauses_the_drill_on_the_timeline_and_the_strip_says_so(db_f
         assert app.state.paused_by_players == timedelta(minutes=10).total_seconds()
     kinds = [kind for _, kind, _ in db_rows(db_file) if kind.startswith("drill ")]
     assert kinds == ["drill paused", "drill resumed"]
+
+
+async def test_an_inject_the_facilitator_fired_early_is_not_fired_again_at_its_time(db_file):
+    from warroom.drills import injects
+
+    await a_drill(db_file)
+    real = Clock(at(4))
+    scenario = find("jwt-outage")
+    app = make_app(db_file, clock=DrillClock(1, real=real, start=at(4)), actor="alice", clipboard=[], drill=scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        store = await Store.open(db_file)  # the facilitator's console, another writer
+        try:
+            await store.append(injects.fire(scenario, await store.load("DRILL-1"), 5, at(5)))  # #5: the executive, due at T+12
+        finally:
+            await store.close()
+        await until(pilot, lambda: any("Sales has a demo" in str(e.payload) for e in app.state.events), "the early inject seen")
+        real.advance(minutes=10)  # past T+12 on the drill's clock
+        await app._run_drill()  # the drill's look at its script (four times a second), once now
+        await settle(pilot)
+    asked = [payload for _, kind, payload in db_rows(db_file) if kind == "note" and "Sales has a demo" in payload]
+    assert len(asked) == 1

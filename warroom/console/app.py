@@ -463,6 +463,10 @@ class WarroomApp(App[str | None]):
         """Fold events that follow the state's onto it, and show them."""
         if any(event.kind == Kind.FOLLOWUP_ADDED for event in new):
             self._learn_followup_codes()
+        if self.drill is not None and self._injected is not None:  # an inject a facilitator fired is not fired again
+            from warroom.drills import injects
+
+            self._injected |= injects.done(self.state, new)
         for event in new:
             self.state.apply(event)
             self._follow_facilitator(event)
@@ -542,7 +546,8 @@ class WarroomApp(App[str | None]):
             return
         if getattr(self.now, "paused", False):
             return
-        self._injected = (self._injected or set()) | injects.done(state, state.events)  # (a facilitator's too)
+        if self._injected is None:
+            self._injected = injects.done(state, state.events)  # (then each one taken in: `_take_in`)
         due = injects.due(self.drill, state, self.now(), self._injected)
         if due:
             self._injected |= injects.done(state, due)
