@@ -194,24 +194,21 @@ def write(folder: Path, shown: list[PublicIncident], now: datetime, title: str, 
 
 async def publish(store: EventStore, folder: Path, now: datetime, title: str, names: tuple[str, ...] = (),
                   services: dict[str, tuple[str, ...]] | None = None) -> list[PublicIncident]:
-    """Write the page from the store's incidents as they are now; what it shows."""
+    """Write the page from the store's incidents as they are now; what it shows. With
+    components (`names`), the public incidents of their last 90 days are read too, in the same
+    pass: the page's list keeps the last week's (`on_page`)."""
+    from warroom.domain.public import HISTORY_DAYS, components, history, public
+
+    back = max(RECENT, timedelta(days=HISTORY_DAYS + 1)) if names else RECENT
     states = []
     for found in await store.summaries():
-        recent = found.resolved_at is None or now - found.resolved_at <= RECENT
-        if found.severity in PUBLIC_SEVERITIES and recent and not is_drill(found.code):
+        within = found.resolved_at is None or now - found.resolved_at <= back
+        if found.severity in PUBLIC_SEVERITIES and within and not is_drill(found.code):
             states.append((await store.opening(found.code)).state)
     shown = on_page(states, now, title)  # signed by the organisation, never by a person
     board = None
     if names:
-        from warroom.domain.public import HISTORY_DAYS, components, history, public
-
-        since = now - timedelta(days=HISTORY_DAYS + 1)
-        past = []
-        for found in await store.summaries():  # every public incident of the last 90 days: the components' history
-            if found.severity in PUBLIC_SEVERITIES and not is_drill(found.code) and (found.resolved_at is None or found.resolved_at >= since):
-                incident = public((await store.opening(found.code)).state)
-                if incident is not None:
-                    past.append(incident)
+        past = [incident for incident in (public(state) for state in states) if incident is not None]
         board = Board(components(shown, names, services or {}), history(past, names, services or {}, now))
     write(folder, shown, now, title, board)
     return shown
