@@ -269,10 +269,10 @@ QUESTIONS_SHOWN = 2  # the newest executive or customer questions still waiting,
 def waiting_questions(state: IncidentState) -> list[Event]:
     """A drill's executive and customer injects (the communicator's to answer) that came after
     the last message to the client or the team: what is asked and not yet answered."""
+    from warroom.domain.policy import INTERNAL_NOTE
     from warroom.domain.public import PUBLIC_TEMPLATES
 
-    last = max((c.at for c in state.communications if c.template in PUBLIC_TEMPLATES or c.template == "internal note"),
-               default=None)
+    last = max((c.at for c in state.communications if c.template in (*PUBLIC_TEMPLATES, INTERNAL_NOTE)), default=None)
     asked = [e for e in state.events if e.kind == Kind.NOTE and e.role == COMMUNICATOR and e.actor.startswith("drill #")
              and (last is None or e.at > last)]
     return asked[-QUESTIONS_SHOWN:]
