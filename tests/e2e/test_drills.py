@@ -606,3 +606,25 @@ async def test_history_review_and_an_improvement_plan_from_the_deductions(db_fil
     plan = json.loads(run_cli("followups", "--drills", "--format", "json", now=NOW + timedelta(minutes=5)).stdout)
     assert [(f["incident"], f["owner"]) for f in plan if "client notice" in f["text"]] == [(code, "carol")]
     assert all("client notice" not in f["text"] for f in json.loads(run_cli("followups", "--format", "json", now=NOW).stdout))
+
+
+def test_a_drill_played_from_a_file_is_facilitated_from_that_file(db_file, tmp_path):
+    path = tmp_path / "slow-checkout.toml"
+    path.write_text(CONDITIONAL)
+
+    async def declare() -> None:
+        store = await Store.open(db_file)
+        try:
+            await store.declare(actions.declare("alice", NOW, "Checkout slow", "P2", drill="slow-checkout"))
+        finally:
+            await store.close()
+
+    import asyncio
+
+    asyncio.run(declare())
+    unknown = run_cli("drill", "--facilitate", "DRILL-1", now=NOW)
+    assert unknown.returncode == 2 and "give its file, warroom drill FILE --facilitate DRILL-1" in unknown.stderr
+    other = run_cli("drill", "jwt-outage", "--facilitate", "DRILL-1", now=NOW)
+    assert other.returncode == 2 and "DRILL-1 plays 'slow-checkout'" in other.stderr
+    found = run_cli("drill", str(path), "--facilitate", "DRILL-1", now=NOW)
+    assert found.returncode == 2 and "the console needs a terminal" in found.stderr, found.stderr  # found: then a terminal is asked for

@@ -287,7 +287,7 @@ def _drill(sub, common: Parser) -> None:
                               "  warroom drill --from INC-7 --name checkout-timeouts   then: warroom drill checkout-timeouts\n"
                               "  warroom drill --facilitate DRILL-4        in another pane, beside the players' console",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenario", nargs="?", default="jwt-outage", metavar="SCENARIO",
+    p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
                    help="a scenario's name (warroom drill --list) or a scenario file (default: jwt-outage)")
     p.add_argument("--speed", type=float, default=1.0, metavar="N", help="incident minutes per real minute (default 1)")
     what = p.add_mutually_exclusive_group()

@@ -37,7 +37,7 @@ def run(args, config, out) -> int:
         return asyncio.run(_replay(path, args.replay, args.name, folder, out))
     if args.facilitate:
         must_exist(path)
-        return _facilitate(path, args.facilitate, folder, config)
+        return _facilitate(path, args.facilitate, folder, config, args.scenario)
     if args.history:
         must_exist(path)
         return asyncio.run(_history(path, args.person, folder, out, config.book.policy))
@@ -47,7 +47,7 @@ def run(args, config, out) -> int:
     if args.score:
         must_exist(path)
         return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
-    played = scenarios.find(args.scenario, folder)
+    played = scenarios.find(args.scenario or "jwt-outage", folder)  # (the seed's outage unless named)
     from warroom.domain.playbook import LEVER_KEYS, LeverRunbook
     from warroom.drills.clock import DrillClock
 
@@ -82,8 +82,10 @@ def run(args, config, out) -> int:
                        **alarms(args, config))
 
 
-def _facilitate(path, code: str, folder, config) -> int:
-    """`drill --facilitate DRILL-4`: the facilitator's console on a drill being played."""
+def _facilitate(path, code: str, folder, config, given: str | None) -> int:
+    """`drill --facilitate DRILL-4`: the facilitator's console on a drill being played; its
+    scenario found by name, or from the file the players started it from (`warroom drill FILE
+    --facilitate DRILL-4`)."""
     import asyncio
 
     from warroom.config.environment import fail, system_clock
@@ -101,7 +103,14 @@ def _facilitate(path, code: str, folder, config) -> int:
         raise RuleBroken(f"{state.code} is not a drill: only a drill has a facilitator")
     if state.resolved:
         raise RuleBroken(f"{state.code} is resolved: its scorecard is warroom drill --score {state.code}")
-    played = scenarios.find(state.drill, folder)
+    try:
+        played = scenarios.find(given if given and given != state.drill else state.drill, folder)
+    except scenarios.ScenarioError:
+        raise UsageError(f"{state.code} plays {one_line(state.drill, 60)!r}, which is not in the drills folders: "
+                         f"give its file, warroom drill FILE --facilitate {state.code}") from None
+    if played.name != state.drill:
+        raise UsageError(f"{one_line(given or '', 60)} is the scenario {one_line(played.name, 60)!r}; {state.code} plays "
+                         f"{one_line(state.drill, 60)!r}")
     needs_terminal()
     from warroom.console.facilitator import FacilitatorApp
 
