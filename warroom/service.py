@@ -118,6 +118,28 @@ class Service:
         self.woken.set()
         return shown
 
+    # -- the status page's own: maintenance and subscribers ---------------------------------
+    async def schedule(self, planned):
+        """A maintenance kept and announced: the page is written again at once (its banner)."""
+        kept = await self.store.schedule(planned)
+        await self._republish()
+        return kept
+
+    async def cancel_maintenance(self, number: int, actor: str, reason: str = "") -> bool:
+        done = await self.store.cancel_maintenance(number, actor, self.now(), reason)
+        if done:
+            await self._republish()
+        return done
+
+    async def _republish(self) -> None:
+        """The page again, as it is (no incident's timeline is told: nothing of theirs changed)."""
+        from warroom.integrations.outward import folder, write_page
+
+        try:
+            await write_page(self.store, self._config(), folder(self._config()), self.now())
+        except StoreError as error:
+            self.tell(f"the status page was not written again: {one_line(str(error), 300)}", warning=True)
+
     # -- after each commit -----------------------------------------------------------------
     async def _after(self, written: list[Event], severity: str | None = None) -> None:
         if not written:

@@ -136,7 +136,9 @@ def as_the_first_schema_wrote_it(path: Path) -> None:
         raw.execute("DROP TABLE page_group")
         raw.execute("DROP TABLE outbox")
         raw.execute("DROP TABLE warroom_meta")
-        raw.execute("DROP TABLE followup")  # (its index with it)
+        raw.execute("DROP TABLE followup")
+        for table in ("maintenance_log", "maintenance", "subscriber"):  # (migration 9)
+            raw.execute(f"DROP TABLE {table}")  # (its index with it)
         raw.execute("PRAGMA user_version = 1")
 
 

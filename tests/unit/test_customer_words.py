@@ -138,10 +138,14 @@ def test_a_teams_own_template_may_still_ask_for_the_code_and_severity():
 
 
 def test_the_page_names_the_impact_once():
-    from warroom.integrations.statuspage import html
+    from warroom.integrations.statuspage import Site
+    from warroom.integrations.statuspage.pages import index
+
+    def html(shown):
+        return index(Site(at(5), "Acme status", shown, shown, None, {}, []))
 
     default, given = _jwt(), _jwt(public_title="Login problems")
-    page = html([public(default.state)], at(5), "Acme status")
+    page = html([public(default.state)])
     assert page.count(IMPACT) == 1 and "Affected:" not in page  # the title says it already
-    page = html([public(given.state)], at(5), "Acme status")
-    assert f"Affected: {IMPACT}" in page and "<h2>Login problems</h2>" in page
+    page = html([public(given.state)])
+    assert f"Affected: {IMPACT}" in page and ">Login problems</a></h2>" in page

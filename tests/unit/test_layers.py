@@ -9,7 +9,8 @@ PURE = ["warroom.domain.model", "warroom.domain.incident", "warroom.domain.actio
         "warroom.domain.describe", "warroom.domain.timefmt", "warroom.domain.text", "warroom.domain.templates",
         "warroom.domain.playbook", "warroom.domain.schema", "warroom.domain.paging", "warroom.domain.public",
         "warroom.domain.announce", "warroom.domain.scoring", "warroom.domain.errors", "warroom.domain.roster",
-        "warroom.domain.escalation", "warroom.domain.followups", "warroom.domain.insights", "warroom.domain.practice"]
+        "warroom.domain.escalation", "warroom.domain.followups", "warroom.domain.insights", "warroom.domain.practice",
+        "warroom.domain.components", "warroom.domain.maintenance"]
 
 
 @pytest.mark.parametrize("module, forbidden", [

@@ -142,6 +142,8 @@ async def test_a_database_of_schema_2_gains_the_search_column_and_its_summaries_
         raw.execute("DROP TABLE outbox")
         raw.execute("DROP TABLE warroom_meta")
         raw.execute("DROP TABLE followup")
+        for table in ("maintenance_log", "maintenance", "subscriber"):  # (migration 9)
+            raw.execute(f"DROP TABLE {table}")
         raw.execute("UPDATE summary SET fold_version = 1")
         raw.execute("PRAGMA user_version = 2")
     store = await Store.open(db_file)

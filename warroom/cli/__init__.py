@@ -20,7 +20,8 @@ COMMANDS = {
     "alert": ("pages", "alert"), "publish": ("outward", "publish"), "deliver": ("outward", "deliver"),
     "drill": ("drill", "run"), "copy": ("copying", "run"), "config": ("configuration", "run"),
     "notify": ("notify", "run"), "followups": ("followups", "listing"),
-    "insights": ("insights", "run"),
+    "insights": ("insights", "run"), "components": ("components", "run"),
+    "maintenance": ("maintenance", "run"), "subscribers": ("subscribers", "run"),
 }
 
 

@@ -125,6 +125,8 @@ def _declare(sub, common: Parser) -> None:
     p.add_argument("--detected", metavar="WHEN", help="when the page arrived: ISO 8601 or a span ago (5m, 90s); default now")
     p.add_argument("--impact-started", metavar="WHEN", help="when impact began, if known (back-dated)")
     p.add_argument("--service", default="", help="the service affected")
+    p.add_argument("--component", action="append", default=[], metavar="NAME",
+                   help="a status page component it affects (again for more; default: its service's, as [status_page.services] maps them)")
 
 
 @_command("log")
@@ -260,6 +262,52 @@ def _publish(sub, common: Parser) -> None:
                        epilog="example: warroom publish --dir /var/www/status   (P0 and P1 incidents, in public words only)")
     p.add_argument("--dir", metavar="FOLDER", help="where to write it (default: the config's [status_page] folder, "
                                                       "else status/ beside the database in the user data folder)")
+
+
+@_command("components")
+def _components(sub, common: Parser) -> None:
+    p = sub.add_parser("components", parents=[common], help="the status page's components: their state now, or which an incident affects",
+                       epilog="examples:\n  warroom components                         each component's state, as the page shows it\n"
+                              "  warroom components Checkout API            the open incident affects these (communicator)\n"
+                              '  warroom components --state "partial outage" their state on the page, overriding the derived one\n'
+                              "  warroom components --state auto --of-service   back to its service's, in the derived state",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("names", nargs="*", metavar="NAME", help="the components it affects, as [status_page] components names them")
+    p.add_argument("--state", metavar="STATE", help="operational, degraded, partial outage, major outage, or auto (derived)")
+    p.add_argument("--of-service", action="store_true", help="the components of its service again, not named ones")
+    p.add_argument("--incident", metavar="CODE", help="default: the most recent open incident")
+
+
+@_command("maintenance")
+def _maintenance(sub, common: Parser) -> None:
+    p = sub.add_parser("maintenance", parents=[common], help="schedule maintenance: announced on the status page; its alerts open no incident",
+                       epilog='examples:\n  warroom maintenance "Database upgrade" --from 2026-12-05T02:00Z --to 04:00Z --component API\n'
+                              "  warroom maintenance --list             what is scheduled or running (--all: and what is over)\n"
+                              "  warroom maintenance --show MW-1        its timeline: the alerts it held back\n"
+                              '  warroom maintenance --cancel MW-1 --reason "postponed"',
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("title", nargs="?", help="what the page announces")
+    p.add_argument("--from", dest="starts", metavar="WHEN", help="when it starts: 2026-12-05T02:00Z")
+    p.add_argument("--to", dest="ends", metavar="WHEN", help="when it ends: a time of day (04:00Z) or a full time")
+    p.add_argument("--component", action="append", default=[], metavar="NAME", help="a component it takes down (again for more; default: all)")
+    p.add_argument("--notice", default="", metavar="TEXT", help="what the page says of it, besides its title and times")
+    p.add_argument("--list", action="store_true", help="what is scheduled or running")
+    p.add_argument("--all", action="store_true", help="with --list: what is over or cancelled too")
+    p.add_argument("--show", metavar="MW-N", help="one maintenance and its timeline")
+    p.add_argument("--cancel", metavar="MW-N", help="cancel one; the page stops announcing it")
+    p.add_argument("--reason", default="", metavar="TEXT", help="with --cancel: why, on its timeline")
+
+
+@_command("subscribers")
+def _subscribers(sub, common: Parser) -> None:
+    p = sub.add_parser("subscribers", parents=[common], help="who is mailed the status page's public updates",
+                       epilog="examples:\n  warroom subscribers add ops@example.com --component API\n"
+                              "  warroom subscribers list\n  warroom subscribers remove ops@example.com",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("address", nargs="?", help="an email address (add, remove)")
+    p.add_argument("--component", action="append", default=[], metavar="NAME",
+                   help="with add: only updates that affect this component (again for more; default: every update)")
 
 
 @_command("notify")

@@ -169,11 +169,12 @@ def declare(
     actor: str, now: datetime, title: str, severity: str, *,
     detected: datetime | None = None, impact_started: datetime | None = None,
     service: str = "", impact: str = "", drill: str = "", public_title: str = "",
-    drill_clock: tuple[float, datetime] | None = None,
+    drill_clock: tuple[float, datetime] | None = None, components: tuple[str, ...] = (),
 ) -> Event:
     """The first event of an incident; the store gives it its code. The declarer commands.
     `drill`: a practice incident, of that scenario; `drill_clock`: its clock's speed and the real
-    time it started (so another console, a facilitator's, keeps the same time)."""
+    time it started (so another console, a facilitator's, keeps the same time); `components`: the
+    status page's it affects, as `domain.components.check_components` gave them."""
     title = _text(title, "title", MAX_TITLE)
     severity = check_severity(severity)
     detected = detected or now
@@ -184,7 +185,7 @@ def declare(
     said = Declared(
         title=title, severity=severity, detected=detected, impact_started=impact_started, drill=drill,
         service=check_service(service) if service.strip() else "", impact=check_impact(impact) if impact.strip() else "",
-        public_title=check_public_title(public_title) if public_title.strip() else "")
+        public_title=check_public_title(public_title) if public_title.strip() else "", components=components)
     if drill_clock is not None:  # (only then: a declaration's stored shape is what identifies it in a copy)
         said.drill_speed, said.drill_real_start = float(drill_clock[0]), drill_clock[1]
     return event("", now, actor, ROLE_OF_KIND[Kind.DECLARED], said)

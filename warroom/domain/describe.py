@@ -32,6 +32,8 @@ def _declared(p: schema.Declared) -> str:
         text += f" (service {p.service})"
     if p.public_title:
         text += f" (public title: {p.public_title})"
+    if p.components:
+        text += f" (affects {', '.join(p.components)})"
     return text
 
 
@@ -66,6 +68,8 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.FINDING_REPORTED: lambda p: f"finding: {p.text}",
     Kind.IMPACT_SET: lambda p: f"impact: {p.impact}{_was(p)}",
     Kind.PUBLIC_TITLE_SET: lambda p: f"public title: {p.public_title}{_was(p)}",
+    Kind.COMPONENTS_SET: lambda p: "status page components: " + (", ".join(p.components) or "its service's")
+    + f" · {p.state or 'state derived'}",
     Kind.RULE_OVERRIDDEN: lambda p: f"rule overridden, {p.rule}: {p.reason}",
     Kind.FINDING_ACKNOWLEDGED: lambda p: f"acknowledged finding #{p.number or p.finding}",
     Kind.LEVER_CHANGED: _lever,

@@ -174,6 +174,8 @@ class IncidentState(Struct):
     service: str = ""
     impact: str = ""
     public_title: str = ""  # what customers read, when one was given (domain.public.customer_title says it)
+    components: tuple[str, ...] = ()  # the status page's components it affects, if named (else its service's)
+    component_state: str = ""  # the state the communicator gave them, overriding the derived one ("": derived)
     # the events folded in; a state opened from a snapshot holds only the newest of them (the
     # console reads the rest of the timeline in windows), and `count` says how many there are
     events: list[Event] = field(default_factory=list)
@@ -316,7 +318,7 @@ class IncidentState(Struct):
 
 def _declared(s: IncidentState, e: Event, p: schema.Declared) -> None:
     s.code, s.title, s.severity, s.service, s.impact = e.incident, p.title, p.severity, p.service, p.impact
-    s.public_title = p.public_title
+    s.public_title, s.components = p.public_title, tuple(p.components)
     s.base[DECLARED] = e.at
     s.base[DETECTED] = p.detected
     if p.impact_started is not None:
@@ -429,6 +431,10 @@ def _public_title(s: IncidentState, e: Event, p: schema.PublicTitleSet) -> None:
     s.public_title = p.public_title
 
 
+def _components(s: IncidentState, e: Event, p: schema.ComponentsSet) -> None:
+    s.components, s.component_state = tuple(p.components), p.state
+
+
 def _published(s: IncidentState, e: Event, p: schema.Published) -> None:
     s.published = e.at
 
@@ -501,6 +507,7 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Any], None]] = {
     Kind.DECLARED: _declared,
     Kind.SEVERITY_CHANGED: _severity,
     Kind.SERVICE_NAMED: _service,
+    Kind.COMPONENTS_SET: _components,
     Kind.IMPACT_SET: _impact,
     Kind.RULE_OVERRIDDEN: _overridden,
     Kind.HAT_WORN: _hat_worn,

@@ -91,12 +91,17 @@ class Kind:
     DRILL_PAUSED = "drill paused"  # a drill's clock stopped, by a player or the facilitator (issue 29)
     DRILL_RESUMED = "drill resumed"  # and started again: how long it stood, in the drill's time
     HAT_FREED = "hat freed"  # its wearer called away (a drill's "unavailable" inject): nobody wears it now
+    COMPONENTS_SET = "components set"  # which of the status page's components it affects, and their state if not derived (issue 30)
 
 
 KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 
 INCIDENT_CODE = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}"  # an incident's code, as the store gives it and an import takes it
 DRILL_PREFIX = "DRILL"  # a drill's incident is DRILL-n, never INC-n: marked as practice wherever its code shows
+
+
+# A status page component's state, worst last (domain.public says them in words).
+COMPONENT_STATES = ("operational", "degraded", "partial outage", "major outage")
 
 
 def followup_code(number: int) -> str:
@@ -139,6 +144,7 @@ ROLE_OF_KIND: dict[str, str] = {
     Kind.DRILL_PAUSED: COMMANDER,  # (the drill's, not a hat's: whoever pauses, whatever they wear)
     Kind.DRILL_RESUMED: COMMANDER,
     Kind.HAT_FREED: COMMANDER,  # (the drill's doing, whichever hat it frees)
+    Kind.COMPONENTS_SET: COMMUNICATOR,  # what the status page says is the communicator's
 }
 
 

@@ -17,7 +17,7 @@ from msgspec import Struct
 
 from warroom.domain import schema
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import CONTAINED, EFFECTIVE, IMPACT_STARTED, ROOT_CAUSE, Event, Kind
+from warroom.domain.model import COMPONENT_STATES, CONTAINED, EFFECTIVE, IMPACT_STARTED, ROOT_CAUSE, Event, Kind
 from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
 
 PUBLIC_SEVERITIES = ("P0", "P1")
@@ -75,6 +75,8 @@ class PublicIncident(Struct, frozen=True):
     updates: tuple[Update, ...]  # newest first
     service: str = ""  # which service it touched: the components it affects follow from it (issue 30)
     contained_at: datetime | None = None  # when the impact was contained (a lever worked): its components degraded, not down
+    components: tuple[str, ...] = ()  # the components named for it (else its service's)
+    override: str = ""  # the component state the communicator gave, over the derived one ("": derived)
 
     @property
     def contained(self) -> bool:
@@ -111,7 +113,7 @@ def public(state: IncidentState, organisation: str = "") -> PublicIncident | Non
     stage = public_state(state)
     return PublicIncident(state.code, customer_title(state), state.severity, SEVERITY_WORDS[state.severity], stage,
                           STATE_WORDS.get(stage, stage), state.impact, impact_began(state), state.resolved_at, updates,
-                          state.service, state.milestone(CONTAINED))
+                          state.service, state.milestone(CONTAINED), state.components, state.component_state)
 
 
 def on_page(states: list[IncidentState], now: datetime, organisation: str = "") -> list[PublicIncident]:
@@ -121,18 +123,19 @@ def on_page(states: list[IncidentState], now: datetime, organisation: str = "") 
     return sorted(shown, key=lambda p: (p.resolved is not None, -(p.started or now).timestamp()))
 
 
-# A component's state, worst last; each with the words the page shows (never colour alone).
-COMPONENT_STATES = ("operational", "degraded", "partial outage", "major outage")
+# A component's state (COMPONENT_STATES, worst last), with the words the page shows (never colour alone).
 COMPONENT_WORDS = {"operational": "Operational", "degraded": "Degraded performance", "partial outage": "Partial outage",
-                   "major outage": "Major outage"}
+                   "major outage": "Major outage", "under maintenance": "Under maintenance"}
 
 
 def component_state(incident: PublicIncident) -> str:
     """What an incident does to the components it affects: a P0 not yet contained is a major
     outage, a P1 a partial one; once contained (monitoring) either is degraded performance;
-    resolved, operational."""
+    resolved, operational. The communicator's override, while it is open, wins."""
     if incident.resolved is not None:
         return "operational"
+    if incident.override:
+        return incident.override
     if incident.contained:
         return "degraded"
     return "major outage" if incident.severity == AUTOMATIC else "partial outage"
@@ -149,8 +152,10 @@ class Component(Struct, frozen=True):
 
 
 def affected(incident: PublicIncident, names: tuple[str, ...], services: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The components an incident affects: its service's, as the config maps them, else the
-    component named as its service is (any case)."""
+    """The components an incident affects: those named for it, else its service's as the config
+    maps them, else the component named as its service is (any case)."""
+    if incident.components:
+        return tuple(name for name in incident.components if name in names)
     if incident.service in services:
         return services[incident.service]
     return tuple(name for name in names if name.casefold() == incident.service.casefold())
@@ -226,7 +231,7 @@ def republish_due(state: IncidentState, events: list[Event]) -> bool:
         return False
     for event in events:
         if event.kind in (Kind.DECLARED, Kind.RESOLVED, Kind.REOPENED, Kind.SEVERITY_CHANGED, Kind.IMPACT_SET,
-                          Kind.PUBLIC_TITLE_SET, Kind.MILESTONE_SET):
+                          Kind.PUBLIC_TITLE_SET, Kind.MILESTONE_SET, Kind.COMPONENTS_SET):
             return True
         said = schema.read(event)
         if isinstance(said, schema.CommunicationSent) and said.template in PUBLIC_TEMPLATES:

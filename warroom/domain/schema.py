@@ -21,6 +21,7 @@ from msgspec import Meta, Struct, field
 
 from warroom.domain.errors import WarroomError
 from warroom.domain.model import (
+    COMPONENT_STATES,
     HATS,
     KINDS,
     LEVER_STATES,
@@ -71,6 +72,13 @@ Rule = Literal[RULE_LEVER_ORDER, RULE_CONTAIN_FIRST, RULE_STAGING_FIRST, RULE_FL
                RULE_NO_SURPRISES, RULE_CONTAINED_FIRST, RULE_FINDINGS_TAKEN, RULE_SOAK_FULL]
 
 
+MAX_COMPONENT = 80  # a component's name, as [status_page] components gives it
+MAX_AFFECTED = 50  # components one incident affects (the config's limit on components)
+ComponentName = Annotated[str, Meta(min_length=1, max_length=MAX_COMPONENT, pattern=_ONE_LINE)]
+Components = Annotated[tuple[ComponentName, ...], Meta(max_length=MAX_AFFECTED)]
+ComponentState = Literal[COMPONENT_STATES]  # type: ignore[valid-type]  # (a Literal of the model's tuple: msgspec reads it; mypy wants the values written out)
+
+
 PageSource = Literal["alertmanager", "pagerduty"]  # the alerting a page came from
 AlertStatus = Literal["firing", "resolved", "still firing", "acknowledged"]
 
@@ -94,6 +102,7 @@ class Declared(Payload):
     drill_speed: Annotated[float, Meta(ge=0, le=120)] = 0.0  # its clock's speed (0: not a drill's)
     drill_real_start: Time | None = None  # the real time its clock started at `detected` (a facilitator's console follows it)
     public_title: PublicTitle = ""  # what customers read (the title stays internal); "": from the impact
+    components: Components = ()  # the status page's components it affects; (): its service's, as the config maps them
 
 
 MAX_LABELS = 64
@@ -133,6 +142,15 @@ class ImpactSet(Payload):
 class PublicTitleSet(Payload):
     public_title: Annotated[str, Meta(min_length=1, max_length=MAX_PUBLIC_TITLE, pattern=_ONE_LINE)]
     was: PublicTitle = ""
+
+
+class ComponentsSet(Payload):
+    """The status page's components an incident affects, and (`state`) the state the page gives
+    them when the communicator overrides the one derived from severity and state."""
+    components: Components = ()  # (): its service's, as the config maps them
+    state: ComponentState | Literal[""] = ""  # "": derived
+    was: Components = ()
+    was_state: ComponentState | Literal[""] = ""
 
 
 class HatWorn(Payload):
@@ -341,6 +359,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     Kind.DRILL_PAUSED: DrillPaused,
     Kind.DRILL_RESUMED: DrillResumed,
     Kind.HAT_FREED: HatFreed,
+    Kind.COMPONENTS_SET: ComponentsSet,
 }
 assert set(PAYLOADS) == set(KINDS), "every kind of event has its schema"
 KIND_OF: dict[type[Payload], str] = {payload: kind for kind, payload in PAYLOADS.items()}

@@ -24,21 +24,27 @@ def folder(config: Config) -> Path:
     return Path(os.path.expanduser(chosen)) if chosen else default_db_path().parent / "status"
 
 
+async def write_page(store: EventStore, config: Config, where: Path, now: datetime) -> list[str]:
+    """Write the page (with the maintenance announced); the codes of the incidents it shows."""
+    from warroom.integrations.statuspage import publish as write_site
+
+    page = config.status_page
+    maintenance = await store.maintenances(since=now)
+    return [p.code for p in await write_site(store, where, now, page.title, page.components, page.services, maintenance)]
+
+
 async def publish(store: EventStore, config: Config, now: datetime, actor: str, how: PublishedHow,
                   codes: list[str]) -> list[str]:
     """Write the page, then record the publication on each of `codes` that it shows; the codes
     of every incident shown. A drill is never on the public page: its publication is practised
     (recorded, with no folder) and no file is written for it."""
-    from warroom.integrations.statuspage import publish as write_page
-
     drills = [code for code in codes if is_drill(code)]
     real = [code for code in codes if code not in drills]
     shown: list[str] = []
     events = []
     if real or not drills:
         where = folder(config)
-        page = config.status_page
-        shown = [p.code for p in await write_page(store, where, now, page.title, page.components, page.services)]
+        shown = await write_page(store, config, where, now)
         events += [event(code, now, actor, COMMUNICATOR, Published(how=how, folder=str(where))) for code in real if code in shown]
     events += [event(code, now, actor, COMMUNICATOR, Published(how=how)) for code in drills]
     if events:

@@ -22,6 +22,7 @@ from warroom.store.outbox import Message, OutboxStore
 from warroom.store.reading import SELECT as _SELECT
 from warroom.store.reading import Opening, Progress
 from warroom.store.reading import row_event as _row_event
+from warroom.store.statuspage import StatusPageStore
 from warroom.store.tables import SCHEMA_VERSION
 
 _PAGE_GROUP_VERSION = 4  # the SQLite schema that has page_group (PostgreSQL's own version 2 is reported as it)
@@ -94,7 +95,7 @@ def _fresh(row: tuple) -> bool:
     return row[2] == FOLD_VERSION and row[3] == (row[11] or 0)
 
 
-class EventStore(OutboxStore):
+class EventStore(OutboxStore, StatusPageStore):
     """The log and the summaries beside it. `where` names the database in messages (a file, or
     a server's address without its password)."""
 

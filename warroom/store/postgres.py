@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from warroom.domain.model import LEVERS
-from warroom.store import followups, reading, summary
+from warroom.store import followups, reading, statuspage, summary
 from warroom.store.address import hidden, shown
 from warroom.store.base import EventStore
 from warroom.store.files import CommitUnknown, StoreError
@@ -65,6 +65,7 @@ MIGRATIONS: tuple[str, ...] = (
     summary.META.format(random_id="substr(md5(random()::text || clock_timestamp()::text), 1, 16)"),  # 4: as SQLite's 6
     summary.DECLARED,  # 5: as SQLite's 7
     followups.table(sqlite=False),  # 6: as SQLite's 8
+    statuspage.tables(sqlite=False),  # 7: as SQLite's 9
 )
 
 # SQLite's words in the shared queries, and PostgreSQL's for them.

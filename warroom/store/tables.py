@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warroom.store import followups, summary
+from warroom.store import followups, statuspage, summary
 from warroom.store.files import StoreError
 
 # Forward migrations: MIGRATIONS[n] takes a database from version n to n + 1. Never edit one
@@ -36,6 +36,7 @@ MIGRATIONS: tuple[str, ...] = (
     summary.META.format(random_id="lower(hex(randomblob(8)))"),  # 6: the database's own random id
     summary.DECLARED,  # 7: each incident's declaration found by its time (an import, a copy: is it here already?)
     followups.table(sqlite=True),  # 8: each follow-up's code (F-n) and what a list of them shows
+    statuspage.tables(sqlite=True),  # 9: maintenance windows and their timelines, the page's subscribers
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

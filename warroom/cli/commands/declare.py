@@ -8,6 +8,7 @@ from typing import cast
 from warroom.cli.common import service_for
 from warroom.config.environment import actor_name, system_clock
 from warroom.domain import actions
+from warroom.domain.components import check_components
 from warroom.domain.schema import Declared, typed
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import parse_when
@@ -20,6 +21,7 @@ def run(args, config, out) -> int:
         detected=parse_when(args.detected, now) if args.detected else None,
         impact_started=parse_when(args.impact_started, now) if args.impact_started else None,
         service=args.service, impact=args.impact, public_title=args.public_title,
+        components=check_components(args.component, config.status_page.components),
     )
 
     async def declare() -> int:

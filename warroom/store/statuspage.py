@@ -1,0 +1,218 @@
+"""The status page's own tables beside the log (issue 30): maintenance windows with their
+timelines, and the page's email subscribers. A maintenance is no incident: it has no hats and
+no deadlines, only what was announced, what arrived during it (an alert it held back) and
+whether it was cancelled. A subscriber is an address, the components it asked for (none: all)
+and the random secret its one-link unsubscribe carries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from msgspec import Struct
+
+from warroom.domain.maintenance import Maintenance
+
+if TYPE_CHECKING:
+    from warroom.domain.model import Event
+
+VERSION = 9  # the SQLite schema that has the tables (PostgreSQL's 7)
+
+_TABLES = """
+    CREATE TABLE maintenance (
+        id {key},
+        title text NOT NULL,
+        starts_at text NOT NULL,
+        ends_at text NOT NULL,
+        components text NOT NULL,
+        notice text NOT NULL DEFAULT '',
+        created_at text NOT NULL,
+        created_by text NOT NULL,
+        cancelled_at text,
+        cancelled_by text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX maintenance_ends ON maintenance(ends_at);
+    CREATE TABLE maintenance_log (
+        id {key},
+        maintenance_id {integer} NOT NULL REFERENCES maintenance(id),
+        at text NOT NULL,
+        actor text NOT NULL,
+        text text NOT NULL
+    );
+    CREATE INDEX maintenance_log_by ON maintenance_log(maintenance_id, id);
+    CREATE TABLE subscriber (
+        id {key},
+        address text NOT NULL UNIQUE,
+        components text NOT NULL DEFAULT '[]',
+        secret text NOT NULL,
+        added_at text NOT NULL,
+        added_by text NOT NULL DEFAULT ''
+    )
+"""
+
+
+def tables(sqlite: bool) -> str:
+    return _TABLES.format(key="INTEGER PRIMARY KEY" if sqlite else "bigserial PRIMARY KEY",
+                          integer="INTEGER" if sqlite else "bigint")
+
+
+def _text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class Subscriber(Struct, frozen=True):
+    id: int
+    address: str  # as given; compared in lower case
+    components: tuple[str, ...]  # (): every component
+    secret: str
+    added_at: datetime
+
+    def wants(self, touched: tuple[str, ...]) -> bool:
+        """Told of an update of an incident that affects these components."""
+        return not self.components or not touched or any(name in self.components for name in touched)
+
+
+class LogLine(Struct, frozen=True):
+    at: datetime
+    actor: str
+    text: str
+
+
+_MAINTENANCE = ("SELECT id, title, starts_at, ends_at, components, notice, created_by, created_at, cancelled_at "
+                "FROM maintenance")
+
+
+def _maintenance(row: tuple) -> Maintenance:
+    number, title, starts, ends, components, notice, by, created, cancelled = row
+    return Maintenance(int(number), title, datetime.fromisoformat(starts), datetime.fromisoformat(ends),
+                       tuple(json.loads(components)), notice, by, datetime.fromisoformat(created),
+                       datetime.fromisoformat(cancelled) if cancelled else None)
+
+
+class StatusPageStore:
+    """The status page's half of the store (mixed into EventStore)."""
+
+    if TYPE_CHECKING:
+        version: int
+
+        async def _fetch(self, sql: str, *args: object) -> list[tuple]: ...
+
+        async def _transaction(self, write: Callable[[], Awaitable[list[Event]]], announce: bool = True) -> list[Event]: ...
+
+    # -- maintenance ----------------------------------------------------------------------
+    async def schedule(self, planned: Maintenance) -> Maintenance:
+        """Keep a maintenance; it, with the number the store gave it."""
+        found: list[Maintenance] = []
+
+        async def write() -> list[Event]:
+            rows = await self._fetch(
+                "INSERT INTO maintenance (title, starts_at, ends_at, components, notice, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", planned.title, _text(planned.starts), _text(planned.ends),
+                json.dumps(list(planned.components), ensure_ascii=False), planned.notice,
+                _text(planned.created_at or planned.starts), planned.created_by)
+            number = int(rows[0][0])
+            await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)", number,
+                              _text(planned.created_at or planned.starts), planned.created_by,
+                              f"scheduled: {planned.title}")
+            found.append(Maintenance(number, *(getattr(planned, f) for f in planned.__struct_fields__[1:])))
+            return []
+
+        await self._transaction(write, announce=False)
+        return found[0]
+
+    async def maintenances(self, since: datetime | None = None) -> list[Maintenance]:
+        """The maintenance windows ending after `since` (every one when None), soonest first."""
+        if self.version < VERSION:
+            return []
+        if since is None:
+            rows = await self._fetch(f"{_MAINTENANCE} ORDER BY starts_at, id")
+        else:
+            rows = await self._fetch(f"{_MAINTENANCE} WHERE ends_at > ? ORDER BY starts_at, id", _text(since))
+        return [_maintenance(row) for row in rows]
+
+    async def cancel_maintenance(self, number: int, actor: str, now: datetime, reason: str = "") -> bool:
+        """Cancel one not cancelled yet; False when there is none such."""
+        done: list[bool] = []
+
+        async def write() -> list[Event]:
+            rows = await self._fetch("UPDATE maintenance SET cancelled_at = ?, cancelled_by = ? "
+                                     "WHERE id = ? AND cancelled_at IS NULL RETURNING id", _text(now), actor, number)
+            if rows:
+                await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                                  number, _text(now), actor, "cancelled" + (f": {reason}" if reason else ""))
+            done.append(bool(rows))
+            return []
+
+        await self._transaction(write, announce=False)
+        return done[0]
+
+    async def maintenance_said(self, number: int, at: datetime, actor: str, text: str) -> None:
+        """A line on a maintenance's timeline (an alert it held back, say)."""
+        async def write() -> list[Event]:
+            await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                              number, _text(at), actor, text)
+            return []
+
+        await self._transaction(write, announce=False)
+
+    async def maintenance_log(self, number: int) -> list[LogLine]:
+        if self.version < VERSION:
+            return []
+        rows = await self._fetch("SELECT at, actor, text FROM maintenance_log WHERE maintenance_id = ? ORDER BY id", number)
+        return [LogLine(datetime.fromisoformat(at), actor, text) for at, actor, text in rows]
+
+    # -- subscribers ----------------------------------------------------------------------
+    async def subscribe(self, address: str, components: tuple[str, ...], now: datetime, actor: str) -> tuple[Subscriber, bool]:
+        """Add an address (or, when it is there already, give it these components); the
+        subscriber, and whether it is new."""
+        import secrets
+
+        found: list[tuple[Subscriber, bool]] = []
+        folded = address.strip().lower()
+
+        async def write() -> list[Event]:
+            rows = await self._fetch("SELECT id FROM subscriber WHERE address = ?", folded)
+            new = not rows
+            if new:
+                await self._fetch("INSERT INTO subscriber (address, components, secret, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
+                                  folded, json.dumps(list(components), ensure_ascii=False), secrets.token_hex(16), _text(now), actor)
+            else:
+                await self._fetch("UPDATE subscriber SET components = ? WHERE address = ?",
+                                  json.dumps(list(components), ensure_ascii=False), folded)
+            found.append((next(s for s in await self._subscribers() if s.address == folded), new))
+            return []
+
+        await self._transaction(write, announce=False)
+        return found[0]
+
+    async def _subscribers(self) -> list[Subscriber]:
+        if self.version < VERSION:
+            return []
+        rows = await self._fetch("SELECT id, address, components, secret, added_at FROM subscriber ORDER BY id")
+        return [Subscriber(int(i), a, tuple(json.loads(c)), s, datetime.fromisoformat(t)) for i, a, c, s, t in rows]
+
+    async def subscribers(self) -> list[Subscriber]:
+        return await self._subscribers()
+
+    async def unsubscribe(self, address: str = "", number: int = 0, secret: str = "") -> bool:
+        """Remove a subscriber by address (the team's command), or by its number and secret (the
+        link in its mail, which works once); False when there was none such."""
+        import hmac
+
+        done: list[bool] = []
+
+        async def write() -> list[Event]:
+            if address:
+                rows = await self._fetch("DELETE FROM subscriber WHERE address = ? RETURNING id", address.strip().lower())
+            else:
+                held = await self._fetch("SELECT secret FROM subscriber WHERE id = ?", number)
+                rows = (await self._fetch("DELETE FROM subscriber WHERE id = ? RETURNING id", number)
+                        if held and secret and hmac.compare_digest(str(held[0][0]), secret) else [])
+            done.append(bool(rows))
+            return []
+
+        await self._transaction(write, announce=False)
+        return done[0]
