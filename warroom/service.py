@@ -64,8 +64,20 @@ class Service:
         return written
 
     async def take_page(self, page) -> PageTaken:
-        """A page from the alerting (see `store.take_page`)."""
-        taken = await self.store.take_page(page)
+        """A page from the alerting (see `store.take_page`). During a maintenance of one of its
+        components, a page that would open an incident opens none: the maintenance's timeline
+        has it."""
+        from warroom.domain.maintenance import covering, page_components
+
+        hold = 0
+        config = self._config()
+        if config.status_page.components:
+            touched = page_components(page, config.status_page.components, config.status_page.services)
+            running = covering(await self.store.maintenances(since=page.received), touched, page.received)
+            hold = running.number if running is not None else 0
+        taken = await self.store.take_page(page, hold=hold)
+        if taken.held:
+            self.tell(f"a page during maintenance MW-{taken.held} opened no incident: {one_line(page.title, 120)}")
         await self._after(taken.events)
         return taken
 

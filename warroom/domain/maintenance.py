@@ -75,10 +75,10 @@ def window(starts: str, ends: str, now: datetime) -> tuple[datetime, datetime]:
         raise RuleBroken(f"the start {one_line(starts, 40)!r} is not a time: give 2026-12-05T02:00Z")
     bare = _TIME_ONLY.match(ends)
     if bare:
-        day = begin.astimezone(UTC)
-        end = day.replace(hour=int(bare.group(1)), minute=int(bare.group(2)), second=0, microsecond=0)
         if int(bare.group(1)) > 23 or int(bare.group(2)) > 59:
             raise RuleBroken(f"the end {one_line(ends, 40)!r} is not a time of day")
+        day = begin.astimezone(UTC)
+        end = day.replace(hour=int(bare.group(1)), minute=int(bare.group(2)), second=0, microsecond=0)
         if end <= begin:
             end += timedelta(days=1)
     else:
@@ -114,3 +114,17 @@ def plan(number: int, title: str, starts: str, ends: str, names: list[str], know
 def covering(maintenances: list[Maintenance], components: tuple[str, ...], now: datetime) -> Maintenance | None:
     """The maintenance running now over any of these components, if one is."""
     return next((m for m in maintenances if any(m.covers(c, now) for c in components)), None)
+
+
+def page_components(page, names: tuple[str, ...], services: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The components a page from the alerting is about: those its alerts name in a `component`
+    label, else its service's as `[status_page.services]` maps them, else the component named as
+    its service is (any case)."""
+    by_fold = {name.casefold(): name for name in names}
+    labelled = {by_fold[value.casefold()] for alert in page.alerts
+                for key, value in alert.labels.items() if key == "component" and value.casefold() in by_fold}
+    if labelled:
+        return tuple(name for name in names if name in labelled)
+    if page.service in services:
+        return services[page.service]
+    return (by_fold[page.service.casefold()],) if page.service.casefold() in by_fold else ()

@@ -149,6 +149,10 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
             log(f"a replay: {page.source} {one_line(page.group, 100)} was {taken.replay}, resolved; nothing opened")
             return web.json_response({"recorded": False, "why": f"a replay: this PagerDuty incident was {taken.replay}, "
                                                                 "resolved since; nothing was opened"})
+        if taken.held:
+            log(f"held back by maintenance MW-{taken.held}: {page.source} {one_line(page.title, 100)}; nothing opened")
+            return web.json_response({"recorded": False, "maintenance": f"MW-{taken.held}",
+                                      "why": f"during maintenance MW-{taken.held} of its components: on its timeline, no incident opened"})
         if taken.code is None:
             return web.json_response({"recorded": False, "why": "its group has no open incident, and it opens none"})
         return web.json_response({"recorded": True, "incident": taken.code, "opened": taken.opened, "events": len(taken.events)})

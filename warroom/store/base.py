@@ -23,6 +23,7 @@ from warroom.store.reading import SELECT as _SELECT
 from warroom.store.reading import Opening, Progress
 from warroom.store.reading import row_event as _row_event
 from warroom.store.statuspage import StatusPageStore
+from warroom.store.statuspage import stamp as _stamp
 from warroom.store.tables import SCHEMA_VERSION
 
 _PAGE_GROUP_VERSION = 4  # the SQLite schema that has page_group (PostgreSQL's own version 2 is reported as it)
@@ -43,6 +44,7 @@ class PageTaken:
     opened: bool = False
     events: list[Event] = field(default_factory=list)
     replay: str = ""  # a PagerDuty incident seen before and resolved since: the code it was (nothing opened)
+    held: int = 0  # the maintenance that held it back: it would have opened an incident (its timeline has it)
 
 
 def _identity_key(event: Event) -> tuple:
@@ -350,10 +352,12 @@ class EventStore(OutboxStore, StatusPageStore):
             else:
                 await self._fetch(followup_table.INSERT, incident_id, number, *followup_table.columns(item))
 
-    async def take_page(self, page: Page) -> PageTaken:
+    async def take_page(self, page: Page, hold: int = 0) -> PageTaken:
         """A page from the alerting, in one transaction under the writers' lock: it joins the
         open incident of its group or, when none is open and it fires, opens one; then what is
-        new in it is appended (see `paging`). A hundred pages at once open one incident a group."""
+        new in it is appended (see `paging`). A hundred pages at once open one incident a group.
+        `hold`: a maintenance running over the page's components: a page that would open an
+        incident opens none, and goes on that maintenance's timeline instead."""
         taken = PageTaken(None)
 
         async def write() -> list[Event]:
@@ -376,6 +380,16 @@ class EventStore(OutboxStore, StatusPageStore):
                 return []
             if incident_id is None:
                 if not page.firing:
+                    return []
+                if hold:
+                    from warroom.domain.text import one_line
+
+                    await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                                      hold, _stamp(page.received), page.source,
+                                      one_line(f"alert held back, no incident opened: {page.severity} {page.title}"
+                                               + (f" (service {page.service})" if page.service else "")
+                                               + f" · {len(page.alerts)} alert(s), group {page.group}", 2000))
+                    taken = PageTaken(None, held=hold)
                     return []
                 incident_id, code = await self._new_incident(None, page.received)
                 written.append(await self._insert(incident_id, _recoded(paging.declaration(page), code)))

@@ -59,7 +59,7 @@ def tables(sqlite: bool) -> str:
                           integer="INTEGER" if sqlite else "bigint")
 
 
-def _text(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -110,12 +110,12 @@ class StatusPageStore:
         async def write() -> list[Event]:
             rows = await self._fetch(
                 "INSERT INTO maintenance (title, starts_at, ends_at, components, notice, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", planned.title, _text(planned.starts), _text(planned.ends),
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", planned.title, stamp(planned.starts), stamp(planned.ends),
                 json.dumps(list(planned.components), ensure_ascii=False), planned.notice,
-                _text(planned.created_at or planned.starts), planned.created_by)
+                stamp(planned.created_at or planned.starts), planned.created_by)
             number = int(rows[0][0])
             await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)", number,
-                              _text(planned.created_at or planned.starts), planned.created_by,
+                              stamp(planned.created_at or planned.starts), planned.created_by,
                               f"scheduled: {planned.title}")
             found.append(Maintenance(number, *(getattr(planned, f) for f in planned.__struct_fields__[1:])))
             return []
@@ -130,7 +130,7 @@ class StatusPageStore:
         if since is None:
             rows = await self._fetch(f"{_MAINTENANCE} ORDER BY starts_at, id")
         else:
-            rows = await self._fetch(f"{_MAINTENANCE} WHERE ends_at > ? ORDER BY starts_at, id", _text(since))
+            rows = await self._fetch(f"{_MAINTENANCE} WHERE ends_at > ? ORDER BY starts_at, id", stamp(since))
         return [_maintenance(row) for row in rows]
 
     async def cancel_maintenance(self, number: int, actor: str, now: datetime, reason: str = "") -> bool:
@@ -139,10 +139,10 @@ class StatusPageStore:
 
         async def write() -> list[Event]:
             rows = await self._fetch("UPDATE maintenance SET cancelled_at = ?, cancelled_by = ? "
-                                     "WHERE id = ? AND cancelled_at IS NULL RETURNING id", _text(now), actor, number)
+                                     "WHERE id = ? AND cancelled_at IS NULL RETURNING id", stamp(now), actor, number)
             if rows:
                 await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                                  number, _text(now), actor, "cancelled" + (f": {reason}" if reason else ""))
+                                  number, stamp(now), actor, "cancelled" + (f": {reason}" if reason else ""))
             done.append(bool(rows))
             return []
 
@@ -153,7 +153,7 @@ class StatusPageStore:
         """A line on a maintenance's timeline (an alert it held back, say)."""
         async def write() -> list[Event]:
             await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                              number, _text(at), actor, text)
+                              number, stamp(at), actor, text)
             return []
 
         await self._transaction(write, announce=False)
@@ -178,7 +178,7 @@ class StatusPageStore:
             new = not rows
             if new:
                 await self._fetch("INSERT INTO subscriber (address, components, secret, added_at, added_by) VALUES (?, ?, ?, ?, ?)",
-                                  folded, json.dumps(list(components), ensure_ascii=False), secrets.token_hex(16), _text(now), actor)
+                                  folded, json.dumps(list(components), ensure_ascii=False), secrets.token_hex(16), stamp(now), actor)
             else:
                 await self._fetch("UPDATE subscriber SET components = ? WHERE address = ?",
                                   json.dumps(list(components), ensure_ascii=False), folded)

@@ -53,6 +53,9 @@ def alert(args, config, out) -> int:
         if taken.replay:
             print(f"nothing recorded: a replay: this PagerDuty incident was {taken.replay}, resolved since; nothing opened",
                   file=out)
+        elif taken.held:
+            print(f"no incident opened: during maintenance MW-{taken.held} of its components (on its timeline: "
+                  f"warroom maintenance --show MW-{taken.held})", file=out)
         elif taken.code is None:
             print(f"nothing recorded: the group has no open incident and a {page.source} page that does not fire opens none",
                   file=out)
