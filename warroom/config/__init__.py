@@ -11,11 +11,11 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgspec import Struct, field
 
-from warroom.config.checks import _CONTROL, _Bad, _bool, _choice, _got, _minutes, _names, _short, _table, _text
+from warroom.config.checks import _CONTROL, _Bad, _bool, _choice, _email, _got, _minutes, _names, _short, _table, _text, _url
 from warroom.config.environment import user_folder
 from warroom.config.roster import _roster
 from warroom.domain.errors import WarroomError
@@ -75,11 +75,22 @@ class Webhook(Struct, frozen=True):
     secret: str = ""
 
 
+class Mailing(NamedTuple):
+    smtp: str
+    sender: str
+    answer_url: str
+    page_url: str
+
+
 class StatusPage(Struct, frozen=True):
     folder: str = ""  # "" : the default, `status` under the user data folder
     title: str = "Service status"
     components: tuple[str, ...] = ()  # what the page shows the state of, at a glance (issue 30)
     services: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a warroom service -> the components it affects
+    smtp: str = ""  # the subscribers' mail server ("": [paging]'s); the password from WARROOM_SMTP_PASSWORD
+    sender: str = ""  # the From of their mail ("": [paging]'s)
+    answer_url: str = ""  # where `warroom receive` serves their unsubscribe link ("": [paging]'s)
+    url: str = ""  # where the public reads the page: the mails link to it ("": no link)
 
 
 HOOK_PLACEHOLDERS = ("title", "body", "owner", "due", "code", "incident")  # [followups] create's, each shell-quoted
@@ -108,8 +119,16 @@ class Config(Struct, frozen=True):
 
     @property
     def sends(self) -> bool:
-        """Whether writes queue anything to send: webhooks' messages, or pages to people."""
-        return bool(self.webhooks or self.roster.people)
+        """Whether writes queue anything to send: webhooks' messages, pages to people, or the
+        status page's mail to its subscribers."""
+        return bool(self.webhooks or self.roster.people or self.mailing.smtp)
+
+    @property
+    def mailing(self) -> Mailing:
+        """How the status page's subscribers are mailed: its own [status_page] smtp, from and
+        answer_url, each else [paging]'s."""
+        page, paging = self.status_page, self.roster.paging
+        return Mailing(page.smtp or paging.smtp, page.sender or paging.sender, page.answer_url or paging.answer_url, page.url)
 
 
 def default_path() -> Path:
@@ -241,7 +260,7 @@ MAX_COMPONENTS = 50
 
 
 def _status_page(value: Any) -> StatusPage:
-    table = _table(value, "status_page", ("folder", "title", "components", "services"))
+    table = _table(value, "status_page", ("folder", "title", "components", "services", "smtp", "from", "answer_url", "url"))
     components = _names(table["components"], "status_page.components", MAX_COMPONENTS) if "components" in table else ()
     services: dict[str, tuple[str, ...]] = {}
     for service, named in _table(table.get("services", {}), "status_page.services").items():
@@ -256,6 +275,10 @@ def _status_page(value: Any) -> StatusPage:
         folder=_text(table["folder"], "status_page.folder", limit=1000).strip() if "folder" in table else "",
         title=_text(table["title"], "status_page.title", limit=120).strip() if "title" in table else StatusPage().title,
         components=components, services=services,
+        smtp=_url(table["smtp"], "status_page.smtp", ("smtp", "smtps")) if "smtp" in table else "",
+        sender=_email(table["from"], "status_page.from") if "from" in table else "",
+        answer_url=_url(table["answer_url"], "status_page.answer_url", ("https", "http")) if "answer_url" in table else "",
+        url=_url(table["url"], "status_page.url", ("https", "http")) if "url" in table else "",
     )
 
 

@@ -207,9 +207,17 @@ def _outward(config: Config, default: bool) -> list[str]:
         out += ["# components: what the page shows the state of, at a glance (Operational, Degraded performance,",
                 "# Partial outage, Major outage: from the open P0/P1 incidents of the services that map to each).",
                 '# components = ["Checkout", "Login", "API"]',
+                "# Subscribers (warroom subscribers add ADDRESS) are mailed each public update through smtp, from",
+                "# and answer_url (where warroom receive serves their unsubscribe link): these, else [paging]'s.",
+                '# smtp = "smtp://mail.internal:587"', '# from = "status@example.com"',
+                '# answer_url = "https://warroom.example.com:9095"', '# url = "https://status.example.com"   # the mails link here',
                 "# [status_page.services]          # a warroom service -> its components (a component named as",
                 '# payments = ["Checkout", "API"]  # the service is found without it)']
-    elif config.status_page.components:
+    for key, value in (("smtp", config.status_page.smtp), ("from", config.status_page.sender),
+                       ("answer_url", config.status_page.answer_url), ("url", config.status_page.url)):
+        if value and not default:
+            out.append(f"{key} = {toml_string(value)}")
+    if not default and config.status_page.components:
         out.append("components = [" + ", ".join(toml_string(name) for name in config.status_page.components) + "]")
         if config.status_page.services:
             out += ["[status_page.services]"] + [f"{toml_string(service)} = [" + ", ".join(toml_string(n) for n in names) + "]"

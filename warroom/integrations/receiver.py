@@ -6,6 +6,8 @@ nothing else (the console's first frame above all) pays for it.
   GET  /healthz        200 while the database answers
   GET  /ack/TOKEN      a page's acknowledgement link: a page with one button (issue 27)
   POST /ack/TOKEN      the button: acknowledges the page, once
+  GET  /unsubscribe/TOKEN   a status page subscriber's link: a page with one button (issue 30)
+  POST /unsubscribe/TOKEN   the button (or one-click List-Unsubscribe-Post): removed, once
 
 Every answer is JSON; every error one line, `{"error": "..."}`, with a 4xx status, and nothing
 written. Each request is one line on stderr.
@@ -35,6 +37,7 @@ from warroom.integrations.alerts import (
     pagerduty_kind,
     signed_by,
 )
+from warroom.integrations.unsubscribing import routes as unsubscribe_routes
 from warroom.service import Service
 from warroom.store import StoreError
 
@@ -71,6 +74,8 @@ def _logged(path: str) -> str:
     (the token acknowledges a page: it stays out of the log)."""
     if path.startswith("/ack/"):
         return "/ack/" + path[5:].partition(".")[0] + ".…"
+    if path.startswith("/unsubscribe/"):
+        return "/unsubscribe/…"  # (its secret removes a subscriber: it stays out of the log)
     return path
 
 
@@ -196,7 +201,7 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
     app = web.Application(middlewares=[one_line_per_request], client_max_size=MAX_BODY)
     app.add_routes([web.post("/alertmanager", from_alertmanager, expect_handler=_refuse_large),
                     web.post("/pagerduty", from_pagerduty, expect_handler=_refuse_large),
-                    web.get("/healthz", healthz), *routes(service)])
+                    web.get("/healthz", healthz), *routes(service), *unsubscribe_routes(service)])
     return app
 
 

@@ -21,7 +21,7 @@ from warroom.domain.roster import Paging
 from warroom.domain.text import one_line
 from warroom.integrations.posting import post
 from warroom.store import EventStore, StoreError
-from warroom.store.outbox import PAGE_TOPICS, Delivery, Message
+from warroom.store.outbox import PAGE_TOPICS, SUBSCRIBER, Delivery, Message
 
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_WAIT = timedelta(minutes=10)
@@ -43,6 +43,11 @@ async def arm(store: EventStore, config: Config) -> None:
 
         pages = pager(config.roster, await store.page_secret(), store.database_id)
     store.announcer = announcer(config.webhooks, store.database_id, pages)
+    if config.mailing.smtp:
+        from warroom.integrations.subscribers import mailer
+
+        page = config.status_page
+        store.mailer = mailer(config.mailing, page.title, page.components, page.services, store.database_id)
 
 
 def announcer(webhooks: tuple[Webhook, ...], database_id: str = "",
@@ -126,6 +131,12 @@ async def deliver_due(store: EventStore, webhooks: tuple[Webhook, ...], clock: C
 
 async def _send(session, delivery: Delivery, secrets: dict[str, str], paging: Paging | None = None) -> str | None:
     """One try; None when delivered, else what went wrong in one line."""
+    if delivery.topic == SUBSCRIBER:
+        import os
+
+        from warroom.integrations.subscribers import send as mail
+
+        return await mail(delivery, dict(os.environ))
     if delivery.topic in PAGE_TOPICS:
         if paging is None:
             return "pages are sent where the config has [people] and [paging]"

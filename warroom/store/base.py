@@ -22,7 +22,7 @@ from warroom.store.outbox import Message, OutboxStore
 from warroom.store.reading import SELECT as _SELECT
 from warroom.store.reading import Opening, Progress
 from warroom.store.reading import row_event as _row_event
-from warroom.store.statuspage import StatusPageStore
+from warroom.store.statuspage import StatusPageStore, Subscriber
 from warroom.store.statuspage import stamp as _stamp
 from warroom.store.tables import SCHEMA_VERSION
 
@@ -116,6 +116,9 @@ class EventStore(OutboxStore, StatusPageStore):
         # what the webhooks are told of an event, given the incident after its commit (set by
         # whoever opened the store with webhooks in its config): queued in the same transaction
         self.announcer: Callable[[Event, IncidentState], list[Message]] | None = None
+        # what the status page's subscribers are mailed of a publication (its incident's public
+        # updates each has not had): queued in the same transaction as the publication
+        self.mailer: Callable[[Event, IncidentState, list[Subscriber]], list[Message]] | None = None
         self.progress: Progress | None = None  # told how a summary rebuilt from a whole log goes
 
     database_id = ""  # the database's own random id (warroom_meta), once opened for writing
@@ -466,6 +469,12 @@ class EventStore(OutboxStore, StatusPageStore):
                 if announce and self.announcer is not None:
                     for incident_id, event in self._inserted:
                         await self._queue(incident_id, event, self.announcer(event, states[incident_id]), event.at)
+                if announce and self.mailer is not None and any(e.kind == Kind.PUBLISHED for _, e in self._inserted):
+                    subscribers = await self.subscribers()
+                    for incident_id, event in self._inserted:
+                        if event.kind == Kind.PUBLISHED and subscribers:
+                            await self._queue(incident_id, event, self.mailer(event, states[incident_id], subscribers),
+                                              event.at, once=True)
                 await self._commit()
             except BaseException as error:
                 await self._rollback()

@@ -21,6 +21,10 @@ from warroom.domain.schema import DeliveryGivenUp, event
 
 PAGE, PAGE_RESOLVED = "page", "page resolved"  # the topics of pages to people (a webhook's are its news)
 PAGE_TOPICS = (PAGE, PAGE_RESOLVED)
+SUBSCRIBER = "public update"  # a status page update mailed to a subscriber (its key: one per subscriber and update)
+# A subscriber's mail goes in line of its own ("subscriber 12": one failing address holds up no
+# other, and its updates still arrive in order); the screen counts them together.
+_LINE = f"CASE WHEN topic = '{SUBSCRIBER}' THEN 'subscribers' ELSE webhook END"
 CLAIM = timedelta(seconds=60)  # a message claimed and neither delivered nor failed in this long is free again
 
 _HEADS = ("SELECT o.id, o.incident_id, o.event_id, o.webhook, o.url, o.topic, o.idempotency_key, o.body, o.tries, i.code "
@@ -84,10 +88,13 @@ class OutboxStore:
 
         async def _state_now(self, incident_id: int) -> IncidentState: ...
 
-    async def _queue(self, incident_id: int, event: Event, messages: list[Message], now: datetime) -> None:
+    async def _queue(self, incident_id: int, event: Event, messages: list[Message], now: datetime, once: bool = False) -> None:
+        """`once`: a message whose key was queued before is left out (a subscriber's mail of an
+        update, however many times the page is published)."""
+        skip = " ON CONFLICT (idempotency_key) DO NOTHING" if once else ""
         for message in messages:
             await self._fetch("INSERT INTO outbox (incident_id, event_id, webhook, url, topic, idempotency_key, body, "
-                              "created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", incident_id, event.id,
+                              f"created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?){skip}", incident_id, event.id,
                               message.webhook, message.url, message.topic, message.key, message.body, _text(now), _text(now))
 
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
@@ -140,12 +147,12 @@ class OutboxStore:
     async def waiting(self, now: datetime) -> list[Waiting]:
         """Each webhook's messages not yet delivered (and those given up), for the screen."""
         rows = await self._fetch(
-            "SELECT webhook, sum(CASE WHEN given_up_at IS NULL THEN 1 ELSE 0 END), "
+            f"SELECT {_LINE}, sum(CASE WHEN given_up_at IS NULL THEN 1 ELSE 0 END), "
             "sum(CASE WHEN given_up_at IS NULL AND tries > 0 THEN 1 ELSE 0 END), "
             "coalesce(min(CASE WHEN given_up_at IS NULL AND tries > 0 THEN next_at END), "  # the next try of one that failed,
             "min(CASE WHEN given_up_at IS NULL THEN next_at END)), "  # not of one waiting in line behind it
             "sum(CASE WHEN given_up_at IS NULL THEN 0 ELSE 1 END) "
-            "FROM outbox WHERE delivered_at IS NULL GROUP BY webhook ORDER BY webhook")
+            f"FROM outbox WHERE delivered_at IS NULL GROUP BY {_LINE} ORDER BY {_LINE}")
         return [Waiting(name, int(waiting or 0), int(failing or 0), datetime.fromisoformat(next_at) if next_at else None,
                         int(given_up or 0)) for name, waiting, failing, next_at, given_up in rows]
 

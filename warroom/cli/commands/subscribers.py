@@ -31,6 +31,10 @@ def run(args, config, out) -> int:
         raise RuleBroken("--component goes with add")
     if args.action == "list" and args.address:
         raise RuleBroken("warroom subscribers list takes no address")
+    if args.action == "add" and not config.mailing.smtp:
+        raise RuleBroken("subscribers are mailed: set [status_page] smtp (or [paging] smtp) in the config first")
+    if args.action == "add" and not config.mailing.answer_url:
+        raise RuleBroken("each mail has an unsubscribe link: set [status_page] answer_url (where warroom receive answers) first")
     address = check_address(args.address) if args.address else ""
     components = check_components(args.component, config.status_page.components)
 

@@ -1,0 +1,162 @@
+"""Email subscribers of the status page (issue 30): a real SMTP server on 127.0.0.1 (aiosmtpd,
+started here) receives one mail per subscriber per public update, only for the components each
+asked for; the unsubscribe link, served by the real `warroom receive`, works once; an address
+added twice gets one mail; no address is ever on the page or in a feed."""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import at, db_rows, run_cli
+from helpers.mail import Mailbox, free_port
+from helpers.pages import Receiver
+
+from warroom.domain import actions
+from warroom.store import Store
+
+CONFIG = """[status_page]
+folder = "{site}"
+title = "Acme status"
+components = ["Checkout", "Login", "API"]
+smtp = "{smtp}"
+from = "status@acme.example"
+answer_url = "http://127.0.0.1:{port}"
+url = "https://status.acme.example"
+[status_page.services]
+payments = ["Checkout", "API"]
+"""
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    yield box
+    box.stop()
+
+
+def setup(tmp_path: Path, mailbox: Mailbox) -> tuple[dict, int]:
+    port = free_port()
+    path = tmp_path / "team.toml"
+    path.write_text(CONFIG.format(site=tmp_path / "site", smtp=mailbox.url, port=port))
+    return {"WARROOM_CONFIG": str(path)}, port
+
+
+def say(db_file, code: str, minutes: float, template: str, text: str) -> None:
+    """A public message recorded as sent (as the communicator's y does)."""
+    async def go() -> None:
+        store = await Store.open(db_file)
+        try:
+            state = await store.load(code)
+            await store.append(actions.communicate(state, "carol", at(minutes), template, text, sent=True, switch=True,
+                                                   override="told by phone"))
+        finally:
+            await store.close()
+
+    asyncio.run(go())
+
+
+def to(mailbox: Mailbox) -> list[str]:
+    return sorted(rcpt for _, rcpts in mailbox.envelopes for rcpt in rcpts)
+
+
+def test_one_mail_per_subscriber_per_update_for_their_components_and_the_link_unsubscribes_once(db_file, tmp_path, mailbox):
+    env, port = setup(tmp_path, mailbox)
+    assert run_cli("subscribers", "add", "ann@example.com", now=at(0), env=env).stdout.startswith("subscribed ann@example.com")
+    again = run_cli("subscribers", "add", "Ann@Example.com", now=at(0), env=env)
+    assert again.returncode == 0 and again.stdout.startswith("already subscribed")
+    assert run_cli("subscribers", "add", "bo@example.com", "--component", "login", now=at(0), env=env).returncode == 0
+    assert run_cli("subscribers", "add", "cy@example.com", "--component", "API", now=at(0), env=env).returncode == 0
+    assert db_rows(db_file, "SELECT count(*) FROM subscriber") == [(3,)]
+
+    assert run_cli("declare", "Payments down", "--severity", "P0", "--service", "payments", "--impact", "card payments",
+                   now=at(1), env=env).returncode == 0  # published by itself: no public update yet, no mail
+    assert mailbox.envelopes == []
+    say(db_file, "INC-1", 5, "client notice", "Card payments fail since 03:00 UTC. Next update by 03:30.")
+    assert run_cli("publish", now=at(6), env=env).returncode == 0
+    assert to(mailbox) == ["ann@example.com", "cy@example.com"]  # bo asked for Login only
+    mail = next(m for m in mailbox.received if m["To"] == "ann@example.com")
+    assert mail["Subject"] == "[Acme status] Issue affecting card payments: Investigating"
+    assert mail["From"] == "status@acme.example"
+    body = mail.get_content()
+    assert "Card payments fail since 03:00 UTC. Next update by 03:30." in body and "Components: Checkout, API" in body
+    link = mail["List-Unsubscribe"].strip().strip("<>")
+    assert link.startswith(f"http://127.0.0.1:{port}/unsubscribe/") and f"Unsubscribe: {link}" in body
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "https://status.acme.example/incidents/incident-" in body
+
+    assert run_cli("publish", now=at(7), env=env).returncode == 0  # again, with nothing new: nothing mailed twice
+    assert len(mailbox.envelopes) == 2
+    say(db_file, "INC-1", 20, "status update", "A fix is deployed; we are monitoring.")
+    assert run_cli("publish", now=at(21), env=env).returncode == 0
+    assert to(mailbox) == ["ann@example.com", "ann@example.com", "cy@example.com", "cy@example.com"]
+
+    receiver = Receiver({"WARROOM_DB": str(db_file), **env}, "--listen", f"127.0.0.1:{port}")
+    try:
+        page = urllib.request.urlopen(link, timeout=30).read().decode()
+        assert "<button" in page and "ann@example.com" not in page  # a look changes nothing
+        assert db_rows(db_file, "SELECT count(*) FROM subscriber") == [(3,)]
+        request = urllib.request.Request(link, data=b"List-Unsubscribe=One-Click", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200 and "no more mail" in answer.read().decode()
+        again_status, _ = _html_status(link)
+        assert again_status == 404  # once
+        forged = link[:-4] + "0000"
+        assert _html_status(forged)[0] == 404 and db_rows(db_file, "SELECT count(*) FROM subscriber") == [(2,)]
+    finally:
+        log = receiver.stop()
+    assert "/unsubscribe/…" in log and link.rsplit("/", 1)[1] not in log  # the secret stays out of the log
+    assert "ann@example.com" not in run_cli("subscribers", "list", now=at(30), env=env).stdout
+
+    say(db_file, "INC-1", 40, "resolution notice", "Resolved: card payments work again.")
+    assert run_cli("publish", now=at(41), env=env).returncode == 0
+    assert to(mailbox).count("ann@example.com") == 2 and to(mailbox).count("cy@example.com") == 3
+
+    site = tmp_path / "site"
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert "example.com" not in path.read_text(), path  # no subscriber's address on the page or a feed
+
+
+def _html_status(link: str) -> tuple[int, str]:
+    request = urllib.request.Request(link, data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_a_mail_server_that_refuses_loses_no_mail(db_file, tmp_path, mailbox):
+    env, _ = setup(tmp_path, mailbox)
+    assert run_cli("subscribers", "add", "ann@example.com", now=at(0), env=env).returncode == 0
+    assert run_cli("declare", "Payments down", "--severity", "P0", "--service", "payments", now=at(1), env=env).returncode == 0
+    say(db_file, "INC-1", 5, "client notice", "Card payments fail.")
+    mailbox.mode = "refuse"
+    done = run_cli("publish", now=at(6), env=env)
+    assert "not delivered yet: kept in the outbox" in done.stderr and mailbox.received == []
+    mailbox.mode = "ok"
+    assert run_cli("deliver", now=at(30), env=env).returncode == 0  # a later try sends it
+    assert to(mailbox) == ["ann@example.com"]
+
+
+@pytest.mark.parametrize("args, says", [
+    (("add", "not-an-address"), "is not an email address"),
+    (("add", "ann@example.com", "--component", "Search"), "no component 'Search'"),
+    (("add",), "give the address"),
+    (("remove", "nobody@example.com"), "is not subscribed"),
+    (("list", "ann@example.com"), "takes no address"),
+])
+def test_bad_subscriber_commands_are_one_line_exit_2_and_write_nothing(db_file, tmp_path, mailbox, args, says):
+    env, _ = setup(tmp_path, mailbox)
+    assert run_cli("subscribers", "add", "ann@example.com", "--component", "API", now=at(0), env=env).returncode == 0
+    done = run_cli("subscribers", *args, now=at(1), env=env)
+    assert done.returncode == 2 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert db_rows(db_file, "SELECT address, components FROM subscriber") == [("ann@example.com", '["API"]')]
+
+
+def test_subscribers_need_a_mail_server_and_an_answer_url(db_file, tmp_path):
+    done = run_cli("subscribers", "add", "ann@example.com", now=at(0))
+    assert done.returncode == 2 and "set [status_page] smtp" in done.stderr
