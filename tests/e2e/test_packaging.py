@@ -74,3 +74,13 @@ def test_a_missing_system_program_skips_with_its_reason_but_fails_under_ci(monke
     monkeypatch.setenv("CI", "true")
     with pytest.raises(Failed, match="tmux is not installed"):
         missing("tmux", "Debian's tmux")
+
+
+def test_every_package_of_the_source_is_in_the_package_list():
+    """pyproject names the packages one by one: a new folder left off would be missing from a
+    non-editable install (CI's), though an editable one finds it."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "warroom").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
