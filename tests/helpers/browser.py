@@ -31,9 +31,10 @@ def _run(*args: str) -> str:
     return done.stdout
 
 
-def dom(page: Path) -> str:
-    """The document as the browser holds it once loaded."""
-    return _run("--virtual-time-budget=2000", "--dump-dom", page.resolve().as_uri())
+def dom(page: Path, size: tuple[int, int] | None = None) -> str:
+    """The document as the browser holds it once loaded (in a window of `size`, when given)."""
+    window = [f"--window-size={size[0]},{size[1]}"] if size else []
+    return _run("--virtual-time-budget=2000", *window, "--dump-dom", page.resolve().as_uri())
 
 
 def screenshot(page: Path, out: Path, size: tuple[int, int] = (412, 915)) -> None:

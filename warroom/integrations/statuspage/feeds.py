@@ -7,17 +7,20 @@ from __future__ import annotations
 import json
 
 from warroom.domain.public import PublicIncident
-from warroom.domain.text import html_text
+from warroom.domain.text import html_text, safe
 from warroom.integrations.statuspage.pages import iso
 from warroom.integrations.statuspage.site import Site, slug
 
 
 def as_json(site: Site) -> str:
+    """The page as data: the same public words as the HTML, with a control character or a
+    bidi override shown as its escape (`safe`), and `<` written as \\u003c so the document
+    can be inlined in a page's script without closing it."""
     def moment(value) -> str | None:
         return iso(value) if value else None
 
     board = site.board
-    return json.dumps({
+    return _safe_json({
         "page": site.title, "updated": iso(site.now),
         "components": [{"name": c.name, "state": c.state, "state_words": c.words, "incidents": list(c.incidents),
                         "under_maintenance": any(m.covers(c.name, site.now) for m in site.maintenance),
@@ -34,7 +37,20 @@ def as_json(site: Site) -> str:
                        "started": moment(p.started), "resolved": moment(p.resolved),
                        "updates": [{"at": iso(u.at), "kind": u.kind, "text": u.text} for u in p.updates]}
                       for p in site.shown],
-    }, ensure_ascii=False, indent=2) + "\n"
+    })
+
+
+def _safe_json(data: object) -> str:
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return safe(value)
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(data), ensure_ascii=False, indent=2).replace("<", "\\u003c") + "\n"
 
 
 def _entries(site: Site, incidents: list[PublicIncident], component: str | None, up: str) -> list[tuple]:
