@@ -119,35 +119,48 @@ async def shoot_page(name: str, size: tuple[int, int]) -> None:
     print(f"wrote screenshots/{name}.svg", file=sys.stderr)
 
 
-async def shoot_status_page(name: str) -> None:
-    """The public status page of a P0 with a client notice and an update, in headless Chromium
-    at a phone's size (a PNG: the browser's own pixels)."""
+async def shoot_status_page(names: tuple[str, str]) -> None:
+    """The public status page (issue 30) in headless Chromium, at a phone's and a desktop's size
+    (PNGs: the browser's own pixels): components, a P0 with a client notice and an update, the
+    90 days with a P1 of last month, and a maintenance announced for tomorrow."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from helpers.browser import screenshot
 
+    from warroom.domain.maintenance import plan
     from warroom.integrations.statuspage import publish
 
+    components = ("Checkout", "Login", "API", "Search")
+    services = {"payments": ("Checkout", "API"), "auth": ("Login",)}
     with tempfile.TemporaryDirectory() as folder:
         path, site = Path(folder) / "page.db", Path(folder) / "site"
         store = await Store.open(path)
+        past = at(-40 * 24 * 60)
+        await store.declare(actions.declare("alice", past, "Login errors", "P1", detected=past, service="auth",
+                                            impact="logins on the mobile app"))
+        await store.append(actions.communicate(await store.load("INC-1"), "carol", past + timedelta(minutes=8), "client notice",
+                                               "Some mobile app users cannot log in. We are investigating.", sent=True,
+                                               switch=True, override="told by phone"))
+        await store.append(actions.resolve(await store.load("INC-1"), "alice", past + timedelta(hours=3), override="resolved for the screenshot"))
         await store.declare(actions.declare("alice", T0, "Checkout fails for card payments", "P0", detected=T0,
-                                            impact="card payments at checkout, all regions"))
+                                            service="payments", impact="card payments at checkout, all regions"))
         for minute, template, text in (
                 (9, "client notice", "We are aware of failed card payments at checkout since 03:00 UTC and are "
                                      "investigating. Next update by 03:30 UTC."),
                 (24, "status update", "Card payments are working again after a rollback. We are monitoring and will "
                                       "update by 04:00 UTC.")):
-            state = await store.load("INC-1")
+            state = await store.load("INC-2")
             await store.append(actions.communicate(state, "carol", at(minute), template, text, sent=True, switch=True,
                                                    override="leadership told by phone"))
-        state = await store.load("INC-1")
-        await store.append(actions.set_lever(state, "alice", at(20), 1, "pulled"))
-        state = await store.load("INC-1")
-        await store.append(actions.set_lever(state, "alice", at(22), 1, "effective"))
-        await publish(store, site, at(25), "Acme status")
+        await store.append(actions.set_lever(await store.load("INC-2"), "alice", at(20), 1, "pulled"))
+        await store.append(actions.set_lever(await store.load("INC-2"), "alice", at(22), 1, "effective"))
+        tomorrow = (T0 + timedelta(days=1)).replace(hour=2, minute=0)
+        await store.schedule(plan(0, "Database upgrade", tomorrow.isoformat(), "04:00Z", ["API"], components, at(0), "alice",
+                                  "API writes pause for up to ten minutes."))
+        await publish(store, site, at(25), "Acme status", components, services, await store.maintenances(since=at(25)))
         await store.close()
-        screenshot(site / "index.html", OUT / f"{name}.png")
-    print(f"wrote screenshots/{name}.png", file=sys.stderr)
+        screenshot(site / "index.html", OUT / f"{names[0]}.png", (412, 915))
+        screenshot(site / "index.html", OUT / f"{names[1]}.png", (1280, 900))
+    print(f"wrote screenshots/{names[0]}.png and {names[1]}.png", file=sys.stderr)
 
 
 async def shoot_scorecard(name: str, size: tuple[int, int]) -> None:
@@ -386,6 +399,9 @@ async def main() -> None:
         await shoot_insights("console-insights-100x40", (100, 40))
         await asyncio.to_thread(shoot_insights_terminal, "insights-terminal-100x60", (100, 60))
         return
+    if sys.argv[1:] == ["status"]:
+        await shoot_status_page(("status-page-phone-412x915", "status-page-desktop-1280x900"))
+        return
     if sys.argv[1:] == ["paging"]:
         await shoot_paging("console-paging-ledger-100x36", (100, 36))
         await shoot_page_email("page-email-phone-412x915")
@@ -404,7 +420,7 @@ async def main() -> None:
     high_contrast = parse(b'theme = "high-contrast"\n' + TEAM_TOML, Path("team.toml"))
     await shoot("console-high-contrast-120x36", "alice", 10, (120, 36), config=high_contrast)
     await shoot_page("console-paged-by-alertmanager-140x36", (140, 36))
-    await shoot_status_page("status-page-phone-412x915")
+    await shoot_status_page(("status-page-phone-412x915", "status-page-desktop-1280x900"))
     await shoot_scorecard("drill-scorecard-100x36", (100, 36))
     await shoot_paging("console-paging-ledger-100x36", (100, 36))
     await shoot_page_email("page-email-phone-412x915")

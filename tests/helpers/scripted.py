@@ -15,6 +15,7 @@ class Scripted:
         self.book_of_events, self.answers = book, list(answers)
         self.actor, self.book, self.code = "alice", DEFAULT, "INC-1"
         self.roster = Roster()
+        self.page_components: tuple[str, ...] = ()
         self.now = lambda: at(5)
         self.asked: list = []
         self.said: list[str] = []

@@ -77,6 +77,7 @@ class WarroomApp(App[str | None]):
         # who is paged for what; a drill pages nobody (its notifications are ticked by hand, as
         # practice) unless its scenario says `page = true`: then each page says DRILL first
         self.roster = self.config.roster if drill is None or drill.page else Roster()
+        self.page_components = self.config.status_page.components
         self.db_path, self.now, self.actor, self.code = db_path, clock, actor, code
         self.clipboard_ways = clipboard if clipboard is not None else default_ways(self._osc52)
         self.bell_on, self.alerts_on = bell, alerts

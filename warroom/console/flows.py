@@ -20,6 +20,7 @@ from warroom.console.messages import (
     publish,
     read_message,
     resolution_notice,
+    set_components,
     tick_notification,
 )
 from warroom.console.protocol import Console
@@ -334,7 +335,7 @@ FLOWS: dict[str, Callable[..., Coroutine[Any, Any, None]]] = {
     "wear": wear, "advance_lever": advance_lever, "skip_lever": skip_lever, "correct_lever": correct_lever,
     "copy_runbook": copy_runbook, "set_impact": set_impact, "name_service": name_service, "note": note,
     "finding": finding, "acknowledge": acknowledge, "copy_template": copy_template, "read_message": read_message,
-    "edit_template": edit_template, "publish": publish, "tick_notification": tick_notification,
+    "edit_template": edit_template, "publish": publish, "set_components": set_components, "tick_notification": tick_notification,
     "resolution": resolution, "correct_milestone": correct_milestone, "followup": followup, "close_followup": close_followup,
     "switch_incident": switch_incident, "severity": severity,
 }

@@ -31,6 +31,7 @@ KEYS: list[BindingType] = [  # the footer shows them in this order: ? first, so 
     Binding("d", "flow('read_message')", "Read due message", show=False, tooltip="Read the due message whole, as y would copy it now (any hat)", id="comms.read"),
     Binding("e", "flow('edit_template')", "Edit message", show=False, tooltip="Edit the due message before copying it; the edited text is recorded (communicator)", id="comms.edit"),
     Binding("space", "pause_drill", "Pause drill", key_display="space", show=False, tooltip="Pause a drill's clock, or go on (warroom drill); it goes on the timeline, and the scorecard counts pauses past 2 min", id="drill.pause"),
+    Binding("C", "flow('set_components')", "Components", key_display="C", show=False, tooltip="Say which status page components it affects, and their state on the page if not the derived one (communicator)", id="comms.components"),
     Binding("P", "flow('publish')", "Publish", key_display="P", tooltip="Publish the status page now (communicator): by hand for a P1; a P0's publishes by itself", id="comms.publish"),
     Binding("r", "flow('resolution')", "Resolve", tooltip="The resolution path: root cause, staging, deploy, flag back on, soak, resolve (or reopen)", id="resolve"),
     Binding("k", "flow('correct_milestone')", "Correct time", show=False, tooltip="Correct a milestone afterwards, as a new event (e.g. a back-dated impact start)", id="milestone"),

@@ -221,3 +221,34 @@ async def publish(app: Console) -> None:
     """The status page, now (communicator): what the matrix asks by hand for a P1."""
     if await do(app, actions.publishing):
         await app.publish_page()
+
+
+async def set_components(app: Console) -> None:
+    """C: which of the status page's components the incident affects, and their state on the
+    page, overriding the one derived from severity and state (communicator)."""
+    from warroom.domain.components import set_components as named
+    from warroom.domain.model import COMPONENT_STATES
+
+    known = app.page_components
+    if not known:
+        app.warn("the config names no components: add [status_page] components = [...] to it")
+        return
+    switch = await hat_first(app, Kind.COMPONENTS_SET, asks=True)
+    if switch is None:
+        return
+    now = ", ".join(app.state.components)
+    names = await app.ask(Ask("Which components does it affect? (comma-separated; empty: its service's)",
+                              placeholder=", ".join(known[:4]), value=now,
+                              hint=as_hat(app, Kind.COMPONENTS_SET, switch) + "the config's: "
+                              + one_line(", ".join(known), 120) + " · Enter saves · Esc cancels"))
+    if names is None:
+        return
+    state = await app.ask(Ask("Their state on the page: auto (from severity and state), or "
+                              + ", ".join(COMPONENT_STATES), placeholder="auto", value=app.state.component_state or "auto"))
+    if state is None:
+        return
+    chosen = [name for name in names.split(",") if name.strip()]
+    if await do(app, named, chosen, state, known, switch=switch):
+        said = ", ".join(app.state.components) or "its service's components"
+        app.say(f"status page: {said}, {app.state.component_state or 'state derived'}"
+                + ("; P publishes it" if app.state.severity != "P0" else "; republished by itself (P0)"))

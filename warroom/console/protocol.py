@@ -24,6 +24,7 @@ class Console(Protocol):
     actor: str
     book: Playbook
     roster: Roster  # who is paged for what (the config's [people], [roles], [paging])
+    page_components: tuple[str, ...]  # the status page's components ([status_page] components)
     code: str | None
     now: Callable[[], datetime]
 
