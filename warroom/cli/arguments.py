@@ -32,6 +32,9 @@ examples:
   warroom receive                           receive pages from Alertmanager and PagerDuty on 127.0.0.1:9095
   warroom alert page.json                   take one page (a webhook body) from a file
   warroom publish --dir /var/www/status     write the public status page (P0 and P1, public words only)
+  warroom components Checkout --state auto  the status page components the open incident affects
+  warroom maintenance "DB upgrade" --from 2026-12-05T02:00Z --to 04:00Z   announced; its alerts open nothing
+  warroom subscribers add ops@example.com   mailed each public update, with a one-link unsubscribe
   warroom deliver                           send the webhooks' messages and pages that are due (for cron)
   warroom notify "engineering manager" PM   page the people of those roles (the config's [people], [roles])
   warroom drill jwt-outage --speed 10       practise: a drill in the console on a fast clock, scored
