@@ -134,12 +134,14 @@ class Service:
     async def schedule(self, planned):
         """A maintenance kept and announced: the page is written again at once (its banner)."""
         kept = await self.store.schedule(planned)
+        self.woken.set()  # (its subscribers' mail, queued with it)
         await self._republish()
         return kept
 
     async def cancel_maintenance(self, number: int, actor: str, reason: str = "") -> bool:
         done = await self.store.cancel_maintenance(number, actor, self.now(), reason)
         if done:
+            self.woken.set()
             await self._republish()
         return done
 

@@ -160,3 +160,21 @@ def test_bad_subscriber_commands_are_one_line_exit_2_and_write_nothing(db_file, 
 def test_subscribers_need_a_mail_server_and_an_answer_url(db_file, tmp_path):
     done = run_cli("subscribers", "add", "ann@example.com", now=at(0))
     assert done.returncode == 2 and "set [status_page] smtp" in done.stderr
+
+
+def test_a_maintenance_is_mailed_to_its_components_subscribers_when_scheduled_and_when_cancelled(db_file, tmp_path, mailbox):
+    env, _ = setup(tmp_path, mailbox)
+    for address, *component in (("ann@example.com",), ("bo@example.com", "--component", "Login"),
+                                ("cy@example.com", "--component", "API")):
+        assert run_cli("subscribers", "add", address, *component, now=at(0), env=env).returncode == 0
+    done = run_cli("maintenance", "Database upgrade", "--from", "2026-11-28T02:00Z", "--to", "04:00Z", "--component", "API",
+                   "--notice", "Writes pause for ten minutes.", now=at(1), env=env)
+    assert done.returncode == 0, done.stderr
+    assert to(mailbox) == ["ann@example.com", "cy@example.com"]
+    mail = mailbox.received[0]
+    assert mail["Subject"] == "[Acme status] Scheduled maintenance: Database upgrade"
+    assert "2026-11-28 02:00 to 2026-11-28 04:00 UTC" in mail.get_content() and "Writes pause" in mail.get_content()
+    assert mail["List-Unsubscribe"].strip().startswith("<http://127.0.0.1:")
+    assert run_cli("maintenance", "--cancel", "MW-1", now=at(2), env=env).returncode == 0
+    assert [m["Subject"] for m in mailbox.received[2:]] == ["[Acme status] Maintenance cancelled: Database upgrade"] * 2
+    assert db_rows(db_file, "SELECT count(*), count(maintenance_id), count(incident_id) FROM outbox") == [(4, 4, 0)]

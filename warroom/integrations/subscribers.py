@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from warroom.config import Mailing
 from warroom.domain.incident import IncidentState
+from warroom.domain.maintenance import Maintenance
 from warroom.domain.model import Event
 from warroom.domain.public import PublicIncident, affected, public
 from warroom.domain.text import one_line, safe
@@ -56,6 +57,38 @@ def mailer(mailing: Mailing, title: str, names: tuple[str, ...], services: dict[
                 key = f"warroom-{database_id or 'db'}-sub{subscriber.id}-{shown.anchor}-{number}"
                 found.append(Message(f"subscriber {subscriber.id}", subscriber.address, SUBSCRIBER, key,
                                      json.dumps(_mail(mailing, title, shown, number, touched, subscriber), ensure_ascii=False)))
+        return found
+
+    return messages
+
+
+def maintenance_mailer(mailing: Mailing, title: str, database_id: str) -> Callable[[Maintenance, str, list[Subscriber]], list[Message]]:
+    """What the store queues when a maintenance is scheduled or cancelled: a mail to each
+    subscriber of one of its components, once for each."""
+
+    def messages(maintenance: Maintenance, what: str, subscribers: list[Subscriber]) -> list[Message]:
+        found = []
+        for subscriber in subscribers:
+            if not subscriber.wants(maintenance.components):
+                continue
+            key = f"warroom-{database_id or 'db'}-sub{subscriber.id}-{maintenance.anchor}-{what}"
+            link = unsubscribe_link(mailing.answer_url, subscriber) if mailing.answer_url else ""
+            heading = "Scheduled maintenance" if what == "scheduled" else "Maintenance cancelled"
+            lines = [f"{heading}: {maintenance.title}",
+                     f"{maintenance.starts:%Y-%m-%d %H:%M} to {maintenance.ends:%Y-%m-%d %H:%M} UTC",
+                     f"Components: {', '.join(maintenance.components)}"]
+            if maintenance.notice and what == "scheduled":
+                lines += ["", maintenance.notice]
+            if mailing.page_url:
+                lines.append(f"More: {mailing.page_url.rstrip('/')}/index.html#{maintenance.anchor}")
+            lines += ["", f"You receive this because you subscribed to {title}"
+                      + (f" for {', '.join(subscriber.components)}" if subscriber.components else "") + "."]
+            lines.append(f"Unsubscribe: {link}" if link else "To unsubscribe, ask the team that runs this status page.")
+            data = {"smtp": mailing.smtp, "from": mailing.sender or "status@localhost", "to": subscriber.address,
+                    "subject": one_line(f"[{title}] {heading}: {maintenance.title}", 200),
+                    "text": "\n".join(safe(line) for line in lines) + "\n", "unsubscribe": link}
+            found.append(Message(f"subscriber {subscriber.id}", subscriber.address, SUBSCRIBER, key,
+                                 json.dumps(data, ensure_ascii=False)))
         return found
 
     return messages

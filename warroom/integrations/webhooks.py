@@ -44,10 +44,11 @@ async def arm(store: EventStore, config: Config) -> None:
         pages = pager(config.roster, await store.page_secret(), store.database_id)
     store.announcer = announcer(config.webhooks, store.database_id, pages)
     if config.mailing.smtp:
-        from warroom.integrations.subscribers import mailer
+        from warroom.integrations.subscribers import mailer, maintenance_mailer
 
         page = config.status_page
         store.mailer = mailer(config.mailing, page.title, page.components, page.services, store.database_id)
+        store.maintenance_mailer = maintenance_mailer(config.mailing, page.title, store.database_id)
 
 
 def announcer(webhooks: tuple[Webhook, ...], database_id: str = "",

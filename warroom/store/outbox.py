@@ -27,8 +27,8 @@ SUBSCRIBER = "public update"  # a status page update mailed to a subscriber (its
 _LINE = f"CASE WHEN topic = '{SUBSCRIBER}' THEN 'subscribers' ELSE webhook END"
 CLAIM = timedelta(seconds=60)  # a message claimed and neither delivered nor failed in this long is free again
 
-_HEADS = ("SELECT o.id, o.incident_id, o.event_id, o.webhook, o.url, o.topic, o.idempotency_key, o.body, o.tries, i.code "
-          "FROM outbox o JOIN incident i ON i.id = o.incident_id "
+_HEADS = ("SELECT o.id, o.incident_id, o.event_id, o.webhook, o.url, o.topic, o.idempotency_key, o.body, o.tries, "
+          "coalesce(i.code, ''), o.maintenance_id FROM outbox o LEFT JOIN incident i ON i.id = o.incident_id "
           "WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND o.next_at <= ? AND NOT EXISTS ("
           "SELECT 1 FROM outbox b WHERE b.webhook = o.webhook AND b.incident_id = o.incident_id AND b.id < o.id "
           "AND b.delivered_at IS NULL AND b.given_up_at IS NULL) ORDER BY o.id LIMIT ?")
@@ -46,9 +46,10 @@ class Message:
 
 @dataclass(frozen=True)
 class Delivery:
-    """A message claimed for delivery now."""
+    """A message claimed for delivery now: of an incident, or (a subscriber's mail of a
+    maintenance) of a maintenance."""
     id: int
-    incident_id: int
+    incident_id: int | None
     event_id: int
     webhook: str
     url: str
@@ -56,7 +57,8 @@ class Delivery:
     key: str
     body: str
     tries: int
-    code: str
+    code: str  # the incident's ("" for a maintenance's)
+    maintenance_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,14 @@ class OutboxStore:
                               f"created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?){skip}", incident_id, event.id,
                               message.webhook, message.url, message.topic, message.key, message.body, _text(now), _text(now))
 
+    async def _queue_maintenance(self, number: int, messages: list[Message], now: datetime) -> None:
+        """A maintenance's messages (its subscribers' mail), each key once."""
+        for message in messages:
+            await self._fetch("INSERT INTO outbox (incident_id, maintenance_id, event_id, webhook, url, topic, idempotency_key, "
+                              "body, created_at, next_at) VALUES (NULL, ?, 0, ?, ?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (idempotency_key) DO NOTHING", number, message.webhook, message.url,
+                              message.topic, message.key, message.body, _text(now), _text(now))
+
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
         """The messages due now that are first in line for their incident and webhook, claimed
         for CLAIM (a deliverer elsewhere leaves them alone meanwhile)."""
@@ -122,6 +132,7 @@ class OutboxStore:
                 return []
             from warroom.domain.escalation import delivered
 
+            assert delivery.incident_id is not None  # (a page is an incident's)
             state = await self._state_now(delivery.incident_id)
             made = delivered(state, now, str(json.loads(delivery.body).get("ticket", "")), delivery.webhook)
             return [await self._insert(delivery.incident_id, made)] if made is not None else []
@@ -138,6 +149,11 @@ class OutboxStore:
                 return []
             await self._fetch("UPDATE outbox SET tries = ?, given_up_at = ?, error = ? WHERE id = ?",
                               delivery.tries + 1, _text(now), error[:1000], delivery.id)
+            if delivery.incident_id is None:  # a maintenance's mail: its own timeline says so
+                await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                                  delivery.maintenance_id, _text(now), "warroom",
+                                  f"a mail to {delivery.webhook} given up after {delivery.tries + 1} tries: {error[:300]}")
+                return []
             given_up = event(delivery.code, now, "warroom", COMMUNICATOR, DeliveryGivenUp(
                 webhook=delivery.webhook, topic=delivery.topic, tries=delivery.tries + 1, error=error[:1000], key=delivery.key))
             return [await self._insert(delivery.incident_id, given_up)]

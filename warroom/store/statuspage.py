@@ -18,6 +18,7 @@ from warroom.domain.maintenance import Maintenance
 
 if TYPE_CHECKING:
     from warroom.domain.model import Event
+    from warroom.store.outbox import Message
 
 VERSION = 9  # the SQLite schema that has the tables (PostgreSQL's 7)
 
@@ -54,9 +55,44 @@ _TABLES = """
 """
 
 
+# The outbox takes a maintenance's mail too (announced, cancelled), which is no incident's: its
+# incident becomes optional, and a message may name a maintenance instead. SQLite cannot drop a
+# NOT NULL in place: the table is made again with its rows (ids kept, so the order holds).
+_OUTBOX_COLUMNS = ("id, incident_id, event_id, webhook, url, topic, idempotency_key, body, created_at, tries, next_at, "
+                   "delivered_at, given_up_at, error")
+_SQLITE_OUTBOX = f"""
+    CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id INTEGER REFERENCES incident(id),
+        event_id INTEGER NOT NULL,
+        webhook TEXT NOT NULL,
+        url TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,
+        delivered_at TEXT,
+        given_up_at TEXT,
+        error TEXT NOT NULL DEFAULT '',
+        maintenance_id INTEGER REFERENCES maintenance(id)
+    );
+    INSERT INTO outbox_new ({_OUTBOX_COLUMNS}) SELECT {_OUTBOX_COLUMNS} FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_new RENAME TO outbox;
+    CREATE INDEX outbox_waiting ON outbox(webhook, incident_id, id) WHERE delivered_at IS NULL AND given_up_at IS NULL
+"""
+_POSTGRES_OUTBOX = """
+    ALTER TABLE outbox ALTER COLUMN incident_id DROP NOT NULL;
+    ALTER TABLE outbox ADD COLUMN maintenance_id bigint REFERENCES maintenance(id)
+"""
+
+
 def tables(sqlite: bool) -> str:
-    return _TABLES.format(key="INTEGER PRIMARY KEY" if sqlite else "bigserial PRIMARY KEY",
+    made = _TABLES.format(key="INTEGER PRIMARY KEY" if sqlite else "bigserial PRIMARY KEY",
                           integer="INTEGER" if sqlite else "bigint")
+    return made + ";" + (_SQLITE_OUTBOX if sqlite else _POSTGRES_OUTBOX)
 
 
 def stamp(moment: datetime) -> str:
@@ -95,8 +131,14 @@ def _maintenance(row: tuple) -> Maintenance:
 class StatusPageStore:
     """The status page's half of the store (mixed into EventStore)."""
 
+    # what the subscribers are mailed of a maintenance ("scheduled", "cancelled"), queued in the
+    # same transaction (set by whoever opened the store with a mail server in its config)
+    maintenance_mailer: Callable[[Maintenance, str, list[Subscriber]], list[Message]] | None = None
+
     if TYPE_CHECKING:
         version: int
+
+        async def _queue_maintenance(self, number: int, messages: list[Message], now: datetime) -> None: ...
 
         async def _fetch(self, sql: str, *args: object) -> list[tuple]: ...
 
@@ -117,7 +159,9 @@ class StatusPageStore:
             await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)", number,
                               stamp(planned.created_at or planned.starts), planned.created_by,
                               f"scheduled: {planned.title}")
-            found.append(Maintenance(number, *(getattr(planned, f) for f in planned.__struct_fields__[1:])))
+            kept = Maintenance(number, *(getattr(planned, f) for f in planned.__struct_fields__[1:]))
+            found.append(kept)
+            await self._tell_subscribers(kept, "scheduled", kept.created_at or kept.starts)
             return []
 
         await self._transaction(write, announce=False)
@@ -143,11 +187,20 @@ class StatusPageStore:
             if rows:
                 await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
                                   number, stamp(now), actor, "cancelled" + (f": {reason}" if reason else ""))
+                cancelled = [_maintenance(row) for row in await self._fetch(f"{_MAINTENANCE} WHERE id = ?", number)]
+                await self._tell_subscribers(cancelled[0], "cancelled", now)
             done.append(bool(rows))
             return []
 
         await self._transaction(write, announce=False)
         return done[0]
+
+    async def _tell_subscribers(self, maintenance: Maintenance, what: str, now: datetime) -> None:
+        if self.maintenance_mailer is None:
+            return
+        subscribers = await self._subscribers()
+        if subscribers:
+            await self._queue_maintenance(maintenance.number, self.maintenance_mailer(maintenance, what, subscribers), now)
 
     async def maintenance_said(self, number: int, at: datetime, actor: str, text: str) -> None:
         """A line on a maintenance's timeline (an alert it held back, say)."""
