@@ -15,7 +15,7 @@ from helpers.mail import Mailbox, free_port
 from helpers.pages import Receiver
 
 from warroom.domain import actions
-from warroom.store import Store
+from warroom.store import open_store
 
 CONFIG = """[status_page]
 folder = "{site}"
@@ -47,7 +47,7 @@ def setup(tmp_path: Path, mailbox: Mailbox) -> tuple[dict, int]:
 def say(db_file, code: str, minutes: float, template: str, text: str) -> None:
     """A public message recorded as sent (as the communicator's y does)."""
     async def go() -> None:
-        store = await Store.open(db_file)
+        store = await open_store(db_file)
         try:
             state = await store.load(code)
             await store.append(actions.communicate(state, "carol", at(minutes), template, text, sent=True, switch=True,
@@ -178,3 +178,32 @@ def test_a_maintenance_is_mailed_to_its_components_subscribers_when_scheduled_an
     assert run_cli("maintenance", "--cancel", "MW-1", now=at(2), env=env).returncode == 0
     assert [m["Subject"] for m in mailbox.received[2:]] == ["[Acme status] Maintenance cancelled: Database upgrade"] * 2
     assert db_rows(db_file, "SELECT count(*), count(maintenance_id), count(incident_id) FROM outbox") == [(4, 4, 0)]
+
+
+def test_on_postgresql_too_maintenance_holds_a_page_back_and_subscribers_are_mailed_once(postgres_cluster, tmp_path, mailbox):
+    import json as _json
+
+    from helpers.pages import alertmanager
+
+    env, _ = setup(tmp_path, mailbox)
+    url = postgres_cluster.url()  # (a new database of the test cluster)
+    env = {**env, "WARROOM_DB": url}
+    assert run_cli("subscribers", "add", "ann@example.com", now=at(0), env=env).returncode == 0
+    assert run_cli("subscribers", "add", "ann@example.com", now=at(0), env=env).stdout.startswith("already subscribed")
+    done = run_cli("maintenance", "Database upgrade", "--from", "2026-11-27T03:10Z", "--to", "04:00Z", "--component", "API",
+                   now=at(1), env=env)
+    assert done.returncode == 0, done.stderr
+    assert to(mailbox) == ["ann@example.com"]  # announced
+    page = alertmanager(common={"service": "payments"})  # payments -> Checkout and API
+    held = run_cli("alert", "-", stdin=_json.dumps(page), now=at(20), env=env)
+    assert held.stdout.startswith("no incident opened: during maintenance MW-1"), held.stdout + held.stderr
+    assert run_cli("declare", "Payments down", "--severity", "P1", "--service", "payments", now=at(21), env=env).returncode == 0
+    say(url, "INC-1", 25, "client notice", "Payments fail for some shoppers.")
+    assert run_cli("publish", now=at(26), env=env).returncode == 0
+    assert run_cli("publish", now=at(27), env=env).returncode == 0  # again: nothing mailed twice
+    assert to(mailbox) == ["ann@example.com"] * 2
+    assert mailbox.received[-1]["Subject"] == "[Acme status] Payments disruption: Investigating"  # (no impact, no public title: its service)
+    assert "alert held back" in run_cli("maintenance", "--show", "MW-1", now=at(27), env=env).stdout
+    assert run_cli("subscribers", "list", now=at(27), env=env).stdout.startswith("ann@example.com")
+    assert run_cli("subscribers", "remove", "ann@example.com", now=at(28), env=env).returncode == 0
+    assert run_cli("subscribers", "list", now=at(28), env=env).stdout.strip() == "no subscribers"
