@@ -176,6 +176,7 @@ class IncidentState(Struct):
     public_title: str = ""  # what customers read, when one was given (domain.public.customer_title says it)
     components: tuple[str, ...] = ()  # the status page's components it affects, if named (else its service's)
     component_state: str = ""  # the state the communicator gave them, overriding the derived one ("": derived)
+    component_states: list[tuple[datetime, str]] = field(default_factory=list)  # each override as it was set, in order
     # the events folded in; a state opened from a snapshot holds only the newest of them (the
     # console reads the rest of the timeline in windows), and `count` says how many there are
     events: list[Event] = field(default_factory=list)
@@ -433,6 +434,8 @@ def _public_title(s: IncidentState, e: Event, p: schema.PublicTitleSet) -> None:
 
 def _components(s: IncidentState, e: Event, p: schema.ComponentsSet) -> None:
     s.components, s.component_state = tuple(p.components), p.state
+    if p.state != p.was_state:
+        s.component_states.append((e.at, p.state))
 
 
 def _published(s: IncidentState, e: Event, p: schema.Published) -> None:

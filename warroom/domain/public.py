@@ -77,6 +77,7 @@ class PublicIncident(Struct, frozen=True):
     contained_at: datetime | None = None  # when the impact was contained (a lever worked): its components degraded, not down
     components: tuple[str, ...] = ()  # the components named for it (else its service's)
     override: str = ""  # the component state the communicator gave, over the derived one ("": derived)
+    overrides: tuple[tuple[datetime, str], ...] = ()  # each override (or "": back to derived) from when it was set
 
     @property
     def contained(self) -> bool:
@@ -113,7 +114,8 @@ def public(state: IncidentState, organisation: str = "") -> PublicIncident | Non
     stage = public_state(state)
     return PublicIncident(state.code, customer_title(state), state.severity, SEVERITY_WORDS[state.severity], stage,
                           STATE_WORDS.get(stage, stage), state.impact, impact_began(state), state.resolved_at, updates,
-                          state.service, state.milestone(CONTAINED), state.components, state.component_state)
+                          state.service, state.milestone(CONTAINED), state.components, state.component_state,
+                          tuple(state.component_states))
 
 
 def on_page(states: list[IncidentState], now: datetime, organisation: str = "") -> list[PublicIncident]:
@@ -183,14 +185,27 @@ class ComponentHistory(Struct, frozen=True):
 
 def windows(incident: PublicIncident, now: datetime) -> list[tuple[datetime, datetime, str]]:
     """When an incident held its components in which state: from the impact's start to its
-    containment the outage its severity makes, then degraded until it was resolved (or now)."""
+    containment the outage its severity makes, then degraded until it was resolved (or now);
+    where the communicator overrode the state, the state they gave, from when they gave it."""
     start = incident.started
     if start is None:
         return []
     end = min(incident.resolved or now, now)
     down = "major outage" if incident.severity == AUTOMATIC else "partial outage"
     turn = min(max(incident.contained_at, start), end) if incident.contained_at is not None else end
-    return [(a, b, state) for a, b, state in ((start, turn, down), (turn, end, "degraded")) if b > a]
+    derived = [(a, b, state) for a, b, state in ((start, turn, down), (turn, end, "degraded")) if b > a]
+    if not incident.overrides:
+        return derived
+    # the communicator's overrides win from when each was set until the next (or the end)
+    marks = [(max(at, start), state) for at, state in incident.overrides if at < end]
+    cuts = sorted({start, end, turn, *(at for at, _ in marks)})
+    found = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        given = next((state for at, state in reversed(marks) if at <= a), "")  # "": derived again
+        state = given or next(state for x, y, state in derived if x <= a < y)
+        if state != "operational":
+            found.append((a, b, state))
+    return found
 
 
 def history(incidents: list[PublicIncident], names: tuple[str, ...], services: dict[str, tuple[str, ...]],
