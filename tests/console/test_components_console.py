@@ -32,6 +32,8 @@ async def test_C_names_the_components_and_their_state_and_the_p0_page_shows_it(d
         await settle(pilot)
         assert app.state.components == ("Login", "API") and app.state.component_state == "partial outage"
         assert app.state.hat_of("carol") == "communicator"
+        await until(pilot, lambda: "Login, API: partial outage" in str(app.main_screen.query_one("#page").content),
+                    "the communicator's pane says it")
 
         def shown() -> dict:
             page = tmp_path / "site" / "status.json"

@@ -179,6 +179,8 @@ def page_lines(state: IncidentState, book: Playbook = DEFAULT, delivery: str = "
         page += f", published {local_time(state.published)}"
     elif page in ("automatic", "manual"):
         page += ", not yet published" + (" (P)" if page == "manual" else "")
+    if state.components or state.component_state:  # what the communicator said of its components (C)
+        page += f" · {', '.join(state.components) or 'its service'}: {state.component_state or 'derived'}"
     parts: list = [f"status page: {one_line(page)}"]
     if delivery:
         parts += ["\n", (one_line(delivery, 300), "bold")]
