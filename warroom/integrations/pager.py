@@ -15,14 +15,14 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import Event, Kind
 from warroom.domain.roster import Paging, Roster
 from warroom.domain.schema import Paged, read
 from warroom.domain.text import one_line
-from warroom.integrations.posting import SEND_TIMEOUT, post
+from warroom.integrations.posting import mail, post
 from warroom.store.outbox import PAGE, PAGE_RESOLVED, Delivery, Message
 
 PAGERDUTY_SEVERITY = {"P0": "critical", "P1": "error", "P2": "warning", "P3": "info"}
@@ -198,20 +198,4 @@ async def _post(session, url: str, body: dict) -> str | None:
 
 
 async def _email(delivery: Delivery, data: dict, paging: Paging, environ: dict[str, str]) -> str | None:
-    import aiosmtplib
-
-    server = urlsplit(paging.smtp)
-    username = unquote(server.username or "")
-    password = environ.get("WARROOM_SMTP_PASSWORD", "")
-    if username and not password:
-        return "[paging] smtp names a user, and WARROOM_SMTP_PASSWORD is not set"
-    tls = server.scheme == "smtps"
-    try:
-        await aiosmtplib.send(email_message(data, delivery.url, paging, delivery.key), hostname=server.hostname,
-                              port=server.port or (465 if tls else 587), username=username or None,
-                              password=password or None, use_tls=tls, timeout=SEND_TIMEOUT)
-    except TimeoutError:
-        return f"no answer in {SEND_TIMEOUT} s"
-    except (aiosmtplib.SMTPException, OSError, ValueError) as error:
-        return one_line(str(error) or type(error).__name__, 300)
-    return None
+    return await mail(email_message(data, delivery.url, paging, delivery.key), paging.smtp, environ)

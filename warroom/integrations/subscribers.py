@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
 
 from warroom.config import Mailing
 from warroom.domain.incident import IncidentState
@@ -131,24 +130,9 @@ def message(data: dict, key: str):
 
 async def send(delivery: Delivery, environ: dict[str, str]) -> str | None:
     """One try of a subscriber's mail; None when the mail server accepted it."""
-    import aiosmtplib
-
-    from warroom.integrations.posting import SEND_TIMEOUT
+    from warroom.integrations.posting import mail
 
     data = json.loads(delivery.body)
     if not data.get("smtp"):
         return "no mail server: set [status_page] smtp (or [paging] smtp)"
-    server = urlsplit(data["smtp"])
-    username = unquote(server.username or "")
-    password = environ.get("WARROOM_SMTP_PASSWORD", "")
-    if username and not password:
-        return "the mail server names a user, and WARROOM_SMTP_PASSWORD is not set"
-    tls = server.scheme == "smtps"
-    try:
-        await aiosmtplib.send(message(data, delivery.key), hostname=server.hostname, port=server.port or (465 if tls else 587),
-                              username=username or None, password=password or None, use_tls=tls, timeout=SEND_TIMEOUT)
-    except TimeoutError:
-        return f"no answer in {SEND_TIMEOUT} s"
-    except (aiosmtplib.SMTPException, OSError, ValueError) as error:
-        return one_line(str(error) or type(error).__name__, 300)
-    return None
+    return await mail(message(data, delivery.key), data["smtp"], environ, "the subscribers' smtp")
