@@ -207,3 +207,20 @@ def test_on_postgresql_too_maintenance_holds_a_page_back_and_subscribers_are_mai
     assert run_cli("subscribers", "list", now=at(27), env=env).stdout.startswith("ann@example.com")
     assert run_cli("subscribers", "remove", "ann@example.com", now=at(28), env=env).returncode == 0
     assert run_cli("subscribers", "list", now=at(28), env=env).stdout.strip() == "no subscribers"
+
+
+def test_an_address_removed_gets_nothing_more_not_even_what_waited_and_its_number_is_never_given_again(db_file, tmp_path, mailbox):
+    env, _ = setup(tmp_path, mailbox)
+    assert run_cli("subscribers", "add", "ann@example.com", now=at(0), env=env).returncode == 0
+    assert run_cli("declare", "Payments down", "--severity", "P0", "--service", "payments", now=at(1), env=env).returncode == 0
+    say(db_file, "INC-1", 5, "client notice", "Card payments fail.")
+    mailbox.mode = "refuse"
+    assert run_cli("publish", now=at(6), env=env).returncode == 0  # the mail waits in the outbox
+    assert db_rows(db_file, "SELECT webhook FROM outbox WHERE delivered_at IS NULL") == [("subscriber 1",)]
+    assert run_cli("subscribers", "remove", "ann@example.com", now=at(7), env=env).returncode == 0
+    assert db_rows(db_file, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL") == [(0,)]
+    mailbox.mode = "ok"
+    assert run_cli("subscribers", "add", "bo@example.com", now=at(8), env=env).returncode == 0
+    assert db_rows(db_file, "SELECT id FROM subscriber") == [(2,)]  # not 1 again: the mail keys stay its own
+    assert run_cli("deliver", now=at(30), env=env).returncode == 0
+    assert mailbox.envelopes == []

@@ -21,7 +21,7 @@ from warroom.domain.model import Event
 from warroom.domain.public import PublicIncident, affected, public
 from warroom.domain.text import one_line, safe
 from warroom.store.outbox import SUBSCRIBER, Delivery, Message
-from warroom.store.statuspage import Subscriber
+from warroom.store.statuspage import Subscriber, outbox_line
 
 KIND_WORDS = {"client notice": "Investigating", "status update": "Update", "resolution notice": "Resolved"}
 
@@ -54,7 +54,7 @@ def mailer(mailing: Mailing, title: str, names: tuple[str, ...], services: dict[
                 if update.at < subscriber.added_at:
                     continue
                 key = f"warroom-{database_id or 'db'}-sub{subscriber.id}-{shown.anchor}-{number}"
-                found.append(Message(f"subscriber {subscriber.id}", subscriber.address, SUBSCRIBER, key,
+                found.append(Message(outbox_line(subscriber.id), subscriber.address, SUBSCRIBER, key,
                                      json.dumps(_mail(mailing, title, shown, number, touched, subscriber), ensure_ascii=False)))
         return found
 
@@ -86,7 +86,7 @@ def maintenance_mailer(mailing: Mailing, title: str, database_id: str) -> Callab
             data = {"smtp": mailing.smtp, "from": mailing.sender or "status@localhost", "to": subscriber.address,
                     "subject": one_line(f"[{title}] {heading}: {maintenance.title}", 200),
                     "text": "\n".join(safe(line) for line in lines) + "\n", "unsubscribe": link}
-            found.append(Message(f"subscriber {subscriber.id}", subscriber.address, SUBSCRIBER, key,
+            found.append(Message(outbox_line(subscriber.id), subscriber.address, SUBSCRIBER, key,
                                  json.dumps(data, ensure_ascii=False)))
         return found
 

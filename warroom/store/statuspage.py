@@ -45,7 +45,7 @@ _TABLES = """
     );
     CREATE INDEX maintenance_log_by ON maintenance_log(maintenance_id, id);
     CREATE TABLE subscriber (
-        id {key},
+        id {serial},
         address text NOT NULL UNIQUE,
         components text NOT NULL DEFAULT '[]',
         secret text NOT NULL,
@@ -91,8 +91,14 @@ _POSTGRES_OUTBOX = """
 
 def tables(sqlite: bool) -> str:
     made = _TABLES.format(key="INTEGER PRIMARY KEY" if sqlite else "bigserial PRIMARY KEY",
-                          integer="INTEGER" if sqlite else "bigint")
+                          integer="INTEGER" if sqlite else "bigint",  # a subscriber's number is never used again:
+                          serial="INTEGER PRIMARY KEY AUTOINCREMENT" if sqlite else "bigserial PRIMARY KEY")  # (its mail's keys)
     return made + ";" + (_SQLITE_OUTBOX if sqlite else _POSTGRES_OUTBOX)
+
+
+def outbox_line(number: int) -> str:
+    """A subscriber's own line in the outbox (its mail in order, held up by no other's)."""
+    return f"subscriber {number}"
 
 
 def stamp(moment: datetime) -> str:
@@ -252,7 +258,8 @@ class StatusPageStore:
 
     async def unsubscribe(self, address: str = "", number: int = 0, secret: str = "") -> bool:
         """Remove a subscriber by address (the team's command), or by its number and secret (the
-        link in its mail, which works once); False when there was none such."""
+        link in its mail, which works once), with its mail not sent yet; False when there was
+        none such."""
         import hmac
 
         done: list[bool] = []
@@ -264,6 +271,8 @@ class StatusPageStore:
                 held = await self._fetch("SELECT secret FROM subscriber WHERE id = ?", number)
                 rows = (await self._fetch("DELETE FROM subscriber WHERE id = ? RETURNING id", number)
                         if held and secret and hmac.compare_digest(str(held[0][0]), secret) else [])
+            for (gone,) in rows:  # nothing more goes to them, not even what was waiting
+                await self._fetch("DELETE FROM outbox WHERE webhook = ? AND delivered_at IS NULL", outbox_line(gone))
             done.append(bool(rows))
             return []
 
