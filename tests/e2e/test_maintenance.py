@@ -102,6 +102,10 @@ def test_an_alert_before_the_window_opens_an_incident_and_cancelled_maintenance_
     done = run_cli("alert", "-", stdin=json.dumps(alertmanager("Third", alerts=[alert("Third")])), now=at(17), env=env)
     assert done.stdout.startswith("INC-2 opened by the page")
     assert "cancelled: postponed" in run_cli("maintenance", "--show", "MW-1", now=at(18), env=env).stdout
+    again = run_cli("maintenance", "--cancel", "MW-1", now=at(19), env=env)
+    assert again.returncode == 2 and "cancelled already" in again.stderr
+    long = run_cli("maintenance", "--cancel", "MW-1", "--reason", "x" * 1001, now=at(19), env=env)
+    assert long.returncode == 2 and "at most 1,000" in long.stderr
 
 
 @pytest.mark.parametrize("args, says", [

@@ -38,9 +38,13 @@ def run(args, config, out) -> int:
     if args.list or args.show:
         return asyncio.run(_read(args, config, out, now))
     if args.cancel:
+        reason = one_line(args.reason.strip(), None)
+        if len(reason) > 1000:
+            raise RuleBroken(f"the reason is {len(reason):,} characters; at most 1,000")
+
         async def cancel() -> int:
             async with service_for(args, config, now) as service:
-                if not await service.cancel_maintenance(number, actor, args.reason.strip()):
+                if not await service.cancel_maintenance(number, actor, reason):
                     raise RuleBroken(f"there is no maintenance MW-{number} to cancel (or it is cancelled already)")
             print(f"MW-{number} cancelled: the status page no longer announces it", file=out)
             return 0
