@@ -48,6 +48,7 @@ class Service:
         self.store, self.config, self.now = store, config, clock
         self.tell, self.later = tell, later
         self.woken = asyncio.Event()  # set after each commit: the outbox's deliverer waits on it
+        self._phases: frozenset | None = None  # the maintenance windows' phases at the last look (maintenance_edges)
 
     # -- the writes ------------------------------------------------------------------------
     async def declare(self, draft: Event) -> Event:
@@ -144,6 +145,27 @@ class Service:
             self.woken.set()
             await self._republish()
         return done
+
+    async def maintenance_edges(self) -> bool:
+        """Write the page again when a maintenance has started or ended since the last look (a
+        static page says "Under maintenance" only once written after the start); the first look
+        writes it when one runs or ended lately. True if it wrote. Never raises."""
+        from datetime import timedelta
+
+        now = self.now()
+        try:
+            near = await self.store.maintenances(since=now - timedelta(days=1))
+        except StoreError:
+            return False
+        phases = frozenset((m.number, m.running(now), m.announced(now)) for m in near)
+        if self._phases is None:  # the first look: the page may be from before a start or an end
+            due = any(m.running(now) or not m.announced(now) for m in near)
+        else:
+            due = phases != self._phases
+        self._phases = phases
+        if due:
+            await self._republish()
+        return due
 
     async def _republish(self) -> None:
         """The page again, as it is (no incident's timeline is told: nothing of theirs changed)."""

@@ -129,3 +129,23 @@ def test_a_bad_maintenance_is_one_line_exit_2_and_nothing_written(db_file, tmp_p
 def test_maintenance_needs_components_in_the_config(db_file, tmp_path):
     done = run_cli("maintenance", "Database upgrade", "--from", iso(10), "--to", iso(70), now=at(0))
     assert done.returncode == 2 and "names no components" in done.stderr
+
+
+def test_while_receive_runs_the_page_turns_to_under_maintenance_at_the_start_and_drops_it_at_the_end(db_file, tmp_path):
+    env = config(tmp_path)
+    assert schedule(env, "--component", "API").returncode == 0  # 03:10 to 04:10
+    clock = MovingTime(tmp_path, at(5))
+    receiver = Receiver({"WARROOM_DB": str(db_file), **env, **clock.env()})
+    try:
+        index = tmp_path / "site" / "index.html"
+        assert receiver.get("/healthz")[0] == 200
+        assert 'data-running="false">Scheduled maintenance' in index.read_text()
+        clock.advance(minutes=15)  # 03:20: it runs
+        assert receiver.get("/healthz")[0] == 200  # (a look, as the receiver takes every 15 s)
+        assert 'data-running="true">Under maintenance: Database upgrade' in index.read_text()
+        assert '<li class="component" data-state="under maintenance"><span class="name">API</span>' in index.read_text()
+        clock.advance(minutes=60)  # 04:20: over
+        assert receiver.get("/healthz")[0] == 200
+        assert "Database upgrade" not in index.read_text() and page(tmp_path)["maintenance"] == []
+    finally:
+        receiver.stop()

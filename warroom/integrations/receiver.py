@@ -191,6 +191,7 @@ def build(service: Service, settings: Settings, log=None) -> web.Application:
         return await take(page, one_line(pagerduty_kind(raw), 60) if page is None else "pagerduty")
 
     async def healthz(request: web.Request) -> web.Response:
+        await service.maintenance_edges()  # (also every EDGES_EVERY seconds: see serve)
         try:
             await store.incidents()
         except StoreError as error:
@@ -293,6 +294,17 @@ def _quiet_loop(refused):
     return handle
 
 
+EDGES_EVERY = 15.0  # seconds between looks at whether a maintenance started or ended (the page then says so)
+
+
+async def _maintenance_edges(service: Service) -> None:
+    """The static page turns "Scheduled maintenance" into "Under maintenance", and takes it
+    away, within EDGES_EVERY of a window's start and end, while `warroom receive` runs."""
+    while True:
+        await service.maintenance_edges()
+        await asyncio.sleep(EDGES_EVERY)
+
+
 async def serve(service: Service, settings: Settings, ready=None, log=None) -> None:
     """Listen until cancelled (Ctrl-C); `ready(port)` once listening. With webhooks in the
     config, their messages are delivered in the background meanwhile. Connections are bounded
@@ -314,6 +326,7 @@ async def serve(service: Service, settings: Settings, ready=None, log=None) -> N
 
         delivering = asyncio.create_task(deliver_forever(store, config.webhooks, clock, service.woken, paging=paging_of(config),
                                                          escalate=service.escalate))
+    edges = asyncio.create_task(_maintenance_edges(service)) if config is not None and config.status_page.components else None
     runner = _GuardedRunner(build(service, settings, log=log), ceiling, refused,
                             access_log=None, handle_signals=False, keepalive_timeout=HEADER_SECONDS)
     await runner.setup()
@@ -328,6 +341,7 @@ async def serve(service: Service, settings: Settings, ready=None, log=None) -> N
             ready(port)
         await asyncio.Event().wait()
     finally:
-        if delivering is not None:
-            delivering.cancel()
+        for task in (delivering, edges):
+            if task is not None:
+                task.cancel()
         await runner.cleanup()
