@@ -281,3 +281,22 @@ def test_every_top_level_key_and_runbook_lever_key_is_in_the_readme_config_table
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for key in ("`name`", "`database`", "`bell`", "`alerts`", "`theme`", "`levers`", "[severity.P0]", "[templates]", "[runbooks.SERVICE]", "[receive]", "[status_page]", "[[webhooks]]", "[followups]", *LEVER_KEYS):
         assert key in readme
+
+
+def test_the_status_pages_settings_read_back_as_the_same(tmp_path):
+    path = write(tmp_path / "c.toml", """
+[status_page]
+folder = "/srv/status"
+title = "Acme status"
+components = ["Checkout", "API"]
+smtp = "smtp://mail.internal:587"
+from = "status@acme.example"
+answer_url = "https://warroom.acme.example:9095"
+url = "https://status.acme.example"
+[status_page.services]
+payments = ["Checkout", "API"]
+""")
+    first = load(str(path))
+    printed = run_cli("config", "--config", str(path)).stdout
+    again = parse(printed.encode(), Path("again.toml"))
+    assert again.status_page == first.status_page and again.mailing.smtp == "smtp://mail.internal:587"
