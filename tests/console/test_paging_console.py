@@ -108,9 +108,9 @@ async def test_a_mail_server_that_hangs_slows_no_key_loses_no_page_and_the_pane_
     and the pane says when the next one is."""
     from helpers.mail import Mailbox
 
-    from warroom.integrations import pager
+    from warroom.integrations import posting
 
-    monkeypatch.setattr(pager, "SEND_TIMEOUT", 0.5)
+    monkeypatch.setattr(posting, "SEND_TIMEOUT", 0.5)  # (a mail's try, pages' and subscribers' alike)
     mail = Mailbox()
     mail.mode = "hold"
     try:
