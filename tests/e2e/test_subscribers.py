@@ -224,3 +224,23 @@ def test_an_address_removed_gets_nothing_more_not_even_what_waited_and_its_numbe
     assert db_rows(db_file, "SELECT id FROM subscriber") == [(2,)]  # not 1 again: the mail keys stay its own
     assert run_cli("deliver", now=at(30), env=env).returncode == 0
     assert mailbox.envelopes == []
+
+
+@pytest.mark.parametrize("into", ["sqlite", "postgres"])
+def test_warroom_copy_carries_maintenance_with_its_timeline_and_subscribers_once(db_file, tmp_path, mailbox, into, request):
+    env, _ = setup(tmp_path, mailbox)
+    target = str(tmp_path / "copy.db") if into == "sqlite" else request.getfixturevalue("postgres_cluster").url()
+    assert run_cli("subscribers", "add", "ann@example.com", "--component", "API", now=at(0), env=env).returncode == 0
+    assert run_cli("subscribers", "add", "bo@example.com", now=at(0), env=env).returncode == 0
+    assert run_cli("maintenance", "Database upgrade", "--from", "2026-11-27T03:10Z", "--to", "04:00Z", now=at(1), env=env).returncode == 0
+    assert run_cli("maintenance", "Cache flush", "--from", "2026-11-28T03:10Z", "--to", "04:00Z", now=at(1), env=env).returncode == 0
+    assert run_cli("maintenance", "--cancel", "MW-2", "--reason", "not needed after all", now=at(2), env=env).returncode == 0
+    assert run_cli("declare", "First", "--severity", "P3", now=at(3), env=env).returncode == 0
+    copied = run_cli("copy", "--to", target, now=at(4), env=env)
+    assert copied.returncode == 0, copied.stderr
+    assert "the status page's 2 maintenance windows and 2 subscribers" in copied.stdout
+    there = {**env, "WARROOM_DB": target}
+    for args in (("maintenance", "--list", "--all"), ("maintenance", "--show", "MW-2"), ("subscribers", "list")):
+        assert run_cli(*args, now=at(5), env=there).stdout == run_cli(*args, now=at(5), env=env).stdout, args
+    again = run_cli("copy", "--to", target, now=at(6), env=env)
+    assert again.returncode == 0 and "maintenance windows" not in again.stdout  # a second run adds nothing

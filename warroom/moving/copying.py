@@ -5,7 +5,8 @@ and payload as they were, each incident under its code when the code is free the
 Incidents go in batches, one transaction of the target each, through the same door as
 `warroom import` (`Service.import_many`): each incident arrives whole or not at all, a second
 run adds nothing, and an incident that went on in the source since the last run gets only its
-newer events. The source is opened read-only and read a batch at a time.
+newer events. The source is opened read-only and read a batch at a time. Then the status
+page's own tables: maintenance windows with their timelines, and subscribers.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Copied:
     events: int = 0
     there: int = 0  # incidents the target held whole already
     refused: list[str] = field(default_factory=list)  # one line each: what was not copied and why
+    maintenance: int = 0  # maintenance windows copied, with their timelines (those there already are not)
+    subscribers: int = 0  # the status page's subscribers copied (an address there already is not)
 
 
 Progress = Callable[[int, int, int, int], None]  # (incidents done, of all, events done, of all)
@@ -58,6 +61,7 @@ async def copy_all(source: Path | str, target: Path | str, say: Callable[[str], 
                 read += sum(len(events) for _, events in batch)
                 if progress is not None:
                     progress(copied, len(codes), read, total)
+            await _status_page(reader, writer, done)
         finally:
             await writer.close()
     finally:
@@ -79,6 +83,15 @@ async def _next_batch(reader, codes: list[str]) -> list[tuple[str, list]]:
             events += len(found[code])
         step = min(step * 2, BATCH_INCIDENTS)
     return batch
+
+
+async def _status_page(reader, writer, done: Copied) -> None:
+    """The status page's own tables, after the incidents: maintenance windows with their
+    timelines, and subscribers (each once: a second run adds nothing)."""
+    for kept in await reader.maintenances():
+        done.maintenance += await writer.take_maintenance(kept, await reader.maintenance_log(kept.number))
+    for subscriber in await reader.subscribers():
+        done.subscribers += await writer.take_subscriber(subscriber)
 
 
 def _tell(done: Copied, code: str, events: list, result, say: Callable[[str], None]) -> None:

@@ -208,6 +208,46 @@ class StatusPageStore:
         if subscribers:
             await self._queue_maintenance(maintenance.number, self.maintenance_mailer(maintenance, what, subscribers), now)
 
+    async def take_maintenance(self, kept: Maintenance, lines: list[LogLine]) -> bool:
+        """A maintenance copied from another database, with its timeline, under this one's next
+        number; False (nothing written) when one of the same title and window is here already."""
+        done: list[bool] = []
+
+        async def write() -> list[Event]:
+            there = await self._fetch("SELECT id FROM maintenance WHERE title = ? AND starts_at = ? AND ends_at = ?",
+                                      kept.title, stamp(kept.starts), stamp(kept.ends))
+            if not there:
+                rows = await self._fetch(
+                    "INSERT INTO maintenance (title, starts_at, ends_at, components, notice, created_at, created_by, "
+                    "cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", kept.title, stamp(kept.starts),
+                    stamp(kept.ends), json.dumps(list(kept.components), ensure_ascii=False), kept.notice,
+                    stamp(kept.created_at or kept.starts), kept.created_by,
+                    stamp(kept.cancelled_at) if kept.cancelled_at else None)
+                for line in lines:
+                    await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                                      rows[0][0], stamp(line.at), line.actor, line.text)
+            done.append(not there)
+            return []
+
+        await self._transaction(write, announce=False)
+        return done[0]
+
+    async def take_subscriber(self, subscriber: Subscriber) -> bool:
+        """A subscriber copied from another database (its components and secret kept); False
+        (nothing written) when the address is here already."""
+        done: list[bool] = []
+
+        async def write() -> list[Event]:
+            rows = await self._fetch("INSERT INTO subscriber (address, components, secret, added_at) VALUES (?, ?, ?, ?) "
+                                     "ON CONFLICT (address) DO NOTHING RETURNING id", subscriber.address,
+                                     json.dumps(list(subscriber.components), ensure_ascii=False), subscriber.secret,
+                                     stamp(subscriber.added_at))
+            done.append(bool(rows))
+            return []
+
+        await self._transaction(write, announce=False)
+        return done[0]
+
     async def maintenance_said(self, number: int, at: datetime, actor: str, text: str) -> None:
         """A line on a maintenance's timeline (an alert it held back, say)."""
         async def write() -> list[Event]:

@@ -21,6 +21,8 @@ def run(args, config, out) -> int:
         done = asyncio.run(copy_all(source, target, lambda line: print(line, file=out), progress))
     print(f"copied {done.events:,} events of {done.incidents:,} incidents to {shown(target)}; "
           f"{done.there:,} there already", file=out)
+    if done.maintenance or done.subscribers:
+        print(f"and the status page's {done.maintenance:,} maintenance windows and {done.subscribers:,} subscribers", file=out)
     if done.refused:
         raise StoreError(f"{len(done.refused)} incidents not copied (see above); first: {done.refused[0]}")
     return 0
