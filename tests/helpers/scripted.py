@@ -43,6 +43,9 @@ class Scripted:
     async def find(self, text: str, limit: int):
         return [], 0
 
+    async def maintenance_now(self) -> str:
+        return ""
+
     async def open_incident(self, code: str) -> None:
         self.code = code
 

@@ -280,6 +280,23 @@ class WarroomApp(App[str | None]):
 
         self.push_screen(InsightsScreen())
 
+    async def maintenance_now(self) -> str:
+        """One line on the maintenance running now, for the start screen ("" when none): an
+        alert for its components opens no incident, so the person on call must know."""
+        await self.store_ready()
+        if self.store is None:
+            return ""
+        try:
+            now = self.now()
+            running = [m for m in await self.store.maintenances(since=now) if m.running(now)]
+            held = [sum(line.text.startswith("alert held back") for line in await self.store.maintenance_log(m.number))
+                    for m in running]
+        except StoreError:
+            return ""
+        return "  ".join(one_line(f"⚠ maintenance {m.code} running until {m.ends:%H:%M} UTC on {', '.join(m.components)}: its alerts open "
+                                  f"no incident ({n} held back; warroom maintenance --show {m.code})", 200)
+                         for m, n in zip(running, held, strict=True))
+
     async def find(self, text: str, limit: int):
         """The picker's search: incidents whose code, title or service holds `text`."""
         await self.store_ready()

@@ -50,6 +50,10 @@ class Console(Protocol):
 
     async def open_incident(self, code: str) -> None: ...
 
+    async def maintenance_now(self) -> str:
+        """One line on the maintenance running now ("" when none)."""
+        ...
+
     async def declare(self, draft: Event) -> str:
         """Declare an incident (the start screen): its code."""
         ...

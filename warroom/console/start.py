@@ -95,6 +95,10 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
     async def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         await self._list_past("")
+        running = await self.console.maintenance_now()
+        if running:  # its alerts open no incident: whoever is on call must see why nothing opened
+            await self.query_one("#start", Vertical).mount(Static(running, classes="hint", markup=False, id="maintenance"),
+                                                           before=self.query_one("#past", OptionList))
 
     async def _list_past(self, text: str) -> None:
         """The newest real incidents whose code, title or service holds `text`: one bounded,
