@@ -99,8 +99,5 @@ async def board_now(store: EventStore, names: tuple[str, ...], services: dict[st
     codes = {p.anchor: p.code for p in site.shown}
     found = []
     for c in site.board.now if site.board else []:
-        state = c.state
-        if state == "operational" and any(m.covers(c.name, now) for m in site.maintenance):
-            state = "under maintenance"
-        found.append(Standing(c.name, state, c.incidents, tuple(codes[a] for a in c.incidents if a in codes)))
+        found.append(Standing(c.name, site.state_of(c), c.incidents, tuple(codes[a] for a in c.incidents if a in codes)))
     return found

@@ -23,7 +23,7 @@ def as_json(site: Site) -> str:
     return _safe_json({
         "page": site.title, "updated": iso(site.now),
         "components": [{"name": c.name, "state": c.state, "state_words": c.words, "incidents": list(c.incidents),
-                        "under_maintenance": any(m.covers(c.name, site.now) for m in site.maintenance),
+                        "under_maintenance": site.under_maintenance(c.name),
                         "feed": f"feeds/{slug(c.name, site.names)}.xml",
                         "days": [{"day": day.isoformat(), "state": state} for day, state in h.days],
                         "shares": {state: round(share, 6) for state, share in h.shares.items()}}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from warroom.domain.maintenance import UNDER_MAINTENANCE
 from warroom.domain.model import COMPONENT_STATES
 from warroom.domain.public import COMPONENT_WORDS, ComponentHistory, PublicIncident
 from warroom.domain.text import html_text
@@ -97,11 +96,9 @@ def index(site: Site) -> str:
     if site.board:
         parts.append('<ul class="components" aria-label="components">')
         for c in site.board.now:
-            state, words = c.state, c.words
-            if state == "operational" and any(m.covers(c.name, site.now) for m in site.maintenance):
-                state, words = UNDER_MAINTENANCE, "Under maintenance"
+            state = site.state_of(c)
             parts.append(f'<li class="component" data-state="{state}"><span class="name">{html_text(c.name)}</span>'
-                         f'<span class="cstate {state.replace(" ", "-")}">{words}</span></li>')
+                         f'<span class="cstate {state.replace(" ", "-")}">{COMPONENT_WORDS[state]}</span></li>')
         parts.append("</ul>")
         parts.append(f'<p class="meta feeds">Atom feed of each component: {component_feed_links(site)}</p>')
     for incident in open_ones:  # what is wrong now, then how the last 90 days went

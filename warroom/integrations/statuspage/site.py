@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from warroom.domain.maintenance import Maintenance
+from warroom.domain.maintenance import UNDER_MAINTENANCE, Maintenance
 from warroom.domain.model import is_drill
 from warroom.domain.public import (
     HISTORY_DAYS,
@@ -47,6 +47,16 @@ class Site(NamedTuple):
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.board.now) if self.board else ()
+
+    def under_maintenance(self, name: str) -> bool:
+        return any(m.covers(name, self.now) for m in self.maintenance)
+
+    def state_of(self, component: Component) -> str:
+        """A component's state as the page shows it: under maintenance while one of its windows
+        runs and no incident makes it worse."""
+        if component.state == "operational" and self.under_maintenance(component.name):
+            return UNDER_MAINTENANCE
+        return component.state
 
 
 def slug(name: str, names: tuple[str, ...]) -> str:
