@@ -283,13 +283,15 @@ class WarroomApp(App[str | None]):
     async def maintenance_now(self) -> str:
         """One line on the maintenance running now, for the start screen ("" when none): an
         alert for its components opens no incident, so the person on call must know."""
+        from warroom.domain.maintenance import HELD_BACK
+
         await self.store_ready()
         if self.store is None:
             return ""
         try:
             now = self.now()
             running = [m for m in await self.store.maintenances(since=now) if m.running(now)]
-            held = [sum(line.text.startswith("alert held back") for line in await self.store.maintenance_log(m.number))
+            held = [sum(line.text.startswith(HELD_BACK) for line in await self.store.maintenance_log(m.number))
                     for m in running]
         except StoreError:
             return ""

@@ -17,7 +17,9 @@ from warroom.domain.text import MAX_TEXT, one_line
 
 MAX_TITLE = 200
 LONGEST = timedelta(days=14)  # a window longer than this is a mistake (a typo in a date), not maintenance
+HELD_BACK = "alert held back, no incident opened"  # how its timeline says it held back an alert
 UNDER_MAINTENANCE = "under maintenance"  # a component's state while one of its maintenance windows runs
+_SPAN = re.compile(r"\s*\d+\s*[dhms].*")  # 5m, 2h: a span, which `parse_when` reads as that long ago
 _TIME_ONLY = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*(Z|UTC)?\s*$", re.I)
 
 
@@ -71,7 +73,7 @@ def window(starts: str, ends: str, now: datetime) -> tuple[datetime, datetime]:
     from warroom.domain.timefmt import parse_when
 
     begin = parse_when(starts, now)
-    if starts.strip() and re.fullmatch(r"\s*\d+\s*[dhms].*", starts):  # `parse_when` reads 5m as five minutes ago
+    if _SPAN.fullmatch(starts):
         raise RuleBroken(f"the start {one_line(starts, 40)!r} is not a time: give 2026-12-05T02:00Z")
     bare = _TIME_ONLY.match(ends)
     if bare:
@@ -82,7 +84,7 @@ def window(starts: str, ends: str, now: datetime) -> tuple[datetime, datetime]:
         if end <= begin:
             end += timedelta(days=1)
     else:
-        if re.fullmatch(r"\s*\d+\s*[dhms].*", ends):
+        if _SPAN.fullmatch(ends):
             raise RuleBroken(f"the end {one_line(ends, 40)!r} is not a time: give 04:00Z or 2026-12-05T04:00Z")
         end = parse_when(ends, now)
     if end <= begin:

@@ -23,7 +23,6 @@ from warroom.store.reading import SELECT as _SELECT
 from warroom.store.reading import Opening, Progress
 from warroom.store.reading import row_event as _row_event
 from warroom.store.statuspage import StatusPageStore, Subscriber
-from warroom.store.statuspage import stamp as _stamp
 from warroom.store.tables import SCHEMA_VERSION
 
 _PAGE_GROUP_VERSION = 4  # the SQLite schema that has page_group (PostgreSQL's own version 2 is reported as it)
@@ -385,13 +384,13 @@ class EventStore(OutboxStore, StatusPageStore):
                 if not page.firing:
                     return []
                 if hold:
+                    from warroom.domain.maintenance import HELD_BACK
                     from warroom.domain.text import one_line
 
-                    await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                                      hold, _stamp(page.received), page.source,
-                                      one_line(f"alert held back, no incident opened: {page.severity} {page.title}"
-                                               + (f" (service {page.service})" if page.service else "")
-                                               + f" · {len(page.alerts)} alert(s), group {page.group}", 2000))
+                    await self._maintenance_line(hold, page.received, page.source,
+                                                 one_line(f"{HELD_BACK}: {page.severity} {page.title}"
+                                                          + (f" (service {page.service})" if page.service else "")
+                                                          + f" · {len(page.alerts)} alert(s), group {page.group}", 2000))
                     taken = PageTaken(None, held=hold)
                     return []
                 incident_id, code = await self._new_incident(None, page.received)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from warroom.domain.model import COMMUNICATOR, Event
 from warroom.domain.schema import DeliveryGivenUp, event
+from warroom.store.times import stamp
 
 PAGE, PAGE_RESOLVED = "page", "page resolved"  # the topics of pages to people (a webhook's are its news)
 PAGE_TOPICS = (PAGE, PAGE_RESOLVED)
@@ -72,11 +73,6 @@ class Waiting:
     given_up: int
 
 
-def _text(moment: datetime) -> str:
-    """Times in UTC, in one format, so that their text order is their time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 class OutboxStore:
     """The outbox half of the store (mixed into EventStore). What it uses of the store is
     declared for the type checker below; EventStore and its backends give them."""
@@ -90,6 +86,8 @@ class OutboxStore:
 
         async def _state_now(self, incident_id: int) -> IncidentState: ...
 
+        async def _maintenance_line(self, number: int, at: datetime, actor: str, text: str) -> None: ...
+
     async def _queue(self, incident_id: int, event: Event, messages: list[Message], now: datetime, once: bool = False) -> None:
         """`once`: a message whose key was queued before is left out (a subscriber's mail of an
         update, however many times the page is published)."""
@@ -97,7 +95,7 @@ class OutboxStore:
         for message in messages:
             await self._fetch("INSERT INTO outbox (incident_id, event_id, webhook, url, topic, idempotency_key, body, "
                               f"created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?){skip}", incident_id, event.id,
-                              message.webhook, message.url, message.topic, message.key, message.body, _text(now), _text(now))
+                              message.webhook, message.url, message.topic, message.key, message.body, stamp(now), stamp(now))
 
     async def _queue_maintenance(self, number: int, messages: list[Message], now: datetime) -> None:
         """A maintenance's messages (its subscribers' mail), each key once."""
@@ -105,7 +103,7 @@ class OutboxStore:
             await self._fetch("INSERT INTO outbox (incident_id, maintenance_id, event_id, webhook, url, topic, idempotency_key, "
                               "body, created_at, next_at) VALUES (NULL, ?, 0, ?, ?, ?, ?, ?, ?, ?) "
                               "ON CONFLICT (idempotency_key) DO NOTHING", number, message.webhook, message.url,
-                              message.topic, message.key, message.body, _text(now), _text(now))
+                              message.topic, message.key, message.body, stamp(now), stamp(now))
 
     async def claim(self, now: datetime, limit: int = 50) -> list[Delivery]:
         """The messages due now that are first in line for their incident and webhook, claimed
@@ -113,9 +111,9 @@ class OutboxStore:
         found: list[Delivery] = []
 
         async def write() -> list[Event]:
-            rows = await self._fetch(_HEADS, _text(now), limit)
+            rows = await self._fetch(_HEADS, stamp(now), limit)
             for row in rows:
-                await self._fetch("UPDATE outbox SET next_at = ? WHERE id = ?", _text(now + CLAIM), row[0])
+                await self._fetch("UPDATE outbox SET next_at = ? WHERE id = ?", stamp(now + CLAIM), row[0])
                 found.append(Delivery(*row))
             return []
 
@@ -127,7 +125,7 @@ class OutboxStore:
         commit (a notify deadline is met once each of its roles' pages is delivered)."""
         async def write() -> list[Event]:
             await self._fetch("UPDATE outbox SET delivered_at = ?, tries = ?, error = '' WHERE id = ?",
-                              _text(now), delivery.tries + 1, delivery.id)
+                              stamp(now), delivery.tries + 1, delivery.id)
             if delivery.topic != PAGE:
                 return []
             from warroom.domain.escalation import delivered
@@ -145,14 +143,14 @@ class OutboxStore:
         async def write() -> list[Event]:
             if retry_at is not None:
                 await self._fetch("UPDATE outbox SET tries = ?, next_at = ?, error = ? WHERE id = ?",
-                                  delivery.tries + 1, _text(retry_at), error[:1000], delivery.id)
+                                  delivery.tries + 1, stamp(retry_at), error[:1000], delivery.id)
                 return []
             await self._fetch("UPDATE outbox SET tries = ?, given_up_at = ?, error = ? WHERE id = ?",
-                              delivery.tries + 1, _text(now), error[:1000], delivery.id)
+                              delivery.tries + 1, stamp(now), error[:1000], delivery.id)
             if delivery.incident_id is None:  # a maintenance's mail: its own timeline says so
-                await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                                  delivery.maintenance_id, _text(now), "warroom",
-                                  f"a mail to {delivery.webhook} given up after {delivery.tries + 1} tries: {error[:300]}")
+                assert delivery.maintenance_id is not None  # (a message is an incident's or a maintenance's)
+                await self._maintenance_line(delivery.maintenance_id, now, "warroom",
+                                             f"a mail to {delivery.webhook} given up after {delivery.tries + 1} tries: {error[:300]}")
                 return []
             given_up = event(delivery.code, now, "warroom", COMMUNICATOR, DeliveryGivenUp(
                 webhook=delivery.webhook, topic=delivery.topic, tries=delivery.tries + 1, error=error[:1000], key=delivery.key))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
 from warroom.domain.maintenance import Maintenance
+from warroom.store.times import stamp
 
 if TYPE_CHECKING:
     from warroom.domain.model import Event
@@ -101,10 +102,6 @@ def outbox_line(number: int) -> str:
     return f"subscriber {number}"
 
 
-def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 class Subscriber(Struct, frozen=True):
     id: int
     address: str  # as given; compared in lower case
@@ -162,9 +159,8 @@ class StatusPageStore:
                 json.dumps(list(planned.components), ensure_ascii=False), planned.notice,
                 stamp(planned.created_at or planned.starts), planned.created_by)
             number = int(rows[0][0])
-            await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)", number,
-                              stamp(planned.created_at or planned.starts), planned.created_by,
-                              f"scheduled: {planned.title}")
+            await self._maintenance_line(number, planned.created_at or planned.starts, planned.created_by,
+                                         f"scheduled: {planned.title}")
             kept = Maintenance(number, *(getattr(planned, f) for f in planned.__struct_fields__[1:]))
             found.append(kept)
             await self._tell_subscribers(kept, "scheduled", kept.created_at or kept.starts)
@@ -191,8 +187,7 @@ class StatusPageStore:
             rows = await self._fetch("UPDATE maintenance SET cancelled_at = ?, cancelled_by = ? "
                                      "WHERE id = ? AND cancelled_at IS NULL RETURNING id", stamp(now), actor, number)
             if rows:
-                await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                                  number, stamp(now), actor, "cancelled" + (f": {reason}" if reason else ""))
+                await self._maintenance_line(number, now, actor, "cancelled" + (f": {reason}" if reason else ""))
                 cancelled = [_maintenance(row) for row in await self._fetch(f"{_MAINTENANCE} WHERE id = ?", number)]
                 await self._tell_subscribers(cancelled[0], "cancelled", now)
             done.append(bool(rows))
@@ -224,8 +219,7 @@ class StatusPageStore:
                     stamp(kept.created_at or kept.starts), kept.created_by,
                     stamp(kept.cancelled_at) if kept.cancelled_at else None)
                 for line in lines:
-                    await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                                      rows[0][0], stamp(line.at), line.actor, line.text)
+                    await self._maintenance_line(rows[0][0], line.at, line.actor, line.text)
             done.append(not there)
             return []
 
@@ -248,11 +242,15 @@ class StatusPageStore:
         await self._transaction(write, announce=False)
         return done[0]
 
+    async def _maintenance_line(self, number: int, at: datetime, actor: str, text: str) -> None:
+        """A line on a maintenance's timeline, inside the caller's transaction."""
+        await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
+                          number, stamp(at), actor, text)
+
     async def maintenance_said(self, number: int, at: datetime, actor: str, text: str) -> None:
         """A line on a maintenance's timeline (an alert it held back, say)."""
         async def write() -> list[Event]:
-            await self._fetch("INSERT INTO maintenance_log (maintenance_id, at, actor, text) VALUES (?, ?, ?, ?)",
-                              number, stamp(at), actor, text)
+            await self._maintenance_line(number, at, actor, text)
             return []
 
         await self._transaction(write, announce=False)
@@ -281,16 +279,18 @@ class StatusPageStore:
             else:
                 await self._fetch("UPDATE subscriber SET components = ? WHERE address = ?",
                                   json.dumps(list(components), ensure_ascii=False), folded)
-            found.append((next(s for s in await self._subscribers() if s.address == folded), new))
+            found.append(((await self._subscribers(folded))[0], new))
             return []
 
         await self._transaction(write, announce=False)
         return found[0]
 
-    async def _subscribers(self) -> list[Subscriber]:
+    async def _subscribers(self, address: str | None = None) -> list[Subscriber]:
+        """Every subscriber, or the one of this address (in lower case)."""
         if self.version < VERSION:
             return []
-        rows = await self._fetch("SELECT id, address, components, secret, added_at FROM subscriber ORDER BY id")
+        sql = "SELECT id, address, components, secret, added_at FROM subscriber"
+        rows = await (self._fetch(f"{sql} WHERE address = ?", address) if address is not None else self._fetch(f"{sql} ORDER BY id"))
         return [Subscriber(int(i), a, tuple(json.loads(c)), s, datetime.fromisoformat(t)) for i, a, c, s, t in rows]
 
     async def subscribers(self) -> list[Subscriber]:
