@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from warroom.domain.insights import period_of, periods_between
 from warroom.domain.model import COMPONENT_STATES
 from warroom.domain.public import COMPONENT_WORDS, ComponentHistory, PublicIncident
 from warroom.domain.text import html_text
@@ -154,12 +155,12 @@ def history_page(site: Site) -> str:
     parts.append("<p>Incidents of the last year, by the month they began.</p>")
     months: dict[str, list[PublicIncident]] = {}
     for incident in site.kept:
-        months.setdefault((incident.started or site.now).astimezone(UTC).strftime("%Y-%m"), []).append(incident)
-    first = (site.now.astimezone(UTC).replace(day=1) - timedelta(days=335)).replace(day=1)
-    month = site.now.astimezone(UTC).replace(day=1)
-    while month >= first:
-        key = month.strftime("%Y-%m")
-        parts.append(f'<section class="month" id="month-{key}"><h2>{month.strftime("%B %Y")}</h2>')
+        months.setdefault(period_of(incident.started or site.now, "month"), []).append(incident)
+    now = site.now.astimezone(UTC)
+    first = (now.replace(day=1) - timedelta(days=335)).replace(day=1)  # twelve months, this one included
+    for key in reversed(periods_between(first, now, "month")):
+        heading = datetime.strptime(key, "%Y-%m").strftime("%B %Y")
+        parts.append(f'<section class="month" id="month-{key}"><h2>{heading}</h2>')
         found = months.get(key, [])
         if not found:
             parts.append('<p class="meta">No incidents.</p>')
@@ -172,7 +173,6 @@ def history_page(site: Site) -> str:
                              + (f" · {html_text(', '.join(touched))}" if touched else "") + "</div></li>")
             parts.append("</ul>")
         parts.append("</section>")
-        month = (month - timedelta(days=1)).replace(day=1)
     parts.append(_foot(site))
     return "\n".join(parts)
 
