@@ -592,6 +592,35 @@ async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answe
     assert db_rows(db_file)[-1][:2] == (COMMUNICATOR, "hat worn")
 
 
+@pytest.mark.parametrize("keys, answer", [
+    (("ctrl+u", *"Public title 02", "enter"), "Public title 02"),  # a paste after ctrl+u: was "ic title 02" in tmux
+    ((*"Logni", "ctrl+u", *"Login problems", "enter"), "Login problems"),
+    (("end", *"abcd", "backspace", "e", "enter"), "Public title 01abce"),
+    (("end", "left", "left", "backspace", "X", "enter"), "Public titleX01"),
+])
+async def test_a_fields_editing_keys_typed_in_a_burst_act_in_the_order_they_came(console, keys, answer):
+    """ctrl+u, backspace and the arrows are the field's bindings, which Textual does once the key
+    has bubbled up to the app: keys typed right after them (a paste, tmux send-keys) went into
+    the field first, so "ctrl+u, then a title" kept only the title's end. The field does them
+    at the key."""
+    from textual import events
+
+    app, running = await console(size=(80, 24), clipboard=[])
+    async with running as pilot:
+        await settle(pilot)
+        answered = []
+
+        async def asking() -> None:
+            answered.append(await app.ask(Ask("The public title?", value="Public title 01")))
+
+        app.run_worker(asking())
+        await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await until(pilot, lambda: answered, "the answer")
+        assert answered == [answer]
+
+
 async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_closes(console):
     from textual import events
 

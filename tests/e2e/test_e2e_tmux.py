@@ -49,6 +49,24 @@ def test_keys_act_are_saved_and_survive_a_restart(pane, db_file):
     pane.wait_for("EXITED 0")
 
 
+def test_ctrl_u_and_a_title_pasted_in_one_go_record_the_whole_title(pane, db_file):
+    """tmux send-keys (or a paste) delivers ctrl+u, the text and Enter in one burst: the title
+    recorded is the whole text (it lost its first letters, or all of it, to a late ctrl+u)."""
+    pane.start()
+    pane.wait_for("alice ▸ COMMANDER")
+    for title in ("Login problems", "Sign-in problems for some users"):
+        pane.keys("w")
+        pane.wait_for("Who or what is affected")
+        pane.keys("Enter")  # the impact as it is
+        pane.wait_for("The public title")
+        pane.keys("C-u", title, "Enter")  # one send-keys: the keys arrive together
+        pane.wait_for(f"public title: {title}")
+    assert [json.loads(payload)["public_title"] for _, kind, payload in db_rows(db_file) if kind == "public title set"] == \
+        ["Login problems", "Sign-in problems for some users"]
+    pane.keys("C-q")
+    pane.wait_for("EXITED 0")
+
+
 def test_a_corrupt_database_is_one_line_and_status_2(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_text("not sqlite" * 100)

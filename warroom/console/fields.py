@@ -5,7 +5,11 @@ app, and by then the field has typed the keys that came after it. So an Enter an
 at once recorded a root cause as "t", and two Enters on the start screen declared two
 incidents with a "1" in the impact. Here the field itself answers at the Enter, with what it
 holds then, and a key it is given after that is not its own: it is handed on, to the screen
-the answer uncovers (held while the answer is being done, with the question still up)."""
+the answer uncovers (held while the answer is being done, with the question still up).
+
+Its other keys that are bindings (ctrl+u, backspace, the arrows, ctrl+w…) had the same delay:
+"ctrl+u, then a title" pasted in one go lost the title's first letters, cleared by the ctrl+u
+that arrived after them. The field does those at the key too, in the order they came."""
 
 from __future__ import annotations
 
@@ -66,4 +70,16 @@ class Field(Input):
                 event.prevent_default()
                 screen.answer()
                 return
+        if not event.is_printable and await self._bound(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    async def _bound(self, key: str) -> bool:
+        """Do the field's own binding for `key` now, as the app would once the key had bubbled up
+        to it (its keymap and `check_action` count); False when the field binds no such key."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
