@@ -67,6 +67,49 @@ async def test_a_batch_is_one_transaction(db_file):
     await store.close()
 
 
+async def test_a_commit_is_one_trip_to_the_connections_thread_and_reads_between_wait_for_it(db_file):
+    """A hat key's commit (begin, the incident, its state under the lock, the event, the
+    summary, commit) goes to aiosqlite's thread once, not once a statement; a read asked
+    while it runs is answered after it, never from the middle of it."""
+    import asyncio
+
+    store, _ = await declared(db_file)
+    state = await store.load("INC-1")
+    trips = []
+    execute = store._db._execute
+
+    async def counted(fn, *args, **kwargs):
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return await execute(fn, *args, **kwargs)
+
+    store._db._execute = counted
+    commit = asyncio.ensure_future(store.append(actions.wear_hat(state, "alice", at(1), "communicator")))
+    await asyncio.sleep(0)  # (the commit is on its way)
+    read = await store._fetch("SELECT count(*) FROM event")
+    written = await commit
+    assert trips[0] == "_run_here" and len([t for t in trips if t == "_run_here"]) == 1
+    assert read == [(2,)]  # after the commit, whole
+    assert [e.kind for e in written] == ["hat worn"]
+    await store.close()
+
+
+async def test_a_transaction_that_waits_on_the_loop_is_rolled_back_with_a_clear_error(db_file):
+    import asyncio
+
+    store, _ = await declared(db_file)
+
+    async def write():
+        await store._fetch("INSERT INTO incident (id, code, created_at) VALUES (9, 'INC-9', '2026-01-01')")
+        await asyncio.sleep(0)  # not a statement: the loop's
+        return []
+
+    with pytest.raises(RuntimeError, match="waited on something other than its own statements"):
+        await store._transaction(write)
+    assert [r.code for r in await store.incidents()] == ["INC-1"]  # the insert rolled back
+    await store.append(actions.note(await store.load("INC-1"), "alice", at(1), "still writable"))
+    await store.close()
+
+
 async def test_current_code_is_the_most_recent_open_incident(db_file):
     store, _ = await declared(db_file)
     await store.declare(actions.declare("alice", at(1), "Second", "P2"))

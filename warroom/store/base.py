@@ -6,9 +6,10 @@ its transactions and its dialect through the hooks at the end; everything else i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from warroom.domain import paging
 from warroom.domain.incident import FOLD_VERSION, IncidentState, fold
@@ -451,36 +452,44 @@ class EventStore(OutboxStore, StatusPageStore):
         if self.read_only:
             raise StoreError(f"{self.where}: opened read-only: nothing can be written")
         async with self._one_transaction:
-            self.check_file()
-            await self._begin()
-            self._touched.clear()
-            self._inserted.clear()
-            self._summarised.clear()
-            self._folded.clear()
-            self._followed_up.clear()
-            try:
-                written = await write()
-                states = {}
-                for incident_id in sorted(self._touched - self._summarised):  # the summary moves with its events
-                    states[incident_id] = await self._refresh(incident_id, self._folded.get(incident_id))
-                for incident_id in sorted(self._followed_up - self._summarised):  # and the follow-ups' list
-                    await self._list_followups(incident_id, states[incident_id])
-                if announce and self.announcer is not None:
-                    for incident_id, event in self._inserted:
-                        await self._queue(incident_id, event, self.announcer(event, states[incident_id]), event.at)
-                if announce and self.mailer is not None and any(e.kind == Kind.PUBLISHED for _, e in self._inserted):
-                    subscribers = await self.subscribers()
-                    for incident_id, event in self._inserted:
-                        if event.kind == Kind.PUBLISHED and subscribers:
-                            await self._queue(incident_id, event, self.mailer(event, states[incident_id], subscribers),
-                                              event.at, once=True)
-                await self._commit()
-            except BaseException as error:
-                await self._rollback()
-                told = self._told(error)
-                if told is not error:
-                    raise told from None
-                raise
+            return await self._in_one_go(self._transact(write, announce))
+
+    async def _in_one_go(self, transaction: Coroutine[Any, Any, list[Event]]) -> list[Event]:
+        """Run a transaction (`_transact`): here, each statement awaited in turn (a server's
+        store); SQLite's runs it whole in its connection's thread."""
+        return await transaction
+
+    async def _transact(self, write, announce: bool) -> list[Event]:
+        self.check_file()
+        await self._begin()
+        self._touched.clear()
+        self._inserted.clear()
+        self._summarised.clear()
+        self._folded.clear()
+        self._followed_up.clear()
+        try:
+            written = await write()
+            states = {}
+            for incident_id in sorted(self._touched - self._summarised):  # the summary moves with its events
+                states[incident_id] = await self._refresh(incident_id, self._folded.get(incident_id))
+            for incident_id in sorted(self._followed_up - self._summarised):  # and the follow-ups' list
+                await self._list_followups(incident_id, states[incident_id])
+            if announce and self.announcer is not None:
+                for incident_id, event in self._inserted:
+                    await self._queue(incident_id, event, self.announcer(event, states[incident_id]), event.at)
+            if announce and self.mailer is not None and any(e.kind == Kind.PUBLISHED for _, e in self._inserted):
+                subscribers = await self.subscribers()
+                for incident_id, event in self._inserted:
+                    if event.kind == Kind.PUBLISHED and subscribers:
+                        await self._queue(incident_id, event, self.mailer(event, states[incident_id], subscribers),
+                                          event.at, once=True)
+            await self._commit()
+        except BaseException as error:
+            await self._rollback()
+            told = self._told(error)
+            if told is not error:
+                raise told from None
+            raise
         return written
 
     # -- reading -------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from warroom.store.base import EventStore
 from warroom.store.files import (
@@ -26,9 +28,11 @@ from warroom.store.reading import Progress
 from warroom.store.tables import MIGRATIONS, SCHEMA_VERSION, TABLE_COLUMNS, check_version
 
 if TYPE_CHECKING:
+    from warroom.domain.model import Event
     from warroom.store.watch import FileWatch  # (ctypes: imported only by a console that follows)
 
 
+WAITED = "a transaction waited on something other than its own statements"
 SETTLE_SECONDS = 0.02  # after a change to the file is told, how long its other writes may take to come
 
 
@@ -51,6 +55,7 @@ class SqliteStore(EventStore):
         self._files = (str(path), f"{path}-wal")  # what a commit touches (see `changed`)
         self._watch: FileWatch | None = None  # (see `listens`)
         self._watch_tried = False
+        self._in_thread: int | None = None  # aiosqlite's thread, while it runs a whole transaction (`_in_one_go`)
 
     @classmethod
     async def open(cls, path: Path | str, read_only: bool = False, progress: Progress | None = None) -> SqliteStore:
@@ -182,33 +187,75 @@ class SqliteStore(EventStore):
                              "(restart warroom to open what is there now)")
 
     # -- the statements the shared log (base.EventStore) is written in ---------------------
+    async def _in_one_go(self, transaction: Coroutine[Any, Any, list[Event]]) -> list[Event]:
+        """The whole transaction in aiosqlite's thread, in one trip: its statements are called
+        there on the connection itself (`_here`), not each sent to the thread and awaited (seven
+        trips for a hat key, each a wake of two threads: a third of its commit; issue 26).
+        aiosqlite's `_execute` (queue a function for its thread) and `_conn` are not its public
+        API: pyproject.toml keeps aiosqlite below its next release."""
+        return await self._db._execute(self._run_here, transaction)
+
+    def _run_here(self, transaction: Coroutine[Any, Any, list[Event]]) -> list[Event]:
+        """Drive the transaction's coroutine to its end in this thread. It awaits only its own
+        statements, which do not suspend here; one that would (waiting on the event loop) is a
+        mistake: the error is thrown into it, so it rolls back, and comes out to the caller."""
+        self._in_thread = threading.get_ident()
+        try:
+            try:
+                transaction.send(None)
+            except StopIteration as done:
+                return done.value
+            transaction.throw(RuntimeError(WAITED))  # (raises it, once rolled back)
+            transaction.close()
+            raise RuntimeError(WAITED)
+        finally:
+            self._in_thread = None
+
+    def _here(self) -> sqlite3.Connection | None:
+        """The connection itself, when called in its own thread during `_in_one_go`."""
+        return self._db._conn if self._in_thread == threading.get_ident() else None
+
     async def _insert_row(self, incident_id: int, at: str, actor: str, role: str, kind: str, payload: str) -> int:
-        cursor = await self._db.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                                        (incident_id, at, actor, role, kind, payload))
+        sql = "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)"
+        here = self._here()
+        cursor = here.execute(sql, (incident_id, at, actor, role, kind, payload)) if here else \
+            await self._db.execute(sql, (incident_id, at, actor, role, kind, payload))
+        assert cursor.lastrowid is not None  # (an INSERT's row)
         return cursor.lastrowid
 
     async def _many(self, sql: str, rows: list[tuple]) -> None:
         if rows:
             try:
-                await self._db.executemany(sql, rows)
+                here = self._here()
+                if here:
+                    here.executemany(sql, rows)
+                else:
+                    await self._db.executemany(sql, rows)
             except sqlite3.Error as error:
                 raise describe_sqlite_error(self.path, error) from None
 
     async def _put_summary(self, incident_id: int, columns: tuple) -> None:
-        await self._db.execute("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (incident_id, *columns))
+        await self._statement("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (incident_id, *columns))
+
+    async def _statement(self, sql: str, args: tuple = ()) -> None:
+        here = self._here()
+        if here:
+            here.execute(sql, args)
+        else:
+            await self._db.execute(sql, args)
 
     async def _begin(self) -> None:
         try:
-            await self._db.execute("BEGIN IMMEDIATE")  # the write lock now: writers one at a time
+            await self._statement("BEGIN IMMEDIATE")  # the write lock now: writers one at a time
         except sqlite3.Error as error:
             raise describe_sqlite_error(self.path, error) from None
 
     async def _commit(self) -> None:
-        await self._db.execute("COMMIT")
+        await self._statement("COMMIT")
 
     async def _rollback(self) -> None:
         try:
-            await self._db.execute("ROLLBACK")
+            await self._statement("ROLLBACK")
         except sqlite3.Error:
             pass
 
@@ -217,6 +264,9 @@ class SqliteStore(EventStore):
 
     async def _fetch(self, sql: str, *args: object) -> list[tuple]:
         try:
+            here = self._here()
+            if here:
+                return here.execute(sql, args).fetchall()
             return list(await self._db.execute_fetchall(sql, args))  # one trip to aiosqlite's thread, not three
         except sqlite3.Error as error:
             raise describe_sqlite_error(self.path, error) from None
