@@ -218,8 +218,8 @@ class SqliteStore(EventStore):
     async def _insert_row(self, incident_id: int, at: str, actor: str, role: str, kind: str, payload: str) -> int:
         sql = "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)"
         here = self._here()
-        cursor = here.execute(sql, (incident_id, at, actor, role, kind, payload)) if here else \
-            await self._db.execute(sql, (incident_id, at, actor, role, kind, payload))
+        row = (incident_id, at, actor, role, kind, payload)
+        cursor = here.execute(sql, row) if here is not None else await self._db.execute(sql, row)
         assert cursor.lastrowid is not None  # (an INSERT's row)
         return cursor.lastrowid
 
@@ -227,7 +227,7 @@ class SqliteStore(EventStore):
         if rows:
             try:
                 here = self._here()
-                if here:
+                if here is not None:
                     here.executemany(sql, rows)
                 else:
                     await self._db.executemany(sql, rows)
@@ -239,7 +239,7 @@ class SqliteStore(EventStore):
 
     async def _statement(self, sql: str, args: tuple = ()) -> None:
         here = self._here()
-        if here:
+        if here is not None:
             here.execute(sql, args)
         else:
             await self._db.execute(sql, args)
@@ -265,7 +265,7 @@ class SqliteStore(EventStore):
     async def _fetch(self, sql: str, *args: object) -> list[tuple]:
         try:
             here = self._here()
-            if here:
+            if here is not None:
                 return here.execute(sql, args).fetchall()
             return list(await self._db.execute_fetchall(sql, args))  # one trip to aiosqlite's thread, not three
         except sqlite3.Error as error:
