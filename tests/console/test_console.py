@@ -52,6 +52,37 @@ async def test_hat_keys_wear_the_hat_and_put_the_switch_on_the_timeline(console,
     assert db_rows(db_file)[-1][:2] == (hat, "hat worn")
 
 
+async def test_a_hats_keys_line_drawn_before_comes_back_as_it_was_and_says_the_hat_worn(console):
+    """A line of a text that is not wrapped is drawn once for what it says (issue 26): the
+    communicator's keys line, worn again, is the strip drawn the first time, and what it
+    says is still that hat's keys; another theme draws it anew."""
+    from warroom.console.footer import KeysLine
+
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        keys = app.main_screen.query_one(KeysLine)
+
+        def drawn() -> tuple:
+            line = keys.render_line(0)
+            return line, line.text
+
+        await act(pilot, "m")
+        first, said = drawn()
+        assert "t Tick" in said and "y Copy" in said  # the communicator's keys
+        await act(pilot, "c")
+        commander_line, commander_said = drawn()
+        assert commander_said != said and "r Resolve" in commander_said
+        await act(pilot, "m")
+        again, said_again = drawn()
+        assert again is first and said_again == said
+        app.theme = next(name for name in app.available_themes if name != app.theme)
+        await pilot.pause()
+        await act(pilot, "c")
+        await act(pilot, "m")
+        assert drawn()[0] is not first  # (a span's $accent is the theme's)
+
+
 async def test_lever_key_pulls_then_asks_the_outcome_and_sets_contained(console, db_file, clock):
     app, running = await console()
     async with running as pilot:
