@@ -8,8 +8,13 @@ Then NOTES notes (default 20): `n`, the text typed (not timed), and Enter timed 
 is on the timeline (the note's commit and its row); beside it the bare app's own note (a modal
 screen with one input, closed by Enter, its text then on the line).
 
-Run:  .venv/bin/python benchmarks/key_in_tmux.py [PRESSES] [NOTES]   (default 100 per app, 20 notes)
-Budget (issue 26): warroom's median within 2x the bare app's (moonshot 1.2x).
+Then LEVERS lever keys (default 20): `1` on the untried lever 1, timed until the levers show it
+pulled (its commit, the levers' line and the timeline's row); between two, `u` puts it back to
+untried (not timed). Its yardstick is the bare app's key of this run (the bare app has no lever).
+
+Run:  .venv/bin/python benchmarks/key_in_tmux.py [PRESSES] [NOTES] [LEVERS]   (default 100 per app, 20, 20)
+Budget (issue 26): warroom's median within 2x the bare app's (moonshot 1.2x), for hat, lever and
+note keys.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ def main() -> None:
     numbers = [int(a) for a in sys.argv[1:] if a.isdigit()]
     presses = numbers[0] if numbers else 100
     notes = numbers[1] if len(numbers) > 1 else 20
+    levers = numbers[2] if len(numbers) > 2 else 20
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         db = Path(folder) / "keys.db"
         env = {"WARROOM_DB": str(db), "WARROOM_NAME": "bench", "TZ": "UTC"}
@@ -66,6 +72,17 @@ def main() -> None:
                     time.sleep(0.05)
                     into.append(press(pane, "Enter", f"{shows}{n:03d}"))
                     time.sleep(0.05)
+            pulled = []
+            for _ in range(levers):
+                pulled.append(press(console, "1", "▶ feature flag off"))
+                time.sleep(0.05)
+                for key, then in (("u", "Correct which lever?"), ("1", "What should it be?"), ("u", "What was wrong?")):
+                    console.keys(key)
+                    console.wait_for(then)
+                console.keys("-l", "benchmark")
+                console.keys("Enter")
+                console.wait_for("· feature flag off")
+                time.sleep(0.05)
         finally:
             console.close()
             bare.close()
@@ -76,10 +93,14 @@ def main() -> None:
     if written:
         print(f"| warroom: Enter on a note, the note on the timeline, committed | {statistics.median(written):.1f} ms | {q(written, .99):.1f} ms | {notes} |")
         print(f"| bare Textual: Enter on its note (a modal closed), the note on its line | {statistics.median(bare_written):.1f} ms | {q(bare_written, .99):.1f} ms | {notes} |")
+    if pulled:
+        print(f"| warroom: 1 on an untried lever, pulled on screen, committed | {statistics.median(pulled):.1f} ms | {q(pulled, .99):.1f} ms | {levers} |")
     print(f"\nwarroom's median is {statistics.median(mine) / statistics.median(floor):.1f}x the bare app's (budget 2x, moonshot 1.2x)")
     if written:
         print(f"a note's Enter: {statistics.median(written) / statistics.median(bare_written):.1f}x the bare app's note "
               f"({statistics.median(written) / statistics.median(floor):.1f}x its hat key)")
+    if pulled:
+        print(f"a lever key: {statistics.median(pulled) / statistics.median(floor):.1f}x the bare app's key (budget 2x)")
 
 
 if __name__ == "__main__":
