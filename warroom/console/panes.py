@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import cast
 
 from textual.app import ComposeResult
@@ -16,6 +17,11 @@ from warroom.console.protocol import Drawn
 from warroom.console.timeline import Fetch, Timeline
 from warroom.domain.incident import IncidentState
 from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, Event
+
+
+@cache  # three at most: made once each, not parsed on every hat key
+def _worn_title(hat: str) -> Content:
+    return Content.from_markup("[bold reverse $accent]$hat", hat=hat.upper())
 
 
 class RolePane(Parts, Repaints, Vertical):
@@ -46,7 +52,7 @@ class RolePane(Parts, Repaints, Vertical):
         top_only = self._top_border_only()
         offset = self.content_offset
         with self.repainting_only([Region(-offset.x, -offset.y, self.outer_size.width, 1)] if top_only else []):
-            self.border_title = Content.from_markup("[bold reverse $accent]$hat", hat=self.HAT.upper()) if worn else self.HAT.upper()
+            self.border_title = _worn_title(self.HAT) if worn else self.HAT.upper()
             self.app.stylesheet.apply(self)
         if top_only and not self._top_border_only():  # (the stylesheet gave it other edges after all: all of it, then)
             self.refresh()

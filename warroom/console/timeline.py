@@ -172,22 +172,29 @@ class Timeline(ScrollView, can_focus=True):
             self.action_read_row()
 
     # -- drawing ---------------------------------------------------------------------------
+    _style: Style | None = None  # the rows' style while a frame is drawn (`render_lines`)
+
     def render_lines(self, crop):
         self._look()
-        return super().render_lines(crop)
+        self._style = self.rich_style  # once a frame: it walks every ancestor's styles, and a row asked it twice
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style = None
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        plain = self._style if self._style is not None else self.rich_style
         start, end = self.held
         if start <= index < end:
             text = self.row(index)
         elif index < self._total:
             text = PENDING
         else:
-            return Strip.blank(width, self.rich_style)
-        style = self.rich_style + self.SELECTED if index == self.selected else self.rich_style
+            return Strip.blank(width, plain)
+        style = plain + self.SELECTED if index == self.selected else plain
         strip = Strip([Segment(text, style)])
         if strip.cell_length > scroll_x + width > 1:  # cut at the edge: never mid-word without a mark
             return Strip.join([strip.crop(scroll_x, scroll_x + width - 1), Strip([Segment(CUT, style)])])
