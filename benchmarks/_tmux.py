@@ -13,6 +13,10 @@ from pathlib import Path
 
 
 def warroom_exe() -> str:
+    """The installed `warroom` beside this Python, or WARROOM_EXE (another build to compare with:
+    a script that runs a worktree of an earlier commit, say)."""
+    if os.environ.get("WARROOM_EXE"):
+        return os.environ["WARROOM_EXE"]
     beside = Path(sys.executable).with_name("warroom")
     return str(beside) if beside.exists() else (shutil.which("warroom") or sys.exit("install warroom first"))
 
