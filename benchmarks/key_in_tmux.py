@@ -2,8 +2,7 @@
 open incident, `m` then `c` (a hat switch, committed to SQLite) pressed with tmux send-keys, timed
 until tmux's copy of the screen shows the new hat; the same keys on a bare Textual app whose
 line changes (bare_keys.py) in a pane beside it, alternating (each first in half the pairs), in
-the same run. The polling of
-tmux (capture-pane, every 2 ms) adds the same to both.
+the same run. The polling of tmux (capture-pane, every 2 ms) adds the same to both.
 
 Then NOTES notes (default 20): `n`, the text typed (not timed), and Enter timed until the note
 is on the timeline (the note's commit and its row); beside it the bare app's own note (a modal

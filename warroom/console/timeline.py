@@ -176,7 +176,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def render_lines(self, crop):
         self._look()
-        self._style = self.rich_style  # once a frame: it walks every ancestor's styles, and a row asked it twice
+        self._style = self.rich_style  # once a frame, not once a row: it walks every ancestor's styles
         try:
             return super().render_lines(crop)
         finally:
