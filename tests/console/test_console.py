@@ -71,7 +71,7 @@ async def test_a_hats_keys_line_drawn_before_comes_back_as_it_was_and_says_the_h
         first, said = drawn()
         assert "t Tick" in said and "y Copy" in said  # the communicator's keys
         await act(pilot, "c")
-        commander_line, commander_said = drawn()
+        _, commander_said = drawn()
         assert commander_said != said and "r Resolve" in commander_said
         await act(pilot, "m")
         again, said_again = drawn()
