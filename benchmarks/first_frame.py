@@ -1,8 +1,9 @@
 """Time to first frame: the installed `warroom` on an open incident against a bare Textual app
 with a header and a footer, each started in a fresh tmux pane and timed until its text shows.
 The two alternate, RUNS times each (each first in half the pairs); prints both medians and the
-median ratio (budget: 1.15). The first frame is the strip, the countdown and the levers (what is due); the role panes are
-mounted and drawn right after it, and the time until they show is printed too.
+median ratio (budget: 1.15). The first frame is the strip, the countdown and the levers (what
+is due); the role panes are mounted and drawn right after it, and the time until they show is
+printed too.
 
 Run:  .venv/bin/python benchmarks/first_frame.py [RUNS]   (default 7)
 """
