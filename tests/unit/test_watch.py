@@ -68,3 +68,37 @@ async def test_every_notice_of_a_write_wakes_the_follower_even_when_the_files_lo
     finally:
         await other.close()
         await store.close()
+
+
+async def test_a_commit_readable_only_after_its_notice_was_looked_at_is_still_seen(tmp_path):
+    """A commit is told when its pages reach the -wal file and can be read once they are synced:
+    under load (a CI run with PostgreSQL and Chromium beside it) the sync outlasted the settling
+    time, the catch-up read nothing new, nothing more was told, and the console never showed the
+    second of two page acknowledgements. After a notice the store looks again, and a commit by
+    anyone else since then (data_version) is told, with no notice of its own."""
+    import asyncio
+
+    from helpers import at
+
+    from warroom.domain import actions
+    from warroom.store import Store
+
+    path = tmp_path / "warroom.db"
+    store = await Store.open(path)
+    other = await Store.open(path)
+    try:
+        await store.declare(actions.declare("alice", at(0), "x", "P2"))
+        assert store.listens
+        notices = store.notifications()
+        await asyncio.wait_for(anext(notices), 5)  # watching
+        state = await other.load("INC-1")
+        await other.append(actions.note(state, "alice", at(1), "the first acknowledgement"))
+        await asyncio.wait_for(anext(notices), 5)  # told, and read
+        store._watch.unwake()  # the next commit's notice comes too early to count: here, not at all
+        await other.append(actions.note(await other.load("INC-1"), "alice", at(2), "the second"))
+        await asyncio.wait_for(anext(notices), 5)  # told all the same
+        assert [e.payload.get("text") for e in await store.events("INC-1")][-1] == "the second"
+        await notices.aclose()
+    finally:
+        await other.close()
+        await store.close()

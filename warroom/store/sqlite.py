@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 WAITED = "a transaction waited on something other than its own statements"
 SETTLE_SECONDS = 0.02  # after a change to the file is told, how long its other writes may take to come
+LATE_COMMIT_PAUSES = (0.1, 0.4, 1.5)  # then how long to wait before each look for a commit told before it could be read
 
 
 def _aiosqlite():
@@ -158,7 +159,23 @@ class SqliteStore(EventStore):
                 # every notice is looked at: two commits a few milliseconds apart can leave the
                 # -wal file with the same size (rewritten after a checkpoint) and the same
                 # coarse mtime, and a signature that looks unchanged would lose the second one
+                seen = await self._scalar("PRAGMA data_version")
                 yield
+                # A commit is told when its pages are written to the -wal file, and can be read
+                # once they are synced (synchronous=FULL): a busy disk can hold that back past
+                # the settling time, and nothing more is written to tell of it. So look again a
+                # few times (others' commits move data_version; this store's own do not), until
+                # the next notice.
+                for pause in LATE_COMMIT_PAUSES:
+                    try:
+                        await asyncio.wait_for(woken.wait(), pause)
+                        break  # (a new notice: the loop takes it)
+                    except TimeoutError:
+                        pass
+                    now = await self._scalar("PRAGMA data_version")
+                    if now != seen:
+                        seen = now
+                        yield
         finally:
             watch.unwake()
 
