@@ -5,14 +5,12 @@ body checked against its documented format; the link acknowledges once, through 
 
 import json
 import re
-import urllib.error
-import urllib.request
 
 import pytest
 from helpers import at, db_rows, run_cli
 from helpers.chat import Chat
 from helpers.mail import Mailbox, free_port
-from helpers.pages import Receiver
+from helpers.pages import Receiver, fetch
 
 from warroom.config import parse
 from warroom.domain import actions
@@ -156,14 +154,14 @@ async def test_the_link_shows_a_button_and_its_post_acknowledges_once(db_file, t
     receiver = Receiver({**env, "WARROOM_NOW": at(3).isoformat()}, "--listen", f"127.0.0.1:{port}")  # bob answers a minute on
     assert "GET /healthz, GET and POST /ack/TOKEN); database" in receiver.first_line  # it names the links' endpoint
     try:
-        shown = _fetch(link)
+        shown = fetch(link)
         assert shown[0] == 200 and '<form method="post">' in shown[1] and "bob, you were paged as <b>engineering manager</b>" in shown[1]
         assert "page acknowledged" not in kinds(db_file)  # following the link (a mail scanner) acknowledges nothing
-        first = _fetch(link, post=True)
+        first = fetch(link, post=True)
         assert first[0] == 200 and "Acknowledged." in first[1]
-        again = _fetch(link, post=True)
+        again = fetch(link, post=True)
         assert again[0] == 409 and "acknowledged already" in again[1]
-        forged = _fetch(link[:-4] + ("0000" if not link.endswith("0000") else "1111"), post=True)
+        forged = fetch(link[:-4] + ("0000" if not link.endswith("0000") else "1111"), post=True)
         assert forged[0] == 404
     finally:
         logged = receiver.stop()
@@ -190,7 +188,7 @@ async def test_a_link_is_refused_once_the_incident_is_resolved_and_pagerduty_is_
     assert resolve == {"routing_key": "R0UTINGKEY", "event_action": "resolve", "dedup_key": trigger["dedup_key"]}
     receiver = Receiver(env, "--listen", f"127.0.0.1:{port}")
     try:
-        refused = _fetch(link, post=True)
+        refused = fetch(link, post=True)
     finally:
         receiver.stop()
     assert refused[0] == 409 and "is resolved" in refused[1]
@@ -275,15 +273,6 @@ async def _resolve(db_file, path) -> None:
         await store.close()
 
 
-def _fetch(url: str, post: bool = False) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=b"" if post else None, method="POST" if post else "GET")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
 def test_nobody_acknowledges_so_the_next_person_is_paged_once_though_two_deliverers_run(db_file, tmp_path, servers):
     """The real clock, acknowledge_within 3 seconds, two `warroom receive` delivering from the
     same database: bob does not answer, carol is paged once, carol acknowledges, and the
@@ -301,7 +290,7 @@ def test_nobody_acknowledges_so_the_next_person_is_paged_once_though_two_deliver
             time.sleep(0.2)
         carol = next(m for m in mail.received if m["To"] == "carol@example.com")
         assert carol["Subject"] == "INC-1 P1: Checkout fails (paged as engineering manager)"
-        acknowledged = _fetch(link_in(carol.get_content()), post=True)
+        acknowledged = fetch(link_in(carol.get_content()), post=True)
         assert acknowledged[0] == 200, acknowledged
         time.sleep(6)  # both deliverers have looked again since: still one page to carol, no third
     finally:
@@ -417,9 +406,9 @@ def test_the_jwt_outage_in_tmux_pages_the_em_and_pm_in_time_and_the_postmortem_s
         dave = link_in(next(r["body"]["message"] for r in ntfy.received if r["body"]["topic"] == "dave-pager"))
         minute(10)
         receiver = Receiver(env, "--listen", f"127.0.0.1:{port}")
-        assert _fetch(bob, post=True)[0] == 200
+        assert fetch(bob, post=True)[0] == 200
         minute(11)
-        assert _fetch(dave, post=True)[0] == 200
+        assert fetch(dave, post=True)[0] == 200
         pane.wait_for("dave acknowledged the page for PM")  # the console shows what another process wrote
     finally:
         if receiver is not None:

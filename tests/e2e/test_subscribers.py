@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import at, db_rows, run_cli
 from helpers.mail import Mailbox, free_port
-from helpers.pages import Receiver
+from helpers.pages import Receiver, fetch
 
 from warroom.domain import actions
 from warroom.store import open_store
@@ -101,10 +101,10 @@ def test_one_mail_per_subscriber_per_update_for_their_components_and_the_link_un
         request = urllib.request.Request(link, data=b"List-Unsubscribe=One-Click", method="POST")
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert answer.status == 200 and "no more mail" in answer.read().decode()
-        again_status, _ = _html_status(link)
+        again_status, _ = fetch(link, post=True)
         assert again_status == 404  # once
         forged = link[:-4] + "0000"
-        assert _html_status(forged)[0] == 404 and db_rows(db_file, "SELECT count(*) FROM subscriber") == [(2,)]
+        assert fetch(forged, post=True)[0] == 404 and db_rows(db_file, "SELECT count(*) FROM subscriber") == [(2,)]
     finally:
         log = receiver.stop()
     assert "/unsubscribe/…" in log and link.rsplit("/", 1)[1] not in log  # the secret stays out of the log
@@ -118,15 +118,6 @@ def test_one_mail_per_subscriber_per_update_for_their_components_and_the_link_un
     for path in site.rglob("*"):
         if path.is_file():
             assert "example.com" not in path.read_text(), path  # no subscriber's address on the page or a feed
-
-
-def _html_status(link: str) -> tuple[int, str]:
-    request = urllib.request.Request(link, data=b"", method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def test_a_mail_server_that_refuses_loses_no_mail(db_file, tmp_path, mailbox):

@@ -104,6 +104,17 @@ def _answer(request) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
+def fetch(url: str, post: bool = False) -> tuple[int, str]:
+    """A page of the receiver's, as a browser asks for it (GET, or POST for the form's button):
+    its status and its text, an error's included."""
+    request = urllib.request.Request(url, data=b"" if post else None, method="POST" if post else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
 def wait_until(condition, what: str, seconds: float = 30.0):
     """A bounded wait for something another process does (not a timer)."""
     end = time.monotonic() + seconds
