@@ -2,6 +2,7 @@
 where the communicator looks, until a message answers it; a pause is on the timeline and the
 strip says PAUSED."""
 
+import json
 from datetime import timedelta
 
 from helpers import Clock, at, db_rows
@@ -87,3 +88,29 @@ async def test_an_inject_the_facilitator_fired_early_is_not_fired_again_at_its_t
         await settle(pilot)
     asked = [payload for _, kind, payload in db_rows(db_file) if kind == "note" and "Sales has a demo" in payload]
     assert len(asked) == 1
+
+
+async def test_the_facilitator_lets_a_drill_the_players_paused_go_on_and_the_pause_is_timed_and_theirs(db_file):
+    """The facilitator's console did not take this pause, so it times it from the timeline: a
+    pause taken 30 real seconds into a drill at speed 10, ended a real minute later, stood ten
+    drill minutes, and the players are charged for it."""
+    from warroom.console.facilitator import FacilitatorApp
+    from warroom.domain import practice
+
+    real_start = at(100)
+    store = await Store.open(db_file)
+    try:
+        code = (await store.declare(actions.declare("alice", at(0), "Logins rejected", "P1", drill="jwt-outage",
+                                                    drill_clock=(10.0, real_start)))).incident
+        await store.append(practice.pause(await store.load(code), "alice", at(5)))  # the players' console, at T+5
+    finally:
+        await store.close()
+    real = Clock(real_start + timedelta(seconds=90))
+    app = FacilitatorApp(db_file, code, find("jwt-outage"), "dana", real)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.state is not None and app.state.paused_at is not None, "the players' pause read")
+        await act(pilot, "space")
+        await until(pilot, lambda: app.state.paused_at is None, "the drill going on")
+        assert "players' pauses: 10:00" in str(app.query_one("#top").render())
+    resumed = [json.loads(payload) for _, kind, payload in db_rows(db_file) if kind == "drill resumed"]
+    assert resumed == [{"by": "facilitator", "paused_seconds": 600.0}]

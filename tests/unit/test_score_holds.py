@@ -93,6 +93,33 @@ def test_the_players_pauses_cost_past_two_minutes_and_a_facilitators_are_free():
         practice.resume(book.state, "alice", at(27), timedelta(minutes=1))
 
 
+def test_a_pause_is_charged_to_whoever_took_it_whoever_lets_the_drill_go_on():
+    book = played_well(drill())
+    book.do(practice.pause, "alice", at(24))  # the players pause; the facilitator lets it go on
+    book.do(practice.resume, "dana", at(24), timedelta(minutes=6), "facilitator")
+    assert book.state.paused_by_players == 360 and costs(book) == {"the clock kept running": 4}
+    book.do(practice.pause, "dana", at(25), "facilitator")  # the facilitator pauses; a player goes on
+    book.do(practice.resume, "alice", at(25), timedelta(minutes=30))
+    assert book.state.paused_by_players == 360 and book.state.paused_in_all == 360 + 1800
+    assert book.state.paused_by == "" and book.state.paused_at is None
+
+
+def test_how_long_a_pause_stood_is_read_from_the_drill_clock_and_the_timeline():
+    """The facilitator's console did not take the players' pause, so it cannot have timed it: the
+    pause's drill time, turned back to real time by the declaration's clock, times it."""
+    from warroom.drills.clock import stood
+
+    real_start = at(100)  # (the real time the drill began; its own time starts at its detection, T0)
+    book = Book(severity="P1", drill="jwt-outage", drill_clock=(10.0, real_start))
+    assert stood(book.state, real_start + timedelta(minutes=5)) == timedelta(0)  # not paused
+    book.do(practice.pause, "alice", at(5))  # 30 real seconds in, at speed 10
+    assert stood(book.state, real_start + timedelta(seconds=90)) == timedelta(minutes=10)  # a real minute later
+    book.do(practice.resume, "dana", at(5), timedelta(minutes=10), "facilitator")
+    book.do(practice.pause, "alice", at(7))  # 102 real seconds in: 42 running at speed 10, 60 standing
+    assert stood(book.state, real_start + timedelta(seconds=162)) == timedelta(minutes=10)
+    assert stood(book.state, real_start) == timedelta(0)  # (a clock behind the pause: never negative)
+
+
 def test_a_customer_report_must_be_answered_by_a_message_to_the_client_in_time():
     from warroom.domain.scoring import Asks
 

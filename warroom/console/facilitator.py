@@ -54,7 +54,6 @@ class FacilitatorApp(App[str | None]):
         self.store: Any = None
         self.service: Any = None
         self.state: Any = None
-        self.paused_real: datetime | None = None  # when this console paused the drill (real time)
 
     def compose(self) -> ComposeResult:
         yield Static("opening the drill…", id="top", markup=False)
@@ -111,17 +110,15 @@ class FacilitatorApp(App[str | None]):
     # -- the keys ---------------------------------------------------------------------------
     async def action_pause(self) -> None:
         from warroom.domain import practice
+        from warroom.drills.clock import stood
 
         state, now = self.state, self.drill_now()
         if state is None:
             return
         if state.paused_at is None:
             drafts = practice.pause(state, self.actor, now, "facilitator")
-            self.paused_real = self.real()
-        else:
-            stood = (self.real() - self.paused_real) * state.drill_clock[0] if self.paused_real and state.drill_clock else timedelta(0)
-            drafts = practice.resume(state, self.actor, now, stood, "facilitator")
-            self.paused_real = None
+        else:  # (its own pause, or the players': how long it stood is on the timeline either way)
+            drafts = practice.resume(state, self.actor, now, stood(state, self.real()), "facilitator")
         await self.write(drafts)
 
     def action_fire(self) -> None:

@@ -31,8 +31,9 @@ from warroom.domain.model import (
 
 # The fold's version: bump it whenever a change to the fold would give a stored state (a summary,
 # a snapshot) a different value for the same events; stored states of another version are rebuilt.
-FOLD_VERSION = 6  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status;
-# 5: the public title, and who wore each hat when (`hat_spans`); 6: `hats_worn` while open only
+FOLD_VERSION = 7  # 2: the state counts its events (`count`); 3: and the hats worn (`hats_worn`); 4: every alert's status;
+# 5: the public title, and who wore each hat when (`hat_spans`); 6: `hats_worn` while open only; 7: a drill's
+# pause is charged to whoever paused it (`paused_by`), whoever let it go on
 
 
 class Lever(Struct):
@@ -208,6 +209,7 @@ class IncidentState(Struct):
     pages: list[PageSeen] = field(default_factory=list)  # every page to a person, in the order sent
     drill_clock: tuple[float, datetime] | None = None  # a drill's clock: its speed, and the real time it started at detection
     paused_at: datetime | None = None  # a drill's clock standing still since then (its own time)
+    paused_by: str = ""  # and who stopped it: "player" or "facilitator" (the pause is theirs, whoever ends it)
     paused_by_players: float = 0.0  # seconds of the drill's time its players paused it, in all (a facilitator's are free)
     pauses: int = 0
     paused_in_all: float = 0.0  # seconds of the drill's time it stood, anyone's pauses
@@ -468,15 +470,15 @@ def _page_acknowledged(s: IncidentState, e: Event, p: schema.PageAcknowledged) -
 
 
 def _drill_paused(s: IncidentState, e: Event, p: schema.DrillPaused) -> None:
-    s.paused_at = e.at
+    s.paused_at, s.paused_by = e.at, p.by
     s.pauses += 1
 
 
 def _drill_resumed(s: IncidentState, e: Event, p: schema.DrillResumed) -> None:
-    s.paused_at = None
     s.paused_in_all += p.paused_seconds
-    if p.by == "player":
+    if (s.paused_by or p.by) == "player":  # (a players' pause the facilitator ended is still theirs)
         s.paused_by_players += p.paused_seconds
+    s.paused_at, s.paused_by = None, ""
 
 
 def _followup(s: IncidentState, e: Event, p: schema.FollowupAdded) -> None:

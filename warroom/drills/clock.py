@@ -57,3 +57,15 @@ def drill_now(state, real: datetime) -> datetime | None:
         return state.paused_at
     speed, start = state.drill_clock
     return state.detected + (real - start) * speed - timedelta(seconds=state.paused_in_all)
+
+
+def stood(state, real: datetime) -> timedelta:
+    """How long the drill's clock has stood still in the pause on its timeline, in the drill's
+    time, at real time `real`: from the moment the pause was taken (its drill time, turned back to
+    real time by the declaration's clock and the earlier pauses), whoever took it. Zero when it is
+    not paused or was declared without its clock."""
+    if state.paused_at is None or state.drill_clock is None or state.detected is None:
+        return timedelta(0)
+    speed, start = state.drill_clock
+    taken = start + (state.paused_at - state.detected + timedelta(seconds=state.paused_in_all)) / speed
+    return max(timedelta(0), (real - taken) * speed)
