@@ -114,3 +114,26 @@ async def test_the_facilitator_lets_a_drill_the_players_paused_go_on_and_the_pau
         assert "players' pauses: 10:00" in str(app.query_one("#top").render())
     resumed = [json.loads(payload) for _, kind, payload in db_rows(db_file) if kind == "drill resumed"]
     assert resumed == [{"by": "facilitator", "paused_seconds": 600.0}]
+
+
+async def test_the_facilitators_observation_is_not_read_out_on_the_players_timeline(db_file):
+    """The players see that an observation was noted, not what it says: it is for the review,
+    where the scorecard and the export read it out."""
+    from warroom.console.timeline import Timeline
+    from warroom.console.views import OBSERVED, OBSERVER
+    from warroom.drills import injects
+
+    assert injects.actor(0, "facilitator") == OBSERVER
+    await a_drill(db_file)
+    store = await Store.open(db_file)
+    try:
+        await store.append(injects.ad_hoc(await store.load("DRILL-1"), "observation", "the commander forgot lever 2", at(4)))
+    finally:
+        await store.close()
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = app.main_screen.query_one(Timeline).lines
+    assert rows[-1].endswith(f" drill #0: f…: {OBSERVED}")
+    assert not any("forgot lever 2" in row for row in rows)
+    assert any("the commander forgot lever 2" in payload for _, kind, payload in db_rows(db_file))  # the record keeps it

@@ -110,10 +110,17 @@ def _runbook_text(runbook: LeverRunbook) -> list:
     return [("l ", "bold dim"), *flag, ("→ ", "dim"), (one_line(runbook.link, 200), "underline")]
 
 
+# A drill's facilitator writes observations for the review as notes by this actor
+# (drills.injects.actor(0, "facilitator")); the players' timeline does not read them out.
+OBSERVER = "drill #0: facilitator"
+OBSERVED = "noted an observation for the review (the scorecard reads it out when the drill is over)"
+
+
 def timeline_row(event: Event, origin: datetime | None) -> str:
     when = t_plus(event.at, origin) if origin else ""
     hat = HAT_SHORT.get(event.role, event.role[:3])
-    return f"{local_time(event.at)} {when:>8} {hat} {one_line(event.actor, 12)}: {one_line(describe(event))}"
+    words = OBSERVED if event.actor == OBSERVER and event.kind == Kind.NOTE else describe(event)
+    return f"{local_time(event.at)} {when:>8} {hat} {one_line(event.actor, 12)}: {one_line(words)}"
 
 
 def figures(state: IncidentState) -> Content:
