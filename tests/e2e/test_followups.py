@@ -134,6 +134,22 @@ def test_the_status_line_counts_overdue_follow_ups_when_no_incident_is_open(back
     assert [kind for _, kind, _ in db_rows_of(backend)[-2:]] == ["resolved", "follow-up done"]
 
 
+def test_overdue_is_counted_in_the_local_day_of_the_person_asking(db_file):
+    """In UTC−8 a follow-up due on the 28th is not overdue at 01:00 UTC on the 29th (17:00 on the
+    28th there), as the list and the status line both say; at their midnight it is."""
+    pacific = {"TZ": "America/Los_Angeles", "NO_COLOR": "1"}
+    assert cli(db_file, "declare", "Login fails", "--severity", "P2", minutes=0).returncode == 0
+    assert cli(db_file, "followup", "INC-1", "a smoke test", "--due", "2026-11-28").returncode == 0
+    resolve(db_file, "INC-1", 20)
+    evening = DAY + 22 * 60  # 2026-11-29 01:00 UTC
+    assert cli(db_file, "status", "--tmux", minutes=evening, env=pacific).stdout == ""
+    assert cli(db_file, "status", "--tmux", minutes=evening, env={"NO_COLOR": "1"}).stdout == "1 follow-up overdue (warroom followups)\n"
+    assert cli(db_file, "followups", "--overdue", "--format", "json", minutes=evening, env=pacific).stdout.strip() == "[]"
+    midnight = 2 * DAY + 5 * 60  # 2026-11-29 08:00 UTC
+    listed = json.loads(cli(db_file, "followups", "--overdue", "--format", "json", minutes=midnight, env=pacific).stdout)
+    assert [(row["code"], row["overdue"]) for row in listed] == [("F-1", True)]
+
+
 def db_rows_of(backend) -> list[tuple]:
     async def read() -> list[tuple]:
         store = await open_store(backend, read_only=True)

@@ -1,5 +1,6 @@
 """Follow-ups' rules (issue 28): due dates, overdue, closing, reopening, changing, and the hat."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -37,6 +38,20 @@ def test_overdue_once_its_day_is_over_and_never_once_done_or_without_a_date():
     assert not overdue(undated, at(0) + timedelta(days=400))
     book.do(followups.close, "alice", at(2), 1)
     assert not overdue(book.state.followups[0], at(0) + timedelta(days=2))
+
+
+def test_a_due_day_is_a_day_on_the_local_calendar(monkeypatch):
+    """For a team in UTC−8 a follow-up due on the 28th is overdue from their midnight, not from
+    4 p.m. on the 28th (Greenwich's midnight); "7d" counts from their today."""
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    book = Book()
+    book.do(followups.add, "alice", at(1), "a smoke test", "bob", due="2026-11-28")
+    [item] = book.state.followups
+    assert not overdue(item, at(0) + timedelta(days=1, hours=23))  # the 29th 02:00 UTC: 18:00 on the 28th there
+    assert not overdue(item, at(0) + timedelta(days=2, hours=4, minutes=59))  # 23:59 on the 28th there
+    assert overdue(item, at(0) + timedelta(days=2, hours=5))  # their midnight
+    assert parse_due("7d", at(0)) == "2026-12-03"  # at(0) is 2026-11-27 03:00 UTC: the 26th, 19:00 there
 
 
 def test_closed_once_reopened_once_and_only_what_differs_is_changed():

@@ -20,6 +20,7 @@ from warroom.domain.incident import FollowUp, IncidentState
 from warroom.domain.model import COMMANDER, Event, Kind, followup_code
 from warroom.domain.schema import MAX_LINK, MAX_WHO, FollowupAdded, FollowupChanged, FollowupDone, FollowupReopened, event
 from warroom.domain.text import clean_input, one_line
+from warroom.domain.timefmt import local_day
 
 CODE = re.compile(r"^\s*[Ff]-([0-9]{1,9})\s*$")  # F-12, as a person types it
 _SPAN = re.compile(r"^\s*(\d{1,4})\s*([dw])\s*$", re.I)  # 7d, 2w: that many days or weeks from today
@@ -43,7 +44,7 @@ def parse_due(text: str, now: datetime) -> str:
     span = _SPAN.match(text)
     if span:
         amount, unit = int(span.group(1)), span.group(2).lower()
-        return (now.date() + timedelta(days=amount * (7 if unit == "w" else 1))).isoformat()
+        return (local_day(now) + timedelta(days=amount * (7 if unit == "w" else 1))).isoformat()
     try:
         return date.fromisoformat(text).isoformat() if len(text) == 10 else _not_a_date(text)
     except ValueError:
@@ -63,9 +64,9 @@ def due_day(item: FollowUp) -> date | None:
 
 
 def overdue(item: FollowUp, now: datetime) -> bool:
-    """Open, and its due day (UTC) is over."""
+    """Open, and its due day is over on the local calendar."""
     day = due_day(item)
-    return not item.done and day is not None and day < now.date()
+    return not item.done and day is not None and day < local_day(now)
 
 
 def _hat(state: IncidentState, actor: str, now: datetime, kind: str, switch: bool) -> tuple[list[Event], str]:

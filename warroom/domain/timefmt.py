@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from warroom.domain.errors import WarroomError
 
@@ -101,6 +101,12 @@ def duration_words(span: timedelta) -> str:
 def local_time(moment: datetime) -> str:
     """Time of day in local time, as the on-call's wall clock shows it."""
     return moment.astimezone().strftime("%H:%M:%S")
+
+
+def local_day(moment: datetime) -> date:
+    """The day it is on the on-call's wall calendar (local time): a follow-up due on the 4th is
+    overdue from local midnight, not from midnight in Greenwich."""
+    return moment.astimezone().date()
 
 
 def local_stamp(moment: datetime) -> str:

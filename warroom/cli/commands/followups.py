@@ -13,6 +13,7 @@ from warroom.config.environment import UsageError, actor_name, system_clock
 from warroom.domain import followups
 from warroom.domain.actions import RuleBroken
 from warroom.domain.text import csv_cell, one_line
+from warroom.domain.timefmt import local_day
 from warroom.reports import terminal as report
 
 _CHANGES = ("owner", "due", "link")
@@ -36,7 +37,7 @@ def change(args, config, out) -> int:
                 codes = await store.followup_codes(code)
                 print(f"{codes.get(added, '?')} {code} {report.timeline_line(written[-1], state.detected)}", file=out)
                 return 0
-            row = await store.followup(number, now.date())
+            row = await store.followup(number, local_day(now))
             if row is None:
                 raise RuleBroken(f"there is no follow-up {followups.code(number)}")
             state = (await store.opening(row.incident, config.book.levers)).state
@@ -82,7 +83,7 @@ def listing(args, config, out) -> int:
 
     async def read():
         async with service_for(args, config, now) as service:
-            return await service.store.followups(now.date(), drills=args.drills)
+            return await service.store.followups(local_day(now), drills=args.drills)
 
     rows = asyncio.run(read())
     if args.open or args.overdue:
