@@ -227,11 +227,25 @@ def test_warroom_copy_carries_maintenance_with_its_timeline_and_subscribers_once
     assert run_cli("maintenance", "Cache flush", "--from", "2026-11-28T03:10Z", "--to", "04:00Z", now=at(1), env=env).returncode == 0
     assert run_cli("maintenance", "--cancel", "MW-2", "--reason", "not needed after all", now=at(2), env=env).returncode == 0
     assert run_cli("declare", "First", "--severity", "P3", now=at(3), env=env).returncode == 0
+    there = {**env, "WARROOM_DB": target}
+    assert run_cli("subscribers", "add", "zed@example.com", now=at(3), env=there).returncode == 0  # #1 there already
     copied = run_cli("copy", "--to", target, now=at(4), env=env)
     assert copied.returncode == 0, copied.stderr
     assert "the status page's 2 maintenance windows and 2 subscribers" in copied.stdout
-    there = {**env, "WARROOM_DB": target}
     for args in (("maintenance", "--list", "--all"), ("maintenance", "--show", "MW-2"), ("subscribers", "list")):
+        if args[0] == "subscribers":
+            listed = run_cli(*args, now=at(5), env=there).stdout.splitlines()
+            assert [line for line in listed if "zed@" not in line] == run_cli(*args, now=at(5), env=env).stdout.splitlines()
+            continue
         assert run_cli(*args, now=at(5), env=there).stdout == run_cli(*args, now=at(5), env=env).stdout, args
     again = run_cli("copy", "--to", target, now=at(6), env=env)
     assert again.returncode == 0 and "maintenance windows" not in again.stdout  # a second run adds nothing
+    [(number, secret)] = db_rows(db_file, "SELECT id, secret FROM subscriber WHERE address = 'ann@example.com'")
+    receiver = Receiver(there)  # the link in a mail the old database sent: ann is #1 here, #2 there
+    try:
+        status, page = fetch(f"{receiver.url}/unsubscribe/{number}.{secret}", post=True)
+    finally:
+        receiver.stop()
+    assert status == 200 and "no more mail" in page
+    assert "ann@example.com" not in run_cli("subscribers", "list", now=at(7), env=there).stdout
+    assert "zed@example.com" in run_cli("subscribers", "list", now=at(7), env=there).stdout

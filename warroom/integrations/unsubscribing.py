@@ -23,15 +23,16 @@ def routes(service: Service) -> list[web.RouteDef]:
         if token is None:
             return _html("No such link", "<p>This is not an unsubscribe link of this status page (or it was cut short).</p>", 404)
         try:
-            held = {s.id: s.secret for s in await service.store.subscribers()}
+            held = await service.store.subscribers()
         except StoreError as error:
             return _html("Not now", f"<p>The database cannot be read now; try again in a minute. ({_plain(error)})</p>", 503)
-        number, secret = token
         import hmac
 
-        if number not in held or not hmac.compare_digest(held[number], secret):
-            return _html("Not subscribed", GONE, 404)
-        return token
+        # The secret says who it is. The number is the subscriber's in the database that sent
+        # the mail: one copied into another (`warroom copy`) has the next number there.
+        _, secret = token
+        found = next((s.id for s in held if hmac.compare_digest(s.secret.encode(), secret.encode())), None)
+        return _html("Not subscribed", GONE, 404) if found is None else (found, secret)
 
     async def show(request: web.Request) -> web.Response:
         got = await known(request)
