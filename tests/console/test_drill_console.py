@@ -137,3 +137,37 @@ async def test_the_facilitators_observation_is_not_read_out_on_the_players_timel
     assert rows[-1].endswith(f" drill #0: f…: {OBSERVED}")
     assert not any("forgot lever 2" in row for row in rows)
     assert any("the commander forgot lever 2" in payload for _, kind, payload in db_rows(db_file))  # the record keeps it
+
+
+async def test_the_players_clock_keeps_the_timelines_time_through_a_facilitators_pause_seen_late(db_file):
+    """The players' console sees the facilitator's pause and go-on a moment after they were
+    written (it looks twice a second; here a real second, ten drill seconds): its clock stands at
+    the pause's time, and goes on at the time the timeline gives, not ten seconds apart."""
+    from warroom.console.launch import make_app
+    from warroom.domain import practice
+    from warroom.drills.clock import drill_now, stood
+
+    real = Clock(at(100))
+    clock = DrillClock(10, real=real)
+    store = await Store.open(db_file)
+    try:
+        detected = clock()
+        code = (await store.declare(actions.declare("alice", detected, "Logins rejected", "P1", detected=detected,
+                                                    drill="jwt-outage", drill_clock=(10.0, clock.real_origin)))).incident
+        app = make_app(db_file, clock=clock, actor="alice", clipboard=[], drill=find("jwt-outage"), code=code)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            real.advance(seconds=30)
+            taken = clock()  # the facilitator pauses at T+5 ...
+            real.advance(seconds=1)  # ... and the players' console sees it a real second later
+            await store.append(practice.pause(await store.load(code), "dana", taken, "facilitator"))
+            await until(pilot, lambda: clock.paused, "the pause followed")
+            assert clock() == taken == app.state.paused_at
+            real.advance(seconds=59)  # the facilitator lets it go on a real minute after pausing ...
+            state = await store.load(code)
+            await store.append(practice.resume(state, "dana", taken, stood(state, real()), "facilitator"))
+            real.advance(seconds=1)  # ... seen a real second later
+            await until(pilot, lambda: not clock.paused, "the go-on followed")
+            assert clock() == drill_now(app.state, real()) == taken + timedelta(seconds=10)
+    finally:
+        await store.close()

@@ -613,6 +613,7 @@ class WarroomApp(App[str | None]):
             return
         if isinstance(said, schema.DrillPaused) != bool(getattr(self.now, "paused", False)):
             pause()
+            getattr(self.now, "agree", lambda state: None)(self.state)  # (to the timeline's time, not the moment seen)
             self.say(f"the facilitator {'paused the drill: its clock stands still' if self.now.paused else 'let the drill go on'}")  # type: ignore[attr-defined]  # (a drill's clock)
 
     def _tell_handoff(self, event: Event) -> None:

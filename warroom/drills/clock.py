@@ -46,6 +46,18 @@ class DrillClock:
             self._paused_at = None
         return self.paused
 
+    def agree(self, state) -> None:
+        """Set this clock to the drill's time on the timeline (the declaration's clock and the
+        pauses written there): a pause or a go-on this console followed, noticed a moment after
+        the facilitator wrote it, leaves it no moment apart from the facilitator's console."""
+        target = drill_now(state, self._real())
+        if target is None:
+            return
+        if self._paused_at is not None:  # standing still at the pause's time, since the real moment it had it
+            self._paused_at = self._real_origin + self._paused + (target - self._origin) / self.speed
+        else:
+            self._paused = (self._real() - self._real_origin) - (target - self._origin) / self.speed
+
 
 def drill_now(state, real: datetime) -> datetime | None:
     """The drill's time as its players' console has it, from its declaration (the clock's speed
