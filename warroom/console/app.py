@@ -105,6 +105,7 @@ class WarroomApp(App[str | None]):
         self._page_watch: Timer | None = None  # with no incident open, looks for a page once a second
         self.delivery = ""  # how the webhooks stand, for the communicator's pane ("" : all sent)
         self.service: Service | None = None  # every write goes through it, once the store is open
+        self._unmounted = False  # the console has quit (a store that opens now is closed at once)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's terminal driver with an input thread that does not wake when nothing came
@@ -152,6 +153,9 @@ class WarroomApp(App[str | None]):
 
         try:
             self.store = await open_store(self.db_path, read_only=self.read_only)
+            if self._unmounted:  # the console quit while it opened: on_unmount found nothing to close
+                await self.store.close()
+                return
             self.read_only = self.store.read_only
             self.service = Service(self.store, self.config, self.now, tell=self._told,
                                    later=self._after_commit)
@@ -250,6 +254,7 @@ class WarroomApp(App[str | None]):
             return []
 
     async def on_unmount(self) -> None:
+        self._unmounted = True  # (a store still opening is closed as soon as it is open: `_open_store`)
         if self.store is not None:
             await self.store.close()
 

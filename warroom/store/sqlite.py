@@ -87,6 +87,9 @@ class SqliteStore(EventStore):
         except StoreError:
             await db.close()
             raise
+        except BaseException:  # cancelled (a console quit as it opened): aiosqlite's thread must not outlive it,
+            db.stop()  # (it is no daemon: Python would wait for it at exit); nothing is awaited once cancelled
+            raise
         return store
 
     async def _setup(self) -> None:
