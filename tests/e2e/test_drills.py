@@ -628,3 +628,70 @@ def test_a_drill_played_from_a_file_is_facilitated_from_that_file(db_file, tmp_p
     assert other.returncode == 2 and "DRILL-1 plays 'slow-checkout'" in other.stderr
     found = run_cli("drill", str(path), "--facilitate", "DRILL-1", now=NOW)
     assert found.returncode == 2 and "the console needs a terminal" in found.stderr, found.stderr  # found: then a terminal is asked for
+
+
+@pytest.mark.e2e
+def test_a_drill_left_by_mistake_plays_on_with_resume_on_its_own_clock(db_file, tmp_path):
+    """The players quit a paused drill (ctrl+q); `warroom` alone would show it on real time, and
+    says how to play on; `drill --resume` opens it paused at its time, the time away is the
+    pause's, and the script goes on with nothing injected twice."""
+    from helpers import MovingTime
+    from helpers.tmux import Pane
+
+    moving = MovingTime(tmp_path)
+    pane = Pane({"WARROOM_DB": str(db_file), "TZ": "UTC", "WARROOM_NAME": "alice", **moving.env()}, size=(120, 36),
+                unset=("WARROOM_NOW",))
+    try:
+        pane.start("drill", "jwt-outage", "--speed", "10")
+        pane.wait_for("DRILL: jwt-outage")
+        moving.advance(seconds=30)  # five drill minutes: the alert (T+00:30) is in
+        pane.wait_for("T+05:00")
+        pane.keys("space")
+        pane.wait_for("⏸ PAUSED")
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+        moving.advance(minutes=10)  # away, paused: a hundred drill minutes, standing still
+        pane.start()
+        pane.wait_for("drill on its own clock")
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+        pane.start("drill", "--resume", "DRILL-1")
+        screen = pane.wait_for("⏸ PAUSED")
+        assert "T+05:00" in screen
+        pane.keys("space")
+        pane.wait_for("drill goes on")
+        moving.advance(seconds=6)  # one drill minute on: the finding (T+06:00) comes
+        pane.wait_for("401s begin")
+        pane.keys("C-q")
+        pane.wait_for("EXITED 0")
+    finally:
+        pane.close()
+    said = [(kind, json.loads(payload)) for _, kind, payload in db_rows(db_file)]
+    assert [p for kind, p in said if kind == "drill resumed"] == [{"paused_seconds": 6000.0}]  # (by the players: the default)
+    kinds = [kind for kind, _ in said]
+    assert kinds.count("alert") == 1 and kinds.count("finding reported") == 1  # the script went on, nothing twice
+
+
+def test_resume_refuses_what_it_cannot_play_on_in_one_line_and_writes_nothing(db_file):
+    import asyncio
+
+    async def declare() -> None:
+        store = await Store.open(db_file)
+        try:
+            await store.declare(actions.declare("alice", at(0), "Real outage", "P1", impact="x"))
+            await store.declare(actions.declare("alice", at(1), "Old drill", "P1", impact="x", drill="jwt-outage"))
+            clocked = actions.declare("alice", at(2), "Done drill", "P1", impact="x", drill="jwt-outage", drill_clock=(10.0, at(2)))
+            code = (await store.declare(clocked)).incident
+            await store.append(actions.resolve(await store.load(code), "alice", at(3), override="the drill is over now", switch=True))
+        finally:
+            await store.close()
+
+    asyncio.run(declare())
+    before = db_rows(db_file)
+    for args, says in [(("INC-1",), "INC-1 is not a drill: --resume is for drills"),
+                       (("DRILL-2",), "DRILL-2 was declared by an older warroom, without its clock"),
+                       (("DRILL-3",), "DRILL-3 is resolved: its scorecard is warroom drill --score DRILL-3"),
+                       (("DRILL-2", "--speed", "5"), "--speed is the drill's own")]:
+        done = run_cli("drill", "--resume", *args, now=at(5))
+        assert done.returncode == 2 and says in done.stderr and done.stderr.count("\n") == 1, (args, done.stderr)
+    assert db_rows(db_file) == before

@@ -336,11 +336,12 @@ def _drill(sub, common: Parser) -> None:
     p = sub.add_parser("drill", parents=[common], help="practise: a drill incident in the console, on a fast clock, scored",
                        epilog="examples:\n  warroom drill --list\n  warroom drill jwt-outage --speed 10\n  warroom drill --score DRILL-4\n"
                               "  warroom drill --from INC-7 --name checkout-timeouts   then: warroom drill checkout-timeouts\n"
-                              "  warroom drill --facilitate DRILL-4        in another pane, beside the players' console",
+                              "  warroom drill --facilitate DRILL-4        in another pane, beside the players' console\n"
+                              "  warroom drill --resume DRILL-4            play on after a quit",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
                    help="a scenario's name (warroom drill --list) or a scenario file (default: jwt-outage)")
-    p.add_argument("--speed", type=float, default=1.0, metavar="N", help="incident minutes per real minute (default 1)")
+    p.add_argument("--speed", type=float, default=None, metavar="N", help="incident minutes per real minute (default 1)")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--list", action="store_true", help="the scenarios there are")
     what.add_argument("--score", metavar="CODE", help="the scorecard of a drill played")
@@ -353,6 +354,8 @@ def _drill(sub, common: Parser) -> None:
     p.add_argument("--owner", metavar="NAME", help="with --followups: who owns them (default: you)")
     what.add_argument("--facilitate", metavar="CODE",
                       help="run a drill being played: its script, injects fired or written as it goes, the clock paused for everyone")
+    what.add_argument("--resume", metavar="CODE",
+                      help="play on a drill left before it was resolved (a quit, a closed pane), on its own clock")
     p.add_argument("--name", metavar="NAME", help="with --from: the scenario's name (default replay-inc-7)")
 
 

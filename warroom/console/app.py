@@ -220,6 +220,10 @@ class WarroomApp(App[str | None]):
             self.alert_overdue()  # what is overdue as it opens is the baseline: only deadlines passing from now ring
             self.call_after_refresh(_settle_memory)
         remember_worked(self.db_path, opened.code)
+        state = self.state
+        if state.drill and self.drill is None and not state.resolved and state.drill_clock is not None:
+            self.warn(f"{state.code} is a drill on its own clock; here its times are real time's. "
+                      f"To play on: ctrl+q, then warroom drill --resume {state.code}")
         if not self._following:
             self._following = True
             self.set_interval(1, self.tick, name="tick")

@@ -50,13 +50,14 @@ class DrillClock:
         """Set this clock to the drill's time on the timeline (the declaration's clock and the
         pauses written there): a pause or a go-on this console followed, noticed a moment after
         the facilitator wrote it, leaves it no moment apart from the facilitator's console."""
-        target = drill_now(state, self._real())
+        real = self._real()
+        target = drill_now(state, real)
         if target is None:
             return
-        if self._paused_at is not None:  # standing still at the pause's time, since the real moment it had it
-            self._paused_at = self._real_origin + self._paused + (target - self._origin) / self.speed
-        else:
-            self._paused = (self._real() - self._real_origin) - (target - self._origin) / self.speed
+        if self._paused_at is not None:  # standing still at the pause's time since the real moment it was taken,
+            taken = _taken(state)  # so that going on counts the whole pause (a console quit while paused, say)
+            self._paused_at = min(taken, real) if taken is not None else self._paused_at
+        self._paused = ((self._paused_at or real) - self._real_origin) - (target - self._origin) / self.speed
 
 
 def drill_now(state, real: datetime) -> datetime | None:
@@ -76,8 +77,14 @@ def stood(state, real: datetime) -> timedelta:
     time, at real time `real`: from the moment the pause was taken (its drill time, turned back to
     real time by the declaration's clock and the earlier pauses), whoever took it. Zero when it is
     not paused or was declared without its clock."""
+    taken = _taken(state)
+    return max(timedelta(0), (real - taken) * state.drill_clock[0]) if taken is not None else timedelta(0)
+
+
+def _taken(state) -> datetime | None:
+    """The real time the pause on the drill's timeline was taken: its drill time, turned back to
+    real time by the declaration's clock and the earlier pauses."""
     if state.paused_at is None or state.drill_clock is None or state.detected is None:
-        return timedelta(0)
+        return None
     speed, start = state.drill_clock
-    taken = start + (state.paused_at - state.detected + timedelta(seconds=state.paused_in_all)) / speed
-    return max(timedelta(0), (real - taken) * speed)
+    return start + (state.paused_at - state.detected + timedelta(seconds=state.paused_in_all)) / speed

@@ -16,8 +16,6 @@ def run(args, config, out) -> int:
     """`warroom drill`: the scenarios, a drill's scorecard, or a new drill in the console."""
     import asyncio
 
-    from msgspec.structs import replace
-
     from warroom.drills import scenario as scenarios
 
     folder = config.path.parent
@@ -35,9 +33,14 @@ def run(args, config, out) -> int:
     if args.replay:
         must_exist(path)
         return asyncio.run(_replay(path, args.replay, args.name, folder, out))
+    if args.speed is not None and (args.facilitate or args.resume):
+        raise UsageError("--speed is the drill's own, set when it began: leave it out with --facilitate and --resume")
     if args.facilitate:
         must_exist(path)
         return _facilitate(path, args.facilitate, folder, config, args.scenario)
+    if args.resume:
+        must_exist(path)
+        return _resume(path, args, folder, config, out)
     if args.history:
         must_exist(path)
         return asyncio.run(_history(path, args.person, folder, out, config.book.policy))
@@ -48,18 +51,18 @@ def run(args, config, out) -> int:
         must_exist(path)
         return asyncio.run(_score(path, args.score, folder, out, config.book.policy))
     played = scenarios.find(args.scenario or "jwt-outage", folder)  # (the seed's outage unless named)
-    from warroom.domain.playbook import LEVER_KEYS, LeverRunbook
     from warroom.drills.clock import DrillClock
 
+    speed = 1.0 if args.speed is None else args.speed
     try:
-        clock = DrillClock(args.speed)
+        clock = DrillClock(speed)
     except ValueError as error:
         raise UsageError(str(error)) from None
     needs_terminal()  # before the drill's incident is written
     detected = clock()
     draft = actions.declare(actor_name(config.name), detected, played.title, played.severity, detected=detected,
                             impact_started=detected - played.impact_before, service=played.service,
-                            impact=played.impact, drill=played.name, drill_clock=(args.speed, clock.real_origin))
+                            impact=played.impact, drill=played.name, drill_clock=(speed, clock.real_origin))
 
     async def start() -> str:
         store = await open_store(path)
@@ -69,26 +72,53 @@ def run(args, config, out) -> int:
             await store.close()
 
     code = asyncio.run(start())
+    print(f"{code}: the {one_line(played.name, 60)} drill at {speed:g}× (space pauses; resolving it shows the scorecard; "
+          f"later: warroom drill --score {code}; left by mistake: warroom drill --resume {code})", file=out)
+    return _play(path, code, played, clock, args, config)
+
+
+def _play(path, code: str, played, clock, args, config) -> int:
+    """The players' console on the drill: the scenario's runbook and soak in the playbook."""
+    from msgspec.structs import replace
+
+    from warroom.console.launch import run_console
+    from warroom.domain.playbook import LEVER_KEYS, LeverRunbook
+
     runbook = {LEVER_KEYS.index(key) + 1: LeverRunbook(command=command) for key, command in played.runbook.items()
                if key in LEVER_KEYS}
     book = replace(config.book, runbooks={**config.book.runbooks, played.service: runbook}) if runbook else config.book
     if played.soak is not None:
         book = replace(book, soak=played.soak)
-    print(f"{code}: the {one_line(played.name, 60)} drill at {args.speed:g}× (space pauses; resolving it shows the scorecard; "
-          f"later: warroom drill --score {code})", file=out)
-    from warroom.console.launch import run_console
-
     return run_console(path, code=code, config=replace(config, book=book), clock=clock, drill=played,
                        **alarms(args, config))
 
 
-def _facilitate(path, code: str, folder, config, given: str | None) -> int:
-    """`drill --facilitate DRILL-4`: the facilitator's console on a drill being played; its
-    scenario found by name, or from the file the players started it from (`warroom drill FILE
-    --facilitate DRILL-4`)."""
+def _resume(path, args, folder, config, out) -> int:
+    """`drill --resume DRILL-4`: the players' console again on a drill left before it was
+    resolved (a quit, a closed pane), on the drill's own clock: the time its timeline gives
+    (its declaration's speed and start, less the pauses), paused if it was left paused."""
+    from warroom.drills.clock import DrillClock
+
+    state, played = _being_played(path, args.resume, folder, config, args.scenario, "--resume")
+    if state.drill_clock is None:
+        raise UsageError(f"{state.code} was declared by an older warroom, without its clock: it cannot go on")
+    clock = DrillClock(state.drill_clock[0])
+    if state.paused_at is not None:
+        clock.pause()
+    clock.agree(state)
+    needs_terminal()
+    from warroom.domain.timefmt import t_plus
+
+    print(f"{state.code}: the {one_line(played.name, 60)} drill goes on at {clock.speed:g}×, "
+          f"from {t_plus(clock(), state.detected)}" + (" (paused: space goes on)" if clock.paused else ""), file=out)
+    return _play(path, state.code, played, clock, args, config)
+
+
+def _being_played(path, code: str, folder, config, given: str | None, option: str):
+    """A drill still being played (its state) and its scenario, found by name, or from the file
+    the players started it from (`warroom drill FILE --facilitate DRILL-4`)."""
     import asyncio
 
-    from warroom.config.environment import fail, system_clock
     from warroom.drills import scenario as scenarios
 
     async def read():
@@ -100,17 +130,27 @@ def _facilitate(path, code: str, folder, config, given: str | None) -> int:
 
     state = asyncio.run(read())
     if not state.drill:
-        raise RuleBroken(f"{state.code} is not a drill: only a drill has a facilitator")
+        raise RuleBroken(f"{state.code} is not a drill: {option} is for drills (warroom opens an incident)")
     if state.resolved:
         raise RuleBroken(f"{state.code} is resolved: its scorecard is warroom drill --score {state.code}")
     try:
         played = scenarios.find(given if given and given != state.drill else state.drill, folder)
     except scenarios.ScenarioError:
         raise UsageError(f"{state.code} plays {one_line(state.drill, 60)!r}, which is not in the drills folders: "
-                         f"give its file, warroom drill FILE --facilitate {state.code}") from None
+                         f"give its file, warroom drill FILE {option} {state.code}") from None
     if played.name != state.drill:
         raise UsageError(f"{one_line(given or '', 60)} is the scenario {one_line(played.name, 60)!r}; {state.code} plays "
                          f"{one_line(state.drill, 60)!r}")
+    return state, played
+
+
+def _facilitate(path, code: str, folder, config, given: str | None) -> int:
+    """`drill --facilitate DRILL-4`: the facilitator's console on a drill being played; its
+    scenario found by name, or from the file the players started it from (`warroom drill FILE
+    --facilitate DRILL-4`)."""
+    from warroom.config.environment import fail, system_clock
+
+    state, played = _being_played(path, code, folder, config, given, "--facilitate")
     needs_terminal()
     from warroom.console.facilitator import FacilitatorApp
 
