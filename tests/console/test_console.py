@@ -353,6 +353,29 @@ async def test_every_key_is_in_the_command_palette_and_runs_a_flow_that_exists(c
                 assert binding.action.split("'")[1] in FLOWS, binding.action
 
 
+async def test_a_page_key_typed_ahead_into_the_palette_as_its_list_fills_does_not_close_the_console(console):
+    """Textual's palette takes new commands and shows its list in one step, and lays it out
+    only at the next refresh: a page key in between raised KeyError (found by random keys in a
+    160×48 tmux pane, which closed the console with exit 1)."""
+    from textual.command import CommandList
+
+    app, running = await console(size=(160, 48))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p")
+        await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, "the palette's commands")
+        palette, listed = app.screen, app.screen.query_one(CommandList)
+        commands = [listed.get_option_at_index(n) for n in range(listed.option_count)]
+        palette._list_visible = False  # (as while it searches)
+        await settle(pilot)
+        palette._refresh_command_list(listed, commands, True)  # the search's commands come in ...
+        await palette.run_action("command_list('page_down')")  # ... and the page key typed ahead runs before a refresh
+        await settle(pilot)
+        assert app.is_running and app.screen is palette
+        await act(pilot, "pagedown")  # laid out now: it pages
+        assert listed.highlighted and listed.highlighted > 0
+
+
 async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     app, running = await console()
     async with running as pilot:

@@ -727,6 +727,11 @@ class WarroomApp(App[str | None]):
     def warn(self, message: str) -> None:
         self.notify(one_line(message, 500), severity="warning", markup=False, timeout=8)
 
+    def action_command_palette(self) -> None:
+        from warroom.console.palette import open_palette
+
+        open_palette(self)  # (Textual's, less a crash: see palette.py)
+
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Insights", "What the team's incidents say: times, deadlines, levers, follow-ups", self.action_show_insights)

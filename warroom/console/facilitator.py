@@ -55,6 +55,11 @@ class FacilitatorApp(App[str | None]):
         self.service: Any = None
         self.state: Any = None
 
+    def action_command_palette(self) -> None:
+        from warroom.console.palette import open_palette
+
+        open_palette(self)  # (Textual's, less a crash: see palette.py)
+
     def compose(self) -> ComposeResult:
         yield Static("opening the drill…", id="top", markup=False)
         with VerticalScroll():
