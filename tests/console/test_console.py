@@ -376,6 +376,22 @@ async def test_a_page_key_typed_ahead_into_the_palette_as_its_list_fills_does_no
         assert listed.highlighted and listed.highlighted > 0
 
 
+async def test_ctrl_p_with_the_palette_open_under_a_question_opens_no_second_palette(console):
+    """ctrl+p is a priority key, so it reaches the app with a question on top of an open
+    palette; Textual looked only at the top screen and opened a second palette with the same id
+    (DuplicateIds: found by random keys in a 60×20 tmux pane, which closed the console)."""
+    app, running = await console(size=(60, 20))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p")
+        palette = app.screen
+        app.push_screen(Help("a question over the palette"))
+        await settle(pilot)
+        await act(pilot, "ctrl+p")
+        assert app.is_running
+        assert [s for s in app.screen_stack if s.has_class("--textual-command-palette")] == [palette]
+
+
 async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     app, running = await console()
     async with running as pilot:

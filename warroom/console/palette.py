@@ -1,7 +1,10 @@
-"""Textual's command palette (ctrl+p), less one crash of Textual 8.2.8: its list takes new
-commands and shows itself in one step, and is laid out only at the next refresh. A page key
-typed ahead into that moment (its options in, the list still without a size) raised KeyError in
-`OptionList._move_page` and closed the console. Found by random keys in a 160×48 tmux pane."""
+"""Textual's command palette (ctrl+p), less two crashes of Textual 8.2.8, each found by random
+keys into the installed console in a tmux pane, each of which closed it:
+- its list takes new commands and shows itself in one step, and is laid out only at the next
+  refresh: a page key typed ahead into that moment (its options in, the list still without a
+  size) raised KeyError in `OptionList._move_page` (160×48);
+- ctrl+p (a priority key) with the palette open under another screen (a question a command
+  asked) opened a second palette with the same id: DuplicateIds (60×20)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ class Palette(CommandPalette):
 
 
 def open_palette(app: App) -> None:
-    """What App.action_command_palette does, with this palette."""
-    if app.use_command_palette and not Palette.is_open(app):
+    """What App.action_command_palette does, with this palette, and only when no palette is
+    open anywhere in the stack (Textual looks only at the screen on top)."""
+    if app.use_command_palette and not any(screen.has_class("--textual-command-palette") for screen in app.screen_stack):
         app.push_screen(Palette(id="--command-palette"))
