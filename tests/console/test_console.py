@@ -392,6 +392,27 @@ async def test_ctrl_p_with_the_palette_open_under_a_question_opens_no_second_pal
         assert [s for s in app.screen_stack if s.has_class("--textual-command-palette")] == [palette]
 
 
+async def test_enter_twice_in_the_palette_runs_its_command_once_and_closes_nothing_else(console):
+    """Both Enters in one read of the terminal: the first chose the command, closed the palette
+    and ran it; the second's choice, already on its way, closed the screen beneath (the
+    console's last: ScreenStackError, exit 1) and ran the command again. Found by random keys
+    in an 80×24 tmux pane."""
+    from textual import events
+
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p", *"severity")
+        await until(pilot, lambda: "Severity" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
+                    "the severity command found")
+        await act(pilot, "down")
+        for _ in range(2):
+            app.post_message(events.Key("enter", "\r"))  # (posted together, as one read brings them)
+        await settle(pilot)
+        assert app.is_running
+        assert [type(screen) for screen in app.screen_stack] == [type(app.main_screen), Choose]  # asked once
+
+
 async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     app, running = await console()
     async with running as pilot:

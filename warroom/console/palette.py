@@ -4,15 +4,30 @@ keys into the installed console in a tmux pane, each of which closed it:
   refresh: a page key typed ahead into that moment (its options in, the list still without a
   size) raised KeyError in `OptionList._move_page` (160×48);
 - ctrl+p (a priority key) with the palette open under another screen (a question a command
-  asked) opened a second palette with the same id: DuplicateIds (60×20)."""
+  asked) opened a second palette with the same id: DuplicateIds (60×20);
+- Enter twice (both in one read of the terminal) chose the command twice: the first closed the
+  palette and ran it, and the second's choice, already on its way, closed the screen beneath
+  (ScreenStackError with nothing else open; the command's own question otherwise) and ran the
+  command again (80×24)."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, OptionList
 
 
 class Palette(CommandPalette):
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected)
+    def _once(self, event: Input.Submitted | OptionList.OptionSelected) -> None:
+        """Runs before CommandPalette's own handlers (a subclass's come first), and stops them
+        once the palette has closed (it is off the stack at once): a second Enter chooses nothing."""
+        if not self.is_active:
+            event.stop()
+            event.prevent_default()
+
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down") and not self.query_one(CommandList).scrollable_content_region:
             return  # (not laid out yet: a page has no height to move by; the next key finds it drawn)
