@@ -171,3 +171,28 @@ async def test_the_players_clock_keeps_the_timelines_time_through_a_facilitators
             assert clock() == drill_now(app.state, real()) == taken + timedelta(seconds=10)
     finally:
         await store.close()
+
+
+async def test_space_twice_at_once_leaves_the_clock_and_the_timeline_agreeing(db_file):
+    """Found by random keys in tmux: two spaces in one read paused the clock and let it go on,
+    while the timeline took only the pause; then a go-on of 0 s was written for a drill whose
+    clock was standing. The second space now waits for the first's commit."""
+    from textual import events
+
+    await a_drill(db_file)
+    real = Clock(at(4))
+    clock = DrillClock(10, real=real, start=at(4))
+    app = make_app(db_file, clock=clock, actor="alice", clipboard=[], drill=find("jwt-outage"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            app.post_message(events.Key("space", " "))  # (posted together, as one read brings them)
+        await until(pilot, lambda: app.state.paused_at is not None, "the pause committed")
+        await settle(pilot)
+        assert clock.paused and app.state.paused_at is not None
+        real.advance(minutes=1)
+        await act(pilot, "space")
+        await until(pilot, lambda: app.state.paused_at is None, "the drill going on")
+        assert not clock.paused
+    said = [(kind, json.loads(payload)) for _, kind, payload in db_rows(db_file) if kind.startswith("drill ")]
+    assert said == [("drill paused", {}), ("drill resumed", {"paused_seconds": 600.0})]

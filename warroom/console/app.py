@@ -106,6 +106,7 @@ class WarroomApp(App[str | None]):
         self.delivery = ""  # how the webhooks stand, for the communicator's pane ("" : all sent)
         self.service: Service | None = None  # every write goes through it, once the store is open
         self._unmounted = False  # the console has quit (a store that opens now is closed at once)
+        self._pausing = False  # a drill's pause or go-on is being written (`pause_drill`)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's terminal driver with an input thread that does not wake when nothing came
@@ -600,6 +601,9 @@ class WarroomApp(App[str | None]):
         if not self.state.drill or pause is None:
             self.warn("space pauses a drill's clock; this is not a drill")
             return
+        if self._pausing:  # (space twice: the clock and the timeline must not go apart)
+            self.say("a moment: the last pause or go-on is still being written; space again then")
+            return
         paused = pause()
         now, state = clock(), self.state
         if paused:
@@ -609,8 +613,18 @@ class WarroomApp(App[str | None]):
                 if state.paused_at is not None else []
         self.say("drill paused: its clock stands still (space goes on)" if paused else "the drill goes on")
         if drafts:
-            self.run_worker(self.commit(drafts), group="pause", exit_on_error=False)
+            self._pausing = True
+            self.run_worker(self._write_pause(drafts), group="pause", exit_on_error=False)
         self.redraw()
+
+    async def _write_pause(self, drafts: list[Event]) -> None:
+        """A pause or a go-on committed; not saved, the clock goes back to what the timeline says."""
+        try:
+            if not await self.commit(drafts):
+                getattr(self.now, "pause", lambda: None)()
+                self.redraw()
+        finally:
+            self._pausing = False
 
     def _follow_facilitator(self, event: Event) -> None:
         """A drill's facilitator paused it, or let it go on: this console's clock does the same."""
