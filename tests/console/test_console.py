@@ -413,6 +413,26 @@ async def test_enter_twice_in_the_palette_runs_its_command_once_and_closes_nothi
         assert [type(screen) for screen in app.screen_stack] == [type(app.main_screen), Choose]  # asked once
 
 
+async def test_the_palettes_no_matches_timer_after_it_closed_does_not_close_the_console(console):
+    """Typed text that matches no command starts Textual's half-second 'no matches' countdown;
+    Esc before it ends closed the palette, and the countdown's look for its list raised NoMatches
+    (found by random keys in an 80×24 tmux pane, in a drill). Its timer is run here by hand."""
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p", *"zzzq")
+        palette = app.screen
+        searching = lambda: [w for w in app.workers if w.group == palette._GATHER_COMMANDS_GROUP and w.is_running]  # noqa: E731
+        await until(pilot, lambda: palette._no_matches_timer is not None and not searching(),
+                    "the no-matches countdown of the search for zzzq")
+        countdown = palette._no_matches_timer._callback.args[0]  # (what the timer hands the palette's call_next)
+        await act(pilot, "escape")
+        assert len(app.screen_stack) == 1 and not palette.query("CommandList")
+        countdown()  # run as the palette's queue ran it in the crash, after its list had gone
+        await settle(pilot)
+        assert app.is_running
+
+
 async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     app, running = await console()
     async with running as pilot:

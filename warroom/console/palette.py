@@ -8,13 +8,16 @@ keys into the installed console in a tmux pane, each of which closed it:
 - Enter twice (both in one read of the terminal) chose the command twice: the first closed the
   palette and ran it, and the second's choice, already on its way, closed the screen beneath
   (ScreenStackError with nothing else open; the command's own question otherwise) and ran the
-  command again (80×24)."""
+  command again (80×24);
+- its "no matches" and "busy" timers fired after it had closed (Esc, or a command chosen, within
+  half a second of typing), and their look for its list raised NoMatches (80×24, a drill)."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.timer import Timer, TimerCallback
 from textual.widgets import Input, OptionList
 
 
@@ -27,6 +30,17 @@ class Palette(CommandPalette):
         if not self.is_active:
             event.stop()
             event.prevent_default()
+
+    def set_timer(self, delay: float, callback: TimerCallback | None = None, *, name: str | None = None,
+                  pause: bool = False) -> Timer:
+        """Textual's, for a callback that runs only while the palette is open (on the stack)."""
+        if callback is not None:
+            later = callback
+
+            def callback() -> object:
+                return later() if self in self.app.screen_stack else None
+
+        return super().set_timer(delay, callback, name=name, pause=pause)
 
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down") and not self.query_one(CommandList).scrollable_content_region:
