@@ -433,6 +433,22 @@ async def test_the_palettes_no_matches_timer_after_it_closed_does_not_close_the_
         assert app.is_running
 
 
+async def test_the_theme_list_the_palette_opens_is_the_guarded_palette_too(console):
+    """Textual builds its "Theme" command's list as a CommandPalette by name: a page key typed
+    ahead into it raised the KeyError the console's own palette no longer does (found by random
+    keys in an 80×24 tmux pane, after the ctrl+p palette was mended)."""
+    from warroom.console.palette import Palette
+
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p")
+        assert type(app.screen) is Palette
+        app.search_themes()  # (what the palette's Theme command runs)
+        await settle(pilot)
+        assert type(app.screen) is Palette and app.screen.query_one("#--input Input").placeholder == "Search for themes…"
+
+
 async def test_the_ack_key_shows_only_when_a_finding_waits(console):
     app, running = await console()
     async with running as pilot:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.timer import Timer
@@ -24,6 +24,7 @@ from warroom.config import Config
 from warroom.config.environment import remember_worked
 from warroom.console.clipboard import copy, default_ways
 from warroom.console.keys import KEYS
+from warroom.console.palette import Palettes
 from warroom.console.screen import ConsoleScreen, size_classes
 from warroom.console.themes import HIGH_CONTRAST_THEME
 from warroom.domain import schema
@@ -55,7 +56,7 @@ def _settle_memory() -> None:
     gc.enable()
 
 
-class WarroomApp(App[str | None]):
+class WarroomApp(Palettes):
     """Returns None on a normal quit, or the one-line reason it could not run."""
 
     CSS_PATH = str(Path(styles.__file__).with_name("warroom.tcss"))  # inside the installed package
@@ -740,11 +741,6 @@ class WarroomApp(App[str | None]):
 
     def warn(self, message: str) -> None:
         self.notify(one_line(message, 500), severity="warning", markup=False, timeout=8)
-
-    def action_command_palette(self) -> None:
-        from warroom.console.palette import open_palette
-
-        open_palette(self)  # (Textual's, less a crash: see palette.py)
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

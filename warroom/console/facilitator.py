@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from warroom import styles  # type: ignore[attr-defined]  # (the top-level styles/ folder, mapped in by the build)
+from warroom.console.palette import Palettes
 from warroom.domain.text import one_line
 from warroom.domain.timefmt import clock_text, t_plus
 
@@ -27,7 +28,7 @@ ASKED = {"e": ("exec", "The executive asks (as VP Engineering):"), "c": ("custom
          "i": ("finding", "A finding reported to the commander:"), "o": ("observation", "Your observation, for the review:")}
 
 
-class FacilitatorApp(App[str | None]):
+class FacilitatorApp(Palettes):
     """The script and its keys. `real`: the real clock (a test moves it)."""
 
     TITLE = "warroom facilitator"
@@ -54,11 +55,6 @@ class FacilitatorApp(App[str | None]):
         self.store: Any = None
         self.service: Any = None
         self.state: Any = None
-
-    def action_command_palette(self) -> None:
-        from warroom.console.palette import open_palette
-
-        open_palette(self)  # (Textual's, less a crash: see palette.py)
 
     def compose(self) -> ComposeResult:
         yield Static("opening the drill…", id="top", markup=False)

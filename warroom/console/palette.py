@@ -1,5 +1,6 @@
-"""Textual's command palette (ctrl+p), less two crashes of Textual 8.2.8, each found by random
-keys into the installed console in a tmux pane, each of which closed it:
+"""Textual's command palette (ctrl+p, and the theme and command lists it opens), less four
+crashes of Textual 8.2.8, each found by random keys into the installed console in a tmux pane,
+each of which closed it:
 - its list takes new commands and shows itself in one step, and is laid out only at the next
   refresh: a page key typed ahead into that moment (its options in, the list still without a
   size) raised KeyError in `OptionList._move_page` (160×48);
@@ -17,6 +18,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.theme import ThemeProvider
 from textual.timer import Timer, TimerCallback
 from textual.widgets import Input, OptionList
 
@@ -48,8 +50,16 @@ class Palette(CommandPalette):
         super()._action_command_list(action)
 
 
-def open_palette(app: App) -> None:
-    """What App.action_command_palette does, with this palette, and only when no palette is
-    open anywhere in the stack (Textual looks only at the screen on top)."""
-    if app.use_command_palette and not any(screen.has_class("--textual-command-palette") for screen in app.screen_stack):
-        app.push_screen(Palette(id="--command-palette"))
+class Palettes(App[str | None]):
+    """An app whose palettes are all `Palette`: ctrl+p's, and the lists Textual opens from it
+    (its "Theme" command's), which it builds as CommandPalette by name. (`search_commands`
+    would too; nothing here calls it.)"""
+
+    def action_command_palette(self) -> None:
+        """Textual's, and only when no palette is open anywhere in the stack (Textual looks only
+        at the screen on top)."""
+        if self.use_command_palette and not any(screen.has_class("--textual-command-palette") for screen in self.screen_stack):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
