@@ -1,4 +1,4 @@
-"""Textual's command palette (ctrl+p, and the theme and command lists it opens), less four
+"""Textual's command palette (ctrl+p, and the theme list it opens), less four
 crashes of Textual 8.2.8, each found by random keys into the installed console in a tmux pane,
 each of which closed it:
 - its list takes new commands and shows itself in one step, and is laid out only at the next

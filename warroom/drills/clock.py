@@ -49,7 +49,8 @@ class DrillClock:
     def agree(self, state) -> None:
         """Set this clock to the drill's time on the timeline (the declaration's clock and the
         pauses written there): a pause or a go-on this console followed, noticed a moment after
-        the facilitator wrote it, leaves it no moment apart from the facilitator's console."""
+        the facilitator wrote it, leaves it no moment apart from the facilitator's console; a
+        drill resumed after a quit (`drill --resume`) goes on from where its timeline stands."""
         real = self._real()
         target = drill_now(state, real)
         if target is None:
