@@ -33,6 +33,14 @@ async def a_drill(db_file, hat: str = "") -> None:
         await store.close()
 
 
+def players(db_file, speed: float = 10):
+    """The players' console on the drill `a_drill` wrote, its clock at `speed` on a real clock
+    the test moves: (the app, the real clock, the drill's clock)."""
+    real = Clock(at(4))
+    clock = DrillClock(speed, real=real, start=at(4))
+    return make_app(db_file, clock=clock, actor="alice", clipboard=[], drill=find("jwt-outage")), real, clock
+
+
 def asked_text(app) -> str:
     part = app.main_screen.query_one("#communicator").query_one("#asked")
     return str(part.content) if part.display else ""
@@ -52,9 +60,7 @@ async def test_a_question_is_shown_whole_for_the_communicator_until_a_message_an
 
 async def test_space_pauses_the_drill_on_the_timeline_and_the_strip_says_so(db_file):
     await a_drill(db_file)
-    real = Clock(at(4))
-    clock = DrillClock(10, real=real, start=at(4))
-    app = make_app(db_file, clock=clock, actor="alice", clipboard=[], drill=find("jwt-outage"))
+    app, real, clock = players(db_file)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await act(pilot, "space")
@@ -72,9 +78,8 @@ async def test_an_inject_the_facilitator_fired_early_is_not_fired_again_at_its_t
     from warroom.drills import injects
 
     await a_drill(db_file)
-    real = Clock(at(4))
-    scenario = find("jwt-outage")
-    app = make_app(db_file, clock=DrillClock(1, real=real, start=at(4)), actor="alice", clipboard=[], drill=scenario)
+    app, real, _ = players(db_file, speed=1)
+    scenario = app.drill
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         store = await Store.open(db_file)  # the facilitator's console, another writer
@@ -180,9 +185,7 @@ async def test_space_twice_at_once_leaves_the_clock_and_the_timeline_agreeing(db
     from textual import events
 
     await a_drill(db_file)
-    real = Clock(at(4))
-    clock = DrillClock(10, real=real, start=at(4))
-    app = make_app(db_file, clock=clock, actor="alice", clipboard=[], drill=find("jwt-outage"))
+    app, real, clock = players(db_file)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for _ in range(2):
