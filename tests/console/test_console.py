@@ -433,6 +433,29 @@ async def test_the_palettes_no_matches_timer_after_it_closed_does_not_close_the_
         assert app.is_running
 
 
+async def test_the_palettes_search_finding_it_closed_does_not_close_the_console(console):
+    """Textual's palette searches in a worker; one that ran as the palette closed looked for its
+    list and raised NoMatches, and a worker's failure closes the app (found by random keys in an
+    80×24 tmux pane). The search still finds commands while the palette is open."""
+    from inspect import unwrap
+
+    from textual.command import CommandList
+
+    from warroom.console.palette import Palette
+
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p", *"sev")
+        palette = app.screen
+        await until(pilot, lambda: palette.query_one(CommandList).option_count > 0, "the search's commands")
+        await act(pilot, "escape")
+        assert len(app.screen_stack) == 1 and not palette.query("CommandList")
+        await unwrap(Palette._gather_commands)(palette, "sev")  # the worker's body, on the palette closed
+        await settle(pilot)
+        assert app.is_running
+
+
 async def test_the_theme_list_the_palette_opens_is_the_guarded_palette_too(console):
     """Textual builds its "Theme" command's list as a CommandPalette by name: a page key typed
     ahead into it raised the KeyError the console's own palette no longer does (found by random

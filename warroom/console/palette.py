@@ -1,4 +1,4 @@
-"""Textual's command palette (ctrl+p, and the theme list it opens), less four
+"""Textual's command palette (ctrl+p, and the theme list it opens), less five
 crashes of Textual 8.2.8, each found by random keys into the installed console in a tmux pane,
 each of which closed it:
 - its list takes new commands and shows itself in one step, and is laid out only at the next
@@ -11,13 +11,18 @@ each of which closed it:
   (ScreenStackError with nothing else open; the command's own question otherwise) and ran the
   command again (80×24);
 - its "no matches" and "busy" timers fired after it had closed (Esc, or a command chosen, within
-  half a second of typing), and their look for its list raised NoMatches (80×24, a drill)."""
+  half a second of typing), and their look for its list raised NoMatches (80×24, a drill);
+- its search (a worker) started as it closed, and its look for its list raised NoMatches
+  (80×24, a database of several incidents)."""
 
 from __future__ import annotations
 
-from textual import on
+from inspect import unwrap
+
+from textual import on, work
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
 from textual.theme import ThemeProvider
 from textual.timer import Timer, TimerCallback
 from textual.widgets import Input, OptionList
@@ -43,6 +48,15 @@ class Palette(CommandPalette):
                 return later() if self in self.app.screen_stack else None
 
         return super().set_timer(delay, callback, name=name, pause=pause)
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        """Textual's search, which may find the palette closed (its list gone) once it runs."""
+        try:
+            await unwrap(CommandPalette._gather_commands)(self, search_value)
+        except NoMatches:
+            if self in self.app.screen_stack:
+                raise  # (open, and its list missing: that is no race)
 
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down") and not self.query_one(CommandList).scrollable_content_region:
