@@ -456,6 +456,23 @@ async def test_the_palettes_search_finding_it_closed_does_not_close_the_console(
         assert app.is_running
 
 
+async def test_page_keys_in_the_picker_of_a_short_pane_do_not_close_the_console(console):
+    """At 80×14 the picker gives its list no height; a filter typed refills it, and its lines are
+    counted only once it has some: Tab into it and PageUp raised KeyError (found by random keys
+    in a tmux pane made smaller)."""
+    from warroom.console.dialogs import PickIncident as Picker
+
+    app, running = await console(size=(80, 14))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "p")
+        await until(pilot, lambda: isinstance(app.screen, Picker) and app.screen._found.option_count > 0, "the picker's list")
+        await act(pilot, "i")
+        await until(pilot, lambda: app.screen._found.option_count > 0, "the list for the filter")
+        await act(pilot, "tab", "pageup", "pagedown")
+        assert app.is_running and isinstance(app.screen, Picker)
+
+
 async def test_the_theme_list_the_palette_opens_is_the_guarded_palette_too(console):
     """Textual builds its "Theme" command's list as a CommandPalette by name: a page key typed
     ahead into it raised the KeyError the console's own palette no longer does (found by random

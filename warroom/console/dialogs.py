@@ -355,7 +355,7 @@ class PickIncident(Question[str | None]):
     def __init__(self, search, line) -> None:
         """`search(text, limit)` gives (the incidents to list, in order; how many match in all);
         `line(summary)` is the line shown for one."""
-        from textual.widgets import OptionList
+        from warroom.console.options import Options
 
         super().__init__()
         self.search, self.line = search, line
@@ -364,7 +364,7 @@ class PickIncident(Question[str | None]):
         # and the screen's on_mount reached it before its parts were mounted, and closed the console
         self._count = Static("Work which incident?", markup=False, classes="question", id="count")
         self._filter = Input(placeholder="type to filter: code, title or service", id="filter")
-        self._found = OptionList(id="found")
+        self._found = Options(id="found")
 
     def compose(self) -> ComposeResult:
 

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from warroom.console.dialogs import AnsweredOnce
 from warroom.console.fields import AnsweredByEnter, Field
+from warroom.console.options import Options
 from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import RuleBroken
@@ -71,7 +72,7 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
             unreachable = self._unreachable()
             if unreachable:
                 yield Static(unreachable, classes="hint", markup=False, id="unreachable")
-            yield OptionList(id="past")
+            yield Options(id="past")
         yield Footer()
 
     @property
