@@ -457,12 +457,12 @@ async def test_the_palettes_search_finding_it_closed_does_not_close_the_console(
 
 
 async def test_page_keys_in_the_picker_of_a_short_pane_do_not_close_the_console(console):
-    """At 80×14 the picker gives its list no height; a filter typed refills it, and its lines are
+    """At 80×8 the picker gives its list no height; a filter typed refills it, and its lines are
     counted only once it has some: Tab into it and PageUp raised KeyError (found by random keys
-    in a tmux pane made smaller)."""
+    in a tmux pane made smaller; at 80×14 too, before the picker kept its list some rows)."""
     from warroom.console.dialogs import PickIncident as Picker
 
-    app, running = await console(size=(80, 14))
+    app, running = await console(size=(80, 8))
     async with running as pilot:
         await settle(pilot)
         await act(pilot, "p")
@@ -471,6 +471,24 @@ async def test_page_keys_in_the_picker_of_a_short_pane_do_not_close_the_console(
         await until(pilot, lambda: app.screen._found.option_count > 0, "the list for the filter")
         await act(pilot, "tab", "pageup", "pagedown")
         assert app.is_running and isinstance(app.screen, Picker)
+
+
+async def test_the_picker_in_a_14_row_pane_shows_the_incidents(console):
+    """At 80×14 the padded dialog left its list no row: the picker showed no incident at all.
+    Under 20 rows it drops its padding and margins; back at 24 rows it has them again."""
+    from warroom.console.dialogs import PickIncident
+
+    app, running = await console(size=(80, 14))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "p")
+        await until(pilot, lambda: isinstance(app.screen, PickIncident) and app.screen._found.option_count > 0, "the picker's list")
+        found = app.screen._found
+        assert found.scrollable_content_region.height >= 3
+        assert "INC-1" in "".join(strip.text for strip in found.render_lines(found.scrollable_content_region.reset_offset))
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert not app.screen.query_one(".dialog").has_class("tiny")
 
 
 async def test_the_theme_list_the_palette_opens_is_the_guarded_palette_too(console):

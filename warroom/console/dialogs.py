@@ -366,13 +366,19 @@ class PickIncident(Question[str | None]):
         self._filter = Input(placeholder="type to filter: code, title or service", id="filter")
         self._found = Options(id="found")
 
+    TINY = 20  # rows: fewer, and the dialog drops its padding and margins, so its list keeps some
+
     def compose(self) -> ComposeResult:
 
-        with Vertical(classes="dialog picker"):
+        with Vertical(classes="dialog picker" + (" tiny" if self.app.size.height < self.TINY else "")):
             yield self._count
             yield self._filter
             yield self._found
             yield Static("↑↓ choose · Enter opens · Esc cancels", markup=False, classes="hint")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """At 80×14 the padded dialog left its list no row at all: no incident was shown."""
+        self.query_one(".dialog").set_class(event.size.height < self.TINY, "tiny")
 
     async def on_mount(self) -> None:
         self._filter.focus()
