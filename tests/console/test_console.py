@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from helpers import Clock, at, db_rows, seed
-from helpers.console import act, kinds, last_payload, screen_bindings, settle, until
+from helpers.console import act, kinds, last_payload, screen_bindings, settle, together, until
 
 from warroom.console.dialogs import Ask, Choose, Confirm, Help
 from warroom.console.launch import make_app
@@ -397,7 +397,6 @@ async def test_enter_twice_in_the_palette_runs_its_command_once_and_closes_nothi
     and ran it; the second's choice, already on its way, closed the screen beneath (the
     console's last: ScreenStackError, exit 1) and ran the command again. Found by random keys
     in an 80×24 tmux pane."""
-    from textual import events
 
     app, running = await console(size=(80, 24))
     async with running as pilot:
@@ -406,8 +405,7 @@ async def test_enter_twice_in_the_palette_runs_its_command_once_and_closes_nothi
         await until(pilot, lambda: "Severity" in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt),
                     "the severity command found")
         await act(pilot, "down")
-        for _ in range(2):
-            app.post_message(events.Key("enter", "\r"))  # (posted together, as one read brings them)
+        together(app, "enter", "enter")
         await settle(pilot)
         assert app.is_running
         assert [type(screen) for screen in app.screen_stack] == [type(app.main_screen), Choose]  # asked once
@@ -752,26 +750,30 @@ async def test_a_note_is_on_the_timeline_when_its_question_closes(console, db_fi
         assert db_rows(db_file)[-1][1] == "note" and last_payload(db_file) == {"text": "rollback started"}
 
 
+async def _asking(app, pilot, question) -> list:
+    """`question` asked as a flow asks it (in a worker), and up with its field focused: the
+    answer is put in the list returned once it is given."""
+    answered: list = []
+
+    async def asking() -> None:
+        answered.append(await app.ask(question))
+
+    app.run_worker(asking())
+    await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
+    return answered
+
+
 @pytest.mark.parametrize("before, answer", [((), "the claim format changed"), (("x", "y"), "xy")])
 async def test_keys_typed_after_a_questions_enter_are_the_consoles_and_the_answer_is_the_fields(console, db_file, before, answer):
     """Keys, Enter and the next key arriving together (a person typing ahead): the answer is
     what the field held at Enter, the keys before it typed in (an e2e run recorded a root cause
     as "t", the next key, typed over the prefilled text), and the next key acts on the console
     the question uncovered."""
-    from textual import events
-
     app, running = await console(size=(80, 24), clipboard=[])
     async with running as pilot:
         await settle(pilot)
-        answered = []
-
-        async def asking() -> None:
-            answered.append(await app.ask(Ask("Root cause identified: what is it?", value="the claim format changed")))
-
-        app.run_worker(asking())
-        await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
-        for key in (*before, "enter", "m"):
-            app.post_message(events.Key(key, None if key == "enter" else key))
+        answered = await _asking(app, pilot, Ask("Root cause identified: what is it?", value="the claim format changed"))
+        together(app, *before, "enter", "m")
         await until(pilot, lambda: answered and app.state.hat_of("alice") == COMMUNICATOR, "the answer and the hat key")
         assert answered == [answer]
     assert db_rows(db_file)[-1][:2] == (COMMUNICATOR, "hat worn")
@@ -788,34 +790,23 @@ async def test_a_fields_editing_keys_typed_in_a_burst_act_in_the_order_they_came
     has bubbled up to the app: keys typed right after them (a paste, tmux send-keys) went into
     the field first, so "ctrl+u, then a title" kept only the title's end. The field does them
     at the key."""
-    from textual import events
-
     app, running = await console(size=(80, 24), clipboard=[])
     async with running as pilot:
         await settle(pilot)
-        answered = []
-
-        async def asking() -> None:
-            answered.append(await app.ask(Ask("The public title?", value="Public title 01")))
-
-        app.run_worker(asking())
-        await until(pilot, lambda: isinstance(app.screen, Ask) and app.screen.focused is not None, "the question")
-        for key in keys:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        answered = await _asking(app, pilot, Ask("The public title?", value="Public title 01"))
+        together(app, *keys)
         await until(pilot, lambda: answered, "the answer")
         assert answered == [answer]
 
 
 async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_closes(console):
-    from textual import events
 
     app, running = await console(size=(80, 24), clipboard=[])
     async with running as pilot:
         await settle(pilot)
         gate, done, answered = await _a_note_held_at_its_commit(app, pilot)
         await pilot.press(*"hi")
-        app.post_message(events.Key("enter", None))
-        app.post_message(events.Key("i", "i"))
+        together(app, "enter", "i")
         await until(pilot, lambda: done == ["hi"], "the answer to be done")
         await pilot.pause()
         assert isinstance(app.screen, Ask) and app.screen.first_field().value == "hi"  # the i is not the note's
@@ -827,14 +818,12 @@ async def test_keys_typed_while_an_answer_is_done_reach_the_console_once_it_clos
 async def test_enter_pressed_twice_on_the_start_screen_declares_one_incident_with_what_was_typed(db_file, clock):
     """Two Enters and a lever key arriving together: one incident (two were declared), and its
     impact is what the field held at the Enter (the "1" went into it)."""
-    from textual import events
 
     app = make_app(db_file, clock=clock, actor="bob")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press(*"Checkout 500s", "tab", *"shoppers")
-        for key, character in (("enter", None), ("enter", None), ("1", "1")):
-            app.post_message(events.Key(key, character))
+        together(app, "enter", "enter", "1")
         await until(pilot, lambda: app.code == "INC-1", "the incident to open")
         await pilot.pause()
         assert app.state.impact == "shoppers"

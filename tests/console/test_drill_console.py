@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 from helpers import Clock, at, db_rows
-from helpers.console import act, settle, until
+from helpers.console import act, settle, together, until
 
 from warroom.console.launch import make_app
 from warroom.domain import actions, schema
@@ -182,14 +182,11 @@ async def test_space_twice_at_once_leaves_the_clock_and_the_timeline_agreeing(db
     """Found by random keys in tmux: two spaces in one read paused the clock and let it go on,
     while the timeline took only the pause; then a go-on of 0 s was written for a drill whose
     clock was standing. The second space now waits for the first's commit."""
-    from textual import events
-
     await a_drill(db_file)
     app, real, clock = players(db_file)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for _ in range(2):
-            app.post_message(events.Key("space", " "))  # (posted together, as one read brings them)
+        together(app, "space", "space")
         await until(pilot, lambda: app.state.paused_at is not None, "the pause committed")
         await settle(pilot)
         assert clock.paused and app.state.paused_at is not None

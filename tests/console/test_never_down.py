@@ -15,10 +15,9 @@ from datetime import datetime
 
 import pytest
 from helpers import Clock, at, db_rows, seed
-from helpers.console import LIFELONG
+from helpers.console import LIFELONG, together
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual import events
 
 from warroom.console.keys import KEYS
 from warroom.console.launch import make_app
@@ -26,8 +25,6 @@ from warroom.domain.incident import fold
 from warroom.domain.model import Event
 from warroom.domain.schema import SchemaError, check
 
-CHARACTER = {"question_mark": "?", "enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ", "up": None,
-             "down": None, "backspace": "\x7f"}
 BOUND = sorted({key for binding in KEYS for key in binding.key.split(",")})
 OTHER = ["escape", "enter", "tab", "up", "down", "backspace", "space", "q", "y", "n", "e", "x", "p", "u", "s", "5", "6", "7",
          "8", "9", "z", "0"]
@@ -54,11 +51,6 @@ async def until(pilot, condition, seconds: float = 5.0) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError("the console did not get there")
-
-
-def post(app, name: str) -> None:
-    character = CHARACTER.get(name, name if len(name) == 1 else None)
-    app.post_message(events.Key(name, character))
 
 
 async def quiet(pilot) -> None:
@@ -115,7 +107,7 @@ async def play(db_file, bursts) -> None:
                 app.tick()
             else:
                 for name in step:
-                    post(app, name)
+                    together(app, name)
                 await asyncio.sleep(0)
             assert app.is_running, f"the console closed after {step}"
         await quiet(pilot)
@@ -142,7 +134,7 @@ async def test_a_key_pressed_twice_on_the_resolution_path_leaves_the_console_run
         await pilot.press("r")
         await pilot.pause(0.2)
         for name in keys:
-            post(app, name)
+            together(app, name)
         await pilot.pause(0.3)
         assert app.is_running
         assert len(app.screen_stack) >= 1
@@ -193,7 +185,7 @@ async def test_keys_typed_ahead_on_the_start_screen_land_in_the_field_they_were_
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, StartScreen))
         for name in [*"Login fails", "tab", *"logins", "enter"]:
-            post(app, name)
+            together(app, name)
         await until(pilot, lambda: bool(app.code))
     rows = db_rows(db_file)
     assert rows[0][1] == "declared"

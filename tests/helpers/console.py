@@ -46,6 +46,20 @@ async def act(pilot, *keys: str):
         await settle(pilot)
 
 
+# the character a terminal sends for a named key (None: a sequence, no character)
+CHARACTER = {"question_mark": "?", "enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ", "up": None,
+             "down": None, "backspace": "\x7f"}
+
+
+def together(app, *keys: str) -> None:
+    """Keys arriving together, as one read of the terminal brings them (a key pressed twice, a
+    paste, tmux send-keys): all posted at once, none waiting for the console to finish the last."""
+    from textual import events
+
+    for name in keys:
+        app.post_message(events.Key(name, CHARACTER.get(name, name if len(name) == 1 else None)))
+
+
 def screen_bindings(app) -> list:
     """Every key the console screen really answers (its active bindings, read off the running
     app), less Textual's own for every screen (Tab, copy)."""
