@@ -236,33 +236,28 @@ class SqliteStore(EventStore):
         return self._db._conn if self._in_thread == threading.get_ident() else None
 
     async def _insert_row(self, incident_id: int, at: str, actor: str, role: str, kind: str, payload: str) -> int:
-        sql = "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)"
-        here = self._here()
-        row = (incident_id, at, actor, role, kind, payload)
-        cursor = here.execute(sql, row) if here is not None else await self._db.execute(sql, row)
+        cursor = await self._statement("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                                       (incident_id, at, actor, role, kind, payload))
         assert cursor.lastrowid is not None  # (an INSERT's row)
         return cursor.lastrowid
 
     async def _many(self, sql: str, rows: list[tuple]) -> None:
         if rows:
             try:
-                here = self._here()
-                if here is not None:
-                    here.executemany(sql, rows)
-                else:
-                    await self._db.executemany(sql, rows)
+                await self._statement(sql, rows, many=True)
             except sqlite3.Error as error:
                 raise describe_sqlite_error(self.path, error) from None
 
     async def _put_summary(self, incident_id: int, columns: tuple) -> None:
         await self._statement("INSERT OR REPLACE INTO summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (incident_id, *columns))
 
-    async def _statement(self, sql: str, args: tuple = ()) -> None:
+    async def _statement(self, sql: str, args: tuple | list[tuple] = (), many: bool = False) -> Any:
+        """One statement (`many`: once for each row of `args`) on the connection itself inside
+        `_in_one_go`, else sent to aiosqlite's thread; its cursor."""
         here = self._here()
         if here is not None:
-            here.execute(sql, args)
-        else:
-            await self._db.execute(sql, args)
+            return here.executemany(sql, args) if many else here.execute(sql, args)
+        return await (self._db.executemany(sql, args) if many else self._db.execute(sql, args))
 
     async def _begin(self) -> None:
         try:
