@@ -122,3 +122,25 @@ async def test_O_gives_a_follow_up_to_another_owner_and_another_due_date(db_file
         await pilot.press(*"Friday", "enter")  # not a date: said, nothing written
         await settle(pilot)
         assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "due": ""}
+
+
+async def test_the_timeline_names_a_follow_up_by_its_code_not_its_place(db_file):
+    """F-4 is INC-1's third follow-up (F-3 went to another incident): its rows say F-4, as the
+    pane and every command do, and not "#3", which names nothing a person can type."""
+    await with_two_followups(db_file)
+    assert run_cli("declare", "Search is slow", "--severity", "P3", now=at(5)).returncode == 0
+    assert run_cli("followup", "INC-2", "add an index", now=at(6)).stdout.startswith("F-3 ")
+    assert run_cli("followup", "INC-1", "alert on 401s", now=at(7)).stdout.startswith("F-4 ")
+    app = make_app(db_file, clock=Clock(at(10)), actor="alice", code="INC-1", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: "F-4 ○ alice: alert on 401s" in followups_text(app), "the codes shown")
+        await act(pilot, "O", "3", "o")  # INC-1's third follow-up, F-4: to dave
+        await pilot.press(*"dave", "enter")
+        await settle(pilot)
+        assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 3, "owner": "dave"}
+        timeline = app.main_screen.query_one("#timeline")
+        await until(pilot, lambda: timeline.lines[-1].endswith("follow-up F-4: owner dave"), "the row names F-4")
+        done = run_cli("followup", "F-2", "--done", "--note", "written up", now=at(11))
+        assert done.returncode == 0, done.stderr
+        await until(pilot, lambda: timeline.lines[-1].endswith("follow-up F-2 done — written up"), "F-2 closed elsewhere, named")

@@ -66,7 +66,7 @@ def test_follow_ups_get_codes_and_are_closed_reopened_and_reassigned(backend):
     closed = cli(backend, "followup", "F-1", "--done", "--note", "runs on every deploy", "--link", "https://git.example/pr/88",
                  minutes=2 * DAY)
     assert closed.returncode == 0, closed.stderr
-    assert closed.stdout.startswith("F-1 INC-1 ") and "follow-up #1 done — runs on every deploy · https://git.example/pr/88" in closed.stdout
+    assert closed.stdout.startswith("F-1 INC-1 ") and "follow-up F-1 done — runs on every deploy · https://git.example/pr/88" in closed.stdout
     again = cli(backend, "followup", "F-1", "--done", minutes=2 * DAY)
     assert again.returncode == 2 and "closed already" in again.stderr
     assert cli(backend, "followup", "F-3", "--owner", "dave", "--due", "2026-12-01", minutes=2 * DAY).returncode == 0
@@ -82,7 +82,10 @@ def test_follow_ups_get_codes_and_are_closed_reopened_and_reassigned(backend):
 
     shown = cli(backend, "show", "INC-1", minutes=3 * DAY).stdout
     assert "F-1    OVERDUE: bob, due 2026-11-28: add a token-compatibility smoke test · https://git.example/pr/88" in shown
-    assert "follow-up #1 reopened — the test is flaky" in shown
+    assert "follow-up F-1 reopened — the test is flaky" in shown
+    assert "follow-up F-3: owner dave, due 2026-12-01" in shown  # (INC-1's second: named as people type it, not "#2")
+    exported = cli(backend, "export", "INC-1", "--format", "md", minutes=3 * DAY).stdout
+    assert "follow-up F-3: owner dave, due 2026-12-01" in exported and "#2" not in exported
 
 
 def test_the_list_as_csv_and_when_there_is_none(backend):

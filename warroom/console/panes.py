@@ -77,9 +77,11 @@ class CommanderPane(RolePane):
         waiting = self.part("#waiting", LiveText)
         waiting.show(views.unacknowledged(state))
         waiting.set_class(bool(state.unacknowledged), "some")
+        codes = cast(Drawn, self.app).followup_codes
         followups = self.part("#followups", LiveText)
-        followups.show(views.followups(state, cast(Drawn, self.app).followup_codes, now))
+        followups.show(views.followups(state, codes, now))
         followups.set_class(bool(state.followups), "some")
+        self.part("#timeline", Timeline).name_followups(codes)
 
     def add_events(self, events: list[Event], origin: datetime | None) -> None:
         """New events only: the timeline is appended to, never rebuilt."""

@@ -56,6 +56,7 @@ class Timeline(ScrollView, can_focus=True):
         self._fetching = False
         self._rows: LRUCache[int, str] = LRUCache(1024)
         self._known: dict[int, int] = {}  # position -> event id, for windows read before: where jumps count from
+        self._codes: dict[int, str] = {}  # the incident's follow-ups' codes (F-n) by number, once known
 
     @property
     def line_count(self) -> int:
@@ -79,9 +80,15 @@ class Timeline(ScrollView, can_focus=True):
     def row(self, index: int) -> str:
         text = self._rows.get(index)
         if text is None:
-            text = views.timeline_row(self._events[index - self._first], self._origin)
+            text = views.timeline_row(self._events[index - self._first], self._origin, self._codes)
             self._rows[index] = text
         return text
+
+    def name_followups(self, codes: dict[int, str]) -> None:
+        """The follow-ups' codes (F-n), once the store has given them: rows name them so."""
+        if codes != self._codes:
+            self._codes, self._rows = dict(codes), LRUCache(1024)
+            self.refresh()
 
     def show(self, total: int, newest: list[Event], origin: datetime | None, fetch: Fetch | None) -> None:
         """A new incident: `total` events, of which `newest` are the last ones."""

@@ -6,6 +6,7 @@ also turns control characters into visible symbols.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from textual.content import Content
@@ -116,10 +117,11 @@ OBSERVER = "drill #0: facilitator"
 OBSERVED = "noted an observation for the review (the scorecard reads it out when the drill is over)"
 
 
-def timeline_row(event: Event, origin: datetime | None) -> str:
+def timeline_row(event: Event, origin: datetime | None, codes: Mapping[int, str] | None = None) -> str:
+    """An event as the timeline shows it; `codes`: the follow-ups' codes (F-n), by number."""
     when = t_plus(event.at, origin) if origin else ""
     hat = HAT_SHORT.get(event.role, event.role[:3])
-    words = OBSERVED if event.actor == OBSERVER and event.kind == Kind.NOTE else describe(event)
+    words = OBSERVED if event.actor == OBSERVER and event.kind == Kind.NOTE else describe(event, codes)
     return f"{local_time(event.at)} {when:>8} {hat} {one_line(event.actor, 12)}: {one_line(words)}"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,22 @@ def _then(text: str) -> str:
     return f" — {text}" if text else ""
 
 
+def followup_name(number: int, codes: Mapping[int, str] | None = None) -> str:
+    """A follow-up as people know it: its code in the database (F-12) when the reader knows the
+    incident's codes, else its place among the incident's follow-ups (#2)."""
+    return (codes or {}).get(number) or f"#{number}"
+
+
+# The words of the events about one follow-up, given the name it goes by (followup_name).
+_NAMED: dict[str, Callable[[Any, str], str]] = {
+    Kind.FOLLOWUP_DONE: lambda p, name: f"follow-up {name} done{_then(p.note)}" + (f" · {p.link}" if p.link else ""),
+    Kind.FOLLOWUP_REOPENED: lambda p, name: f"follow-up {name} reopened{_then(p.reason)}",
+    Kind.FOLLOWUP_CHANGED: lambda p, name: f"follow-up {name}: " + ", ".join(
+        ([f"owner {p.owner}"] if p.owner else []) + ([f"due {p.due or 'no date'}"] if p.due is not None else [])
+        + ([f"link {p.link}"] if p.link else [])),
+}
+
+
 # Each kind's words, read from the kind's own Struct (schema.PAYLOADS).
 _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.DECLARED: _declared,
@@ -79,11 +95,9 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.MILESTONE_SET: lambda p: f"{p.milestone} set to {p.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}{_then(p.reason)}",
     Kind.RESOLUTION_STEP: lambda p: f"{p.step}{_then(p.note)}",
     Kind.FOLLOWUP_ADDED: lambda p: f"follow-up for {p.owner}: {p.text}" + (f" (due {p.due})" if p.due else ""),
-    Kind.FOLLOWUP_DONE: lambda p: f"follow-up #{p.followup} done{_then(p.note)}" + (f" · {p.link}" if p.link else ""),
-    Kind.FOLLOWUP_REOPENED: lambda p: f"follow-up #{p.followup} reopened{_then(p.reason)}",
-    Kind.FOLLOWUP_CHANGED: lambda p: f"follow-up #{p.followup}: " + ", ".join(
-        ([f"owner {p.owner}"] if p.owner else []) + ([f"due {p.due or 'no date'}"] if p.due is not None else [])
-        + ([f"link {p.link}"] if p.link else [])),
+    Kind.FOLLOWUP_DONE: lambda p: _NAMED[Kind.FOLLOWUP_DONE](p, followup_name(p.followup)),
+    Kind.FOLLOWUP_REOPENED: lambda p: _NAMED[Kind.FOLLOWUP_REOPENED](p, followup_name(p.followup)),
+    Kind.FOLLOWUP_CHANGED: lambda p: _NAMED[Kind.FOLLOWUP_CHANGED](p, followup_name(p.followup)),
     Kind.RESOLVED: lambda p: "resolved",
     Kind.REOPENED: lambda p: f"reopened{_then(p.reason)}",
     Kind.ALERT: _alert,
@@ -118,11 +132,17 @@ def unreadable_words(event: Event) -> str:
     return f"unreadable event #{event.id}: it fits no schema of this warroom, and is skipped"
 
 
-def describe(event: Event) -> str:
+def describe(event: Event, codes: Mapping[int, str] | None = None) -> str:
     """What happened, in words; the raw text of the person, not yet made safe for a terminal.
-    An event that fits no schema (an older or hand-made database) is named, never read."""
+    An event that fits no schema (an older or hand-made database) is named, never read.
+    `codes`: the incident's follow-ups' codes (F-n) by number, so a follow-up is named as people
+    type it; without them, by its place (#2)."""
     payload = schema.read(event)
-    return unreadable_words(event) if payload is None else _WORDS[event.kind](payload)
+    if payload is None:
+        return unreadable_words(event)
+    if isinstance(payload, schema.FollowupDone | schema.FollowupReopened | schema.FollowupChanged):
+        return _NAMED[event.kind](payload, followup_name(payload.followup, codes))
+    return _WORDS[event.kind](payload)
 
 
 def text_of(event: Event) -> str:

@@ -194,7 +194,7 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
             *_overrides(state, multi_day), "", "## Timeline", "", "| time | T+ | hat | who | what happened |", "|---|---|---|---|---|"]
     for event in state.events:
         plus = t_plus(event.at, origin) if origin else ""
-        out.append(f"| {_when(event.at, multi_day)} | {plus} | {event.role} | {cell(event.actor)} | {cell(describe(event))} |")
+        out.append(f"| {_when(event.at, multi_day)} | {plus} | {event.role} | {cell(event.actor)} | {cell(describe(event, codes))} |")
     if state.pages:  # (a team that does not page from warroom sees no empty section)
         out += ["", *_pages(state, multi_day)]
     out += ["", "## Containment levers", "", "| lever | outcome | when | reason |", "|---|---|---|---|"]

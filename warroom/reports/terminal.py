@@ -5,6 +5,7 @@ Pure formatting over domain objects; all user text passes through `safe` / `one_
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from warroom.domain.describe import deadline_words, describe
@@ -77,9 +78,10 @@ def followup_words(item, now: datetime) -> str:
     return f"{state}: {one_line(item.owner, 30)}{due}: {one_line(item.text, 300)}{link}"
 
 
-def timeline_line(event: Event, origin: datetime | None) -> str:
+def timeline_line(event: Event, origin: datetime | None, codes: Mapping[int, str] | None = None) -> str:
+    """An event as `show` lists it; `codes`: the incident's follow-ups' codes (F-n), by number."""
     when = t_plus(event.at, origin) if origin else ""
-    return f"{local_time(event.at)} {when:>9} {event.role:<12} {one_line(event.actor, 20):<12} {one_line(describe(event), 500)}"
+    return f"{local_time(event.at)} {when:>9} {event.role:<12} {one_line(event.actor, 20):<12} {one_line(describe(event, codes), 500)}"
 
 
 def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT, codes: dict[int, str] | None = None) -> str:
@@ -126,7 +128,7 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT, codes: d
         lines += [f"  {local_time(o.at)} {one_line(o.actor, 20)} ({o.role}) {o.rule}: {one_line(o.reason, 300)}"
                   for o in state.overrides]
     lines += ["", "timeline:"]
-    lines += [f"  {timeline_line(event, state.detected)}" for event in state.events]
+    lines += [f"  {timeline_line(event, state.detected, codes)}" for event in state.events]
     return "\n".join(lines)
 
 

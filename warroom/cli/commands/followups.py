@@ -48,7 +48,7 @@ def change(args, config, out) -> int:
             else:
                 drafts = followups.change(state, actor, now, row.number, owner=args.owner, due=args.due, link=args.link, switch=True)
             written = await service.append(drafts, state.severity)
-            print(f"{row.code} {row.incident} {report.timeline_line(written[-1], state.detected)}", file=out)
+            print(f"{row.code} {row.incident} {report.timeline_line(written[-1], state.detected, {row.number: row.code})}", file=out)
         return 0
 
     return asyncio.run(write())
