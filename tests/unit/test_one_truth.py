@@ -3,6 +3,7 @@ the deadlines from one function and agree row for row; the postmortem says who w
 and when, and charts every phase that happened."""
 
 import re
+from datetime import timedelta
 
 from helpers import Book, at
 from helpers.incidents import incidents
@@ -94,3 +95,14 @@ def test_the_chart_shows_every_phase_that_happened_the_fix_included():
     chart = markdown(book.state, at(41)).split("```mermaid", 1)[1].split("```", 1)[0]
     assert re.findall(r"^    (\w+) :", chart, re.M) == ["detect", "contain", "identify", "fix", "resolve"]
     assert "fix : 2026-11-27T03:08:00, 300s" in chart
+
+
+def test_the_chart_and_the_figures_give_a_phase_the_same_seconds():
+    """Contained 38.6 s after detection: the figures say 39 s, and so does the chart (it cut the
+    span to 38 s)."""
+    book = Book(title="JWT", severity="P1")
+    book.do(actions.set_lever, "alice", at(0) + timedelta(seconds=20), 1, PULLED)
+    book.do(actions.set_lever, "alice", at(0) + timedelta(seconds=38.6), 1, EFFECTIVE)
+    text = markdown(book.state, at(1))
+    assert "| time to contain | 39 s |" in text
+    assert re.search(r"^    contain : \S+, 39s$", text, re.M)

@@ -70,7 +70,7 @@ def _phases(state: IncidentState) -> list[str]:
     spans = [("detect", m(IMPACT_STARTED), m(DETECTED)), ("contain", m(DETECTED), m(CONTAINED)),
              ("identify", m(DETECTED), m(ROOT_CAUSE)), ("fix", m(ROOT_CAUSE), m(FIX_DEPLOYED)),
              ("resolve", m(DETECTED), m(RESOLVED))]
-    rows = [f"    {name} : {start.strftime('%Y-%m-%dT%H:%M:%S')}, {max(int((end - start).total_seconds()), 1)}s"
+    rows = [f"    {name} : {start.strftime('%Y-%m-%dT%H:%M:%S')}, {max(round((end - start).total_seconds()), 1)}s"
             for name, start, end in spans if start is not None and end is not None]
     if not rows:
         return []
