@@ -141,7 +141,7 @@ def test_a_year_of_incident_pages_is_kept_and_the_history_lists_them_by_month(db
     assert (stale / "notes.txt").exists()
     month = json.loads((tmp_path / "site" / "status.json").read_text())["incidents"][0]
     own = (tmp_path / "site" / month["page"]).read_text()
-    assert "Card payments fail since 00:30 UTC." in own and "Duration: 2 h 24 min so far" in own
+    assert "Card payments fail since 00:30 UTC." in own and "Duration: 2 hours 24 minutes so far" in own
     assert "Components: Checkout, API" in own
     history = (tmp_path / "site" / "history.html").read_text()
     assert history.count('<section class="month"') == 12
@@ -150,7 +150,7 @@ def test_a_year_of_incident_pages_is_kept_and_the_history_lists_them_by_month(db
     resolved = next(p for p in (tmp_path / "site" / "incidents").glob("*.html") if "Payments down" in p.read_text())
     text = resolved.read_text()
     assert text.index("Payments fail.") < text.index("Recovering.") < text.index("Resolved.")  # in the order they came
-    assert "Duration: 1 h 0 min" in text
+    assert "Duration: 1 hour<" in text  # (the customers' words, as the messages say it: not "1 h 0 min")
 
 
 @pytest.mark.parametrize("size", [(412, 915), (1280, 900)], ids=["phone", "desktop"])

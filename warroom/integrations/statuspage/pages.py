@@ -11,6 +11,7 @@ from warroom.domain.insights import period_of, periods_between
 from warroom.domain.model import COMPONENT_STATES
 from warroom.domain.public import COMPONENT_WORDS, ComponentHistory, PublicIncident
 from warroom.domain.text import html_text
+from warroom.domain.timefmt import duration_words
 from warroom.integrations.statuspage.site import Site, slug
 
 STYLE = """
@@ -50,14 +51,11 @@ def iso(moment: datetime) -> str:
 
 
 def lasted(incident: PublicIncident, now: datetime) -> str:
-    """How long the public's trouble lasted (or has lasted so far), in words."""
+    """How long the public's trouble lasted (or has lasted so far), in the words the messages
+    to customers use (`1 hour 12 minutes`)."""
     if incident.started is None:
         return "—"
-    minutes = int(((incident.resolved or now) - incident.started).total_seconds() // 60)
-    hours, minutes = divmod(max(minutes, 0), 60)
-    days, hours = divmod(hours, 24)
-    words = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + [f"{minutes} min"]
-    return " ".join(words) + ("" if incident.resolved else " so far")
+    return duration_words((incident.resolved or now) - incident.started) + ("" if incident.resolved else " so far")
 
 
 def _head(title: str, site: Site, up: str = "") -> list[str]:
