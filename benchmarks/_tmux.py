@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
+
+
+def _scratch_state() -> None:
+    """A console remembers the incident each database last worked in a `worked-*` file of the
+    state folder. The benchmarks' consoles (each on a scratch database) keep theirs in a folder
+    of their own, removed at exit unless a crash log is there, not in ~/.local/state/warroom,
+    where they piled up at one a run. A state folder the caller chose is used as it is."""
+    if os.environ.get("XDG_STATE_HOME"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="warroom-bench-state-"))
+    os.environ["XDG_STATE_HOME"] = str(folder)  # (the tmux servers, and so the panes, start with it)
+
+    def tidy() -> None:
+        crashes = list(folder.glob("*/crash-*"))
+        if crashes:
+            print(f"crash logs kept: {', '.join(map(str, crashes))}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(tidy)
+
+
+_scratch_state()
 
 
 def warroom_exe() -> str:

@@ -25,6 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import _tmux  # noqa: F401  (the console's state folder: a scratch one, as for the other benchmarks)
 from textual import events
 
 from warroom.console.launch import make_app
