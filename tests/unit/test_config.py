@@ -300,3 +300,28 @@ payments = ["Checkout", "API"]
     printed = run_cli("config", "--config", str(path)).stdout
     again = parse(printed.encode(), Path("again.toml"))
     assert again.status_page == first.status_page and again.mailing.smtp == "smtp://mail.internal:587"
+
+
+ADDRESSES = [("dana@example.com", True), ("dana+oncall@mail.example.co.uk", True), ("ops@localhost", True),
+             ("<dana@example.com>", False), ("Dana <dana@example.com>", False), ('"dana"@example.com', False),
+             ("dana@exa_mple.com", False), ("dana@-example.com", False), ("dana@@example.com", False),
+             ("bob at example", False), ("d" * 65 + "@example.com", False), ("dana@" + "a" * 250 + ".com", False)]
+
+
+@pytest.mark.parametrize("address, good", ADDRESSES, ids=[a[:30] for a, _ in ADDRESSES])
+def test_a_person_paged_and_a_subscriber_take_the_same_addresses(address, good):
+    """Both are mailed through the same SMTP: one rule says what an address is (a person's was
+    looser, and took "<dana@example.com>", which a subscriber's refused)."""
+    from warroom.cli.commands.subscribers import check_address
+    from warroom.domain.actions import RuleBroken
+
+    try:
+        parse(f"[people.dana]\nemail = '{address}'".encode(), Path("warroom.toml"))
+        person = True
+    except ConfigError:
+        person = False
+    try:
+        subscriber = check_address(address) == address
+    except RuleBroken:
+        subscriber = False
+    assert (person, subscriber) == (good, good)

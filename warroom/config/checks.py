@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from warroom.domain.text import is_email
+
 MAX_TEXT = 4000
 MAX_NAMES = 1000  # in one list of names
 
@@ -67,9 +69,6 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
 def _names(value: Any, key: str, limit: int = MAX_NAMES) -> tuple[str, ...]:
     """A list of distinct names (roles, or people)."""
     if not isinstance(value, list):
@@ -93,6 +92,6 @@ def _url(value: Any, key: str, schemes: tuple[str, ...]) -> str:
 
 def _email(value: Any, key: str) -> str:
     text = _text(value, key, limit=320).strip()
-    if not _EMAIL.match(text):
+    if not is_email(text):
         raise _Bad(key, f"expected an email address, got \"{_short(text)}\"")
     return text

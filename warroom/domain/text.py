@@ -88,3 +88,14 @@ def csv_cell(value: object) -> str:
     quoted with a '; nothing is empty, a truth is true or false."""
     text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else text
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+
+
+def is_email(text: str) -> bool:
+    """An address mail goes to as it is written: a plain local part and a host name, no display
+    name, quotes, brackets or spaces, at most 254 characters. One rule for every address warroom
+    mails (a person paged, a subscriber)."""
+    return len(text) <= 254 and _EMAIL.fullmatch(text) is not None

@@ -4,21 +4,17 @@ address is never shown on the page or in its feeds; each mail carries a one-link
 from __future__ import annotations
 
 import asyncio
-import re
 
 from warroom.cli.common import service_for
 from warroom.config.environment import actor_name, system_clock
 from warroom.domain.actions import RuleBroken
 from warroom.domain.components import check_components
-from warroom.domain.text import one_line
-
-ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+from warroom.domain.text import is_email, one_line
 
 
 def check_address(text: str) -> str:
     address = text.strip()
-    if len(address) > 254 or not ADDRESS.match(address):
+    if not is_email(address):
         raise RuleBroken(f"{one_line(text, 60)!r} is not an email address")
     return address
 
