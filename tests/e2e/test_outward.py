@@ -104,7 +104,8 @@ async def test_the_p_key_publishes_a_p1_as_the_communicator_and_the_pane_says_wh
     from warroom.console.dialogs import Confirm
     from warroom.console.launch import make_app
 
-    await seed(db_file, severity="P1")
+    await seed(db_file, (actions.notify, "alice", 2, "manager", "Dana (EM)", {"switch": True}),  # (no surprises: see below)
+               (actions.wear_hat, "alice", 3, "commander"), severity="P1")
     config = parse(config_file(tmp_path).read_bytes(), tmp_path / "team.toml")
     app = make_app(db_file, clock=Clock(at(5)), actor="carol", clipboard=[], config=config)
     async with app.run_test(size=(140, 44)) as pilot:
@@ -118,6 +119,35 @@ async def test_the_p_key_publishes_a_p1_as_the_communicator_and_the_pane_says_wh
         await pilot.pause()
         assert "status page: manual, published " in str(app.main_screen.query_one("#page").content)
     assert published(db_file)[0]["how"] == "by hand"
+
+
+async def test_publishing_a_p1_before_the_manager_heard_asks_why_as_a_client_notice_does(db_file, tmp_path):
+    """No surprises: the page is the customers' to read. Published before the engineering
+    manager is told, it would tell the client first: the reason is asked, and kept."""
+    from helpers.console import act, settle
+
+    from warroom.console.dialogs import Ask
+    from warroom.console.launch import make_app
+
+    await seed(db_file, (actions.wear_hat, "carol", 1, "communicator"), severity="P1")
+    config = parse(config_file(tmp_path).read_bytes(), tmp_path / "team.toml")
+    app = make_app(db_file, clock=Clock(at(5)), actor="carol", clipboard=[], config=config)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await act(pilot, "P")
+        assert isinstance(app.screen, Ask) and "no surprises: engineering manager + PM not notified yet" in app.screen.question
+        await act(pilot, "escape")  # held off: nothing written, nothing on the timeline
+        assert not (tmp_path / "site").exists() and app.state.published is None
+        assert [kind for _, kind, _ in db_rows(db_file)][-1] == "hat worn"
+        await act(pilot, "P")
+        await pilot.press(*"the EM is on a plane; the PM is told", "enter")
+        await settle(pilot)
+        assert (tmp_path / "site" / "index.html").exists()
+        assert [(kind, json.loads(payload).get("rule")) for _, kind, payload in db_rows(db_file)[-2:]] == [
+            ("rule overridden", "no surprises"), ("status page published", None)]
+        await act(pilot, "P")  # set aside once, for the incident: not asked again
+        assert app.screen is app.main_screen and [kind for _, kind, _ in db_rows(db_file)][-1] == "status page published"
+        assert len(published(db_file)) == 2
 
 
 # -- webhooks ----------------------------------------------------------------------------

@@ -218,8 +218,11 @@ async def copy_runbook(app: Console) -> None:
 
 
 async def publish(app: Console) -> None:
-    """The status page, now (communicator): what the matrix asks by hand for a P1."""
-    if await do(app, actions.publishing):
+    """The status page, now (communicator): what the matrix asks by hand for a P1. Before the
+    people the severity names have heard, no surprises asks for a reason, as for a client
+    notice: customers read the page. (A P0's page publishes by itself, as the matrix says.)"""
+    warning = app.book.surprise_warning(app.state) if app.book.status_page(app.state) == "manual" else None
+    if await do(app, actions.publishing, surprise=warning.removeprefix("no surprises: ") if warning else ""):
         await app.publish_page()
 
 

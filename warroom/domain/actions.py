@@ -484,13 +484,19 @@ def reopen(state: IncidentState, actor: str, now: datetime, reason: str = "", *,
     return before + [_event(state, actor, now, role, Reopened(reason=reason))]
 
 
-def publishing(state: IncidentState, actor: str, now: datetime, *, switch: bool = False) -> list[Event]:
+def publishing(state: IncidentState, actor: str, now: datetime, *, switch: bool = False, surprise: str = "",
+               override: str = "") -> list[Event]:
     """Ready to publish the status page by hand (the communicator's; the matrix: P1 by hand, P0
     by itself too). The hat switch it needs, if any; the page itself is written by the caller,
-    which records the publication once the files are in place."""
+    which records the publication once the files are in place. `surprise`: the no-surprises
+    warning that holds (the page is the customers' to read, as a client notice is), set aside
+    only with a reason, once."""
     from warroom.domain.public import PUBLIC_SEVERITIES
 
     if state.declared and state.severity not in PUBLIC_SEVERITIES:
         raise RuleBroken(f"a {state.severity} is internal: the status page shows P0 and P1 only "
                          "(the internal note goes to the team's channel)")
-    return _as(state, actor, now, Kind.PUBLISHED, switch)[0]
+    before, role = _as(state, actor, now, Kind.PUBLISHED, switch)
+    if surprise and not any(o.rule == RULE_NO_SURPRISES for o in state.overrides):
+        before += _overridden(state, actor, now, role, RULE_NO_SURPRISES, surprise, override)
+    return before
