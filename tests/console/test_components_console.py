@@ -53,3 +53,29 @@ async def test_C_with_no_components_in_the_config_says_so_and_writes_nothing(db_
         await act(pilot, "C")
         assert not isinstance(app.screen, Ask)
     assert db_rows(db_file, "SELECT count(*) FROM event WHERE kind = 'components set'") == [(0,)]
+
+
+async def test_a_component_or_state_the_page_does_not_know_is_asked_again_at_once_with_what_was_typed(db_file, tmp_path):
+    """'Payments' is not one of the config's: said under the question it was typed into, with the
+    text kept to mend, and not only after the state was asked too (when all was thrown away)."""
+    await seed(db_file, severity="P1", service="payments")
+    app = make_app(db_file, clock=Clock(at(5)), actor="carol", clipboard=[], config=team(tmp_path / "site"))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "C")
+        await pilot.press(*"login, Payments", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Ask) and "Which components" in app.screen.question
+        assert "✗ no component 'Payments' in the config: it names Checkout, Login, API" in app.screen.question
+        assert app.screen.first_field().value == "login, Payments"
+        await pilot.press(*["backspace"] * len("Payments"), *"api", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Ask) and "state on the page" in app.screen.question
+        await pilot.press("ctrl+u", *"sideways", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Ask) and "✗ no component state 'sideways'" in app.screen.question
+        await pilot.press("ctrl+u", *"degraded", "enter")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert app.state.components == ("Login", "API") and app.state.component_state == "degraded"
+    assert db_rows(db_file, "SELECT count(*) FROM event WHERE kind = 'components set'") == [(1,)]

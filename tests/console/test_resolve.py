@@ -216,6 +216,8 @@ async def test_escape_on_the_reason_to_resolve_goes_back_to_the_path_which_stays
         await act(pilot, "z", *"x", "enter")  # not a reason: asked again, what was typed kept
         assert isinstance(app.screen, Ask) and "a few words" in app.screen.question
         assert app.screen.query_one("Input").value == "x"
+        await act(pilot, *" marks a false page")  # to go on from: typing adds to it, and does not replace it
+        assert app.screen.query_one("Input").value == "x marks a false page"
         await act(pilot, "escape", "escape")
         assert app.screen is app.main_screen and not app.state.resolved
     assert "resolved" not in [k for _, k, _ in db_rows(db_file)]

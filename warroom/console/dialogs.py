@@ -96,12 +96,15 @@ class Ask(TakesTypeAhead, Question[str | None]):
     ]
 
     def __init__(self, question: str, placeholder: str = "", value: str = "", hint: str = "", other: bool = False,
-                 then: Callable[[str], Awaitable[object]] | None = None) -> None:
+                 then: Callable[[str], Awaitable[object]] | None = None, mend: bool = False) -> None:
         """`then`: what the answer is for (a commit), done before the question closes, so the
         screen it uncovers already shows it: one frame, not a frame for the question closing
-        and another for the commit (a note's Enter was 2.1x a bare app's; issue 26)."""
+        and another for the commit (a note's Enter was 2.1x a bare app's; issue 26).
+        `mend`: the value is the person's own answer, asked again to be mended: the cursor
+        waits at its end (a prefilled default is selected instead, for typing over)."""
         super().__init__()
         self.question, self.placeholder, self.value, self.hint, self.other = question, placeholder, value, hint, other
+        self.mend = mend
         self.then = then  # while it is done, the keys typed are held (`hold_keys`): Escape cancels nothing
 
     LONG = 50  # a prefilled answer longer than this is shown whole above the field, read from its start
@@ -114,7 +117,7 @@ class Ask(TakesTypeAhead, Question[str | None]):
             yield Static(self.question, markup=False, classes="question")
             if long:
                 yield Static(safe(self.value), markup=False, classes="quoted", id="prefill")
-            yield Field(value=self.value, placeholder=self.placeholder, id="answer", select_on_focus=not long)
+            yield Field(value=self.value, placeholder=self.placeholder, id="answer", select_on_focus=not (long or self.mend))
             yield Static(self.hint or "Enter to save · Esc to cancel", markup=False, classes="hint")
 
     def on_mount(self) -> None:

@@ -24,7 +24,7 @@ async def ask_reason(app: Console, question: str, placeholder: str, hint: str = 
     words the postmortem can read); None when the person holds off (Esc, or nothing typed)."""
     asked, typed = question, ""
     while True:
-        reason = await app.ask(Ask(asked, placeholder=placeholder, value=typed, hint=hint))
+        reason = await app.ask(Ask(asked, placeholder=placeholder, value=typed, hint=hint, mend=bool(typed)))
         if not reason or not reason.strip():
             return None
         problem = actions.thin_reason(reason)
