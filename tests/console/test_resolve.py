@@ -240,7 +240,11 @@ async def test_a_milestone_is_corrected_by_a_new_event(console, db_file):
     app, running = await console()
     async with running as pilot:
         await act(pilot, "k", "1")
-        await act(pilot, *"24m", "enter")
+        await act(pilot, *"yesterday", "enter")  # not a time: asked again at once, what was typed kept to mend
+        assert isinstance(app.screen, Ask) and "✗ cannot read the time 'yesterday'" in app.screen.question
+        assert app.screen.first_field().value == "yesterday"
+        await act(pilot, "ctrl+u", *"24m", "enter")
+        assert isinstance(app.screen, Ask) and "Why the correction?" in app.screen.question
         await act(pilot, *"graph shows it", "enter")
         assert app.state.milestone("impact started") == at(-4)
         assert "detect 4m" in str(app.main_screen.query_one("#figures").render())

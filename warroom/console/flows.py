@@ -24,7 +24,7 @@ from warroom.console.messages import (
     tick_notification,
 )
 from warroom.console.protocol import Console
-from warroom.console.steps import as_hat, ask_reason, do, hat_first, take_over, worn_by_another
+from warroom.console.steps import as_hat, ask_checked, ask_reason, do, hat_first, take_over, worn_by_another
 from warroom.domain import actions
 from warroom.domain.actions import RoleHeld, RuleBroken
 from warroom.domain.model import (
@@ -249,7 +249,7 @@ async def resolution(app: Console) -> None:
 async def correct_milestone(app: Console) -> None:
     """k: put a milestone right afterwards (a back-dated impact start, the page's time)."""
     from warroom.domain.model import MILESTONES
-    from warroom.domain.timefmt import TimeError, parse_when
+    from warroom.domain.timefmt import parse_when
 
     switch = await hat_first(app, Kind.MILESTONE_SET, asks=True)
     if switch is None:
@@ -259,14 +259,11 @@ async def correct_milestone(app: Console) -> None:
                                   hint=as_hat(app, Kind.MILESTONE_SET, switch) + "Esc to cancel"))
     if not picked:
         return
-    when = await app.ask(Ask(f"When was '{picked}'? A span before now (25m: 25 minutes ago) or a time (2026-11-27T03:12)"))
+    when = await ask_checked(app, lambda text: text.strip() and parse_when(text, app.now()), Ask(
+        f"When was '{picked}'? A span before now (25m: 25 minutes ago) or a time (2026-11-27T03:12)"))
     if not when:
         return
-    try:
-        moment = parse_when(when, app.now())
-    except TimeError as error:
-        app.warn(str(error))
-        return
+    moment = parse_when(when, app.now())
     reason = await app.ask(Ask("Why the correction? (kept on the timeline)", placeholder="e.g. the graph shows errors from 02:56"))
     if reason is not None:
         await do(app, actions.correct_milestone, picked, moment, reason=reason, switch=switch)

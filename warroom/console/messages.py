@@ -4,13 +4,10 @@ lever's command, which goes through the same clipboard chain."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from warroom.console.dialogs import Ask, Choose, Confirm
 from warroom.console.protocol import Console
-from warroom.console.steps import as_hat, do, hat_first, worn_by_another
+from warroom.console.steps import as_hat, ask_checked, do, hat_first, worn_by_another
 from warroom.domain import actions
-from warroom.domain.actions import RuleBroken
 from warroom.domain.model import COMMUNICATOR, Kind
 from warroom.domain.text import one_line
 
@@ -243,13 +240,13 @@ async def set_components(app: Console) -> None:
     switch = await hat_first(app, Kind.COMPONENTS_SET, asks=True)
     if switch is None:
         return
-    names = await _checked(app, lambda text: check_components(text.split(","), known), Ask(
+    names = await ask_checked(app, lambda text: check_components(text.split(","), known), Ask(
         "Which components does it affect? (comma-separated; empty: its service's)", placeholder=", ".join(known[:4]),
         value=", ".join(app.state.components), hint=as_hat(app, Kind.COMPONENTS_SET, switch) + "the config's: "
         + one_line(", ".join(known), 120) + " · Enter saves · Esc cancels"))
     if names is None:
         return
-    state = await _checked(app, check_state, Ask(
+    state = await ask_checked(app, check_state, Ask(
         "Their state on the page: auto (from severity and state), or " + ", ".join(COMPONENT_STATES),
         placeholder="auto", value=app.state.component_state or "auto"))
     if state is None:
@@ -260,18 +257,3 @@ async def set_components(app: Console) -> None:
         app.say(f"status page: {said}, {app.state.component_state or 'state derived'}"
                 + ("; P publishes it" if app.state.severity != "P0" else "; republished by itself (P0)"))
 
-
-async def _checked(app: Console, check: Callable[[str], object], question: Ask) -> str | None:
-    """The answer to `question` once `check` takes it: an answer it refuses (a component the
-    config does not name, say) is asked again at once, with why and with what was typed to mend,
-    not refused only after the next question. None when the person holds off (Esc)."""
-    asked = question.question
-    while True:
-        answer = await app.ask(question)
-        if answer is None:
-            return None
-        try:
-            check(answer)
-            return answer
-        except RuleBroken as wrong:
-            question = Ask(f"{asked}\n✗ {wrong}", placeholder=question.placeholder, value=answer, hint=question.hint, mend=True)

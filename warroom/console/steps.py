@@ -4,10 +4,13 @@ the one door (`do`). The flows (`flows`, `messages`) are made of these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from warroom.console.dialogs import Ask, Confirm
 from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
+from warroom.domain.errors import WarroomError
 from warroom.domain.model import ROLE_OF_KIND
 from warroom.domain.text import one_line
 
@@ -31,6 +34,23 @@ async def ask_reason(app: Console, question: str, placeholder: str, hint: str = 
         if problem is None:
             return reason
         asked, typed = f"{question}\n✗ {problem}.", reason  # asked again, with what was typed to go on from
+
+
+async def ask_checked(app: Console, check: Callable[[str], object], question: Ask) -> str | None:
+    """The answer to `question` once `check` takes it: an answer it refuses (a component the
+    config does not name, a time it cannot read) is asked again at once, with why and with what
+    was typed to mend, not refused once the question has closed (or after the next one). None
+    when the person holds off (Esc)."""
+    asked = question.question
+    while True:
+        answer = await app.ask(question)
+        if answer is None:
+            return None
+        try:
+            check(answer)
+            return answer
+        except WarroomError as wrong:
+            question = Ask(f"{asked}\n✗ {wrong}", placeholder=question.placeholder, value=answer, hint=question.hint, mend=True)
 
 
 async def do(app: Console, make, *args, **kwargs) -> bool:
