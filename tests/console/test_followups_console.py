@@ -119,9 +119,34 @@ async def test_O_gives_a_follow_up_to_another_owner_and_another_due_date(db_file
         assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "due": ""}
         await until(pilot, lambda: "F-2 ○ dave: document the rollback" in followups_text(app), "the new owner shown")
         await act(pilot, "O", "1", "d")
-        await pilot.press(*"Friday", "enter")  # not a date: said, nothing written
+        await pilot.press(*"Friday", "enter")  # not a date: asked again at once, nothing written
         await settle(pilot)
+        assert isinstance(app.screen, Ask) and "✗ the due date 'Friday' is not a date" in app.screen.question
+        assert app.screen.first_field().value == "Friday"
+        await act(pilot, "escape")
         assert json.loads(db_rows(db_file)[-1][2]) == {"followup": 1, "due": ""}
+
+
+async def test_a_follow_up_with_a_due_date_that_is_no_date_comes_back_as_typed(db_file):
+    """o: a long text, an owner, then 'next Friday' as its date: the form comes back with all of
+    it and why, the cursor in the date; before, it closed and everything typed was lost."""
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(10)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "o")
+        await pilot.press(*"add a token-compatibility smoke test to the pipeline", "tab", "ctrl+u", *"bob", "tab",
+                          *"next Friday", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Form) and "✗ the due date 'next Friday' is not a date" in app.screen.question
+        fields = {name: app.screen.query_one(f"#field-{name}").value for name in ("text", "owner", "due")}
+        assert fields == {"text": "add a token-compatibility smoke test to the pipeline", "owner": "bob", "due": "next Friday"}
+        assert app.screen.focused is app.screen.query_one("#field-due")
+        await pilot.press(*["backspace"] * len("next Friday"), *"7d", "enter")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+    added = [json.loads(payload) for _, kind, payload in db_rows(db_file) if kind == "follow-up added"]
+    assert added == [{"text": "add a token-compatibility smoke test to the pipeline", "owner": "bob", "due": "2026-12-04"}]
 
 
 async def test_the_timeline_names_a_follow_up_by_its_code_not_its_place(db_file):

@@ -218,22 +218,29 @@ class Form(TakesTypeAhead, Question[dict[str, str] | None]):
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
-    def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "", optional: bool = False) -> None:
+    def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "", optional: bool = False,
+                 start_in: str = "") -> None:
         """`fields` are (name, label, value, placeholder); the first is the one that must be
-        filled, unless every field is `optional`."""
+        filled, unless every field is `optional`. `start_in`: the field the cursor starts in (at
+        the end of its text), if not the first."""
         super().__init__()
-        self.question, self.fields, self.hint, self.optional = question, fields, hint, optional
+        self.question, self.fields, self.hint, self.optional, self.start_in = question, fields, hint, optional, start_in
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
             for name, label, value, placeholder in self.fields:
                 yield Static(label, markup=False, classes="label")
-                yield Field(value=value, placeholder=placeholder, id=f"field-{name}")
+                yield Field(value=value, placeholder=placeholder, id=f"field-{name}", select_on_focus=name != self.start_in)
             yield Static(self.hint or "Enter to save · Tab: next field · Esc to cancel", markup=False, classes="hint")
 
     def on_mount(self) -> None:
-        self.first_field().focus()
+        if not self.start_in:
+            self.first_field().focus()
+            return
+        field = self.query_one(f"#field-{self.start_in}", Input)
+        field.focus()
+        field.cursor_position = len(field.value)
 
     def first_field(self) -> Input:
         return self.query_one(f"#field-{self.fields[0][0]}", Input)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from warroom.console.dialogs import Ask, Choose, Form
 from warroom.console.protocol import Console
-from warroom.console.steps import as_hat, do, hat_first
+from warroom.console.steps import as_hat, ask_checked, do, form_checked, hat_first
 from warroom.domain import followups
 from warroom.domain.model import Kind
 from warroom.domain.text import one_line
@@ -20,11 +20,12 @@ async def followup(app: Console) -> None:
     switch = await hat_first(app, Kind.FOLLOWUP_ADDED, asks=True)
     if switch is None:
         return
-    answers = await app.ask(Form("Follow-up: what should change?", [
-        ("text", "What should change", "", "the gap that let this happen, as a change to make"),
-        ("owner", "Who owns it", app.actor, "a name"),
-        ("due", "Due by (optional)", "", "e.g. 2026-12-04"),
-    ], hint=as_hat(app, Kind.FOLLOWUP_ADDED, switch) + "Enter saves · Tab: next field · Esc to cancel"))
+    answers = await form_checked(app, lambda typed: followups.parse_due(typed["due"], app.now()), Form(
+        "Follow-up: what should change?", [
+            ("text", "What should change", "", "the gap that let this happen, as a change to make"),
+            ("owner", "Who owns it", app.actor, "a name"),
+            ("due", "Due by (optional)", "", "e.g. 2026-12-04, 7d, 2w"),
+        ], hint=as_hat(app, Kind.FOLLOWUP_ADDED, switch) + "Enter saves · Tab: next field · Esc to cancel"), field="due")
     if not answers:
         return
     owner = answers["owner"].strip() or app.actor
@@ -87,8 +88,9 @@ async def close_followup(app: Console) -> None:
         if owner:
             await do(app, followups.change, number, owner=owner, switch=switch)
     else:
-        due = await app.ask(Ask(f"{code}: due by? (2026-12-04, or 7d / 2w from today; empty: no date)", placeholder="e.g. 7d",
-                                value=item.due, hint=hint + "Enter saves · Esc to cancel"))
+        due = await ask_checked(app, lambda typed: followups.parse_due(typed, app.now()), Ask(
+            f"{code}: due by? (2026-12-04, or 7d / 2w from today; empty: no date)", placeholder="e.g. 7d",
+            value=item.due, hint=hint + "Enter saves · Esc to cancel"))
         if due is not None:
             await do(app, followups.change, number, due=due, switch=switch)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from warroom.console.dialogs import Ask, Confirm
+from warroom.console.dialogs import Ask, Confirm, Form
 from warroom.console.protocol import Console
 from warroom.domain import actions
 from warroom.domain.actions import NeedsReason, RoleHeld, RuleBroken, WrongHat
@@ -40,17 +40,38 @@ async def ask_checked(app: Console, check: Callable[[str], object], question: As
     """The answer to `question` once `check` takes it: an answer it refuses (a component the
     config does not name, a time it cannot read) is asked again at once, with why and with what
     was typed to mend, not refused once the question has closed (or after the next one). None
-    when the person holds off (Esc)."""
+    when the person holds off (Esc); OTHER (Tab, where the question offers it) as it is."""
+    from warroom.console.dialogs import OTHER
+
     asked = question.question
     while True:
         answer = await app.ask(question)
-        if answer is None:
-            return None
+        if answer is None or answer == OTHER:
+            return answer
         try:
             check(answer)
             return answer
         except WarroomError as wrong:
-            question = Ask(f"{asked}\n✗ {wrong}", placeholder=question.placeholder, value=answer, hint=question.hint, mend=True)
+            question = Ask(f"{asked}\n✗ {wrong}", placeholder=question.placeholder, value=answer, hint=question.hint,
+                           other=question.other, mend=True)
+
+
+async def form_checked(app: Console, check: Callable[[dict[str, str]], object], question: Form,
+                       field: str = "") -> dict[str, str] | None:
+    """`ask_checked` for a form: answers `check` refuses (a due date that is no date) bring the
+    form back at once, every field as typed, with why under the question and the cursor in
+    `field` (the one `check` reads); not a form closed and all that was typed in it lost."""
+    asked = question.question
+    while True:
+        answers = await app.ask(question)
+        if answers is None:
+            return None
+        try:
+            check(answers)
+            return answers
+        except WarroomError as wrong:
+            fields = [(name, label, answers[name], placeholder) for name, label, _, placeholder in question.fields]
+            question = Form(f"{asked}\n✗ {wrong}", fields, hint=question.hint, optional=question.optional, start_in=field)
 
 
 async def do(app: Console, make, *args, **kwargs) -> bool:
