@@ -447,3 +447,17 @@ def test_list_flags_open_since_limit_and_json(db_file):
         done = run_cli("list", *bad)
         assert done.returncode == 2 and done.stderr.count("\n") == 1, bad
     assert run_cli("list", "--open", "--since", "1m", now=at(601)).stdout == "no incidents match\n"
+
+
+async def test_t_with_no_name_asks_again_and_a_name_ticks_it(console, db_file):
+    """Enter with nothing typed: who was told is asked again at once (it closed with a notice,
+    and t had to be pressed again)."""
+    app, running = await console((actions.wear_hat, "carol", 1, "communicator"), actor="carol")
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "t", "enter")
+        assert isinstance(app.screen, Ask) and "✗ a name is needed: who was told" in app.screen.question
+        await act(pilot, *"Dana (EM) by phone", "enter")
+        assert app.screen is app.main_screen and "manager" in app.state.notified
+    assert db_rows(db_file)[-1][1] == "escalation notified"
+    assert json.loads(db_rows(db_file)[-1][2])["whom"] == "Dana (EM) by phone"

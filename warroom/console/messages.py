@@ -127,9 +127,9 @@ async def tick_notification(app: Console) -> None:
         question = (f"{told[:1].upper()}{told[1:]}: who was notified? (names, and how if it matters)" if done == "notified"
                     else f"{done.capitalize()}: who, and where? (names, the channel or room)")
         others = " · Tab: tick another" if len(open_ones) > 1 else ""
-        whom = await app.ask(Ask(question, placeholder="e.g. Dana (EM) by phone" if done == "notified" else "e.g. bob, carol in #inc-auth",
-                                 hint=as_hat(app, Kind.ESCALATION_NOTIFIED, switch) + "Enter ticks it · Esc to cancel" + others,
-                                 other=len(open_ones) > 1))
+        whom = await ask_checked(app, _someone, Ask(
+            question, placeholder="e.g. Dana (EM) by phone" if done == "notified" else "e.g. bob, carol in #inc-auth",
+            hint=as_hat(app, Kind.ESCALATION_NOTIFIED, switch) + "Enter ticks it · Esc to cancel" + others, other=len(open_ones) > 1))
         if whom != OTHER:
             break
         keys = "123456789"
@@ -139,6 +139,11 @@ async def tick_notification(app: Console) -> None:
         picked = next(d for d in open_ones if d.id == chosen)
     if whom is not None:
         await do(app, actions.notify, picked.id, whom, switch=switch)
+
+
+def _someone(typed: str) -> None:
+    if not typed.strip():
+        raise actions.RuleBroken("a name is needed: who was told (Esc if nobody yet)")
 
 
 def _roles_of(app: Console, deadline_id: str) -> tuple[str, ...]:
