@@ -301,8 +301,13 @@ async def test_a_bad_declaration_writes_nothing_and_says_why(db_file, clock):
         await settle(pilot)
         await act(pilot, *"x", "tab", "tab", "tab", "tab", "backspace", "backspace", *"P9", "enter")
         assert isinstance(app.screen, StartScreen)
-        assert any("unknown severity" in n.message for n in app._notifications)
-    assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
+        problem = app.screen.query_one("#problem")
+        assert problem.display and str(problem.render()) == "✗ unknown severity 'P9': use one of P0, P1, P2, P3"
+        assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
+        await act(pilot, "backspace", *"2", "enter")  # mended: declared, and nothing of the refusal stays on
+        assert app.screen is app.main_screen and app.state.severity == "P2"
+        assert not [n for n in app._notifications if "severity" in n.message]
+    assert db_rows(db_file, "SELECT count(*) FROM event") == [(1,)]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (160, 48)])

@@ -69,6 +69,7 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
                     yield Field(placeholder=self._services(), id="service")
             yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
                          "or pick a past incident below", classes="hint", markup=False)
+            yield Static("", markup=False, id="problem")
             unreachable = self._unreachable()
             if unreachable:
                 yield Static(unreachable, classes="hint", markup=False, id="unreachable")
@@ -142,7 +143,11 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
                                     service=value["service"], impact=value["impact"], public_title=value["public_title"])
             code = await app.declare(draft)  # the one way in: a P0's page publishes by itself
         except (RuleBroken, TimeError, StoreError) as error:
-            app.warn(str(error))
+            # said on the form, under what was typed, until the next try: not a notice that
+            # stays on over the console once the mended declaration has opened it
+            problem = self.query_one("#problem", Static)
+            problem.update(f"✗ {one_line(str(error), 300)}")
+            problem.add_class("shown")
         else:
             self.dismiss(code)
         finally:
