@@ -397,6 +397,23 @@ async def test_ctrl_p_with_the_palette_open_under_a_question_opens_no_second_pal
         assert [s for s in app.screen_stack if s.has_class("--textual-command-palette")] == [palette]
 
 
+async def test_ctrl_p_again_as_the_palette_closes_opens_a_new_one(console):
+    """Esc closed the palette (off the stack at once, removed a moment later) and ctrl+p, in the
+    same read of the terminal, opened another with the same id while the first was still there:
+    DuplicateIds, exit 1 (found by random keys in a 100×30 tmux pane on the start screen)."""
+    app, running = await console(size=(100, 30))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "ctrl+p")
+        closing = app.screen
+        app.pop_screen()  # as Esc closes it: off the stack now, removed from the app soon after
+        assert closing not in app.screen_stack and closing.is_attached
+        app.action_command_palette()  # ctrl+p, before it is removed
+        await settle(pilot)
+        assert app.is_running
+        assert len([s for s in app.screen_stack if s.has_class("--textual-command-palette")]) == 1
+
+
 async def test_enter_twice_in_the_palette_runs_its_command_once_and_closes_nothing_else(console):
     """Both Enters in one read of the terminal: the first chose the command, closed the palette
     and ran it; the second's choice, already on its way, closed the screen beneath (the

@@ -1,4 +1,4 @@
-"""Textual's command palette (ctrl+p, and the theme list it opens), less five
+"""Textual's command palette (ctrl+p, and the theme list it opens), less six
 crashes of Textual 8.2.8, each found by random keys into the installed console in a tmux pane,
 each of which closed it:
 - its list takes new commands and shows itself in one step, and is laid out only at the next
@@ -13,7 +13,9 @@ each of which closed it:
 - its "no matches" and "busy" timers fired after it had closed (Esc, or a command chosen, within
   half a second of typing), and their look for its list raised NoMatches (80×24, a drill);
 - its search (a worker) started as it closed, and its look for its list raised NoMatches
-  (80×24, a database of several incidents)."""
+  (80×24, a database of several incidents);
+- ctrl+p as it closed (Esc, then ctrl+p in one read) opened another with the same id while the
+  first was off the stack but not yet removed: DuplicateIds (100×30, the start screen)."""
 
 from __future__ import annotations
 
@@ -71,9 +73,11 @@ class Palettes(App[str | None]):
 
     def action_command_palette(self) -> None:
         """Textual's, and only when no palette is open anywhere in the stack (Textual looks only
-        at the screen on top)."""
+        at the screen on top). With no id: Textual's id for it ("--command-palette", which
+        nothing looks for) made a palette opened as the last one closed (off the stack, not
+        yet removed from the app) a DuplicateIds."""
         if self.use_command_palette and not any(screen.has_class("--textual-command-palette") for screen in self.screen_stack):
-            self.push_screen(Palette(id="--command-palette"))
+            self.push_screen(Palette())
 
     def search_themes(self) -> None:
         self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
