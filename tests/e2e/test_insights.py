@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -138,6 +139,9 @@ def test_few_incidents_say_so_instead_of_a_trend(db_file):
     text = run_cli("insights", "--since", "2y", now=NOW, env={"WARROOM_DB": str(db_file)}).stdout
     assert "too few incidents (1) for a median" in text or "too few incidents (2) for a median" in text
     assert "median minutes to contain" not in text  # no trend drawn from fewer than 2 periods' medians
+    chart = text.split("incidents per month", 1)[1].split("└", 1)[0]
+    ticks = re.findall(r"^\s*([0-9.]+)┤", chart, re.M)
+    assert ticks and all(tick.isdigit() for tick in ticks), ticks  # counts on a scale of whole numbers, never "0.67"
 
 
 @pytest.mark.parametrize("args, says", [

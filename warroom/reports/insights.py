@@ -107,8 +107,12 @@ def _plot(width: int, title: str, colour: bool):
 
 
 def _bars(labels: list[str], values: list[int], title: str, width: int, colour: bool) -> str:
+    """Counts, on a scale of whole numbers (plotext's own ticks said 1.67 incidents)."""
     plt = _plot(width, title, colour)
     plt.bar(labels, values)
+    top = max(values, default=0)
+    step = max(1, -(-top // 5))  # at most about six ticks
+    plt.yticks(list(range(0, top + step, step)))
     return _built(plt, colour)
 
 
