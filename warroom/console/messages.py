@@ -261,4 +261,3 @@ async def set_components(app: Console) -> None:
         said = ", ".join(app.state.components) or "its service's components"
         app.say(f"status page: {said}, {app.state.component_state or 'state derived'}"
                 + ("; P publishes it" if app.state.severity != "P0" else "; republished by itself (P0)"))
-
