@@ -94,7 +94,7 @@ def test_an_alert_before_the_window_opens_an_incident_and_cancelled_maintenance_
     env = config(tmp_path)
     assert schedule(env).returncode == 0  # every component
     done = run_cli("alert", "-", stdin=json.dumps(alertmanager()), now=at(5), env=env)
-    assert done.stdout.startswith("INC-1 opened by the page")
+    assert done.stdout.startswith("INC-1 opened by the page") and done.stdout.endswith("(1 alert event)\n")  # (not "1 alert events")
     done = run_cli("alert", "-", stdin=json.dumps(alertmanager("Other", alerts=[alert("Other")])), now=at(15), env=env)
     assert done.stdout.startswith("no incident opened: during maintenance MW-1")
     assert run_cli("maintenance", "--cancel", "MW-1", "--reason", "postponed", now=at(16), env=env).returncode == 0

@@ -61,9 +61,9 @@ def alert(args, config, out) -> int:
                   file=out)
         elif taken.opened:
             print(f"{taken.code} opened by the page: {page.severity} {one_line(page.title, 200)} "
-                  f"({len(taken.events) - 1} alert events)", file=out)
+                  f"({_alerts(len(taken.events) - 1)})", file=out)
         else:
-            print(f"{taken.code}: {len(taken.events)} alert events recorded" if taken.events
+            print(f"{taken.code}: {_alerts(len(taken.events))} recorded" if taken.events
                   else f"{taken.code}: nothing new in the page", file=out)
         return 0
 
@@ -90,3 +90,7 @@ def _receiving(args, config: Config):
     except ValueError as error:
         raise UsageError(str(error)) from None
     return settings
+
+
+def _alerts(count: int) -> str:
+    return f"{count} alert event" + ("" if count == 1 else "s")
