@@ -30,6 +30,19 @@ def receiver(db_file):
     started.stop()
 
 
+@pytest.mark.parametrize("signal, status, says", [(15, 0, "warroom receive: stopped (SIGTERM)"), (2, 130, "")])
+def test_sigterm_stops_it_as_ctrl_c_does_with_the_store_closed(db_file, signal, status, says):
+    """systemd, docker and kill stop a service with SIGTERM: it used to die at once (Python's
+    default), the database left as a crash leaves it (its -wal file); now it stops as Ctrl-C
+    stops it, the store closed, and exits 0."""
+    started = Receiver({"WARROOM_DB": str(db_file)})
+    assert started.post("/alertmanager", alertmanager())[0] == 200
+    assert db_file.with_name(db_file.name + "-wal").exists()  # (open: SQLite's write-ahead log is there)
+    log = started.stop(signal)
+    assert started.process.returncode == status and log.rstrip().endswith(says)
+    assert not db_file.with_name(db_file.name + "-wal").exists()  # closed: the last connection folded it in
+
+
 def test_a_firing_group_opens_one_incident_with_what_the_page_says(receiver, db_file):
     status, answer = receiver.post("/alertmanager", alertmanager())
     assert (status, answer["incident"], answer["opened"]) == (200, "INC-1", True)

@@ -85,9 +85,11 @@ class Receiver:
     def get(self, path: str) -> tuple[int, dict]:
         return _answer(urllib.request.Request(self.url + path))
 
-    def stop(self) -> str:
-        """Stop it as Ctrl-C would; what it logged."""
-        self.process.send_signal(2)
+    def stop(self, signal: int = 15) -> str:
+        """Stop it as systemd would (SIGTERM; 2: as Ctrl-C would); what it logged. (Not Ctrl-C's
+        SIGINT by default: a suite started in the background, by a script's `&`, passes SIGINT
+        on ignored, and every stop waited 10 s to kill it.)"""
+        self.process.send_signal(signal)
         try:
             _, err = self.process.communicate(timeout=10)
         except subprocess.TimeoutExpired:

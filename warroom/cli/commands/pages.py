@@ -26,16 +26,40 @@ def receive(args, config, out) -> int:
     now = system_clock()
 
     async def listen() -> int:
-        async with service_for(args, config, now, existing=False, clock=system_clock) as service:
-            def ready(port: int) -> None:
-                links = ", GET and POST /ack/TOKEN" if config.roster.people else ""  # (pages' links: with people to page)
-                print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
-                      f"GET /healthz{links}); database {service.store.where}", file=sys.stderr, flush=True)
+        terminated = _stop_on_sigterm()
+        try:
+            async with service_for(args, config, now, existing=False, clock=system_clock) as service:
+                def ready(port: int) -> None:
+                    links = ", GET and POST /ack/TOKEN" if config.roster.people else ""  # (pages' links: with people to page)
+                    print(f"warroom receive: listening on http://{settings.host}:{port} (POST /alertmanager, POST /pagerduty, "
+                          f"GET /healthz{links}); database {service.store.where}", file=sys.stderr, flush=True)
 
-            await serve(service, settings, ready)
+                await serve(service, settings, ready)
+        except asyncio.CancelledError:
+            if not terminated.is_set():
+                raise  # (Ctrl-C: asyncio.run makes it a KeyboardInterrupt, exit 130)
+            print("warroom receive: stopped (SIGTERM)", file=sys.stderr, flush=True)
         return 0
 
     return asyncio.run(listen())
+
+
+def _stop_on_sigterm() -> asyncio.Event:
+    """SIGTERM (systemd's stop, docker's, kill's) stops the receiver as Ctrl-C does: the pages
+    being answered are answered, the store is closed, and it exits 0; not killed mid-answer.
+    It also stops one started where Ctrl-C cannot reach it (a script's `&` ignores SIGINT).
+    The event: set once SIGTERM came."""
+    import signal
+
+    terminated, task = asyncio.Event(), asyncio.current_task()
+
+    def stop() -> None:
+        if not terminated.is_set() and task is not None:
+            terminated.set()
+            task.cancel()
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+    return terminated
 
 
 def alert(args, config, out) -> int:
