@@ -137,7 +137,7 @@ def main() -> None:
             raise SystemExit("warroom receive did not start: " + (folder / "stderr.log").read_text())
         result = asyncio.run(soak(port, receiver.pid, seconds, count))
     finally:
-        receiver.send_signal(2)
+        receiver.send_signal(15)  # (SIGTERM: a script run with & passes SIGINT on ignored)
         try:
             receiver.wait(10)
         except subprocess.TimeoutExpired:
