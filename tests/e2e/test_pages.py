@@ -35,7 +35,7 @@ def test_sigterm_stops_it_as_ctrl_c_does_with_the_store_closed(db_file, signal, 
     """systemd, docker and kill stop a service with SIGTERM: it used to die at once (Python's
     default), the database left as a crash leaves it (its -wal file); now it stops as Ctrl-C
     stops it, the store closed, and exits 0."""
-    started = Receiver({"WARROOM_DB": str(db_file)})
+    started = Receiver({"WARROOM_DB": str(db_file)}, ctrl_c=True)
     assert started.post("/alertmanager", alertmanager())[0] == 200
     assert db_file.with_name(db_file.name + "-wal").exists()  # (open: SQLite's write-ahead log is there)
     log = started.stop(signal)

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -64,9 +65,15 @@ def signature(body: bytes, secret: str) -> str:
 class Receiver:
     """The installed `warroom receive` on a free loopback port, stopped with `stop`."""
 
-    def __init__(self, env: dict, *args: str) -> None:
-        self.process = subprocess.Popen([warroom_exe(), "receive", "--listen", "127.0.0.1:0", *args],
-                                        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def __init__(self, env: dict, *args: str, ctrl_c: bool = False) -> None:
+        """`ctrl_c`: started as from a terminal, where Ctrl-C reaches it (SIGINT not ignored,
+        even when this suite was started by a script's `&`, which passes it on ignored)."""
+        command = [warroom_exe(), "receive", "--listen", "127.0.0.1:0", *args]
+        if ctrl_c:
+            command = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                       "os.execv(sys.argv[1], sys.argv[1:])", *command]
+        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
         line = self.process.stderr.readline()
         self.first_line = line  # what it says as it starts listening
         found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
