@@ -493,18 +493,20 @@ async def test_page_keys_in_the_picker_of_a_short_pane_do_not_close_the_console(
         assert app.is_running and isinstance(app.screen, Picker)
 
 
-async def test_the_picker_in_a_14_row_pane_shows_the_incidents(console):
+@pytest.mark.parametrize("rows, listed", [(14, 5), (9, 2)])
+async def test_the_picker_in_a_short_pane_shows_the_incidents(console, rows, listed):
     """At 80×14 the padded dialog left its list no row: the picker showed no incident at all.
-    Under 20 rows it drops its padding and margins; back at 24 rows it has them again."""
+    Under 20 rows it drops its padding and margins, and its field's and list's borders (at 80×9
+    those still left no row); back at 24 rows it has them again."""
     from warroom.console.dialogs import PickIncident
 
-    app, running = await console(size=(80, 14))
+    app, running = await console(size=(80, rows))
     async with running as pilot:
         await settle(pilot)
         await act(pilot, "p")
         await until(pilot, lambda: isinstance(app.screen, PickIncident) and app.screen._found.option_count > 0, "the picker's list")
         found = app.screen._found
-        assert found.scrollable_content_region.height >= 3
+        assert found.scrollable_content_region.height >= listed
         assert "INC-1" in "".join(strip.text for strip in found.render_lines(found.scrollable_content_region.reset_offset))
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
