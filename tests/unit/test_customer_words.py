@@ -23,7 +23,7 @@ from warroom.domain.model import (
     STEP_STAGING,
     Kind,
 )
-from warroom.domain.policy import CLIENT_NOTICE, RESOLUTION_NOTICE, STATUS_UPDATE
+from warroom.domain.policy import CLIENT_NOTICE, INTERNAL_NOTE, RESOLUTION_NOTICE, STATUS_UPDATE
 from warroom.domain.public import customer_title, public
 from warroom.domain.templates import filled, message
 
@@ -49,6 +49,16 @@ def test_the_client_notice_speaks_the_customers_words_since_the_impact_began():
     assert text.startswith(f"Issue affecting {IMPACT}\n")  # the public title, from the impact
     assert "since 02:56 UTC" in text  # the impact's start, not the detection (03:00)
     assert "We will update you by 03:35 UTC" in text and text.endswith("— carol")
+
+
+def test_a_time_on_another_day_says_its_day():
+    """A P2's update is daily: "Next update by 03:05 UTC" read as five minutes ago. An impact that
+    began before midnight says so too; the same day says the time alone (above)."""
+    daily = Book(title="Search is slow", severity="P2", detected=at(0))
+    assert "Next update by 03:05 UTC on Sat 28 Nov." in _text(daily, INTERNAL_NOTE, 5)
+    overnight = Book(title=INTERNAL, severity="P1", detected=at(0), impact_started=at(-240), impact=IMPACT)
+    text = _text(overnight, CLIENT_NOTICE, 5)
+    assert "since 23:00 UTC on Thu 26 Nov." in text and "We will update you by 03:35 UTC.\n" in text
 
 
 def test_a_given_public_title_is_what_customers_read():

@@ -107,13 +107,15 @@ def unfilled(template: str, values: dict[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in found if n in PLACEHOLDERS and not values.get(n)))
 
 
-def moment_text(moment: datetime) -> str:
-    """A time of day as a client reads it: local, with UTC beside it only when they differ."""
+def moment_text(moment: datetime, now: datetime | None = None) -> str:
+    """A time of day as a client reads it: local, with UTC beside it only when they differ; and
+    its day when that is not `now`'s (a P2's daily update "by 16:42 UTC" read as now)."""
     local = moment.astimezone()
     in_utc = moment.astimezone(UTC).strftime("%H:%M UTC")
-    if local.utcoffset() == moment.astimezone(UTC).utcoffset():
-        return in_utc
-    return f"{local.strftime('%H:%M %Z')} ({in_utc})"
+    text = in_utc if local.utcoffset() == moment.astimezone(UTC).utcoffset() else f"{local.strftime('%H:%M %Z')} ({in_utc})"
+    if now is not None and local.date() != now.astimezone().date():
+        text += f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (Tue 1 Dec: no year, no locale's order)
+    return text
 
 
 def containment(state: IncidentState) -> str:
@@ -151,9 +153,9 @@ def values(state: IncidentState, now: datetime, policy: Policy = POLICY, actor: 
     promised = promised_update(state, now, policy)
     return {
         "public_title": customer_title(state),
-        "since": moment_text(began) if began else "",
+        "since": moment_text(began, now) if began else "",
         "progress": progress(state),
-        "resolved": moment_text(resolved) if resolved else "",
+        "resolved": moment_text(resolved, now) if resolved else "",
         "duration": duration_words(resolved - began) if resolved and began else "",
         "title": state.title,
         "code": state.code,
@@ -161,12 +163,12 @@ def values(state: IncidentState, now: datetime, policy: Policy = POLICY, actor: 
         "service": state.service,
         "impact": state.impact,
         "state": state.status,
-        "detected": moment_text(detected) if detected else "",
+        "detected": moment_text(detected, now) if detected else "",
         "detected_local": detected.astimezone().strftime("%H:%M %Z") if detected else "",
         "detected_utc": detected.strftime("%H:%M UTC") if detected else "",
         "elapsed": t_plus(state.clock_end(now), detected) if detected else "",
         "levers_pulled": containment(state),
-        "next_update": moment_text(promised) if promised else "",
+        "next_update": moment_text(promised, now) if promised else "",
         "communicator": actor or state.holders.get("communicator", ""),
     }
 
