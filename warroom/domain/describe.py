@@ -74,7 +74,7 @@ _NAMED: dict[str, Callable[[Any, str], str]] = {
 }
 
 
-# Each kind's words, read from the kind's own Struct (schema.PAYLOADS).
+# Each other kind's words, read from the kind's own Struct (schema.PAYLOADS).
 _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.DECLARED: _declared,
     Kind.SEVERITY_CHANGED: lambda p: f"severity {p.was} → {p.severity}",
@@ -95,9 +95,6 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.MILESTONE_SET: lambda p: f"{p.milestone} set to {p.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}{_then(p.reason)}",
     Kind.RESOLUTION_STEP: lambda p: f"{p.step}{_then(p.note)}",
     Kind.FOLLOWUP_ADDED: lambda p: f"follow-up for {p.owner}: {p.text}" + (f" (due {p.due})" if p.due else ""),
-    Kind.FOLLOWUP_DONE: lambda p: _NAMED[Kind.FOLLOWUP_DONE](p, followup_name(p.followup)),
-    Kind.FOLLOWUP_REOPENED: lambda p: _NAMED[Kind.FOLLOWUP_REOPENED](p, followup_name(p.followup)),
-    Kind.FOLLOWUP_CHANGED: lambda p: _NAMED[Kind.FOLLOWUP_CHANGED](p, followup_name(p.followup)),
     Kind.RESOLVED: lambda p: "resolved",
     Kind.REOPENED: lambda p: f"reopened{_then(p.reason)}",
     Kind.ALERT: _alert,
@@ -115,7 +112,7 @@ _WORDS: dict[str, Callable[[Any], str]] = {
     Kind.PAGE_ACKNOWLEDGED: lambda p: f"{p.person or 'someone'} acknowledged the page for {p.role}, "
     f"{ack_span(p.after_seconds)} after it was sent" + ("" if p.via == "link" else f" ({p.via})"),
 }
-assert set(_WORDS) == set(schema.PAYLOADS), "every kind of event has its words"
+assert set(_WORDS) | set(_NAMED) == set(schema.PAYLOADS) and not set(_WORDS) & set(_NAMED), "every kind of event has its words, once"
 
 
 def ack_span(seconds: int) -> str:
