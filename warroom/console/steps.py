@@ -25,15 +25,13 @@ async def take_over(app: Console, held: RoleHeld) -> bool:
 async def ask_reason(app: Console, question: str, placeholder: str, hint: str = "") -> str | None:
     """A reason for setting a rule of the practice aside: asked again while it is not one (a few
     words the postmortem can read); None when the person holds off (Esc, or nothing typed)."""
-    asked, typed = question, ""
-    while True:
-        reason = await app.ask(Ask(asked, placeholder=placeholder, value=typed, hint=hint, mend=bool(typed)))
-        if not reason or not reason.strip():
-            return None
-        problem = actions.thin_reason(reason)
-        if problem is None:
-            return reason
-        asked, typed = f"{question}\n✗ {problem}.", reason  # asked again, with what was typed to go on from
+    def thick(typed: str) -> None:
+        problem = actions.thin_reason(typed) if typed.strip() else None  # (nothing typed: held off, below)
+        if problem is not None:
+            raise RuleBroken(f"{problem}.")
+
+    reason = await ask_checked(app, thick, Ask(question, placeholder=placeholder, hint=hint))
+    return reason if reason and reason.strip() else None
 
 
 async def ask_checked(app: Console, check: Callable[[str], object], question: Ask) -> str | None:
