@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-KEYS = [*"cmi1234lvwxunfaydtrkoOpsz?", "space", "Enter", "Escape", "Tab", "BTab", "Up", "Down", "BSpace", "C-u", "C-g",
-        "C-p", "PageUp", "PageDown", "Home", "End"]
+KEYS = [*"cmi1234lvwxunfaydtrkoOpszeCPq?", "space", "Enter", "Escape", "Tab", "BTab", "Up", "Down", "BSpace", "C-u",
+        "C-g", "C-p", "C-t", "PageUp", "PageDown", "Home", "End"]
 TEXTS = ["[bold]x[/]", "🔥 emoji", "\x1b[31mred", "a" * 300, "the deploy broke tokens", "F-1", "7d", "2026-12-04", "bob", ""]
 SIZES = ([40, 60, 80, 100, 160], [10, 20, 24, 30, 48])
 

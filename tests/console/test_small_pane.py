@@ -92,3 +92,25 @@ async def test_keys_typed_before_a_questions_field_has_the_focus_go_into_it(db_f
         assert app.screen is app.main_screen
     row = db_rows(db_file)[-1]
     assert row[1] == kind and "typed ahead" in row[2]
+
+
+async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(db_file):
+    """y at 80×24: the toast saying where the message went, and one still up from before, sit
+    below the question; its last line (Enter: record it as sent · Esc: not yet) stays readable."""
+    from textual.widgets._toast import Toast
+
+    from warroom.console.dialogs import Confirm
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.warn("not done: no surprises, a warning still up from the key before")
+        await act(pilot, "y")
+        assert isinstance(app.screen, Confirm)
+        await settle(pilot)
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 2  # both are shown, not cleared away
+        hint, dialog = app.screen.query_one(".hint").region, app.screen.query_one(".dialog").region
+        assert hint.bottom <= dialog.bottom and hint.height >= 1
+        assert all(not t.region.overlaps(hint) for t in toasts), [(t.region, hint) for t in toasts]
