@@ -114,3 +114,7 @@ async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(d
         hint, dialog = app.screen.query_one(".hint").region, app.screen.query_one(".dialog").region
         assert hint.bottom <= dialog.bottom and hint.height >= 1
         assert all(not t.region.overlaps(hint) for t in toasts), [(t.region, hint) for t in toasts]
+        under = app.main_screen.get_child_by_id("textual-toastrack")
+        assert not under.display  # the console's own toasts do not show through: each once, below the question
+        await act(pilot, "escape")
+        assert app.screen is app.main_screen and under.display and len(under.query(Toast)) == 2

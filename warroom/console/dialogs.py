@@ -52,7 +52,19 @@ class AnsweredOnce:
 
 
 class Question(AnsweredOnce, ModalScreen[Answer]):
-    """A modal question, answered once."""
+    """A modal question, answered once. Its toasts are laid out below it (the stylesheet), so
+    none covers its keys at 80×24; the screens under it hide theirs meanwhile, or a toast up
+    when it opened would show through its backdrop beside its own copy of it (each screen has
+    its rack; the one on top is refreshed, and the ones under get theirs back as they resume)."""
+
+    def on_screen_resume(self) -> None:
+        from textual.css.query import NoMatches
+
+        for screen in self.app.screen_stack[:-1]:
+            try:
+                screen.get_child_by_id("textual-toastrack").display = False
+            except NoMatches:
+                pass
 
 
 class TakesTypeAhead(AnsweredByEnter):
