@@ -709,7 +709,7 @@ async def test_a_short_screen_shows_in_every_hat_the_due_message_every_deadline_
     strip = lines[0]
     assert all(part in strip for part in ("INC-1", "P1", "T+16:00", "INVESTIGATING", "auth · Login fails")), strip
     assert "OVERDUE" in lines[2]  # the countdown names what is due
-    assert "due: client notice (y copies it)" in screen
+    assert "OVERDUE +1 min: client notice (y copies it)" in screen  # the message y copies, and how it stands
     for deadline in ("OVERDUE +1 min  notify engineering manager + PM", "OVERDUE +1 min  client notice",
                      "in 14 min  team assembled if unresolved", "in 14 min  status update (every 30 min)"):
         assert deadline in screen, (deadline, screen)

@@ -127,6 +127,26 @@ def test_a_late_client_notice_reads_late_in_the_pane_show_and_export(db_file):
     assert "✔ late +05:00 (met 03:20:00)  client notice" in pane and "✔ met" not in pane.split("client notice")[0][-30:]
 
 
+def test_the_message_line_says_when_it_is_due_and_that_the_resolution_notice_went():
+    """The line over the deadlines names the message y copies and when it is due, in the
+    deadlines' own words: not "due" for an update half an hour away, nor for a resolution
+    notice already sent (a tired communicator would send it twice)."""
+    from warroom.console.views import deadline_lines
+
+    first = lambda book, minute: deadline_lines(book.state, at(minute), due=message(book.state, at(minute)).name).plain.splitlines()[0]  # noqa: E731
+    book = Book(impact="logins")
+    as_communicator(book)
+    assert first(book, 3) == "due in 12 min: client notice (y copies it)"
+    assert first(book, 16) == "OVERDUE +1 min: client notice (y copies it)"
+    book.do(actions.notify, "carol", at(16), "manager", "Dana")
+    book.do(actions.communicate, "carol", at(17), CLIENT_NOTICE, "the notice", sent=True)
+    assert first(book, 18) == "due in 29 min: status update (y copies it)"  # the next round, 30 min after the notice
+    book.do(actions.resolve, "alice", at(20), override="false alarm")
+    assert first(book, 20) == "due now: resolution notice (y copies it)"
+    book.do(actions.communicate, "carol", at(21), RESOLUTION_NOTICE, "it is over", sent=True)
+    assert first(book, 22) == "sent 03:21:00: resolution notice (y copies it again)"
+
+
 def test_a_deadline_never_met_reads_missed_once_resolved():
     book = Book(impact="logins")
     book.do(actions.resolve, "alice", at(20), override="false alarm")

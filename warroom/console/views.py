@@ -146,8 +146,9 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
     """The top of the communicator's pane, most pressing first, a line each (it is short at
     80×24): the message due, the deadlines still open, then those done. The message's text
     comes under it, then the status page (`page_lines`)."""
-    found = sorted(book.record(state, now), key=lambda d: d.status in (MET, LATE, WAIVED))  # open first, in due order
-    parts: list = [(f"due: {due} (y copies it)\n", "bold")] if due else []
+    record = book.record(state, now)
+    found = sorted(record, key=lambda d: d.status in (MET, LATE, WAIVED))  # open first, in due order
+    parts: list = [(f"{due_words(state, now, record, due)}\n", "bold")] if due else []
     silent: dict[str, list[str]] = {}  # a notify deadline's roles that nobody acknowledged: the deadline says so
     if state.pages and roster is not None:
         from warroom.domain.escalation import unanswered_chains
@@ -159,6 +160,21 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
     if not found:
         parts.append("no deadlines at this severity\n")
     return Content.assemble(*parts[:-1])
+
+
+def due_words(state: IncidentState, now: datetime, record: list[Deadline], name: str) -> str:
+    """The message y copies and when it is due, in the deadlines' words ("due in 12 min: client
+    notice"): not "due" for an update half an hour away, and once resolved, a resolution notice
+    already sent says when (y would send it twice)."""
+    if state.resolved:
+        ended = state.resolved_at
+        sent = [c.at for c in state.communications if c.template == name and ended is not None and c.at >= ended]
+        return f"sent {local_time(sent[-1])}: {name} (y copies it again)" if sent else f"due now: {name} (y copies it)"
+    deadline = next((d for d in record if d.template == name and d.status not in (MET, LATE, WAIVED)), None)
+    if deadline is None:  # a message no deadline asks for (an internal note at a severity without updates)
+        return f"to send: {name} (y copies it)"
+    words = deadline_words(deadline, now, by_the_minute=True)
+    return f"{words}: {name} (y copies it)" if deadline.status == OVERDUE else f"due {words}: {name} (y copies it)"
 
 
 LEDGER_SHOWN = 4  # the newest pages the pane lists (all of them: `warroom show`)
