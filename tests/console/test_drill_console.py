@@ -139,7 +139,7 @@ async def test_the_facilitators_observation_is_not_read_out_on_the_players_timel
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         rows = app.main_screen.query_one(Timeline).lines
-    assert rows[-1].endswith(f" drill #0: f…: {OBSERVED}")
+    assert rows[-1].endswith(f" CMD facilitator: {OBSERVED}")
     assert not any("forgot lever 2" in row for row in rows)
     assert any("the commander forgot lever 2" in payload for _, kind, payload in db_rows(db_file))  # the record keeps it
 
@@ -196,3 +196,17 @@ async def test_space_twice_at_once_leaves_the_clock_and_the_timeline_agreeing(db
         assert not clock.paused
     said = [(kind, json.loads(payload)) for _, kind, payload in db_rows(db_file) if kind.startswith("drill ")]
     assert said == [("drill paused", {}), ("drill resumed", {"paused_seconds": 600.0})]
+
+
+def test_the_timeline_names_an_inject_by_who_plays_it_not_a_cut_drill_number():
+    """An inject's actor is "drill #1: dashboards" (the number finds the inject again); in the
+    timeline's 12 columns for who, it read "drill #1: d…". It names who plays it instead."""
+    from warroom.console.views import timeline_row
+    from warroom.domain.model import INVESTIGATOR
+
+    said = schema.event("DRILL-1", at(6), "drill #1: dashboards", INVESTIGATOR, schema.Note(text="errors fell to zero"))
+    assert " INV dashboards: errors fell to zero" in timeline_row(said, at(0))
+    asked = schema.event("DRILL-1", at(7), "drill #12: VP Engineering", COMMUNICATOR, schema.Note(text="are we down?"))
+    assert " COM VP Engineer…: are we down?" in timeline_row(asked, at(0))
+    person = schema.event("DRILL-1", at(8), "alice", COMMUNICATOR, schema.Note(text="on it"))
+    assert " COM alice: on it" in timeline_row(person, at(0))

@@ -495,7 +495,7 @@ def test_a_replay_of_the_demo_plays_its_injects_at_their_original_times(db_file,
     try:
         pane.start("drill", "jwt-replay", "--speed", "10")
         pane.wait_for("DRILL: jwt-replay")
-        screen = _until(pane, moving, "T+08:00 INV drill #3")  # the finding, at its original time
+        screen = _until(pane, moving, "T+08:00 INV investigator:")  # the finding, at its original time
         assert "142 changed the JWT claim format" in screen
         pane.keys("C-q")
         pane.wait_for("EXITED 0")

@@ -122,7 +122,13 @@ def timeline_row(event: Event, origin: datetime | None, codes: Mapping[int, str]
     when = t_plus(event.at, origin) if origin else ""
     hat = HAT_SHORT.get(event.role, event.role[:3])
     words = OBSERVED if event.actor == OBSERVER and event.kind == Kind.NOTE else describe(event, codes)
-    return f"{local_time(event.at)} {when:>8} {hat} {one_line(event.actor, 12)}: {one_line(words)}"
+    return f"{local_time(event.at)} {when:>8} {hat} {one_line(_who(event.actor), 12)}: {one_line(words)}"
+
+
+def _who(actor: str) -> str:
+    """Who an event is by, in the timeline's 12 columns: a drill's inject ("drill #1:
+    dashboards", the number finds the inject again) by who plays it."""
+    return actor.split(": ", 1)[1] if actor.startswith("drill #") and ": " in actor else actor
 
 
 def figures(state: IncidentState) -> Content:
