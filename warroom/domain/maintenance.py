@@ -17,6 +17,7 @@ from warroom.domain.text import MAX_TEXT, one_line
 
 MAX_TITLE = 200
 LONGEST = timedelta(days=14)  # a window longer than this is a mistake (a typo in a date), not maintenance
+OVERNIGHT = timedelta(hours=12)  # the longest window a time of day earlier than the start carries into the next day
 HELD_BACK = "alert held back, no incident opened"  # how its timeline says it held back an alert
 UNDER_MAINTENANCE = "under maintenance"  # a component's state while one of its maintenance windows runs
 _SPAN = re.compile(r"\s*\d+\s*[dhms].*")  # 5m, 2h: a span, which `parse_when` reads as that long ago
@@ -68,7 +69,8 @@ class Maintenance(Struct, frozen=True):
 
 def window(starts: str, ends: str, now: datetime) -> tuple[datetime, datetime]:
     """The window as typed: `--from` an ISO time (2026-12-05T02:00Z), `--to` another or a time
-    of day (04:00Z), which is on the start's day (UTC), or the next when it is earlier."""
+    of day (04:00Z), which is on the start's day (UTC), or the next when it is earlier and the
+    window is at most 12 hours (a night's); longer, it is refused, with the full time to type."""
     from warroom.domain.actions import RuleBroken
     from warroom.domain.timefmt import parse_when
 
@@ -83,6 +85,12 @@ def window(starts: str, ends: str, now: datetime) -> tuple[datetime, datetime]:
         end = day.replace(hour=int(bare.group(1)), minute=int(bare.group(2)), second=0, microsecond=0)
         if end <= begin:
             end += timedelta(days=1)
+            if end - begin > OVERNIGHT:  # 04:00 to 02:00: most likely 06:00 mistyped, and pages held back for 22 h
+                from warroom.domain.timefmt import minutes_text
+
+                raise RuleBroken(f"the end {one_line(ends, 40)!r} is earlier than the start: on the next day it makes "
+                                 f"{minutes_text(end - begin)} of maintenance; if that is meant, give the full time "
+                                 f"({end.strftime('%Y-%m-%dT%H:%MZ')})")
     else:
         if _SPAN.fullmatch(ends):
             raise RuleBroken(f"the end {one_line(ends, 40)!r} is not a time: give 04:00Z or 2026-12-05T04:00Z")
