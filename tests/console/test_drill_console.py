@@ -210,3 +210,28 @@ def test_the_timeline_names_an_inject_by_who_plays_it_not_a_cut_drill_number():
     assert " COM VP Engineer…: are we down?" in timeline_row(asked, at(0))
     person = schema.event("DRILL-1", at(8), "alice", COMMUNICATOR, schema.Note(text="on it"))
     assert " COM alice: on it" in timeline_row(person, at(0))
+
+
+async def test_the_facilitators_console_at_80x24_keeps_a_line_to_each_inject_and_event_cut_with_a_mark(db_file):
+    """At 80×24 the script's lines wrapped into the next inject's (an alert's text began a line
+    of its own at the left edge); each inject and event is one line, cut with … at the edge."""
+    from warroom.console.facilitator import FacilitatorApp
+
+    store = await Store.open(db_file)
+    try:
+        code = (await store.declare(actions.declare("alice", at(0), "Logins rejected after auth-service 142 " * 3, "P1",
+                                                    drill="jwt-outage", drill_clock=(10.0, at(100))))).incident
+    finally:
+        await store.close()
+    app = FacilitatorApp(db_file, code, find("jwt-outage"), "dana", Clock(at(101)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.state is not None, "the drill read")
+        await settle(pilot)
+        for part in ("#top", "#script"):
+            widget = app.query_one(part)
+            lines = str(widget.render()).splitlines()
+            assert widget.size.height == len(lines), (part, widget.size.height, lines)  # not one wrapped
+        rows = [app.query_one("#script").render_line(y).text for y in range(app.query_one("#script").size.height)]
+        assert any(row.rstrip().endswith("…") for row in rows), rows  # an inject's text cut at the edge, marked
+        recent = [app.query_one("#recent").render_line(y).text for y in range(3)]
+        assert recent[1].rstrip().endswith("…") and not recent[2].strip(), recent  # the long declaration: one line

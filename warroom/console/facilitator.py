@@ -37,6 +37,7 @@ class FacilitatorApp(Palettes):
     #top { height: 2; background: $panel; padding: 0 1; }
     #script { height: auto; padding: 0 1; }
     #recent { height: 1fr; padding: 0 1; color: $text-muted; }
+    #top, #script, #recent { text-wrap: nowrap; text-overflow: ellipsis; }  /* a line each, cut with … (at 80×24 they wrapped into the next) */
     """
     BINDINGS = [
         Binding("space", "pause", "Pause / go on", tooltip="Pause the drill's clock for everyone, or let it go on"),
@@ -183,7 +184,7 @@ def _script_lines(scenario: Any, state: Any, now: datetime) -> str:
             where = "due now"
         when = f"  when {inject.when.text}" if inject.when else ""
         what = one_line(inject.text or f"{inject.outcome}", 40)
-        lines.append(f"  #{number:<2} T+{clock_text(inject.at):<8} {inject.kind:<8} {where:<34}{when}  {what}")
+        lines.append(f"  #{number:<2} T+{clock_text(inject.at):<8} {inject.kind:<8} {where:<24}{when}  {what}")
     return "\n".join(lines)
 
 
