@@ -211,6 +211,14 @@ def test_the_timeline_names_an_inject_by_who_plays_it_not_a_cut_drill_number():
     person = schema.event("DRILL-1", at(8), "alice", COMMUNICATOR, schema.Note(text="on it"))
     assert " COM alice: on it" in timeline_row(person, at(0))
 
+    from helpers import Book
+
+    from warroom.console.views import unacknowledged
+
+    book = Book()
+    book.do(actions.report_finding, "drill #4: investigator", at(6), "401s begin at the 142 deploy", switch=True)
+    assert " #1 investigator: 401s begin at the 142 deploy" in unacknowledged(book.state).plain  # the commander's list too
+
 
 async def test_the_facilitators_console_at_80x24_keeps_a_line_to_each_inject_and_event_cut_with_a_mark(db_file):
     """At 80×24 the script's lines wrapped into the next inject's (an alert's text began a line

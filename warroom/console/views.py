@@ -143,7 +143,7 @@ def unacknowledged(state: IncidentState) -> Content:
         return Content("no findings waiting")
     lines: list = [(f"{len(waiting)} finding(s) to acknowledge (a):", "bold")]
     for finding in waiting[-3:]:
-        lines += ["\n", f" #{finding.number} {one_line(finding.actor, 12)}: ", one_line(finding.text, 200)]
+        lines += ["\n", f" #{finding.number} {one_line(_who(finding.actor), 12)}: ", one_line(finding.text, 200)]
     return Content.assemble(*lines)
 
 
