@@ -217,7 +217,7 @@ def test_the_timeline_names_an_inject_by_who_plays_it_not_a_cut_drill_number():
 
     book = Book()
     book.do(actions.report_finding, "drill #4: investigator", at(6), "401s begin at the 142 deploy", switch=True)
-    assert " #1 investigator: 401s begin at the 142 deploy" in unacknowledged(book.state).plain  # the commander's list too
+    assert unacknowledged(book.state).plain == "1 finding to acknowledge (a):\n #1 investigator: 401s begin at the 142 deploy"
 
 
 async def test_the_facilitators_console_at_80x24_keeps_a_line_to_each_inject_and_event_cut_with_a_mark(db_file):

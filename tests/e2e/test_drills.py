@@ -65,7 +65,7 @@ async def test_a_late_client_notice_and_a_lever_out_of_order_lose_exactly_those_
     assert well.score - card.score == COST["late"] + COST["lever order"], card.text()
     text = card.text()
     assert "−5  on time: client notice: late by 04:00" in text
-    assert "−10  levers in order: 1 lever(s) pulled out of order" in text
+    assert "−10  levers in order: 1 lever pulled out of order" in text
 
 
 def test_the_drill_clock_runs_n_times_as_fast_and_pauses():
@@ -349,7 +349,7 @@ def test_the_same_drill_with_a_late_notice_and_a_lever_out_of_order_loses_exactl
     played, moving = _drill_played(db_file, tmp_path, late_notice=True, out_of_order=True)
     card = run_cli("drill", "--score", "DRILL-1", env={"WARROOM_NOW": "", **moving.env()}).stdout
     assert f"score {played} / 100" in card
-    assert "−10  levers in order: 1 lever(s) pulled out of order" in card
+    assert "−10  levers in order: 1 lever pulled out of order" in card
     assert "−5  on time: client notice: late by" in card
     assert played == 100 - COST["lever order"] - COST["late"], card
 

@@ -40,7 +40,7 @@ async def test_the_page_shows_public_words_only(db_file, tmp_path):
                severity="P1", service="auth", impact="logins for all users")
     config = config_file(tmp_path)
     done = run_cli("--config", str(config), "publish", now=at(5))
-    assert done.returncode == 0 and "published 1 incident(s)" in done.stdout
+    assert done.returncode == 0 and "published 1 incident to" in done.stdout
     page = json.loads((tmp_path / "site" / "status.json").read_text())
     incident = page["incidents"][0]
     assert (incident["title"], incident["severity_words"], incident["state"], incident["impact"]) == \
@@ -58,7 +58,7 @@ async def test_the_page_shows_public_words_only(db_file, tmp_path):
 async def test_p2_stays_internal_and_the_page_says_all_is_well(db_file, tmp_path):
     await seed(db_file, severity="P2")
     done = run_cli("--config", str(config_file(tmp_path)), "publish", now=at(5))
-    assert done.returncode == 0 and "published 0 incident(s)" in done.stdout
+    assert done.returncode == 0 and "published 0 incidents to" in done.stdout
     assert "All systems operational" in (tmp_path / "site" / "index.html").read_text()
     assert published(db_file) == []
 

@@ -34,7 +34,7 @@ from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE
 from warroom.domain.roster import Roster
 from warroom.domain.schema import SchemaError
-from warroom.domain.text import one_line
+from warroom.domain.text import counted, one_line
 from warroom.store import CommitUnknown, Conflict, Opening, StoreError, open_store
 from warroom.store.reading import INVESTIGATION_SHOWN, RECENT
 
@@ -396,7 +396,7 @@ class WarroomApp(Palettes):
         if self.state.drill:
             self.say("drill: publishing practised and recorded; the public page is never written for a drill")
         else:
-            self.say(f"status page published: {len(shown)} incident(s) in {folder(config) / 'index.html'}")
+            self.say(f"status page published: {counted(len(shown), 'incident')} in {folder(config) / 'index.html'}")
 
     async def _deliver(self) -> None:
         """The webhooks' messages, sent in the background: never on a key's path."""

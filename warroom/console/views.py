@@ -17,7 +17,7 @@ from warroom.domain.model import COMMUNICATOR, EFFECTIVE, HATS, NO_EFFECT, PULLE
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
 from warroom.domain.roster import Roster
-from warroom.domain.text import one_line, safe
+from warroom.domain.text import counted, one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, minutes_text, t_plus
 
 LEVER_MARK = {PULLED: "▶", EFFECTIVE: "✔", NO_EFFECT: "✘", SKIPPED: "⤼"}
@@ -141,7 +141,7 @@ def unacknowledged(state: IncidentState) -> Content:
     waiting = state.unacknowledged
     if not waiting:
         return Content("no findings waiting")
-    lines: list = [(f"{len(waiting)} finding(s) to acknowledge (a):", "bold")]
+    lines: list = [(f"{counted(len(waiting), 'finding')} to acknowledge (a):", "bold")]
     for finding in waiting[-3:]:
         lines += ["\n", f" #{finding.number} {one_line(_who(finding.actor), 12)}: ", one_line(finding.text, 200)]
     return Content.assemble(*lines)

@@ -25,6 +25,7 @@ from warroom.domain.model import (
 )
 from warroom.domain.policy import CLIENT_NOTICE, LATE, MISSED, OVERDUE, POLICY, RESOLUTION_NOTICE, Policy, record
 from warroom.domain.practice import PAUSE_FREE
+from warroom.domain.text import counted
 from warroom.domain.timefmt import clock_text
 
 MANUAL_PAGE = "manual"  # a severity whose status page is published by hand (P1): the drill checks it was
@@ -130,7 +131,7 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
                       COST["contain first"] if early else 0))
 
     out_of_order = overridden.count(RULE_LEVER_ORDER)
-    lines.append(Line("levers in order", f"{out_of_order} lever(s) pulled out of order" if out_of_order else "in order",
+    lines.append(Line("levers in order", f"{counted(out_of_order, 'lever')} pulled out of order" if out_of_order else "in order",
                       _capped("lever order", out_of_order)))
 
     owed = record(state, now, policy)
@@ -156,7 +157,7 @@ def score(state: IncidentState, now: datetime, targets: dict[str, timedelta] | N
     lines.append(Line("the soak ran its full length", "cut short" if short else "held", COST["soak"] if short else 0))
 
     staging = sum(1 for rule in overridden if rule in (RULE_STAGING_FIRST, RULE_FLAG_AFTER_FIX))
-    lines.append(Line("staging before the flag comes back", f"{staging} step(s) taken early" if staging else "held",
+    lines.append(Line("staging before the flag comes back", f"{counted(staging, 'step')} taken early" if staging else "held",
                       _capped("staging", staging) if staging else 0))
 
     switches = state.hats_worn  # (a drill's injects never wear a hat: these are the player's)

@@ -94,6 +94,11 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 
 
+def counted(number: int, word: str) -> str:
+    """A count and its word, in the plural unless one: "1 finding", "2 findings", "0 incidents"."""
+    return f"{number:,} {word}" + ("" if number == 1 else "s")
+
+
 def is_email(text: str) -> bool:
     """An address mail goes to as it is written: a plain local part and a host name, no display
     name, quotes, brackets or spaces, at most 254 characters. One rule for every address warroom

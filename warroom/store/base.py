@@ -386,12 +386,12 @@ class EventStore(OutboxStore, StatusPageStore):
                     return []
                 if hold:
                     from warroom.domain.maintenance import HELD_BACK
-                    from warroom.domain.text import one_line
+                    from warroom.domain.text import counted, one_line
 
                     await self._maintenance_line(hold, page.received, page.source,
                                                  one_line(f"{HELD_BACK}: {page.severity} {page.title}"
                                                           + (f" (service {page.service})" if page.service else "")
-                                                          + f" · {len(page.alerts)} alert(s), group {page.group}", 2000))
+                                                          + f" · {counted(len(page.alerts), 'alert')}, group {page.group}", 2000))
                     taken = PageTaken(None, held=hold)
                     return []
                 incident_id, code = await self._new_incident(None, page.received)

@@ -9,7 +9,7 @@ from msgspec.structs import replace
 
 from warroom.cli.common import service_for
 from warroom.config.environment import actor_name, system_clock
-from warroom.domain.text import one_line
+from warroom.domain.text import counted, one_line
 
 
 def publish(args, config, out) -> int:
@@ -22,7 +22,7 @@ def publish(args, config, out) -> int:
     async def write() -> int:
         async with service_for(args, config, now) as service:
             on_page = await service.publish(actor_name(config.name), "by hand", await service.store.open_codes())
-            print(f"published {len(on_page)} incident(s) to {one_line(str(folder(config) / 'index.html'))}", file=out)
+            print(f"published {counted(len(on_page), 'incident')} to {one_line(str(folder(config) / 'index.html'))}", file=out)
         return 0
 
     return asyncio.run(write())
