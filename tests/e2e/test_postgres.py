@@ -247,7 +247,7 @@ def test_copy_moves_every_incident_to_a_server_and_back_losslessly_and_again_add
 
     assert run_cli("log", "written after the copy", now=at(4), env=on_file).returncode == 0
     newer = run_cli("copy", "--to", url, now=at(5), env=on_file)
-    assert newer.returncode == 0 and "1 events copied" in newer.stdout and "the newer 1 of" in newer.stdout
+    assert newer.returncode == 0 and "1 event copied" in newer.stdout and "the newer 1 of" in newer.stdout
     assert everything(url) == everything(source)
 
     home = run_cli("--db", url, "copy", "--to", str(back), now=at(6))  # and back to a file

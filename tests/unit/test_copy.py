@@ -85,7 +85,7 @@ def test_in_one_batch_an_incident_that_went_another_way_is_refused_and_the_other
     said: list[str] = []
     done = asyncio.run(copying.copy_all(source, target, said.append))
     assert done.refused == [f"INC-2: INC-2 in {target} and INC-2 in {source} went different ways; nothing imported"]
-    assert said == [f"INC-2: not copied: {done.refused[0].removeprefix('INC-2: ')}", "INC-3: 1 events copied (the newer 1 of 3)"]
+    assert said == [f"INC-2: not copied: {done.refused[0].removeprefix('INC-2: ')}", "INC-3: 1 event copied (the newer 1 of 3)"]
     assert (done.incidents, done.events, done.there) == (2, 2, 2)  # INC-3's newer note and INC-5 whole; INC-1 and INC-4 there
     copied, original = everything(target), everything(source)
     assert copied["INC-5"] == original["INC-5"] and copied["INC-3"] == original["INC-3"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warroom.domain.text import one_line
+from warroom.domain.text import counted, one_line
 from warroom.service import Service
 from warroom.store import StoreError, open_store, shown
 
@@ -107,4 +107,4 @@ def _tell(done: Copied, code: str, events: list, result, say: Callable[[str], No
     done.incidents, done.events = done.incidents + 1, done.events + added
     if moved or added != len(events):
         whole = "" if added == len(events) else f" (the newer {added} of {len(events)})"
-        say(f"{code}: {added} events copied{moved}{whole}")
+        say(f"{code}: {counted(added, 'event')} copied{moved}{whole}")

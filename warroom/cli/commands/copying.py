@@ -7,6 +7,7 @@ import sys
 
 from warroom.cli.common import database, must_exist
 from warroom.config.environment import db_path
+from warroom.domain.text import counted
 from warroom.store import StoreError, shown
 
 
@@ -19,12 +20,13 @@ def run(args, config, out) -> int:
         raise StoreError(f"{target}: is a folder, not a database file")
     with _progress_bar() as progress:  # on a terminal: how far, how fast, how long left; nothing on a pipe
         done = asyncio.run(copy_all(source, target, lambda line: print(line, file=out), progress))
-    print(f"copied {done.events:,} events of {done.incidents:,} incidents to {shown(target)}; "
+    print(f"copied {counted(done.events, 'event')} of {counted(done.incidents, 'incident')} to {shown(target)}; "
           f"{done.there:,} there already", file=out)
     if done.maintenance or done.subscribers:
-        print(f"and the status page's {done.maintenance:,} maintenance windows and {done.subscribers:,} subscribers", file=out)
+        print(f"and the status page's {counted(done.maintenance, 'maintenance window')} and {counted(done.subscribers, 'subscriber')}",
+              file=out)
     if done.refused:
-        raise StoreError(f"{len(done.refused)} incidents not copied (see above); first: {done.refused[0]}")
+        raise StoreError(f"{counted(len(done.refused), 'incident')} not copied (see above); first: {done.refused[0]}")
     return 0
 
 
