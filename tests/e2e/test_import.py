@@ -64,7 +64,7 @@ def test_an_incident_that_went_on_elsewhere_brings_only_its_new_events(tmp_path,
     later = tmp_path / "later.json"
     later.write_text(export(source))
     done = import_into(target, later)
-    assert done.stdout == "INC-1: 1 newer events added to the 6 already here\n"
+    assert done.stdout == "INC-1: 1 newer event added to the 6 already here\n"
     assert identity(target) == identity(source)
     old = import_into(target, first)  # an older export of it adds nothing either
     assert old.returncode == 0 and "nothing imported" in old.stdout and len(identity(target)) == 7

@@ -7,6 +7,7 @@ import asyncio
 
 from warroom.cli.common import read_file, service_for
 from warroom.config.environment import system_clock
+from warroom.domain.text import counted
 from warroom.moving.exports import read_export
 
 
@@ -19,11 +20,11 @@ def run(args, config, out) -> int:
             code, added = await service.import_incident(incoming.code, incoming.events)
         moved = f" (as {code}: {incoming.code} here is another incident)" if code != incoming.code else ""
         if added == 0:
-            print(f"{code} is here already with all {len(incoming.events)} events: nothing imported", file=out)
+            print(f"{code} is here already with all {counted(len(incoming.events), 'event')}: nothing imported", file=out)
         elif added < len(incoming.events):
-            print(f"{code}: {added} newer events added to the {len(incoming.events) - added} already here", file=out)
+            print(f"{code}: {counted(added, 'newer event')} added to the {len(incoming.events) - added:,} already here", file=out)
         else:
-            print(f"{code} imported{moved}: {added} events", file=out)
+            print(f"{code} imported{moved}: {counted(added, 'event')}", file=out)
         return 0
 
     return asyncio.run(bring_in())
