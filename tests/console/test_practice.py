@@ -147,6 +147,20 @@ def test_the_message_line_says_when_it_is_due_and_that_the_resolution_notice_wen
     assert first(book, 22) == "sent 03:21:00: resolution notice (y copies it again)"
 
 
+def test_the_countdown_says_the_day_of_a_deadline_that_is_not_today():
+    """A P2's daily update is due at this time tomorrow: "(due 03:00:00)" read as now, or as
+    an hour already gone; its day is said, as a message's time says it."""
+    from warroom.console.views import countdown
+
+    book = Book(impact="logins", severity="P2")
+    book.do(actions.notify, "alice", at(2), "pm", "Priya", switch=True)
+    line = countdown(book.state, at(3))[0].plain
+    assert "internal note" in line and line.endswith("(due 03:00:00 on Sat 28 Nov)"), line
+    overdue = countdown(book.state, at(60 * 24 + 5))[0].plain
+    assert overdue.endswith("(was due 03:00:00)"), overdue  # today's: the time alone
+    assert countdown(Book(impact="logins").state, at(3))[0].plain.endswith("(due 03:15:00)")
+
+
 def test_a_deadline_never_met_reads_missed_once_resolved():
     book = Book(impact="logins")
     book.do(actions.resolve, "alice", at(20), override="false alarm")

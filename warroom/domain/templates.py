@@ -27,7 +27,7 @@ from warroom.domain.policy import (
     promised_update,
 )
 from warroom.domain.public import customer_title, impact_began, public_state
-from warroom.domain.timefmt import duration_words, local_day, t_plus
+from warroom.domain.timefmt import day_words, duration_words, t_plus
 
 # What goes to customers (the client notice, the status update, the resolution notice) speaks
 # their words: the public title, never the internal title, the code, the severity code, T+ or a
@@ -113,9 +113,7 @@ def moment_text(moment: datetime, now: datetime | None = None) -> str:
     local = moment.astimezone()
     in_utc = moment.astimezone(UTC).strftime("%H:%M UTC")
     text = in_utc if local.utcoffset() == moment.astimezone(UTC).utcoffset() else f"{local.strftime('%H:%M %Z')} ({in_utc})"
-    if now is not None and local_day(moment) != local_day(now):
-        text += f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (Tue 1 Dec: no year, no locale's order)
-    return text
+    return text + (day_words(moment, now) if now is not None else "")
 
 
 def containment(state: IncidentState) -> str:

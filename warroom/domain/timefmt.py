@@ -109,5 +109,14 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
+def day_words(moment: datetime, now: datetime) -> str:
+    """" on Tue 1 Dec" when `moment` is on another local day than `now`, else nothing: a time
+    of day alone (a P2's daily update "by 16:42") reads as today's."""
+    if local_day(moment) == local_day(now):
+        return ""
+    local = moment.astimezone()
+    return f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (no year, no locale's order)
+
+
 def local_stamp(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
