@@ -310,6 +310,24 @@ async def test_a_bad_declaration_writes_nothing_and_says_why(db_file, clock):
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(1,)]
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_why_a_declaration_was_refused_is_on_the_screen_of_a_small_pane(db_file, clock, size):
+    """At 60×20 the form filled the pane and the line saying why sat below its edge: Enter did
+    nothing a person could see. It comes right under the fields."""
+    from textual.widgets import Footer
+
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await act(pilot, "tab", "tab", *"yesterday", "enter")
+        problem = app.screen.query_one("#problem")
+        assert problem.display and "cannot read the time 'yesterday'" in str(problem.render())
+        footer = app.screen.query_one(Footer).region
+        assert problem.region.height >= 1 and problem.region.bottom <= footer.y, (problem.region, footer)
+        assert problem.region.y > app.screen.query_one("#service").region.y  # under the fields
+    assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
+
+
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (160, 48)])
 async def test_no_crash_at_any_size_or_when_resized(console, size):
     app, running = await console(size=size)

@@ -67,9 +67,9 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
                 with Vertical():
                     yield Static("Service", classes="label", markup=False)
                     yield Field(placeholder=self._services(), id="service")
+            yield Static("", markup=False, id="problem")  # why a declaration was refused: under the fields, on screen at 60×20
             yield Static("Enter declares · Tab: next field · Impact began 4m: 4 min before detection\n"
                          "or pick a past incident below", classes="hint", markup=False)
-            yield Static("", markup=False, id="problem")
             unreachable = self._unreachable()
             if unreachable:
                 yield Static(unreachable, classes="hint", markup=False, id="unreachable")
