@@ -328,6 +328,25 @@ async def test_why_a_declaration_was_refused_is_on_the_screen_of_a_small_pane(db
     assert db_rows(db_file, "SELECT count(*) FROM event") == [(0,)]
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_a_small_pane_shows_the_past_incidents_under_the_form(db_file, clock, size):
+    """Under 26 rows the fields are a row each (marked at their left), so the past incidents are
+    on screen to pick: at 60×20 the form filled the pane and the list was under its edge, and
+    at 80×24 it showed one row."""
+    from textual.widgets import Footer, OptionList
+
+    await seed(db_file, (actions.resolve, "alice", 30, {"override": "false alarm"}))
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen) and app.screen.has_class("-low")
+        past, footer = app.screen.query_one("#past", OptionList), app.screen.query_one(Footer).region
+        assert past.option_count == 1 and past.region.y + 3 <= footer.y, (past.region, footer)  # its first row shows
+        assert past.region.height >= 5, past.region
+        await act(pilot, "shift+tab", "enter")  # the list is the field before the title
+        assert app.screen is app.main_screen and app.code == "INC-1"
+
+
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (160, 48)])
 async def test_no_crash_at_any_size_or_when_resized(console, size):
     app, running = await console(size=size)

@@ -9,6 +9,12 @@ from textual.widgets import OptionList
 
 
 class Options(OptionList):
+    def on_focus(self) -> None:
+        """Tab into the list: its first row is picked out, so Enter opens it (Enter did nothing
+        until an arrow key had picked a row)."""
+        if self.highlighted is None and self.option_count:
+            self.action_first()
+
     def action_page_up(self) -> None:
         if self.scrollable_content_region:  # (no height: no page to move by)
             super().action_page_up()

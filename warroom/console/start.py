@@ -30,6 +30,8 @@ from warroom.store import StoreError
 class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
     """Dismisses with the code of the incident to open, or None to quit."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (26, "-tall")]  # -low: a field a row (the stylesheet)
+
     BINDINGS = [
         Binding("escape", "leave", "Quit", tooltip="Leave without declaring (asks first when a field holds text)", id="start.quit"),
         Binding("ctrl+t", "app.show_insights", "Insights", tooltip="What the team's incidents say: times, deadlines, levers, follow-ups",
