@@ -695,3 +695,18 @@ def test_resume_refuses_what_it_cannot_play_on_in_one_line_and_writes_nothing(db
         done = run_cli("drill", "--resume", *args, now=at(5))
         assert done.returncode == 2 and says in done.stderr and done.stderr.count("\n") == 1, (args, done.stderr)
     assert db_rows(db_file) == before
+
+
+async def test_the_status_line_of_a_drill_keeps_the_drills_clock(db_file):
+    """`warroom status` (a tmux status bar) beside a drill at 10×: the drill's T+ and countdown,
+    as its console shows them; on the real clock it said T+1:41:00 and OVERDUE."""
+    store = await Store.open(db_file)
+    try:
+        await store.declare(actions.declare("alice", at(0), "Logins rejected", "P1", impact="logins", drill="jwt-outage",
+                                            drill_clock=(10.0, at(100))))
+    finally:
+        await store.close()
+    done = run_cli("status", now=at(101))  # a real minute in: ten of the drill's
+    assert done.returncode == 0 and done.stdout == "DRILL-1 P1 T+10:00 · notify engineering manager + PM in 05:00\n", done.stdout
+    bar = run_cli("status", "--tmux", now=at(101), env={"NO_COLOR": "1"})
+    assert bar.stdout.startswith("DRILL-1 P1 T+10:00 ") and "OVERDUE" not in bar.stdout, bar.stdout

@@ -44,5 +44,10 @@ def run(args, config, out) -> int:
         else:
             print("no open incident" + (f"; {words}" if words else ""), file=out)
         return 0
-    print(report.status_line(opened.state, system_clock(), tmux=args.tmux, colour=colour, book=config.book), file=out)
+    now = system_clock()
+    if opened.state.drill_clock is not None:  # a drill's countdown runs on its own clock, as its console's does
+        from warroom.drills.clock import drill_now
+
+        now = drill_now(opened.state, now) or now
+    print(report.status_line(opened.state, now, tmux=args.tmux, colour=colour, book=config.book), file=out)
     return 0
