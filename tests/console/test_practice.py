@@ -161,6 +161,16 @@ def test_the_countdown_says_the_day_of_a_deadline_that_is_not_today():
     assert countdown(Book(impact="logins").state, at(3))[0].plain.endswith("(due 03:15:00)")
 
 
+def test_a_severity_without_an_update_clock_promises_the_next_standup():
+    """A P3's internal note said "Next update by {next_update}" in the pane, and y asked what to
+    put there: a P3 has no update clock, its one rule is the team lead at the next standup."""
+    book = Book(impact="a typo on the pricing page", severity="P3")
+    found = message(book.state, at(3), actor="carol")
+    assert found.name == INTERNAL_NOTE and found.missing == () and "{" not in found.text, found
+    assert "Next update by the next standup." in found.text
+    assert "Next update by 03:03 UTC on Sat 28 Nov." in message(Book(impact="x", severity="P2").state, at(3), actor="carol").text
+
+
 def test_a_deadline_never_met_reads_missed_once_resolved():
     book = Book(impact="logins")
     book.do(actions.resolve, "alice", at(20), override="false alarm")

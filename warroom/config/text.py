@@ -99,6 +99,7 @@ def render(config: Config, default: bool = False, notes: tuple[str, ...] = ()) -
         out.append("# Placeholders: " + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS))
         out.append("# A placeholder without a value stays visible, and y asks for it before anything is copied.")
         out.append("# A time ({since}, {next_update}...) on another day than the message's says its day: 03:05 UTC on Sat 28 Nov.")
+        out.append("# At a severity without an update clock (no cadence), {next_update} is \"the next standup\".")
     for name, text in book.templates.items():
         out.append(f"{template_key(name)} = {toml_string(text)}")
     if default:
