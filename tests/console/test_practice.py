@@ -169,6 +169,12 @@ def test_a_severity_without_an_update_clock_promises_the_next_standup():
     assert found.name == INTERNAL_NOTE and found.missing == () and "{" not in found.text, found
     assert "Next update by the next standup." in found.text
     assert "Next update by 03:03 UTC on Sat 28 Nov." in message(Book(impact="x", severity="P2").state, at(3), actor="carol").text
+    from warroom.console.views import deadline_lines
+
+    first = lambda minute: deadline_lines(book.state, at(minute), due=INTERNAL_NOTE).plain.splitlines()[0]  # noqa: E731
+    assert first(3) == "to send: internal note (y copies it)"
+    book.do(actions.communicate, "carol", at(4), INTERNAL_NOTE, found.text, sent=True, switch=True)
+    assert first(5) == "sent 03:04:00: internal note (y copies it again)"  # not still "to send"
 
 
 def test_a_deadline_never_met_reads_missed_once_resolved():

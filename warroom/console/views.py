@@ -177,8 +177,9 @@ def due_words(state: IncidentState, now: datetime, record: list[Deadline], name:
         sent = [c.at for c in state.communications if c.template == name and ended is not None and c.at >= ended]
         return f"sent {local_time(sent[-1])}: {name} (y copies it again)" if sent else f"due now: {name} (y copies it)"
     deadline = next((d for d in record if d.template == name and d.status not in (MET, LATE, WAIVED)), None)
-    if deadline is None:  # a message no deadline asks for (an internal note at a severity without updates)
-        return f"to send: {name} (y copies it)"
+    if deadline is None:  # a message no deadline asks for (a P3's internal note): sent, or still to send
+        sent = [c.at for c in state.communications if c.template == name]
+        return f"sent {local_time(sent[-1])}: {name} (y copies it again)" if sent else f"to send: {name} (y copies it)"
     words = deadline_words(deadline, now, by_the_minute=True)
     return f"{words}: {name} (y copies it)" if deadline.status == OVERDUE else f"due {words}: {name} (y copies it)"
 
