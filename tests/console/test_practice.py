@@ -177,6 +177,30 @@ def test_a_severity_without_an_update_clock_promises_the_next_standup():
     assert first(5) == "sent 03:04:00: internal note (y copies it again)"  # not still "to send"
 
 
+def test_a_severity_that_owes_no_client_a_notice_does_not_push_the_resolution_notice(db_file):
+    """Resolving a P3 (no client notice, no status page) opened the customer's resolution notice
+    and asked for its {impact}: a message nobody owed. It is not copied by itself; the pane says
+    it is not owed, and y still copies it if one is wanted."""
+    from warroom.console.views import deadline_lines
+
+    book = Book(impact="", severity="P3")
+    book.do(actions.resolve, "alice", at(4), override="typo fixed in the CMS")
+    line = deadline_lines(book.state, at(5), due=RESOLUTION_NOTICE).plain.splitlines()[0]
+    assert line == "not owed at P3: resolution notice (y copies it if wanted)", line
+    asyncio_run(seed(db_file, severity="P3", impact=""))
+    app = make_app(db_file, clock=Clock(at(4)), actor="alice", clipboard=[("the test board", lambda t: True)])
+
+    async def resolve():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await act(pilot, "r", "z", *"typo fixed", "enter")
+            assert app.state.resolved and app.screen is app.main_screen, app.screen  # no question about {impact}
+            assert any("owes no client" in n.message for n in app._notifications)
+
+    asyncio_run(resolve())
+    assert [kind for _, kind, _ in db_rows(db_file)][-1] == "resolved"  # nothing copied after it
+
+
 def test_a_deadline_never_met_reads_missed_once_resolved():
     book = Book(impact="logins")
     book.do(actions.resolve, "alice", at(20), override="false alarm")

@@ -196,6 +196,10 @@ async def resolution_notice(app: Console) -> None:
     that hat (the switch goes on the timeline with it); otherwise the communicator is told."""
     from warroom.domain.policy import RESOLUTION_NOTICE
 
+    rules = app.book.policy.get(app.state.severity)
+    if rules is not None and not rules.tells_clients:  # a P2's or P3's words are internal: none is pushed
+        app.say(f"{app.state.code} resolved; a {app.state.severity} owes no client a notice (y copies one if wanted)")
+        return
     holder = worn_by_another(app, COMMUNICATOR)
     if holder:
         app.say(f"resolved: the resolution notice is due, for {one_line(holder, 40)} (the communicator) to send")

@@ -154,7 +154,7 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
     comes under it, then the status page (`page_lines`)."""
     record = book.record(state, now)
     found = sorted(record, key=lambda d: d.status in (MET, LATE, WAIVED))  # open first, in due order
-    parts: list = [(f"{due_words(state, now, record, due)}\n", "bold")] if due else []
+    parts: list = [(f"{due_words(state, now, record, due, book)}\n", "bold")] if due else []
     silent: dict[str, list[str]] = {}  # a notify deadline's roles that nobody acknowledged: the deadline says so
     if state.pages and roster is not None:
         from warroom.domain.escalation import unanswered_chains
@@ -168,14 +168,18 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
     return Content.assemble(*parts[:-1])
 
 
-def due_words(state: IncidentState, now: datetime, record: list[Deadline], name: str) -> str:
+def due_words(state: IncidentState, now: datetime, record: list[Deadline], name: str, book: Playbook = DEFAULT) -> str:
     """The message y copies and when it is due, in the deadlines' words ("due in 12 min: client
     notice"): not "due" for an update half an hour away, and once resolved, a resolution notice
     already sent says when (y would send it twice)."""
     if state.resolved:
         ended = state.resolved_at
         sent = [c.at for c in state.communications if c.template == name and ended is not None and c.at >= ended]
-        return f"sent {local_time(sent[-1])}: {name} (y copies it again)" if sent else f"due now: {name} (y copies it)"
+        if sent:
+            return f"sent {local_time(sent[-1])}: {name} (y copies it again)"
+        rules = book.policy.get(state.severity)
+        owed = rules is None or rules.tells_clients
+        return f"due now: {name} (y copies it)" if owed else f"not owed at {state.severity}: {name} (y copies it if wanted)"
     deadline = next((d for d in record if d.template == name and d.status not in (MET, LATE, WAIVED)), None)
     if deadline is None:  # a message no deadline asks for (a P3's internal note): sent, or still to send
         sent = [c.at for c in state.communications if c.template == name]

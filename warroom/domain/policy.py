@@ -45,6 +45,12 @@ class SeverityPolicy(Struct, frozen=True):
     update_template: str = STATUS_UPDATE
     no_surprises: str = ""  # the rule that must be met before a client notice goes out
 
+    @property
+    def tells_clients(self) -> bool:
+        """Whether a client notice is owed at this severity, and so the resolution notice too
+        (a P2's and a P3's are internal)."""
+        return any(rule.template == CLIENT_NOTICE for rule in self.rules)
+
 
 LEADERSHIP = "notify leadership + on-call"
 MANAGER = "notify engineering manager + PM"

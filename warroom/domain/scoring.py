@@ -23,7 +23,7 @@ from warroom.domain.model import (
     RULE_SOAK_FULL,
     RULE_STAGING_FIRST,
 )
-from warroom.domain.policy import CLIENT_NOTICE, LATE, MISSED, OVERDUE, POLICY, RESOLUTION_NOTICE, Policy, record
+from warroom.domain.policy import LATE, MISSED, OVERDUE, POLICY, RESOLUTION_NOTICE, Policy, record
 from warroom.domain.practice import PAUSE_FREE
 from warroom.domain.text import counted
 from warroom.domain.timefmt import clock_text
@@ -224,7 +224,7 @@ def _held_to_the_end(state: IncidentState, overridden: list[str], policy: Policy
         fixed = state.milestone(FIX_DEPLOYED) is not None
         lines.append(Line("a fix deployed", "deployed" if fixed else "resolved with no fix deployed", 0 if fixed else COST["no fix"]))
         rules = policy.get(state.severity)
-        tells = rules is not None and any(rule.template == CLIENT_NOTICE for rule in rules.rules)
+        tells = rules is not None and rules.tells_clients
         if tells:
             told = any(c.template == RESOLUTION_NOTICE for c in state.communications)
             lines.append(Line("the client told it is over", "the resolution notice sent" if told else "no resolution notice sent",
