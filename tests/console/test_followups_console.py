@@ -169,3 +169,20 @@ async def test_the_timeline_names_a_follow_up_by_its_code_not_its_place(db_file)
         done = run_cli("followup", "F-2", "--done", "--note", "written up", now=at(11))
         assert done.returncode == 0, done.stderr
         await until(pilot, lambda: timeline.lines[-1].endswith("follow-up F-2 done — written up"), "F-2 closed elsewhere, named")
+
+
+async def test_a_choice_too_long_for_the_line_wraps_under_its_own_words_not_under_its_key(db_file):
+    """At 80×24 a follow-up's words went on under the key column, reading as another choice."""
+    from textual.widgets import Static
+
+    await seed(db_file, (followups.add, "alice", 2, "alert on checkout p99 before the customers notice it, by region", "bob"))
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await act(pilot, "O")
+        assert isinstance(app.screen, Choose)
+        keys, labels = list(app.screen.query(".choice .key").results(Static)), list(app.screen.query(".choice .label").results(Static))
+        assert len(keys) == len(labels) == 1
+        assert labels[0].region.height == 2 and labels[0].region.x >= keys[0].region.right, (keys[0].region, labels[0].region)
+        await act(pilot, "1")
+        assert isinstance(app.screen, Choose) and "close it" in str(app.screen.query(".choice .label").first(Static).render())

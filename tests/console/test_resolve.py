@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
 from helpers.console import act, settle
+from textual.widgets import Static
 
 from warroom.console.dialogs import Ask, Choose, Confirm, PickIncident
 from warroom.console.launch import make_app
@@ -115,7 +116,7 @@ async def test_the_flag_stays_off_until_staging_confirms_and_the_screen_says_why
         assert isinstance(app.screen, Choose)  # the path stays open across steps
         await act(pilot, "2", "3", "4")
         assert set(app.state.steps) == {STEP_STAGING, STEP_DEPLOYED, "flag re-enabled"}
-        assert "✔ flag re-enabled" in app.screen.query_one(".dialog").query("Static")[1].render().plain
+        assert "✔ flag re-enabled" in [label.render().plain for label in app.screen.query(".choice .label").results(Static)]
         await act(pilot, "escape")
         assert app.screen is app.main_screen
     assert [json.loads(p)["step"] for _, k, p in db_rows(db_file) if k == "resolution step"] == [

@@ -9,7 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
@@ -203,10 +203,12 @@ class Choose(Question[str | None]):
         self.question, self.choices, self.hint = question, choices, hint
 
     def compose(self) -> ComposeResult:
-        lines = "\n".join(f"  {key}  {label}" for key, label, _ in self.choices)
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
-            yield Static(lines, markup=False)
+            for key, label, _ in self.choices:  # a label too long for the line goes on under its own words
+                with Horizontal(classes="choice"):
+                    yield Static(key, markup=False, classes="key")
+                    yield Static(label, markup=False, classes="label")
             yield Static(self.hint, markup=False, classes="hint")
 
     def on_key(self, event) -> None:
