@@ -253,6 +253,19 @@ async def test_a_milestone_is_corrected_by_a_new_event(console, db_file):
     assert db_rows(db_file)[0][1] == "declared"  # the old events are untouched
 
 
+async def test_k_shows_each_milestones_time_and_asks_with_an_example_of_today(console):
+    """Which milestone to correct, and to what: each shows the time it has now (or that it has
+    none), the question says it again, and its example is a time of today, not a fixed date."""
+    app, running = await console()
+    async with running as pilot:
+        await act(pilot, "k")
+        labels = [label.render().plain for label in app.screen.query(".choice .label").results(Static)]
+        assert labels[1] == "detected  03:00:00" and labels[6] == "resolved  not yet", labels
+        await act(pilot, "2")
+        assert isinstance(app.screen, Ask)
+        assert "'detected' (now 03:00:00)" in app.screen.question and "or a time (2026-11-27T03:20)" in app.screen.question
+
+
 async def test_a_followup_from_the_console_is_listed(console, db_file):
     app, running = await console()
     async with running as pilot:

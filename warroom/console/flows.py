@@ -249,18 +249,23 @@ async def resolution(app: Console) -> None:
 async def correct_milestone(app: Console) -> None:
     """k: put a milestone right afterwards (a back-dated impact start, the page's time)."""
     from warroom.domain.model import MILESTONES
-    from warroom.domain.timefmt import parse_when
+    from warroom.domain.timefmt import day_words, local_time, parse_when
 
     switch = await hat_first(app, Kind.MILESTONE_SET, asks=True)
     if switch is None:
         return
+    def stands(milestone: str) -> str:  # the time a milestone has now, as the screen shows times
+        moment = app.state.milestone(milestone)
+        return f"{local_time(moment)}{day_words(moment, app.now())}" if moment else "not yet"
+
     keys = "1234567"
-    picked = await app.ask(Choose("Correct which milestone?", [(keys[n], m, m) for n, m in enumerate(MILESTONES)],
+    picked = await app.ask(Choose("Correct which milestone?", [(keys[n], f"{m}  {stands(m)}", m) for n, m in enumerate(MILESTONES)],
                                   hint=as_hat(app, Kind.MILESTONE_SET, switch) + "Esc to cancel"))
     if not picked:
         return
+    example = app.now().astimezone().strftime("%Y-%m-%dT%H:%M")
     when = await ask_checked(app, lambda text: text.strip() and parse_when(text, app.now()), Ask(
-        f"When was '{picked}'? A span before now (25m: 25 minutes ago) or a time (2026-11-27T03:12)"))
+        f"When was '{picked}' (now {stands(picked)})? A span before now (25m: 25 minutes ago) or a time ({example})"))
     if not when:
         return
     moment = parse_when(when, app.now())
