@@ -143,6 +143,8 @@ async def test_skip_and_correct_a_lever(console, db_file):
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
+        await act(pilot, "u")  # nothing pressed yet: says so, and what to press
+        assert any(n.message.startswith("no lever to correct: none has been pressed yet") for n in app._notifications)
         await act(pilot, "x", "1")
         await act(pilot, *"no flag exists", "enter")
         assert app.state.lever(1).state == SKIPPED

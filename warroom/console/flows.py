@@ -80,10 +80,11 @@ async def advance_lever(app: Console, number: int) -> None:
             await do(app, actions.set_lever, number, outcome, switch=switch)
 
 
-async def _pick_lever(app: Console, question: str, allowed, switch: bool) -> int | None:
+async def _pick_lever(app: Console, question: str, allowed, switch: bool, none: str) -> int | None:
+    """A lever `allowed` picks, by its number; `none` is said when no lever is."""
     choices = [(str(lev.number), f"{lev.name} ({lev.state})", str(lev.number)) for lev in app.state.levers if allowed(lev)]
     if not choices:
-        app.warn("no lever can be chosen for that")
+        app.warn(none)
         return None
     picked = await app.ask(Choose(question, choices, hint=as_hat(app, Kind.LEVER_CHANGED, switch) + "Esc to cancel"))
     return int(picked) if picked else None
@@ -93,7 +94,8 @@ async def skip_lever(app: Console) -> None:
     switch = await hat_first(app, Kind.LEVER_CHANGED, asks=True)
     if switch is None:
         return
-    number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED, switch)
+    number = await _pick_lever(app, "Skip which lever?", lambda lev: lev.state == UNTRIED, switch,
+                               "no lever to skip: each has been tried or skipped already (u corrects one)")
     if number is None:
         return
     reason = await ask_reason(app, f"Why skip lever {number}?", "e.g. no migration in this release")
@@ -107,7 +109,8 @@ async def correct_lever(app: Console) -> None:
     switch = await hat_first(app, Kind.LEVER_CHANGED, asks=True)
     if switch is None:
         return
-    number = await _pick_lever(app, "Correct which lever?", lambda lev: lev.state != UNTRIED, switch)
+    number = await _pick_lever(app, "Correct which lever?", lambda lev: lev.state != UNTRIED, switch,
+                               "no lever to correct: none has been pressed yet (1-4 advance a lever, x skips one)")
     if number is None:
         return
     lever = app.state.lever(number)
