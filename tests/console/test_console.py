@@ -389,9 +389,10 @@ async def test_every_key_is_in_the_command_palette_and_runs_a_flow_that_exists(c
     app, running = await console()
     async with running as pilot:
         await settle(pilot)
-        titles = {command.title for command in app.get_system_commands(app.main_screen)}
+        commands = {command.title: command.help for command in app.get_system_commands(app.main_screen)}
         bound = screen_bindings(app)
-        assert len(bound) >= 25 and {binding.description for binding in bound} <= titles
+        assert len(bound) >= 25 and {binding.description for binding in bound} <= set(commands)
+        assert commands["Close follow-up"].startswith("O · Close a follow-up") and commands["Levers"].startswith("1-4 · ")
         for binding in bound:
             if binding.action.startswith("flow("):
                 assert binding.action.split("'")[1] in FLOWS, binding.action

@@ -746,6 +746,6 @@ class WarroomApp(Palettes):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Insights", "What the team's incidents say: times, deadlines, levers, follow-ups", self.action_show_insights)
         if isinstance(screen, ConsoleScreen):
-            for binding in KEYS:
-                yield SystemCommand(binding.description, binding.tooltip,
+            for binding in KEYS:  # each says its key, so the palette teaches the keys
+                yield SystemCommand(binding.description, f"{binding.key_display or binding.key} · {binding.tooltip}",
                                     lambda action=binding.action: screen.run_action(action))
