@@ -49,7 +49,7 @@ async def test_the_command_palette_offers_insights_in_an_incident(db_file):
         assert "Insights" in [command.title for command in app.get_system_commands(app.screen)]
         app.action_show_insights()
         await settle(pilot)
-        await until(pilot, lambda: "1 incidents, 0 resolved" in report(app), "the open incident counted")
+        await until(pilot, lambda: "1 incident, 0 resolved" in report(app), "the open incident counted")
         await act(pilot, "q")
         assert not isinstance(app.screen, InsightsScreen) and app.code == "INC-1"
     assert [kind for _, kind, _ in db_rows(db_file)] == ["declared"]

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from warroom.domain.insights import FIGURES, MIN_FOR_TREND, Insights, Spread
-from warroom.domain.text import csv_cell, one_line
+from warroom.domain.text import counted, csv_cell, one_line
 from warroom.domain.timefmt import minutes_text
 
 PLOT_HEIGHT = 12
@@ -28,7 +28,7 @@ def _share(part: int, whole: int) -> str:
 def _spread(spread: Spread, what: str = "incidents") -> str:
     if not spread.count:
         return f"no {what} with it"
-    return f"median {_span(spread.median)}, p90 {_span(spread.p90)} over {spread.count} {what}"
+    return f"median {_span(spread.median)}, p90 {_span(spread.p90)} over {spread.count} {what if spread.count != 1 else what.removesuffix('s')}"
 
 
 def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = True) -> str:
@@ -36,7 +36,7 @@ def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = T
     what = "drills" if found.drills else "incidents"
     out = [f"warroom insights: {found.since.date()} to {found.until.date()}, by {found.by}",
            f"{found.severity or 'every severity'} · {'drills (practice)' if found.drills else 'real incidents (drills apart)'}",
-           f"{found.incidents} {what}, {found.resolved} resolved", ""]
+           f"{counted(found.incidents, what.removesuffix('s'))}, {found.resolved} resolved", ""]
     if not found.incidents:
         return "\n".join(out + [f"no {what} in this window: nothing to learn from yet"]) + "\n"
     out.append(f"{what} per {found.by}:")
