@@ -201,6 +201,20 @@ def test_a_severity_that_owes_no_client_a_notice_does_not_push_the_resolution_no
     assert [kind for _, kind, _ in db_rows(db_file)][-1] == "resolved"  # nothing copied after it
 
 
+def test_the_postmortems_people_are_people():
+    """"People: alice, warroom" listed warroom itself (a status page it published, a page it
+    sent); a drill's injects and the alerting are not people either."""
+    from warroom.domain import schema
+    from warroom.domain.model import COMMUNICATOR, INVESTIGATOR
+    from warroom.reports.postmortem import markdown
+
+    book = Book(impact="logins")
+    book._add([schema.event("INC-1", at(1), "warroom", COMMUNICATOR, schema.Note(text="published")),
+               schema.event("INC-1", at(2), "drill #1: dashboards", INVESTIGATOR, schema.Note(text="errors fell"))])
+    book.do(actions.wear_hat, "carol", at(3), "communicator")
+    assert "- People: alice, carol\n" in markdown(book.state, at(4))
+
+
 def test_a_deadline_never_met_reads_missed_once_resolved():
     book = Book(impact="logins")
     book.do(actions.resolve, "alice", at(20), override="false alarm")

@@ -21,6 +21,7 @@ from warroom.domain.model import (
     RESOLVED,
     ROOT_CAUSE,
     UNTRIED,
+    Kind,
 )
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OPEN, OVERDUE, WAIVED, record
@@ -46,6 +47,15 @@ def _when(moment: datetime | None, multi_day: bool) -> str:
 def _block(text: str) -> list[str]:
     """Exact text, quoted line by line, with control characters made visible."""
     return ["> " + cell(line) if line else ">" for line in safe(text).split("\n")]
+
+
+def _people(state: IncidentState) -> str:
+    """Who took part: every actor but warroom itself (a page it sent, a page it published), the
+    alerting (an alert's source) and a drill's injects ("drill #3: investigator")."""
+    alerting = {e.actor for e in state.events if e.kind == Kind.ALERT}
+    people = {e.actor for e in state.events
+              if e.actor != "warroom" and not e.actor.startswith("drill #") and e.actor not in alerting}
+    return ", ".join(sorted(cell(name) for name in people)) or "—"
 
 
 def _wearers(state: IncidentState, hat: str) -> str:
@@ -183,7 +193,7 @@ def markdown(state: IncidentState, now: datetime | None = None, book: Playbook =
            f"- Service: {cell(state.service) or '—'}",
            f"- Impact: {cell(state.impact) or '—'}",
            "- Roles: " + "; ".join(f"{hat} {_wearers(state, hat)}" for hat in HATS),
-           "- People: " + ", ".join(sorted({cell(e.actor) for e in state.events})), ""]
+           "- People: " + _people(state), ""]
     out += _hats(state, multi_day)
     out += ["## Milestones", "", "| milestone | time |", "|---|---|"]
     out += [f"| {name} | {_when(state.milestone(name), True)} |" for name in MILESTONES]
