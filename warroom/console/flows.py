@@ -257,6 +257,7 @@ async def correct_milestone(app: Console) -> None:
     switch = await hat_first(app, Kind.MILESTONE_SET, asks=True)
     if switch is None:
         return
+
     def stands(milestone: str) -> str:  # the time a milestone has now, as the screen shows times
         moment = app.state.milestone(milestone)
         return f"{local_time(moment)}{day_words(moment, app.now())}" if moment else "not yet"
