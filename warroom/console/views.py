@@ -170,8 +170,8 @@ def deadline_lines(state: IncidentState, now: datetime, book: Playbook = DEFAULT
 
 def due_words(state: IncidentState, now: datetime, record: list[Deadline], name: str, book: Playbook = DEFAULT) -> str:
     """The message y copies and when it is due, in the deadlines' words ("due in 12 min: client
-    notice"): not "due" for an update half an hour away, and once resolved, a resolution notice
-    already sent says when (y would send it twice)."""
+    notice"): not "due" for an update half an hour away; a message already sent says when (y
+    would send it twice), and once resolved a severity that owes no client a notice says so."""
     if state.resolved:
         ended = state.resolved_at
         sent = [c.at for c in state.communications if c.template == name and ended is not None and c.at >= ended]

@@ -171,14 +171,14 @@ def values(state: IncidentState, now: datetime, policy: Policy = POLICY, actor: 
     }
 
 
+NEXT_STANDUP = "the next standup"
+
+
 def _no_clock(state: IncidentState, policy: Policy) -> str:
     """What "next update by" says at a severity without an update clock (a P3, whose one rule
     is the team lead at the next standup); nothing once resolved, or at a severity not known."""
     rules = policy.get(state.severity)
     return NEXT_STANDUP if rules is not None and rules.cadence is None and not state.resolved else ""
-
-
-NEXT_STANDUP = "the next standup"
 
 
 def due_template(state: IncidentState, now: datetime, policy: Policy = POLICY) -> str:

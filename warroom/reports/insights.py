@@ -28,7 +28,7 @@ def _share(part: int, whole: int) -> str:
 def _spread(spread: Spread, what: str = "incidents") -> str:
     if not spread.count:
         return f"no {what} with it"
-    return f"median {_span(spread.median)}, p90 {_span(spread.p90)} over {spread.count} {what if spread.count != 1 else what.removesuffix('s')}"
+    return f"median {_span(spread.median)}, p90 {_span(spread.p90)} over {counted(spread.count, what.removesuffix('s'))}"
 
 
 def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = True) -> str:

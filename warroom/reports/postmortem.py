@@ -50,8 +50,8 @@ def _block(text: str) -> list[str]:
 
 
 def _people(state: IncidentState) -> str:
-    """Who took part: every actor but warroom itself (a page it sent, a page it published), the
-    alerting (an alert's source) and a drill's injects ("drill #3: investigator")."""
+    """Who took part: every actor but warroom itself (the pages it sent, the status page it
+    published), the alerting (an alert's source) and a drill's injects ("drill #3: investigator")."""
     alerting = {e.actor for e in state.events if e.kind == Kind.ALERT}
     people = {e.actor for e in state.events
               if e.actor != "warroom" and not e.actor.startswith("drill #") and e.actor not in alerting}
