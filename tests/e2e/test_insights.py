@@ -106,7 +106,7 @@ def test_the_text_and_the_csv_say_the_same(history):
     assert f"{len(real):,} incidents, {found['resolved']} resolved" in text
     contain = found["figures"]["contain"]
     shown = lambda seconds: f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min" if seconds >= 3600 else f"{int(seconds // 60)} min"  # noqa: E731
-    assert f"contain   median {shown(contain['median'])}, p90 {shown(contain['p90'])} over {len(real)} incidents" in text
+    assert f"contain   median {shown(contain['median'])}, p90 {shown(contain['p90'])} over {len(real):,} incidents" in text
     notice = next(d for d in found["deadlines"] if d["kind"] == "client notice")
     assert f"  client notice ({notice['owed']} owed)\n    on time {notice['on_time']} ({round(100 * notice['on_time'] / notice['owed'])}%)" in text
     assert "┤" in text  # the trends drawn as plots (plotext), not hand-drawn bars
