@@ -5,7 +5,7 @@ strip says PAUSED."""
 import json
 from datetime import timedelta
 
-from helpers import Clock, at, db_rows
+from helpers import Book, Clock, at, db_rows
 from helpers.console import act, settle, together, until
 
 from warroom.console.launch import make_app
@@ -201,7 +201,7 @@ async def test_space_twice_at_once_leaves_the_clock_and_the_timeline_agreeing(db
 def test_the_timeline_names_an_inject_by_who_plays_it_not_a_cut_drill_number():
     """An inject's actor is "drill #1: dashboards" (the number finds the inject again); in the
     timeline's 12 columns for who, it read "drill #1: d…". It names who plays it instead."""
-    from warroom.console.views import timeline_row
+    from warroom.console.views import timeline_row, unacknowledged
     from warroom.domain.model import INVESTIGATOR
 
     said = schema.event("DRILL-1", at(6), "drill #1: dashboards", INVESTIGATOR, schema.Note(text="errors fell to zero"))
@@ -210,12 +210,7 @@ def test_the_timeline_names_an_inject_by_who_plays_it_not_a_cut_drill_number():
     assert " COM VP Engineer…: are we down?" in timeline_row(asked, at(0))
     person = schema.event("DRILL-1", at(8), "alice", COMMUNICATOR, schema.Note(text="on it"))
     assert " COM alice: on it" in timeline_row(person, at(0))
-
-    from helpers import Book
-
-    from warroom.console.views import unacknowledged
-
-    book = Book()
+    book = Book()  # the commander's findings waiting name it so too
     book.do(actions.report_finding, "drill #4: investigator", at(6), "401s begin at the 142 deploy", switch=True)
     assert unacknowledged(book.state).plain == "1 finding to acknowledge (a):\n #1 investigator: 401s begin at the 142 deploy"
 
