@@ -118,3 +118,25 @@ async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(d
         assert not under.display  # the console's own toasts do not show through: each once, below the question
         await act(pilot, "escape")
         assert app.screen is app.main_screen and under.display and len(under.query(Toast)) == 2
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_editing_a_message_in_a_short_pane_keeps_the_keys_on_screen(db_file, size):
+    """e at 60×20: the editor was 12 rows whatever the text, and the dialog's last line (Esc:
+    cancel) fell under the pane's edge; it is as tall as the text, at most half the pane."""
+    from textual.widgets import TextArea
+
+    from warroom.console.dialogs import EditText
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the test board", lambda t: True)])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await act(pilot, "e")
+        assert isinstance(app.screen, EditText)
+        editor = app.screen.query_one(TextArea)
+        editor.insert("\n".join(f"line {n}" for n in range(20)) + "\n")
+        await settle(pilot)
+        hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
+        assert "Esc: cancel" in str(hint.render())
+        assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)  # none of it under the edge
