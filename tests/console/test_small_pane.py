@@ -2,7 +2,7 @@
 and the compact levers of a short terminal."""
 
 import pytest
-from helpers import Clock, at, seed
+from helpers import Clock, at, db_rows, seed
 from helpers.console import act, settle
 
 from warroom.console.dialogs import Ask, Row
@@ -140,3 +140,33 @@ async def test_editing_a_message_in_a_short_pane_keeps_the_keys_on_screen(db_fil
         hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
         assert "Esc: cancel" in str(hint.render())
         assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)  # none of it under the edge
+
+
+async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scrolls_its_text_by_keys(db_file):
+    """y at 60×20: the text copied took 8 rows, the toast saying where it went 3 more, and the
+    question's keys (Esc: not yet, leave it due) fell off its bottom. In a pane under 26 rows the
+    text shows 6 rows at most, and ↓ ↑ scroll it."""
+    from textual.widgets._toast import Toast
+
+    from warroom.console.dialogs import Confirm
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await settle(pilot)
+        await act(pilot, "y")
+        assert isinstance(app.screen, Confirm)
+        await settle(pilot)
+        assert app.screen.query(Toast)
+        hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
+        assert "leave it due" in str(hint.render())
+        assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)
+        quoted = app.screen.query_one(".quoted")
+        assert quoted.max_scroll_y > 0 and quoted.scroll_y == 0  # the text is longer than its box here
+        await act(pilot, "down")
+        assert quoted.scroll_y == 1
+        await act(pilot, "up")
+        assert quoted.scroll_y == 0
+        await act(pilot, "enter")
+        assert app.screen is app.main_screen
+    assert [kind for _, kind, _ in db_rows(db_file)][-1] == "communication sent"

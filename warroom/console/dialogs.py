@@ -55,7 +55,10 @@ class Question(AnsweredOnce, ModalScreen[Answer]):
     """A modal question, answered once. Its toasts are laid out below it (the stylesheet), so
     none covers its keys at 80×24; the screens under it hide theirs meanwhile, or a toast up
     when it opened would show through its backdrop beside its own copy of it (each screen has
-    its rack; the one on top is refreshed, and the ones under get theirs back as they resume)."""
+    its rack; the one on top is refreshed, and the ones under get theirs back as they resume).
+    In a pane under 26 rows it is -low: a text it quotes is shorter (the stylesheet)."""
+
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (26, "-tall")]
 
     def on_screen_resume(self) -> None:
         from textual.css.query import NoMatches
@@ -174,6 +177,8 @@ class Confirm(Question[bool]):
     BINDINGS = [
         Binding("enter,y", "answer(True)", "Yes", tooltip="Go ahead"),
         Binding("escape,n", "answer(False)", "No", tooltip="Do nothing"),
+        Binding("down", "scroll_text(1)", "Scroll the text down", show=False),
+        Binding("up", "scroll_text(-1)", "Scroll the text up", show=False),
     ]
 
     def __init__(self, question: str, yes: str = "Enter/y: yes", no: str = "Esc/n: no", text: str = "") -> None:
@@ -192,6 +197,11 @@ class Confirm(Question[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+    def action_scroll_text(self, rows: int) -> None:
+        """↓ ↑: the text quoted, when it is longer than its box (a short pane)."""
+        for quoted in self.query(".quoted"):
+            quoted.scroll_relative(y=rows, animate=False)
 
 
 class Choose(Question[str | None]):
