@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
 from helpers.console import act, settle
+from textual.widgets import Static
 
 from warroom.console.dialogs import Ask, Confirm, Help, ShowText
 from warroom.console.launch import make_app
@@ -467,13 +468,18 @@ async def test_help_scrolls_at_80x24_and_lists_every_key(console):
         assert keys.max_scroll_y > 0  # more than fits: it must scroll
         await act(pilot, "end")
         assert keys.scroll_y == keys.max_scroll_y
-        text = app.screen.query_one("#keys Static").render().plain
+        text = " ".join(static.render().plain for static in app.screen.query("#keys Static").results(Static))
         from helpers.console import screen_bindings
 
         bound = screen_bindings(app)
         assert len(bound) >= 25  # the keys the console really has
         for binding in bound:
             assert binding.tooltip in text
+        await pilot.resize_terminal(60, 20)  # a description too long for its line goes on under its own words
+        await settle(pilot)
+        rows = list(app.screen.query("#keys .choice"))
+        assert len(rows) >= 25 and any(row.query_one(".label").region.height > 1 for row in rows)
+        assert all(row.query_one(".label").region.x >= row.query_one(".key").region.right for row in rows)
 
 
 @pytest.mark.parametrize("width", [80, 120, 160])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -314,10 +315,19 @@ class Help(Question[None]):
         super().__init__()
         self.text = text
 
+    ROW = re.compile(r" {1,4}(\S{1,5}) {2,}(\S.*)")  # "  c    Wear the commander hat…", " −10  levers in order: …"
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             with VerticalScroll(id="keys"):
-                yield Static(self.text, markup=False)
+                for line in self.text.split("\n"):  # a key and its words side by side: words too long go on under themselves
+                    row = self.ROW.fullmatch(line)
+                    if row:
+                        with Horizontal(classes="choice"):
+                            yield Static(row[1], markup=False, classes="key")
+                            yield Static(row[2], markup=False, classes="label")
+                    else:
+                        yield Static(line or " ", markup=False)
             yield Static("↑↓ PgUp PgDn Home End scroll · Esc or ? to close", markup=False, classes="hint")
 
     def on_mount(self) -> None:
