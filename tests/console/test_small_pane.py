@@ -170,23 +170,3 @@ async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scroll
         await act(pilot, "enter")
         assert app.screen is app.main_screen
     assert [kind for _, kind, _ in db_rows(db_file)][-1] == "communication sent"
-
-
-async def test_a_toast_said_just_before_a_question_opens_shows_once_under_it(db_file):
-    """A warning said in the same moment a question opens (t where a role cannot be paged)
-    shows once, under the question: the console's copy does not show through its backdrop, and
-    it is the console's again once the question closes."""
-    from textual.widgets._toast import Toast
-
-    await seed(db_file)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice")
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        app.warn("cannot page: engineering manager: dana has only email")
-        app.push_screen(Ask("Engineering manager + PM: who was notified?"))
-        await settle(pilot)
-        shown = lambda screen: [t for t in screen.query(Toast) if t.visible and screen.get_child_by_id("textual-toastrack").display]  # noqa: E731
-        assert isinstance(app.screen, Ask) and len(shown(app.screen)) == 1
-        assert not shown(app.main_screen)  # the console's copy does not show through
-        await act(pilot, "escape")
-        assert len(shown(app.main_screen)) == 1  # and it is back once the question closes
