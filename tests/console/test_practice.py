@@ -160,6 +160,11 @@ def test_the_countdown_says_the_day_of_a_deadline_that_is_not_today():
     overdue = countdown(book.state, at(60 * 24 + 5))[0].plain
     assert overdue.endswith("(was due 03:00:00)"), overdue  # today's: the time alone
     assert countdown(Book(impact="logins").state, at(3))[0].plain.endswith("(due 03:15:00)")
+    from warroom.reports.terminal import show
+
+    rows = [line for line in show(book.state, at(3)).splitlines() if "due 0" in line]
+    assert any("internal note (every day)" in row and "due 03:00:00 on Sat 28 Nov" in row for row in rows), rows
+    assert any(re.search(r"notify PM\s+due 03:15:00\s+met 03:02:00", row) for row in rows), rows  # today's: the time alone
 
 
 def test_a_severity_without_an_update_clock_promises_the_next_standup():
