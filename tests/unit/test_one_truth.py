@@ -20,9 +20,11 @@ from warroom.reports.terminal import show
 
 
 def _show_rows(text: str) -> list[tuple[str, str]]:
-    """(label, due) of each deadline `warroom show` prints."""
+    """(label, due) of each deadline `warroom show` prints (the time: another day's says which
+    day after it)."""
     part = text.split("\ndeadlines:\n", 1)[1].split("\n\n", 1)[0]
-    return [(line[2:42].strip(), line[47:59].strip()) for line in part.splitlines()]
+    rows = [(line[2:42].strip(), line[47:]) for line in part.splitlines()]
+    return [(label, "next standup" if due.startswith("next standup") else due.split(" ")[0]) for label, due in rows]
 
 
 def _table(text: str, heading: str) -> list[str]:
