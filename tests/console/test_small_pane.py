@@ -144,7 +144,7 @@ async def test_editing_a_message_in_a_short_pane_keeps_the_keys_on_screen(db_fil
 
 async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scrolls_its_text_by_keys(db_file):
     """y at 60×20: the text copied took 8 rows, the toast saying where it went 3 more, and the
-    question's keys (Esc: not yet, leave it due) fell off its bottom. In a pane under 26 rows the
+    question's keys (Esc: not yet, leave it due) fell off its bottom. In a pane under 22 rows the
     text shows 6 rows at most, and ↓ ↑ scroll it."""
     from textual.widgets._toast import Toast
 
@@ -170,3 +170,23 @@ async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scroll
         await act(pilot, "enter")
         assert app.screen is app.main_screen
     assert [kind for _, kind, _ in db_rows(db_file)][-1] == "communication sent"
+
+
+async def test_the_sent_question_at_80x24_shows_a_long_notice_whole(db_file):
+    """At 80×24 there is room for the whole notice (seven rows, the README's picture): only a
+    pane under 22 rows shortens it."""
+    from warroom.console.dialogs import Confirm
+
+    long = "logins for users holding tokens issued before deploy 142 on web, mobile and the partner API"
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"),
+               impact=long)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await act(pilot, "y")
+        assert isinstance(app.screen, Confirm)
+        await settle(pilot)
+        quoted = app.screen.query_one(".quoted")
+        assert quoted.virtual_size.height > 6 and quoted.max_scroll_y == 0  # longer than six rows, and whole
+        hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
+        assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)

@@ -57,9 +57,10 @@ class Question(AnsweredOnce, ModalScreen[Answer]):
     none covers its keys at 80×24; the screens under it hide theirs meanwhile, or a toast up
     when it opened would show through its backdrop beside its own copy of it (each screen has
     its rack; the one on top is refreshed, and the ones under get theirs back as they resume).
-    In a pane under 26 rows it is -low: a text it quotes is shorter (the stylesheet)."""
+    In a pane under 22 rows it is -low: a text it quotes is shorter (the stylesheet); at 80×24
+    a notice of nine rows, a toast under it, still fits whole."""
 
-    VERTICAL_BREAKPOINTS = [(0, "-low"), (26, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-low"), (22, "-tall")]
 
     def on_screen_resume(self) -> None:
         from textual.css.query import NoMatches
