@@ -103,7 +103,7 @@ def test_the_text_and_the_csv_say_the_same(history):
     path, real, _ = history
     found = insights(path)
     text = insights(path, fmt="text")
-    assert f"{len(real):,} incidents, {found['resolved']} resolved" in text
+    assert f"{len(real):,} incidents, {found['resolved']:,} resolved" in text
     contain = found["figures"]["contain"]
     shown = lambda seconds: f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min" if seconds >= 3600 else f"{int(seconds // 60)} min"  # noqa: E731
     assert f"contain   median {shown(contain['median'])}, p90 {shown(contain['p90'])} over {len(real):,} incidents" in text

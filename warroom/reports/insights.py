@@ -36,7 +36,7 @@ def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = T
     what = "drills" if found.drills else "incidents"
     out = [f"warroom insights: {found.since.date()} to {found.until.date()}, by {found.by}",
            f"{found.severity or 'every severity'} · {'drills (practice)' if found.drills else 'real incidents (drills apart)'}",
-           f"{counted(found.incidents, what.removesuffix('s'))}, {found.resolved} resolved", ""]
+           f"{counted(found.incidents, what.removesuffix('s'))}, {found.resolved:,} resolved", ""]
     if not found.incidents:
         return "\n".join(out + [f"no {what} in this window: nothing to learn from yet"]) + "\n"
     out.append(f"{what} per {found.by}:")
@@ -60,7 +60,7 @@ def text(found: Insights, width: int = 80, colour: bool = False, plots: bool = T
                 trend.append((period.name, spread.median / 60))
     if plots and len(trend) >= 2:
         out += ["", _line(trend, f"median minutes to contain, per {found.by}", width, colour)]
-    out += ["", f"deadlines (over the {found.resolved} resolved):"]
+    out += ["", f"deadlines (over the {found.resolved:,} resolved):"]
     for d in found.deadlines:
         late = f", median {_span(d.late_median)} late" if d.late_median is not None else ""
         out += [f"  {one_line(d.kind, 60)} ({d.owed} owed)",
