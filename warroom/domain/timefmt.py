@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from warroom.domain.errors import WarroomError
+from warroom.domain.text import counted
 
 _RELATIVE = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*(?:ago)?\s*$", re.I)
 
@@ -80,10 +81,6 @@ def minutes_text(span: timedelta | None, up: bool = False) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" + ("" if number == 1 else "s")
-
-
 def duration_words(span: timedelta) -> str:
     """A span as a customer reads it: `44 minutes`, `1 hour 12 minutes`, `2 days 3 hours`."""
     minutes = max(int(span.total_seconds()) // 60, 0)
@@ -92,10 +89,10 @@ def duration_words(span: timedelta) -> str:
     days, rest = divmod(minutes, 1440)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _count(days, "day") + (f" {_count(hours, 'hour')}" if hours else "")
+        return counted(days, "day") + (f" {counted(hours, 'hour')}" if hours else "")
     if hours:
-        return _count(hours, "hour") + (f" {_count(minutes, 'minute')}" if minutes else "")
-    return _count(minutes, "minute")
+        return counted(hours, "hour") + (f" {counted(minutes, 'minute')}" if minutes else "")
+    return counted(minutes, "minute")
 
 
 def local_time(moment: datetime) -> str:

@@ -117,4 +117,6 @@ def _receiving(args, config: Config):
 
 
 def _alerts(count: int) -> str:
-    return f"{count} alert event" + ("" if count == 1 else "s")
+    from warroom.domain.text import counted
+
+    return counted(count, "alert event")

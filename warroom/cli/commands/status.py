@@ -33,11 +33,12 @@ def run(args, config, out) -> int:
         raise
     colour = not os.environ.get("NO_COLOR")  # no-color.org: set and not empty
     if opened is None:
+        from warroom.domain.text import counted
         from warroom.domain.timefmt import local_day
         from warroom.store import overdue_followups
 
         late = overdue_followups(path, local_day(system_clock()))
-        words = f"{late} follow-up{'s' if late != 1 else ''} overdue" if late else ""
+        words = f"{counted(late, 'follow-up')} overdue" if late else ""
         if args.tmux:
             if words:
                 print(f"#[fg=yellow]{words} (warroom followups)#[default]" if colour else f"{words} (warroom followups)", file=out)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from warroom.domain.insights import period_of, periods_between
 from warroom.domain.model import COMPONENT_STATES
 from warroom.domain.public import COMPONENT_WORDS, ComponentHistory, PublicIncident
-from warroom.domain.text import html_text
+from warroom.domain.text import counted, html_text
 from warroom.domain.timefmt import duration_words
 from warroom.integrations.statuspage.site import Site, slug
 
@@ -89,7 +89,7 @@ def index(site: Site) -> str:
     config names components), the open incidents, the components' last 90 days, then the
     incidents resolved this week."""
     open_ones = [p for p in site.shown if p.resolved is None]
-    banner = (f'<div class="banner bad">{len(open_ones)} incident{"s" if len(open_ones) != 1 else ""} in progress</div>'
+    banner = (f'<div class="banner bad">{counted(len(open_ones), "incident")} in progress</div>'
               if open_ones else '<div class="banner ok">All systems operational</div>')
     parts = _head(site.title, site) + [banner] + _maintenance(site)
     if site.board:
