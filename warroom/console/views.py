@@ -13,7 +13,19 @@ from textual.content import Content
 
 from warroom.domain.describe import deadline_words, describe, text_of
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import COMMUNICATOR, EFFECTIVE, HATS, NO_EFFECT, PULLED, SKIPPED, UNTRIED, Event, Kind
+from warroom.domain.model import (
+    COMMUNICATOR,
+    EFFECTIVE,
+    HATS,
+    INJECT,
+    NO_EFFECT,
+    PULLED,
+    SKIPPED,
+    UNTRIED,
+    Event,
+    Kind,
+    played_by,
+)
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
 from warroom.domain.roster import Roster
@@ -113,7 +125,7 @@ def _runbook_text(runbook: LeverRunbook) -> list:
 
 # A drill's facilitator writes observations for the review as notes by this actor
 # (drills.injects.actor(0, "facilitator")); the players' timeline does not read them out.
-OBSERVER = "drill #0: facilitator"
+OBSERVER = f"{INJECT}0: facilitator"
 OBSERVED = "noted an observation for the review (the scorecard reads it out when the drill is over)"
 
 
@@ -122,13 +134,7 @@ def timeline_row(event: Event, origin: datetime | None, codes: Mapping[int, str]
     when = t_plus(event.at, origin) if origin else ""
     hat = HAT_SHORT.get(event.role, event.role[:3])
     words = OBSERVED if event.actor == OBSERVER and event.kind == Kind.NOTE else describe(event, codes)
-    return f"{local_time(event.at)} {when:>8} {hat} {one_line(_who(event.actor), 12)}: {one_line(words)}"
-
-
-def _who(actor: str) -> str:
-    """Who an event is by, in the timeline's 12 columns: a drill's inject ("drill #1:
-    dashboards", the number finds the inject again) by who plays it."""
-    return actor.split(": ", 1)[1] if actor.startswith("drill #") and ": " in actor else actor
+    return f"{local_time(event.at)} {when:>8} {hat} {one_line(played_by(event.actor), 12)}: {one_line(words)}"
 
 
 def figures(state: IncidentState) -> Content:
@@ -143,7 +149,7 @@ def unacknowledged(state: IncidentState) -> Content:
         return Content("no findings waiting")
     lines: list = [(f"{counted(len(waiting), 'finding')} to acknowledge (a):", "bold")]
     for finding in waiting[-3:]:
-        lines += ["\n", f" #{finding.number} {one_line(_who(finding.actor), 12)}: ", one_line(finding.text, 200)]
+        lines += ["\n", f" #{finding.number} {one_line(played_by(finding.actor), 12)}: ", one_line(finding.text, 200)]
     return Content.assemble(*lines)
 
 
@@ -311,7 +317,7 @@ def waiting_questions(state: IncidentState) -> list[Event]:
     from warroom.domain.public import PUBLIC_TEMPLATES
 
     last = max((c.at for c in state.communications if c.template in (*PUBLIC_TEMPLATES, INTERNAL_NOTE)), default=None)
-    asked = [e for e in state.events if e.kind == Kind.NOTE and e.role == COMMUNICATOR and e.actor.startswith("drill #")
+    asked = [e for e in state.events if e.kind == Kind.NOTE and e.role == COMMUNICATOR and e.actor.startswith(INJECT)
              and (last is None or e.at > last)]
     return asked[-QUESTIONS_SHOWN:]
 

@@ -98,6 +98,7 @@ KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 
 INCIDENT_CODE = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}"  # an incident's code, as the store gives it and an import takes it
 DRILL_PREFIX = "DRILL"  # a drill's incident is DRILL-n, never INC-n: marked as practice wherever its code shows
+INJECT = "drill #"  # how a drill inject's actor begins: "drill #3: investigator" is inject 3, played as the investigator
 
 
 # A status page component's state, worst last (domain.public says them in words).
@@ -112,6 +113,12 @@ def followup_code(number: int) -> str:
 def is_drill(code: str) -> bool:
     """A practice incident's code: never listed, published or counted with real ones."""
     return code.startswith(f"{DRILL_PREFIX}-")
+
+
+def played_by(actor: str) -> str:
+    """Who an actor is as a person reads it: an inject ("drill #3: investigator") by who plays
+    it (its number finds the inject again, in the database); anyone else as they are."""
+    return actor.split(": ", 1)[1] if actor.startswith(INJECT) and ": " in actor else actor
 
 # The hat each kind of action belongs to. Notes belong to whichever hat wrote them, and a rule
 # overridden to the hat of the action that overrode it.

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from warroom.domain import schema
 from warroom.domain.incident import IncidentState
-from warroom.domain.model import COMMANDER, COMMUNICATOR, INVESTIGATOR, PULLED, Event, Kind
+from warroom.domain.model import COMMANDER, COMMUNICATOR, INJECT, INVESTIGATOR, PULLED, Event, Kind
 from warroom.domain.paging import Alert, Page, alert_events
 from warroom.drills.scenario import Inject, Scenario
 
@@ -18,12 +18,12 @@ WHO = {"finding": "investigator", "exec": "VP Engineering", "customer": "custome
 
 
 def actor(number: int, kind: str) -> str:
-    return f"drill #{number}: {WHO.get(kind, kind)}"
+    return f"{INJECT}{number}: {WHO.get(kind, kind)}"
 
 
 def _number(written_by: str) -> int:
     """The inject an event's actor names ("drill #3: investigator" is inject 3; 0: the facilitator's own)."""
-    return int(written_by.removeprefix("drill #").split(":")[0])
+    return int(written_by.removeprefix(INJECT).split(":")[0])
 
 
 def skipped(events: list[Event]) -> dict[int, str]:
@@ -41,7 +41,7 @@ def done(state: IncidentState, events: list[Event]) -> set[int]:
     """The injects already on the timeline (their numbers)."""
     found = set()
     for event in events:
-        if event.actor.startswith("drill #"):
+        if event.actor.startswith(INJECT):
             found.add(_number(event.actor))
         said = schema.read(event) if event.kind == Kind.ALERT else None
         if isinstance(said, schema.Alert) and said.group.startswith("drill-"):

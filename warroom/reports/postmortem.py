@@ -17,6 +17,7 @@ from warroom.domain.model import (
     FIX_DEPLOYED,
     HATS,
     IMPACT_STARTED,
+    INJECT,
     MILESTONES,
     RESOLVED,
     ROOT_CAUSE,
@@ -54,7 +55,7 @@ def _people(state: IncidentState) -> str:
     published), the alerting (an alert's source) and a drill's injects ("drill #3: investigator")."""
     alerting = {e.actor for e in state.events if e.kind == Kind.ALERT}
     people = {e.actor for e in state.events
-              if e.actor != "warroom" and not e.actor.startswith("drill #") and e.actor not in alerting}
+              if e.actor != "warroom" and not e.actor.startswith(INJECT) and e.actor not in alerting}
     return ", ".join(sorted(cell(name) for name in people)) or "—"
 
 
