@@ -110,7 +110,7 @@ async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(d
         assert isinstance(app.screen, Confirm)
         await settle(pilot)
         toasts = list(app.screen.query(Toast))
-        assert len(toasts) == 2  # both are shown, not cleared away
+        assert len(toasts) == 2  # both kept, not cleared away (three rows show the newest)
         hint, dialog = app.screen.query_one(".hint").region, app.screen.query_one(".dialog").region
         assert hint.bottom <= dialog.bottom and hint.height >= 1
         assert all(not t.region.overlaps(hint) for t in toasts), [(t.region, hint) for t in toasts]
@@ -170,6 +170,27 @@ async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scroll
         await act(pilot, "enter")
         assert app.screen is app.main_screen
     assert [kind for _, kind, _ in db_rows(db_file)][-1] == "communication sent"
+
+
+async def test_the_sent_question_at_60x20_keeps_its_keys_with_two_toasts_up(db_file):
+    """y, Esc (not yet), y again at 60×20: two toasts up at once took five rows from the question
+    and its keys fell off its bottom (seen by hand). A question's toasts take three rows at most:
+    the newest shows."""
+    from textual.widgets._toast import Toast
+
+    from warroom.console.dialogs import Confirm
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await settle(pilot)
+        await act(pilot, "y", "escape", "y")
+        assert isinstance(app.screen, Confirm)
+        await settle(pilot)
+        assert len(app.screen.query(Toast)) == 2
+        hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
+        assert "leave it due" in str(hint.render())
+        assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)
 
 
 async def test_the_sent_question_at_80x24_shows_a_long_notice_whole(db_file):
