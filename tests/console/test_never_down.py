@@ -214,6 +214,31 @@ async def test_escape_on_the_start_screen_asks_before_a_half_typed_title_is_lost
     assert not db_file.exists() or not db_rows(db_file, "SELECT count(*) FROM event")[0][0]
 
 
+async def test_ctrl_q_on_the_start_screen_asks_as_escape_does_and_the_footer_says_quit_once(db_file):
+    """ctrl+q quits anywhere because every action is saved already; a declaration half typed is
+    not saved, and ctrl+q threw it away without a word (Esc asked). The footer said both
+    "esc Quit" and "^q Quit"."""
+    from warroom.console.dialogs import Confirm
+    from warroom.console.start import StartScreen
+
+    app = console(db_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        shown = [b.binding.description for b in app.screen.active_bindings.values() if b.binding.show]
+        assert shown.count("Quit") == 1, shown
+        await pilot.press(*"Checkout down")
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, Confirm) and app.is_running
+        await pilot.press("n")  # no: stay
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, StartScreen) and app.screen.query_one("#title").value == "Checkout down"
+        await pilot.press("ctrl+q", "ctrl+q")  # pressed twice: leave
+        await pilot.pause(0.2)
+        assert not app.is_running
+    assert not db_file.exists() or not db_rows(db_file, "SELECT count(*) FROM event")[0][0]
+
+
 def test_the_console_with_no_terminal_is_refused_in_one_line_and_writes_nothing(db_file):
     from helpers import run_cli
 

@@ -285,6 +285,16 @@ class WarroomApp(Palettes):
             return []
         return await self.store.states_since(since, levers=self.book.levers)
 
+    async def action_quit(self) -> None:
+        """ctrl+q: quit, since every action is saved already. A declaration typed on the start
+        screen is not saved yet: there ctrl+q asks first, as Esc does (twice leaves)."""
+        from warroom.console.start import StartScreen
+
+        if isinstance(self.screen, StartScreen):
+            self.screen.action_leave()
+            return
+        await super().action_quit()
+
     def action_show_insights(self) -> None:
         """The insights screen: the start screen's ctrl+t, and the command palette."""
         from warroom.console.insights import InsightsScreen

@@ -33,7 +33,9 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
     VERTICAL_BREAKPOINTS = [(0, "-low"), (26, "-tall")]  # -low: a field a row (the stylesheet)
 
     BINDINGS = [
-        Binding("escape", "leave", "Quit", tooltip="Leave without declaring (asks first when a field holds text)", id="start.quit"),
+        # Esc does what the app's ctrl+q does here (the footer shows that one: "Quit" once)
+        Binding("escape", "leave", "Quit", tooltip="Leave without declaring (asks first when a field holds text)", id="start.quit",
+                show=False),
         Binding("ctrl+t", "app.show_insights", "Insights", tooltip="What the team's incidents say: times, deadlines, levers, follow-ups",
                 id="start.insights"),
         # priority: focus moves as the Tab is taken, so keys typed ahead of it (a paste, a fast
