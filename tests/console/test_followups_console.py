@@ -71,6 +71,22 @@ async def test_O_with_none_says_how_to_add_one_and_writes_nothing(db_file):
         assert [kind for _, kind, _ in db_rows(db_file)] == ["declared"]
 
 
+async def test_O_with_one_follow_up_goes_straight_to_what_to_do_with_it(db_file):
+    """With one follow-up there is nothing to pick: O asked "Which follow-up?" with one choice."""
+    await seed(db_file, (followups.add, "alice", 2, "document the rollback", "carol"))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "O")
+        assert isinstance(app.screen, Choose) and "document the rollback" in app.screen.question
+        assert [key for key, _, _ in app.screen.choices] == ["c", "o", "d"]
+        await act(pilot, "c")
+        assert isinstance(app.screen, Form)
+        await pilot.press(*"written", "enter")
+        await settle(pilot)
+        assert db_rows(db_file)[-1][1:] == ("follow-up done", json.dumps({"followup": 1, "note": "written"}))
+
+
 async def test_a_follow_up_closed_from_the_command_line_shows_closed_at_once(db_file):
     await with_two_followups(db_file)
     app = make_app(db_file, clock=Clock(at(10)), actor="bob", clipboard=[])
@@ -175,14 +191,15 @@ async def test_a_choice_too_long_for_the_line_wraps_under_its_own_words_not_unde
     """At 80×24 a follow-up's words went on under the key column, reading as another choice."""
     from textual.widgets import Static
 
-    await seed(db_file, (followups.add, "alice", 2, "alert on checkout p99 before the customers notice it, by region", "bob"))
+    await seed(db_file, (followups.add, "alice", 2, "alert on checkout p99 before the customers notice it, by region", "bob"),
+               (followups.add, "alice", 2, "document the rollback", "carol"))
     app = make_app(db_file, clock=Clock(at(3)), actor="alice", clipboard=[])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await act(pilot, "O")
         assert isinstance(app.screen, Choose)
         keys, labels = list(app.screen.query(".choice .key").results(Static)), list(app.screen.query(".choice .label").results(Static))
-        assert len(keys) == len(labels) == 1
+        assert len(keys) == len(labels) == 2
         assert labels[0].region.height == 2 and labels[0].region.x >= keys[0].region.right, (keys[0].region, labels[0].region)
         await act(pilot, "1")
         assert isinstance(app.screen, Choose) and "close it" in str(app.screen.query(".choice .label").first(Static).render())

@@ -33,7 +33,7 @@ async def followup(app: Console) -> None:
 
 
 async def close_followup(app: Console) -> None:
-    """O: one of the incident's follow-ups, picked by its key, then what to do with it: close an
+    """O: one of the incident's follow-ups, picked by its key (the only one is not asked for), then what to do with it: close an
     open one (what was done and a link, both optional), reopen a closed one (why), give it to
     another owner, or another due date."""
     state = app.state
@@ -47,8 +47,11 @@ async def close_followup(app: Console) -> None:
     choices = [(str(key), _choice(codes.get(n, f"#{n}"), item, followups.overdue(item, now)), str(n))
                for key, (n, item) in enumerate(listed, 1)]
     more = len(numbered) - len(listed)
-    picked = await app.ask(Choose("Which follow-up?", choices,
-                                  hint=(f"({more} more: warroom followups) · " if more else "") + "1-9 picks · Esc to cancel"))
+    if len(choices) == 1:  # nothing to pick: the next question names it
+        picked: str | None = choices[0][2]
+    else:
+        picked = await app.ask(Choose("Which follow-up?", choices,
+                                      hint=(f"({more} more: warroom followups) · " if more else "") + "1-9 picks · Esc to cancel"))
     if picked is None:
         return
     number = int(picked)
