@@ -23,7 +23,7 @@ from typing import Any
 from warroom.config import Config
 from warroom.domain import schema
 from warroom.domain.errors import WarroomError
-from warroom.domain.model import Event
+from warroom.domain.model import SYSTEM, Event
 from warroom.domain.public import AUTOMATIC
 from warroom.domain.schema import PublishedHow
 from warroom.domain.text import one_line
@@ -226,8 +226,8 @@ class Service:
                     if not roles:
                         continue
                 try:
-                    text = page_text(state, now, "warroom", config.book.policy, config.book.templates)
-                    drafts = page(state, "warroom", now, config.roster, roles, text, deadline=rule.id)
+                    text = page_text(state, now, SYSTEM, config.book.policy, config.book.templates)
+                    drafts = page(state, SYSTEM, now, config.roster, roles, text, deadline=rule.id)
                     await self.append(drafts, state.severity)
                 except NotPaged as why:
                     self.tell(f"{code} is a P0, and {rule.label.removeprefix('notify ')} could not be paged: {why}", warning=True)
@@ -263,7 +263,7 @@ class Service:
                 continue
             try:
                 state = (await self.store.opening(event.incident, config.book.levers)).state
-                await self.append(followups.change(state, "warroom", self.now(), number, link=filed.link, hat=False),
+                await self.append(followups.change(state, SYSTEM, self.now(), number, link=filed.link, hat=False),
                                   state.severity)
             except (WarroomError, StoreError) as error:
                 self.tell(f"{code}: filed at {filed.link}, but the link was not recorded: {one_line(str(error), 200)}",

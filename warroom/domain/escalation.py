@@ -13,7 +13,7 @@ from msgspec import Struct
 
 from warroom.domain.actions import RuleBroken
 from warroom.domain.incident import IncidentState, PageSeen
-from warroom.domain.model import COMMUNICATOR, Event
+from warroom.domain.model import COMMUNICATOR, SYSTEM, Event
 from warroom.domain.roster import Person, Roster
 from warroom.domain.schema import AcknowledgedVia, PageAcknowledged, Paged, PageDelivered, event
 
@@ -78,7 +78,7 @@ def delivered(state: IncidentState, now: datetime, ticket: str, channel: str) ->
     found = state.page(ticket)
     if found is None or channel in found.delivered:
         return None
-    return event(state.code, now, "warroom", COMMUNICATOR, PageDelivered(
+    return event(state.code, now, SYSTEM, COMMUNICATOR, PageDelivered(
         ticket=ticket, channel=channel, role=found.role, person=found.person))  # type: ignore[arg-type]  # (a channel of the page's own)
 
 
@@ -133,7 +133,7 @@ def chains(state: IncidentState) -> list[Chain]:
     return [Chain(role, deadline, tuple(pages)) for (role, deadline), pages in found.items()]
 
 
-def escalations(state: IncidentState, roster: Roster, now: datetime, actor: str = "warroom",
+def escalations(state: IncidentState, roster: Roster, now: datetime, actor: str = SYSTEM,
                 ticket: Callable[[], str] = new_ticket) -> list[Event]:
     """The pages due now to the next person of each role whose last page went unacknowledged
     for `acknowledge_within` minutes (none once the incident is resolved)."""

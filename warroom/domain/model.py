@@ -98,6 +98,7 @@ KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 
 INCIDENT_CODE = r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]{1,9}"  # an incident's code, as the store gives it and an import takes it
 DRILL_PREFIX = "DRILL"  # a drill's incident is DRILL-n, never INC-n: marked as practice wherever its code shows
+SYSTEM = "warroom"  # the actor of what warroom writes by itself: a page sent, an escalation, a publish the matrix asked for
 INJECT = "drill #"  # how a drill inject's actor begins: "drill #3: investigator" is inject 3, played as the investigator
 
 

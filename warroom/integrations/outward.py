@@ -9,12 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from warroom.config import Config
-from warroom.domain.model import COMMUNICATOR, Event, Kind, is_drill
+from warroom.domain.model import COMMUNICATOR, SYSTEM, Event, Kind, is_drill
 from warroom.domain.public import republish_due
 from warroom.domain.schema import Published, PublishedHow, event
 from warroom.store import EventStore
-
-AUTOMATIC_ACTOR = "warroom"  # who publishes when the matrix does
 
 
 def folder(config: Config) -> Path:
@@ -60,5 +58,5 @@ async def after_commit(store: EventStore, config: Config, written: list[Event], 
         if republish_due(state, [e for e in written if e.incident == code]):
             codes.append(code)
     if codes:
-        await publish(store, config, now, AUTOMATIC_ACTOR, "automatic", codes)
+        await publish(store, config, now, SYSTEM, "automatic", codes)
     return bool(codes)

@@ -21,6 +21,7 @@ from warroom.domain.model import (
     MILESTONES,
     RESOLVED,
     ROOT_CAUSE,
+    SYSTEM,
     UNTRIED,
     Kind,
 )
@@ -55,7 +56,7 @@ def _people(state: IncidentState) -> str:
     published), the alerting (an alert's source) and a drill's injects ("drill #3: investigator")."""
     alerting = {e.actor for e in state.events if e.kind == Kind.ALERT}
     people = {e.actor for e in state.events
-              if e.actor != "warroom" and not e.actor.startswith(INJECT) and e.actor not in alerting}
+              if e.actor != SYSTEM and not e.actor.startswith(INJECT) and e.actor not in alerting}
     return ", ".join(sorted(cell(name) for name in people)) or "—"
 
 

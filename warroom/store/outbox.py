@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from warroom.domain.incident import IncidentState
 
-from warroom.domain.model import COMMUNICATOR, Event
+from warroom.domain.model import COMMUNICATOR, SYSTEM, Event
 from warroom.domain.schema import DeliveryGivenUp, event
 from warroom.store.times import stamp
 
@@ -149,10 +149,10 @@ class OutboxStore:
                               delivery.tries + 1, stamp(now), error[:1000], delivery.id)
             if delivery.incident_id is None:  # a maintenance's mail: its own timeline says so
                 assert delivery.maintenance_id is not None  # (a message is an incident's or a maintenance's)
-                await self._maintenance_line(delivery.maintenance_id, now, "warroom",
+                await self._maintenance_line(delivery.maintenance_id, now, SYSTEM,
                                              f"a mail to {delivery.webhook} given up after {delivery.tries + 1} tries: {error[:300]}")
                 return []
-            given_up = event(delivery.code, now, "warroom", COMMUNICATOR, DeliveryGivenUp(
+            given_up = event(delivery.code, now, SYSTEM, COMMUNICATOR, DeliveryGivenUp(
                 webhook=delivery.webhook, topic=delivery.topic, tries=delivery.tries + 1, error=error[:1000], key=delivery.key))
             return [await self._insert(delivery.incident_id, given_up)]
 
