@@ -121,6 +121,32 @@ async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(d
 
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_in_a_short_pane_the_consoles_toasts_leave_the_message_due_readable(db_file, size):
+    """A toast on the console sat at the bottom right, three rows tall, over the communicator's
+    message (the text y copies) for 5 to 8 seconds. In the short arrangement toasts sit at the top
+    right of the worn hat's pane, one row a line."""
+    from textual.widgets._toast import Toast
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        app.warn("not done: no surprises")
+        app.say("copied the client notice to the tmux paste buffer, every word of it")
+        await settle(pilot)
+        toasts = list(app.main_screen.query(Toast))
+        assert len(toasts) == 2
+        message, deadlines = app.main_screen.query_one("#template"), app.main_screen.query_one("#deadlines")
+        upper = app.main_screen.query_one("#commander")
+        for toast in toasts:
+            assert not toast.region.overlaps(message.region), (toast.region, message.region)
+            assert not toast.region.overlaps(deadlines.region), (toast.region, deadlines.region)
+            assert upper.region.contains_region(toast.region), (toast.region, upper.region)
+        lines = len(toasts[0].render_lines(toasts[0].region.reset_offset))
+        assert toasts[0].region.height == lines  # no padding rows
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
 async def test_editing_a_message_in_a_short_pane_keeps_the_keys_on_screen(db_file, size):
     """e at 60×20: the editor was 12 rows whatever the text, and the dialog's last line (Esc:
     cancel) fell under the pane's edge; it is as tall as the text, at most half the pane."""
