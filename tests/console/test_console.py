@@ -593,6 +593,52 @@ async def test_a_key_typed_ahead_of_a_question_is_not_taken_as_a_console_key(con
     assert kinds(db_file) == ["declared", "lever changed"]
 
 
+def typed(text: str) -> list[str]:
+    return ["space" if char == " " else char for char in text]
+
+
+async def test_text_typed_with_its_key_in_one_read_goes_into_the_question(console, db_file):
+    """f, the finding and Enter in one read (a fast typist over SSH, tmux send-keys): the text's
+    letters reached the console before the question opened. c put on the commander's hat or was
+    dropped, space said "this is not a drill", and the question opened empty. They are held
+    until the question opens, and typed into it; Enter reports it."""
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        await act(pilot, "i")
+        together(app, "f", *typed("cache key rotated at 19:40"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # reported; alone, acknowledging it is offered
+        await act(pilot, "escape")
+        assert app.screen is app.main_screen and app.state.hat_of(app.actor) == INVESTIGATOR
+        together(app, "n", *typed("a hunch"))  # held, then into the note's field: no Enter yet
+        await settle(pilot)
+        assert isinstance(app.screen, Ask) and app.screen.query_one("Input").value == "a hunch"
+        await act(pilot, "enter")
+        together(app, "c", "1")  # a flow with no question: the key after it is the console's, in turn
+        await settle(pilot)
+        assert app.state.lever(1).state == PULLED
+    assert [(kind, json.loads(payload).get("text")) for _, kind, payload in db_rows(db_file)][-5:] == [
+        ("hat worn", None), ("finding reported", "cache key rotated at 19:40"), ("note", "a hunch"), ("hat worn", None),
+        ("lever changed", None)]
+
+
+async def test_keys_are_held_for_a_question_only_so_long(console, db_file, monkeypatch):
+    """A flow that opens nothing for HOLD_AT_MOST seconds (a commit waiting on a locked
+    database) holds no more keys: the console must not stop answering them."""
+    from warroom.console.screen import ConsoleScreen
+
+    monkeypatch.setattr(ConsoleScreen, "HOLD_AT_MOST", 0.0)
+    app, running = await console(size=(80, 24))
+    async with running as pilot:
+        await settle(pilot)
+        together(app, "n", "x", "y")  # past the limit at once: not held, so not in the note
+        await settle(pilot)
+        assert isinstance(app.screen, Ask) and app.screen.query_one("Input").value == ""
+        await act(pilot, "escape")
+        assert app.screen is app.main_screen and app.is_running
+
+
 async def test_keys_typed_fast_without_questions_all_count_in_order(console, db_file):
     app, running = await console()
     async with running as pilot:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -269,7 +270,28 @@ class WarroomApp(Palettes):
         """Every question a flow asks comes through here (a modal screen, and its answer), so
         `start` can tell type-ahead."""
         self.questions_asked += 1
+        self._hand_on_typed_ahead(question)
         return await self.push_screen_wait(question)
+
+    def _hand_on_typed_ahead(self, question: object | None = None) -> None:
+        """The keys typed after a flow's key (held by the console's screen, see `holds`): into
+        its question when that question takes text (a finding, a note, a name); dropped, and
+        the person told, when it is answered by a key (y or n, a choice: a key meant for
+        another question must not answer it); the console's own keys when the flow ends
+        without a question (c then 1: the hat, then the lever)."""
+        screen = self.main_screen if self._screen_stack else None
+        held = screen.let_go() if isinstance(screen, ConsoleScreen) else []
+        if not held:
+            return
+        from warroom.console.dialogs import TakesTypeAhead
+
+        if isinstance(question, TakesTypeAhead):
+            question.typed_ahead = held
+        elif question is not None:
+            self.warn("a key typed while a question was opening was not used; press it again if you meant it")
+        else:
+            for key in held:
+                self.post_message(events.Key(key.key, key.character))
 
     async def declare(self, draft: Event) -> str:
         """The start screen's declaration, through the service (a P0's page publishes by itself)."""
@@ -670,10 +692,11 @@ class WarroomApp(Palettes):
         """Run a key's flow as a worker, so it can wait on questions without blocking the screen.
 
         Flows run one at a time, in the order of their keys, so a fast `i` `f` reports the
-        finding as the investigator. But a key typed while the flow before it opened a
-        question (say `t` `1` faster than the list of notifications appears) was meant for
-        that question, not the console: it would pull a lever nobody meant to pull. Such a
-        key is dropped, and the person is told."""
+        finding as the investigator. The keys typed after a flow's key are held for its
+        question (`_hand_on_typed_ahead`); a flow asked for some other way (the palette, two
+        at once) while the one before opened a question was meant for that question, not the
+        console (`t` `1` would pull a lever nobody meant to pull): it is dropped, and the
+        person is told."""
         if questions_before is None:
             questions_before = self.questions_asked
 
@@ -686,14 +709,18 @@ class WarroomApp(Palettes):
                     await flow
             finally:
                 flow.close()  # a flow never started (dropped, or the console closing) is closed, not left
+                self._hand_on_typed_ahead()  # (none held once it asked a question)
 
         self.run_worker(in_turn(), group="flow", exit_on_error=False)
 
     async def _on_key(self, event) -> None:
         """A key that no screen took. While the console closes there is no screen left to ask
-        about it: it is dropped, not an error."""
+        about it: it is dropped, not an error. While a flow's question may be opening, the
+        console's screen holds it for that question (`_hand_on_typed_ahead`)."""
         if not self._screen_stack:
             event.prevent_default()  # (Textual's own handler, next in line, would ask for a screen)
+        elif self.screen is self.main_screen and isinstance(self.screen, ConsoleScreen) and self.screen.holds(event):
+            event.prevent_default()  # (not a console key: no binding)
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nobody foresaw ends the console as Textual would, but the traceback (with its

@@ -78,8 +78,16 @@ class TakesTypeAhead(AnsweredByEnter):
     that way) belongs to the first field: Enter answers with what the fields hold, a character
     goes into the field. A key that reaches it after the answer is handed on."""
 
+    typed_ahead: list[events.Key] = []  # typed after the question's key, before it opened (the app hands them in)
+
     def first_field(self) -> Input:
         raise NotImplementedError
+
+    def on_mount(self) -> None:
+        """The keys typed ahead of the question, in the order typed: into its field (Enter answers)."""
+        screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
+        for key in self.typed_ahead:
+            screen.app.post_message(events.Key(key.key, key.character))
 
     def on_key(self, event: events.Key) -> None:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)

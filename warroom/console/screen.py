@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from time import monotonic
 from typing import cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -230,7 +232,37 @@ class ConsoleScreen(Parts, Screen):
         if console.away and name not in READING_FLOWS:
             console.warn("the server cannot be reached (reconnecting): nothing can be saved until it is back")
             return
+        if self._held is None:  # what is typed next was meant for the flow's question, until it opens
+            self._held, self._held_since = [], monotonic()
         self.post_message(self.FlowAsked(name, args, console.questions_asked))
+
+    # -- keys typed ahead of a question -------------------------------------------------------
+    # A flow's key and what follows it in one read of the terminal (f, a finding, Enter: a fast
+    # typist over SSH, a paste) all reach the console before the flow has opened its question:
+    # the finding's letters were console keys (c put on a hat, space paused no drill) and the
+    # question opened empty. From a flow's key until its flow opens a question or ends, the
+    # keys that come are held here (the app's `_on_key` asks `holds`), then handed to the app.
+    # A flow that has opened nothing after HOLD_AT_MOST seconds (a commit waiting on a locked
+    # database) holds no more: what it held is dropped, with a word, and keys are the console's.
+    HOLD_AT_MOST = 3.0
+    _held: list[events.Key] | None = None
+    _held_since = 0.0
+
+    def holds(self, key: events.Key) -> bool:
+        """Hold `key` if a flow's question may be opening (True: it is held)."""
+        if self._held is None:
+            return False
+        if monotonic() - self._held_since > self.HOLD_AT_MOST:
+            if self.let_go():
+                self.console.warn("keys typed while a question was opening were not used; type them again if you meant them")
+            return False
+        self._held.append(key)
+        return True
+
+    def let_go(self) -> list[events.Key]:
+        """The keys held since the last flow's key (and no more held)."""
+        held, self._held = self._held or [], None
+        return held
 
     def action_pause_drill(self) -> None:
         self.post_message(self.PauseAsked())
