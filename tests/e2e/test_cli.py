@@ -42,9 +42,14 @@ def test_log_as_another_hat_switches_and_records_both(db_file):
     declare()
     done = run_cli("log", "p99 is flat", "--as", "investigator", now=at(2))
     assert done.returncode == 0
+    # said, as the console shows it (it was silent: the person's console had changed hats)
+    assert done.stderr == "alice now wears the investigator hat on INC-1 (on its timeline)\n"
+    assert done.stdout.startswith("INC-1 ") and "p99 is flat" in done.stdout
+    again = run_cli("log", "still flat", now=at(3))  # the hat worn already: nothing to say
+    assert again.returncode == 0 and again.stderr == ""
     with sqlite3.connect(db_file) as raw:
         rows = raw.execute("SELECT role, kind FROM event ORDER BY id").fetchall()
-    assert rows == [("commander", "declared"), ("investigator", "hat worn"), ("investigator", "note")]
+    assert rows == [("commander", "declared"), ("investigator", "hat worn"), ("investigator", "note"), ("investigator", "note")]
 
 
 def test_export_json_holds_every_event_exactly():

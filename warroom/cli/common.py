@@ -98,6 +98,16 @@ def tell(line: str, warning: bool = False) -> None:
     print(f"warroom: warning: {line}" if warning else line, file=sys.stderr)
 
 
+def tell_hats(written: list) -> None:
+    """A hat the command put on before its action (`log --as`, a follow-up: the commander's
+    while the incident is open) is said, as the console shows it: one line on stderr."""
+    from warroom.domain.model import Kind
+
+    for event in written[:-1]:
+        if event.kind == Kind.HAT_WORN:
+            tell(f"{event.actor} now wears the {event.role} hat on {event.incident} (on its timeline)")
+
+
 @asynccontextmanager
 async def service_for(args: argparse.Namespace, config: Config, now: datetime, existing: bool = True,
                       clock: Callable[[], datetime] | None = None) -> AsyncIterator[Service]:

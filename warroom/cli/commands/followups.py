@@ -8,7 +8,7 @@ import asyncio
 import csv
 import json
 
-from warroom.cli.common import incident_code, service_for
+from warroom.cli.common import incident_code, service_for, tell_hats
 from warroom.config.environment import UsageError, actor_name, system_clock
 from warroom.domain import followups
 from warroom.domain.actions import RuleBroken
@@ -32,6 +32,7 @@ def change(args, config, out) -> int:
                 state = (await store.opening(code, config.book.levers)).state
                 drafts = followups.add(state, actor, now, args.text, args.owner or actor, due=args.due or "", switch=True)
                 written = await service.append(drafts, state.severity)
+                tell_hats(written)
                 after = (await store.opening(code, config.book.levers)).state  # (another's may have come first)
                 added = followups.number_of(after, written[-1]) or len(after.followups)
                 codes = await store.followup_codes(code)
@@ -48,6 +49,7 @@ def change(args, config, out) -> int:
             else:
                 drafts = followups.change(state, actor, now, row.number, owner=args.owner, due=args.due, link=args.link, switch=True)
             written = await service.append(drafts, state.severity)
+            tell_hats(written)
             print(f"{row.code} {row.incident} {report.timeline_line(written[-1], state.detected, {row.number: row.code})}", file=out)
         return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from warroom.cli.common import incident_code, service_for
+from warroom.cli.common import incident_code, service_for, tell_hats
 from warroom.config.environment import actor_name, system_clock
 from warroom.domain import actions
 from warroom.reports import terminal as report
@@ -19,6 +19,7 @@ def run(args, config, out) -> int:
             state = (await service.store.opening(code, config.book.levers)).state  # the state alone, from the summary
             drafts = actions.note(state, actor, now, args.text, hat=args.hat)
             written = await service.append(drafts, state.severity)
+            tell_hats(written)
             print(f"{state.code} {report.timeline_line(written[-1], state.detected)}", file=out)
         return 0
 
