@@ -142,6 +142,7 @@ async def test_in_a_short_pane_the_consoles_toasts_leave_the_message_due_readabl
             assert not toast.region.overlaps(message.region), (toast.region, message.region)
             assert not toast.region.overlaps(deadlines.region), (toast.region, deadlines.region)
             assert upper.region.contains_region(toast.region), (toast.region, upper.region)
+            assert toast.region.y > upper.region.y  # under the pane's title (its hat's name)
         lines = len(toasts[0].render_lines(toasts[0].region.reset_offset))
         assert toasts[0].region.height == lines  # no padding rows
 
