@@ -286,7 +286,7 @@ class WarroomApp(Palettes):
         from warroom.console.dialogs import TakesTypeAhead
 
         if isinstance(question, TakesTypeAhead):
-            question.typed_ahead = held
+            question.typed_ahead = tuple(held)
         elif question is not None:
             self.warn("a key typed while a question was opening was not used; press it again if you meant it")
         else:

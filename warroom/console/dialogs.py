@@ -78,7 +78,7 @@ class TakesTypeAhead(AnsweredByEnter):
     that way) belongs to the first field: Enter answers with what the fields hold, a character
     goes into the field. A key that reaches it after the answer is handed on."""
 
-    typed_ahead: list[events.Key] = []  # typed after the question's key, before it opened (the app hands them in)
+    typed_ahead: tuple[events.Key, ...] = ()  # typed after the question's key, before it opened (the app hands them in)
 
     def first_field(self) -> Input:
         raise NotImplementedError

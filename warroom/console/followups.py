@@ -33,9 +33,9 @@ async def followup(app: Console) -> None:
 
 
 async def close_followup(app: Console) -> None:
-    """O: one of the incident's follow-ups, picked by its key (the only one is not asked for), then what to do with it: close an
-    open one (what was done and a link, both optional), reopen a closed one (why), give it to
-    another owner, or another due date."""
+    """O: one of the incident's follow-ups, picked by its key (the only one is not asked for),
+    then what to do with it: close an open one (what was done and a link, both optional), reopen
+    a closed one (why), give it to another owner, or another due date."""
     state = app.state
     if not state.followups:
         app.warn("no follow-ups yet: o adds one")
