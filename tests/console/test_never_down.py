@@ -193,31 +193,13 @@ async def test_keys_typed_ahead_on_the_start_screen_land_in_the_field_they_were_
     assert (payload["title"], payload["impact"]) == ("Login fails", "logins")
 
 
-async def test_escape_on_the_start_screen_asks_before_a_half_typed_title_is_lost(db_file):
-    from warroom.console.dialogs import Confirm
-    from warroom.console.start import StartScreen
-
-    app = console(db_file)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, StartScreen))
-        await pilot.press(*"Checkout down")
-        await pilot.press("escape")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, Confirm) and app.is_running
-        await pilot.press("escape")  # no: stay
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, StartScreen)
-        assert app.screen.query_one("#title").value == "Checkout down"
-        await pilot.press("escape", "enter")  # yes: leave
-        await pilot.pause(0.2)
-        assert not app.is_running
-    assert not db_file.exists() or not db_rows(db_file, "SELECT count(*) FROM event")[0][0]
-
-
-async def test_ctrl_q_on_the_start_screen_asks_as_escape_does_and_the_footer_says_quit_once(db_file):
-    """ctrl+q quits anywhere because every action is saved already; a declaration half typed is
-    not saved, and ctrl+q threw it away without a word (Esc asked). The footer said both
-    "esc Quit" and "^q Quit"."""
+@pytest.mark.parametrize("leave, stay, leave_for_sure", [
+    ("escape", "escape", ("escape", "enter")),
+    # ctrl+q quits anywhere because every action is saved already; a declaration half typed is
+    # not saved, and ctrl+q threw it away without a word (Esc asked); pressed twice, it leaves
+    ("ctrl+q", "n", ("ctrl+q", "ctrl+q")),
+])
+async def test_leaving_the_start_screen_asks_before_a_half_typed_title_is_lost(db_file, leave, stay, leave_for_sure):
     from warroom.console.dialogs import Confirm
     from warroom.console.start import StartScreen
 
@@ -225,15 +207,16 @@ async def test_ctrl_q_on_the_start_screen_asks_as_escape_does_and_the_footer_say
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, StartScreen))
         shown = [b.binding.description for b in app.screen.active_bindings.values() if b.binding.show]
-        assert shown.count("Quit") == 1, shown
+        assert shown.count("Quit") == 1, shown  # the footer said both "esc Quit" and "^q Quit"
         await pilot.press(*"Checkout down")
-        await pilot.press("ctrl+q")
+        await pilot.press(leave)
         await pilot.pause(0.1)
         assert isinstance(app.screen, Confirm) and app.is_running
-        await pilot.press("n")  # no: stay
+        await pilot.press(stay)
         await pilot.pause(0.1)
-        assert isinstance(app.screen, StartScreen) and app.screen.query_one("#title").value == "Checkout down"
-        await pilot.press("ctrl+q", "ctrl+q")  # pressed twice: leave
+        assert isinstance(app.screen, StartScreen)
+        assert app.screen.query_one("#title").value == "Checkout down"
+        await pilot.press(*leave_for_sure)
         await pilot.pause(0.2)
         assert not app.is_running
     assert not db_file.exists() or not db_rows(db_file, "SELECT count(*) FROM event")[0][0]
