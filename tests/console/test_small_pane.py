@@ -3,7 +3,7 @@ and the compact levers of a short terminal."""
 
 import pytest
 from helpers import Clock, at, db_rows, seed
-from helpers.console import act, settle
+from helpers.console import act, settle, together
 
 from warroom.console.dialogs import Ask, Row
 from warroom.console.footer import keys_line
@@ -118,6 +118,27 @@ async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(d
         assert not under.display  # the console's own toasts do not show through: each once, below the question
         await act(pilot, "escape")
         assert app.screen is app.main_screen and under.display and len(under.query(Toast)) == 2
+
+
+async def test_at_60x20_a_warning_over_a_question_is_read_whole(db_file):
+    """1, then 1 e in one read at 60×20: the e was dropped, and the toast saying so over the
+    lever's question showed two of its three lines (half the width, a row of top margin)."""
+    from textual.widgets._toast import Toast, ToastRack
+
+    from warroom.console.dialogs import Choose
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await settle(pilot)
+        await act(pilot, "1")
+        together(app, "1", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, Choose)
+        toast, rack = app.screen.query_one(Toast), app.screen.query_one(ToastRack)
+        assert "press it again" in str(toast.render())
+        lines = len(toast.render_lines(toast.region.reset_offset))
+        assert toast.region.height == lines <= 2 and rack.max_scroll_y == 0, (toast.region, rack.virtual_size, rack.size)
 
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)])

@@ -57,6 +57,9 @@ def _settle_memory() -> None:
     gc.enable()
 
 
+NOT_USED = "a key typed as a question opened was not used: press it again"  # (two lines of a toast at 60×20)
+
+
 class WarroomApp(Palettes):
     """Returns None on a normal quit, or the one-line reason it could not run."""
 
@@ -288,7 +291,7 @@ class WarroomApp(Palettes):
         if isinstance(question, TakesTypeAhead):
             question.typed_ahead = tuple(held)
         elif question is not None:
-            self.warn("a key typed while a question was opening was not used; press it again if you meant it")
+            self.warn(NOT_USED)
         else:
             for key in held:
                 self.post_message(events.Key(key.key, key.character))
@@ -704,7 +707,7 @@ class WarroomApp(Palettes):
             try:
                 async with self._one_flow:
                     if self.questions_asked != questions_before:
-                        self.warn("a key typed while a question was opening was not used; press it again if you meant it")
+                        self.warn(NOT_USED)
                         return
                     await flow
             finally:

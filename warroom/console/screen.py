@@ -254,7 +254,7 @@ class ConsoleScreen(Parts, Screen):
             return False
         if monotonic() - self._held_since > self.HOLD_AT_MOST:
             if self.let_go():
-                self.console.warn("keys typed while a question was opening were not used; type them again if you meant them")
+                self.console.warn("keys typed as a question opened were not used: type them again")
             return False
         self._held.append(key)
         return True
