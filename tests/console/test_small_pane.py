@@ -120,6 +120,26 @@ async def test_at_80x24_a_toast_never_covers_the_keys_of_the_question_under_it(d
         assert app.screen is app.main_screen and under.display and len(under.query(Toast)) == 2
 
 
+async def test_at_60x20_a_long_question_with_a_toast_keeps_its_keys(db_file):
+    """y on a P0 before leadership was told, at 60×20, a toast up: the reason question (eight
+    rows of words) lost its last line, 'Esc: hold off', under its edge (seen by hand, a toast
+    of two rows up)."""
+    from textual.widgets._toast import Toast
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), severity="P0")
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice", clipboard=[("the test board", lambda t: True)])
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await settle(pilot)
+        app.warn("the status page was not written: /srv/status is not writable (warroom config says where)")  # two rows
+        await act(pilot, "y")
+        assert isinstance(app.screen, Ask) and "no surprises" in app.screen.question
+        await settle(pilot)
+        assert app.screen.query(Toast)
+        hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
+        assert "Esc: hold off" in str(hint.render()).replace("\n", " ")
+        assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)
+
+
 async def test_at_60x20_a_warning_over_a_question_is_read_whole(db_file):
     """1, then 1 e in one read at 60×20: the e was dropped, and the toast saying so over the
     lever's question showed two of its three lines (half the width, a row of top margin)."""
@@ -198,7 +218,8 @@ async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scroll
 
     from warroom.console.dialogs import Confirm
 
-    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"))
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"),
+               impact="card payments, refunds and payouts for every merchant in Europe and in North America")
     app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
     async with app.run_test(size=(60, 20), notifications=True) as pilot:
         await settle(pilot)
