@@ -12,6 +12,18 @@ from pathlib import Path
 import pytest
 
 
+def pytest_configure(config) -> None:
+    """The pilot waits for the console to go idle after each key it presses: a sleep of
+    Textual's granularity (20 ms), twice a key, whatever the key cost. Typing a finding of 50
+    characters waited 2 s. The idle test stays the same (its CPU share, not less than a twentieth
+    of the sleep); only the sleep is 5 ms, so a key the console has finished with is followed
+    by the next sooner. (textual._wait is private: Textual is pinned exactly.)"""
+    import textual._wait as wait
+
+    wait.SLEEP_GRANULARITY = 1 / 200
+    wait.SLEEP_IDLE = wait.SLEEP_GRANULARITY / 20.0
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     home = tmp_path / "home"
