@@ -252,7 +252,7 @@ async def resolution(app: Console) -> None:
 async def correct_milestone(app: Console) -> None:
     """k: put a milestone right afterwards (a back-dated impact start, the page's time)."""
     from warroom.domain.model import MILESTONES
-    from warroom.domain.timefmt import day_words, local_time, parse_when
+    from warroom.domain.timefmt import local_time_on, parse_when
 
     switch = await hat_first(app, Kind.MILESTONE_SET, asks=True)
     if switch is None:
@@ -260,7 +260,7 @@ async def correct_milestone(app: Console) -> None:
 
     def stands(milestone: str) -> str:  # the time a milestone has now, as the screen shows times
         moment = app.state.milestone(milestone)
-        return f"{local_time(moment)}{day_words(moment, app.now())}" if moment else "not yet"
+        return local_time_on(moment, app.now()) if moment else "not yet"
 
     keys = "1234567"
     picked = await app.ask(Choose("Correct which milestone?", [(keys[n], f"{m}  {stands(m)}", m) for n, m in enumerate(MILESTONES)],

@@ -115,5 +115,10 @@ def day_words(moment: datetime, now: datetime) -> str:
     return f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (no year, no locale's order)
 
 
+def local_time_on(moment: datetime, now: datetime) -> str:
+    """The local time of day, and its day when that is not today's: "16:42:00 on Tue 1 Dec"."""
+    return local_time(moment) + day_words(moment, now)
+
+
 def local_stamp(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")

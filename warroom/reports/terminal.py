@@ -14,7 +14,7 @@ from warroom.domain.model import HATS, MILESTONES, Event
 from warroom.domain.playbook import DEFAULT, Playbook
 from warroom.domain.policy import OVERDUE, Deadline, is_near, next_deadline
 from warroom.domain.text import one_line, tmux_text
-from warroom.domain.timefmt import clock_text, day_words, local_stamp, local_time, minutes_text, t_plus
+from warroom.domain.timefmt import clock_text, local_stamp, local_time, local_time_on, minutes_text, t_plus
 
 
 def elapsed(state: IncidentState, now: datetime) -> str:
@@ -107,7 +107,7 @@ def show(state: IncidentState, now: datetime, book: Playbook = DEFAULT, codes: d
         lines += ["", f"root cause: {one_line(state.root_cause, 500)}"]
     lines += ["", "deadlines:"]
     owed = book.record(state, now)
-    dues = [f"{local_time(d.due)}{day_words(d.due, now)}" if d.due else "next standup" for d in owed]  # another day's says which
+    dues = [local_time_on(d.due, now) if d.due else "next standup" for d in owed]  # another day's says which
     width = max((len(due) for due in dues), default=0)
     for deadline, due in zip(owed, dues, strict=True):
         lines.append(f"  {one_line(deadline.label, 40):<40} due {due:<{max(width, 12)}} {deadline_words(deadline, now)}")
