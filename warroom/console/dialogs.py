@@ -214,6 +214,12 @@ class Confirm(Question[bool]):
             quoted.scroll_relative(y=rows, animate=False)
 
 
+def key_and_words(key: str, words: str) -> Horizontal:
+    """A choice's or a key's row: the key, and its words beside it (words too long for the line
+    go on under themselves, not under the key, where they read as another choice)."""
+    return Horizontal(Static(key, markup=False, classes="key"), Static(words, markup=False, classes="label"), classes="choice")
+
+
 class Choose(Question[str | None]):
     """One of a few choices, each on its own key. Escape cancels."""
 
@@ -225,10 +231,8 @@ class Choose(Question[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, markup=False, classes="question")
-            for key, label, _ in self.choices:  # a label too long for the line goes on under its own words
-                with Horizontal(classes="choice"):
-                    yield Static(key, markup=False, classes="key")
-                    yield Static(label, markup=False, classes="label")
+            for key, label, _ in self.choices:
+                yield key_and_words(key, label)
             yield Static(self.hint, markup=False, classes="hint")
 
     def on_key(self, event) -> None:
@@ -329,14 +333,9 @@ class Help(Question[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             with VerticalScroll(id="keys"):
-                for line in self.text.split("\n"):  # a key and its words side by side: words too long go on under themselves
+                for line in self.text.split("\n"):
                     row = self.ROW.fullmatch(line)
-                    if row:
-                        with Horizontal(classes="choice"):
-                            yield Static(row[1], markup=False, classes="key")
-                            yield Static(row[2], markup=False, classes="label")
-                    else:
-                        yield Static(line or " ", markup=False)
+                    yield key_and_words(row[1], row[2]) if row else Static(line or " ", markup=False)
             yield Static("↑↓ PgUp PgDn Home End scroll · Esc or ? to close", markup=False, classes="hint")
 
     def on_mount(self) -> None:
