@@ -194,10 +194,9 @@ async def _paged(app: Console, deadline, switch: bool) -> bool | None:
 async def resolution_notice(app: Console) -> None:
     """Once resolved: the resolution notice, copied as the communicator where no one else wears
     that hat (the switch goes on the timeline with it); otherwise the communicator is told."""
-    from warroom.domain.policy import RESOLUTION_NOTICE
+    from warroom.domain.policy import RESOLUTION_NOTICE, owes_clients
 
-    rules = app.book.policy.get(app.state.severity)
-    if rules is not None and not rules.tells_clients:  # a P2's or P3's words are internal: none is pushed
+    if not owes_clients(app.state.severity, app.book.policy):  # a P2's or P3's words are internal: none is pushed
         app.say(f"{app.state.code} resolved; a {app.state.severity} owes no client a notice (y copies one if wanted)")
         return
     holder = worn_by_another(app, COMMUNICATOR)

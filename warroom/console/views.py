@@ -27,7 +27,7 @@ from warroom.domain.model import (
     played_by,
 )
 from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
-from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline
+from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline, owes_clients
 from warroom.domain.roster import Roster
 from warroom.domain.text import counted, one_line, safe
 from warroom.domain.timefmt import clock_text, local_time, local_time_on, minutes_text, t_plus
@@ -181,17 +181,19 @@ def due_words(state: IncidentState, now: datetime, record: list[Deadline], name:
     if state.resolved:
         ended = state.resolved_at
         sent = [c.at for c in state.communications if c.template == name and ended is not None and c.at >= ended]
-        if sent:
-            return f"sent {local_time(sent[-1])}: {name} (y copies it again)"
-        rules = book.policy.get(state.severity)
-        owed = rules is None or rules.tells_clients
-        return f"due now: {name} (y copies it)" if owed else f"not owed at {state.severity}: {name} (y copies it if wanted)"
-    deadline = next((d for d in record if d.template == name and d.status not in (MET, LATE, WAIVED)), None)
-    if deadline is None:  # a message no deadline asks for (a P3's internal note): sent, or still to send
+        if not sent:
+            return (f"due now: {name} (y copies it)" if owes_clients(state.severity, book.policy)
+                    else f"not owed at {state.severity}: {name} (y copies it if wanted)")
+    else:
+        deadline = next((d for d in record if d.template == name and d.status not in (MET, LATE, WAIVED)), None)
+        if deadline is not None:
+            words = deadline_words(deadline, now, by_the_minute=True)
+            return f"{words}: {name} (y copies it)" if deadline.status == OVERDUE else f"due {words}: {name} (y copies it)"
+        # a message no deadline asks for (a P3's internal note): sent, or still to send
         sent = [c.at for c in state.communications if c.template == name]
-        return f"sent {local_time(sent[-1])}: {name} (y copies it again)" if sent else f"to send: {name} (y copies it)"
-    words = deadline_words(deadline, now, by_the_minute=True)
-    return f"{words}: {name} (y copies it)" if deadline.status == OVERDUE else f"due {words}: {name} (y copies it)"
+        if not sent:
+            return f"to send: {name} (y copies it)"
+    return f"sent {local_time(sent[-1])}: {name} (y copies it again)"
 
 
 LEDGER_SHOWN = 4  # the newest pages the pane lists (all of them: `warroom show`)

@@ -223,6 +223,14 @@ def status_page(state: IncidentState, policy: Policy = POLICY) -> str:
     return rules.status_page if rules else "none"
 
 
+def owes_clients(severity: str, policy: Policy = POLICY) -> bool:
+    """Whether the client is owed a notice at `severity`, and so the resolution notice: not at
+    one whose rules name none (a P2, a P3, whose words are internal); at a severity the policy
+    does not know, as at any other (nothing is held back)."""
+    rules = policy.get(severity)
+    return rules is None or rules.tells_clients
+
+
 def paged_roles(policy: Policy = POLICY) -> list[str]:
     """Every role the matrix's notify deadlines page, at any severity, in the order they come."""
     return list(dict.fromkeys(role for rules in policy.values() for rule in rules.rules for role in rule.roles))
