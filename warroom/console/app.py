@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -293,8 +292,9 @@ class WarroomApp(Palettes):
         elif question is not None:
             self.warn(NOT_USED)
         else:
-            for key in held:
-                self.post_message(events.Key(key.key, key.character))
+            from warroom.console.fields import type_again
+
+            type_again(self, held)
 
     async def declare(self, draft: Event) -> str:
         """The start screen's declaration, through the service (a P0's page publishes by itself)."""
@@ -722,7 +722,7 @@ class WarroomApp(Palettes):
         console's screen holds it for that question (`_hand_on_typed_ahead`)."""
         if not self._screen_stack:
             event.prevent_default()  # (Textual's own handler, next in line, would ask for a screen)
-        elif self.screen is self.main_screen and isinstance(self.screen, ConsoleScreen) and self.screen.holds(event):
+        elif isinstance(self.screen, ConsoleScreen) and self.screen.holds(event):  # (the console's screen is the bottom one: on top, no question is up)
             event.prevent_default()  # (not a console key: no binding)
 
     def _handle_exception(self, error: Exception) -> None:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
-from warroom.console.fields import AnsweredByEnter, Field
+from warroom.console.fields import AnsweredByEnter, Field, type_again
 
 Answer = TypeVar("Answer")
 
@@ -86,8 +86,7 @@ class TakesTypeAhead(AnsweredByEnter):
     def on_mount(self) -> None:
         """The keys typed ahead of the question, in the order typed: into its field (Enter answers)."""
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
-        for key in self.typed_ahead:
-            screen.app.post_message(events.Key(key.key, key.character))
+        type_again(screen.app, self.typed_ahead)
 
     def on_key(self, event: events.Key) -> None:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)

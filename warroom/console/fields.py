@@ -13,9 +13,18 @@ that arrived after them. The field does those at the key too, in the order they 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import events
+from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input
+
+
+def type_again(app: App, keys: Iterable[events.Key]) -> None:
+    """Keys handed on, in order, as if typed now: each goes where the focus is when it comes."""
+    for key in keys:
+        app.post_message(events.Key(key.key, key.character))
 
 
 class AnsweredByEnter:
@@ -53,7 +62,7 @@ class AnsweredByEnter:
 
     def _hand_on(self, key: events.Key) -> None:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
-        screen.app.post_message(events.Key(key.key, key.character))
+        type_again(screen.app, [key])
 
 
 class Field(Input):
