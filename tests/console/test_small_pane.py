@@ -1,6 +1,8 @@
 """Made for a tmux pane (issue 25): a timeline row read whole, the footer that fits 60 columns,
 and the compact levers of a short terminal."""
 
+from contextlib import asynccontextmanager
+
 import pytest
 from helpers import Clock, at, db_rows, seed
 from helpers.console import act, settle, together
@@ -210,22 +212,31 @@ async def test_editing_a_message_in_a_short_pane_keeps_the_keys_on_screen(db_fil
         assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)  # none of it under the edge
 
 
+@asynccontextmanager
+async def sent_question(db_file, size: tuple[int, int], impact: str):
+    """The communicator's y at `size` on a notice whose impact is `impact`: its question (was it
+    sent?) up, with the toast saying where the text went."""
+    from warroom.console.dialogs import Confirm
+
+    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"),
+               impact=impact)
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await act(pilot, "y")
+        assert isinstance(app.screen, Confirm)
+        await settle(pilot)
+        yield app, pilot
+
+
 async def test_the_sent_question_at_60x20_with_a_toast_keeps_its_keys_and_scrolls_its_text_by_keys(db_file):
     """y at 60×20: the text copied took 8 rows, the toast saying where it went 3 more, and the
     question's keys (Esc: not yet, leave it due) fell off its bottom. In a pane under 22 rows the
     text shows 6 rows at most, and ↓ ↑ scroll it."""
     from textual.widgets._toast import Toast
 
-    from warroom.console.dialogs import Confirm
-
-    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"),
-               impact="card payments, refunds and payouts for every merchant in Europe and in North America")
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
-    async with app.run_test(size=(60, 20), notifications=True) as pilot:
-        await settle(pilot)
-        await act(pilot, "y")
-        assert isinstance(app.screen, Confirm)
-        await settle(pilot)
+    impact = "card payments, refunds and payouts for every merchant in Europe and in North America"
+    async with sent_question(db_file, (60, 20), impact) as (app, pilot):
         assert app.screen.query(Toast)
         hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
         assert "leave it due" in str(hint.render())
@@ -265,17 +276,8 @@ async def test_the_sent_question_at_60x20_keeps_its_keys_with_two_toasts_up(db_f
 async def test_the_sent_question_at_80x24_shows_a_long_notice_whole(db_file):
     """At 80×24 there is room for the whole notice (seven rows, the README's picture): only a
     pane under 22 rows shortens it."""
-    from warroom.console.dialogs import Confirm
-
     long = "logins for users holding tokens issued before deploy 142 on web, mobile and the partner API"
-    await seed(db_file, (actions.wear_hat, "alice", 1, "communicator"), (actions.notify, "alice", 2, "manager", "Dana"),
-               impact=long)
-    app = make_app(db_file, clock=Clock(at(5)), actor="alice", clipboard=[("the tmux paste buffer", lambda t: True)])
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await act(pilot, "y")
-        assert isinstance(app.screen, Confirm)
-        await settle(pilot)
+    async with sent_question(db_file, (80, 24), long) as (app, _):
         quoted = app.screen.query_one(".quoted")
         assert quoted.virtual_size.height > 6 and quoted.max_scroll_y == 0  # longer than six rows, and whole
         hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
