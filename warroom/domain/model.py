@@ -121,6 +121,7 @@ def played_by(actor: str) -> str:
     it (its number finds the inject again, in the database); anyone else as they are."""
     return actor.split(": ", 1)[1] if actor.startswith(INJECT) and ": " in actor else actor
 
+
 # The hat each kind of action belongs to. Notes belong to whichever hat wrote them, and a rule
 # overridden to the hat of the action that overrode it.
 ROLE_OF_KIND: dict[str, str] = {
