@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from helpers import T0, Book, Clock, at, db_rows, run_cli, seed
 from helpers.console import act, settle
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from warroom.console.dialogs import Ask, Confirm, Help, ShowText
@@ -156,9 +157,15 @@ def test_the_countdown_says_the_day_of_a_deadline_that_is_not_today():
     book = Book(impact="logins", severity="P2")
     book.do(actions.notify, "alice", at(2), "pm", "Priya", switch=True)
     line = countdown(book.state, at(3))[0].plain
-    assert "internal note" in line and line.endswith("(due 03:00:00 on Sat 28 Nov)"), line
+    assert "internal note" in line and line.endswith("(due tomorrow 03:00:00)"), line
+    assert cell_len(line) <= 78, line  # whole at 80 columns (the bar's padding is 1 each side)
     overdue = countdown(book.state, at(60 * 24 + 5))[0].plain
     assert overdue.endswith("(was due 03:00:00)"), overdue  # today's: the time alone
+    late = countdown(book.state, at(60 * 24 - 2))[0].plain  # 02:58 on the day after: due today
+    assert late.endswith("(due 03:00:00)"), late
+    gone = countdown(book.state, at(60 * 48 + 5))[0].plain  # a day and more overdue
+    assert gone.endswith("(was due yesterday 03:00:00)"), gone
+    assert countdown(book.state, at(-60 * 24))[0].plain.endswith("(due Sat 28 Nov 03:00:00)")  # two days ahead
     assert countdown(Book(impact="logins").state, at(3))[0].plain.endswith("(due 03:15:00)")
     from warroom.reports.terminal import show
 

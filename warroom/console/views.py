@@ -30,7 +30,7 @@ from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline, owes_clients
 from warroom.domain.roster import Roster
 from warroom.domain.text import counted, one_line, safe
-from warroom.domain.timefmt import clock_text, local_time, local_time_on, minutes_text, t_plus
+from warroom.domain.timefmt import clock_text, day_before, local_time, minutes_text, t_plus
 
 LEVER_MARK = {PULLED: "▶", EFFECTIVE: "✔", NO_EFFECT: "✘", SKIPPED: "⤼"}
 HAT_SHORT = {"commander": "CMD", "communicator": "COM", "investigator": "INV"}
@@ -68,12 +68,12 @@ def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> 
     if due.status == OVERDUE:
         return Content.assemble(
             (" ⚠ OVERDUE ", "bold reverse"), " ", (due.label, "bold"), f"  by +{clock_text(-left)}",
-            f"   (was due {local_time_on(due.due, now)})",
+            f"   (was due {day_before(due.due, now)})",
         ), "overdue"
     tone = "near" if is_near(due, now) else "open"
     return Content.assemble(
         ("  ⏳ NEXT ", "bold"), " ", (due.label, "bold"), "  in ", (clock_text(left), "bold"),
-        f"   (due {local_time_on(due.due, now)})",
+        f"   (due {day_before(due.due, now)})",
     ), tone
 
 

@@ -115,6 +115,18 @@ def day_words(moment: datetime, now: datetime) -> str:
     return f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (no year, no locale's order)
 
 
+def day_before(moment: datetime, now: datetime) -> str:
+    """The local time of day, after its day when that is not today's, said as a live screen
+    says it: "tomorrow 03:00:00", "yesterday 23:50:00", "Sat 28 Nov 03:00:00". The day comes
+    first, so a narrow line cut at its edge loses seconds, not the day."""
+    days = (local_day(moment) - local_day(now)).days
+    day = {0: "", 1: "tomorrow ", -1: "yesterday "}.get(days)
+    if day is None:
+        local = moment.astimezone()
+        day = f"{local.strftime('%a')} {local.day} {local.strftime('%b')} "
+    return day + local_time(moment)
+
+
 def local_time_on(moment: datetime, now: datetime) -> str:
     """The local time of day, and its day when that is not today's: "16:42:00 on Tue 1 Dec"."""
     return local_time(moment) + day_words(moment, now)
