@@ -92,6 +92,12 @@ def test_the_default_database_lives_in_the_user_data_folder(tmp_path):
     (["show", "INC-99"], "no incident INC-99"),
     (["export", "INC-99"], "no incident INC-99"),
     (["export", "--format", "pdf"], "invalid choice"),
+    # words a shell split: the note's text is one argument (the code first, as `show` takes it)
+    (["log", "rolled", "back", "web", "--as", "commander"], 'one quoted text: warroom log "rolled back web"'),
+    (["log", "INC-1", "rolled back web"], 'to write on INC-1: warroom log --incident INC-1 "rolled back web"'),
+    (["declare", "Checkout", "500s", "--severity", "P2"], 'one quoted text: warroom declare "Checkout 500s"'),
+    (["followup", "INC-1", "add", "a", "smoke", "test"], 'one quoted text: warroom followup INC-1 "add a smoke test"'),
+    (["log", "x", "--frobnicate"], "unrecognized arguments: --frobnicate"),
 ])
 def test_bad_input_is_one_line_status_2_and_nothing_written(db_file, args, message):
     declare()

@@ -9,7 +9,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from warroom.config.environment import fail
+from warroom.config.environment import UsageError, fail
 from warroom.domain.errors import WarroomError
 
 # each command: the module that runs it, and its function there (`run` unless named)
@@ -27,11 +27,13 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        from warroom.cli.arguments import parser
+        from warroom.cli.arguments import leftover, parser
         from warroom.cli.common import config_in_effect
 
         argv = sys.argv[1:] if argv is None else argv
-        args = parser(argv).parse_args(argv)
+        args, extra = parser(argv).parse_known_args(argv)
+        if extra:
+            raise UsageError(leftover(args, extra))
         config = config_in_effect(args)
         module, function = COMMANDS[args.command]
         command = getattr(importlib.import_module(f"warroom.cli.commands.{module}"), function)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -59,6 +60,36 @@ def _count(text: str) -> int:
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, status 2, no usage dump
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# a command's free text, which a shell splits into words unless it is quoted: (its argument, what it is)
+_TEXTS = {"log": ("text", "a note"), "declare": ("title", "a title"), "followup": ("text", "a follow-up")}
+
+
+def leftover(args: argparse.Namespace, extra: list[str]) -> str:
+    """What to say of the arguments no option took. Words after a command's text are its text
+    split by the shell (`warroom log rolled back web`): say how to quote it, and for a note
+    whose first word is an incident's code (`warroom log INC-3 "..."`, as `show` takes it),
+    how to name the incident."""
+    command, unknown = getattr(args, "command", None), " ".join(extra)
+    if command not in _TEXTS or any(word.startswith("-") for word in extra):
+        return f"unrecognized arguments: {one_line(unknown, 80)} (see 'warroom --help')"
+    field, what = _TEXTS[command]
+    first = getattr(args, field) or ""
+    if command == "log" and re.fullmatch(r"[A-Za-z]+-\d+", first):
+        return f"to write on {first}: warroom log --incident {first} {_quoted(unknown)}"
+    code = f"{args.code} " if command == "followup" else ""
+    return f"{what} is one quoted text: warroom {command} {code}{_quoted(' '.join(filter(None, (first, *extra))))}"
+
+
+def _quoted(text: str) -> str:
+    """The text as a shell takes it back whole: in double quotes, or single where those would not do."""
+    text = one_line(text, 60)
+    if re.search(r'["$`\\!]', text):
+        import shlex
+
+        return shlex.quote(text)
+    return f'"{text}"'
 
 
 Adds = Callable[[Any, Parser], None]  # adds one subcommand's parser and its arguments: (the subparsers, the common options)
