@@ -282,3 +282,18 @@ async def test_the_sent_question_at_80x24_shows_a_long_notice_whole(db_file):
         assert quoted.virtual_size.height > 6 and quoted.max_scroll_y == 0  # longer than six rows, and whole
         hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
         assert hint.region.bottom <= dialog.content_region.bottom, (hint.region, dialog.content_region)
+
+
+@pytest.mark.parametrize("size, due", [((60, 20), False), ((80, 24), True)])
+async def test_the_countdown_leaves_out_its_wall_clock_time_where_it_would_be_cut(db_file, size, due):
+    """A P2's daily update at 60 columns read "in 23:57:00   (due tom…": the time left is whole,
+    and the day and time after it are said whole or not at all."""
+    await seed(db_file, (actions.notify, "alice", 2, "pm", "Priya", {"switch": True}), severity="P2")
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.main_screen.tick()  # (a tick draws it for the line's width, known once laid out)
+        await settle(pilot)
+        line = app.main_screen.query_one("#countdown").render_line(0).text.rstrip()
+        assert "internal note (every day)  in 23:57:00" in line and "…" not in line, line
+        assert line.endswith("(due tomorrow 03:00:00)") is due, line

@@ -211,7 +211,7 @@ class ConsoleScreen(Parts, Screen):
             return
         now = app.now()
         strip.show(views.strip(app.state, now, app.actor, app.read_only, app.trouble, bool(app.away)))
-        text, tone = views.countdown(app.state, now, app.book)
+        text, tone = views.countdown(app.state, now, app.book, countdown.content_size.width)
         countdown.show(text)
         for name in ("clear", "open", "near", "overdue"):
             countdown.set_class(name == tone, name)

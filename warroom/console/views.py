@@ -58,23 +58,27 @@ def strip(state: IncidentState, now: datetime, actor: str, read_only: bool = Fal
     )
 
 
-def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT) -> tuple[Content, str]:
-    """The nearest open deadline, counting down; overdue counts up in words and shape too."""
+def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT, room: int = 0) -> tuple[Content, str]:
+    """The nearest open deadline, counting down; overdue counts up in words and shape too.
+    `room`: the cells the line has (0: as many as it needs); its wall-clock time, "(due …)",
+    is left out where it would not fit whole, rather than cut at the edge."""
     due = None if state.resolved else next_deadline(book.deadlines(state, now))
     if due is None or due.due is None:
         done = "resolved: no deadline open" if state.resolved else "no communication deadline open"
         return Content.assemble(("  ✔ ", "bold"), done), "clear"
     left = due.due - now
     if due.status == OVERDUE:
-        return Content.assemble(
-            (" ⚠ OVERDUE ", "bold reverse"), " ", (due.label, "bold"), f"  by +{clock_text(-left)}",
-            f"   (was due {day_before(due.due, now)})",
-        ), "overdue"
+        line = Content.assemble((" ⚠ OVERDUE ", "bold reverse"), " ", (due.label, "bold"), f"  by +{clock_text(-left)}")
+        return _then(line, f"   (was due {day_before(due.due, now)})", room), "overdue"
     tone = "near" if is_near(due, now) else "open"
-    return Content.assemble(
-        ("  ⏳ NEXT ", "bold"), " ", (due.label, "bold"), "  in ", (clock_text(left), "bold"),
-        f"   (due {day_before(due.due, now)})",
-    ), tone
+    line = Content.assemble(("  ⏳ NEXT ", "bold"), " ", (due.label, "bold"), "  in ", (clock_text(left), "bold"))
+    return _then(line, f"   (due {day_before(due.due, now)})", room), tone
+
+
+def _then(line: Content, more: str, room: int) -> Content:
+    """The line, and `more` after it if it fits whole in `room` cells (0: any)."""
+    whole = line + more
+    return whole if not room or whole.cell_length <= room else line
 
 
 def levers(state: IncidentState, book: Playbook = DEFAULT, compact: bool = False) -> Content:
