@@ -222,6 +222,28 @@ async def test_leaving_the_start_screen_asks_before_a_half_typed_title_is_lost(d
     assert not db_file.exists() or not db_rows(db_file, "SELECT count(*) FROM event")[0][0]
 
 
+async def test_ctrl_c_says_how_to_quit_and_that_everything_is_saved(db_file):
+    """ctrl+c, pressed in a panic or from habit, closes nothing (Textual's way); it said "Do
+    you want to quit? Press ctrl+q to quit the app", not whether leaving loses anything."""
+    from warroom.console.start import StartScreen
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: bool(app.code))
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.05)
+        assert app.is_running and app.screen is app.main_screen
+        assert [n.message for n in app._notifications][-1] == "ctrl+q quits: every action is saved already"
+    app = console(db_file.with_name("new.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.05)
+        assert app.is_running
+        assert [n.message for n in app._notifications][-1] == "ctrl+q quits (nothing is declared until Enter)"
+
+
 def test_the_console_with_no_terminal_is_refused_in_one_line_and_writes_nothing(db_file):
     from helpers import run_cli
 

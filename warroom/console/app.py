@@ -320,6 +320,14 @@ class WarroomApp(Palettes):
             return
         await super().action_quit()
 
+    def action_help_quit(self) -> None:
+        """ctrl+c closes nothing (Textual's way: in a field it copies); it says how to leave and,
+        as a tired person wants to know before leaving, whether anything would be lost."""
+        from warroom.console.start import StartScreen
+
+        self.notify("ctrl+q quits (nothing is declared until Enter)" if isinstance(self.screen, StartScreen)
+                    else "ctrl+q quits: every action is saved already", title="Do you want to quit?", markup=False)
+
     def action_show_insights(self) -> None:
         """The insights screen: the start screen's ctrl+t, and the command palette."""
         from warroom.console.insights import InsightsScreen
