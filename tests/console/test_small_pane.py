@@ -297,3 +297,23 @@ async def test_the_countdown_leaves_out_its_wall_clock_time_where_it_would_be_cu
         line = app.main_screen.query_one("#countdown").render_line(0).text.rstrip()
         assert "internal note (every day)  in 23:57:00" in line and "…" not in line, line
         assert line.endswith("(due tomorrow 03:00:00)") is due, line
+
+
+async def test_a_reason_asked_for_three_rules_at_60x20_keeps_its_keys_under_a_toast(db_file):
+    """z (resolve) with the path not done, nothing contained and a finding waiting: the three
+    rules, the field and a toast (the Esc before: "not done: …") left "Enter: go ahead with this
+    reason · Esc: hold off" under the pane's edge. Under 22 rows the question and its keys sit
+    with no blank row between them and the field."""
+    from textual.widgets._toast import Toast
+
+    await seed(db_file, (actions.report_finding, "bob", 1, "the cache was cold", {"switch": True}))
+    app = make_app(db_file, clock=Clock(at(5)), actor="alice")
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await settle(pilot)
+        await act(pilot, "r", "z", "escape", "z")
+        await settle(pilot)
+        assert isinstance(app.screen, Ask) and app.screen.question.count("⚠") == 3
+        assert app.screen.query(Toast)
+        hint, dialog = app.screen.query_one(".hint"), app.screen.query_one(".dialog")
+        assert "Esc: hold off" in str(hint.render())
+        assert hint.region.bottom <= dialog.content_region.bottom <= 20, (hint.region, dialog.content_region)

@@ -16,6 +16,7 @@ from warroom.domain.model import (
     EFFECTIVE,
     PULLED,
     RESOLUTION_STEPS,
+    RULE_CONTAIN_FIRST,
     RULE_CONTAINED_FIRST,
     RULE_FINDINGS_TAKEN,
     RULE_PATH_DONE,
@@ -120,3 +121,21 @@ def test_the_team_tick_asks_who_joined_not_who_was_notified():
     asyncio.run(flows.FLOWS["tick_notification"](console))
     asked = console.asked[-1]
     assert isinstance(asked, Ask) and asked.question.startswith("Team assembled") and "notified" not in asked.question
+
+
+def test_the_question_for_several_rules_says_each_on_its_own_line():
+    """It read "⚠ resolve after the resolution path and resolve once contained: not done yet:
+    root cause identified, …; no lever was marked effective: …", two rules run into one."""
+    from warroom.console import steps
+
+    console = Scripted(Book(), [None])
+    assert not asyncio.run(steps.do(console, actions.resolve))
+    lines = console.asked[0].question.splitlines()
+    assert lines[0] == f"⚠ {RULE_PATH_DONE}: not done yet: " + ", ".join(RESOLUTION_STEPS) + "."
+    assert lines[1] == f"⚠ {RULE_CONTAINED_FIRST}: no lever was marked effective: nothing contained the impact."
+    assert lines[2].startswith("Not yet, the practice says.")
+    assert console.said[-1] == f"not done: {RULE_PATH_DONE} and {RULE_CONTAINED_FIRST}"
+    one = Scripted(Book(), [None])
+    asyncio.run(steps.do(one, actions.resolution_step, STEP_ROOT_CAUSE))  # before any lever: one rule
+    assert one.asked[0].question.splitlines()[0].startswith(f"⚠ {RULE_CONTAIN_FIRST}: ")
+    assert one.asked[0].question.splitlines()[1].startswith("Not yet, the practice says.")

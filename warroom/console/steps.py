@@ -78,8 +78,9 @@ async def do(app: Console, make, *args, **kwargs) -> bool:
     try:
         return await app.commit(make(app.state, app.actor, app.now(), *args, **kwargs))
     except NeedsReason as needs:
-        reason = await ask_reason(app, f"⚠ {needs}.\nThe practice says not yet. To go ahead anyway, give the reason: "
-                                  "it goes on the timeline and into the postmortem as a rule overridden.",
+        rules = "".join(f"⚠ {rule}: {why}.\n" for rule, why in needs.each)  # each on its own line
+        reason = await ask_reason(app, f"{rules}Not yet, the practice says. To go ahead, give the reason: the "
+                                  "timeline and the postmortem keep it.",
                                   "why, in a few words", "Enter: go ahead with this reason · Esc: hold off")
         if reason is None:
             app.warn(f"not done: {needs.rule}")

@@ -105,9 +105,12 @@ class NeedsReason(RuleBroken):
     """The action breaks a rule of the practice that may be set aside, but never silently: the
     person gives the reason (`override=`), which goes on the timeline as a rule overridden."""
 
-    def __init__(self, rule: str, why: str) -> None:
-        self.rule = rule
-        super().__init__(f"{rule}: {why}")
+    def __init__(self, rule: str, why: str, *more: tuple[str, str]) -> None:
+        """One rule and why; `more`: the other rules the same action sets aside, each with why
+        (one reason is asked for them all)."""
+        self.each = [(rule, why), *more]
+        self.rule = " and ".join(name for name, _ in self.each)
+        super().__init__("; ".join(f"{name}: {because}" for name, because in self.each))
 
 
 # A reason is a few words the postmortem can read: "." or "x" sets no rule aside.
@@ -470,7 +473,7 @@ def resolve(state: IncidentState, actor: str, now: datetime, *, switch: bool = F
     before, role = _as(state, actor, now, Kind.RESOLVED, switch)
     broken = unresolved_rules(state)
     if broken and not clean_input(override).strip():
-        raise NeedsReason(" and ".join(rule for rule, _ in broken), "; ".join(why for _, why in broken))
+        raise NeedsReason(*broken[0], *broken[1:])
     for rule, why in broken:
         before += _overridden(state, actor, now, role, rule, why, override)
     return before + [_event(state, actor, now, role, Resolved())]
