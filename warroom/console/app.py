@@ -285,9 +285,9 @@ class WarroomApp(Palettes):
         held = screen.let_go() if isinstance(screen, ConsoleScreen) else []
         if not held:
             return
-        from warroom.console.dialogs import TakesTypeAhead
+        from warroom.console.dialogs import HandedTypeAhead
 
-        if isinstance(question, TakesTypeAhead):
+        if isinstance(question, HandedTypeAhead):
             question.typed_ahead = tuple(held)
         elif question is not None:
             self.warn(NOT_USED)

@@ -72,13 +72,20 @@ class Question(AnsweredOnce, ModalScreen[Answer]):
                 pass
 
 
-class TakesTypeAhead(AnsweredByEnter):
+class HandedTypeAhead:
+    """A question that takes the keys typed after the key that asked it, before it opened (a
+    paste, a fast typist over SSH): the app hands them in (`typed_ahead`), and the question
+    types them again once it can take them. A question answered by one key (y or n, a choice)
+    is not one: a key meant for another question must not answer it."""
+
+    typed_ahead: tuple[events.Key, ...] = ()
+
+
+class TakesTypeAhead(HandedTypeAhead, AnsweredByEnter):
     """A question answered in text fields (`Field`: Enter answers). A key that reaches it before
     a field has the focus (typed as the question opened: an e2e run lost a root cause's Enter
     that way) belongs to the first field: Enter answers with what the fields hold, a character
     goes into the field. A key that reaches it after the answer is handed on."""
-
-    typed_ahead: tuple[events.Key, ...] = ()  # typed after the question's key, before it opened (the app hands them in)
 
     def first_field(self) -> Input:
         raise NotImplementedError
@@ -391,10 +398,12 @@ class EditText(TextPanel):
         self.dismiss(self.query_one("#text", TextArea).text)
 
 
-class PickIncident(Question[str | None]):
+class PickIncident(HandedTypeAhead, Question[str | None]):
     """Any incident in the database: type to filter by code, title or service; ↑↓ move; Enter
     opens the one highlighted (the first, if none is); Esc cancels. Open incidents come first.
-    Each text typed is one query on the summaries: the list never holds the whole database."""
+    Each text typed is one query on the summaries: the list never holds the whole database.
+    Enter while the list is not yet the one for the text typed (a paste, keys typed ahead of
+    the picker, a server a few milliseconds away) opens what that text finds, once found."""
 
     SHOWN = 25  # rows listed at once (more than a screen holds); the filter finds the others
     BINDINGS = [
@@ -431,9 +440,18 @@ class PickIncident(Question[str | None]):
         """At 80×14 the padded dialog left its list no row at all: no incident was shown."""
         self.query_one(".dialog").set_class(event.size.height < self.TINY, "tiny")
 
+    _listed_for: str | None = None  # the text the list on screen was found for
+    _open_when_listed = False  # Enter came before the list for the text typed
+
     async def on_mount(self) -> None:
+        from warroom.console.fields import type_again
+
         self._filter.focus()
         await self._show("")
+        # into the filter, an Enter among them waiting for its list; typed again from the app, as
+        # the terminal's keys are: a key made here has this screen as its sender, and Textual
+        # stops a key's bubbling at its sender, so an Enter never reached the filter's binding
+        self.app.call_later(type_again, self.app, self.typed_ahead)
 
     async def _show(self, text: str) -> None:
         from textual.content import Content
@@ -451,6 +469,10 @@ class PickIncident(Question[str | None]):
         listed.add_options([Option(Content(self.line(s)), id=s.code) for s in found])  # Content: never markup
         if found:
             listed.highlighted = 0
+        self._listed_for = text
+        if self._open_when_listed:
+            self._open_when_listed = False
+            self._open_highlighted()
 
     _searching = False
 
@@ -472,8 +494,13 @@ class PickIncident(Question[str | None]):
             self._searching = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-
         event.stop()
+        if self._listed_for != self._filter.value:  # its search is still out: open what it finds
+            self._open_when_listed = True
+            return
+        self._open_highlighted()
+
+    def _open_highlighted(self) -> None:
         listed = self._found
         if listed.option_count:
             self.dismiss(listed.get_option_at_index(listed.highlighted or 0).id)
