@@ -1,6 +1,7 @@
 """The incident picker (`p`) with keys faster than its searches: a paste, keys typed ahead of
 it, a team's PostgreSQL a few milliseconds away. Enter opens the incident the text typed finds,
-never a row of a list that was for an older text."""
+never a row of a list that was for an older text. And a question's own keys (Esc) typed ahead
+of it."""
 
 import asyncio
 from types import SimpleNamespace
@@ -92,3 +93,19 @@ async def test_p_and_a_code_and_enter_in_one_read_open_that_incident(db_file):
         await settle(pilot)
         assert app.screen is app.main_screen and app.state.title == "Login fails with 401"
         assert not [n for n in app._notifications if "not used" in n.message]
+
+
+async def test_escape_typed_ahead_of_a_question_closes_it(db_file):
+    """n and Esc in one read: the note's question opened and stayed open, the Esc typed into it
+    lost (its binding is looked up once the key comes back to the app, and a key typed again
+    by the question itself never did)."""
+    from warroom.console.dialogs import Ask
+
+    await seed(db_file)
+    app = make_app(db_file, clock=Clock(at(3)), actor="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        together(app, "n", *"half a no", "escape")
+        await until(pilot, lambda: app.questions_asked == 1 and not isinstance(app.screen, Ask))
+        await settle(pilot)
+        assert app.screen is app.main_screen and app.is_running

@@ -93,7 +93,9 @@ class TakesTypeAhead(HandedTypeAhead, AnsweredByEnter):
     def on_mount(self) -> None:
         """The keys typed ahead of the question, in the order typed: into its field (Enter answers)."""
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
-        type_again(screen.app, self.typed_ahead)
+        # typed again from the app, as the terminal's keys are: a key made here has this screen as
+        # its sender, Textual stops its bubbling at its sender, and an Esc never reached its binding
+        screen.app.call_later(type_again, screen.app, self.typed_ahead)
 
     def on_key(self, event: events.Key) -> None:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
