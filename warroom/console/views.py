@@ -30,7 +30,7 @@ from warroom.domain.playbook import DEFAULT, LeverRunbook, Playbook
 from warroom.domain.policy import LATE, MET, MISSED, OVERDUE, WAIVED, Deadline, is_near, next_deadline, owes_clients
 from warroom.domain.roster import Roster
 from warroom.domain.text import counted, one_line, safe
-from warroom.domain.timefmt import clock_text, day_before, local_time, minutes_text, t_plus
+from warroom.domain.timefmt import clock_text, day_and_time, local_time, minutes_text, t_plus
 
 LEVER_MARK = {PULLED: "▶", EFFECTIVE: "✔", NO_EFFECT: "✘", SKIPPED: "⤼"}
 HAT_SHORT = {"commander": "CMD", "communicator": "COM", "investigator": "INV"}
@@ -69,10 +69,10 @@ def countdown(state: IncidentState, now: datetime, book: Playbook = DEFAULT, roo
     left = due.due - now
     if due.status == OVERDUE:
         line = Content.assemble((" ⚠ OVERDUE ", "bold reverse"), " ", (due.label, "bold"), f"  by +{clock_text(-left)}")
-        return _then(line, f"   (was due {day_before(due.due, now)})", room), "overdue"
+        return _then(line, f"   (was due {day_and_time(due.due, now)})", room), "overdue"
     tone = "near" if is_near(due, now) else "open"
     line = Content.assemble(("  ⏳ NEXT ", "bold"), " ", (due.label, "bold"), "  in ", (clock_text(left), "bold"))
-    return _then(line, f"   (due {day_before(due.due, now)})", room), tone
+    return _then(line, f"   (due {day_and_time(due.due, now)})", room), tone
 
 
 def _then(line: Content, more: str, room: int) -> Content:

@@ -115,7 +115,7 @@ def day_words(moment: datetime, now: datetime) -> str:
     return f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (no year, no locale's order)
 
 
-def day_before(moment: datetime, now: datetime) -> str:
+def day_and_time(moment: datetime, now: datetime) -> str:
     """The local time of day, after its day when that is not today's, said as a live screen
     says it: "tomorrow 03:00:00", "yesterday 23:50:00", "Sat 28 Nov 03:00:00". The day comes
     first, so a narrow line cut at its edge loses seconds, not the day."""
