@@ -93,9 +93,7 @@ class TakesTypeAhead(HandedTypeAhead, AnsweredByEnter):
     def on_mount(self) -> None:
         """The keys typed ahead of the question, in the order typed: into its field (Enter answers)."""
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
-        # typed again from the app, as the terminal's keys are: a key made here has this screen as
-        # its sender, Textual stops its bubbling at its sender, and an Esc never reached its binding
-        screen.app.call_later(type_again, screen.app, self.typed_ahead)
+        type_again(screen.app, self.typed_ahead)
 
     def on_key(self, event: events.Key) -> None:
         screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
@@ -446,14 +444,9 @@ class PickIncident(HandedTypeAhead, Question[str | None]):
     _open_when_listed = False  # Enter came before the list for the text typed
 
     async def on_mount(self) -> None:
-        from warroom.console.fields import type_again
-
         self._filter.focus()
         await self._show("")
-        # into the filter, an Enter among them waiting for its list; typed again from the app, as
-        # the terminal's keys are: a key made here has this screen as its sender, and Textual
-        # stops a key's bubbling at its sender, so an Enter never reached the filter's binding
-        self.app.call_later(type_again, self.app, self.typed_ahead)
+        type_again(self.app, self.typed_ahead)  # into the filter; an Enter among them waits for its list
 
     async def _show(self, text: str) -> None:
         from textual.content import Content

@@ -22,9 +22,13 @@ from textual.widgets import Input
 
 
 def type_again(app: App, keys: Iterable[events.Key]) -> None:
-    """Keys handed on, in order, as if typed now: each goes where the focus is when it comes."""
+    """Keys handed on, in order, as if typed now: each goes where the focus is when it comes.
+    Each is sent by the app, as the terminal's keys are: a key made in a question's handler had
+    that question as its sender, and Textual stops a key's bubbling at its sender, so it never
+    came back to the app, where bindings are looked up (an Esc typed ahead of a question never
+    closed it; an Enter typed ahead of the picker never reached its filter's binding)."""
     for key in keys:
-        app.post_message(events.Key(key.key, key.character))
+        app.post_message(events.Key(key.key, key.character).set_sender(app))
 
 
 class AnsweredByEnter:
