@@ -109,21 +109,21 @@ def local_day(moment: datetime) -> date:
 def day_words(moment: datetime, now: datetime) -> str:
     """" on Tue 1 Dec" when `moment` is on another local day than `now`, else nothing: a time
     of day alone (a P2's daily update "by 16:42") reads as today's."""
-    if local_day(moment) == local_day(now):
-        return ""
+    return "" if local_day(moment) == local_day(now) else f" on {date_words(moment)}"
+
+
+def date_words(moment: datetime) -> str:
+    """Its local day, short: "Tue 1 Dec" (no year, no locale's order)."""
     local = moment.astimezone()
-    return f" on {local.strftime('%a')} {local.day} {local.strftime('%b')}"  # (no year, no locale's order)
+    return f"{local.strftime('%a')} {local.day} {local.strftime('%b')}"
 
 
 def day_and_time(moment: datetime, now: datetime) -> str:
     """The local time of day, after its day when that is not today's, said as a live screen
     says it: "tomorrow 03:00:00", "yesterday 23:50:00", "Sat 28 Nov 03:00:00". The day comes
-    first, so a narrow line cut at its edge loses seconds, not the day."""
+    first: it tells more than the seconds do."""
     days = (local_day(moment) - local_day(now)).days
-    day = {0: "", 1: "tomorrow ", -1: "yesterday "}.get(days)
-    if day is None:
-        local = moment.astimezone()
-        day = f"{local.strftime('%a')} {local.day} {local.strftime('%b')} "
+    day = {0: "", 1: "tomorrow ", -1: "yesterday "}.get(days, f"{date_words(moment)} ")
     return day + local_time(moment)
 
 
