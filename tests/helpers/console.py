@@ -22,10 +22,11 @@ LIFELONG = ("listen", "deliver")  # workers that run as long as the console: wai
 async def settle(pilot):
     """Let the console finish what it was doing: until no flow runs or one waits on a question."""
     app = pilot.app
+    opened = getattr(app, "_store_ready", None)  # the store opens behind the first frame: its worker may not have started yet
     for _ in range(200):
         await pilot.pause(0.005)
         busy = [w for w in app.workers if not w.is_finished and w.group not in LIFELONG]
-        if not busy or len(app.screen_stack) > 1:
+        if (opened is None or opened.is_set() or not app.is_running) and (not busy or len(app.screen_stack) > 1):
             break
     await pilot.pause()
 
