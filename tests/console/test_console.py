@@ -1,5 +1,6 @@
 """The console driven with keys through Textual's pilot; assertions on the state and the database."""
 
+import asyncio
 import json
 import re
 from datetime import UTC, timedelta
@@ -9,6 +10,7 @@ from helpers import Clock, at, db_rows, seed
 from helpers.console import act, kinds, last_payload, screen_bindings, settle, together, until
 
 from warroom.console.dialogs import Ask, Choose, Confirm, Help
+from warroom.console.fields import Field
 from warroom.console.launch import make_app
 from warroom.console.start import StartScreen
 from warroom.domain import actions
@@ -939,3 +941,29 @@ async def test_enter_pressed_twice_on_the_start_screen_declares_one_incident_wit
         assert app.state.impact == "shoppers"
     assert db_rows(db_file, "SELECT code FROM incident") == [("INC-1",)]
     assert [kind for (kind,) in db_rows(db_file, "SELECT kind FROM event")].count("declared") == 1
+
+
+async def test_a_declaration_typed_in_one_read_keeps_every_field(db_file, clock, monkeypatch):
+    """Title, Tab, impact, Tab, when it began and Enter arriving at once (tmux send-keys, a
+    paste): each field keeps its own text. Each field handles its keys in its own queue, so the
+    short last field's Enter declared while the long impact was still being typed: the impact
+    was lost and its letters went to the console as keys (an "o" opened a follow-up; CI, 1 Dec)."""
+    app = make_app(db_file, clock=clock, actor="bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        impact = "logins for users with tokens issued before 142"
+        typing = Field._on_key
+
+        async def slowly(field, event):  # a loaded machine: the impact's task yields at each key
+            if field.id == "impact":
+                await asyncio.sleep(0.002)
+            await typing(field, event)
+
+        monkeypatch.setattr(Field, "_on_key", slowly)
+        together(app, *"JWT outage", "tab", *impact, "tab", *"4m", "enter")
+        await until(pilot, lambda: app.code == "INC-1", "the incident to open")
+        await settle(pilot)
+        assert (app.state.title, app.state.impact) == ("JWT outage", impact)
+        assert app.state.milestone("impact started") == app.state.detected - timedelta(minutes=4)
+        assert app.screen is app.main_screen  # no question opened by a letter of the impact
+    assert [kind for (kind,) in db_rows(db_file, "SELECT kind FROM event")] == ["declared"]

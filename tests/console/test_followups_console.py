@@ -5,7 +5,7 @@ closed elsewhere shows closed at once."""
 import json
 
 from helpers import Clock, at, db_rows, run_cli, seed
-from helpers.console import act, settle, until
+from helpers.console import act, settle, together, until
 
 from warroom.console.dialogs import Ask, Choose, Form
 from warroom.console.launch import make_app
@@ -203,3 +203,32 @@ async def test_a_choice_too_long_for_the_line_wraps_under_its_own_words_not_unde
         assert labels[0].region.height == 2 and labels[0].region.x >= keys[0].region.right, (keys[0].region, labels[0].region)
         await act(pilot, "1")
         assert isinstance(app.screen, Choose) and "close it" in str(app.screen.query(".choice .label").first(Static).render())
+
+
+async def test_a_follow_up_typed_in_one_read_keeps_each_field(db_file, monkeypatch):
+    """What, Tab, owner, Tab, due and Enter arriving at once: each field keeps its own text,
+    however slowly the long first field takes its keys (a Tab waits for the field it leaves)."""
+    import asyncio
+
+    from warroom.console.fields import Field
+
+    await with_two_followups(db_file)
+    app = make_app(db_file, clock=Clock(at(2 * DAY)), actor="alice", clipboard=[])
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await act(pilot, "o")
+        assert isinstance(app.screen, Form)
+        typing = Field._on_key
+        first = app.screen.first_field()
+
+        async def slowly(field, event):  # a loaded machine: the first field's task yields at each key
+            if field is first:
+                await asyncio.sleep(0.002)
+            await typing(field, event)
+
+        monkeypatch.setattr(Field, "_on_key", slowly)
+        text = "add a token-compatibility smoke test to the pipeline"
+        together(app, *text, "tab", *"bob", "tab", *"7d", "enter")
+        await until(pilot, lambda: len(app.state.followups) == 3, "the follow-up to be written")
+        added = app.state.followups[-1]
+        assert (added.text, added.owner) == (text, "bob") and added.due is not None

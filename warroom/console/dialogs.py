@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
-from warroom.console.fields import AnsweredByEnter, Field, type_again
+from warroom.console.fields import AnsweredByEnter, Field, InTurn, type_again
 
 Answer = TypeVar("Answer")
 
@@ -252,14 +252,14 @@ class Choose(Question[str | None]):
                 return
 
 
-class Form(TakesTypeAhead, Question[dict[str, str] | None]):
+class Form(TakesTypeAhead, InTurn, Question[dict[str, str] | None]):
     """A few lines of text at once, one field each: Tab moves between them, Enter in any field
     answers with all of them (when the first holds text), Escape cancels (None)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything"),
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
     ]
 
     def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "", optional: bool = False,

@@ -9,15 +9,23 @@ the answer uncovers (held while the answer is being done, with the question stil
 
 Its other keys that are bindings (ctrl+u, backspace, the arrows, ctrl+w…) had the same delay:
 "ctrl+u, then a title" pasted in one go lost the title's first letters, cleared by the ctrl+u
-that arrived after them. The field does those at the key too, in the order they came."""
+that arrived after them. The field does those at the key too, in the order they came.
+
+Each field takes its keys in its own queue, so a Tab moving the focus on leaves the keys
+typed before it still to be typed in the field it left: with a long impact and a short
+"4m" typed at once, the Enter in "4m" declared while the impact was still being typed, and the
+rest of the impact went to the console as keys. A Tab waits for the field it leaves
+(`InTurn`)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from textual import events
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 
@@ -29,6 +37,39 @@ def type_again(app: App, keys: Iterable[events.Key]) -> None:
     closed it; an Enter typed ahead of the picker never reached its filter's binding)."""
     for key in keys:
         app.post_message(events.Key(key.key, key.character).set_sender(app))
+
+
+async def typed_out(widget: Widget, at_most: float = 1.0) -> None:
+    """Wait until `widget` has taken every key sent to it so far (its queue is first in, first
+    out: a callback posted now runs after them); bounded, so a field gone or stuck never holds
+    the keyboard."""
+    done = asyncio.Event()
+    if widget.call_later(done.set):
+        try:
+            await asyncio.wait_for(done.wait(), at_most)
+        except TimeoutError:
+            pass
+
+
+class InTurn:
+    """A screen of fields where Tab and shift+Tab move the focus once the field left has typed
+    what was typed into it (bound with priority: the keys after the Tab go to the next field).
+    The app waits for the action before it hands on the next key, so keys stay in turn."""
+
+    async def action_next_field(self) -> None:
+        await self._move(forward=True)
+
+    async def action_previous_field(self) -> None:
+        await self._move(forward=False)
+
+    async def _move(self, forward: bool) -> None:
+        screen: Screen = self  # type: ignore[assignment]  # (mixed into Screen classes only)
+        if screen.focused is not None:
+            await typed_out(screen.focused)
+        if forward:
+            screen.focus_next()
+        else:
+            screen.focus_previous()
 
 
 class AnsweredByEnter:

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from warroom.console.dialogs import AnsweredOnce
-from warroom.console.fields import AnsweredByEnter, Field
+from warroom.console.fields import AnsweredByEnter, Field, InTurn
 from warroom.console.options import Options
 from warroom.console.protocol import Console
 from warroom.domain import actions
@@ -27,7 +27,7 @@ from warroom.domain.timefmt import TimeError, parse_when
 from warroom.store import StoreError
 
 
-class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
+class StartScreen(AnsweredOnce, AnsweredByEnter, InTurn, Screen[str | None]):
     """Dismisses with the code of the incident to open, or None to quit."""
 
     VERTICAL_BREAKPOINTS = [(0, "-low"), (26, "-tall")]  # -low: a field a row (the stylesheet)
@@ -40,8 +40,8 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, Screen[str | None]):
                 id="start.insights"),
         # priority: focus moves as the Tab is taken, so keys typed ahead of it (a paste, a fast
         # typist) land in the next field, never in the one before
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
     ]
     FIELDS = ("title", "impact", "impact_began", "public_title", "severity", "detected", "service")
     TYPED_DEFAULTS = {"severity": "P1", "detected": "now"}  # what the fields hold before anything is typed
