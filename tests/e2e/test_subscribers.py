@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import at, db_rows, run_cli
 from helpers.mail import Mailbox, free_port
-from helpers.pages import Receiver, fetch
+from helpers.pages import Receiver, fetch, wait_until
 
 from warroom.domain import actions
 from warroom.store import open_store
@@ -103,8 +103,11 @@ def test_one_mail_per_subscriber_per_update_for_their_components_and_the_link_un
             assert answer.status == 200 and "no more mail" in answer.read().decode()
         again_status, _ = fetch(link, post=True)
         assert again_status == 404  # once
-        forged = link[:-4] + "0000"
-        assert fetch(forged, post=True)[0] == 404 and db_rows(db_file, "SELECT count(*) FROM subscriber") == [(2,)]
+        forged = link[:-4] + ("0000" if not link.endswith("0000") else "1111")
+        assert fetch(forged, post=True)[0] == 404
+        # another process's commit, read from here: a bounded wait (a CI run once read 3 right
+        # after the 200 and the 404, and 2 later; the cause is not known, see the notes)
+        wait_until(lambda: db_rows(db_file, "SELECT count(*) FROM subscriber") == [(2,)], "ann's row to be gone", 5)
     finally:
         log = receiver.stop()
     assert "/unsubscribe/…" in log and link.rsplit("/", 1)[1] not in log  # the secret stays out of the log
