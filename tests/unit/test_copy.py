@@ -144,3 +144,39 @@ def test_an_incident_a_page_opened_keeps_its_alert_group_when_copied(tmp_path):
     with sqlite3.connect(target) as raw:
         assert raw.execute("SELECT count(*) FROM incident").fetchone()[0] == 1
         assert raw.execute("SELECT count(*) FROM event WHERE kind = 'alert'").fetchone()[0] == 2
+
+
+def test_a_payload_written_another_way_is_the_same_action_when_copied_again(tmp_path):
+    """Texts compared first, payloads when the texts differ: a log whose payload was written
+    with its keys in another order and its letters escaped has not gone another way."""
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    asyncio.run(_incidents(source, 2))
+    asyncio.run(copying.copy_all(source, target, lambda line: None))
+    with sqlite3.connect(source) as raw:
+        (payload,) = raw.execute("SELECT payload FROM event WHERE incident_id = 2 AND kind = 'declared'").fetchone()
+        written = json.dumps(dict(reversed(json.loads(payload).items())))  # (ensure_ascii: 🔥 escaped)
+        assert written != payload
+        raw.execute("UPDATE event SET payload = ? WHERE incident_id = 2 AND kind = 'declared'", (written,))
+        raw.execute("UPDATE event SET payload = ? WHERE incident_id = 2 AND kind = 'note'",
+                    (json.dumps({"text": "note on 1 [b]🔥[/b]"}),))
+    said: list[str] = []
+    again = asyncio.run(copying.copy_all(source, target, said.append))
+    assert (again.incidents, again.there, again.refused, said) == (0, 2, [], [])
+
+
+def test_newer_events_with_one_the_fold_cannot_read_refuse_that_incident_with_none_written(tmp_path):
+    """An incident there already gets its newer events only when every one of them can be
+    read: a good note before a bad row is not written alone (each newer event is checked
+    before any is written)."""
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    asyncio.run(_incidents(source, 2))
+    asyncio.run(copying.copy_all(source, target, lambda line: None))
+    before = everything(target)
+    with sqlite3.connect(source) as raw:
+        for payload in ({"text": "a good note"}, {"text": 42}):
+            raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (2, ?, 'x', 'commander', 'note', ?)",
+                        (at(50).isoformat(), json.dumps(payload)))
+    done = asyncio.run(copying.copy_all(source, target, lambda line: None))
+    assert [line.split(":")[0] for line in done.refused] == ["INC-2"] and done.incidents == 0
+    assert everything(target) == before
+    _summaries_are_folds_of_their_logs(target)

@@ -77,6 +77,9 @@ _DIALECT = [
 ]
 
 
+_PLAIN_INSERT = re.compile(r"INSERT INTO (?P<table>\w+) \((?P<columns>[\w, ]+)\) VALUES \(\?(?:, \?)*\)")
+
+
 @lru_cache(maxsize=256)  # the queries are a few constant strings: each is translated once
 def _postgres(sql: str) -> str:
     for pattern, replacement in _DIALECT:
@@ -262,9 +265,18 @@ class PostgresStore(EventStore):
         return rows[0][0]
 
     async def _many(self, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            async with self._conn.cursor() as cursor:
+        """Rows in bulk. A plain INSERT goes by COPY, one stream (a copy's 200,000 events sent
+        each as its own statement took most of its time: issue 26); others row by row."""
+        if not rows:
+            return
+        plain = _PLAIN_INSERT.fullmatch(sql)
+        async with self._conn.cursor() as cursor:
+            if plain is None:
                 await cursor.executemany(_postgres(sql), rows)
+                return
+            async with cursor.copy(f"COPY {plain['table']} ({plain['columns']}) FROM STDIN") as copy:
+                for row in rows:
+                    await copy.write_row(row)
 
     async def _put_summary(self, incident_id: int, columns: tuple) -> None:
         names = ("fold_version", "last_id", "title", "severity", "status", "service", "impact", "detected", "resolved",
