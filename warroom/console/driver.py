@@ -1,11 +1,17 @@
-"""Textual's terminal driver, with an input thread that sleeps until there is something to read.
+"""Textual's terminal driver, with an input thread that sleeps until there is something to read,
+and frames written where they are made.
 
 Textual's own thread wakes ten times a second to look for keys and for the end of a lone
 Escape; on this kind of machine each wake costs about a millisecond, a full 1 % of a core
 for a console that sits open all incident. This one waits without a timeout, except while a
-half-read escape sequence needs one, and is woken by a pipe when input stops. Everything
-else is Textual's (pinned exactly in pyproject.toml: this reads the parser's
-`_timeout_time`)."""
+half-read escape sequence needs one, and is woken by a pipe when input stops.
+
+Textual hands each write to a thread of its own, which wakes to write it: one more wake a
+second for the ticking countdown, a seventh of an idle console's (issue 26). A frame is a
+few hundred bytes to a terminal that reads them at once; written here, in order, each write
+flushed. (A terminal that stops reading stalls the console either way: Textual's thread
+holds at most 30 writes before the loop waits on it.) Everything else is Textual's (pinned
+exactly in pyproject.toml: this reads the parser's `_timeout_time`)."""
 
 from __future__ import annotations
 
@@ -40,6 +46,13 @@ class QuietDriver(LinuxDriver):
         self._woken, wake = os.pipe()
         self._wake = wake
         self.exit_event: _WakingEvent = _WakingEvent(wake)
+
+    def write(self, data: str) -> None:
+        """Write to the terminal now, not through Textual's writer thread (see the module)."""
+        terminal = self._file
+        assert terminal is not None  # (sys.__stderr__: Textual's driver writes there too)
+        terminal.write(data)
+        terminal.flush()
 
     def run_input_thread(self) -> None:
         """Textual's loop (linux_driver.py, `run_input_thread`), waiting for as long as nothing
