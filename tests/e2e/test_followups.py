@@ -107,6 +107,8 @@ def test_the_list_as_csv_and_when_there_is_none(backend):
     (["followup", "F-9", "--done"], "there is no follow-up F-9"),
     (["followup", "INC-1", "x", "--due", "next Friday"], "is not a date"),
     (["followup", "INC-1", "x", "--due", "2026-02-30"], "is not a date"),
+    (["followup", "INC-1", "x", "--due", "2025-11-28"], "the due date 2025-11-28 is past"),
+    (["followup", "F-1", "--due", "2026-11-26"], "is past"),
     (["followup", "INC-1", "x", "--reopen"], "give its code"),
     (["followup", "F-1", "--owner", "bob"], "nothing to change"),
     (["followup", "F-1", "--link", "a\nb"], "one line"),

@@ -84,3 +84,14 @@ def test_while_open_it_is_the_commanders_and_once_resolved_nobodys():
     assert (done.actor, done.role) == ("bob", "commander")  # no hat taken: the war room is over
     assert book.state.holders.get("commander") == "alice"
     assert followups.number_of(book.state, book.events[1]) == 1
+
+
+@pytest.mark.parametrize("typed", ["2026-11-26", "2025-12-04"])
+def test_a_day_already_past_is_refused_today_is_not(typed):
+    with pytest.raises(RuleBroken, match=f"the due date {typed} is past \\(today is 2026-11-27\\)"):
+        parse_due(typed, at(0))
+    assert parse_due("2026-11-27", at(0)) == "2026-11-27"
+    book = Book()
+    book.do(followups.add, "alice", at(1), "a smoke test", "bob")
+    with pytest.raises(RuleBroken, match="is past"):
+        book.do(followups.change, "alice", at(2), 1, due=typed)

@@ -7,6 +7,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 from helpers import T0, run_cli, seed
 
@@ -70,9 +71,9 @@ def test_the_console_imports_none_of_the_heavy_modules_before_its_first_frame(db
 
 
 def test_the_status_line_with_no_incident_open_counts_follow_ups_without_the_heavy_modules(db_file):
-    asyncio.run(seed(db_file, (followups.add, "alice", 1, "a smoke test", "bob", {"due": "2026-11-01"}),
+    asyncio.run(seed(db_file, (followups.add, "alice", 1, "a smoke test", "bob", {"due": "2026-11-28"}),
                      (actions.resolve, "alice", 2, {"override": "resolved for this test", "switch": True})))
-    assert run_cli("status", "--tmux", now=T0).stdout.startswith("#[fg=yellow]1 follow-up overdue")
+    assert run_cli("status", "--tmux", now=T0 + timedelta(days=3)).stdout.startswith("#[fg=yellow]1 follow-up overdue")
     loaded = _modules(STATUS, db_file)
     assert "warroom.store.glance" in loaded
     assert not loaded & HEAVY_FOR_STATUS, sorted(loaded & HEAVY_FOR_STATUS)
