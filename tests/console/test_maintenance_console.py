@@ -37,3 +37,23 @@ async def test_one_not_running_yet_is_not_there(db_file):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert await app.maintenance_now() == "" and not app.screen.query("#maintenance")
+
+
+async def test_the_line_comes_when_one_starts_and_goes_when_it_ends_while_the_screen_waits(db_file):
+    """Read again every 15 s while nothing is declared (here asked at once: the clock is the test's)."""
+    await schedule(db_file, 30, 60)
+    clock = Clock(at(2))
+    app = make_app(db_file, clock=clock, actor="alice", clipboard=[])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        start = app.screen
+        assert not start.query("#maintenance")
+        clock.advance(minutes=29)  # at(31): running
+        await start.show_maintenance()
+        await pilot.pause()
+        assert "running until 04:00 UTC" in str(start.query_one("#maintenance", Static).content)
+        clock.advance(minutes=30)  # at(61): over
+        await start.show_maintenance()
+        await pilot.pause()
+        assert not start.query("#maintenance")
+        assert start.MAINTENANCE_SECONDS == 15.0 and any(t.name == "maintenance" for t in start._timers)

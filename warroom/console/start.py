@@ -98,11 +98,25 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, InTurn, Screen[str | None]):
 
     SHOWN = 50  # past incidents listed: the newest real ones (drills apart); typing a title narrows them
 
+    MAINTENANCE_SECONDS = 15.0  # how often the maintenance line is read again while the screen waits
+
     async def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         await self._list_past("")
+        await self.show_maintenance()
+        self.set_interval(self.MAINTENANCE_SECONDS, self.show_maintenance, name="maintenance")
+
+    async def show_maintenance(self) -> None:
+        """The maintenance running now, if any: its alerts open no incident, so whoever is on
+        call must see why nothing opened. Read again now and then: one that starts or ends
+        while the screen waits is said, or taken away (its "running until" is not left up)."""
         running = await self.console.maintenance_now()
-        if running:  # its alerts open no incident: whoever is on call must see why nothing opened
+        shown = self.query("#maintenance")
+        if shown and running:
+            shown.first(Static).update(running)
+        elif shown:
+            await shown.remove()
+        elif running:
             await self.query_one("#start", Vertical).mount(Static(running, classes="hint", markup=False, id="maintenance"),
                                                            before=self.query_one("#past", OptionList))
 
