@@ -111,6 +111,8 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, InTurn, Screen[str | None]):
         call must see why nothing opened. Read again now and then: one that starts or ends
         while the screen waits is said, or taken away (its "running until" is not left up)."""
         running = await self.console.maintenance_now()
+        if not self.is_attached or self._answered:
+            return  # (declared or left meanwhile: the screen is going)
         shown = self.query("#maintenance")
         if shown and running:
             shown.first(Static).update(running)
