@@ -29,3 +29,21 @@ async def test_a_write_reaches_the_terminal_at_once_in_order_with_no_writer_thre
         assert terminal.flushed == ["\x1b[?2026h", "\x1b[?2026hframe ✔ 🔥"]  # each write flushed as it came
     finally:
         driver.close()
+
+
+class _Gone(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+async def test_a_terminal_gone_loses_the_frame_not_the_console():
+    driver = QuietDriver(App(), size=(80, 24))
+    try:
+        driver._file = _Gone()
+        driver.write("frame")  # no exception: a hang-up ends the console, a lost frame does not
+        closed = io.StringIO()
+        closed.close()
+        driver._file = closed
+        driver.write("frame")
+    finally:
+        driver.close()

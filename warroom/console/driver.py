@@ -51,8 +51,11 @@ class QuietDriver(LinuxDriver):
         """Write to the terminal now, not through Textual's writer thread (see the module)."""
         terminal = self._file
         assert terminal is not None  # (sys.__stderr__: Textual's driver writes there too)
-        terminal.write(data)
-        terminal.flush()
+        try:
+            terminal.write(data)
+            terminal.flush()
+        except (OSError, ValueError):  # the terminal is gone (a hang-up, a closed pane): nothing to draw on,
+            pass  # and the hang-up ends the console; a lost frame is not a crash (Textual's writer thread died on it)
 
     def run_input_thread(self) -> None:
         """Textual's loop (linux_driver.py, `run_input_thread`), waiting for as long as nothing
