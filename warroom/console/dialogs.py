@@ -258,8 +258,7 @@ class Form(TakesTypeAhead, InTurn, Question[dict[str, str] | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything"),
-        Binding("tab", "next_field", "Next field", show=False, priority=True),
-        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
+        *InTurn.TAB_KEYS,
     ]
 
     def __init__(self, question: str, fields: list[tuple[str, str, str, str]], hint: str = "", optional: bool = False,

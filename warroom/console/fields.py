@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -54,7 +55,16 @@ async def typed_out(widget: Widget, at_most: float = 1.0) -> None:
 class InTurn:
     """A screen of fields where Tab and shift+Tab move the focus once the field left has typed
     what was typed into it (bound with priority: the keys after the Tab go to the next field).
-    The app waits for the action before it hands on the next key, so keys stay in turn."""
+    The app waits for the action before it hands on the next key, so keys stay in turn.
+    Its screens list `TAB_KEYS` in their BINDINGS (Textual takes bindings from widget classes
+    only, not from a mixin)."""
+
+    # priority: the focus moves as the Tab is taken, so keys typed ahead of it (a paste, a fast
+    # typist) land in the next field, never in the one before
+    TAB_KEYS = (
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
+    )
 
     async def action_next_field(self) -> None:
         await self._move(forward=True)

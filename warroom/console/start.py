@@ -38,10 +38,7 @@ class StartScreen(AnsweredOnce, AnsweredByEnter, InTurn, Screen[str | None]):
                 show=False),
         Binding("ctrl+t", "app.show_insights", "Insights", tooltip="What the team's incidents say: times, deadlines, levers, follow-ups",
                 id="start.insights"),
-        # priority: focus moves as the Tab is taken, so keys typed ahead of it (a paste, a fast
-        # typist) land in the next field, never in the one before
-        Binding("tab", "next_field", "Next field", show=False, priority=True),
-        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
+        *InTurn.TAB_KEYS,
     ]
     FIELDS = ("title", "impact", "impact_began", "public_title", "severity", "detected", "service")
     TYPED_DEFAULTS = {"severity": "P1", "detected": "now"}  # what the fields hold before anything is typed
