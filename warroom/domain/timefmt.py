@@ -123,8 +123,8 @@ def day_and_time(moment: datetime, now: datetime) -> str:
     says it: "tomorrow 03:00:00", "yesterday 23:50:00", "Sat 28 Nov 03:00:00". The day comes
     first: it tells more than the seconds do."""
     days = (local_day(moment) - local_day(now)).days
-    day = {0: "", 1: "tomorrow ", -1: "yesterday "}.get(days, f"{date_words(moment)} ")
-    return day + local_time(moment)
+    day = {0: "", 1: "tomorrow ", -1: "yesterday "}.get(days)
+    return (f"{date_words(moment)} " if day is None else day) + local_time(moment)
 
 
 def local_time_on(moment: datetime, now: datetime) -> str:
