@@ -465,8 +465,8 @@ class EventStore(OutboxStore, StatusPageStore):
         self._touched.add(incident_id)
         if event.kind in _FOLLOWUP_KINDS:
             self._followed_up.add(incident_id)
-        payload = json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True)
-        event_id = await self._insert_row(incident_id, event.at.isoformat(), event.actor, event.role, event.kind, payload)
+        event_id = await self._insert_row(incident_id, event.at.isoformat(), event.actor, event.role, event.kind,
+                                          _payload_text(event))
         written = Event(event.incident, event.at, event.actor, event.role, event.kind, event.payload, event_id)
         self._inserted.append((incident_id, written))
         if isinstance(said, Alert) and self.version >= _PAGE_GROUP_VERSION:  # (also when imported or copied)
