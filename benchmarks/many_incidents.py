@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def build(path: Path, incidents: int) -> None:
     """Declare one incident with the CLI (the schema), then copy its shape with plain SQL."""
     env = {**os.environ, "WARROOM_DB": str(path), "WARROOM_NAME": "bench", "WARROOM_NOW": NOW.isoformat()}
     subprocess.run([warroom_exe(), "declare", "seed", "--detected", "1m"], env=env, check=True, capture_output=True)
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:  # (closed, not left to the garbage collector)
         raw.execute("DELETE FROM summary")
         raw.execute("DELETE FROM event")
         raw.execute("DELETE FROM incident")

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def build(db: Path, events: int) -> float:
     subprocess.run([warroom_exe(), "declare", "alert storm", "--detected", "30m", "--impact", "checkout"],
                    env=env, check=True, capture_output=True)
     start = NOW - timedelta(minutes=29)
-    with sqlite3.connect(db) as raw:
+    with closing(sqlite3.connect(db)) as raw, raw:  # (closed, not left to the garbage collector)
         for first in range(1, events, 100_000):
             raw.executemany(
                 "INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (1, ?, 'bench', 'commander', 'note', ?)",

@@ -5,10 +5,9 @@ import asyncio
 import io
 import json
 import os
-import sqlite3
 
 import pytest
-from helpers import T0, Clock, as_the_first_schema_wrote_it, at
+from helpers import T0, Clock, as_the_first_schema_wrote_it, at, raw_sqlite
 
 from warroom.console.launch import make_app
 from warroom.domain import actions
@@ -24,7 +23,7 @@ async def _a_long_incident(db_file) -> None:
         await store.declare(actions.declare("alice", T0, "Login fails", "P1", detected=T0, impact="logins"))
     finally:
         await store.close()
-    with sqlite3.connect(db_file) as raw:  # many notes at once (as many appends would take minutes)
+    with raw_sqlite(db_file) as raw:  # many notes at once (as many appends would take minutes)
         raw.executemany("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (1, ?, 'alice', 'commander', 'note', ?)",
                         [(at(1, n / 1000).isoformat(), json.dumps({"text": f"note {n}"})) for n in range(EVENTS - 1)])
 
@@ -59,7 +58,7 @@ def test_the_first_open_after_an_upgrade_stores_the_summary_and_the_second_folds
     said = terminal.getvalue()
     assert "upgrading INC-1's summary: 0 of 12,000 events" in said and "upgrading INC-1's summary: 5,000 of 12,000 events" in said
     assert said.endswith("upgrading INC-1's summary: 12,000 of 12,000 events\n")
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] >= 2
         assert raw.execute("SELECT fold_version, last_id FROM summary").fetchall() == [(FOLD_VERSION, EVENTS)]
     folds[0] = 0
@@ -80,5 +79,5 @@ def test_a_database_that_cannot_be_written_is_still_shown_folded_from_its_log(db
     finally:
         db_file.chmod(0o644)
     assert app.code == "INC-1" and app.state.count == EVENTS and folds[0] >= EVENTS
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 1  # nothing written

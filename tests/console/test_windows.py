@@ -3,10 +3,9 @@ events after it, equal to a fold of the whole log; the timeline holds a window o
 by event id as the person scrolls, right at its first event, its last, and while new events come."""
 
 import asyncio
-import sqlite3
 
 import msgspec
-from helpers import Clock, at
+from helpers import Clock, at, raw_sqlite
 from helpers.console import settle, until
 from helpers.incidents import incidents
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +32,7 @@ def whole(state):
 def snapshot_at(db_file, code: str, events: list[Event], cut: int) -> None:
     """Put the summary back to what it was after the first `cut` events (an older snapshot)."""
     state = fold(events[:cut])
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         incident_id = raw.execute("SELECT id FROM incident WHERE code = ?", (code,)).fetchone()[0]
         raw.execute("UPDATE summary SET last_id = ?, state = ? WHERE incident_id = ?",
                     (state.last_id, summary.encode(state), incident_id))
@@ -217,7 +216,7 @@ async def test_a_summary_rebuilt_from_a_long_log_is_folded_in_chunks_and_equals_
     from warroom.store import reading
 
     events = await big_incident(db_file, 1200)
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.execute("DELETE FROM summary")
     monkeypatch.setattr(reading, "CHUNK", 100)
     store = await Store.open(db_file)  # rebuilds the summaries, 100 events at a time
@@ -231,7 +230,7 @@ def test_the_investigators_pane_is_read_through_its_index(db_file):
 
     asyncio.run(big_incident(db_file, 50))
     plans = []
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         def traced(sql, args=()):
             plans.append((sql, raw.execute(f"EXPLAIN QUERY PLAN {sql}", args).fetchall()))
             return raw.execute(sql, args)
@@ -251,7 +250,7 @@ def test_an_event_written_while_an_incident_opens_is_left_for_the_catch_up(db_fi
     from warroom.store.reading import opening
 
     asyncio.run(big_incident(db_file, 30))
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         plan = opening("INC-1")
         query = next(plan)
         while "ORDER BY e.id DESC" not in query[0]:  # the fold is done: now another process writes

@@ -4,7 +4,7 @@ import json
 import sqlite3
 
 import pytest
-from helpers import T0, at, db_rows, run_cli
+from helpers import T0, at, db_rows, raw_sqlite, run_cli
 
 from warroom.domain import actions
 from warroom.store import Store
@@ -13,7 +13,7 @@ from warroom.store import Store
 def event_count(path) -> int:
     if not path.exists():
         return 0
-    with sqlite3.connect(path) as raw:
+    with raw_sqlite(path) as raw:
         return raw.execute("SELECT count(*) FROM event").fetchone()[0]
 
 
@@ -47,7 +47,7 @@ def test_log_as_another_hat_switches_and_records_both(db_file):
     assert done.stdout.startswith("INC-1 ") and "p99 is flat" in done.stdout
     again = run_cli("log", "still flat", now=at(3))  # the hat worn already: nothing to say
     assert again.returncode == 0 and again.stderr == ""
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         rows = raw.execute("SELECT role, kind FROM event ORDER BY id").fetchall()
     assert rows == [("commander", "declared"), ("investigator", "hat worn"), ("investigator", "note"), ("investigator", "note")]
 
@@ -160,7 +160,7 @@ def test_a_broken_database_is_refused_with_one_line(db_file, content, message):
 
 def test_a_newer_database_is_refused(db_file):
     declare()
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.execute("PRAGMA user_version = 99")
     done = run_cli("list")
     assert done.returncode == 2 and "newer warroom" in done.stderr

@@ -2,10 +2,9 @@
 database that already holds a bad event still opens. Each reproduction failed before."""
 
 import json
-import sqlite3
 
 import pytest
-from helpers import T0, at, db_rows, run_cli, seed
+from helpers import T0, at, db_rows, raw_sqlite, run_cli, seed
 
 from warroom.domain.model import Event
 from warroom.domain.schema import SchemaError
@@ -106,7 +105,7 @@ def test_the_store_refuses_an_event_outside_its_schema(db_file):
 
 
 def raw_insert(db_file, kind, payload, role="commander", incident=1):
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (?, ?, ?, ?, ?, ?)",
                     (incident, at(3).isoformat(), "old-warroom", role, kind, json.dumps(payload)))
         return raw.execute("SELECT max(id) FROM event").fetchone()[0]
@@ -128,7 +127,7 @@ def test_a_database_holding_a_bad_event_still_opens_everywhere(db_file):
 
 def test_an_incident_whose_declaration_is_unreadable_is_listed_not_a_crash(db_file):
     assert run_cli("declare", "first", now=T0).returncode == 0
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.execute("INSERT INTO incident (id, code, created_at) VALUES (2, 'INC-2', ?)", (at(1).isoformat(),))
     raw_insert(db_file, "declared", {"title": 12345, "severity": ["P1"], "detected": "2026-11-27T03:00:00"}, incident=2)
     listed = run_cli("list", now=at(4))
@@ -254,7 +253,7 @@ def test_config_and_state_files_are_private(tmp_path):
 
 
 def test_a_file_with_tables_named_like_ours_is_refused_before_anything_changes(db_file):
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.executescript("CREATE TABLE incident (x TEXT); CREATE TABLE event (y TEXT); PRAGMA user_version = 1;")
     before = db_file.read_bytes()
     for args in (["list"], ["show"], ["status"], ["declare", "x"], []):
@@ -263,7 +262,7 @@ def test_a_file_with_tables_named_like_ours_is_refused_before_anything_changes(d
         assert "not a warroom database (its tables are not warroom's)" in done.stderr and done.stderr.count("\n") == 1
         assert "no such column" not in done.stderr
     assert db_file.read_bytes() == before  # not even switched to WAL
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 

@@ -9,11 +9,10 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import stat
 
 import pytest
-from helpers import as_the_first_schema_wrote_it, at, db_rows, run_cli, seed
+from helpers import as_the_first_schema_wrote_it, at, db_rows, raw_sqlite, run_cli, seed
 
 from warroom.domain import actions, followups
 from warroom.store import open_store
@@ -188,7 +187,7 @@ def test_codes_survive_a_copy_and_an_older_database_gets_them_when_opened(tmp_pa
     assert cli(old, "declare", "Login fails", "--severity", "P2", minutes=0).returncode == 0
     assert cli(old, "followup", "INC-1", "first", "--due", "2026-11-28").returncode == 0
     assert cli(old, "followup", "INC-1", "second").returncode == 0
-    with sqlite3.connect(old) as raw:  # as warroom before follow-up codes left it
+    with raw_sqlite(old) as raw:  # as warroom before follow-up codes left it
         raw.execute("DROP TABLE followup")
         for table in ("maintenance_log", "maintenance", "subscriber"):  # (migration 9)
             raw.execute(f"DROP TABLE {table}")

@@ -4,10 +4,9 @@ malformed or hostile file is refused in one line with nothing written."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from helpers import at, db_rows, run_cli
+from helpers import at, db_rows, raw_sqlite, run_cli
 
 
 def declare_and_work(db, title="Login fails with 401 [bold]x[/] 🔥\x1b[31m"):
@@ -173,7 +172,7 @@ def test_text_warroom_itself_would_keep_is_accepted_and_lone_surrogates_are_mend
     path.write_text(json.dumps(data))  # ensure_ascii: the surrogate travels as \\ud800
     done = import_into(target, path)
     assert done.returncode == 0, done.stderr
-    with sqlite3.connect(target) as raw:
+    with raw_sqlite(target) as raw:
         at, payload = raw.execute("SELECT at, payload FROM event ORDER BY id DESC LIMIT 1").fetchone()
     assert at == "2026-11-27T03:01:00+00:00"  # stored in UTC
     assert json.loads(payload)["text"] == "\x1b]52;c;ZXZpbA==\x07 [red]x[/] \ufffd ‮rtl"

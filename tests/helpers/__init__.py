@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -127,9 +129,7 @@ def everything(target) -> dict:
 def as_the_first_schema_wrote_it(path: Path) -> None:
     """Take a database file back to the first schema (no summaries, none of the later tables or
     indexes), as a warroom from before them left it."""
-    import sqlite3
-
-    with sqlite3.connect(path) as raw:
+    with raw_sqlite(path) as raw:
         raw.execute("DROP TABLE summary")  # (its indexes with it)
         raw.execute("DROP INDEX event_investigation")
         raw.execute("DROP INDEX IF EXISTS event_declared")
@@ -142,10 +142,25 @@ def as_the_first_schema_wrote_it(path: Path) -> None:
         raw.execute("PRAGMA user_version = 1")
 
 
-def db_rows(path: Path, sql: str = "SELECT role, kind, payload FROM event ORDER BY id") -> list[tuple]:
+@contextmanager
+def raw_sqlite(path: Path | str, **options) -> Iterator:
+    """A plain sqlite3 connection to a database file, committed and CLOSED on leaving. sqlite3's
+    own `with` only commits: the connection stays open until the garbage collector finds it
+    (Python 3.11's statement cache makes a cycle), and a connection left open in this process
+    while another opens and closes the file (a store's checks) reads from a WAL index that
+    other processes no longer write: CI once read 3 subscribers where 2 were committed."""
     import sqlite3
 
-    with sqlite3.connect(path) as raw:
+    raw = sqlite3.connect(path, **options)
+    try:
+        with raw:
+            yield raw
+    finally:
+        raw.close()
+
+
+def db_rows(path: Path, sql: str = "SELECT role, kind, payload FROM event ORDER BY id") -> list[tuple]:
+    with raw_sqlite(path) as raw:
         return raw.execute(sql).fetchall()
 
 

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import at, run_cli
+from helpers import at, raw_sqlite, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -127,9 +127,8 @@ def test_the_name_on_the_timeline_comes_from_the_config_unless_warroom_name_is_s
 
     subprocess.run([warroom_exe(), "declare", "x", "--severity", "P2"], env=environment, check=True, capture_output=True)
     run_cli("log", "as alice now", "--as", "communicator")  # WARROOM_NAME=alice wins over the file
-    import sqlite3
 
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         actors = [row[0] for row in raw.execute("SELECT actor FROM event ORDER BY id")]
     assert actors == ["carol", "alice", "alice"]
 

@@ -3,10 +3,9 @@ incident whole or not at all, its summary written with it and equal to a fold of
 
 import asyncio
 import json
-import sqlite3
 
 import msgspec
-from helpers import at, everything
+from helpers import at, everything, raw_sqlite
 
 from warroom.domain import actions
 from warroom.domain.incident import FOLD_VERSION
@@ -28,7 +27,7 @@ async def _incidents(path, count: int, first_minute: int = 0) -> None:
 
 
 def _summaries_are_folds_of_their_logs(path) -> None:
-    with sqlite3.connect(path) as raw:
+    with raw_sqlite(path) as raw:
         rows = raw.execute("SELECT i.code, s.fold_version, s.last_id, s.state FROM summary s JOIN incident i ON i.id = s.incident_id").fetchall()
         incidents = raw.execute("SELECT count(*) FROM incident").fetchone()[0]
     assert len(rows) == incidents
@@ -109,7 +108,7 @@ def test_a_code_held_by_another_incident_there_is_copied_under_the_next_free_one
 def test_an_event_the_fold_cannot_read_refuses_its_incident_alone(tmp_path):
     source, target = tmp_path / "source.db", tmp_path / "target.db"
     asyncio.run(_incidents(source, 3))
-    with sqlite3.connect(source) as raw:  # a hand-made row in INC-2's log
+    with raw_sqlite(source) as raw:  # a hand-made row in INC-2's log
         raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (2, ?, 'x', 'commander', 'note', ?)",
                     (at(50).isoformat(), json.dumps({"text": 42})))
     done = asyncio.run(copying.copy_all(source, target, lambda line: None))
@@ -138,10 +137,10 @@ def test_an_incident_a_page_opened_keeps_its_alert_group_when_copied(tmp_path):
 
     asyncio.run(page(source, 0, "web-1"))
     asyncio.run(copying.copy_all(source, target, lambda line: None))
-    with sqlite3.connect(target) as raw:
+    with raw_sqlite(target) as raw:
         assert raw.execute("SELECT count(*) FROM page_group").fetchone()[0] == 1
     asyncio.run(page(target, 5, "web-2"))  # the same group, at the copy
-    with sqlite3.connect(target) as raw:
+    with raw_sqlite(target) as raw:
         assert raw.execute("SELECT count(*) FROM incident").fetchone()[0] == 1
         assert raw.execute("SELECT count(*) FROM event WHERE kind = 'alert'").fetchone()[0] == 2
 
@@ -152,7 +151,7 @@ def test_a_payload_written_another_way_is_the_same_action_when_copied_again(tmp_
     source, target = tmp_path / "source.db", tmp_path / "target.db"
     asyncio.run(_incidents(source, 2))
     asyncio.run(copying.copy_all(source, target, lambda line: None))
-    with sqlite3.connect(source) as raw:
+    with raw_sqlite(source) as raw:
         (payload,) = raw.execute("SELECT payload FROM event WHERE incident_id = 2 AND kind = 'declared'").fetchone()
         written = json.dumps(dict(reversed(json.loads(payload).items())))  # (ensure_ascii: 🔥 escaped)
         assert written != payload
@@ -172,7 +171,7 @@ def test_newer_events_with_one_the_fold_cannot_read_refuse_that_incident_with_no
     asyncio.run(_incidents(source, 2))
     asyncio.run(copying.copy_all(source, target, lambda line: None))
     before = everything(target)
-    with sqlite3.connect(source) as raw:
+    with raw_sqlite(source) as raw:
         for payload in ({"text": "a good note"}, {"text": 42}):
             raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES (2, ?, 'x', 'commander', 'note', ?)",
                         (at(50).isoformat(), json.dumps(payload)))

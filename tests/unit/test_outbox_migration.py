@@ -2,9 +2,8 @@
 can wait in it: a message waiting in a schema-8 file is still there after, same id and key, and
 is still claimed in its turn."""
 
-import sqlite3
 
-from helpers import at
+from helpers import at, raw_sqlite
 
 from warroom.domain import actions
 from warroom.store import Store
@@ -16,7 +15,7 @@ async def test_a_waiting_message_survives_the_outbox_made_again(db_file):
     store = await Store.open(db_file)
     await store.declare(actions.declare("alice", at(0), "Checkout fails", "P1"))
     await store.close()
-    with sqlite3.connect(db_file) as raw:  # as warroom before migration 9 left it, with a message waiting
+    with raw_sqlite(db_file) as raw:  # as warroom before migration 9 left it, with a message waiting
         for table in ("maintenance_log", "maintenance", "subscriber", "outbox"):
             raw.execute(f"DROP TABLE {table}")
         for statement in filter(str.strip, OUTBOX.split(";")):
@@ -31,7 +30,7 @@ async def test_a_waiting_message_survives_the_outbox_made_again(db_file):
         assert (claimed.id, claimed.key, claimed.code, claimed.incident_id, claimed.maintenance_id) == (7, "key-7", "INC-1", 1, None)
     finally:
         await store.close()
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = {row[1]: row[3] for row in raw.execute("PRAGMA table_info(outbox)")}
         assert columns["incident_id"] == 0 and "maintenance_id" in columns  # (notnull: 0)

@@ -5,7 +5,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from helpers import T0, at
+from helpers import T0, at, db_rows
 
 from warroom.domain import actions
 from warroom.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
@@ -153,7 +153,7 @@ async def test_an_old_database_is_migrated_forward(db_file):
     raw.close()
     store = await Store.open(db_file)
     await store.close()
-    assert sqlite3.connect(db_file).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db_rows(db_file, "PRAGMA user_version") == [(len(MIGRATIONS),)]
 
 
 async def test_a_database_from_a_newer_warroom_is_refused_and_left_alone(db_file):
@@ -215,3 +215,41 @@ async def test_open_codes_in_sql_agree_with_the_fold(db_file):
     assert await store.current_code(preferred="INC-1") == "INC-1"
     assert await store.current_code(preferred="INC-2") == "INC-3"
     await store.close()
+
+
+def _in_another_process(path, sql: str) -> str:
+    """`sql` run on a connection of another process, opened and closed there: its answer."""
+    import subprocess
+    import sys
+
+    program = (f"import sqlite3; c = sqlite3.connect({str(path)!r}); "
+               f"print(c.execute({sql!r}).fetchone()[0]); c.close()")
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.strip()
+
+
+async def test_a_second_store_on_the_same_file_leaves_the_first_ones_commits_seen_by_others(db_file):
+    # A plain open and close of the file in this process would drop every lock SQLite holds on
+    # it here (POSIX locks are the process's): another process closing its connection would then
+    # take itself for the last one and delete the WAL, and what the first store commits next
+    # would go to a file nobody else reads (CI once read 3 subscribers where 2 were committed).
+    first, _ = await declared(db_file)
+    second = await Store.open(db_file)  # (its checks of the file: the header, whether it can write)
+    await second.close()
+    assert _in_another_process(db_file, "SELECT count(*) FROM incident") == "1"  # (closed there: not the last)
+    await first.declare(actions.declare("bob", at(1), "Second", "P2"))
+    try:
+        assert _in_another_process(db_file, "SELECT count(*) FROM incident") == "2"
+    finally:
+        await first.close()
+
+
+async def test_a_store_closed_twice_leaves_another_ones_connection_counted(db_file):
+    from warroom.store.files import connected_here
+
+    first, _ = await declared(db_file)
+    second = await Store.open(db_file)
+    await second.close()
+    await second.close()
+    assert connected_here(db_file)  # (so the second store's checks never open the file beside the first)
+    await first.close()
+    assert not connected_here(db_file)

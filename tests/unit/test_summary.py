@@ -1,10 +1,9 @@
 """The summary beside the log (issue 14): written with its events, rebuilt from the log when
 missing or of another fold, equal to a fold of the whole log, and what `list` reads."""
 
-import sqlite3
 
 import msgspec
-from helpers import T0, as_the_first_schema_wrote_it, at, run_cli
+from helpers import T0, as_the_first_schema_wrote_it, at, raw_sqlite, run_cli
 
 from warroom.domain import actions
 from warroom.domain.incident import fold
@@ -14,7 +13,7 @@ from warroom.store import SCHEMA_VERSION, Store, summary
 
 
 def stored(db_file) -> dict[str, tuple]:
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         rows = raw.execute("SELECT i.code, s.* FROM summary s JOIN incident i ON i.id = s.incident_id").fetchall()
     return {row[0]: row[1:] for row in rows}
 
@@ -55,7 +54,7 @@ async def test_each_summary_equals_a_fold_of_its_whole_log(db_file):
 async def test_summaries_missing_or_of_another_fold_are_rebuilt_from_the_log(db_file):
     await a_few_incidents(db_file)
     before = stored(db_file)
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.execute("DELETE FROM summary WHERE incident_id = 1")
         raw.execute("UPDATE summary SET fold_version = 0, title = 'stale', state = 'not json' WHERE incident_id = 2")
     store = await Store.open(db_file)  # opening rebuilds what is missing or stale
@@ -66,7 +65,7 @@ async def test_summaries_missing_or_of_another_fold_are_rebuilt_from_the_log(db_
 async def test_events_written_without_a_summary_are_caught_up(db_file):
     """An older warroom (or a raw insert) wrote events and no summary: list still says so."""
     await a_few_incidents(db_file)
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         raw.execute("INSERT INTO event (incident_id, at, actor, role, kind, payload) VALUES "
                     "(2, ?, 'old', 'commander', 'resolved', '{}')", (at(70).isoformat(),))
     read_only = await Store.open(db_file, read_only=True)
@@ -86,7 +85,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
     store = await Store.open(db_file)
     await store.close()
     assert set(stored(db_file)) == {"INC-1", "INC-2"}
-    with sqlite3.connect(db_file) as raw:
+    with raw_sqlite(db_file) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert raw.execute("SELECT count(*) FROM page_group").fetchone()[0] == 0  # (made by migration 4)
         assert raw.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0  # (and 5)
@@ -96,7 +95,7 @@ async def test_a_database_from_before_summaries_migrates_and_reads_read_only(db_
 
 def test_list_reads_summaries_not_logs(db_file):
     assert run_cli("declare", "first", "--impact", "x", now=T0).returncode == 0
-    with sqlite3.connect(db_file) as raw:  # a log list could not read: only the summary can answer
+    with raw_sqlite(db_file) as raw:  # a log list could not read: only the summary can answer
         raw.execute("UPDATE summary SET title = 'from the summary'")
     assert "from the summary" in run_cli("list", now=at(1)).stdout
 
@@ -123,7 +122,7 @@ async def test_find_in_sql_gives_what_a_fold_of_every_log_gives(db_file):
     assert [s.code for s in fresh["ÄRGER"][0]] == ["INC-1"]  # Python's case folding, not ASCII's
     assert fresh[""][1] == 5 and [s.code for s in fresh[""][0]] == ["INC-5", "INC-4", "INC-2"]  # open first, newest first
     assert fresh["nothing like it"] == ([], 0)
-    with sqlite3.connect(db_file) as raw:  # a summary behind its log: the search folds the logs instead
+    with raw_sqlite(db_file) as raw:  # a summary behind its log: the search folds the logs instead
         raw.execute("UPDATE summary SET last_id = 0 WHERE incident_id = 1")
     read_only = await Store.open(db_file, read_only=True)
     behind = {text: await read_only.find(text, limit=3) for text in asked}
@@ -134,7 +133,7 @@ async def test_find_in_sql_gives_what_a_fold_of_every_log_gives(db_file):
 
 async def test_a_database_of_schema_2_gains_the_search_column_and_its_summaries_are_rebuilt(db_file):
     await a_few_incidents(db_file)
-    with sqlite3.connect(db_file) as raw:  # as the warroom before this one left it
+    with raw_sqlite(db_file) as raw:  # as the warroom before this one left it
         for index in ("event_investigation", "event_declared", "summary_order", "summary_search", "summary_fold"):
             raw.execute(f"DROP INDEX {index}")
         raw.execute("ALTER TABLE summary DROP COLUMN searched")

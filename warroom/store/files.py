@@ -12,6 +12,13 @@ from warroom.domain.errors import WarroomError
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
+# The database files this process has a store's SQLite connection to, by (device, inode), and
+# how many. While one is there the file must never be opened and closed any other way: closing
+# any descriptor of a file drops every POSIX lock the process holds on it, SQLite's among them.
+# Another process closing its connection would then take itself for the last one and delete
+# the WAL, and what this process commits next would go to a file nobody else reads.
+_CONNECTED: dict[tuple[int, int], int] = {}
+
 
 class StoreError(WarroomError):
     """The database cannot be used; the message says why, in one line, for the person."""
@@ -40,6 +47,23 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> StoreError:
     return StoreError(f"{path}: {text}")
 
 
+def connected(found: tuple[int, int] | None, by: int) -> None:
+    """Count a store's connection to the file of this identity made (`by` 1) or closed (-1)."""
+    if found is not None:
+        left = _CONNECTED.get(found, 0) + by
+        if left > 0:
+            _CONNECTED[found] = left
+        else:
+            _CONNECTED.pop(found, None)
+
+
+def connected_here(path: Path) -> bool:
+    """Has this process a store's connection to this file? (Then it is SQLite, and it must not
+    be opened and closed other than through SQLite: see _CONNECTED.)"""
+    found = identity(path)
+    return found is not None and found in _CONNECTED
+
+
 def prepare_file(path: Path) -> None:
     """Create the folder and an empty file readable by its owner only; refuse what is not SQLite."""
     try:
@@ -47,6 +71,8 @@ def prepare_file(path: Path) -> None:
         if path.exists():
             if path.is_dir():
                 raise StoreError(f"{path}: is a folder, not a database file")
+            if connected_here(path):
+                return  # (read as SQLite already; a plain open and close would drop its locks)
             try:
                 with path.open("rb") as handle:
                     head = handle.read(16)
@@ -81,8 +107,5 @@ def identity(path: Path) -> tuple[int, int] | None:
 
 
 def writable(path: Path) -> bool:
-    try:
-        with path.open("r+b"):
-            return True
-    except OSError:
-        return False
+    """Can this process write to the file? Asked of the system, not by opening it (see _CONNECTED)."""
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from warroom.domain.model import LEVERS
 from warroom.store import reading
-from warroom.store.files import BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, describe_sqlite_error, read_uri
+from warroom.store.files import BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, connected_here, describe_sqlite_error, read_uri
 from warroom.store.reading import Opening
 from warroom.store.tables import TABLE_COLUMNS, check_version
 
@@ -28,9 +28,10 @@ def peek(path: Path, code: str | None = None, preferred: str | None = None,
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return None
-        with path.open("rb") as handle:
-            if handle.read(16) != SQLITE_HEADER:
-                raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
+        if not connected_here(path):  # (a store of this process has it open: SQLite, and never opened beside it)
+            with path.open("rb") as handle:
+                if handle.read(16) != SQLITE_HEADER:
+                    raise StoreError(f"{path}: not a warroom database (the file is not SQLite)")
     except OSError as error:
         raise StoreError(f"{path}: cannot read the database ({error.strerror or error})") from None
     try:

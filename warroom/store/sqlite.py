@@ -18,6 +18,7 @@ from warroom.store.base import EventStore
 from warroom.store.files import (
     BUSY_TIMEOUT_MS,
     StoreError,
+    connected,
     describe_sqlite_error,
     identity,
     prepare_file,
@@ -56,6 +57,7 @@ class SqliteStore(EventStore):
         self._files = (str(path), f"{path}-wal")  # what a commit touches (see `changed`)
         self._watch: FileWatch | None = None  # (see `listens`)
         self._watch_tried = False
+        self._counted = False  # (see `_count`)
         self._in_thread: int | None = None  # aiosqlite's thread, while it runs a whole transaction (`_in_one_go`)
 
     @classmethod
@@ -79,16 +81,18 @@ class SqliteStore(EventStore):
             raise describe_sqlite_error(path, error) from None
         store = cls(path, db, read_only)
         store.progress = progress
+        store._count(1)  # (from now on this process never opens the file beside SQLite)
         try:
             await store._setup()
         except sqlite3.Error as error:
-            await db.close()
+            await store._let_go()
             raise describe_sqlite_error(path, error) from None
         except StoreError:
-            await db.close()
+            await store._let_go()
             raise
         except BaseException:  # cancelled (a console quit as it opened): aiosqlite's thread must not outlive it,
             db.stop()  # (it is no daemon: Python would wait for it at exit); nothing is awaited once cancelled
+            store._count(-1)
             raise
         return store
 
@@ -128,7 +132,19 @@ class SqliteStore(EventStore):
     async def close(self) -> None:
         if self._watch is not None:
             self._watch.close()
-        await self._db.close()
+        await self._let_go()
+
+    async def _let_go(self) -> None:
+        try:
+            await self._db.close()
+        finally:
+            self._count(-1)
+
+    def _count(self, by: int) -> None:
+        """This store's connection counted among the process's to its file (files._CONNECTED), once."""
+        if self._counted != (by > 0):
+            self._counted = by > 0
+            connected(self._identity, by)
 
     # -- following: what other processes committed ----------------------------------------
     @property
