@@ -24,6 +24,7 @@ from warroom.console.keys import KEYS, READING_FLOWS, help_text
 from warroom.console.live import LiveText, Parts
 from warroom.console.panes import CommanderPane, CommunicatorPane, InvestigatorPane, RolePane
 from warroom.console.protocol import Drawn
+from warroom.console.rows import RowsCompositor
 from warroom.domain.model import Event
 
 NARROW, MEDIUM = 70, 120  # below these many columns the panes rearrange (see warroom.tcss)
@@ -59,6 +60,10 @@ class ConsoleScreen(Parts, Screen):
 
     class PauseAsked(Message):
         """Space: pause a drill's clock, or go on."""
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._compositor = RowsCompositor()  # a frame draws the rows that changed (rows.py)
 
     @property
     def console(self) -> Drawn:
