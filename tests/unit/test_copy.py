@@ -179,3 +179,20 @@ def test_newer_events_with_one_the_fold_cannot_read_refuse_that_incident_with_no
     assert [line.split(":")[0] for line in done.refused] == ["INC-2"] and done.incidents == 0
     assert everything(target) == before
     _summaries_are_folds_of_their_logs(target)
+
+
+def test_a_copy_into_the_same_file_under_another_name_is_refused_and_writes_nothing(tmp_path):
+    import os
+
+    import pytest
+
+    from warroom.store import StoreError
+
+    source = tmp_path / "warroom.db"
+    asyncio.run(_incidents(source, 2))
+    linked = tmp_path / "other-name.db"
+    os.link(source, linked)  # (a hard link: another path, the same file)
+    before = everything(source)
+    with pytest.raises(StoreError, match="is the database copied from"):
+        asyncio.run(copying.copy_all(source, linked, lambda line: None))
+    assert everything(source) == before

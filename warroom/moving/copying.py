@@ -40,8 +40,7 @@ async def copy_all(source: Path | str, target: Path | str, say: Callable[[str], 
     """Copy every incident, oldest first. `say` gets a line for each incident that is not simply
     new there (refused, moved to another code, or only its newer events); `progress` is told
     after each batch."""
-    if shown(source) == shown(target) or (not isinstance(source, str) and not isinstance(target, str)
-                                          and Path(target).resolve() == Path(source).resolve()):
+    if shown(source) == shown(target) or _same_file(source, target):
         raise StoreError(f"{shown(target)}: is the database copied from; name another with --to")
     done = Copied()
     reader = await open_store(source, read_only=True)
@@ -108,3 +107,13 @@ def _tell(done: Copied, code: str, events: list, result, say: Callable[[str], No
     if moved or added != len(events):
         whole = "" if added == len(events) else f" (the newer {added} of {len(events)})"
         say(f"{code}: {counted(added, 'event')} copied{moved}{whole}")
+
+
+def _same_file(source: Path | str, target: Path | str) -> bool:
+    """Are both files, and the same one (a symbolic or hard link: another name, the same file)?"""
+    if isinstance(source, str) or isinstance(target, str):
+        return False  # (a server's address)
+    try:
+        return Path(target).samefile(source)
+    except OSError:
+        return False  # (a target not made yet)
