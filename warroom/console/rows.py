@@ -3,8 +3,8 @@
 Textual's compositor, for an update of part of the screen, asks every widget whose *clip*
 crosses the rows to change for all of its lines. A child of the screen is clipped by the whole
 screen, so each second's countdown line had the screen, the strip, the levers, the path, the
-three panes' row (17 lines) and the keys line all drawn again, cache hit by cache hit, for one
-line of text: two thirds of an idle console's CPU. Here a widget is asked only when what it
+three panes' row (17 lines) and the keys line all asked again, cache hit by cache hit, for one
+line of text (a frame's compositing: 2.46 ms before, 2.10 ms after). Here a widget is asked only when what it
 shows crosses those rows, and only for those rows (`Widget.render_lines` takes any part of a
 widget; Textual asks a scrolled widget for part of itself the same way).
 
