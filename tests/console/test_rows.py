@@ -67,3 +67,36 @@ async def test_a_second_of_the_countdown_asks_only_the_widgets_on_its_rows(db_fi
         await pilot.pause(0.05)
     assert "strip" in asked and "countdown" in asked  # (T+ and the countdown moved: they are drawn)
     assert not {"panes", "keysline", "levers", "path"} & set(asked), asked  # Textual's own asked all of them
+
+
+async def test_a_line_whose_digits_moved_is_drawn_as_textual_draws_it_without_drawing_it_anew(db_file, monkeypatch):
+    from textual.visual import Visual
+
+    from warroom.console.live import LiveText
+
+    await seed(db_file, (actions.note, "alice", 1, "🔥 wide [b]x[/b] at 12:04"))
+    clock = Clock(at(3, 55))  # (then past a minute of T+ and of the countdown: 03:59 → 04:00)
+    app = make_app(db_file, clock=clock, actor="alice")
+    drawn_whole: list[str] = []
+    shown: set[str] = set()
+    real = Widget._render_content
+
+    def whole(widget):
+        drawn_whole.append(widget.id)
+        return real(widget)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Widget, "_render_content", whole)
+        for _ in range(8):
+            clock.advance(seconds=1)
+            app.tick()
+            await pilot.pause()
+            for name in ("strip", "countdown"):
+                widget = app.main_screen.query_one(f"#{name}", LiveText)
+                widget.render_line(0)  # (drawn now if it is to be)
+                width, height = widget.size
+                assert widget._render_cache.lines == Visual.to_strips(widget, widget._render(), width, height, widget.visual_style)
+                shown.add(widget._render_cache.lines[0].text)
+    assert len(shown) == 16  # (each second a new T+ and a new countdown)
+    assert "strip" not in drawn_whole and "countdown" not in drawn_whole, drawn_whole  # (Textual's way: every second)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self, TypeVar, cast
 
+from rich.segment import Segment
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.geometry import Region
@@ -57,6 +58,7 @@ class LiveText(Repaints, Static):
     _last: Content | None = None
     _shape: str | None = None
     _drawn: dict[tuple, Strip] | None = None  # its lines as drawn before, by what they say (`_render_content`)
+    _rows: dict[int, tuple[tuple, Strip]] = {}  # the line last drawn on each row, with what it said (`_digits_moved`)
     LINES_KEPT = 32  # (the strip's first line is new every second: the lines kept are forgotten now and then)
 
     def show(self, content: Content) -> None:
@@ -94,7 +96,7 @@ class LiveText(Repaints, Static):
         drawn = self._drawn if self._drawn is not None and len(self._drawn) < self.LINES_KEPT else {}
         self._drawn = drawn
         try:
-            strips = [drawn.get(key) for key in said]
+            strips = [drawn.get(key) or self._digits_moved(key) for key in said]
         except TypeError:  # a style that cannot be a key: drawn as Textual draws it, always
             super()._render_content()
             return
@@ -102,9 +104,37 @@ class LiveText(Repaints, Static):
             super()._render_content()
             if len(lines) == height == len(self._render_cache.lines):
                 drawn.update(zip(said, self._render_cache.lines, strict=True))
+                self._rows = dict(enumerate(zip(said, self._render_cache.lines, strict=True)))
             return
+        self._rows = dict(enumerate(zip(said, cast(list[Strip], strips), strict=True)))
         self._render_cache = _RenderCache(self.size, cast(list[Strip], strips))
         self._dirty_regions.clear()
+
+    def _digits_moved(self, key: tuple) -> Strip | None:
+        """A line whose digits alone moved since its row was drawn (T+12:04 → T+12:05, a
+        countdown's seconds), its spans and everything it is drawn with the same: the line drawn
+        before with the new digits in it, each piece keeping its style. A digit takes one cell,
+        so every piece keeps its length. Drawing the line anew was most of an idle second (two
+        such lines a second; issue 26). None when that does not hold, or a link could be in it
+        (a link's address is in its style, not its text)."""
+        plain, spans, y, drawn_with = key
+        before = self._rows.get(y)
+        if before is None or "://" in plain:
+            return None
+        (was, spans_were, _, drawn_with_was), strip = before
+        if spans != spans_were or drawn_with != drawn_with_was or len(plain) != len(was) \
+                or _DIGITS.sub("0", plain) != _DIGITS.sub("0", was):
+            return None
+        text = strip.text
+        if not text.startswith(was):
+            return None
+        text = plain + text[len(was):]
+        pieces, at = [], 0
+        for piece in strip:
+            size = len(piece.text)
+            pieces.append(Segment(text[at:at + size], piece.style, piece.control) if size else piece)
+            at += size
+        return Strip(pieces, strip.cell_length)
 
     @property
     def _fixed_size(self) -> bool:
