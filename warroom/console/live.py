@@ -96,7 +96,7 @@ class LiveText(Repaints, Static):
         drawn = self._drawn if self._drawn is not None and len(self._drawn) < self.LINES_KEPT else {}
         self._drawn = drawn
         try:
-            strips = [drawn.get(key) or self._digits_moved(key) for key in said]
+            strips = [self._digits_moved(key) if (found := drawn.get(key)) is None else found for key in said]
         except TypeError:  # a style that cannot be a key: drawn as Textual draws it, always
             super()._render_content()
             return
